@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: git-trace (CLI) → Ledger → Git, Signing → C libraries.
+let package = Package(
+    name: "SessionTrace",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "git-trace", targets: ["git-trace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "Git", dependencies: ["CLibGit2"]),
+        .target(name: "Signing", dependencies: ["COpenSSL"]),
+        .target(name: "Ledger", dependencies: ["Git", "Signing"]),
+        .executableTarget(
+            name: "git-trace",
+            dependencies: [
+                "Ledger", "Git", "Signing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/GitTrace"
+        ),
+
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
+        .testTarget(name: "GitTraceTests", dependencies: ["Ledger", "Git", "Signing", "TestSupport"]),
+    ]
+)

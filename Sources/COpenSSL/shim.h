@@ -1,0 +1,6 @@
+#include <openssl/evp.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>

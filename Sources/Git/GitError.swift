@@ -1,0 +1,41 @@
+import CLibGit2
+
+/// A failed libgit2 call, with libgit2's own message and the operation that failed.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        case notFound, notARepository, ambiguous, invalidSpec, modified, exists, unbornBranch, other(Int32)
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Throws a `GitError` for a negative libgit2 return code.
+@discardableResult
+func check(_ code: Int32, _ context: @autoclosure () -> String) throws -> Int32 {
+    guard code < 0 else { return code }
+    let detail = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
+    let kind: GitError.Kind
+    switch git_error_code(code) {
+    case GIT_ENOTFOUND: kind = .notFound
+    case GIT_EAMBIGUOUS: kind = .ambiguous
+    case GIT_EINVALIDSPEC: kind = .invalidSpec
+    case GIT_EMODIFIED: kind = .modified
+    case GIT_EEXISTS: kind = .exists
+    case GIT_EUNBORNBRANCH: kind = .unbornBranch
+    default: kind = .other(code)
+    }
+    throw GitError(kind: kind, message: "\(context()): \(detail)")
+}
+
+/// libgit2 must be initialised once per process before any other call.
+let libgit2Initialised: Void = {
+    git_libgit2_init()
+}()

@@ -1,0 +1,227 @@
+import CLibGit2
+
+/// A note in a notes tree: the annotated object and the blob(s) holding its text.
+/// More than one blob means the tree stores the same object's note at several
+/// fan-out depths; the note is their concatenation, shallowest first.
+public struct NoteEntry: Sendable {
+    public let target: ObjectID
+    public let blobs: [ObjectID]
+}
+
+/// Notes trees as git lays them out: a path of hexadecimal directory names whose
+/// concatenation is the annotated object's id. libgit2's own note writer keeps every
+/// note in one flat tree, which makes each insert rewrite a huge tree; these functions
+/// write the 2/38 fan-out git uses and read every fan-out depth.
+extension Repository {
+    /// The commit a notes ref points at, or nil before the first note.
+    public func notesTip(_ ref: String) throws -> ObjectID? {
+        try referenceTarget(ref)
+    }
+
+    /// The note on `target` in the notes commit `notesCommit` (default: the tip of `ref`).
+    public func note(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [UInt8]? {
+        guard let tip = try notesCommit ?? notesTip(ref) else { return nil }
+        let blobs = try withTree(try commit(tip).treeID) { root in
+            try noteBlobs(in: root, remainingHex: Substring(target.hex))
+        }
+        guard !blobs.isEmpty else { return nil }
+        return try blobs.flatMap { try blobContent($0) }
+    }
+
+    private func noteBlobs(in tree: OpaquePointer, remainingHex: Substring) throws -> [ObjectID] {
+        var found = [ObjectID]()
+        if let entry = git_tree_entry_byname(tree, String(remainingHex)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+            found.append(ObjectID(git_tree_entry_id(entry).pointee))
+        }
+        if remainingHex.count > 2,
+           let entry = git_tree_entry_byname(tree, String(remainingHex.prefix(2))),
+           git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+            let subtreeID = ObjectID(git_tree_entry_id(entry).pointee)
+            found += try withTree(subtreeID) { try noteBlobs(in: $0, remainingHex: remainingHex.dropFirst(2)) }
+        }
+        return found
+    }
+
+    /// Every note in the notes commit `notesCommit` (default: the tip of `ref`), sorted by target.
+    public func allNotes(ref: String, notesCommit: ObjectID? = nil) throws -> [NoteEntry] {
+        guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
+        var blobsByTarget = [ObjectID: [(depth: Int, blob: ObjectID)]]()
+        func walk(_ tree: OpaquePointer, prefix: String, depth: Int) throws {
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+                let name = String(cString: git_tree_entry_name(entry))
+                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                let path = prefix + name.lowercased()
+                let id = ObjectID(git_tree_entry_id(entry).pointee)
+                switch git_tree_entry_type(entry) {
+                case GIT_OBJECT_BLOB where path.utf8.count == 40:
+                    if let target = ObjectID(hex: path) { blobsByTarget[target, default: []].append((depth, id)) }
+                case GIT_OBJECT_TREE where name.utf8.count == 2 && path.utf8.count < 40:
+                    try withTree(id) { try walk($0, prefix: path, depth: depth + 1) }
+                default:
+                    continue
+                }
+            }
+        }
+        try withTree(try commit(tip).treeID) { try walk($0, prefix: "", depth: 0) }
+        return blobsByTarget
+            .map { NoteEntry(target: $0.key, blobs: $0.value.sorted { $0.depth < $1.depth }.map(\.blob)) }
+            .sorted { $0.target < $1.target }
+    }
+
+    /// The notes commits of `ref`, tip first, following first parents (the log order).
+    public func notesHistory(_ ref: String, limit: Int = .max) throws -> [ObjectID] {
+        var history = [ObjectID]()
+        var next = try notesTip(ref)
+        while let current = next, history.count < limit {
+            history.append(current)
+            next = try commit(current).parentIDs.first
+        }
+        return history
+    }
+
+    /// Writes one commit on `ref` that sets (or, with nil, removes) the notes of the
+    /// given objects, and moves the ref only if it still points at `expectedTip`.
+    /// Throws `GitError` of kind `.modified` when another writer moved it first; the
+    /// caller re-reads and retries.
+    @discardableResult
+    public func updateNotes(
+        ref: String, expectedTip: ObjectID?, changes: [ObjectID: [UInt8]?], message: String
+    ) throws -> ObjectID {
+        var blobChanges = [ObjectID: ObjectID?]()
+        for (target, content) in changes {
+            blobChanges[target] = try content.map { try writeBlob($0) }
+        }
+        let baseTree = try expectedTip.map { try commit($0).treeID }
+        let newTree = try rewriteNotesTree(baseTree, changes: blobChanges) ?? emptyTree()
+        let commitID = try createCommit(tree: newTree, parents: expectedTip.map { [$0] } ?? [], message: message)
+        try moveReference(ref, to: commitID, expected: expectedTip, logMessage: message)
+        return commitID
+    }
+
+    private func rewriteNotesTree(_ root: ObjectID?, changes: [ObjectID: ObjectID?]) throws -> ObjectID? {
+        let byFanout = Dictionary(grouping: changes, by: { String($0.key.hex.prefix(2)) })
+        return try rebuildTree(root) { builder in
+            for (prefix, group) in byFanout {
+                for (target, _) in group { try removeBlob(builder, name: target.hex) }
+                let subtree = try subtreeID(builder, name: prefix)
+                let newSubtree = try rebuildTree(subtree) { sub in
+                    for (target, blob) in group {
+                        let rest = String(target.hex.dropFirst(2))
+                        try removeBlob(sub, name: rest)
+                        try removeDeeper(sub, remainingHex: Substring(rest))
+                        if let blob { try insert(sub, name: rest, id: blob, mode: GIT_FILEMODE_BLOB) }
+                    }
+                }
+                try replaceSubtree(builder, name: prefix, with: newSubtree)
+            }
+        }
+    }
+
+    /// Removes notes stored below the 2/38 depth (`xx/yy/zzzz…`) for one object.
+    private func removeDeeper(_ builder: OpaquePointer, remainingHex: Substring) throws {
+        guard remainingHex.count > 2 else { return }
+        let name = String(remainingHex.prefix(2))
+        guard let subtree = try subtreeID(builder, name: name) else { return }
+        let rest = remainingHex.dropFirst(2)
+        let rebuilt = try rebuildTree(subtree) { sub in
+            try removeBlob(sub, name: String(rest))
+            try removeDeeper(sub, remainingHex: rest)
+        }
+        try replaceSubtree(builder, name: name, with: rebuilt)
+    }
+
+    /// Runs `edit` on a tree builder seeded with `tree`; returns the written tree, or nil
+    /// when the result is empty.
+    private func rebuildTree(_ tree: ObjectID?, _ edit: (OpaquePointer) throws -> Void) throws -> ObjectID? {
+        func build(_ source: OpaquePointer?) throws -> ObjectID? {
+            var builder: OpaquePointer?
+            try check(git_treebuilder_new(&builder, pointer, source), "cannot build notes tree")
+            defer { git_treebuilder_free(builder) }
+            try edit(builder!)
+            guard git_treebuilder_entrycount(builder) > 0 else { return nil }
+            var oid = git_oid()
+            try check(git_treebuilder_write(&oid, builder), "cannot write notes tree")
+            return ObjectID(oid)
+        }
+        if let tree { return try withTree(tree) { try build($0) } }
+        return try build(nil)
+    }
+
+    private func subtreeID(_ builder: OpaquePointer, name: String) throws -> ObjectID? {
+        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+        return ObjectID(git_tree_entry_id(entry).pointee)
+    }
+
+    private func removeBlob(_ builder: OpaquePointer, name: String) throws {
+        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return }
+        try check(git_treebuilder_remove(builder, name), "cannot update notes tree")
+    }
+
+    private func replaceSubtree(_ builder: OpaquePointer, name: String, with tree: ObjectID?) throws {
+        if let tree {
+            try insert(builder, name: name, id: tree, mode: GIT_FILEMODE_TREE)
+        } else if git_treebuilder_get(builder, name) != nil {
+            try check(git_treebuilder_remove(builder, name), "cannot update notes tree")
+        }
+    }
+
+    private func insert(_ builder: OpaquePointer, name: String, id: ObjectID, mode: git_filemode_t) throws {
+        var oid = id.oid
+        try check(git_treebuilder_insert(nil, builder, name, &oid, mode), "cannot update notes tree")
+    }
+
+    private func emptyTree() throws -> ObjectID {
+        var builder: OpaquePointer?
+        try check(git_treebuilder_new(&builder, pointer, nil), "cannot build tree")
+        defer { git_treebuilder_free(builder) }
+        var oid = git_oid()
+        try check(git_treebuilder_write(&oid, builder), "cannot write tree")
+        return ObjectID(oid)
+    }
+
+    /// Creates a commit object (no reference is moved) as the configured user, or as
+    /// `git-trace` when no identity is configured.
+    public func createCommit(tree: ObjectID, parents: [ObjectID], message: String) throws -> ObjectID {
+        var signature: UnsafeMutablePointer<git_signature>?
+        if git_signature_default(&signature, pointer) != 0 {
+            try check(git_signature_now(&signature, "git-trace", "git-trace@localhost"), "cannot make commit identity")
+        }
+        defer { git_signature_free(signature) }
+        var parentHandles = [OpaquePointer?]()
+        defer { parentHandles.forEach { git_commit_free($0) } }
+        for parent in parents {
+            var oid = parent.oid
+            var handle: OpaquePointer?
+            try check(git_commit_lookup(&handle, pointer, &oid), "cannot read commit \(parent.shortHex)")
+            parentHandles.append(handle)
+        }
+        return try withTree(tree) { treeHandle in
+            var oid = git_oid()
+            _ = try parentHandles.withUnsafeMutableBufferPointer { handles in
+                try check(
+                    git_commit_create(&oid, pointer, nil, signature, signature, nil, message, treeHandle, handles.count, handles.baseAddress),
+                    "cannot write commit")
+            }
+            return ObjectID(oid)
+        }
+    }
+
+    /// Points `name` at `target` if it currently points at `expected` (or does not exist
+    /// when `expected` is nil); throws a `.modified` GitError otherwise.
+    public func moveReference(_ name: String, to target: ObjectID, expected: ObjectID?, logMessage: String) throws {
+        var newOid = target.oid
+        var reference: OpaquePointer?
+        let code: Int32
+        if var expectedOid = expected?.oid {
+            code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
+        } else {
+            code = git_reference_create(&reference, pointer, name, &newOid, 0, logMessage)
+        }
+        if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
+            throw GitError(kind: .modified, message: "\(name) was updated by another process")
+        }
+        try check(code, "cannot update \(name)")
+        git_reference_free(reference)
+    }
+}

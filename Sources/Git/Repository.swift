@@ -1,0 +1,236 @@
+import CLibGit2
+import Foundation
+
+/// An open git repository. Owns its libgit2 handle; not shared between threads.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    /// Opens the repository containing `path`, searching parent directories as git does.
+    public init(discoveringFrom path: String) throws {
+        _ = libgit2Initialised
+        var repository: OpaquePointer?
+        let code = git_repository_open_ext(&repository, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            throw GitError(kind: .notARepository, message: "not a git repository (or any parent up to /): \(path)")
+        }
+        try check(code, "cannot open repository at \(path)")
+        pointer = repository!
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// The working tree, or nil for a bare repository.
+    public var workingDirectory: String? {
+        git_repository_workdir(pointer).map { String(cString: $0) }
+    }
+
+    /// The repository's git directory (`.git`, or the worktree's own git directory).
+    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+    /// True when HEAD names a branch that has no commit yet.
+    public var hasNoCommits: Bool { git_repository_head_unborn(pointer) == 1 }
+
+    // MARK: Revisions and commits
+
+    /// Resolves a revision (`HEAD~2`, a branch, an abbreviated id, …) to a commit id.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        if hasNoCommits && (revision == "HEAD" || revision == "@") {
+            throw GitError(kind: .unbornBranch, message: "repository has no commits yet")
+        }
+        var object: OpaquePointer?
+        let code = git_revparse_single(&object, pointer, revision)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            throw GitError(kind: .notFound, message: "unknown revision '\(revision)'")
+        }
+        if code == GIT_EAMBIGUOUS.rawValue {
+            throw GitError(kind: .ambiguous, message: "ambiguous revision '\(revision)': use more digits")
+        }
+        try check(code, "cannot resolve '\(revision)'")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0 else {
+            throw GitError(kind: .notFound, message: "'\(revision)' does not name a commit")
+        }
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled).pointee)
+    }
+
+    public func commit(_ id: ObjectID) throws -> Commit {
+        try withCommit(id) { commit in
+            let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+            return Commit(
+                id: id,
+                treeID: ObjectID(git_commit_tree_id(commit).pointee),
+                parentIDs: parents,
+                author: Identity(git_commit_author(commit)),
+                committer: Identity(git_commit_committer(commit)),
+                message: git_commit_message(commit).map { String(cString: $0) } ?? ""
+            )
+        }
+    }
+
+    func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id.shortHex)")
+        defer { git_commit_free(commit) }
+        return try body(commit!)
+    }
+
+    func withTree<T>(_ id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {
+        var oid = id.oid
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, &oid), "cannot read tree \(id.shortHex)")
+        defer { git_tree_free(tree) }
+        return try body(tree!)
+    }
+
+    /// The commits of a revision range, newest first: `A..B` as git rev-list reads it,
+    /// or a single revision and all its ancestors.
+    public func commits(inRange range: String) throws -> [ObjectID] {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, pointer), "cannot walk history")
+        defer { git_revwalk_free(walk) }
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        if range.contains("...") {
+            throw GitError(kind: .invalidSpec, message: "symmetric ranges ('A...B') are not supported: use 'A..B'")
+        }
+        if let dots = range.range(of: "..") {
+            let from = String(range[..<dots.lowerBound])
+            let to = String(range[dots.upperBound...])
+            var hide = try resolveCommit(from.isEmpty ? "HEAD" : from).oid
+            var push = try resolveCommit(to.isEmpty ? "HEAD" : to).oid
+            try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
+            try check(git_revwalk_hide(walk, &hide), "cannot walk \(range)")
+        } else {
+            var push = try resolveCommit(range).oid
+            try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
+        }
+        var result = [ObjectID]()
+        var oid = git_oid()
+        while git_revwalk_next(&oid, walk) == 0 { result.append(ObjectID(oid)) }
+        return result
+    }
+
+    // MARK: Blobs and trees
+
+    /// What a path names in a commit's tree.
+    public enum PathContent {
+        case blob([UInt8])
+        case missing
+        case notAFile
+    }
+
+    /// The content of `path` in `commit`'s tree.
+    public func content(ofPath path: String, inCommit commitID: ObjectID) throws -> PathContent {
+        let treeID = try commit(commitID).treeID
+        return try withTree(treeID) { tree in
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, path)
+            if code == GIT_ENOTFOUND.rawValue { return .missing }
+            try check(code, "cannot read \(path) at \(commitID.shortHex)")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return .notAFile }
+            return .blob(try blobContent(ObjectID(git_tree_entry_id(entry).pointee)))
+        }
+    }
+
+    public func blobContent(_ id: ObjectID) throws -> [UInt8] {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.shortHex)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try check(git_blob_create_from_buffer(&oid, pointer, bytes, bytes.count), "cannot write blob")
+        return ObjectID(oid)
+    }
+
+    /// Lines added and deleted by a commit against its first parent (the empty tree for
+    /// a root commit), with rename detection as `git show --numstat` does by default.
+    public func lineStats(of commitID: ObjectID) throws -> (added: Int, deleted: Int) {
+        let commit = try self.commit(commitID)
+        let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+        return try withTree(commit.treeID) { newTree in
+            func diff(_ oldTree: OpaquePointer?) throws -> (Int, Int) {
+                var diff: OpaquePointer?
+                try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "cannot diff \(commitID.shortHex)")
+                defer { git_diff_free(diff) }
+                try check(git_diff_find_similar(diff, nil), "cannot detect renames in \(commitID.shortHex)")
+                var stats: OpaquePointer?
+                try check(git_diff_get_stats(&stats, diff), "cannot count lines of \(commitID.shortHex)")
+                defer { git_diff_stats_free(stats) }
+                return (Int(git_diff_stats_insertions(stats)), Int(git_diff_stats_deletions(stats)))
+            }
+            if let parentTree {
+                return try withTree(parentTree) { try diff($0) }
+            }
+            return try diff(nil)
+        }
+    }
+
+    // MARK: References
+
+    /// The id a reference points at, or nil when it does not exist.
+    public func referenceTarget(_ name: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, pointer, name)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check(code, "cannot read \(name)")
+        return ObjectID(oid)
+    }
+
+    /// Names of the configured remotes.
+    public func remoteNames() throws -> [String] {
+        var names = git_strarray()
+        try check(git_remote_list(&names, pointer), "cannot list remotes")
+        defer { git_strarray_dispose(&names) }
+        return (0..<names.count).compactMap { names.strings[$0].map { String(cString: $0) } }
+    }
+
+    /// The repository's configuration (all levels; writes go to the repository's own file).
+    public func config() throws -> Config {
+        var config: OpaquePointer?
+        try check(git_repository_config(&config, pointer), "cannot read git config")
+        return Config(config!)
+    }
+
+    /// The identity git would use for a commit (user.name / user.email), if configured.
+    public func defaultIdentity() -> (name: String, email: String)? {
+        var signature: UnsafeMutablePointer<git_signature>?
+        guard git_signature_default(&signature, pointer) == 0, let signature else { return nil }
+        defer { git_signature_free(signature) }
+        return (String(cString: signature.pointee.name), String(cString: signature.pointee.email))
+    }
+}
+
+extension Repository {
+    /// The repository-relative path (with `/`) of a path a user typed, read relative to
+    /// `currentDirectory` as git reads pathspecs. Nil when it lies outside the working tree.
+    public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
+        guard let workdir = workingDirectory else { return userPath }
+        func resolved(_ path: String) -> [String] {
+            URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.pathComponents
+        }
+        let root = resolved(workdir)
+        let base = resolved(currentDirectory)
+        var components = userPath.hasPrefix("/") ? [] : base
+        for part in userPath.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if components.count > 1 { components.removeLast() }
+            default: components.append(String(part))
+            }
+        }
+        if userPath.hasPrefix("/") { components = resolved("/") + components }
+        guard components.count > root.count, Array(components.prefix(root.count)) == root else { return nil }
+        return components.dropFirst(root.count).joined(separator: "/")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Git
+import Testing
+import TestSupport
+
+@Suite struct RepositoryTests {
+    func repository(_ sandbox: Sandbox) async throws -> URL {
+        try await sandbox.configureIdentity()
+        let directory = try await sandbox.makeRepository()
+        try sandbox.write(numberedLines(20), to: "a.txt", in: directory)
+        try sandbox.write("keep\n", to: "dir/b.txt", in: directory)
+        try await sandbox.commitAll("one", in: directory)
+        try sandbox.write(numberedLines(15) + "new\nlines\n", to: "a.txt", in: directory)
+        try FileManager.default.moveItem(at: directory.appendingPathComponent("dir/b.txt"), to: directory.appendingPathComponent("dir/c.txt"))
+        try await sandbox.commitAll("two", in: directory)
+        try sandbox.write("third\n", to: "d.txt", in: directory)
+        try await sandbox.commitAll("three", in: directory)
+        return directory
+    }
+
+    @Test func lineStatsMatchGitNumstat() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        let repository = try Repository(discoveringFrom: directory.path)
+        for revision in ["HEAD", "HEAD~1", "HEAD~2"] {
+            let numstat = try await sandbox.git("show", "--numstat", "--format=", revision, in: directory)
+            var added = 0, deleted = 0
+            for line in numstat.split(separator: "\n") {
+                let fields = line.split(separator: "\t")
+                added += Int(fields[0]) ?? 0
+                deleted += Int(fields[1]) ?? 0
+            }
+            let stats = try repository.lineStats(of: try repository.resolveCommit(revision))
+            #expect(stats.added == added && stats.deleted == deleted, "\(revision)")
+        }
+    }
+
+    @Test func rangesWalkLikeRevList() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        let repository = try Repository(discoveringFrom: directory.path)
+        for range in ["HEAD", "HEAD~2..HEAD", "HEAD~1..", "HEAD~1"] {
+            let expected = try await sandbox.git("rev-list", range, in: directory).split(separator: "\n").map(String.init)
+            #expect(try repository.commits(inRange: range).map(\.hex) == expected, "\(range)")
+        }
+        #expect(throws: GitError.self) { try repository.commits(inRange: "HEAD...HEAD~1") }
+        #expect(throws: GitError.self) { try repository.resolveCommit("no-such-branch") }
+    }
+
+    @Test func readsFilesAtACommit() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        let repository = try Repository(discoveringFrom: directory.appendingPathComponent("dir").path)
+        let first = try repository.resolveCommit("HEAD~2")
+        guard case .blob(let bytes) = try repository.content(ofPath: "dir/b.txt", inCommit: first) else {
+            Issue.record("dir/b.txt missing"); return
+        }
+        #expect(bytes == Array("keep\n".utf8))
+        if case .blob = try repository.content(ofPath: "dir/b.txt", inCommit: try repository.resolveCommit("HEAD")) {
+            Issue.record("b.txt was renamed away")
+        }
+        guard case .notAFile = try repository.content(ofPath: "dir", inCommit: first) else { Issue.record("dir is a tree"); return }
+    }
+
+    @Test func userPathsBecomeRepositoryPaths() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        let repository = try Repository(discoveringFrom: directory.path)
+        let sub = directory.appendingPathComponent("dir").path
+        #expect(repository.repositoryPath(forUserPath: "c.txt", currentDirectory: sub) == "dir/c.txt")
+        #expect(repository.repositoryPath(forUserPath: "../a.txt", currentDirectory: sub) == "a.txt")
+        #expect(repository.repositoryPath(forUserPath: "./x/../c.txt", currentDirectory: sub) == "dir/c.txt")
+        #expect(repository.repositoryPath(forUserPath: directory.path + "/a.txt", currentDirectory: "/") == "a.txt")
+        #expect(repository.repositoryPath(forUserPath: "../../elsewhere", currentDirectory: sub) == nil)
+    }
+
+    @Test func multiValuedConfigAddsOnlyOnce() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        let config = try Repository(discoveringFrom: directory.path).config()
+        #expect(try config.add("remote.origin.fetch", value: "+refs/notes/x:refs/notes/remotes/origin/x"))
+        #expect(try config.add("remote.origin.fetch", value: "+refs/heads/*:refs/remotes/origin/*"))
+        #expect(try !config.add("remote.origin.fetch", value: "+refs/notes/x:refs/notes/remotes/origin/x"))
+        let values = try await sandbox.git("config", "--get-all", "remote.origin.fetch", in: directory)
+        #expect(values == "+refs/notes/x:refs/notes/remotes/origin/x\n+refs/heads/*:refs/remotes/origin/*\n")
+    }
+
+    @Test func notARepositoryIsAClearError() throws {
+        #expect {
+            try Repository(discoveringFrom: "/")
+        } throws: { error in
+            (error as? GitError)?.kind == .notARepository
+        }
+    }
+
+    @Test func emptyRepositoryHasNoCommits() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await sandbox.makeRepository()
+        let repository = try Repository(discoveringFrom: directory.path)
+        #expect(repository.hasNoCommits)
+        #expect(throws: GitError.self) { try repository.resolveCommit("HEAD") }
+    }
+}
