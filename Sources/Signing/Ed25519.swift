@@ -1,0 +1,229 @@
+import COpenSSL
+import Foundation
+
+/// Owns one OpenSSL `EVP_PKEY`. Instances are immutable after creation, and OpenSSL
+/// allows concurrent one-shot signing/verification with the same key as long as each
+/// call has its own `EVP_MD_CTX`, which is what `sign` and `verify` do.
+final class EVPKey: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { EVP_PKEY_free(pointer) }
+
+    static func ed25519(privateSeed seed: [UInt8]) throws -> EVPKey {
+        guard seed.count == 32,
+              let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, seed, seed.count)
+        else { throw KeyError.openSSL("cannot load Ed25519 private key: \(openSSLErrorText())") }
+        return EVPKey(key)
+    }
+
+    static func ed25519(publicBytes bytes: [UInt8]) throws -> EVPKey {
+        guard bytes.count == 32,
+              let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, bytes, bytes.count)
+        else { throw KeyError.badPublicKey("not a 32-byte Ed25519 key") }
+        return EVPKey(key)
+    }
+
+    var isEd25519: Bool { EVP_PKEY_get_id(pointer) == EVP_PKEY_ED25519 }
+
+    func rawPublicKey() -> [UInt8] {
+        var length = 32
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let ok = EVP_PKEY_get_raw_public_key(pointer, &bytes, &length)
+        precondition(ok == 1 && length == 32, "OpenSSL could not export an Ed25519 public key")
+        return bytes
+    }
+}
+
+/// The text of OpenSSL's error queue, which it then clears, so one failure is not
+/// reported again by the next call.
+func openSSLErrorText() -> String {
+    var messages = [String]()
+    while case let code = ERR_get_error(), code != 0 {
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        messages.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+    return messages.isEmpty ? "unknown error" : messages.joined(separator: "; ")
+}
+
+/// An Ed25519 public key: verifies signatures, and names itself as OpenSSH does.
+public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
+    /// The 32 raw key bytes (RFC 8032).
+    public let rawRepresentation: [UInt8]
+    private let key: EVPKey
+
+    public init(rawRepresentation bytes: [UInt8]) throws {
+        key = try EVPKey.ed25519(publicBytes: bytes)
+        rawRepresentation = bytes
+    }
+
+    init(evpKey: EVPKey) {
+        key = evpKey
+        rawRepresentation = evpKey.rawPublicKey()
+    }
+
+    /// Parses `ssh-ed25519 AAAA… [comment]`.
+    public init(openSSH line: String) throws {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard fields.count >= 2 else { throw KeyError.badPublicKey("expected 'ssh-ed25519 <base64>'") }
+        guard fields[0] == "ssh-ed25519" else {
+            throw KeyError.badPublicKey("key type '\(fields[0])' is not ssh-ed25519")
+        }
+        guard let blob = Data(base64Encoded: String(fields[1])) else {
+            throw KeyError.badPublicKey("key data is not base64")
+        }
+        try self.init(sshBlob: Array(blob))
+    }
+
+    /// Parses the SSH wire form `string("ssh-ed25519") ‖ string(key)`.
+    public init(sshBlob blob: [UInt8]) throws {
+        var reader = SSHWireReader(blob)
+        guard let type = reader.readString(), type == Array("ssh-ed25519".utf8),
+              let bytes = reader.readString(), bytes.count == 32, reader.isAtEnd
+        else { throw KeyError.badPublicKey("not an ssh-ed25519 key blob") }
+        try self.init(rawRepresentation: bytes)
+    }
+
+    /// `string("ssh-ed25519") ‖ string(key)`, as OpenSSH encodes public keys.
+    public var sshBlob: [UInt8] {
+        var writer = SSHWireWriter()
+        writer.writeString(Array("ssh-ed25519".utf8))
+        writer.writeString(rawRepresentation)
+        return writer.bytes
+    }
+
+    /// `ssh-ed25519 AAAA…`, the form used in allowed_signers files.
+    public var openSSH: String {
+        "ssh-ed25519 " + Data(sshBlob).base64EncodedString()
+    }
+
+    /// OpenSSH's fingerprint `SHA256:<unpadded base64>`; the record key id.
+    public var fingerprint: String {
+        var encoded = Data(SHA256.hash(sshBlob)).base64EncodedString()
+        while encoded.hasSuffix("=") { encoded.removeLast() }
+        return "SHA256:" + encoded
+    }
+
+    public var description: String { fingerprint }
+
+    /// True when `signature` is this key's valid Ed25519 signature of `message`.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        guard signature.count == 64, let context = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else {
+            _ = openSSLErrorText()
+            return false
+        }
+        let result = EVP_DigestVerify(context, signature, signature.count, message, message.count)
+        if result != 1 { _ = openSSLErrorText() }
+        return result == 1
+    }
+
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
+        lhs.rawRepresentation == rhs.rawRepresentation
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
+}
+
+/// An Ed25519 private key. Its secret never appears in `description`, errors or logs;
+/// the only way out is `pkcs8PEM()`, for writing a key file.
+public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
+    private let key: EVPKey
+    public let publicKey: PublicKey
+
+    private init(key: EVPKey) {
+        self.key = key
+        publicKey = PublicKey(evpKey: key)
+    }
+
+    /// A new random key from OpenSSL's CSPRNG.
+    public static func generate() throws -> SigningKey {
+        guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else {
+            throw KeyError.openSSL(openSSLErrorText())
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        var generated: OpaquePointer?
+        guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_keygen(context, &generated) == 1,
+              let generated
+        else { throw KeyError.openSSL("key generation failed: \(openSSLErrorText())") }
+        return SigningKey(key: EVPKey(generated))
+    }
+
+    /// A key from its 32-byte RFC 8032 seed.
+    public convenience init(seed: [UInt8]) throws {
+        self.init(key: try EVPKey.ed25519(privateSeed: seed))
+    }
+
+    /// Parses a PEM PKCS#8 Ed25519 key or an unencrypted OpenSSH Ed25519 key.
+    /// `source` names the input in error messages (a path, usually).
+    public convenience init(text: String, source: String) throws {
+        if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
+            let seed = try OpenSSHPrivateKey.ed25519Seed(fromPEM: text, source: source)
+            self.init(key: try EVPKey.ed25519(privateSeed: seed))
+            return
+        }
+        if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED") {
+            throw KeyError.encryptedKey(source)
+        }
+        guard text.contains("-----BEGIN PRIVATE KEY-----") else { throw KeyError.notAKey(source) }
+        let bytes = Array(text.utf8)
+        let parsed: OpaquePointer? = bytes.withUnsafeBytes { buffer in
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { BIO_free(bio) }
+            // A password callback that refuses, so OpenSSL never prompts on a terminal.
+            return PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in -1 }, nil)
+        }
+        guard let parsed else {
+            _ = openSSLErrorText()
+            throw KeyError.notAKey(source)
+        }
+        let key = EVPKey(parsed)
+        guard key.isEd25519 else { throw KeyError.notEd25519(source) }
+        self.init(key: key)
+    }
+
+    /// Loads a key file (`~/` expanded by the caller).
+    public convenience init(contentsOfFile path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or unreadable" : "no such file"
+            throw KeyError.unreadableFile(path: path, reason: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw KeyError.notAKey(path) }
+        try self.init(text: text, source: path)
+    }
+
+    /// The key as PEM PKCS#8, for writing to a 0600 file. Never print this.
+    public func pkcs8PEM() throws -> String {
+        guard let bio = BIO_new(BIO_s_mem()) else { throw KeyError.openSSL(openSSLErrorText()) }
+        defer { BIO_free(bio) }
+        guard PEM_write_bio_PKCS8PrivateKey(bio, key.pointer, nil, nil, 0, nil, nil) == 1 else {
+            throw KeyError.openSSL("cannot encode key: \(openSSLErrorText())")
+        }
+        let pending = Int(BIO_ctrl_pending(bio))
+        var buffer = [UInt8](repeating: 0, count: pending)
+        let read = BIO_read(bio, &buffer, Int32(pending))
+        guard read == pending else { throw KeyError.openSSL("cannot encode key: short read") }
+        defer { buffer.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Ed25519 signature (64 bytes) of `message`.
+    public func signature(for message: [UInt8]) throws -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { throw KeyError.openSSL(openSSLErrorText()) }
+        defer { EVP_MD_CTX_free(context) }
+        var signature = [UInt8](repeating: 0, count: 64)
+        var length = 64
+        guard EVP_DigestSignInit(context, nil, nil, nil, key.pointer) == 1,
+              EVP_DigestSign(context, &signature, &length, message, message.count) == 1,
+              length == 64
+        else { throw KeyError.openSSL("signing failed: \(openSSLErrorText())") }
+        return signature
+    }
+
+    public var description: String { "SigningKey(\(publicKey.fingerprint))" }
+}

@@ -1,0 +1,70 @@
+import COpenSSL
+import Foundation
+
+/// SHA-256 through OpenSSL's EVP interface.
+public enum SHA256 {
+    public static func hash<Bytes: ContiguousBytes>(_ data: Bytes) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let ok = data.withUnsafeBytes { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+            }
+        }
+        // EVP_Digest with SHA-256 fails only when the library itself is broken.
+        precondition(ok == 1 && length == 32, "OpenSSL SHA-256 failed")
+        return digest
+    }
+
+    public static func hash(_ text: String) -> [UInt8] {
+        hash(Array(text.utf8))
+    }
+
+    /// Lower-case hexadecimal SHA-256 digest.
+    public static func hexDigest<Bytes: ContiguousBytes>(_ data: Bytes) -> String {
+        hash(data).hexString
+    }
+
+    public static func hexDigest(_ text: String) -> String {
+        hash(text).hexString
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal rendering of the bytes.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Parses lower- or upper-case hexadecimal; nil on odd length or a non-hex digit.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(chars.count / 2)
+        var index = 0
+        while index < chars.count {
+            guard let high = value(chars[index]), let low = value(chars[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self = bytes
+    }
+}
