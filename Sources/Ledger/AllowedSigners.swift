@@ -1,0 +1,226 @@
+import Foundation
+import Signing
+
+/// A trust file in OpenSSH's allowed_signers format (spec/records.md §6).
+public struct AllowedSigners: Sendable {
+    public struct Entry: Sendable {
+        public let line: Int
+        public let principals: [String]
+        public let key: PublicKey
+        /// Unix seconds; the key is trusted from this time on.
+        public let validAfter: Int64?
+        /// Unix seconds; the key is trusted only before this time.
+        public let validBefore: Int64?
+        public let namespaces: [String]?
+    }
+
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public let source: String
+        public let line: Int
+        public let problem: String
+        public var description: String { "\(source):\(line): \(problem)" }
+    }
+
+    /// What the trust file says about one signature.
+    public enum Decision: Equatable {
+        case trusted(line: Int)
+        case untrustedKey
+        case principalMismatch
+        case notYetValid(validAfter: Int64)
+        case expired(validBefore: Int64)
+    }
+
+    public static let namespace = "sessiontrace"
+
+    public let source: String
+    public let entries: [Entry]
+    /// Lines that were read but are never trusted (other key types, cert-authority).
+    public let ignored: [String]
+
+    public init(text: String, source: String) throws {
+        self.source = source
+        var entries = [Entry]()
+        var ignored = [String]()
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            func fail(_ problem: String) -> Error { Error(source: source, line: lineNumber, problem: problem) }
+            var scanner = FieldScanner(line)
+            guard let principalField = scanner.next(), let afterPrincipals = scanner.next() else {
+                throw fail("expected 'principals [options] ssh-ed25519 <key>'")
+            }
+            var options: [String: String] = [:]
+            var certAuthority = false
+            var keyType = afterPrincipals
+            if !AllowedSigners.looksLikeKeyType(afterPrincipals) {
+                for option in AllowedSigners.splitOptions(afterPrincipals) {
+                    let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                    let name = parts[0].lowercased()
+                    if name == "cert-authority" { certAuthority = true; continue }
+                    guard parts.count == 2, ["valid-after", "valid-before", "namespaces"].contains(name) else {
+                        throw fail("unknown option '\(option)'")
+                    }
+                    options[name] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                }
+                guard let next = scanner.next() else { throw fail("missing key after options") }
+                keyType = next
+            }
+            guard let keyData = scanner.next() else { throw fail("missing key data") }
+            guard keyType == "ssh-ed25519", !certAuthority else {
+                ignored.append("\(source):\(lineNumber): \(certAuthority ? "cert-authority" : keyType) entries are not trusted")
+                continue
+            }
+            let key: PublicKey
+            do { key = try PublicKey(openSSH: "\(keyType) \(keyData)") } catch { throw fail("\(error)") }
+            func time(_ name: String) throws -> Int64? {
+                guard let text = options[name] else { return nil }
+                guard let value = AllowedSigners.parseTime(text) else {
+                    throw fail("\(name) '\(text)' is not YYYYMMDD[HHMM[SS]][Z]")
+                }
+                return value
+            }
+            entries.append(Entry(
+                line: lineNumber,
+                principals: AllowedSigners.stripQuotes(principalField).split(separator: ",").map(String.init),
+                key: key,
+                validAfter: try time("valid-after"),
+                validBefore: try time("valid-before"),
+                namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) }))
+        }
+        self.entries = entries
+        self.ignored = ignored
+    }
+
+    /// The trusted key with this fingerprint, if any entry has it.
+    public func key(forKeyID keyID: String) -> PublicKey? {
+        entries.first { $0.key.fingerprint == keyID }?.key
+    }
+
+    /// Whether a signature by `keyID` for `email` at `time` (Unix seconds) is trusted.
+    public func decide(keyID: String, email: String, at time: Int64) -> Decision {
+        let withKey = entries.filter { $0.key.fingerprint == keyID }
+        guard !withKey.isEmpty else { return .untrustedKey }
+        let forPrincipal = withKey.filter { entry in
+            AllowedSigners.matchList(email, patterns: entry.principals)
+                && (entry.namespaces.map { AllowedSigners.matchList(AllowedSigners.namespace, patterns: $0) } ?? true)
+        }
+        guard !forPrincipal.isEmpty else { return .principalMismatch }
+        if let valid = forPrincipal.first(where: { ($0.validAfter ?? .min) <= time && time < ($0.validBefore ?? .max) }) {
+            return .trusted(line: valid.line)
+        }
+        if let expired = forPrincipal.compactMap(\.validBefore).filter({ time >= $0 }).max() {
+            return .expired(validBefore: expired)
+        }
+        return .notYetValid(validAfter: forPrincipal.compactMap(\.validAfter).min() ?? time)
+    }
+
+    // MARK: Parsing helpers
+
+    static func looksLikeKeyType(_ token: String) -> Bool {
+        token.hasPrefix("ssh-") || token.hasPrefix("ecdsa-") || token.hasPrefix("sk-") || token.hasSuffix("@openssh.com")
+    }
+
+    static func stripQuotes(_ text: String) -> String {
+        text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? String(text.dropFirst().dropLast()) : text
+    }
+
+    /// Splits `a,b="x,y",c` at commas outside quotes.
+    static func splitOptions(_ text: String) -> [String] {
+        var options = [String]()
+        var current = ""
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            if character == ",", !quoted {
+                options.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        options.append(current)
+        return options.filter { !$0.isEmpty }
+    }
+
+    /// `YYYYMMDD[HHMM[SS]][Z]`: UTC with `Z`, the local time zone without, as ssh-keygen reads it.
+    static func parseTime(_ text: String) -> Int64? {
+        var digits = text
+        let utc = digits.hasSuffix("Z") || digits.hasSuffix("z")
+        if utc { digits.removeLast() }
+        guard [8, 12, 14].contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            return nil
+        }
+        let numbers = Array(digits).map { Int32(String($0))! }
+        func field(_ start: Int, _ length: Int) -> Int32 {
+            start + length <= numbers.count ? numbers[start..<start + length].reduce(0) { $0 * 10 + $1 } : 0
+        }
+        var parts = tm()
+        parts.tm_year = field(0, 4) - 1900
+        parts.tm_mon = field(4, 2) - 1
+        parts.tm_mday = field(6, 2)
+        parts.tm_hour = field(8, 2)
+        parts.tm_min = field(10, 2)
+        parts.tm_sec = field(12, 2)
+        parts.tm_isdst = -1
+        guard (0...11).contains(parts.tm_mon), (1...31).contains(parts.tm_mday), parts.tm_hour < 24,
+              parts.tm_min < 60, parts.tm_sec < 60
+        else { return nil }
+        return Int64(utc ? timegm(&parts) : mktime(&parts))
+    }
+
+    /// OpenSSH pattern-list matching: true when some pattern matches and no negated one does.
+    static func matchList(_ value: String, patterns: [String]) -> Bool {
+        var matched = false
+        for pattern in patterns {
+            if pattern.hasPrefix("!") {
+                if matchPattern(Array(value.unicodeScalars), Array(pattern.dropFirst().unicodeScalars)) { return false }
+            } else if matchPattern(Array(value.unicodeScalars), Array(pattern.unicodeScalars)) {
+                matched = true
+            }
+        }
+        return matched
+    }
+
+    /// `*` and `?` wildcards, iterative with backtracking on the last star.
+    static func matchPattern(_ value: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
+        var v = 0, p = 0
+        var starP = -1, starV = 0
+        while v < value.count {
+            if p < pattern.count, pattern[p] == "?" || pattern[p] == value[v] {
+                v += 1; p += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                starP = p; starV = v; p += 1
+            } else if starP >= 0 {
+                p = starP + 1; starV += 1; v = starV
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// Splits a line at white space, keeping double-quoted runs together.
+private struct FieldScanner {
+    private let characters: [Character]
+    private var index = 0
+
+    init(_ line: String) { characters = Array(line) }
+
+    mutating func next() -> String? {
+        while index < characters.count, characters[index] == " " || characters[index] == "\t" { index += 1 }
+        guard index < characters.count else { return nil }
+        var field = ""
+        var quoted = false
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\"" { quoted.toggle() }
+            if !quoted, character == " " || character == "\t" { break }
+            field.append(character)
+            index += 1
+        }
+        return field
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Git
+
+/// The records of a repository: envelope lines in the notes of `refs/notes/sessiontrace`
+/// (spec/records.md §1).
+public struct NotesLedger {
+    public static let notesRef = "refs/notes/sessiontrace"
+
+    /// The text of one commit's note, split into record lines.
+    public enum Note {
+        /// The non-empty lines, in note order.
+        case lines([Substring])
+        /// The blob is not UTF-8 text or could not be read.
+        case unreadable(String)
+    }
+
+    public let repository: Repository
+    public let ref: String
+
+    public init(repository: Repository, ref: String = NotesLedger.notesRef) {
+        self.repository = repository
+        self.ref = ref
+    }
+
+    public static func split(noteBytes bytes: [UInt8]) -> Note {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .unreadable("not UTF-8 text") }
+        return .lines(text.split(separator: "\n", omittingEmptySubsequences: true))
+    }
+
+    /// The note on `commit`, or nil when it has none.
+    public func note(on commit: ObjectID, notesCommit: ObjectID? = nil) -> Note? {
+        do {
+            guard let bytes = try repository.note(for: commit, ref: ref, notesCommit: notesCommit) else { return nil }
+            return NotesLedger.split(noteBytes: bytes)
+        } catch {
+            return .unreadable("\(error)")
+        }
+    }
+
+    /// Every annotated object with its note.
+    public func allNotes() throws -> [(target: ObjectID, note: Note)] {
+        try repository.allNotes(ref: ref).map { entry in
+            do {
+                let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
+                return (entry.target, NotesLedger.split(noteBytes: bytes))
+            } catch {
+                return (entry.target, .unreadable("\(error)"))
+            }
+        }
+    }
+
+    /// Appends record lines to the notes of commits in one notes commit. Lines already
+    /// present are not added twice. Retries when another writer moves the ref first,
+    /// so concurrent writers never lose each other's records.
+    public func append(_ linesByCommit: [ObjectID: [String]], message: String, attempts: Int = 100) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let tip = try repository.notesTip(ref)
+            var changes = [ObjectID: [UInt8]?]()
+            for (commit, newLines) in linesByCommit {
+                let existingBytes = try repository.note(for: commit, ref: ref, notesCommit: tip) ?? []
+                var text = String(decoding: existingBytes, as: UTF8.self)
+                var present = Set(text.split(separator: "\n").map(String.init))
+                var added = false
+                for line in newLines where !present.contains(line) {
+                    if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+                    text += line + "\n"
+                    present.insert(line)
+                    added = true
+                }
+                if added { changes[commit] = Array(text.utf8) }
+            }
+            guard !changes.isEmpty else { return }
+            do {
+                try repository.updateNotes(ref: ref, expectedTip: tip, changes: changes, message: message)
+                return
+            } catch let error as GitError where error.kind == .modified && attempt < attempts {
+                // Back off with jitter so that writers racing for the ref spread out.
+                let ceiling = UInt32(min(50_000, 500 << min(attempt, 7)))
+                usleep(UInt32.random(in: ceiling / 2...ceiling))
+                continue
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Git
+import Signing
+
+/// What a caller claims about some lines of one file in a commit.
+public struct LineClaim: Sendable {
+    public var path: String
+    public var lines: [ClosedRange<Int>]
+    public var contributor: Contributor
+    public var sessionID: String?
+    public var promptSHA256: String?
+    public var confidenceBasisPoints: Int
+
+    public init(
+        path: String, lines: [ClosedRange<Int>], contributor: Contributor, sessionID: String? = nil,
+        promptSHA256: String? = nil, confidenceBasisPoints: Int = 10_000
+    ) {
+        self.path = path
+        self.lines = lines
+        self.contributor = contributor
+        self.sessionID = sessionID
+        self.promptSHA256 = promptSHA256
+        self.confidenceBasisPoints = confidenceBasisPoints
+    }
+}
+
+/// Why claims cannot become a record; the message names the file and lines.
+public struct ClaimError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Turns claims about a commit into a signed attribution record.
+public struct RecordBuilder {
+    public static let toolName = "git-trace"
+    public static let toolVersion = "0.1.0"
+
+    public let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    /// The attribution statement for `commitID`, checked against the commit's files.
+    public func attribution(
+        for commitID: ObjectID, claims: [LineClaim], signer: SigningIdentity, recordedAt: Int64
+    ) throws -> Statement {
+        let commit = try repository.commit(commitID)
+        var rangesByPath = [String: [AttributedRange]]()
+        var fileCache = [String: FileLines]()
+        for claim in claims {
+            let path = claim.path
+            let lines: FileLines
+            if let cached = fileCache[path] {
+                lines = cached
+            } else {
+                switch try repository.content(ofPath: path, inCommit: commitID) {
+                case .blob(let bytes): lines = FileLines(bytes)
+                case .missing: throw ClaimError(message: "\(path) does not exist in commit \(commitID.shortHex)")
+                case .notAFile: throw ClaimError(message: "\(path) is not a file in commit \(commitID.shortHex)")
+                }
+                fileCache[path] = lines
+            }
+            for range in claim.lines {
+                guard range.upperBound <= lines.count else {
+                    throw ClaimError(message: "\(path) has \(lines.count) lines in commit \(commitID.shortHex); lines \(range.lowerBound)-\(range.upperBound) are beyond its end")
+                }
+                rangesByPath[path, default: []].append(AttributedRange(
+                    startLine: range.lowerBound, endLine: range.upperBound,
+                    contentHash: lines.contentHash(ofLines: range), contributor: claim.contributor,
+                    sessionID: claim.sessionID, promptSHA256: claim.promptSHA256,
+                    confidenceBasisPoints: claim.confidenceBasisPoints))
+            }
+        }
+        var files = [AttributedFile]()
+        for path in rangesByPath.keys.sorted(by: JSONValue.codePointOrder) {
+            let ranges = rangesByPath[path]!.sorted { $0.startLine < $1.startLine }
+            for (previous, next) in zip(ranges, ranges.dropFirst()) where next.startLine <= previous.endLine {
+                throw ClaimError(message: "\(path): lines \(previous.startLine)-\(previous.endLine) and \(next.startLine)-\(next.endLine) overlap")
+            }
+            files.append(AttributedFile(path: path, ranges: ranges))
+        }
+        let stats = try repository.lineStats(of: commitID)
+        let allRanges = files.flatMap(\.ranges)
+        func covered(_ origin: Origin) -> Int {
+            allRanges.filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }
+        }
+        let attribution = Attribution(
+            tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
+            signer: SignerInfo(email: signer.email, publicKey: signer.key.publicKey.openSSH),
+            committer: CommitterStamp(
+                name: commit.committer.name, email: commit.committer.email,
+                time: Timestamp.format(unixSeconds: commit.committer.time)),
+            recordedAt: Timestamp.format(unixSeconds: recordedAt),
+            files: files,
+            totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)))
+        return Statement(commit: commitID.hex, predicate: .attribution(attribution))
+    }
+
+    /// Signs a statement into a note line.
+    public static func sign(_ statement: Statement, with key: SigningKey) throws -> Envelope {
+        try Envelope.sign(payload: statement.json.canonicalBytes, with: key)
+    }
+}

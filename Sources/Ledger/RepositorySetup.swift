@@ -1,0 +1,41 @@
+import Git
+
+/// Prepares a repository's git configuration for SessionTrace notes (what `git trace
+/// init` does besides hooks). Every step is idempotent.
+public struct RepositorySetup {
+    public let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    /// The remote-tracking notes ref a remote's records are fetched into. Never the
+    /// local ref: a fetch must not overwrite local records; sync merges them.
+    public static func trackingRef(remote: String) -> String {
+        "refs/notes/remotes/\(remote)/sessiontrace"
+    }
+
+    public static func fetchRefspec(remote: String) -> String {
+        "+\(NotesLedger.notesRef):\(trackingRef(remote: remote))"
+    }
+
+    /// Applies the configuration; returns one line per change made (empty when the
+    /// repository was already set up) and warnings about settings that work against it.
+    public func apply() throws -> (changes: [String], warnings: [String]) {
+        let config = try repository.config()
+        var changes = [String]()
+        var warnings = [String]()
+        if try config.add("notes.displayRef", value: NotesLedger.notesRef) {
+            changes.append("notes.displayRef += \(NotesLedger.notesRef) (git log shows the records)")
+        }
+        for remote in try repository.remoteNames() {
+            let refspec = RepositorySetup.fetchRefspec(remote: remote)
+            if try config.add("remote.\(remote).fetch", value: refspec) {
+                changes.append("remote.\(remote).fetch += \(refspec)")
+            }
+        }
+        let rewriteRefs = try config.strings("notes.rewriteRef")
+        if rewriteRefs.contains(where: { $0 == NotesLedger.notesRef || $0 == "refs/notes/*" }) {
+            warnings.append("notes.rewriteRef includes \(NotesLedger.notesRef): git will copy signed records onto rewritten commits, where they fail verification; remove it with 'git config --unset-all notes.rewriteRef'")
+        }
+        return (changes, warnings)
+    }
+}

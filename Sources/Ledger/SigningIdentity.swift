@@ -1,0 +1,56 @@
+import Foundation
+import Git
+import Signing
+
+/// Why no signing identity could be set up; each message says how to fix it.
+public enum IdentityError: Error, CustomStringConvertible {
+    case noKeyConfigured
+    case noEmail
+    case key(KeyError)
+
+    public var description: String {
+        switch self {
+        case .noKeyConfigured:
+            return "no signing key: run 'git trace keygen' (or set sessiontrace.signingKey to an Ed25519 key file)"
+        case .noEmail: return "no signer identity: set it with 'git config --global user.email you@example.com'"
+        case .key(let error): return error.description
+        }
+    }
+}
+
+/// The key that signs records and the identity (email) it signs as (spec/records.md §5).
+public struct SigningIdentity {
+    public let key: SigningKey
+    public let email: String
+    public let keyPath: String
+
+    public init(key: SigningKey, email: String, keyPath: String) {
+        self.key = key
+        self.email = email
+        self.keyPath = keyPath
+    }
+
+    /// The configured key path: `explicitPath`, then `$SESSIONTRACE_SIGNING_KEY`, then
+    /// `sessiontrace.signingKey`; `~/` expanded.
+    public static func configuredKeyPath(explicitPath: String?, config: Config?) throws -> String? {
+        let environment = ProcessInfo.processInfo.environment["SESSIONTRACE_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = try explicitPath ?? environment ?? config?.string("sessiontrace.signingKey") else { return nil }
+        return expandTilde(path)
+    }
+
+    public static func load(explicitPath: String?, config: Config?) throws -> SigningIdentity {
+        guard let path = try configuredKeyPath(explicitPath: explicitPath, config: config) else {
+            throw IdentityError.noKeyConfigured
+        }
+        let key: SigningKey
+        do { key = try SigningKey(contentsOfFile: path) } catch let error as KeyError { throw IdentityError.key(error) }
+        guard let email = try config?.string("user.email"), !email.isEmpty else { throw IdentityError.noEmail }
+        return SigningIdentity(key: key, email: email, keyPath: path)
+    }
+
+    public static func expandTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + path.dropFirst()
+    }
+}

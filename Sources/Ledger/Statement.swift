@@ -1,0 +1,220 @@
+import Signing
+
+/// Where a line came from (spec/records.md §4.1).
+public enum Origin: String, Sendable, CaseIterable, Codable {
+    case ai, human, mixed
+}
+
+public struct Contributor: Sendable, Equatable {
+    public var type: Origin
+    /// The coding agent (`claude-code`, `cursor`, …); present for `ai` and `mixed`.
+    public var agent: String?
+    /// `provider/model`; present for `ai` and `mixed`.
+    public var modelID: String?
+
+    public init(type: Origin, agent: String? = nil, modelID: String? = nil) {
+        self.type = type
+        self.agent = agent
+        self.modelID = modelID
+    }
+}
+
+public struct AttributedRange: Sendable, Equatable {
+    public var startLine: Int
+    public var endLine: Int
+    public var contentHash: String
+    public var contributor: Contributor
+    public var sessionID: String?
+    public var promptSHA256: String?
+    public var confidenceBasisPoints: Int
+
+    public init(
+        startLine: Int, endLine: Int, contentHash: String, contributor: Contributor,
+        sessionID: String? = nil, promptSHA256: String? = nil, confidenceBasisPoints: Int = 10_000
+    ) {
+        self.startLine = startLine
+        self.endLine = endLine
+        self.contentHash = contentHash
+        self.contributor = contributor
+        self.sessionID = sessionID
+        self.promptSHA256 = promptSHA256
+        self.confidenceBasisPoints = confidenceBasisPoints
+    }
+
+    public var lineCount: Int { endLine - startLine + 1 }
+}
+
+public struct AttributedFile: Sendable, Equatable {
+    public var path: String
+    public var ranges: [AttributedRange]
+
+    public init(path: String, ranges: [AttributedRange]) {
+        self.path = path
+        self.ranges = ranges
+    }
+}
+
+public struct Totals: Sendable, Equatable {
+    public var added: Int
+    public var deleted: Int
+    public var ai: Int
+    public var human: Int
+    public var mixed: Int
+
+    public init(added: Int, deleted: Int, ai: Int, human: Int, mixed: Int) {
+        self.added = added
+        self.deleted = deleted
+        self.ai = ai
+        self.human = human
+        self.mixed = mixed
+    }
+}
+
+public struct CommitterStamp: Sendable, Equatable {
+    public var name: String
+    public var email: String
+    public var time: String
+
+    public init(name: String, email: String, time: String) {
+        self.name = name
+        self.email = email
+        self.time = time
+    }
+}
+
+public struct SignerInfo: Sendable, Equatable {
+    public var email: String
+    /// `ssh-ed25519 AAAA…`
+    public var publicKey: String
+
+    public init(email: String, publicKey: String) {
+        self.email = email
+        self.publicKey = publicKey
+    }
+}
+
+public struct ToolInfo: Sendable, Equatable {
+    public var name: String
+    public var version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+}
+
+/// The attribution predicate (`https://sessiontrace.dev/attribution/v1`).
+public struct Attribution: Sendable, Equatable {
+    public static let predicateType = "https://sessiontrace.dev/attribution/v1"
+
+    public var tool: ToolInfo
+    public var signer: SignerInfo
+    public var committer: CommitterStamp
+    public var recordedAt: String
+    public var files: [AttributedFile]
+    public var totals: Totals
+
+    public init(
+        tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp, recordedAt: String,
+        files: [AttributedFile], totals: Totals
+    ) {
+        self.tool = tool
+        self.signer = signer
+        self.committer = committer
+        self.recordedAt = recordedAt
+        self.files = files
+        self.totals = totals
+    }
+}
+
+/// An in-toto Statement v1 about one commit (spec/records.md §4).
+public struct Statement: Sendable, Equatable {
+    public static let type = "https://in-toto.io/Statement/v1"
+
+    public enum Predicate: Sendable, Equatable {
+        case attribution(Attribution)
+
+        public var type: String {
+            switch self {
+            case .attribution: return Attribution.predicateType
+            }
+        }
+    }
+
+    /// Full lower-case id of the commit the statement is about.
+    public var commit: String
+    public var predicate: Predicate
+
+    public init(commit: String, predicate: Predicate) {
+        self.commit = commit
+        self.predicate = predicate
+    }
+
+    public var attribution: Attribution? {
+        if case .attribution(let value) = predicate { return value }
+        return nil
+    }
+
+    /// Who signed, as the predicate states it.
+    public var signer: SignerInfo {
+        switch predicate {
+        case .attribution(let value): return value.signer
+        }
+    }
+}
+
+// MARK: - Encoding
+
+extension Statement {
+    public var json: JSONValue {
+        let predicateJSON: JSONValue
+        switch predicate {
+        case .attribution(let attribution): predicateJSON = attribution.json
+        }
+        return .object([
+            "_type": .string(Statement.type),
+            "subject": .array([.object(["name": .string(commit), "digest": .object(["gitCommit": .string(commit)])])]),
+            "predicateType": .string(predicate.type),
+            "predicate": predicateJSON,
+        ])
+    }
+}
+
+extension Attribution {
+    var json: JSONValue {
+        .object([
+            "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
+            "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
+            "committer": .object([
+                "name": .string(committer.name), "email": .string(committer.email), "time": .string(committer.time),
+            ]),
+            "recorded_at": .string(recordedAt),
+            "files": .array(files.map { file in
+                .object(["path": .string(file.path), "ranges": .array(file.ranges.map(\.json))])
+            }),
+            "totals": .object([
+                "added": .integer(Int64(totals.added)), "deleted": .integer(Int64(totals.deleted)),
+                "ai": .integer(Int64(totals.ai)), "human": .integer(Int64(totals.human)),
+                "mixed": .integer(Int64(totals.mixed)),
+            ]),
+        ])
+    }
+}
+
+extension AttributedRange {
+    var json: JSONValue {
+        var contributorMembers: [String: JSONValue] = ["type": .string(contributor.type.rawValue)]
+        if let agent = contributor.agent { contributorMembers["agent"] = .string(agent) }
+        if let model = contributor.modelID { contributorMembers["model_id"] = .string(model) }
+        var members: [String: JSONValue] = [
+            "start_line": .integer(Int64(startLine)),
+            "end_line": .integer(Int64(endLine)),
+            "content_hash": .string(contentHash),
+            "contributor": .object(contributorMembers),
+            "confidence_bp": .integer(Int64(confidenceBasisPoints)),
+        ]
+        if let sessionID { members["session_id"] = .string(sessionID) }
+        if let promptSHA256 { members["prompt_sha256"] = .string(promptSHA256) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,226 @@
+import Signing
+
+/// Why a payload is not a valid statement (spec/records.md §4), naming the member.
+public struct SchemaError: Error, Equatable, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+}
+
+/// Reads one JSON object member by member and refuses members it was not asked for,
+/// so that a verifier never silently ignores a claim it does not understand.
+private struct MemberReader {
+    let path: String
+    let members: [String: JSONValue]
+    private var read: Set<String> = []
+
+    init(_ value: JSONValue, path: String) throws {
+        guard let members = value.objectValue else { throw SchemaError(path: path, problem: "must be an object") }
+        self.path = path
+        self.members = members
+    }
+
+    func error(_ key: String, _ problem: String) -> SchemaError {
+        SchemaError(path: path.isEmpty ? key : "\(path).\(key)", problem: problem)
+    }
+
+    mutating func value(_ key: String) throws -> JSONValue {
+        read.insert(key)
+        guard let value = members[key] else { throw error(key, "missing") }
+        return value
+    }
+
+    mutating func has(_ key: String) -> Bool { members[key] != nil }
+
+    mutating func string(_ key: String, nonEmpty: Bool = true) throws -> String {
+        guard let text = try value(key).stringValue else { throw error(key, "must be a string") }
+        guard !nonEmpty || !text.isEmpty else { throw error(key, "must not be empty") }
+        return text
+    }
+
+    mutating func optionalString(_ key: String) throws -> String? {
+        has(key) ? try string(key) : nil
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int64>) throws -> Int {
+        guard let number = try value(key).integerValue else { throw error(key, "must be an integer") }
+        guard range.contains(number) else {
+            throw error(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return Int(number)
+    }
+
+    mutating func array(_ key: String) throws -> [JSONValue] {
+        guard let values = try value(key).arrayValue else { throw error(key, "must be an array") }
+        return values
+    }
+
+    mutating func object(_ key: String) throws -> MemberReader {
+        try MemberReader(try value(key), path: path.isEmpty ? key : "\(path).\(key)")
+    }
+
+    func finish() throws {
+        let unknown = Set(members.keys).subtracting(read)
+        guard unknown.isEmpty else {
+            throw SchemaError(path: path, problem: "unknown member \(unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+    }
+}
+
+private let maxLineNumber: Int64 = 1 << 31
+
+private func isLowerHex(_ text: String, count: Int) -> Bool {
+    text.utf8.count == count && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+}
+
+extension Statement {
+    /// Decodes and validates a statement payload.
+    public init(json: JSONValue) throws {
+        var root = try MemberReader(json, path: "")
+        guard try root.string("_type") == Statement.type else {
+            throw root.error("_type", "must be \"\(Statement.type)\"")
+        }
+        let subjects = try root.array("subject")
+        guard subjects.count == 1 else { throw root.error("subject", "must hold exactly one commit") }
+        var subject = try MemberReader(subjects[0], path: "subject[0]")
+        let name = try subject.string("name")
+        var digest = try subject.object("digest")
+        let commit = try digest.string("gitCommit")
+        try digest.finish()
+        try subject.finish()
+        guard isLowerHex(commit, count: 40) else {
+            throw SchemaError(path: "subject[0].digest.gitCommit", problem: "must be a full lower-case commit id")
+        }
+        guard name == commit else { throw SchemaError(path: "subject[0].name", problem: "must equal digest.gitCommit") }
+        let predicateType = try root.string("predicateType")
+        var predicateReader = try root.object("predicate")
+        switch predicateType {
+        case Attribution.predicateType:
+            self.init(commit: commit, predicate: .attribution(try Attribution(reader: &predicateReader)))
+        default:
+            throw root.error("predicateType", "unknown predicate type \"\(predicateType)\"")
+        }
+        try predicateReader.finish()
+        try root.finish()
+    }
+
+    public init(payload: [UInt8]) throws {
+        try self.init(json: try JSONValue(parsing: payload))
+    }
+}
+
+extension Attribution {
+    fileprivate init(reader: inout MemberReader) throws {
+        var toolReader = try reader.object("tool")
+        tool = ToolInfo(name: try toolReader.string("name"), version: try toolReader.string("version"))
+        try toolReader.finish()
+
+        var signerReader = try reader.object("signer")
+        signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
+        guard (try? PublicKey(openSSH: signer.publicKey)) != nil else {
+            throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
+        }
+        try signerReader.finish()
+
+        var committerReader = try reader.object("committer")
+        committer = CommitterStamp(
+            name: try committerReader.string("name", nonEmpty: false),
+            email: try committerReader.string("email", nonEmpty: false),
+            time: try committerReader.string("time"))
+        guard Timestamp.parse(committer.time) != nil else {
+            throw committerReader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ")
+        }
+        try committerReader.finish()
+
+        recordedAt = try reader.string("recorded_at")
+        guard Timestamp.parse(recordedAt) != nil else { throw reader.error("recorded_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+
+        var files = [AttributedFile]()
+        for (index, value) in try reader.array("files").enumerated() {
+            let file = try AttributedFile(json: value, path: "predicate.files[\(index)]")
+            if let previous = files.last, !JSONValue.codePointOrder(previous.path, file.path) {
+                throw SchemaError(path: "predicate.files[\(index)].path", problem: "files must be sorted by path without duplicates")
+            }
+            files.append(file)
+        }
+        self.files = files
+
+        var totalsReader = try reader.object("totals")
+        let count: ClosedRange<Int64> = 0...JSONValue.maxSafeInteger
+        totals = Totals(
+            added: try totalsReader.integer("added", in: count), deleted: try totalsReader.integer("deleted", in: count),
+            ai: try totalsReader.integer("ai", in: count), human: try totalsReader.integer("human", in: count),
+            mixed: try totalsReader.integer("mixed", in: count))
+        try totalsReader.finish()
+        let ranges = files.flatMap(\.ranges)
+        for origin in Origin.allCases {
+            let covered = ranges.filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }
+            let stated = origin == .ai ? totals.ai : origin == .human ? totals.human : totals.mixed
+            guard covered == stated else {
+                throw SchemaError(path: "predicate.totals.\(origin.rawValue)", problem: "is \(stated) but the ranges cover \(covered) lines")
+            }
+        }
+    }
+}
+
+extension AttributedFile {
+    fileprivate init(json: JSONValue, path memberPath: String) throws {
+        var reader = try MemberReader(json, path: memberPath)
+        path = try reader.string("path")
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.hasPrefix("/"), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              !path.utf8.contains(0)
+        else { throw reader.error("path", "must be a normalised repository-relative path") }
+        var ranges = [AttributedRange]()
+        for (index, value) in try reader.array("ranges").enumerated() {
+            let range = try AttributedRange(json: value, path: "\(memberPath).ranges[\(index)]")
+            if let previous = ranges.last, range.startLine <= previous.endLine {
+                throw SchemaError(path: "\(memberPath).ranges[\(index)]", problem: "ranges must be sorted and must not overlap")
+            }
+            ranges.append(range)
+        }
+        guard !ranges.isEmpty else { throw reader.error("ranges", "must hold at least one range") }
+        self.ranges = ranges
+        try reader.finish()
+    }
+}
+
+extension AttributedRange {
+    fileprivate init(json: JSONValue, path memberPath: String) throws {
+        var reader = try MemberReader(json, path: memberPath)
+        startLine = try reader.integer("start_line", in: 1...maxLineNumber)
+        endLine = try reader.integer("end_line", in: 1...maxLineNumber)
+        guard endLine >= startLine else { throw reader.error("end_line", "must not be before start_line") }
+        contentHash = try reader.string("content_hash")
+        guard contentHash.hasPrefix("sha256:"), isLowerHex(String(contentHash.dropFirst(7)), count: 64) else {
+            throw reader.error("content_hash", "must be sha256:<64 lower-case hex digits>")
+        }
+        var contributorReader = try reader.object("contributor")
+        let typeName = try contributorReader.string("type")
+        guard let type = Origin(rawValue: typeName) else {
+            throw contributorReader.error("type", "must be ai, human or mixed")
+        }
+        var contributor = Contributor(type: type)
+        if type == .human {
+            guard !contributorReader.has("agent"), !contributorReader.has("model_id") else {
+                throw SchemaError(path: "\(memberPath).contributor", problem: "a human range names no agent or model")
+            }
+        } else {
+            contributor.agent = try contributorReader.string("agent")
+            let model = try contributorReader.string("model_id")
+            guard let slash = model.firstIndex(of: "/"), slash != model.startIndex, model.index(after: slash) != model.endIndex else {
+                throw contributorReader.error("model_id", "must be provider/model")
+            }
+            contributor.modelID = model
+        }
+        try contributorReader.finish()
+        self.contributor = contributor
+        sessionID = try reader.optionalString("session_id")
+        promptSHA256 = try reader.optionalString("prompt_sha256")
+        if let promptSHA256, !isLowerHex(promptSHA256, count: 64) {
+            throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
+        }
+        confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
+        try reader.finish()
+    }
+}

@@ -1,0 +1,215 @@
+import Git
+import Signing
+
+/// One failed check of one record (spec/records.md §7).
+public struct Problem: Error, Sendable, Equatable {
+    public enum Code: String, Sendable, CaseIterable {
+        case unreadableNote = "unreadable-note"
+        case notJSON = "not-json"
+        case notEnvelope = "not-envelope"
+        case payloadType = "payload-type"
+        case untrustedKey = "untrusted-key"
+        case payloadAltered = "payload-altered"
+        case signatureAltered = "signature-altered"
+        case badSignature = "bad-signature"
+        case notCanonical = "not-canonical"
+        case badSchema = "bad-schema"
+        case subjectMismatch = "subject-mismatch"
+        case principalMismatch = "principal-mismatch"
+        case keyNotYetValid = "key-not-yet-valid"
+        case keyExpired = "key-expired"
+        case fileMissing = "file-missing"
+        case rangeOutsideFile = "range-outside-file"
+        case contentMismatch = "content-mismatch"
+    }
+
+    public let commit: ObjectID
+    /// 1-based position of the record among the note's lines; nil for the note as a whole.
+    public let record: Int?
+    public let recordDigest: String?
+    public let code: Code
+    public let message: String
+
+    /// `<commit> record <n>: <code>: <message>`
+    public var line: String {
+        let place = record.map { "\(commit.shortHex) record \($0)" } ?? commit.shortHex
+        return "\(place): \(code.rawValue): \(message)"
+    }
+}
+
+/// A record that passed every check.
+public struct VerifiedRecord: Sendable {
+    public let commit: ObjectID
+    public let record: Int
+    public let recordDigest: String
+    public let statement: Statement
+    public let trustLine: Int
+}
+
+public struct VerificationResult: Sendable {
+    public var commitsWithNotes = 0
+    public var recordsChecked = 0
+    public var verified: [VerifiedRecord] = []
+    public var problems: [Problem] = []
+}
+
+/// Checks records against a trust file the auditor chose (spec/records.md §7).
+public final class Verifier {
+    public let ledger: NotesLedger
+    public let trust: AllowedSigners
+    private var repository: Repository { ledger.repository }
+    private var fileCache = [String: FileLines?]()
+    private var notesHistory: [ObjectID]?
+    /// How many notes commits the forensic search reads back (only on a failed signature).
+    private let historyLimit = 5_000
+
+    public init(ledger: NotesLedger, trust: AllowedSigners) {
+        self.ledger = ledger
+        self.trust = trust
+    }
+
+    /// Verifies the notes of `commits`, or of every annotated object when nil.
+    public func verify(commits: [ObjectID]?) throws -> VerificationResult {
+        var result = VerificationResult()
+        let notes: [(ObjectID, NotesLedger.Note)]
+        if let commits {
+            notes = commits.compactMap { commit in ledger.note(on: commit).map { (commit, $0) } }
+        } else {
+            notes = try ledger.allNotes()
+        }
+        for (commit, note) in notes {
+            result.commitsWithNotes += 1
+            switch note {
+            case .unreadable(let why):
+                result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(why)"))
+            case .lines(let lines):
+                for (index, line) in lines.enumerated() {
+                    result.recordsChecked += 1
+                    switch check(line: line, index: index + 1, on: commit) {
+                    case .success(let record): result.verified.append(record)
+                    case .failure(let problem): result.problems.append(problem)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    private func check(line: Substring, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
+        let digest = Envelope.recordDigest(ofLine: line)
+        func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
+            .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
+        }
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(line: line)
+        } catch EnvelopeError.notJSON(let why) {
+            return problem(.notJSON, "not JSON: \(why)")
+        } catch {
+            return problem(.notEnvelope, "\(error)")
+        }
+        guard envelope.payloadType == Envelope.inTotoPayloadType else {
+            return problem(.payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
+        }
+        let signature = envelope.signatures[0]
+        guard let key = trust.key(forKeyID: signature.keyID) else {
+            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+        }
+        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding) else {
+            let (code, message) = explainBadSignature(envelope, key: key, on: commit)
+            return problem(code, message)
+        }
+        let payloadJSON: JSONValue
+        do {
+            payloadJSON = try JSONValue(parsing: envelope.payload)
+        } catch {
+            return problem(.notJSON, "payload is not JSON: \(error)")
+        }
+        guard payloadJSON.canonicalBytes == envelope.payload else {
+            return problem(.notCanonical, "payload is not canonical JSON (spec/records.md §2)")
+        }
+        guard envelope.line == line else {
+            return problem(.notCanonical, "envelope line is not canonical JSON (spec/records.md §3)")
+        }
+        let statement: Statement
+        do {
+            statement = try Statement(json: payloadJSON)
+        } catch {
+            return problem(.badSchema, "invalid statement: \(error)")
+        }
+        let signer = statement.signer
+        guard let embedded = try? PublicKey(openSSH: signer.publicKey), embedded.fingerprint == signature.keyID else {
+            return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
+        }
+        guard statement.commit == commit.hex else {
+            return problem(.subjectMismatch, "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)")
+        }
+        guard let attribution = statement.attribution else {
+            return problem(.badSchema, "unsupported predicate \(statement.predicate.type)")
+        }
+        let recordTime = Timestamp.parse(attribution.recordedAt)!
+        switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
+        case .trusted(let trustLine):
+            if let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+            return .success(VerifiedRecord(commit: commit, record: index, recordDigest: digest, statement: statement, trustLine: trustLine))
+        case .untrustedKey:
+            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+        case .principalMismatch:
+            return problem(.principalMismatch, "key \(signature.keyID) is not allowed to sign as \(signer.email) in \(trust.source)")
+        case .notYetValid(let after):
+            return problem(.keyNotYetValid, "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(attribution.recordedAt)")
+        case .expired(let before):
+            return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(attribution.recordedAt)")
+        }
+    }
+
+    private func checkFiles(_ attribution: Attribution, on commit: ObjectID) -> (Problem.Code, String)? {
+        for file in attribution.files {
+            guard let lines = fileLines(file.path, commit) else {
+                return (.fileMissing, "\(file.path) does not exist in commit \(commit.shortHex)")
+            }
+            for range in file.ranges {
+                guard range.endLine <= lines.count else {
+                    return (.rangeOutsideFile, "\(file.path): lines \(range.startLine)-\(range.endLine) are outside the file, which has \(lines.count) lines")
+                }
+                guard lines.contentHash(ofLines: range.startLine...range.endLine) == range.contentHash else {
+                    return (.contentMismatch, "\(file.path): lines \(range.startLine)-\(range.endLine) do not match their content_hash")
+                }
+            }
+        }
+        return nil
+    }
+
+    private func fileLines(_ path: String, _ commit: ObjectID) -> FileLines? {
+        let key = commit.hex + ":" + path
+        if let cached = fileCache[key] { return cached }
+        var lines: FileLines?
+        if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { lines = FileLines(bytes) }
+        fileCache[key] = lines
+        return lines
+    }
+
+    /// A signature failed: look back through the notes history for this record as it
+    /// was first written, to tell whether its payload or its signature was changed.
+    private func explainBadSignature(_ envelope: Envelope, key: PublicKey, on commit: ObjectID) -> (Problem.Code, String) {
+        let signature = envelope.signatures[0]
+        if notesHistory == nil { notesHistory = (try? repository.notesHistory(ledger.ref, limit: historyLimit)) ?? [] }
+        for notesCommit in notesHistory ?? [] {
+            guard case .lines(let lines)? = ledger.note(on: commit, notesCommit: notesCommit) else { continue }
+            for line in lines {
+                guard let earlier = try? Envelope(line: line), earlier != envelope,
+                      earlier.payloadType == envelope.payloadType,
+                      let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
+                      key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
+                else { continue }
+                if earlierSignature.bytes == signature.bytes {
+                    return (.payloadAltered, "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)")
+                }
+                if earlier.payload == envelope.payload {
+                    return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
+                }
+            }
+        }
+        return (.badSignature, "signature does not verify with key \(signature.keyID): the payload or the signature was altered")
+    }
+}

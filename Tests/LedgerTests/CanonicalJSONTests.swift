@@ -1,0 +1,72 @@
+import Ledger
+import Testing
+
+@Suite struct CanonicalJSONTests {
+    @Test func serialisationSortsKeysAndEscapesMinimally() {
+        let value = JSONValue.object([
+            "z": .array([.integer(-3), .bool(false), .null]),
+            "a": .string("line\nbreak \"q\" é / \u{7}"),
+        ])
+        #expect(value.canonicalString == #"{"a":"line\nbreak \"q\" é / \u0007","z":[-3,false,null]}"#)
+    }
+
+    @Test func parseThenSerialiseIsIdentityOnCanonicalText() throws {
+        let text = #"{"a":{"b":[1,2,3],"c":"d"},"e":-9007199254740991}"#
+        #expect(try JSONValue(parsing: text).canonicalString == text)
+    }
+
+    @Test func deepNestingIsRejectedInsteadOfCrashing() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xff, 0xfe, 0x22]) }
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func formatsAndParsesRFC3339() {
+        #expect(Timestamp.format(unixSeconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(unixSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.format(unixSeconds: 1_795_916_096) == "2026-11-29T01:34:56Z")
+        #expect(Timestamp.format(unixSeconds: -1) == "1969-12-31T23:59:59Z")
+        for seconds: Int64 in [0, 1, 86_399, 951_782_400, 1_795_916_096, 4_102_444_800] {
+            #expect(Timestamp.parse(Timestamp.format(unixSeconds: seconds)) == seconds)
+        }
+    }
+
+    @Test func rejectsOtherFormsAndImpossibleDates() {
+        for text in ["2026-02-30T00:00:00Z", "2026-11-29T01:40:00+00:00", "2026-11-29 01:40:00Z", "2026-11-29T24:00:00Z", "2026-13-01T00:00:00Z", ""] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+        }
+    }
+}
+
+@Suite struct LineTests {
+    @Test func linesAreCountedAsTheSpecSays() {
+        #expect(FileLines(Array("".utf8)).count == 0)
+        #expect(FileLines(Array("a".utf8)).count == 1)
+        #expect(FileLines(Array("a\n".utf8)).count == 1)
+        #expect(FileLines(Array("a\n\n".utf8)).count == 2)
+        #expect(FileLines(Array("a\nb".utf8)).count == 2)
+        let lines = FileLines(Array("one\ntwo\nthree".utf8))
+        #expect(String(decoding: lines.bytes(ofLines: 2...3), as: UTF8.self) == "two\nthree")
+        #expect(String(decoding: lines.bytes(ofLines: 1...1), as: UTF8.self) == "one\n")
+    }
+
+    @Test func lineRangeListsParse() {
+        #expect(LineRangeList.parse("3-20,40-41,7") == [3...20, 40...41, 7...7])
+        for bad in ["", "0-3", "5-2", "1-", "a", "1,,2", "-3", "1-2-3"] {
+            #expect(LineRangeList.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func modelNamesGetTheirProvider() {
+        #expect(ModelID.qualified("claude-sonnet-4-5") == "anthropic/claude-sonnet-4-5")
+        #expect(ModelID.qualified("gpt-5-codex") == "openai/gpt-5-codex")
+        #expect(ModelID.qualified("gemini-2.5-pro") == "google/gemini-2.5-pro")
+        #expect(ModelID.qualified("openrouter/some-model") == "openrouter/some-model")
+        #expect(ModelID.qualified("mystery") == "unknown/mystery")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Ledger
+import Testing
+
+/// Every deviation from spec/records.md §4 is refused with the member it concerns.
+@Suite struct StatementSchemaTests {
+    static let vectorPayload = try! Data(contentsOf: SpecVectorTests.vectors.appendingPathComponent("attribution-v1/statement.json"))
+
+    /// The vector statement with one member replaced (or removed, with nil).
+    func mutated(_ path: [String], _ value: JSONValue?) throws -> JSONValue {
+        func apply(_ node: JSONValue, _ path: ArraySlice<String>) -> JSONValue? {
+            guard let key = path.first else { return value }
+            switch node {
+            case .object(var members):
+                members[key] = apply(members[key] ?? .null, path.dropFirst())
+                return .object(members)
+            case .array(var values):
+                let index = Int(key)!
+                values[index] = apply(values[index], path.dropFirst())!
+                return .array(values)
+            default:
+                return node
+            }
+        }
+        return apply(try JSONValue(parsing: Array(StatementSchemaTests.vectorPayload)), path[...])!
+    }
+
+    func expectRejected(_ path: [String], _ value: JSONValue?, mentioning member: String) throws {
+        let json = try mutated(path, value)
+        #expect {
+            try Statement(json: json)
+        } throws: { error in
+            "\(error)".contains(member)
+        }
+    }
+
+    @Test func vectorIsAccepted() throws {
+        _ = try Statement(json: try mutated([], try JSONValue(parsing: Array(StatementSchemaTests.vectorPayload))))
+    }
+
+    @Test func rejectsEachKindOfMalformedStatement() throws {
+        try expectRejected(["_type"], .string("https://in-toto.io/Statement/v0.1"), mentioning: "_type")
+        try expectRejected(["predicateType"], .string("https://example.com/other"), mentioning: "unknown predicate type")
+        try expectRejected(["subject", "0", "name"], .string("somethingelse"), mentioning: "subject[0].name")
+        try expectRejected(["subject", "0", "digest", "gitCommit"], .string("ABC"), mentioning: "gitCommit")
+        try expectRejected(["extra"], .string("x"), mentioning: "unknown member \"extra\"")
+        try expectRejected(["predicate", "surprise"], .integer(1), mentioning: "unknown member \"surprise\"")
+        try expectRejected(["predicate", "recorded_at"], .string("yesterday"), mentioning: "recorded_at")
+        try expectRejected(["predicate", "signer", "public_key"], .string("ssh-rsa AAAA"), mentioning: "public_key")
+        try expectRejected(["predicate", "files", "0", "path"], .string("../escape"), mentioning: "path")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "end_line"], .integer(2), mentioning: "end_line")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "start_line"], .integer(0), mentioning: "start_line")
+        try expectRejected(["predicate", "files", "0", "ranges", "1", "start_line"], .integer(10), mentioning: "overlap")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "content_hash"], .string("md5:abc"), mentioning: "content_hash")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "contributor", "type"], .string("robot"), mentioning: "type")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "contributor", "model_id"], .string("noprovider"), mentioning: "model_id")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "contributor", "agent"], nil, mentioning: "agent")
+        try expectRejected(["predicate", "files", "0", "ranges", "1", "contributor", "agent"], .string("x"), mentioning: "human range")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "confidence_bp"], .integer(10_001), mentioning: "confidence_bp")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "prompt_sha256"], .string("xyz"), mentioning: "prompt_sha256")
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "session_id"], .integer(5), mentioning: "session_id")
+        try expectRejected(["predicate", "totals", "ai"], .integer(17), mentioning: "totals.ai")
+        try expectRejected(["predicate", "totals", "added"], .integer(-1), mentioning: "added")
+        try expectRejected(["predicate", "files", "1", "path"], .string("a-first.txt"), mentioning: "sorted")
+    }
+}
