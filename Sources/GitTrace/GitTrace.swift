@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+import Signing
+
+@main
+struct GitTrace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "git-trace",
+        abstract: "Signed, line-level records of AI-assisted changes, kept in git notes.",
+        discussion: """
+            SessionTrace records which lines of each commit were written by an AI agent
+            (which agent, model and session) and which by a person, as Ed25519-signed
+            in-toto statements in DSSE envelopes, one per line of a note in
+            refs/notes/sessiontrace. The records travel with ordinary git push and fetch.
+
+            Quick start:
+              git trace keygen            # once per person: a signing key
+              git trace init              # once per repository
+              git trace record HEAD --file src/app.swift --lines 1-40 --origin ai \\
+                  --agent claude-code --model claude-sonnet-4-5
+              git trace show HEAD
+              git trace verify --trust allowed_signers
+
+            Exit status: 0 on success, 1 when verification found problems,
+            2 when a command could not run.
+            """,
+        version: RecordBuilder.toolVersion,
+        subcommands: [Keygen.self, Init.self, Record.self, Show.self, Verify.self]
+    )
+
+    /// Runs the command with git-style failure output: one `fatal:` line and exit 2
+    /// for anything that stopped the command, never a Swift crash trace.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let failure as CommandFailure {
+            printError("fatal: \(failure.message)")
+            Foundation.exit(2)
+        } catch let error as GitError {
+            printError("fatal: \(error.message)")
+            Foundation.exit(2)
+        } catch let error as any Error & CustomStringConvertible where isDomainError(error) {
+            printError("fatal: \(error.description)")
+            Foundation.exit(2)
+        } catch {
+            // Argument errors, --help and --version: ArgumentParser's own text.
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+
+    private static func isDomainError(_ error: Error) -> Bool {
+        error is KeyError || error is IdentityError || error is ClaimError || error is AllowedSigners.Error
+            || error is TrustFileError || error is KeyFileError || error is SchemaError || error is EnvelopeError
+    }
+}
+
+/// A command could not do what was asked; the message says why and, where there is
+/// one, the fix.
+struct CommandFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Opens the repository around the current directory, as git does.
+func openRepository() throws -> Repository {
+    let directory = FileManager.default.currentDirectoryPath
+    do {
+        return try Repository(discoveringFrom: directory)
+    } catch let error as GitError where error.kind == .notARepository {
+        throw CommandFailure("not a git repository (or any of the parent directories): \(directory)")
+    }
+}
+
+/// Resolves a revision to a commit, with git's wording for the usual failures.
+func resolveCommit(_ revision: String, in repository: Repository) throws -> ObjectID {
+    if repository.hasNoCommits, revision == "HEAD" {
+        throw CommandFailure("repository has no commits yet: make a commit first")
+    }
+    return try repository.resolveCommit(revision)
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+import Signing
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prepare this repository for SessionTrace records.",
+        discussion: """
+            Sets notes.displayRef so that git log shows the records, adds a fetch refspec
+            per remote that brings their records into refs/notes/remotes/<remote>/sessiontrace
+            (never over your local records), and checks that a signing key is configured.
+            notes.rewriteRef is deliberately not set: a signed record names its commit,
+            so copying it onto a rewritten commit would only produce an invalid record.
+            Running it again changes nothing.
+            """
+    )
+
+    func run() throws {
+        let repository = try openRepository()
+        let (changes, warnings) = try RepositorySetup(repository: repository).apply()
+        for change in changes { print("set \(change)") }
+        if changes.isEmpty { print("already initialised: nothing to change") }
+        for warning in warnings { printError("warning: \(warning)") }
+        let config = try repository.config()
+        do {
+            let identity = try SigningIdentity.load(explicitPath: nil, config: config)
+            print("signing as \(identity.email) with \(identity.key.publicKey.fingerprint) (\(identity.keyPath))")
+        } catch let error as IdentityError {
+            printError("warning: \(error.description)")
+        }
+    }
+}

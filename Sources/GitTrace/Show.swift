@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+import Signing
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the SessionTrace records on a commit.",
+        discussion: """
+            For each record: who signed it and whether the signature holds, when it was
+            made, and per file the line ranges with their origin (ai, mixed, human),
+            agent and model, and the totals. The signature is checked against the trust
+            file given with --trust, else against .sessiontrace/allowed_signers at HEAD
+            when the repository has one; without either, only against the key the
+            record names, which proves integrity but not who signed.
+            Exits 1 when a record is unreadable or fails its checks.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The commit (default: HEAD).", valueName: "rev"))
+    var revision = "HEAD"
+
+    @Option(help: ArgumentHelp("An allowed_signers file to check signers against.", valueName: "file"))
+    var trust: String?
+
+    @Flag(help: "Print the decoded records as JSON.")
+    var json = false
+
+    func run() throws {
+        let repository = try openRepository()
+        let commit = try resolveCommit(revision, in: repository)
+        let trustFile = try TrustFile.load(explicitPath: trust, repository: repository)
+        let ledger = NotesLedger(repository: repository)
+        guard let records = try Inspection.inspect(commit: commit, ledger: ledger, trust: trustFile?.0) else {
+            if json { print("[]") } else { print("no SessionTrace records on commit \(commit.hex)") }
+            return
+        }
+        if json {
+            print(JSONValue.array(records.map(jsonValue)).canonicalString)
+        } else {
+            print("commit \(commit.hex)")
+            for record in records { printRecord(record, trustSource: trustFile?.0.source) }
+        }
+        if records.contains(where: \.hasProblem) { throw ExitCode(1) }
+    }
+
+    private func printRecord(_ record: InspectedRecord, trustSource: String?) {
+        print("")
+        guard let statement = record.statement, let envelope = record.envelope else {
+            print("record \(record.index)  \(record.digest)")
+            print("  unreadable: \(record.decodeError ?? "unknown error")")
+            return
+        }
+        let keyID = envelope.signatures[0].keyID
+        print("record \(record.index)  \(record.digest)  \(statement.predicate.type)")
+        print("  signer     \(statement.signer.email)  \(keyID)")
+        print("  signature  \(signatureSummary(record, trustSource: trustSource))")
+        guard let attribution = statement.attribution else { return }
+        print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
+        print("  committer  \(attribution.committer.name) <\(attribution.committer.email)> \(attribution.committer.time)")
+        for file in attribution.files {
+            print("  \(file.path)")
+            for range in file.ranges {
+                let lines = range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
+                var fields = [lines.leftPadded(to: 11), range.contributor.type.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)]
+                if let agent = range.contributor.agent { fields.append(agent) }
+                if let model = range.contributor.modelID { fields.append(model) }
+                if let session = range.sessionID { fields.append("session \(session)") }
+                if range.confidenceBasisPoints != 10_000 { fields.append("confidence \(range.confidenceBasisPoints / 100).\(String(format: "%02d", range.confidenceBasisPoints % 100))%") }
+                print(fields.joined(separator: "  "))
+            }
+        }
+        let totals = attribution.totals
+        print("  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)")
+    }
+
+    private func signatureSummary(_ record: InspectedRecord, trustSource: String?) -> String {
+        switch record.trust {
+        case .verified(let line):
+            return "verified (trusted by \(trustSource ?? "trust file") line \(line))"
+        case .problem(let problem):
+            return "FAILED \(problem.code.rawValue): \(problem.message)"
+        case .notChecked:
+            return record.signatureMatchesEmbeddedKey
+                ? "valid for the key the record names (no trust file: signer not checked)"
+                : "INVALID: does not verify with the key the record names"
+        }
+    }
+
+    private func jsonValue(_ record: InspectedRecord) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "record": .integer(Int64(record.index)),
+            "digest": .string(record.digest),
+            "signature_matches_embedded_key": .bool(record.signatureMatchesEmbeddedKey),
+        ]
+        if let keyID = record.envelope?.signatures.first?.keyID { members["keyid"] = .string(keyID) }
+        if let statement = record.statement { members["statement"] = statement.json }
+        if let error = record.decodeError { members["error"] = .string(error) }
+        switch record.trust {
+        case .notChecked: members["trust"] = .string("not-checked")
+        case .verified: members["trust"] = .string("verified")
+        case .problem(let problem):
+            members["trust"] = .string("failed")
+            members["problem"] = .object(["code": .string(problem.code.rawValue), "message": .string(problem.message)])
+        }
+        return .object(members)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify every SessionTrace record against the keys you trust.",
+        discussion: """
+            Checks each record on the commits in <range> (default: every note): the
+            signature is by a key in the trust file, valid for the signer's email at the
+            record's time (valid-after/valid-before), the record names the commit it is
+            attached to, its bytes are canonical, its schema holds, and its line ranges lie
+            inside the files and match their content hashes (spec/records.md §7).
+
+            The trust file is OpenSSH's allowed_signers format. Without --trust, the
+            repository's own .sessiontrace/allowed_signers at HEAD is used, with a warning:
+            anyone who can push can edit it.
+
+              git trace verify --trust ~/audit/allowed_signers
+              git trace verify main~50..main --json
+
+            Exit status: 0 when every record holds, 1 with one line per problem,
+            2 when verification could not run.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Commits to check, as 'A..B' or a revision and its ancestors (default: all notes).", valueName: "range"))
+    var range: String?
+
+    @Option(help: ArgumentHelp("The allowed_signers file to trust.", valueName: "file"))
+    var trust: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        let repository = try openRepository()
+        guard let (signers, source) = try TrustFile.load(explicitPath: trust, repository: repository) else {
+            throw CommandFailure("no trust file: pass --trust FILE (an allowed_signers file) or commit \(TrustFile.repositoryPath)")
+        }
+        if case .repository(let commit) = source {
+            printError("warning: trusting \(TrustFile.repositoryPath) from HEAD (\(commit.prefix(12))): anyone who can push can edit it; pass --trust FILE to choose the keys yourself")
+        }
+        for ignored in signers.ignored { printError("warning: \(ignored)") }
+        let commits: [ObjectID]?
+        if let range {
+            if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
+            commits = try repository.commits(inRange: range)
+        } else {
+            commits = nil
+        }
+        let result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers).verify(commits: commits)
+        if json {
+            print(JSONValue.object([
+                "trust_file": .string(signers.source),
+                "trust_file_from_repository": .bool(source != .file(signers.source)),
+                "commits_with_notes": .integer(Int64(result.commitsWithNotes)),
+                "records": .integer(Int64(result.recordsChecked)),
+                "verified": .integer(Int64(result.verified.count)),
+                "problems": .array(result.problems.map { problem in
+                    var members: [String: JSONValue] = [
+                        "commit": .string(problem.commit.hex), "code": .string(problem.code.rawValue),
+                        "message": .string(problem.message),
+                    ]
+                    if let record = problem.record { members["record"] = .integer(Int64(record)) }
+                    if let digest = problem.recordDigest { members["digest"] = .string(digest) }
+                    return .object(members)
+                }),
+            ]).canonicalString)
+        } else {
+            for problem in result.problems { print(problem.line) }
+            let summary = "\(result.verified.count) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)"
+            if result.problems.isEmpty {
+                print("ok: \(summary)")
+            } else {
+                print("\(result.problems.count) problem\(result.problems.count == 1 ? "" : "s"): \(summary)")
+            }
+        }
+        if !result.problems.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Git
+import Ledger
+import Signing
+import Testing
+import TestSupport
+
+/// A user with a signing key and a repository with one committed file: the state
+/// after the README's quick start up to `git trace init`.
+struct Fixture {
+    let sandbox: Sandbox
+    let repository: URL
+    /// The allowed_signers line `git trace keygen` printed.
+    let signerLine: String
+    let trustFile: URL
+    let keyPath: String
+
+    static func make(name: String = #function) async throws -> Fixture {
+        let sandbox = try Sandbox(name: name)
+        try await sandbox.configureIdentity()
+        let keygen = try await sandbox.trace("keygen")
+        try #require(keygen.status == 0, "\(keygen)")
+        let signerLine = keygen.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trustFile = try sandbox.write(signerLine + "\n", to: "auditor/allowed_signers", in: sandbox.root)
+        let repository = try await sandbox.makeRepository()
+        let initialised = try await sandbox.trace("init", in: repository)
+        try #require(initialised.status == 0, "\(initialised)")
+        return Fixture(
+            sandbox: sandbox, repository: repository, signerLine: signerLine, trustFile: trustFile,
+            keyPath: sandbox.home.appendingPathComponent(".config/sessiontrace/signing_key.pem").path)
+    }
+
+    @discardableResult
+    func trace(_ arguments: String...) async throws -> ProcessOutput {
+        try await sandbox.traceArgs(arguments, in: repository)
+    }
+
+    @discardableResult
+    func git(_ arguments: String...) async throws -> String {
+        let output = try await sandbox.run("git", arguments, in: repository)
+        guard output.status == 0 else { throw SandboxError(description: "git \(arguments) failed: \(output)") }
+        return output.stdout
+    }
+
+    /// Commits `text` as `path` and returns the commit id.
+    @discardableResult
+    func commit(_ text: String, to path: String, message: String = "change") async throws -> String {
+        try sandbox.write(text, to: path, in: repository)
+        return try await sandbox.commitAll(message, in: repository)
+    }
+
+    /// The note lines of a commit, read with plain git.
+    func noteLines(_ commit: String) async throws -> [String] {
+        try await git("notes", "--ref", "sessiontrace", "show", commit).split(separator: "\n").map(String.init)
+    }
+
+    /// Replaces a commit's note with `lines`, as anyone with push access could, with plain git.
+    func overwriteNote(_ commit: String, lines: [String]) async throws {
+        try await overwriteNote(commit, bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// Replaces a commit's note with exactly `bytes` (`git notes add -C` stores a blob verbatim).
+    func overwriteNote(_ commit: String, bytes: [UInt8]) async throws {
+        let file = sandbox.root.appendingPathComponent("note-\(UUID().uuidString)")
+        try Data(bytes).write(to: file)
+        let blob = try await git("hash-object", "-w", file.path).trimmingCharacters(in: .newlines)
+        try await git("notes", "--ref", "sessiontrace", "add", "-f", "-C", blob, commit)
+    }
+
+    func verify(_ extra: String...) async throws -> ProcessOutput {
+        try await sandbox.traceArgs(["verify", "--trust", trustFile.path] + extra, in: repository)
+    }
+
+    /// The signing key `git trace keygen` wrote.
+    func signingKey() throws -> SigningKey { try SigningKey(contentsOfFile: keyPath) }
+}
+
+extension ProcessOutput {
+    /// True when the command failed the way the product promises: a non-zero exit and
+    /// exactly one line on stderr, with no Swift runtime trace.
+    var failedCleanly: Bool {
+        status != 0 && stderrLines.count == 1 && !stderr.contains("Fatal error") && !stderr.contains("Stack dump")
+    }
+}
+
+/// Re-encodes an envelope line with a changed payload or signature, bypassing signing.
+func tamper(_ line: String, payload: (inout [UInt8]) -> Void = { _ in }, signature: (inout [UInt8]) -> Void = { _ in }) throws -> String {
+    let envelope = try Envelope(line: line)
+    var payloadBytes = envelope.payload
+    payload(&payloadBytes)
+    var signatureBytes = envelope.signatures[0].bytes
+    signature(&signatureBytes)
+    return Envelope(
+        payload: payloadBytes, payloadType: envelope.payloadType,
+        signatures: [Envelope.Signature(keyID: envelope.signatures[0].keyID, bytes: signatureBytes)]
+    ).line
+}

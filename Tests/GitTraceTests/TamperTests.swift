@@ -1,0 +1,157 @@
+import Foundation
+import Git
+import Ledger
+import Signing
+import Testing
+import TestSupport
+
+/// Each way of tampering with the ledger is caught by `git trace verify` with its own
+/// message and exit status 1 (spec/records.md §7).
+@Suite struct TamperTests {
+    /// A fixture with one AI record on a 10-line file; returns the commit and its line.
+    func recorded() async throws -> (Fixture, String, String) {
+        let fixture = try await Fixture.make()
+        let commit = try await fixture.commit(numberedLines(10), to: "a.txt")
+        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "claude-code", "--model", "claude-sonnet-4-5")
+        try #require(output.status == 0, "\(output)")
+        let line = try #require(try await fixture.noteLines(commit).first)
+        return (fixture, commit, line)
+    }
+
+    func expectProblem(_ fixture: Fixture, code: String, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)", sourceLocation: sourceLocation)
+        let problems = result.stdout.split(separator: "\n").filter { $0.contains(": \(code): ") }
+        #expect(problems.count == 1, "\(result)", sourceLocation: sourceLocation)
+        #expect(problems.first?.contains(text) == true, "\(result)", sourceLocation: sourceLocation)
+    }
+
+    @Test func payloadByteChanged() async throws {
+        let (fixture, commit, line) = try await recorded()
+        // "start_line":2 becomes "start_line":3: still a well-formed statement.
+        let altered = try tamper(line, payload: { payload in
+            let text = String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"start_line\":2", with: "\"start_line\":3")
+            payload = Array(text.utf8)
+        })
+        try await fixture.overwriteNote(commit, lines: [altered])
+        try await expectProblem(fixture, code: "payload-altered", mentioning: "payload was changed after signing")
+    }
+
+    @Test func signatureByteChanged() async throws {
+        let (fixture, commit, line) = try await recorded()
+        try await fixture.overwriteNote(commit, lines: [try tamper(line, signature: { $0[5] ^= 0x01 })])
+        try await expectProblem(fixture, code: "signature-altered", mentioning: "signature was changed after signing")
+    }
+
+    @Test func alteredRecordWithNoHistoryIsStillABadSignature() async throws {
+        let (fixture, commit, line) = try await recorded()
+        try await fixture.overwriteNote(commit, lines: [try tamper(line, signature: { $0[5] ^= 0x01 })])
+        // Rewrite the notes history so that the original record is gone from it.
+        let tree = try await fixture.git("rev-parse", "refs/notes/sessiontrace^{tree}").trimmingCharacters(in: .newlines)
+        let orphan = try await fixture.git("commit-tree", tree, "-m", "rewritten").trimmingCharacters(in: .newlines)
+        try await fixture.git("update-ref", "refs/notes/sessiontrace", orphan)
+        try await expectProblem(fixture, code: "bad-signature", mentioning: "signature does not verify")
+    }
+
+    @Test func noteCopiedOntoAnotherCommit() async throws {
+        let (fixture, commit, line) = try await recorded()
+        let other = try await fixture.commit(numberedLines(12), to: "a.txt")
+        try await fixture.overwriteNote(other, lines: [line])
+        try await expectProblem(fixture, code: "subject-mismatch", mentioning: "record is about commit \(commit) but is attached to \(other)")
+    }
+
+    @Test func recordSignedByAKeyNotInTheTrustFile() async throws {
+        let (fixture, _, _) = try await recorded()
+        let otherKey = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
+        #expect(try await fixture.trace("keygen", "--output", otherKey, "--no-config").status == 0)
+        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "5", "--origin", "human", "--key", otherKey)
+        #expect(output.status == 0, "\(output)")
+        let mallory = try SigningKey(contentsOfFile: otherKey).publicKey.fingerprint
+        try await expectProblem(fixture, code: "untrusted-key", mentioning: "signed by \(mallory), which is not in the trust file")
+    }
+
+    @Test func keyWhoseValidBeforeLiesBeforeTheRecord() async throws {
+        let (fixture, _, _) = try await recorded()
+        let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
+        try Data("\(fields[0]) valid-before=\"20200101Z\" \(fields[1])\n".utf8).write(to: fixture.trustFile)
+        try await expectProblem(fixture, code: "key-expired", mentioning: "expired at 2020-01-01T00:00:00Z (valid-before)")
+    }
+
+    @Test func keyNotYetValidAtTheRecord() async throws {
+        let (fixture, _, _) = try await recorded()
+        let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
+        try Data("\(fields[0]) valid-after=\"29990101Z\" \(fields[1])\n".utf8).write(to: fixture.trustFile)
+        try await expectProblem(fixture, code: "key-not-yet-valid", mentioning: "valid only from 2999-01-01T00:00:00Z")
+    }
+
+    @Test func signerEmailNotAllowedForTheKey() async throws {
+        let (fixture, _, _) = try await recorded()
+        let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
+        try Data("someone-else@example.com \(fields[1])\n".utf8).write(to: fixture.trustFile)
+        try await expectProblem(fixture, code: "principal-mismatch", mentioning: "not allowed to sign as alice@example.com")
+    }
+
+    /// Replaces the record with one correctly signed by the trusted key but with its
+    /// first range changed: the forgery only an insider with the key could make.
+    func forgeFirstRange(_ change: (inout Attribution) -> Void) async throws -> Fixture {
+        let (fixture, commit, line) = try await recorded()
+        let statement = try Statement(payload: try Envelope(line: line).payload)
+        var attribution = try #require(statement.attribution)
+        change(&attribution)
+        let forged = try RecordBuilder.sign(Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
+        try await fixture.overwriteNote(commit, lines: [forged.line])
+        return fixture
+    }
+
+    @Test func lineRangeBeyondTheEndOfTheFile() async throws {
+        let fixture = try await forgeFirstRange { attribution in
+            attribution.files[0].ranges[0].endLine = 11
+            attribution.totals.ai = 10
+        }
+        try await expectProblem(fixture, code: "range-outside-file", mentioning: "a.txt: lines 2-11 are outside the file, which has 10 lines")
+    }
+
+    @Test func rangeContentDoesNotMatchTheCommit() async throws {
+        let fixture = try await forgeFirstRange { attribution in
+            attribution.files[0].ranges[0].contentHash = "sha256:" + String(repeating: "0", count: 64)
+        }
+        try await expectProblem(fixture, code: "content-mismatch", mentioning: "a.txt: lines 2-4 do not match their content_hash")
+    }
+
+    @Test func noteLineThatIsNotJSON() async throws {
+        let (fixture, commit, _) = try await recorded()
+        // `git notes append` is how a plain git user would add text to the note.
+        try await fixture.git("notes", "--ref", "sessiontrace", "append", "-m", "looks good to me", commit)
+        try await expectProblem(fixture, code: "not-json", mentioning: "record 2: not-json: not JSON")
+        let shown = try await fixture.trace("show", commit)
+        #expect(shown.status == 1)
+        #expect(shown.stdout.contains("unreadable: not JSON"))
+    }
+
+    @Test func nonCanonicalEnvelopeLine() async throws {
+        let (fixture, commit, line) = try await recorded()
+        try await fixture.overwriteNote(commit, lines: [line.replacingOccurrences(of: "\",\"payloadType\"", with: "\", \"payloadType\"")])
+        try await expectProblem(fixture, code: "not-canonical", mentioning: "envelope line is not canonical JSON")
+    }
+
+    @Test func unreadableNoteBlob() async throws {
+        let (fixture, commit, _) = try await recorded()
+        try await fixture.overwriteNote(commit, bytes: [0xff, 0xfe, 0x00, 0x81, 0x0a])
+        let result = try await fixture.verify()
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(commit.prefix(12)): unreadable-note: note cannot be read: not UTF-8 text"))
+        let shown = try await fixture.trace("show", commit)
+        #expect(shown.failedCleanly, "\(shown)")
+        #expect(shown.stderr.contains("cannot be read"))
+    }
+
+    @Test func untamperedRecordsStillVerifyBesideATamperedOne() async throws {
+        let (fixture, commit, line) = try await recorded()
+        let second = try await fixture.commit(numberedLines(11), to: "a.txt")
+        #expect(try await fixture.trace("record", second, "--file", "a.txt", "--lines", "11", "--origin", "human").status == 0)
+        try await fixture.overwriteNote(commit, lines: [try tamper(line, signature: { $0[0] ^= 0x40 })])
+        let result = try await fixture.verify()
+        #expect(result.status == 1)
+        #expect(result.stdout.hasSuffix("1 problem: 1 of 2 records on 2 commits verified with \(fixture.trustFile.path)\n"))
+    }
+}

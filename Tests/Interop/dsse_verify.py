@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Verifies SessionTrace note lines with securesystemslib, an independent DSSE
+implementation. Usage: dsse_verify.py ALLOWED_SIGNERS COMMIT < note-lines
+
+Prints "verified N" and exits 0 when every line is a DSSE envelope whose signature
+securesystemslib accepts under a key from ALLOWED_SIGNERS and whose in-toto subject
+is COMMIT; exits 1 naming the first line that is not.
+"""
+import base64
+import hashlib
+import json
+import sys
+
+from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import SSlibKey
+
+
+def keys_from_allowed_signers(path):
+    keys = []
+    with open(path) as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) < 3 or fields[0].startswith("#"):
+                continue
+            blob = base64.b64decode(fields[2])
+            keyid = "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+            public = load_ssh_public_key(f"{fields[1]} {fields[2]}".encode())
+            keys.append(SSlibKey.from_crypto(public, keyid=keyid))
+    return keys
+
+
+def main():
+    keys = keys_from_allowed_signers(sys.argv[1])
+    commit = sys.argv[2]
+    count = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            envelope = Envelope.from_dict(json.loads(line))
+            envelope.verify(keys, 1)
+            statement = json.loads(envelope.payload)
+            subject = statement["subject"][0]
+            if statement["_type"] != "https://in-toto.io/Statement/v1" or subject["digest"]["gitCommit"] != commit:
+                raise ValueError(f"subject is not {commit}")
+        except Exception as error:  # report any failure as a verification failure
+            print(f"line {number}: {type(error).__name__}: {error}")
+            return 1
+        count += 1
+    print(f"verified {count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
