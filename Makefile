@@ -1,0 +1,67 @@
+# SessionTrace (`git trace`). `make install` and `make test` are the two commands a
+# fresh machine needs; both install the Debian packages they use when missing.
+
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+SWIFT ?= swift
+VENV = .build/interop-venv
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
+
+.PHONY: all build deps test-deps install uninstall test interop-venv clean
+
+all: build
+
+# Debian packages: libgit2 and OpenSSL to build; git, ssh-keygen, openssl, man and
+# python3-venv for the tests and the man page.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev"; \
+	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
+	command -v git >/dev/null || missing="$$missing git"; \
+	command -v man >/dev/null || missing="$$missing man-db"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test-deps: deps
+	@missing=""; \
+	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product git-trace
+
+$(MANUAL): build
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual
+
+install: build $(MANUAL)
+	install -d $(BINDIR) $(MANDIR)
+	install -m 0755 .build/release/git-trace $(BINDIR)/git-trace
+	# Blank lines in the generated mdoc are paragraph breaks: write them as .Pp.
+	sed 's/^$$/.Pp/' $(MANUAL) > $(MANDIR)/git-trace.1 && chmod 0644 $(MANDIR)/git-trace.1
+	@echo "installed $(BINDIR)/git-trace: try 'git trace --help'"
+
+uninstall:
+	rm -f $(BINDIR)/git-trace $(MANDIR)/git-trace.1
+
+# securesystemslib, an independent DSSE implementation, for the interoperability tests.
+interop-venv: $(VENV)/bin/python
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet 'securesystemslib[crypto]==1.6.0'
+
+test: test-deps interop-venv
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+clean:
+	rm -rf .build
