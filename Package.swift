@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "Git", dependencies: ["CLibGit2"]),
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Ledger", dependencies: ["Git", "Signing"]),
+        .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
-                "Ledger", "Git", "Signing",
+                "Capture", "Ledger", "Git", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -43,6 +44,6 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
-        .testTarget(name: "GitTraceTests", dependencies: ["Ledger", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Ledger", "Git", "Signing", "TestSupport"]),
     ]
 )

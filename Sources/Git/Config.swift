@@ -77,6 +77,16 @@ public final class Config {
     }
 }
 
+extension Config {
+    /// Removes `value` from a multi-valued variable; returns whether it was there.
+    @discardableResult
+    public func remove(_ name: String, value: String) throws -> Bool {
+        guard try strings(name).contains(value) else { return false }
+        try check(git_config_delete_multivar(pointer, name, "^" + escapeExtendedRegex(value) + "$"), "cannot unset config \(name)")
+        return true
+    }
+}
+
 /// Escapes the POSIX extended regular expression metacharacters in `text`.
 func escapeExtendedRegex(_ text: String) -> String {
     var escaped = ""

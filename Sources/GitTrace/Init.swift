@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Capture
 import Git
 import Ledger
 import Signing
@@ -21,7 +22,16 @@ struct Init: ParsableCommand {
         let repository = try openRepository()
         let (changes, warnings) = try RepositorySetup(repository: repository).apply()
         for change in changes { print("set \(change)") }
-        if changes.isEmpty { print("already initialised: nothing to change") }
+        let hookChanges = try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).install()
+        for change in hookChanges {
+            switch change {
+            case .installed(let path): print("installed hook \(path)")
+            case .chained(let path): print("installed hook \(path) (the existing hook runs first)")
+            case .updated(let path): print("updated hook \(path)")
+            default: break
+            }
+        }
+        if changes.isEmpty && hookChanges.isEmpty { print("already initialised: nothing to change") }
         for warning in warnings { printError("warning: \(warning)") }
         let config = try repository.config()
         do {

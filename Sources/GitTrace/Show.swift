@@ -63,11 +63,13 @@ struct Show: ParsableCommand {
             print("  \(file.path)")
             for range in file.ranges {
                 let lines = range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
-                var fields = [lines.leftPadded(to: 11), range.contributor.type.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)]
+                var fields = [lines.leftPadded(to: 11), range.contributor.type.rawValue]
                 if let agent = range.contributor.agent { fields.append(agent) }
                 if let model = range.contributor.modelID { fields.append(model) }
                 if let session = range.sessionID { fields.append("session \(session)") }
                 if range.confidenceBasisPoints != 10_000 { fields.append("confidence \(range.confidenceBasisPoints / 100).\(String(format: "%02d", range.confidenceBasisPoints % 100))%") }
+                // Origins padded to one width so that agents line up.
+                if fields.count > 2 { fields[1] = fields[1].padding(toLength: 6, withPad: " ", startingAt: 0) }
                 print(fields.joined(separator: "  "))
             }
         }

@@ -39,8 +39,11 @@ public struct RecordBuilder {
     public init(repository: Repository) { self.repository = repository }
 
     /// The attribution statement for `commitID`, checked against the commit's files.
+    /// `lineStats` overrides the diff against the first parent (merge commits count only
+    /// what the merge itself introduced); `sessions` carries capture's acceptance data.
     public func attribution(
-        for commitID: ObjectID, claims: [LineClaim], signer: SigningIdentity, recordedAt: Int64
+        for commitID: ObjectID, claims: [LineClaim], signer: SigningIdentity, recordedAt: Int64,
+        lineStats: (added: Int, deleted: Int)? = nil, sessions: [SessionAcceptance] = []
     ) throws -> Statement {
         let commit = try repository.commit(commitID)
         var rangesByPath = [String: [AttributedRange]]()
@@ -77,7 +80,7 @@ public struct RecordBuilder {
             }
             files.append(AttributedFile(path: path, ranges: ranges))
         }
-        let stats = try repository.lineStats(of: commitID)
+        let stats = try lineStats ?? repository.lineStats(of: commitID)
         let allRanges = files.flatMap(\.ranges)
         func covered(_ origin: Origin) -> Int {
             allRanges.filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }
@@ -90,7 +93,8 @@ public struct RecordBuilder {
                 time: Timestamp.format(unixSeconds: commit.committer.time)),
             recordedAt: Timestamp.format(unixSeconds: recordedAt),
             files: files,
-            totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)))
+            totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)),
+            sessions: sessions)
         return Statement(commit: commitID.hex, predicate: .attribution(attribution))
     }
 

@@ -38,4 +38,18 @@ public struct RepositorySetup {
         }
         return (changes, warnings)
     }
+
+    /// Removes the configuration `apply` adds; returns one line per value removed.
+    public func remove() throws -> [String] {
+        let config = try repository.config()
+        var removed = [String]()
+        if try config.remove("notes.displayRef", value: NotesLedger.notesRef) {
+            removed.append("notes.displayRef \(NotesLedger.notesRef)")
+        }
+        for remote in try repository.remoteNames() {
+            let refspec = RepositorySetup.fetchRefspec(remote: remote)
+            if try config.remove("remote.\(remote).fetch", value: refspec) { removed.append("remote.\(remote).fetch \(refspec)") }
+        }
+        return removed
+    }
 }

@@ -103,6 +103,29 @@ public struct ToolInfo: Sendable, Equatable {
     }
 }
 
+/// How much of what one agent session wrote reached this commit (spec/records.md §4.1):
+/// the data behind acceptance rates.
+public struct SessionAcceptance: Sendable, Equatable {
+    public var agent: String
+    public var sessionID: String
+    public var modelID: String
+    /// Lines the session wrote since its previous record.
+    public var linesWritten: Int
+    /// Of the commit's lines, those the session wrote and nobody changed (`ai`).
+    public var linesCommittedUnchanged: Int
+    /// Of the commit's lines, those the session wrote and a person then edited (`mixed`).
+    public var linesCommittedEdited: Int
+
+    public init(agent: String, sessionID: String, modelID: String, linesWritten: Int, linesCommittedUnchanged: Int, linesCommittedEdited: Int) {
+        self.agent = agent
+        self.sessionID = sessionID
+        self.modelID = modelID
+        self.linesWritten = linesWritten
+        self.linesCommittedUnchanged = linesCommittedUnchanged
+        self.linesCommittedEdited = linesCommittedEdited
+    }
+}
+
 /// The attribution predicate (`https://sessiontrace.dev/attribution/v1`).
 public struct Attribution: Sendable, Equatable {
     public static let predicateType = "https://sessiontrace.dev/attribution/v1"
@@ -113,10 +136,12 @@ public struct Attribution: Sendable, Equatable {
     public var recordedAt: String
     public var files: [AttributedFile]
     public var totals: Totals
+    /// Present when the record was made by capture (omitted when empty).
+    public var sessions: [SessionAcceptance]
 
     public init(
         tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp, recordedAt: String,
-        files: [AttributedFile], totals: Totals
+        files: [AttributedFile], totals: Totals, sessions: [SessionAcceptance] = []
     ) {
         self.tool = tool
         self.signer = signer
@@ -124,6 +149,7 @@ public struct Attribution: Sendable, Equatable {
         self.recordedAt = recordedAt
         self.files = files
         self.totals = totals
+        self.sessions = sessions
     }
 }
 
@@ -182,7 +208,7 @@ extension Statement {
 
 extension Attribution {
     var json: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
             "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
             "committer": .object([
@@ -197,7 +223,19 @@ extension Attribution {
                 "ai": .integer(Int64(totals.ai)), "human": .integer(Int64(totals.human)),
                 "mixed": .integer(Int64(totals.mixed)),
             ]),
-        ])
+        ]
+        if !sessions.isEmpty {
+            members["sessions"] = .array(sessions.map { session in
+                .object([
+                    "agent": .string(session.agent), "session_id": .string(session.sessionID),
+                    "model_id": .string(session.modelID),
+                    "lines_written": .integer(Int64(session.linesWritten)),
+                    "lines_committed_unchanged": .integer(Int64(session.linesCommittedUnchanged)),
+                    "lines_committed_edited": .integer(Int64(session.linesCommittedEdited)),
+                ])
+            })
+        }
+        return .object(members)
     }
 }
 

@@ -152,6 +152,21 @@ extension Attribution {
             ai: try totalsReader.integer("ai", in: count), human: try totalsReader.integer("human", in: count),
             mixed: try totalsReader.integer("mixed", in: count))
         try totalsReader.finish()
+        var sessions = [SessionAcceptance]()
+        if reader.has("sessions") {
+            for (index, value) in try reader.array("sessions").enumerated() {
+                var session = try MemberReader(value, path: "predicate.sessions[\(index)]")
+                sessions.append(SessionAcceptance(
+                    agent: try session.string("agent"), sessionID: try session.string("session_id"),
+                    modelID: try session.string("model_id"),
+                    linesWritten: try session.integer("lines_written", in: count),
+                    linesCommittedUnchanged: try session.integer("lines_committed_unchanged", in: count),
+                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count)))
+                try session.finish()
+            }
+            guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
+        }
+        self.sessions = sessions
         let ranges = files.flatMap(\.ranges)
         for origin in Origin.allCases {
             let covered = ranges.filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }

@@ -15,7 +15,9 @@ struct Fixture {
     let trustFile: URL
     let keyPath: String
 
-    static func make(name: String = #function) async throws -> Fixture {
+    /// `commitHooks: false` removes the git hooks `init` installs, for tests of the
+    /// ledger alone (records made by hand with `git trace record`).
+    static func make(name: String = #function, commitHooks: Bool = false) async throws -> Fixture {
         let sandbox = try Sandbox(name: name)
         try await sandbox.configureIdentity()
         let keygen = try await sandbox.trace("keygen")
@@ -25,6 +27,11 @@ struct Fixture {
         let repository = try await sandbox.makeRepository()
         let initialised = try await sandbox.trace("init", in: repository)
         try #require(initialised.status == 0, "\(initialised)")
+        if !commitHooks {
+            for hook in ["post-commit", "prepare-commit-msg"] {
+                try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/\(hook)"))
+            }
+        }
         return Fixture(
             sandbox: sandbox, repository: repository, signerLine: signerLine, trustFile: trustFile,
             keyPath: sandbox.home.appendingPathComponent(".config/sessiontrace/signing_key.pem").path)

@@ -1,0 +1,214 @@
+import Foundation
+import Ledger
+
+/// One adapter per agent's documented hook payload (spec/capture.md §1; samples in
+/// Tests/Fixtures/agents/).
+enum AgentAdapters {
+    // MARK: Claude Code (.claude/settings.json, PreToolUse / PostToolUse / UserPromptSubmit)
+
+    static func claudeCode(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("session_id")
+        let model = payload.string("transcript_path").flatMap(modelFromClaudeTranscript)
+        if eventName == "UserPromptSubmit", let prompt = payload.string("prompt") {
+            return AgentEvent(agent: "claude-code", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session)
+        }
+        guard let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"]) else {
+            throw PayloadError(description: "claude-code payload has hook_event_name '\(eventName)'; expected PreToolUse, PostToolUse or UserPromptSubmit")
+        }
+        let tool = try required(payload, "tool_name", agent: "claude-code")
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        switch tool {
+        case "Write", "Edit", "MultiEdit", "NotebookEdit": action = .edit(files: input.filePaths)
+        case "Bash": action = .shell
+        default: action = .ignored
+        }
+        return AgentEvent(agent: "claude-code", phase: phase, action: action, session: session, model: model,
+                          toolUseID: payload.string("tool_use_id"), cwd: payload.string("cwd"))
+    }
+
+    /// Claude Code's payload names no model; its transcript does, on assistant lines
+    /// (`message.model`). Only the file's tail is read: the latest model is what counts.
+    static func modelFromClaudeTranscript(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let window: UInt64 = 256 * 1024
+        try? handle.seek(toOffset: size > window ? size - window : 0)
+        guard let data = try? handle.readToEnd() else { return nil }
+        for line in data.split(separator: UInt8(ascii: "\n")).reversed() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let message = object["message"] as? [String: Any],
+                  let model = message["model"] as? String, !model.isEmpty, model != "<synthetic>"
+            else { continue }
+            return ModelID.qualified(model)
+        }
+        return nil
+    }
+
+    // MARK: Cursor (.cursor/hooks.json: afterFileEdit, afterTabFileEdit, before/afterShellExecution, beforeSubmitPrompt)
+
+    static func cursor(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("conversation_id")
+        let model = payload.string("model").map(ModelID.qualified)
+        let cwd = (payload.array("workspace_roots").first as? String) ?? payload.string("cwd")
+        let generation = payload.string("generation_id")
+        switch eventName {
+        case "afterFileEdit", "afterTabFileEdit":
+            let path = try required(payload, "file_path", agent: "cursor")
+            let replacements = payload.array("edits").compactMap { entry -> AgentEvent.Replacement? in
+                guard let edit = entry as? [String: Any] else { return nil }
+                return AgentEvent.Replacement(old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
+            }
+            return AgentEvent(
+                agent: "cursor", phase: .after, action: .edit(files: [path]),
+                session: eventName == "afterTabFileEdit" ? "tab:" + (session ?? "completion") : session,
+                model: model, toolUseID: generation.map { "cursor:\($0):\(path)" }, cwd: cwd, replacements: replacements)
+        case "beforeShellExecution", "afterShellExecution":
+            return AgentEvent(agent: "cursor", phase: eventName.hasPrefix("before") ? .before : .after, action: .shell,
+                              session: session, model: model, toolUseID: generation.map { "cursor:\($0):shell" }, cwd: payload.string("cwd") ?? cwd)
+        case "beforeSubmitPrompt":
+            let prompt = payload.string("prompt") ?? ""
+            return AgentEvent(agent: "cursor", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        default:
+            throw PayloadError(description: "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution or beforeSubmitPrompt")
+        }
+    }
+
+    // MARK: Gemini CLI (.gemini/settings.json: BeforeTool / AfterTool / BeforeAgent)
+
+    static func gemini(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("session_id")
+        let model = (payload.string("model") ?? payload.object("llm_request")?.string("model")).map(ModelID.qualified)
+        if eventName == "BeforeAgent", let prompt = payload.string("prompt") {
+            return AgentEvent(agent: "gemini", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        }
+        guard let phase = phase(eventName, before: ["BeforeTool"], after: ["AfterTool"]) else {
+            throw PayloadError(description: "gemini payload has hook_event_name '\(eventName)'; expected BeforeTool, AfterTool or BeforeAgent")
+        }
+        let tool = try required(payload, "tool_name", agent: "gemini")
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        switch tool {
+        case "write_file", "replace", "edit", "write_new_file": action = .edit(files: input.filePaths)
+        case "run_shell_command": action = .shell
+        default: action = .ignored
+        }
+        return AgentEvent(agent: "gemini", phase: phase, action: action, session: session, model: model,
+                          toolUseID: payload.string("tool_call_id", "tool_use_id"), cwd: payload.string("cwd"))
+    }
+
+    // MARK: Codex CLI (.codex/hooks.json: PreToolUse / PostToolUse / UserPromptSubmit; edits as apply_patch)
+
+    static func codex(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("session_id")
+        let model = payload.string("model").map(ModelID.qualified)
+        if eventName == "UserPromptSubmit", let prompt = payload.string("prompt") {
+            return AgentEvent(agent: "codex", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        }
+        guard let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"]) else {
+            throw PayloadError(description: "codex payload has hook_event_name '\(eventName)'; expected PreToolUse, PostToolUse or UserPromptSubmit")
+        }
+        let tool = try required(payload, "tool_name", agent: "codex")
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        if let patch = input.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
+            action = .edit(files: patchedPaths(patch))
+        } else if ["Bash", "shell", "exec_command", "local_shell", "unified_exec"].contains(tool) {
+            action = .shell
+        } else if tool == "apply_patch" {
+            throw PayloadError(description: "codex apply_patch payload carries no patch text")
+        } else {
+            action = .ignored
+        }
+        let turn = payload.string("turn_id")
+        return AgentEvent(agent: "codex", phase: phase, action: action, session: session, model: model,
+                          toolUseID: payload.string("tool_use_id", "call_id") ?? turn.map { "codex:\($0):\(tool)" },
+                          cwd: payload.string("cwd"))
+    }
+
+    /// Paths an `apply_patch` patch touches: added, updated, deleted and moved-to files.
+    static func patchedPaths(_ patch: String) -> [String] {
+        var paths = [String]()
+        for line in patch.split(separator: "\n") {
+            for marker in ["*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: "] where line.hasPrefix(marker) {
+                paths.append(String(line.dropFirst(marker.count)).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return paths
+    }
+
+    // MARK: GitHub Copilot (CLI camelCase payloads, and VS Code's snake_case ones)
+
+    static func copilot(_ payload: Payload, declaredPhase: AgentEvent.Phase?) throws -> AgentEvent {
+        let eventName = payload.string("hookEventName", "hook_event_name") ?? ""
+        let session = payload.string("sessionId", "session_id")
+        let model = payload.string("model").map(ModelID.qualified)
+        if ["userPromptSubmitted", "UserPromptSubmit"].contains(eventName) || (payload.has("prompt") && !payload.has("toolName") && !payload.has("tool_name")) {
+            let prompt = payload.string("prompt") ?? ""
+            return AgentEvent(agent: "copilot", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        }
+        guard let tool = payload.string("toolName", "tool_name") else {
+            throw PayloadError(description: "copilot payload has no toolName or tool_name")
+        }
+        let phase: AgentEvent.Phase
+        if let named = self.phase(eventName, before: ["preToolUse", "PreToolUse"], after: ["postToolUse", "PostToolUse"]) {
+            phase = named
+        } else if let declaredPhase {
+            phase = declaredPhase
+        } else {
+            phase = payload.has("toolResult") || payload.has("tool_response") ? .after : .before
+        }
+        let arguments = payload.object("toolArgs") ?? payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        let lower = tool.lowercased()
+        if let patch = arguments.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
+            action = .edit(files: patchedPaths(patch))
+        } else if ["bash", "shell", "powershell", "run_in_terminal", "runinterminal"].contains(lower) {
+            action = .shell
+        } else if ["edit", "create", "write", "str_replace_editor", "editfiles", "createfile", "replace_string_in_file",
+                   "multi_replace_string_in_file", "insert_edit_into_file", "create_file", "edit_file"].contains(lower) {
+            action = .edit(files: arguments.filePaths)
+        } else {
+            action = .ignored
+        }
+        return AgentEvent(agent: "copilot", phase: phase, action: action, session: session, model: model,
+                          toolUseID: payload.string("toolCallId", "tool_use_id"), cwd: payload.string("cwd"))
+    }
+
+    // MARK: generic (spec/capture.md §1.6)
+
+    static func generic(_ payload: Payload) throws -> AgentEvent {
+        let eventName = try required(payload, "event", agent: "generic")
+        guard let phase = phase(eventName, before: ["before"], after: ["after"]) else {
+            throw PayloadError(description: "generic payload has event '\(eventName)'; expected before or after")
+        }
+        let agent = try required(payload, "agent", agent: "generic")
+        let session = payload.string("session")
+        let model = payload.string("model").map(ModelID.qualified)
+        if let prompt = payload.string("prompt"), !payload.has("files") {
+            return AgentEvent(agent: agent, phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        }
+        let action: AgentEvent.Action = (payload.object["shell"] as? Bool) == true ? .shell : .edit(files: payload.filePaths)
+        if case .edit(let files) = action, files.isEmpty {
+            throw PayloadError(description: "generic payload names no files (and is not \"shell\": true)")
+        }
+        return AgentEvent(agent: agent, phase: phase, action: action, session: session, model: model,
+                          toolUseID: payload.string("id"), cwd: payload.string("cwd"))
+    }
+
+    // MARK: helpers
+
+    private static func phase(_ name: String, before: [String], after: [String]) -> AgentEvent.Phase? {
+        before.contains(name) ? .before : after.contains(name) ? .after : nil
+    }
+
+    private static func required(_ payload: Payload, _ key: String, agent: String) throws -> String {
+        guard let value = payload.string(key) else { throw PayloadError(description: "\(agent) payload has no \(key)") }
+        return value
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Ledger
+import Signing
+
+/// One agent hook call, reduced to what capture needs (spec/capture.md §1).
+public struct AgentEvent: Sendable, Equatable {
+    public enum Phase: String, Sendable { case before, after }
+
+    public enum Action: Sendable, Equatable {
+        /// The agent is about to edit, or has edited, these files.
+        case edit(files: [String])
+        /// The agent runs a shell command: whatever files change meanwhile are its work.
+        case shell
+        /// The user gave the agent a prompt (its digest is attached to later lines).
+        case prompt(sha256: String)
+        /// Something capture does not track (reads, searches, web fetches).
+        case ignored
+    }
+
+    public var agent: String
+    public var phase: Phase
+    public var action: Action
+    public var session: String?
+    /// `provider/model` when the payload names one.
+    public var model: String?
+    /// Pairs a before event with its after event.
+    public var toolUseID: String?
+    /// The directory relative paths are relative to.
+    public var cwd: String?
+    /// For agents that announce an edit only afterwards (Cursor): the replacements the
+    /// edit made, so that the text before it can be rebuilt.
+    public var replacements: [Replacement] = []
+
+    public struct Replacement: Sendable, Equatable {
+        public var old: String
+        public var new: String
+    }
+
+    public init(agent: String, phase: Phase, action: Action, session: String? = nil, model: String? = nil,
+                toolUseID: String? = nil, cwd: String? = nil, replacements: [Replacement] = []) {
+        self.agent = agent
+        self.phase = phase
+        self.action = action
+        self.session = session
+        self.model = model
+        self.toolUseID = toolUseID
+        self.cwd = cwd
+        self.replacements = replacements
+    }
+}
+
+public struct PayloadError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
+public enum AgentKind: String, CaseIterable, Sendable {
+    case claudeCode = "claude-code"
+    case cursor, codex, gemini, copilot, generic
+
+    /// Parses one hook payload. `declaredPhase` is what the hook configuration says
+    /// (for agents whose payload does not name its event).
+    public func event(from payload: [UInt8], declaredPhase: AgentEvent.Phase? = nil) throws -> AgentEvent {
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else {
+                throw PayloadError(description: "hook payload is not a JSON object")
+            }
+            object = parsed
+        } catch let error as PayloadError {
+            throw error
+        } catch {
+            throw PayloadError(description: payload.isEmpty ? "no hook payload on stdin" : "hook payload is not JSON")
+        }
+        let payload = Payload(object)
+        switch self {
+        case .claudeCode: return try AgentAdapters.claudeCode(payload)
+        case .cursor: return try AgentAdapters.cursor(payload)
+        case .codex: return try AgentAdapters.codex(payload)
+        case .gemini: return try AgentAdapters.gemini(payload)
+        case .copilot: return try AgentAdapters.copilot(payload, declaredPhase: declaredPhase)
+        case .generic: return try AgentAdapters.generic(payload)
+        }
+    }
+}
+
+/// Typed access to a decoded JSON object.
+struct Payload {
+    let object: [String: Any]
+    init(_ object: [String: Any]) { self.object = object }
+
+    func string(_ keys: String...) -> String? {
+        for key in keys { if let value = object[key] as? String, !value.isEmpty { return value } }
+        return nil
+    }
+
+    func object(_ key: String) -> Payload? {
+        if let value = object[key] as? [String: Any] { return Payload(value) }
+        // Some agents pass tool arguments as a JSON string.
+        if let text = object[key] as? String, let data = text.data(using: .utf8),
+           let value = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            return Payload(value)
+        }
+        return nil
+    }
+
+    func array(_ key: String) -> [Any] { object[key] as? [Any] ?? [] }
+
+    func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+
+    /// File paths named in tool arguments under the keys agents use for them.
+    var filePaths: [String] {
+        var paths = [String]()
+        for key in ["file_path", "filePath", "path", "notebook_path", "target_file", "filename", "absolute_path"] {
+            if let value = string(key) { paths.append(value) }
+        }
+        for key in ["files", "paths", "filePaths"] {
+            for entry in array(key) {
+                if let text = entry as? String { paths.append(text) }
+                if let nested = entry as? [String: Any] { paths += Payload(nested).filePaths }
+            }
+        }
+        return paths
+    }
+
+    /// Every string value anywhere below this object (for patches passed in varying places).
+    var allStrings: [String] {
+        func collect(_ value: Any) -> [String] {
+            switch value {
+            case let text as String: return [text]
+            case let list as [Any]: return list.flatMap(collect)
+            case let map as [String: Any]: return map.values.flatMap(collect)
+            default: return []
+            }
+        }
+        return collect(object)
+    }
+}
+
+func promptDigest(_ prompt: String) -> String { SHA256.hexDigest(prompt) }

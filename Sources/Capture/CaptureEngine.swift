@@ -1,0 +1,199 @@
+import Foundation
+import Git
+import Ledger
+
+/// What one hook call changed in the working log.
+public struct CaptureSummary: Sendable, Equatable {
+    public var files: [String] = []
+    public var linesWritten = 0
+    public var ignored = false
+}
+
+/// Applies agent events to the working log (spec/capture.md §2–§3).
+public final class CaptureEngine {
+    public let repository: Repository
+    public let log: WorkingLog
+
+    public init(repository: Repository) {
+        self.repository = repository
+        log = WorkingLog(repository: repository)
+    }
+
+    @discardableResult
+    public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
+        guard let root = repository.workingDirectory else {
+            throw WorkingLogError(description: "capture needs a working tree; this repository is bare")
+        }
+        return try log.update { state in
+            if let model = event.model { state.sessionModels[sessionKey(event)] = model }
+            switch event.action {
+            case .ignored:
+                return CaptureSummary(ignored: true)
+            case .prompt(let digest):
+                state.pending["prompt:" + sessionKey(event)] = WorkingState.PendingEdit(
+                    agent: event.agent, session: event.session, model: event.model, prompt: digest, files: [:], startedAt: now)
+                return CaptureSummary()
+            case .edit(let files):
+                let paths = files.compactMap { repositoryPath($0, event: event, root: root) }
+                switch event.phase {
+                case .before: return try before(paths: paths, event: event, state: &state, now: now)
+                case .after: return try after(paths: paths, event: event, state: &state)
+                }
+            case .shell:
+                switch event.phase {
+                case .before: return try shellBefore(event: event, state: &state, now: now)
+                case .after: return try shellAfter(event: event, state: &state)
+                }
+            }
+        }
+    }
+
+    // MARK: Events
+
+    private func before(paths: [String], event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
+        var snapshot = [String: String]()
+        for path in paths {
+            let current = repository.readWorkingFile(path)
+            try reconcile(path, with: current ?? [], state: &state)
+            snapshot[path] = current == nil ? "" : try repository.writeBlob(current!).hex
+        }
+        state.pending[pairingKey(event, paths: paths)] = WorkingState.PendingEdit(
+            agent: event.agent, session: event.session, model: event.model, prompt: nil, files: snapshot, startedAt: now)
+        return CaptureSummary(files: paths)
+    }
+
+    private func after(paths: [String], event: AgentEvent, state: inout WorkingState) throws -> CaptureSummary {
+        let pending = state.pending.removeValue(forKey: pairingKey(event, paths: paths))
+        var summary = CaptureSummary(files: paths)
+        for path in Set(paths).union(pending?.files.keys ?? [:].keys).sorted() {
+            let afterContent = repository.readWorkingFile(path) ?? []
+            let beforeContent: [UInt8]
+            if let blob = pending?.files[path] {
+                beforeContent = try content(ofBlob: blob)
+            } else if let rebuilt = rebuild(afterContent, undoing: event.replacements) {
+                beforeContent = rebuilt
+            } else {
+                // No before event and nothing to rebuild from: the last content capture
+                // saw, else what git has staged.
+                beforeContent = try state.files[path].map { try content(ofBlob: $0.blob) } ?? stagedContent(path)
+            }
+            summary.linesWritten += try applyAgentEdit(path, before: beforeContent, after: afterContent, event: event, state: &state)
+        }
+        return summary
+    }
+
+    private func shellBefore(event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
+        var baseline = [String: String]()
+        for path in try repository.dirtyPaths() {
+            let current = repository.readWorkingFile(path)
+            baseline[path] = current == nil ? "" : try repository.writeBlob(current!).hex
+        }
+        state.pending[pairingKey(event, paths: [])] = WorkingState.PendingEdit(
+            agent: event.agent, session: event.session, model: event.model, prompt: nil, files: [:],
+            shellBaseline: baseline, startedAt: now)
+        return CaptureSummary()
+    }
+
+    private func shellAfter(event: AgentEvent, state: inout WorkingState) throws -> CaptureSummary {
+        guard let pending = state.pending.removeValue(forKey: pairingKey(event, paths: [])),
+              let baseline = pending.shellBaseline
+        else {
+            throw WorkingLogError(description: "shell command ended without its start event: its changes are not attributed")
+        }
+        var summary = CaptureSummary()
+        for path in Set(baseline.keys).union(try repository.dirtyPaths()).sorted() {
+            let current = repository.readWorkingFile(path)
+            let currentID = try current.map { try repository.blobID(of: $0).hex } ?? ""
+            let beforeID = try baseline[path] ?? (repository.indexBlob(path: path)?.hex ?? "")
+            guard currentID != beforeID else { continue }
+            summary.files.append(path)
+            summary.linesWritten += try applyAgentEdit(path, before: try content(ofBlob: beforeID), after: current ?? [], event: event, state: &state)
+        }
+        return summary
+    }
+
+    // MARK: Provenance bookkeeping
+
+    /// Folds a person's edits since capture last saw `path` into its provenance.
+    func reconcile(_ path: String, with current: [UInt8], state: inout WorkingState) throws {
+        let currentID = try repository.blobID(of: current).hex
+        if let tracked = state.files[path] {
+            guard tracked.blob != currentID else { return }
+            let previous = try content(ofBlob: tracked.blob)
+            let labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: previous, new: current)
+            state.track(path, blob: try repository.writeBlob(current).hex, provenance: labels)
+        } else {
+            state.track(path, blob: try repository.writeBlob(current).hex, provenance: Array(repeating: .base, count: FileLines(current).count))
+        }
+    }
+
+    /// Applies one agent edit of `path`; returns how many lines the agent wrote.
+    private func applyAgentEdit(_ path: String, before: [UInt8], after: [UInt8], event: AgentEvent, state: inout WorkingState) throws -> Int {
+        try reconcile(path, with: before, state: &state)
+        let key = sessionKey(event)
+        let agentLabel = Provenance(
+            kind: .ai, agent: event.agent, model: event.model ?? state.sessionModels[key] ?? defaultModel(event.agent),
+            session: event.session, prompt: state.pending["prompt:" + key]?.prompt)
+        let tracked = state.files[path]!
+        let labels = try LineOrigins.afterAgentEdit(state.provenance(of: tracked), old: before, new: after, agent: agentLabel)
+        state.track(path, blob: try repository.writeBlob(after).hex, provenance: labels)
+        let written = try LineDiff.hunks(old: before, new: after).reduce(0) { $0 + $1.newCount }
+        if written > 0 || state.sessions[key] == nil {
+            var activity = state.sessions[key] ?? WorkingState.SessionActivity(
+                agent: event.agent, session: event.session ?? "unknown", model: agentLabel.model, linesWritten: 0)
+            activity.linesWritten += written
+            activity.model = agentLabel.model
+            state.sessions[key] = activity
+        }
+        return written
+    }
+
+    /// Undoes an after-only agent's replacements (last first) to get the text before
+    /// its edit; nil when a replacement's new text is not in the file.
+    private func rebuild(_ after: [UInt8], undoing replacements: [AgentEvent.Replacement]) -> [UInt8]? {
+        guard !replacements.isEmpty else { return nil }
+        var text = String(decoding: after, as: UTF8.self)
+        for replacement in replacements.reversed() {
+            if replacement.new.isEmpty {
+                return nil  // an insertion point cannot be found from the text alone
+            }
+            guard let range = text.range(of: replacement.new) else { return nil }
+            text.replaceSubrange(range, with: replacement.old)
+        }
+        return Array(text.utf8)
+    }
+
+    func content(ofBlob hex: String) throws -> [UInt8] {
+        guard !hex.isEmpty, let id = ObjectID(hex: hex) else { return [] }
+        return try repository.blobContent(id)
+    }
+
+    private func stagedContent(_ path: String) throws -> [UInt8] {
+        try repository.indexBlob(path: path).map { try repository.blobContent($0) } ?? []
+    }
+
+    private func repositoryPath(_ path: String, event: AgentEvent, root: String) -> String? {
+        let base = event.cwd ?? FileManager.default.currentDirectoryPath
+        guard let relative = repository.repositoryPath(forUserPath: path, currentDirectory: base),
+              !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
+        else { return nil }
+        return relative
+    }
+
+    private func sessionKey(_ event: AgentEvent) -> String { "\(event.agent)/\(event.session ?? "unknown")" }
+
+    private func pairingKey(_ event: AgentEvent, paths: [String]) -> String {
+        if let id = event.toolUseID { return "tool:\(event.agent):\(id)" }
+        if case .shell = event.action { return "shell:" + sessionKey(event) }
+        return "edit:\(sessionKey(event)):\(paths.sorted().joined(separator: "\u{0}"))"
+    }
+
+    private func defaultModel(_ agent: String) -> String {
+        switch agent {
+        case "claude-code": return "anthropic/unknown"
+        case "codex": return "openai/unknown"
+        case "gemini": return "google/unknown"
+        default: return "unknown/unknown"
+        }
+    }
+}

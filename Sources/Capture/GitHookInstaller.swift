@@ -1,0 +1,128 @@
+import Foundation
+import Git
+
+/// Installs and removes SessionTrace's git hooks (spec/capture.md §5). A hook already in
+/// place (hand-written, husky, the pre-commit framework) is kept beside ours as
+/// `<hook>.sessiontrace-chained` and run first; uninstalling puts it back.
+public struct GitHookInstaller {
+    public static let marker = "SessionTrace"
+    public static let chainedSuffix = ".sessiontrace-chained"
+
+    /// The scripts, identical to `git-extensions/hooks/` (a test keeps them so), with
+    /// `@GIT_TRACE@` standing for the path of the installed binary.
+    public static let scripts: [String: String] = [
+        "post-commit": #"""
+#!/bin/sh
+# SessionTrace post-commit hook: signs a record of who wrote the commit's lines.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first, as it always did.
+chained="$0.sessiontrace-chained"
+status=0
+if [ -x "$chained" ]; then
+    "$chained" "$@" || status=$?
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# Recording runs in the background so that 'git commit' returns at once. It never
+# undoes a commit: a failure is one line on stderr and shows in 'git trace status'.
+"$git_trace" hook post-commit "$@" </dev/null &
+exit $status
+"""#,
+        "prepare-commit-msg": #"""
+#!/bin/sh
+# SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
+# adds an AI-Assisted: trailer summarising the staged lines' origin to the message.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first and keeps its exit status.
+chained="$0.sessiontrace-chained"
+if [ -x "$chained" ]; then
+    "$chained" "$@" || exit $?
+fi
+if [ "$(git config --bool sessiontrace.trailers 2>/dev/null)" = true ]; then
+    git_trace='@GIT_TRACE@'
+    [ -x "$git_trace" ] || git_trace=git-trace
+    "$git_trace" hook prepare-commit-msg "$@" </dev/null || true
+fi
+exit 0
+"""#,
+    ]
+
+    public let repository: Repository
+    public let binaryPath: String
+
+    public init(repository: Repository, binaryPath: String) {
+        self.repository = repository
+        self.binaryPath = binaryPath
+    }
+
+    public enum Change: Equatable, Sendable {
+        case installed(String)
+        case chained(String)
+        case updated(String)
+        case removed(String)
+        case restored(String)
+    }
+
+    func isOurs(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.contains("# \(GitHookInstaller.marker) ")
+    }
+
+    /// Installs every hook; idempotent.
+    public func install() throws -> [Change] {
+        let directory = try repository.hooksDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var changes = [Change]()
+        for (name, template) in GitHookInstaller.scripts.sorted(by: { $0.key < $1.key }) {
+            let path = directory + "/" + name
+            let script = template.replacingOccurrences(of: "@GIT_TRACE@", with: binaryPath)
+            let manager = FileManager.default
+            if manager.fileExists(atPath: path) {
+                if isOurs(path) {
+                    if (try? String(contentsOfFile: path, encoding: .utf8)) == script { continue }
+                    changes.append(.updated(path))
+                } else {
+                    let chained = path + GitHookInstaller.chainedSuffix
+                    guard !manager.fileExists(atPath: chained) else {
+                        throw WorkingLogError(description: "cannot chain \(path): \(chained) already exists")
+                    }
+                    try manager.moveItem(atPath: path, toPath: chained)
+                    changes.append(.chained(path))
+                }
+            } else {
+                changes.append(.installed(path))
+            }
+            try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        return changes
+    }
+
+    /// Removes our hooks and restores the ones they chained; touches nothing else.
+    public func uninstall() throws -> [Change] {
+        let directory = try repository.hooksDirectory()
+        var changes = [Change]()
+        let manager = FileManager.default
+        for name in GitHookInstaller.scripts.keys.sorted() {
+            let path = directory + "/" + name
+            let chained = path + GitHookInstaller.chainedSuffix
+            if manager.fileExists(atPath: path), isOurs(path) {
+                try manager.removeItem(atPath: path)
+                changes.append(.removed(path))
+            }
+            if manager.fileExists(atPath: chained), !manager.fileExists(atPath: path) {
+                try manager.moveItem(atPath: chained, toPath: path)
+                changes.append(.restored(path))
+            }
+        }
+        return changes
+    }
+
+    /// Which hooks are ours, for `git trace hooks status`.
+    public func installedHooks() throws -> [String: Bool] {
+        let directory = try repository.hooksDirectory()
+        var result = [String: Bool]()
+        for name in GitHookInstaller.scripts.keys { result[name] = isOurs(directory + "/" + name) }
+        return result
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Git
+
+/// Capture's state between hook calls, kept under the worktree's git directory in
+/// `sessiontrace/` (spec/capture.md §2). Read and written only while holding the
+/// log's lock; every write replaces the file atomically (temporary file, fsync,
+/// rename), so a killed process leaves either the old or the new state, never a torn one.
+public struct WorkingState: Codable, Sendable {
+    /// What capture last saw of a working file, and who wrote each of its lines.
+    public struct TrackedFile: Codable, Sendable {
+        /// Blob id of the content last seen ("" for a file that did not exist).
+        public var blob: String
+        /// Provenance per line, run-length encoded: [label index, line count] pairs.
+        public var runs: [[Int]]
+    }
+
+    /// An agent's edit announced by a "before" event, waiting for its "after".
+    public struct PendingEdit: Codable, Sendable {
+        public var agent: String
+        public var session: String?
+        public var model: String?
+        public var prompt: String?
+        /// Repository path → blob id of the content before the edit ("" when absent).
+        public var files: [String: String]
+        /// For shell tools: every dirty path's blob id before the command.
+        public var shellBaseline: [String: String]?
+        public var startedAt: Int64
+    }
+
+    /// Lines an agent session wrote since the last record, for acceptance rates.
+    public struct SessionActivity: Codable, Sendable {
+        public var agent: String
+        public var session: String
+        public var model: String?
+        public var linesWritten: Int
+    }
+
+    public struct FailedRecord: Codable, Sendable {
+        public var commit: String
+        public var reason: String
+        public var at: Int64
+    }
+
+    public var version = 1
+    public var labels: [Provenance] = [.base]
+    public var files: [String: TrackedFile] = [:]
+    public var pending: [String: PendingEdit] = [:]
+    public var sessions: [String: SessionActivity] = [:]
+    /// Commits already recorded (newest last, bounded), so a commit is recorded once.
+    public var recorded: [String] = []
+    /// Commits the post-commit hook could not record (fail-open), for `git trace status`.
+    public var failed: [FailedRecord] = []
+    /// The last model each session was seen with (Gemini and Codex name it only sometimes).
+    public var sessionModels: [String: String] = [:]
+
+    public init() {}
+
+    mutating func labelIndex(_ provenance: Provenance) -> Int {
+        if let index = labels.firstIndex(of: provenance) { return index }
+        labels.append(provenance)
+        return labels.count - 1
+    }
+
+    public func provenance(of file: TrackedFile) -> [Provenance] {
+        file.runs.flatMap { run in Array(repeating: labels[run[0]], count: run[1]) }
+    }
+
+    mutating func track(_ path: String, blob: String, provenance: [Provenance]) {
+        var runs = [[Int]]()
+        for line in provenance {
+            let index = labelIndex(line)
+            if let last = runs.last, last[0] == index {
+                runs[runs.count - 1][1] += 1
+            } else {
+                runs.append([index, 1])
+            }
+        }
+        files[path] = TrackedFile(blob: blob, runs: runs)
+    }
+
+    /// Drops labels no file uses any more, so the table does not grow without bound.
+    mutating func compactLabels() {
+        var used = Set(files.values.flatMap { $0.runs.map { $0[0] } })
+        used.insert(0)
+        guard used.count < labels.count else { return }
+        let kept = labels.indices.filter(used.contains)
+        let remap = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        labels = kept.map { labels[$0] }
+        for (path, file) in files {
+            files[path]?.runs = file.runs.map { [remap[$0[0]]!, $0[1]] }
+        }
+    }
+}
+
+public struct WorkingLogError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The on-disk working log of one worktree.
+public final class WorkingLog {
+    public let directory: String
+    private var statePath: String { directory + "/state.json" }
+    private var lockPath: String { directory + "/lock" }
+
+    public init(repository: Repository) {
+        var gitDirectory = repository.gitDirectory
+        if gitDirectory.hasSuffix("/") { gitDirectory.removeLast() }
+        directory = gitDirectory + "/sessiontrace"
+    }
+
+    /// Runs `body` on the state while holding the lock, then saves what it left.
+    /// The lock is an flock(2) lock, released by the kernel if the process dies.
+    @discardableResult
+    public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else {
+            throw WorkingLogError(description: "cannot lock \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        var state = try load()
+        let result = try body(&state)
+        try save(state)
+        return result
+    }
+
+    /// Reads the state without locking (for displays such as `git trace status`).
+    public func snapshot() throws -> WorkingState { try load() }
+
+    private func load() throws -> WorkingState {
+        guard let data = FileManager.default.contents(atPath: statePath) else { return WorkingState() }
+        do {
+            return try JSONDecoder().decode(WorkingState.self, from: data)
+        } catch {
+            // A state file from a future version or damaged by hand: keep it for
+            // inspection and start afresh rather than failing every hook from now on.
+            let aside = statePath + ".unreadable-\(Int(Date().timeIntervalSince1970))"
+            try? FileManager.default.moveItem(atPath: statePath, toPath: aside)
+            throw WorkingLogError(description: "working log was unreadable and was moved to \(aside)")
+        }
+    }
+
+    private func save(_ state: WorkingState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(state)
+        let temporary = statePath + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw WorkingLogError(description: "cannot write \(temporary)") }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == data.count, synced, rename(temporary, statePath) == 0 else {
+            unlink(temporary)
+            throw WorkingLogError(description: "cannot write \(statePath): \(String(cString: strerror(errno)))")
+        }
+    }
+}

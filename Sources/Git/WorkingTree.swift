@@ -1,0 +1,128 @@
+import CLibGit2
+import Foundation
+
+/// A file changed between two trees.
+public struct FileChange: Sendable, Equatable {
+    public enum Kind: Sendable { case added, modified, deleted, renamed, copied, typeChanged }
+    public let kind: Kind
+    public let oldPath: String?
+    public let newPath: String?
+    public let oldBlob: ObjectID?
+    public let newBlob: ObjectID?
+}
+
+extension Repository {
+    /// The id `bytes` would have as a blob, without writing it.
+    public func blobID(of bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try check(bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }, "cannot hash")
+        return ObjectID(oid)
+    }
+
+    /// Files changed from `oldTree` (nil: the empty tree) to `newTree`, with renames
+    /// detected as `git diff` does by default.
+    public func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [FileChange] {
+        func run(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [FileChange] {
+            var diff: OpaquePointer?
+            try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff trees")
+            defer { git_diff_free(diff) }
+            try check(git_diff_find_similar(diff, nil), "cannot detect renames")
+            var result = [FileChange]()
+            for index in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+                let kind: FileChange.Kind
+                switch delta.status {
+                case GIT_DELTA_ADDED: kind = .added
+                case GIT_DELTA_DELETED: kind = .deleted
+                case GIT_DELTA_RENAMED: kind = .renamed
+                case GIT_DELTA_COPIED: kind = .copied
+                case GIT_DELTA_TYPECHANGE: kind = .typeChanged
+                default: kind = .modified
+                }
+                let hasOld = kind != .added
+                let hasNew = kind != .deleted
+                // Submodules (commits in the tree) have no lines to attribute.
+                let oldIsFile = hasOld && delta.old_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                let newIsFile = hasNew && delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                result.append(FileChange(
+                    kind: kind,
+                    oldPath: hasOld ? String(cString: delta.old_file.path) : nil,
+                    newPath: hasNew ? String(cString: delta.new_file.path) : nil,
+                    oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
+                    newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil))
+            }
+            return result
+        }
+        return try withTree(newTree) { new in
+            if let oldTree { return try withTree(oldTree) { try run($0, new) } }
+            return try run(nil, new)
+        }
+    }
+
+    /// Writes the index as a tree (what `git commit` would commit now) and returns its id.
+    public func indexTree() throws -> ObjectID {
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "cannot read the index")
+        defer { git_index_free(index) }
+        var oid = git_oid()
+        try check(git_index_write_tree(&oid, index), "cannot write the index as a tree")
+        return ObjectID(oid)
+    }
+
+    /// The blob staged for `path`, if any.
+    public func indexBlob(path: String) throws -> ObjectID? {
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "cannot read the index")
+        defer { git_index_free(index) }
+        guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+        return ObjectID(entry.pointee.id)
+    }
+
+    /// Paths that differ between HEAD, the index and the working tree, untracked files
+    /// included, ignored files not.
+    public func dirtyPaths() throws -> [String] {
+        var options = git_status_options()
+        git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        var list: OpaquePointer?
+        try check(git_status_list_new(&list, pointer, &options), "cannot read status")
+        defer { git_status_list_free(list) }
+        var paths = Set<String>()
+        for index in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, index)?.pointee else { continue }
+            for delta in [entry.head_to_index, entry.index_to_workdir] {
+                guard let delta = delta?.pointee else { continue }
+                if let path = delta.new_file.path { paths.insert(String(cString: path)) }
+                if let path = delta.old_file.path { paths.insert(String(cString: path)) }
+            }
+        }
+        return paths.sorted()
+    }
+
+    /// The directory git runs hooks from: `core.hooksPath` (relative paths are taken from
+    /// the top of the working tree, as git does) or the common git directory's `hooks`.
+    public func hooksDirectory() throws -> String {
+        if let configured = try config().string("core.hooksPath"), !configured.isEmpty {
+            var path = configured
+            if path == "~" || path.hasPrefix("~/") {
+                path = (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+            }
+            if !path.hasPrefix("/") { path = (workingDirectory ?? gitDirectory) + path }
+            return path
+        }
+        return String(cString: git_repository_commondir(pointer)) + "hooks"
+    }
+
+    /// Reads a working-tree file; nil when it does not exist or is not a regular file.
+    public func readWorkingFile(_ path: String) -> [UInt8]? {
+        guard let root = workingDirectory else { return nil }
+        var isDirectory: ObjCBool = false
+        let full = root + path
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: full)
+        else { return nil }
+        return Array(data)
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Capture
+import Foundation
+import Git
+import Ledger
+
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Read a coding agent's hook payload on stdin and log its edit.",
+        discussion: """
+            Called by the agents' hooks ('git trace hooks install --agent NAME' sets them
+            up). Before an edit the files are snapshotted, so that what changed since the
+            last snapshot counts as the person's; after it, what changed is the agent's.
+            Shell commands: files changed between the before and after events are the
+            agent's. Nothing is signed here: the post-commit hook turns the log into a
+            record of each commit.
+
+            Agents: claude-code, cursor, codex, gemini, copilot, and generic for any
+            other tool, which sends {"event": "before"|"after", "agent": NAME,
+            "model": "provider/model", "session": ID, "files": [PATHS]}
+            (or "shell": true instead of files; see spec/capture.md).
+
+            Capture fails open: on bad input it prints one line on stderr and exits 1,
+            which agents treat as a non-blocking error; it never blocks an edit.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The agent whose payload this is.", valueName: "agent"))
+    var agent: AgentKind
+
+    @Option(help: ArgumentHelp("before or after, for agents whose payload does not say (copilot).", valueName: "event"))
+    var event: AgentEvent.Phase?
+
+    func run() throws {
+        let payload = FileHandle.standardInput.readDataToEndOfFile()
+        do {
+            let parsed = try agent.event(from: Array(payload), declaredPhase: event)
+            let directory = parsed.cwd ?? FileManager.default.currentDirectoryPath
+            guard let repository = try? Repository(discoveringFrom: directory) else {
+                return  // An agent working outside git: nothing to attribute.
+            }
+            try CaptureEngine(repository: repository).handle(parsed)
+            if agent == .cursor || agent == .gemini { print("{}") }
+        } catch {
+            printError("git-trace capture: \(error) (this edit is not attributed)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension AgentKind: ExpressibleByArgument {}
+extension AgentEvent.Phase: ExpressibleByArgument {}
+
+struct Hooks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set up and inspect the coding agents' hooks that feed capture.",
+        subcommands: [Install.self, Status.self]
+    )
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add 'git trace capture' to an agent's hook configuration.",
+            discussion: """
+                Merges into the agent's configuration file, keeping every other hook:
+                  claude-code  .claude/settings.json      cursor   .cursor/hooks.json
+                  gemini       .gemini/settings.json      codex    .codex/hooks.json
+                  copilot      .github/hooks/sessiontrace.json
+                --project (default) writes the repository's file, --user the one in your
+                home directory. Running it again changes nothing.
+                """
+        )
+
+        @Option(help: ArgumentHelp("claude-code, cursor, codex, gemini or copilot.", valueName: "agent"))
+        var agent: AgentKind
+
+        @Flag(help: "Configure the agent for this repository (default) or for your user account.")
+        var scope: AgentHookConfig.Scope = .project
+
+        func run() throws {
+            let config = try AgentHookConfig(agent: agent, scope: scope)
+            let base: String
+            switch scope {
+            case .project:
+                let repository = try openRepository()
+                guard let root = repository.workingDirectory else { throw CommandFailure("this repository has no working tree") }
+                base = String(root.dropLast())
+            case .user:
+                base = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+            }
+            let (path, changed) = try config.install(base: base)
+            print(changed ? "installed \(agent.rawValue) hooks in \(path)" : "\(agent.rawValue) hooks already in \(path)")
+            if agent == .codex { printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml") }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which agents' and which git hooks call git trace.")
+
+        func run() throws {
+            let repository = try openRepository()
+            let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+            let root = repository.workingDirectory.map { String($0.dropLast()) }
+            for agent in AgentKind.allCases where agent != .generic {
+                var places = [String]()
+                if let root, (try? AgentHookConfig(agent: agent, scope: .project))?.isInstalled(base: root) == true { places.append("project") }
+                if (try? AgentHookConfig(agent: agent, scope: .user))?.isInstalled(base: home) == true { places.append("user") }
+                print("\(agent.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(places.isEmpty ? "not installed" : places.joined(separator: ", "))")
+            }
+            let installer = GitHookInstaller(repository: repository, binaryPath: currentBinaryPath())
+            for (name, ours) in try installer.installedHooks().sorted(by: { $0.key < $1.key }) {
+                print("git \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ours ? "installed" : "not installed: run 'git trace init'")")
+            }
+        }
+    }
+}
+
+extension AgentHookConfig.Scope: EnumerableFlag {}
+
+/// The absolute path of the running git-trace, which the git hooks call.
+func currentBinaryPath() -> String {
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+    let argument = CommandLine.arguments[0]
+    return argument.hasPrefix("/") ? argument : FileManager.default.currentDirectoryPath + "/" + argument
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Capture
+import Foundation
+import Git
+import Ledger
+
+/// What the git hooks call. Never fails a git command: problems are one line on stderr.
+struct Hook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run SessionTrace's part of a git hook (called by the installed hooks).",
+        shouldDisplay: false
+    )
+
+    @Argument(help: "The hook: post-commit or prepare-commit-msg.")
+    var name: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The hook's own arguments.")
+    var arguments: [String] = []
+
+    func run() throws {
+        do {
+            let repository = try openRepository()
+            switch name {
+            case "post-commit": try postCommit(repository)
+            case "prepare-commit-msg":
+                guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
+                try Trailers.prepare(messageFile: file, repository: repository)
+            default:
+                throw CommandFailure("unknown hook '\(name)'")
+            }
+        } catch {
+            printError("git-trace: \(name): \(describe(error))")
+        }
+    }
+
+    private func postCommit(_ repository: Repository) throws {
+        let gitDirectory = repository.gitDirectory
+        // A rebase replays commits whose records are carried over by the rewrite
+        // handling, not re-derived here.
+        for marker in ["rebase-merge", "rebase-apply"] where FileManager.default.fileExists(atPath: gitDirectory + marker) {
+            return
+        }
+        let config = try repository.config()
+        let outcome = try CommitRecorder(repository: repository).recordNewCommits(
+            signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+        for failure in outcome.failures {
+            printError("git-trace: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show capture's pending work: AI lines not yet committed, edits in progress, commits not recorded."
+    )
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        let repository = try openRepository()
+        let state = try WorkingLog(repository: repository).snapshot()
+        let ledger = NotesLedger(repository: repository)
+        var fileLines = [(String, Int, Int)]()
+        for (path, tracked) in state.files.sorted(by: { $0.key < $1.key }) {
+            let labels = state.provenance(of: tracked)
+            let ai = labels.filter { $0.kind == .ai }.count, mixed = labels.filter { $0.kind == .mixed }.count
+            if ai + mixed > 0 { fileLines.append((path, ai, mixed)) }
+        }
+        let headRecorded: Bool? = repository.hasNoCommits ? nil : (try? repository.resolveCommit("HEAD")).map { ledger.note(on: $0) != nil }
+        let pending = state.pending.values.filter { !$0.files.isEmpty || $0.shellBaseline != nil }
+        if json {
+            print(JSONValue.object([
+                "uncommitted_ai_files": .array(fileLines.map {
+                    .object(["path": .string($0.0), "ai_lines": .integer(Int64($0.1)), "mixed_lines": .integer(Int64($0.2))])
+                }),
+                "edits_in_progress": .integer(Int64(pending.count)),
+                "sessions": .array(state.sessions.values.sorted { $0.session < $1.session }.map {
+                    .object(["agent": .string($0.agent), "session_id": .string($0.session), "lines_written": .integer(Int64($0.linesWritten))])
+                }),
+                "unrecorded_commits": .array(state.failed.map {
+                    .object(["commit": .string($0.commit), "reason": .string($0.reason)])
+                }),
+                "head_recorded": headRecorded.map(JSONValue.bool) ?? .null,
+            ]).canonicalString)
+            return
+        }
+        if let headRecorded { print(headRecorded ? "HEAD has a SessionTrace record" : "HEAD has no SessionTrace record") }
+        if fileLines.isEmpty { print("no uncommitted AI lines") }
+        for (path, ai, mixed) in fileLines { print("uncommitted  \(path): \(ai) AI lines, \(mixed) AI lines edited by a person") }
+        for edit in pending { print("in progress  \(edit.agent) session \(edit.session ?? "unknown"): \(edit.shellBaseline != nil ? "shell command" : edit.files.keys.sorted().joined(separator: ", "))") }
+        for session in state.sessions.values.sorted(by: { $0.session < $1.session }) {
+            print("session      \(session.agent) \(session.session): \(session.linesWritten) lines written since the last record")
+        }
+        for failure in state.failed { print("unrecorded   \(failure.commit.prefix(12)): \(failure.reason)") }
+    }
+}
+
+struct Uninstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove what 'git trace init' installed: the git hooks (restoring hooks they chained) and its git config entries.",
+        discussion: "Records already made stay in refs/notes/sessiontrace; agents' hook configurations are left alone."
+    )
+
+    func run() throws {
+        let repository = try openRepository()
+        for change in try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).uninstall() {
+            switch change {
+            case .removed(let path): print("removed \(path)")
+            case .restored(let path): print("restored \(path)")
+            default: break
+            }
+        }
+        for change in try RepositorySetup(repository: repository).remove() { print("unset \(change)") }
+    }
+}
+
+func describe(_ error: Error) -> String {
+    if let failure = error as? CommandFailure { return failure.message }
+    return "\(error)"
+}
