@@ -23,10 +23,16 @@ if [ -x "$chained" ]; then
 fi
 git_trace='@GIT_TRACE@'
 [ -x "$git_trace" ] || git_trace=git-trace
-# Recording runs in the background so that 'git commit' returns at once. It never
-# undoes a commit: a failure is one line on stderr and shows in 'git trace status'.
-"$git_trace" hook post-commit "$@" </dev/null &
+# Recording runs in the background so that 'git commit' returns at once (set
+# SESSIONTRACE_FOREGROUND=1 to wait for it). It never undoes a commit: a failure is
+# one line on stderr and shows in 'git trace status'.
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    "$git_trace" hook post-commit "$@" </dev/null
+else
+    "$git_trace" hook post-commit "$@" </dev/null &
+fi
 exit $status
+
 """#,
         "prepare-commit-msg": #"""
 #!/bin/sh
@@ -44,6 +50,7 @@ if [ "$(git config --bool sessiontrace.trailers 2>/dev/null)" = true ]; then
     "$git_trace" hook prepare-commit-msg "$@" </dev/null || true
 fi
 exit 0
+
 """#,
     ]
 

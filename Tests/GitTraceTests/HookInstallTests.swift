@@ -1,0 +1,151 @@
+import Capture
+import Foundation
+import Testing
+import TestSupport
+
+/// Agent hook configurations and git hooks: installed, merged, chained and removed
+/// without disturbing what users already have.
+@Suite struct HookInstallTests {
+    static let references = InteropTests.packageRoot.appendingPathComponent("git-extensions")
+
+    func json(_ url: URL) throws -> NSDictionary {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? NSDictionary)
+    }
+
+    @Test func installedAgentConfigsMatchTheReferenceFiles() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        for (agent, path) in [("claude-code", ".claude/settings.json"), ("cursor", ".cursor/hooks.json"), ("gemini", ".gemini/settings.json"),
+                              ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json")] {
+            let output = try await fixture.trace("hooks", "install", "--agent", agent)
+            #expect(output.status == 0, "\(output)")
+            let installed = try json(fixture.repository.appendingPathComponent(path))
+            let reference = try json(HookInstallTests.references.appendingPathComponent("agents/\(agent).json"))
+            #expect(installed == reference, "\(agent)")
+        }
+        let status = try await fixture.trace("hooks", "status")
+        #expect(status.stdout.contains("claude-code  project"))
+        #expect(status.stdout.contains("git post-commit        installed"))
+    }
+
+    @Test func agentConfigMergesWithExistingHooksAndIsIdempotent() async throws {
+        let fixture = try await Fixture.make()
+        let existing = """
+            {"model": "opus", "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./lint.sh"}]}]}}
+            """
+        try fixture.sandbox.write(existing, to: ".claude/settings.json", in: fixture.repository)
+        #expect(try await fixture.trace("hooks", "install", "--agent", "claude-code").status == 0)
+        let merged = try json(fixture.repository.appendingPathComponent(".claude/settings.json"))
+        #expect(merged["model"] as? String == "opus")
+        let pre = try #require((merged["hooks"] as? NSDictionary)?["PreToolUse"] as? [NSDictionary])
+        #expect(pre.count == 2)
+        #expect(((pre[0]["hooks"] as? [NSDictionary])?.first?["command"] as? String) == "./lint.sh")
+        let before = try Data(contentsOf: fixture.repository.appendingPathComponent(".claude/settings.json"))
+        let again = try await fixture.trace("hooks", "install", "--agent", "claude-code")
+        #expect(again.stdout.contains("already in"))
+        #expect(try Data(contentsOf: fixture.repository.appendingPathComponent(".claude/settings.json")) == before)
+    }
+
+    @Test func invalidAgentConfigIsNeverClobbered() async throws {
+        let fixture = try await Fixture.make()
+        try fixture.sandbox.write("{ not json", to: ".cursor/hooks.json", in: fixture.repository)
+        let output = try await fixture.trace("hooks", "install", "--agent", "cursor")
+        #expect(output.failedCleanly, "\(output)")
+        #expect(output.stderr.contains("is not a JSON object"))
+        #expect(try String(contentsOf: fixture.repository.appendingPathComponent(".cursor/hooks.json"), encoding: .utf8) == "{ not json")
+    }
+
+    @Test func userScopeWritesToHome() async throws {
+        let fixture = try await Fixture.make()
+        #expect(try await fixture.trace("hooks", "install", "--agent", "gemini", "--user").status == 0)
+        let settings = try json(fixture.sandbox.home.appendingPathComponent(".gemini/settings.json"))
+        #expect((settings["hooksConfig"] as? NSDictionary)?["enabled"] as? Bool == true)
+        let copilot = try await fixture.trace("hooks", "install", "--agent", "copilot", "--user")
+        #expect(copilot.failedCleanly)
+    }
+
+    @Test func gitHookScriptsAreTheOnesInGitExtensions() throws {
+        for (name, script) in GitHookInstaller.scripts {
+            let reference = try String(contentsOf: HookInstallTests.references.appendingPathComponent("hooks/\(name)"), encoding: .utf8)
+            #expect(script == reference, "\(name)")
+        }
+    }
+
+    @Test func existingHooksAreChainedAndRestoredByUninstall() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        #expect(try await sandbox.trace("keygen").status == 0)
+        let repository = try await sandbox.makeRepository()
+        let mine = "#!/bin/sh\necho \"my post-commit ran\" >> \"$(git rev-parse --git-dir)/mine.log\"\n"
+        let hook = try sandbox.write(mine, to: ".git/hooks/post-commit", in: repository)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        let initialised = try await sandbox.trace("init", in: repository)
+        #expect(initialised.stdout.contains("(the existing hook runs first)"), "\(initialised)")
+        #expect(try await sandbox.trace("init", in: repository).stdout.contains("already initialised"))
+        try sandbox.write("x\n", to: "a.txt", in: repository)
+        try await sandbox.git("add", "-A", in: repository)
+        try await sandbox.git("commit", "-q", "-m", "c", in: repository)
+        #expect(try String(contentsOf: repository.appendingPathComponent(".git/mine.log"), encoding: .utf8) == "my post-commit ran\n")
+        let removed = try await sandbox.trace("uninstall", in: repository)
+        #expect(removed.status == 0, "\(removed)")
+        #expect(try String(contentsOf: hook, encoding: .utf8) == mine)
+        #expect(!FileManager.default.fileExists(atPath: repository.appendingPathComponent(".git/hooks/prepare-commit-msg").path))
+        #expect(!FileManager.default.fileExists(atPath: hook.path + ".sessiontrace-chained"))
+        let config = try await sandbox.git("config", "--local", "--list", in: repository)
+        #expect(!config.contains("sessiontrace"))
+    }
+
+    @Test func hooksGoWhereCoreHooksPathSays() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        let repository = try await sandbox.makeRepository()
+        try await sandbox.git("config", "core.hooksPath", ".husky/_", in: repository)
+        #expect(try await sandbox.trace("init", in: repository).status == 0)
+        #expect(FileManager.default.isExecutableFile(atPath: repository.appendingPathComponent(".husky/_/post-commit").path))
+        #expect(!FileManager.default.fileExists(atPath: repository.appendingPathComponent(".git/hooks/post-commit").path))
+    }
+}
+
+/// Fail-open behaviour, trailers and merges at commit time.
+@Suite struct CommitHookTests {
+    @Test func missingSigningKeyNeverBlocksACommit() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.git("config", "--global", "--unset", "sessiontrace.signingKey")
+        try fixture.sandbox.write("x\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        let commit = try await fixture.sandbox.run(
+            "git", ["commit", "-q", "-m", "unsigned"], in: fixture.repository, environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        #expect(commit.status == 0, "\(commit)")
+        #expect(commit.stderrLines.count == 1, "\(commit)")
+        #expect(commit.stderr.contains("not recorded: no signing key: run 'git trace keygen'"), "\(commit)")
+        let status = try await fixture.trace("status")
+        #expect(status.stdout.contains("HEAD has no SessionTrace record"))
+        #expect(status.stdout.contains("unrecorded   "))
+    }
+
+    @Test func trailersSummariseTheStagedAILines() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.git("config", "sessiontrace.trailers", "true")
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        try fixture.sandbox.write("by hand\n", to: "b.txt", in: fixture.repository)
+        let commit = try await fixture.commitRecorded("feature\n\nBody text.")
+        let message = try await fixture.git("log", "-1", "--format=%B", commit)
+        #expect(message == "feature\n\nBody text.\n\nAI-Assisted: claude-code claude-sonnet-4-5-20250929 3/4 lines\n\n")
+    }
+
+    @Test func mergeCommitsAttributeOnlyWhatTheMergeIntroduced() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(numberedLines(5), to: "a.txt")
+        try await fixture.git("checkout", "-q", "-b", "topic")
+        try await fixture.commit(numberedLines(5) + "topic 6\n", to: "a.txt")
+        try await fixture.git("checkout", "-q", "main")
+        try await fixture.commit("other\n", to: "b.txt")
+        try await fixture.git("merge", "-q", "--no-commit", "topic")
+        try fixture.sandbox.write(numberedLines(5) + "topic 6\nresolution 7\n", to: "a.txt", in: fixture.repository)
+        let merge = try await fixture.commitRecorded("merge topic")
+        let record = try await fixture.attribution(merge)
+        #expect(record.origins("a.txt") == lines((7...7, "human")))
+        #expect(record.totals.added == 1)
+    }
+}
