@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import Ledger
+import Signing
 
 /// What one hook call changed in the working log.
 public struct CaptureSummary: Sendable, Equatable {
@@ -9,21 +10,40 @@ public struct CaptureSummary: Sendable, Equatable {
     public var ignored = false
 }
 
-/// Applies agent events to the working log (spec/capture.md §2–§3).
+/// Applies agent events to the working log (spec/capture.md §2–§3). Edits are
+/// handled without libgit2, whose start-up costs more than the rest of a hook call;
+/// it is opened only for shell commands and for staged content.
 public final class CaptureEngine {
-    public let repository: Repository
+    public let layout: GitLayout
     public let log: WorkingLog
+    let snapshots: SnapshotStore
+    private var openedRepository: Repository?
 
-    public init(repository: Repository) {
-        self.repository = repository
-        log = WorkingLog(repository: repository)
+    public init(layout: GitLayout) {
+        self.layout = layout
+        log = WorkingLog(gitDirectory: layout.gitDirectory)
+        snapshots = SnapshotStore(logDirectory: log.directory)
+    }
+
+    convenience init(repository: Repository) throws {
+        guard let layout = repository.layout else {
+            throw WorkingLogError(description: "capture needs a working tree; this repository is bare")
+        }
+        self.init(layout: layout)
+        openedRepository = repository
+    }
+
+    var repository: Repository {
+        get throws {
+            if let openedRepository { return openedRepository }
+            let opened = try Repository(discoveringFrom: layout.workTree)
+            openedRepository = opened
+            return opened
+        }
     }
 
     @discardableResult
     public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
-        guard let root = repository.workingDirectory else {
-            throw WorkingLogError(description: "capture needs a working tree; this repository is bare")
-        }
         return try log.update { state in
             if let model = event.model { state.sessionModels[sessionKey(event)] = model }
             switch event.action {
@@ -34,7 +54,7 @@ public final class CaptureEngine {
                     agent: event.agent, session: event.session, model: event.model, prompt: digest, files: [:], startedAt: now)
                 return CaptureSummary()
             case .edit(let files):
-                let paths = files.compactMap { repositoryPath($0, event: event, root: root) }
+                let paths = files.compactMap { repositoryPath($0, event: event) }
                 switch event.phase {
                 case .before: return try before(paths: paths, event: event, state: &state, now: now)
                 case .after: return try after(paths: paths, event: event, state: &state)
@@ -53,9 +73,9 @@ public final class CaptureEngine {
     private func before(paths: [String], event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
         var snapshot = [String: String]()
         for path in paths {
-            let current = repository.readWorkingFile(path)
+            let current = layout.readWorkingFile(path)
             try reconcile(path, with: current ?? [], state: &state)
-            snapshot[path] = current == nil ? "" : try repository.writeBlob(current!).hex
+            snapshot[path] = current == nil ? "" : try snapshots.write(current!)
         }
         state.pending[pairingKey(event, paths: paths)] = WorkingState.PendingEdit(
             agent: event.agent, session: event.session, model: event.model, prompt: nil, files: snapshot, startedAt: now)
@@ -66,7 +86,7 @@ public final class CaptureEngine {
         let pending = state.pending.removeValue(forKey: pairingKey(event, paths: paths))
         var summary = CaptureSummary(files: paths)
         for path in Set(paths).union(pending?.files.keys ?? [:].keys).sorted() {
-            let afterContent = repository.readWorkingFile(path) ?? []
+            let afterContent = layout.readWorkingFile(path) ?? []
             let beforeContent: [UInt8]
             if let blob = pending?.files[path] {
                 beforeContent = try content(ofBlob: blob)
@@ -85,8 +105,8 @@ public final class CaptureEngine {
     private func shellBefore(event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
         var baseline = [String: String]()
         for path in try repository.dirtyPaths() {
-            let current = repository.readWorkingFile(path)
-            baseline[path] = current == nil ? "" : try repository.writeBlob(current!).hex
+            let current = layout.readWorkingFile(path)
+            baseline[path] = current == nil ? "" : try snapshots.write(current!)
         }
         state.pending[pairingKey(event, paths: [])] = WorkingState.PendingEdit(
             agent: event.agent, session: event.session, model: event.model, prompt: nil, files: [:],
@@ -102,8 +122,8 @@ public final class CaptureEngine {
         }
         var summary = CaptureSummary()
         for path in Set(baseline.keys).union(try repository.dirtyPaths()).sorted() {
-            let current = repository.readWorkingFile(path)
-            let currentID = try current.map { try repository.blobID(of: $0).hex } ?? ""
+            let current = layout.readWorkingFile(path)
+            let currentID = current.map(GitObjectHash.blobID) ?? ""
             let beforeID = try baseline[path] ?? (repository.indexBlob(path: path)?.hex ?? "")
             guard currentID != beforeID else { continue }
             summary.files.append(path)
@@ -116,14 +136,14 @@ public final class CaptureEngine {
 
     /// Folds a person's edits since capture last saw `path` into its provenance.
     func reconcile(_ path: String, with current: [UInt8], state: inout WorkingState) throws {
-        let currentID = try repository.blobID(of: current).hex
+        let currentID = GitObjectHash.blobID(current)
         if let tracked = state.files[path] {
             guard tracked.blob != currentID else { return }
             let previous = try content(ofBlob: tracked.blob)
             let labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: previous, new: current)
-            state.track(path, blob: try repository.writeBlob(current).hex, provenance: labels)
+            state.track(path, blob: try snapshots.write(current), provenance: labels)
         } else {
-            state.track(path, blob: try repository.writeBlob(current).hex, provenance: Array(repeating: .base, count: FileLines(current).count))
+            state.track(path, blob: try snapshots.write(current), provenance: Array(repeating: .base, count: FileLines(current).count))
         }
     }
 
@@ -136,8 +156,8 @@ public final class CaptureEngine {
             session: event.session, prompt: state.pending["prompt:" + key]?.prompt)
         let tracked = state.files[path]!
         let labels = try LineOrigins.afterAgentEdit(state.provenance(of: tracked), old: before, new: after, agent: agentLabel)
-        state.track(path, blob: try repository.writeBlob(after).hex, provenance: labels)
-        let written = try LineDiff.hunks(old: before, new: after).reduce(0) { $0 + $1.newCount }
+        state.track(path, blob: try snapshots.write(after), provenance: labels)
+        let written = LineDiff.hunks(old: before, new: after).reduce(0) { $0 + $1.newCount }
         if written > 0 || state.sessions[key] == nil {
             var activity = state.sessions[key] ?? WorkingState.SessionActivity(
                 agent: event.agent, session: event.session ?? "unknown", model: agentLabel.model, linesWritten: 0)
@@ -163,8 +183,11 @@ public final class CaptureEngine {
         return Array(text.utf8)
     }
 
+    /// A snapshot's content, or a blob's from git's object store (staged content).
     func content(ofBlob hex: String) throws -> [UInt8] {
-        guard !hex.isEmpty, let id = ObjectID(hex: hex) else { return [] }
+        guard !hex.isEmpty else { return [] }
+        if let stored = snapshots.read(hex) { return stored }
+        guard let id = ObjectID(hex: hex) else { return [] }
         return try repository.blobContent(id)
     }
 
@@ -172,9 +195,9 @@ public final class CaptureEngine {
         try repository.indexBlob(path: path).map { try repository.blobContent($0) } ?? []
     }
 
-    private func repositoryPath(_ path: String, event: AgentEvent, root: String) -> String? {
+    private func repositoryPath(_ path: String, event: AgentEvent) -> String? {
         let base = event.cwd ?? FileManager.default.currentDirectoryPath
-        guard let relative = repository.repositoryPath(forUserPath: path, currentDirectory: base),
+        guard let relative = layout.repositoryPath(forUserPath: path, currentDirectory: base),
               !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
         else { return nil }
         return relative

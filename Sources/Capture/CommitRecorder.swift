@@ -28,9 +28,9 @@ public final class CommitRecorder {
     public let repository: Repository
     let engine: CaptureEngine
 
-    public init(repository: Repository) {
+    public init(repository: Repository) throws {
         self.repository = repository
-        engine = CaptureEngine(repository: repository)
+        engine = try CaptureEngine(repository: repository)
     }
 
     /// Attribution of the change from `parents` (first parent first) to `tree`.
@@ -50,7 +50,7 @@ public final class CommitRecorder {
             let content = try repository.blobContent(newBlob)
             if isBinary(content) || isBinary(oldContent) { continue }
             var addedLines = try LineOrigins.addedLines(old: oldContent, new: content)
-            deleted += try LineDiff.hunks(old: oldContent, new: content).reduce(0) { $0 + $1.oldCount }
+            deleted += LineDiff.hunks(old: oldContent, new: content).reduce(0) { $0 + $1.oldCount }
             for otherParent in parents.dropFirst() where !addedLines.isEmpty {
                 let theirs: [UInt8]
                 if case .blob(let bytes) = try repository.content(ofPath: path, inCommit: otherParent) { theirs = bytes } else { theirs = [] }
@@ -141,7 +141,7 @@ public final class CommitRecorder {
         var best: (path: String, shared: Int)?
         for (path, tracked) in state.files where !excluding.contains(path) && repository.readWorkingFile(path) == nil {
             let logged = try engine.content(ofBlob: tracked.blob)
-            let changed = try LineDiff.hunks(old: logged, new: content).reduce(0) { $0 + $1.newCount }
+            let changed = LineDiff.hunks(old: logged, new: content).reduce(0) { $0 + $1.newCount }
             let shared = committedLines - changed
             if shared * 2 >= committedLines, shared > (best?.shared ?? 0) { best = (path, shared) }
         }
@@ -217,6 +217,12 @@ public final class CommitRecorder {
         state.sessions.removeAll()
         state.pending = state.pending.filter { now - $0.value.startedAt < 24 * 3600 }
         state.compactLabels()
+        var referenced = Set(state.files.values.map(\.blob))
+        for edit in state.pending.values {
+            referenced.formUnion(edit.files.values)
+            referenced.formUnion(edit.shellBaseline?.values ?? [:].values)
+        }
+        engine.snapshots.collect(keeping: referenced)
         return Envelope.recordDigest(ofLine: envelope.line)
     }
 }

@@ -75,12 +75,21 @@ exit 0
         return text.contains("# \(GitHookInstaller.marker) ")
     }
 
-    /// Installs every hook; idempotent.
+    /// The hooks this repository needs: prepare-commit-msg only with
+    /// `sessiontrace.trailers` set, so that a commit without trailers does not pay for
+    /// a hook that would do nothing.
+    public func wantedHooks() throws -> Set<String> {
+        let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
+        return trailers ? ["post-commit", "prepare-commit-msg"] : ["post-commit"]
+    }
+
+    /// Installs the wanted hooks and removes ours that are not wanted; idempotent.
     public func install() throws -> [Change] {
         let directory = try repository.hooksDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var changes = [Change]()
-        for (name, template) in GitHookInstaller.scripts.sorted(by: { $0.key < $1.key }) {
+        let wanted = try wantedHooks()
+        var changes = try uninstall(only: Set(GitHookInstaller.scripts.keys).subtracting(wanted))
+        for (name, template) in GitHookInstaller.scripts.sorted(by: { $0.key < $1.key }) where wanted.contains(name) {
             let path = directory + "/" + name
             let script = template.replacingOccurrences(of: "@GIT_TRACE@", with: binaryPath)
             let manager = FileManager.default
@@ -106,11 +115,11 @@ exit 0
     }
 
     /// Removes our hooks and restores the ones they chained; touches nothing else.
-    public func uninstall() throws -> [Change] {
+    public func uninstall(only names: Set<String> = Set(GitHookInstaller.scripts.keys)) throws -> [Change] {
         let directory = try repository.hooksDirectory()
         var changes = [Change]()
         let manager = FileManager.default
-        for name in GitHookInstaller.scripts.keys.sorted() {
+        for name in names.sorted() {
             let path = directory + "/" + name
             let chained = path + GitHookInstaller.chainedSuffix
             if manager.fileExists(atPath: path), isOurs(path) {

@@ -71,7 +71,7 @@ public enum LineOrigins {
         var result = [Provenance]()
         result.reserveCapacity(FileLines(new).count)
         var oldPosition = 0
-        for hunk in try LineDiff.hunks(old: old, new: new) {
+        for hunk in LineDiff.hunks(old: old, new: new) {
             result += labels[oldPosition..<hunk.oldIndex]
             result += replace(labels[hunk.oldIndex..<hunk.oldIndex + hunk.oldCount], hunk.newCount)
             oldPosition = hunk.oldIndex + hunk.oldCount
@@ -83,7 +83,7 @@ public enum LineOrigins {
     /// 1-based numbers of the lines of `new` that a diff from `old` inserts or replaces.
     public static func addedLines(old: [UInt8], new: [UInt8]) throws -> Set<Int> {
         var added = Set<Int>()
-        for hunk in try LineDiff.hunks(old: old, new: new) where hunk.newCount > 0 {
+        for hunk in LineDiff.hunks(old: old, new: new) where hunk.newCount > 0 {
             added.formUnion(hunk.newStart..<hunk.newStart + hunk.newCount)
         }
         return added

@@ -37,7 +37,7 @@ public enum Trailers {
 
     /// What `prepare-commit-msg` does: attribute the staged changes and rewrite the message file.
     public static func prepare(messageFile: String, repository: Repository) throws {
-        let recorder = CommitRecorder(repository: repository)
+        let recorder = try CommitRecorder(repository: repository)
         let state = try recorder.engine.log.snapshot()
         let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]
         let attribution = try recorder.attribution(tree: try repository.indexTree(), parents: parents, state: state)

@@ -102,10 +102,12 @@ public final class WorkingLog {
     private var statePath: String { directory + "/state.json" }
     private var lockPath: String { directory + "/lock" }
 
-    public init(repository: Repository) {
-        var gitDirectory = repository.gitDirectory
-        if gitDirectory.hasSuffix("/") { gitDirectory.removeLast() }
-        directory = gitDirectory + "/sessiontrace"
+    public init(gitDirectory: String) {
+        directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace"
+    }
+
+    public convenience init(repository: Repository) {
+        self.init(gitDirectory: repository.gitDirectory)
     }
 
     /// Runs `body` on the state while holding the lock, then saves what it left.

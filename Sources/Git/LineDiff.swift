@@ -1,9 +1,9 @@
-import CLibGit2
+import Foundation
 
-/// One changed region between two texts, as git's diff reports it with no context:
-/// `oldCount` lines from old line `oldStart` were replaced by `newCount` lines at new
-/// line `newStart` (1-based; for a pure insertion `oldStart` is the line after which
-/// the new lines go, for a pure deletion `newStart` likewise).
+/// One changed region between two texts, with no context: `oldCount` lines from old
+/// line `oldStart` were replaced by `newCount` lines at new line `newStart` (1-based;
+/// for a pure insertion `oldStart` is the line after which the new lines go — 0 at
+/// the top — and likewise `newStart` for a pure deletion), as `git diff -U0` reports.
 public struct DiffHunk: Sendable, Equatable {
     public let oldStart: Int
     public let oldCount: Int
@@ -23,36 +23,139 @@ public struct DiffHunk: Sendable, Equatable {
     public var newIndex: Int { newCount == 0 ? newStart : newStart - 1 }
 }
 
-/// Line diffs through libgit2's xdiff (the algorithm `git diff` uses), never treating
-/// content as binary.
-public enum LineDiff {
-    public static func hunks(old: [UInt8], new: [UInt8]) throws -> [DiffHunk] {
-        _ = libgit2Initialised
-        var options = git_diff_options()
-        git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
-        options.context_lines = 0
-        options.interhunk_lines = 0
-        options.flags = GIT_DIFF_FORCE_TEXT.rawValue
-        var patch: OpaquePointer?
-        try check(
-            old.withUnsafeBytes { oldBytes in
-                new.withUnsafeBytes { newBytes in
-                    git_patch_from_buffers(
-                        &patch, oldBytes.baseAddress, oldBytes.count, "old",
-                        newBytes.baseAddress, newBytes.count, "new", &options)
-                }
-            }, "cannot diff")
-        defer { git_patch_free(patch) }
-        var hunks = [DiffHunk]()
-        for index in 0..<git_patch_num_hunks(patch) {
-            var hunk: UnsafePointer<git_diff_hunk>?
-            var lineCount = 0
-            try check(git_patch_get_hunk(&hunk, &lineCount, patch, index), "cannot read diff")
-            guard let hunk else { continue }
-            hunks.append(DiffHunk(
-                oldStart: Int(hunk.pointee.old_start), oldCount: Int(hunk.pointee.old_lines),
-                newStart: Int(hunk.pointee.new_start), newCount: Int(hunk.pointee.new_lines)))
+/// Gives equal lines equal small integers: FNV-1a hashes, with the bytes compared on
+/// every hit so that a hash collision can never make two different lines equal.
+private struct LineInterner {
+    private var idsByHash = [UInt64: [(id: Int32, text: [UInt8])]]()
+    private var count: Int32 = 0
+
+    mutating func id(_ bytes: [UInt8], _ range: Range<Int>) -> Int32 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes[range] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        if let candidates = idsByHash[hash] {
+            for candidate in candidates where candidate.text.elementsEqual(bytes[range]) { return candidate.id }
         }
-        return hunks
+        count += 1
+        idsByHash[hash, default: []].append((count, Array(bytes[range])))
+        return count
+    }
+}
+
+/// Line diffs with Myers' O(ND) algorithm (the one git uses by default), in Swift so
+/// that the agent hooks need not start libgit2 (spec/capture.md §3). Lines are split
+/// after each LF; a last line without LF differs from the same text with one.
+public enum LineDiff {
+    /// Above this many differing lines (after the common head and tail are set aside),
+    /// the middle is reported as one replaced region instead of searched further.
+    public static let maxEditDistance = 4_000
+
+    public static func hunks(old: [UInt8], new: [UInt8]) -> [DiffHunk] {
+        let oldStarts = lineStarts(old), newStarts = lineStarts(new)
+        func line(_ bytes: [UInt8], _ starts: [Int], _ index: Int) -> Range<Int> {
+            starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)
+        }
+        func equal(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && old.withUnsafeBufferPointer { o in
+                new.withUnsafeBufferPointer { n in memcmp(o.baseAddress! + a.lowerBound, n.baseAddress! + b.lowerBound, a.count) == 0 }
+            }
+        }
+        // Most edits touch a few lines: set the common head and tail aside by comparing
+        // bytes, and give identities only to the lines in between.
+        var head = 0
+        while head < oldStarts.count, head < newStarts.count, equal(line(old, oldStarts, head), line(new, newStarts, head)) { head += 1 }
+        var tail = 0
+        while tail < oldStarts.count - head, tail < newStarts.count - head,
+              equal(line(old, oldStarts, oldStarts.count - 1 - tail), line(new, newStarts, newStarts.count - 1 - tail)) { tail += 1 }
+        var interner = LineInterner()
+        let oldIDs = (head..<(oldStarts.count - tail)).map { interner.id(old, line(old, oldStarts, $0)) }
+        let newIDs = (head..<(newStarts.count - tail)).map { interner.id(new, line(new, newStarts, $0)) }
+        return hunks(old: oldIDs, new: newIDs).map {
+            DiffHunk(oldStart: $0.oldStart + head, oldCount: $0.oldCount, newStart: $0.newStart + head, newCount: $0.newCount)
+        }
+    }
+
+    /// Byte offsets where each line starts.
+    static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = [Int]()
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start < buffer.count {
+                starts.append(start)
+                guard let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { break }
+                start = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+        }
+        return starts
+    }
+
+    /// Hunks between two sequences of line identities.
+    public static func hunks(old a: [Int32], new b: [Int32]) -> [DiffHunk] {
+        var head = 0
+        while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
+        var tail = 0
+        while tail < a.count - head, tail < b.count - head, a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
+        let oldMiddle = a[head..<(a.count - tail)], newMiddle = b[head..<(b.count - tail)]
+        if oldMiddle.isEmpty && newMiddle.isEmpty { return [] }
+        let matches = matchedPairs(Array(oldMiddle), Array(newMiddle)).map { ($0.0 + head, $0.1 + head) }
+        // The gaps between matched lines are the hunks.
+        var result = [DiffHunk]()
+        var oldPosition = head, newPosition = head
+        for (oldLine, newLine) in matches + [(a.count - tail, b.count - tail)] {
+            let oldCount = oldLine - oldPosition, newCount = newLine - newPosition
+            if oldCount > 0 || newCount > 0 {
+                result.append(DiffHunk(
+                    oldStart: oldCount == 0 ? oldPosition : oldPosition + 1, oldCount: oldCount,
+                    newStart: newCount == 0 ? newPosition : newPosition + 1, newCount: newCount))
+            }
+            oldPosition = oldLine + 1
+            newPosition = newLine + 1
+        }
+        return result
+    }
+
+    /// Index pairs of equal lines on a shortest edit script (Myers 1986, greedy
+    /// forward search with the frontier of each step kept for the walk back).
+    static func matchedPairs(_ a: [Int32], _ b: [Int32]) -> [(Int, Int)] {
+        let n = a.count, m = b.count
+        if n == 0 || m == 0 { return [] }
+        let limit = min(n + m, maxEditDistance)
+        let offset = limit + 1
+        var frontier = [Int](repeating: 0, count: 2 * limit + 3)
+        var trace = [[Int]]()
+        var finalSteps: Int?
+        search: for d in 0...limit {
+            // The frontier before step d, over the diagonals step d can read.
+            trace.append(Array(frontier[(offset - d - 1)...(offset + d + 1)]))
+            for k in stride(from: -d, through: d, by: 2) {
+                var x = (k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]))
+                    ? frontier[offset + k + 1] : frontier[offset + k - 1] + 1
+                var y = x - k
+                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
+                frontier[offset + k] = x
+                if x >= n && y >= m { finalSteps = d; break search }
+            }
+        }
+        guard let steps = finalSteps else { return [] }  // too different: one replaced region
+        var pairs = [(Int, Int)]()
+        var x = n, y = m
+        for d in stride(from: steps, through: 0, by: -1) {
+            let previous = trace[d]
+            func value(_ k: Int) -> Int { previous[k + d + 1] }
+            let k = x - y
+            var previousX = 0, previousY = 0  // step 0 starts at the origin
+            if d > 0 {
+                let previousK = (k == -d || (k != d && value(k - 1) < value(k + 1))) ? k + 1 : k - 1
+                previousX = value(previousK)
+                previousY = previousX - previousK
+            }
+            while x > previousX, y > previousY {
+                x -= 1
+                y -= 1
+                pairs.append((x, y))
+            }
+            x = previousX
+            y = previousY
+        }
+        return pairs.reversed()
     }
 }

@@ -216,21 +216,6 @@ extension Repository {
     /// `currentDirectory` as git reads pathspecs. Nil when it lies outside the working tree.
     public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
         guard let workdir = workingDirectory else { return userPath }
-        func resolved(_ path: String) -> [String] {
-            URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.pathComponents
-        }
-        let root = resolved(workdir)
-        let base = resolved(currentDirectory)
-        var components = userPath.hasPrefix("/") ? [] : base
-        for part in userPath.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": if components.count > 1 { components.removeLast() }
-            default: components.append(String(part))
-            }
-        }
-        if userPath.hasPrefix("/") { components = resolved("/") + components }
-        guard components.count > root.count, Array(components.prefix(root.count)) == root else { return nil }
-        return components.dropFirst(root.count).joined(separator: "/")
+        return GitLayout.relativePath(userPath, currentDirectory: currentDirectory, workTree: workdir)
     }
 }

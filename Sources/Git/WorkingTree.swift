@@ -115,14 +115,14 @@ extension Repository {
         return String(cString: git_repository_commondir(pointer)) + "hooks"
     }
 
+    /// Where the working tree and git directory are (nil for a bare repository).
+    public var layout: GitLayout? {
+        guard let root = workingDirectory else { return nil }
+        return GitLayout(workTree: String(root.dropLast()), gitDirectory: String(gitDirectory.dropLast()))
+    }
+
     /// Reads a working-tree file; nil when it does not exist or is not a regular file.
     public func readWorkingFile(_ path: String) -> [UInt8]? {
-        guard let root = workingDirectory else { return nil }
-        var isDirectory: ObjCBool = false
-        let full = root + path
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: full)
-        else { return nil }
-        return Array(data)
+        layout?.readWorkingFile(path)
     }
 }

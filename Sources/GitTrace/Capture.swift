@@ -33,14 +33,37 @@ struct CaptureCommand: ParsableCommand {
     var event: AgentEvent.Phase?
 
     func run() throws {
+        try CaptureCommand.capture(agent: agent, event: event)
+    }
+
+    /// Agents run capture on every tool call, so its arguments are also read without
+    /// ArgumentParser, whose command tree (built by reflection over every command)
+    /// costs more than the rest of the call. Anything but `capture --agent A [--event E]`
+    /// returns nil and goes through ArgumentParser, help and errors included.
+    static func fastArguments(_ arguments: [String]) -> (AgentKind, AgentEvent.Phase?)? {
+        guard arguments.first == "capture" else { return nil }
+        var agent: AgentKind?, event: AgentEvent.Phase?
+        var rest = arguments.dropFirst()
+        while let option = rest.popFirst() {
+            guard let value = rest.popFirst() else { return nil }
+            switch option {
+            case "--agent": agent = AgentKind(rawValue: value)
+            case "--event": guard let phase = AgentEvent.Phase(rawValue: value) else { return nil }; event = phase
+            default: return nil
+            }
+        }
+        return agent.map { ($0, event) }
+    }
+
+    static func capture(agent: AgentKind, event: AgentEvent.Phase?) throws {
         let payload = FileHandle.standardInput.readDataToEndOfFile()
         do {
             let parsed = try agent.event(from: Array(payload), declaredPhase: event)
             let directory = parsed.cwd ?? FileManager.default.currentDirectoryPath
-            guard let repository = try? Repository(discoveringFrom: directory) else {
+            guard let layout = GitLayout.discover(from: directory) else {
                 return  // An agent working outside git: nothing to attribute.
             }
-            try CaptureEngine(repository: repository).handle(parsed)
+            try CaptureEngine(layout: layout).handle(parsed)
             if agent == .cursor || agent == .gemini { print("{}") }
         } catch {
             printError("git-trace capture: \(error) (this edit is not attributed)")
@@ -108,8 +131,10 @@ struct Hooks: ParsableCommand {
                 print("\(agent.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(places.isEmpty ? "not installed" : places.joined(separator: ", "))")
             }
             let installer = GitHookInstaller(repository: repository, binaryPath: currentBinaryPath())
+            let wanted = try installer.wantedHooks()
             for (name, ours) in try installer.installedHooks().sorted(by: { $0.key < $1.key }) {
-                print("git \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ours ? "installed" : "not installed: run 'git trace init'")")
+                let state = ours ? "installed" : wanted.contains(name) ? "not installed: run 'git trace init'" : "not needed (sessiontrace.trailers is off)"
+                print("git \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(state)")
             }
         }
     }

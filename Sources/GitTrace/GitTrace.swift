@@ -35,6 +35,10 @@ struct GitTrace: ParsableCommand {
     /// for anything that stopped the command, never a Swift crash trace.
     static func main() {
         do {
+            if let (agent, event) = CaptureCommand.fastArguments(Array(CommandLine.arguments.dropFirst())) {
+                try CaptureCommand.capture(agent: agent, event: event)
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {

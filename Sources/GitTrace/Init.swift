@@ -14,7 +14,10 @@ struct Init: ParsableCommand {
             (never over your local records), and checks that a signing key is configured.
             notes.rewriteRef is deliberately not set: a signed record names its commit,
             so copying it onto a rewritten commit would only produce an invalid record.
-            Running it again changes nothing.
+            Installs the git hooks: post-commit, which signs a record of each commit, and,
+            when sessiontrace.trailers is true, prepare-commit-msg, which adds AI-Assisted:
+            trailers (run init again after changing that setting). Existing hooks are
+            kept and run first. Running it again changes nothing.
             """
     )
 
@@ -28,7 +31,8 @@ struct Init: ParsableCommand {
             case .installed(let path): print("installed hook \(path)")
             case .chained(let path): print("installed hook \(path) (the existing hook runs first)")
             case .updated(let path): print("updated hook \(path)")
-            default: break
+            case .removed(let path): print("removed hook \(path) (sessiontrace.trailers is off)")
+            case .restored(let path): print("restored hook \(path)")
             }
         }
         if changes.isEmpty && hookChanges.isEmpty { print("already initialised: nothing to change") }

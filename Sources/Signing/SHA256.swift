@@ -30,6 +30,21 @@ public enum SHA256 {
     }
 }
 
+/// Git's object ids (SHA-1 of `"<type> <size>\0" ‖ content`), for content-addressed
+/// snapshots that line up with the object store's ids.
+public enum GitObjectHash {
+    public static func blobID(_ content: [UInt8]) -> String {
+        let data = Array("blob \(content.count)\0".utf8) + content
+        var digest = [UInt8](repeating: 0, count: 20)
+        var length: UInt32 = 0
+        let ok = data.withUnsafeBytes { input in
+            digest.withUnsafeMutableBufferPointer { EVP_Digest(input.baseAddress, input.count, $0.baseAddress, &length, EVP_sha1(), nil) }
+        }
+        precondition(ok == 1 && length == 20, "OpenSSL SHA-1 failed")
+        return digest.hexString
+    }
+}
+
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal rendering of the bytes.
     public var hexString: String {

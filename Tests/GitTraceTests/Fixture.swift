@@ -28,9 +28,7 @@ struct Fixture {
         let initialised = try await sandbox.trace("init", in: repository)
         try #require(initialised.status == 0, "\(initialised)")
         if !commitHooks {
-            for hook in ["post-commit", "prepare-commit-msg"] {
-                try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/\(hook)"))
-            }
+            try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/post-commit"))
         }
         return Fixture(
             sandbox: sandbox, repository: repository, signerLine: signerLine, trustFile: trustFile,

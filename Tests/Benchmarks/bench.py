@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""SessionTrace benchmarks (make bench). Every figure is compared with a baseline
+measured in the same run, on the same machine, interleaved with the measured runs,
+because these machines are noisy: ratios, not absolute times, are what to compare.
+
+  1. capture: one agent hook call (`git trace capture`, process start included) on a
+     5,000-line file, against `git --version` (a process start of a small C program).
+  2. post-commit: `git commit` of 10 files carrying 20 captured AI edits, with the
+     SessionTrace hooks installed vs the same commit without them; and the
+     background recording job itself (`git-trace hook post-commit`).
+
+Usage: bench.py GIT_TRACE_BINARY [--quick]
+"""
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BINARY = os.path.abspath(sys.argv[1])
+QUICK = "--quick" in sys.argv
+ROUNDS = 15 if QUICK else 60
+
+
+def run(args, cwd, stdin=None, env=None):
+    """Times one command. Output goes to /dev/null, as on a terminal: a pipe would make
+    the timing include the post-commit hook's background job, which holds it open."""
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=cwd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {(result.stderr or b'').decode()}")
+    return elapsed
+
+
+def git(cwd, *args, env=None):
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env).stdout.decode()
+
+
+def make_env(home):
+    env = dict(os.environ, HOME=home, GIT_CONFIG_NOSYSTEM="1", XDG_CONFIG_HOME=os.path.join(home, ".config"))
+    env["PATH"] = os.path.dirname(BINARY) + ":" + env["PATH"]
+    return env
+
+
+def make_repo(root, name, env, hooks):
+    path = os.path.join(root, name)
+    os.makedirs(path)
+    git(path, "init", "-q", env=env)
+    with open(os.path.join(path, "seed"), "w") as handle:
+        handle.write("seed\n")
+    git(path, "add", "-A", env=env)
+    git(path, "commit", "-q", "-m", "seed", env=env)
+    if hooks:
+        subprocess.run([BINARY, "init"], cwd=path, env=env, check=True, capture_output=True)
+    return path
+
+
+def payload(repo, event, path, tool_use):
+    return json.dumps({
+        "session_id": "bench", "transcript_path": "/nonexistent", "cwd": repo,
+        "hook_event_name": event, "tool_name": "Edit",
+        "tool_input": {"file_path": os.path.join(repo, path)}, "tool_use_id": tool_use,
+    }).encode()
+
+
+def median_ms(values):
+    return statistics.median(values) * 1000
+
+
+def bench_capture(root, env):
+    repo = make_repo(root, "capture", env, hooks=True)
+    target = os.path.join(repo, "big.swift")
+    with open(target, "w") as handle:
+        handle.writelines(f"let value{i} = {i} // line {i}\n" for i in range(5000))
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "big", env=env)
+    capture, baseline = [], []
+    for round_ in range(ROUNDS):
+        baseline.append(run(["git", "--version"], repo, env=env))
+        capture.append(run([BINARY, "capture", "--agent", "claude-code"], repo, payload(repo, "PreToolUse", "big.swift", f"t{round_}"), env))
+        with open(target, "r+") as handle:
+            lines = handle.readlines()
+            lines[(round_ * 97) % 5000] = f"// edited by the agent in round {round_}\n"
+            handle.seek(0)
+            handle.writelines(lines)
+            handle.truncate()
+        capture.append(run([BINARY, "capture", "--agent", "claude-code"], repo, payload(repo, "PostToolUse", "big.swift", f"t{round_}"), env))
+    return median_ms(capture), median_ms(baseline)
+
+
+def prepare_commit(repo, env, round_, captured):
+    """20 edits over 10 files (2 per file), captured as an agent's when `captured`."""
+    for edit in range(20):
+        name = f"f{edit % 10}.txt"
+        path = os.path.join(repo, name)
+        if captured:
+            run([BINARY, "capture", "--agent", "claude-code"], repo, payload(repo, "PreToolUse", name, f"r{round_}e{edit}"), env)
+        with open(path, "a") as handle:
+            handle.writelines(f"round {round_} edit {edit} line {k}\n" for k in range(5))
+        if captured:
+            run([BINARY, "capture", "--agent", "claude-code"], repo, payload(repo, "PostToolUse", name, f"r{round_}e{edit}"), env)
+    git(repo, "add", "-A", env=env)
+
+
+def bench_commit(root, env):
+    traced = make_repo(root, "traced", env, hooks=True)
+    plain = make_repo(root, "plain", env, hooks=False)
+    with_hooks, without_hooks, job = [], [], []
+    rounds = ROUNDS // 2
+    for round_ in range(rounds):
+        prepare_commit(plain, env, round_, captured=False)
+        without_hooks.append(run(["git", "commit", "-q", "-m", f"r{round_}"], plain, env=env))
+        prepare_commit(traced, env, round_, captured=True)
+        with_hooks.append(run(["git", "commit", "-q", "-m", f"r{round_}"], traced, env=env))
+        # Let the background job finish before the next round, then time the job alone
+        # on a twin commit (same content, hooks' work done in the foreground).
+        time.sleep(0.2)
+    foreground_env = dict(env, SESSIONTRACE_FOREGROUND="1")
+    for round_ in range(rounds, rounds + max(5, rounds // 3)):
+        prepare_commit(traced, env, round_, captured=True)
+        started = time.perf_counter()
+        subprocess.run(["git", "commit", "-q", "-m", f"r{round_}"], cwd=traced, env=foreground_env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        job.append(time.perf_counter() - started)
+    notes = git(traced, "notes", "--ref", "sessiontrace", "list", env=env).count("\n")
+    return median_ms(with_hooks), median_ms(without_hooks), median_ms(job), notes
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="sessiontrace-bench-")
+    try:
+        home = os.path.join(root, "home")
+        os.makedirs(home)
+        env = make_env(home)
+        git(root, "config", "--global", "user.email", "bench@example.com", env=env)
+        git(root, "config", "--global", "user.name", "Bench", env=env)
+        subprocess.run([BINARY, "keygen"], cwd=root, env=env, check=True, capture_output=True)
+        capture_ms, start_ms = bench_capture(root, env)
+        hooked_ms, plain_ms, job_ms, notes = bench_commit(root, env)
+        cpu = platform.processor() or platform.machine()
+        try:
+            with open("/proc/cpuinfo") as handle:
+                cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+        except (OSError, StopIteration):
+            pass
+        print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+        print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; rounds: {ROUNDS}")
+        print(f"capture hook call, 5,000-line file: median {capture_ms:.1f} ms "
+              f"(baseline 'git --version' {start_ms:.1f} ms; target <= 15 ms) {'PASS' if capture_ms <= 15 else 'FAIL'}")
+        print(f"git commit, 10 files / 20 captured AI edits: median {hooked_ms:.1f} ms with hooks vs {plain_ms:.1f} ms without "
+              f"= {hooked_ms / plain_ms:.2f}x (target <= 1.30x) {'PASS' if hooked_ms <= 1.3 * plain_ms else 'FAIL'}")
+        print(f"  recording job in the foreground (SESSIONTRACE_FOREGROUND=1): median {job_ms:.1f} ms per commit; "
+              f"{notes} commits recorded")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
