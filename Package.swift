@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "TestSupport"]),
         .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Ledger", "Git", "Signing", "TestSupport"]),
     ]
 )

@@ -7,25 +7,10 @@ enum AgentAdapters {
     // MARK: Claude Code (.claude/settings.json, PreToolUse / PostToolUse / UserPromptSubmit)
 
     static func claudeCode(_ payload: Payload) throws -> AgentEvent {
-        let eventName = payload.string("hook_event_name") ?? ""
-        let session = payload.string("session_id")
-        let model = payload.string("transcript_path").flatMap(modelFromClaudeTranscript)
-        if eventName == "UserPromptSubmit", let prompt = payload.string("prompt") {
-            return AgentEvent(agent: "claude-code", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session)
-        }
-        guard let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"]) else {
-            throw PayloadError(description: "claude-code payload has hook_event_name '\(eventName)'; expected PreToolUse, PostToolUse or UserPromptSubmit")
-        }
-        let tool = try required(payload, "tool_name", agent: "claude-code")
-        let input = payload.object("tool_input") ?? Payload([:])
-        let action: AgentEvent.Action
-        switch tool {
-        case "Write", "Edit", "MultiEdit", "NotebookEdit": action = .edit(files: input.filePaths)
-        case "Bash": action = .shell
-        default: action = .ignored
-        }
-        return AgentEvent(agent: "claude-code", phase: phase, action: action, session: session, model: model,
-                          toolUseID: payload.string("tool_use_id"), cwd: payload.string("cwd"))
+        try toolHook(payload, ToolHookDialect(
+            agent: "claude-code", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
+            editTools: ["Write", "Edit", "MultiEdit", "NotebookEdit"], shellTools: ["Bash"], toolUseKeys: ["tool_use_id"]),
+            model: payload.string("transcript_path").flatMap(modelFromClaudeTranscript))
     }
 
     /// Claude Code's payload names no model; its transcript does, on assistant lines
@@ -80,55 +65,27 @@ enum AgentAdapters {
     // MARK: Gemini CLI (.gemini/settings.json: BeforeTool / AfterTool / BeforeAgent)
 
     static func gemini(_ payload: Payload) throws -> AgentEvent {
-        let eventName = payload.string("hook_event_name") ?? ""
-        let session = payload.string("session_id")
-        let model = (payload.string("model") ?? payload.object("llm_request")?.string("model")).map(ModelID.qualified)
-        if eventName == "BeforeAgent", let prompt = payload.string("prompt") {
-            return AgentEvent(agent: "gemini", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
-        }
-        guard let phase = phase(eventName, before: ["BeforeTool"], after: ["AfterTool"]) else {
-            throw PayloadError(description: "gemini payload has hook_event_name '\(eventName)'; expected BeforeTool, AfterTool or BeforeAgent")
-        }
-        let tool = try required(payload, "tool_name", agent: "gemini")
-        let input = payload.object("tool_input") ?? Payload([:])
-        let action: AgentEvent.Action
-        switch tool {
-        case "write_file", "replace", "edit", "write_new_file": action = .edit(files: input.filePaths)
-        case "run_shell_command": action = .shell
-        default: action = .ignored
-        }
-        return AgentEvent(agent: "gemini", phase: phase, action: action, session: session, model: model,
-                          toolUseID: payload.string("tool_call_id", "tool_use_id"), cwd: payload.string("cwd"))
+        try toolHook(payload, ToolHookDialect(
+            agent: "gemini", promptEvent: "BeforeAgent", beforeEvent: "BeforeTool", afterEvent: "AfterTool",
+            editTools: ["write_file", "replace", "edit", "write_new_file"], shellTools: ["run_shell_command"],
+            toolUseKeys: ["tool_call_id", "tool_use_id"]),
+            model: (payload.string("model") ?? payload.object("llm_request")?.string("model")).map(ModelID.qualified))
     }
 
     // MARK: Codex CLI (.codex/hooks.json: PreToolUse / PostToolUse / UserPromptSubmit; edits as apply_patch)
 
     static func codex(_ payload: Payload) throws -> AgentEvent {
-        let eventName = payload.string("hook_event_name") ?? ""
-        let session = payload.string("session_id")
-        let model = payload.string("model").map(ModelID.qualified)
-        if eventName == "UserPromptSubmit", let prompt = payload.string("prompt") {
-            return AgentEvent(agent: "codex", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        var event = try toolHook(payload, ToolHookDialect(
+            agent: "codex", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
+            editTools: ["apply_patch"], shellTools: ["Bash", "shell", "exec_command", "local_shell", "unified_exec"],
+            toolUseKeys: ["tool_use_id", "call_id"], editedFiles: { input in
+                input.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths)
+            }),
+            model: payload.string("model").map(ModelID.qualified))
+        if event.toolUseID == nil, let turn = payload.string("turn_id"), let tool = payload.string("tool_name") {
+            event.toolUseID = "codex:\(turn):\(tool)"
         }
-        guard let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"]) else {
-            throw PayloadError(description: "codex payload has hook_event_name '\(eventName)'; expected PreToolUse, PostToolUse or UserPromptSubmit")
-        }
-        let tool = try required(payload, "tool_name", agent: "codex")
-        let input = payload.object("tool_input") ?? Payload([:])
-        let action: AgentEvent.Action
-        if let patch = input.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
-            action = .edit(files: patchedPaths(patch))
-        } else if ["Bash", "shell", "exec_command", "local_shell", "unified_exec"].contains(tool) {
-            action = .shell
-        } else if tool == "apply_patch" {
-            throw PayloadError(description: "codex apply_patch payload carries no patch text")
-        } else {
-            action = .ignored
-        }
-        let turn = payload.string("turn_id")
-        return AgentEvent(agent: "codex", phase: phase, action: action, session: session, model: model,
-                          toolUseID: payload.string("tool_use_id", "call_id") ?? turn.map { "codex:\($0):\(tool)" },
-                          cwd: payload.string("cwd"))
+        return event
     }
 
     /// Paths an `apply_patch` patch touches: added, updated, deleted and moved-to files.
@@ -202,6 +159,48 @@ enum AgentAdapters {
     }
 
     // MARK: helpers
+
+    /// The shape Claude Code, Gemini CLI and Codex share: a prompt event, before and
+    /// after events carrying `tool_name` and `tool_input`.
+    struct ToolHookDialect {
+        var agent: String
+        var promptEvent: String
+        var beforeEvent: String
+        var afterEvent: String
+        var editTools: Set<String>
+        var shellTools: Set<String>
+        var toolUseKeys: [String]
+        /// The files an edit tool's input names (nil: the input has no readable edit).
+        var editedFiles: (Payload) -> [String]? = { $0.filePaths }
+    }
+
+    static func toolHook(_ payload: Payload, _ dialect: ToolHookDialect, model: String?) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("session_id")
+        if eventName == dialect.promptEvent, let prompt = payload.string("prompt") {
+            return AgentEvent(agent: dialect.agent, phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+        }
+        guard let phase = phase(eventName, before: [dialect.beforeEvent], after: [dialect.afterEvent]) else {
+            throw PayloadError(description: "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected \(dialect.beforeEvent), \(dialect.afterEvent) or \(dialect.promptEvent)")
+        }
+        let tool = try required(payload, "tool_name", agent: dialect.agent)
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        if dialect.editTools.contains(tool) {
+            guard let files = dialect.editedFiles(input) else {
+                throw PayloadError(description: "\(dialect.agent) \(tool) payload names no file it edits")
+            }
+            action = .edit(files: files)
+        } else if dialect.shellTools.contains(tool) {
+            action = .shell
+        } else {
+            action = .ignored
+        }
+        var toolUseID: String?
+        for key in dialect.toolUseKeys { toolUseID = toolUseID ?? payload.string(key) }
+        return AgentEvent(agent: dialect.agent, phase: phase, action: action, session: session, model: model,
+                          toolUseID: toolUseID, cwd: payload.string("cwd"))
+    }
 
     private static func phase(_ name: String, before: [String], after: [String]) -> AgentEvent.Phase? {
         before.contains(name) ? .before : after.contains(name) ? .after : nil

@@ -34,6 +34,11 @@ public struct AgentEvent: Sendable, Equatable {
     public struct Replacement: Sendable, Equatable {
         public var old: String
         public var new: String
+
+        public init(old: String, new: String) {
+            self.old = old
+            self.new = new
+        }
     }
 
     public init(agent: String, phase: Phase, action: Action, session: String? = nil, model: String? = nil,
