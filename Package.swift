@@ -27,10 +27,11 @@ let package = Package(
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Ledger", dependencies: ["Git", "Signing"]),
         .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),
+        .target(name: "Sync", dependencies: ["Ledger", "Git"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
-                "Capture", "Ledger", "Git", "Signing",
+                "Capture", "Sync", "Ledger", "Git", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -45,6 +46,6 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "TestSupport"]),
-        .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Ledger", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Sync", "Ledger", "Git", "Signing", "TestSupport"]),
     ]
 )

@@ -34,6 +34,26 @@ fi
 exit $status
 
 """#,
+        "pre-push": #"""
+#!/bin/sh
+# SessionTrace pre-push hook: pushes the records of the commits along with them
+# ('git trace sync'). Installed by 'git trace init'; 'git trace uninstall' removes it
+# and puts back any hook it chained. A hook that was here before runs first; if it
+# refuses the push, the push is refused as before.
+chained="$0.sessiontrace-chained"
+refs=$(cat)
+if [ -x "$chained" ]; then
+    printf '%s\n' "$refs" | "$chained" "$@" || exit $?
+fi
+# The records' own push, made from inside this hook, needs no second round.
+[ -n "$SESSIONTRACE_SYNCING" ] && exit 0
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# Syncing never blocks the push: a failure is one line on stderr.
+printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@" || true
+exit 0
+
+"""#,
         "prepare-commit-msg": #"""
 #!/bin/sh
 # SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
@@ -80,7 +100,7 @@ exit 0
     /// a hook that would do nothing.
     public func wantedHooks() throws -> Set<String> {
         let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
-        return trailers ? ["post-commit", "prepare-commit-msg"] : ["post-commit"]
+        return trailers ? ["post-commit", "pre-push", "prepare-commit-msg"] : ["post-commit", "pre-push"]
     }
 
     /// Installs the wanted hooks and removes ours that are not wanted; idempotent.

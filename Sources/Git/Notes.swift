@@ -88,15 +88,14 @@ extension Repository {
     public func updateNotes(
         ref: String, expectedTip: ObjectID?, changes: [ObjectID: [UInt8]?], message: String
     ) throws -> ObjectID {
-        var blobChanges = [ObjectID: ObjectID?]()
-        for (target, content) in changes {
-            blobChanges[target] = try content.map { try writeBlob($0) }
-        }
         let baseTree = try expectedTip.map { try commit($0).treeID }
-        let newTree = try rewriteNotesTree(baseTree, changes: blobChanges) ?? emptyTree()
-        let commitID = try createCommit(tree: newTree, parents: expectedTip.map { [$0] } ?? [], message: message)
+        let commitID = try writeNotesCommit(baseTree: baseTree, changes: changes, parents: expectedTip.map { [$0] } ?? [], message: message)
         try moveReference(ref, to: commitID, expected: expectedTip, logMessage: message)
         return commitID
+    }
+
+    func rewriteNotesTreePublic(_ root: ObjectID?, changes: [ObjectID: ObjectID?]) throws -> ObjectID {
+        try rewriteNotesTree(root, changes: changes) ?? emptyTree()
     }
 
     private func rewriteNotesTree(_ root: ObjectID?, changes: [ObjectID: ObjectID?]) throws -> ObjectID? {
@@ -223,5 +222,36 @@ extension Repository {
         }
         try check(code, "cannot update \(name)")
         git_reference_free(reference)
+    }
+}
+
+extension Repository {
+    /// Writes a notes commit whose tree is `baseTree` with `changes` applied (blob ids;
+    /// nil removes), with the given parents; moves no reference.
+    public func writeNotesCommit(
+        baseTree: ObjectID?, changes: [ObjectID: [UInt8]?], parents: [ObjectID], message: String
+    ) throws -> ObjectID {
+        var blobChanges = [ObjectID: ObjectID?]()
+        for (target, content) in changes { blobChanges[target] = try content.map { try writeBlob($0) } }
+        let tree = try rewriteNotesTreePublic(baseTree, changes: blobChanges)
+        return try createCommit(tree: tree, parents: parents, message: message)
+    }
+
+    /// Whether `commit` has `ancestor` in its history (or is it).
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool {
+        if ancestor == commit { return true }
+        var a = commit.oid, b = ancestor.oid
+        return git_graph_descendant_of(pointer, &a, &b) == 1
+    }
+
+    /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).
+    public func headReflogMessage() -> String? {
+        var reflog: OpaquePointer?
+        guard git_reflog_read(&reflog, pointer, "HEAD") == 0 else { return nil }
+        defer { git_reflog_free(reflog) }
+        guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0),
+              let message = git_reflog_entry_message(entry)
+        else { return nil }
+        return String(cString: message)
     }
 }

@@ -3,6 +3,7 @@ import Capture
 import Foundation
 import Git
 import Ledger
+import Sync
 
 /// What the git hooks call. Never fails a git command: problems are one line on stderr.
 struct Hook: ParsableCommand {
@@ -22,6 +23,7 @@ struct Hook: ParsableCommand {
             let repository = try openRepository()
             switch name {
             case "post-commit": try postCommit(repository)
+            case "pre-push": try prePush(repository)
             case "prepare-commit-msg":
                 guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
                 try Trailers.prepare(messageFile: file, repository: repository)
@@ -30,6 +32,20 @@ struct Hook: ParsableCommand {
             }
         } catch {
             printError("git-trace: \(name): \(describe(error))")
+        }
+    }
+
+    /// Syncs the records with the remote being pushed to, unless this push carries
+    /// the records itself or goes to a URL rather than a configured remote.
+    private func prePush(_ repository: Repository) throws {
+        guard let remote = arguments.first, try repository.remoteNames().contains(remote) else { return }
+        let refs = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        if refs.split(separator: "\n").contains(where: { $0.split(separator: " ").dropFirst(2).first == Substring(NotesLedger.notesRef) }) {
+            return
+        }
+        let report = try NotesSync(repository: repository, remote: remote).sync(push: true)
+        if report.recordsMissingOnRemote > 0 {
+            printError("git-trace: \(remote) lacked \(report.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Capture
 import Git
 import Ledger
+import Sync
 import Signing
 
 struct Init: ParsableCommand {
@@ -14,7 +15,9 @@ struct Init: ParsableCommand {
             (never over your local records), and checks that a signing key is configured.
             notes.rewriteRef is deliberately not set: a signed record names its commit,
             so copying it onto a rewritten commit would only produce an invalid record.
-            Installs the git hooks: post-commit, which signs a record of each commit, and,
+            Fetches the records each remote already has. Installs the git hooks:
+            post-commit, which signs a record of each commit; pre-push, which pushes
+            the records with the commits ('git trace sync'); and,
             when sessiontrace.trailers is true, prepare-commit-msg, which adds AI-Assisted:
             trailers (run init again after changing that setting). Existing hooks are
             kept and run first. Running it again changes nothing.
@@ -37,6 +40,15 @@ struct Init: ParsableCommand {
         }
         if changes.isEmpty && hookChanges.isEmpty { print("already initialised: nothing to change") }
         for warning in warnings { printError("warning: \(warning)") }
+        // A fresh clone gets the records that already exist.
+        for remote in try repository.remoteNames() {
+            do {
+                let report = try NotesSync(repository: repository, remote: remote).sync(push: false)
+                if report.merge != .upToDate { printSyncReport(report, remote: remote) }
+            } catch {
+                printError("warning: records not fetched from \(remote): \(describe(error))")
+            }
+        }
         let config = try repository.config()
         do {
             let identity = try SigningIdentity.load(explicitPath: nil, config: config)

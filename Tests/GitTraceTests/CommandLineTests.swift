@@ -66,7 +66,7 @@ import TestSupport
         try await sandbox.configureIdentity()
         #expect(try await sandbox.trace("keygen").status == 0)
         let repository = try await sandbox.makeRepository()
-        try await sandbox.git("remote", "add", "origin", "https://example.invalid/repo.git", in: repository)
+        try await sandbox.git("remote", "add", "origin", "/nonexistent/remote.git", in: repository)
         let first = try await sandbox.trace("init", in: repository)
         #expect(first.status == 0, "\(first)")
         #expect(first.stdout.contains("notes.displayRef"))

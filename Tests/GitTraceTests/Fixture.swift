@@ -28,7 +28,9 @@ struct Fixture {
         let initialised = try await sandbox.trace("init", in: repository)
         try #require(initialised.status == 0, "\(initialised)")
         if !commitHooks {
-            try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/post-commit"))
+            for hook in ["post-commit", "pre-push"] {
+                try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/\(hook)"))
+            }
         }
         return Fixture(
             sandbox: sandbox, repository: repository, signerLine: signerLine, trustFile: trustFile,

@@ -1,0 +1,148 @@
+import Foundation
+import Git
+import Ledger
+
+public struct SyncError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// What one sync did (spec/sync.md).
+public struct SyncReport: Sendable {
+    public enum Merge: Sendable, Equatable { case upToDate, fastForward, merged }
+    public var merge: Merge = .upToDate
+    /// Record lines the local ledger has and the remote's lacks (kept and pushed back).
+    public var recordsMissingOnRemote = 0
+    public var pushed = false
+    public var attempts = 0
+}
+
+/// Syncs `refs/notes/sessiontrace` with a remote as a union of records: fetch into a
+/// remote-tracking ref, merge line by line (what `git notes merge -s cat_sort_uniq`
+/// gives), push without force, and start again when another push got there first.
+public final class NotesSync {
+    public let repository: Repository
+    public let remote: String
+    private let git: GitCommand
+    private let ref = NotesLedger.notesRef
+    public var trackingRef: String { RepositorySetup.trackingRef(remote: remote) }
+    /// Set for git processes sync starts, so that our own pre-push hook stands aside.
+    public static let reentryVariable = "SESSIONTRACE_SYNCING"
+
+    public init(repository: Repository, remote: String) {
+        self.repository = repository
+        self.remote = remote
+        git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+    }
+
+    public func sync(push: Bool = true, attempts: Int = 10) throws -> SyncReport {
+        var report = SyncReport()
+        for attempt in 1...attempts {
+            report.attempts = attempt
+            try fetch()
+            let (merge, missing) = try mergeRemote()
+            if attempt == 1 || merge != .upToDate { report.merge = merge }
+            report.recordsMissingOnRemote = missing
+            guard push else { return report }
+            if try pushLocal() {
+                report.pushed = true
+                return report
+            }
+            // Someone pushed in between: back off a little, with jitter, and merge again.
+            usleep(UInt32.random(in: 20_000...(60_000 * UInt32(attempt))))
+        }
+        throw SyncError(description: "gave up after \(attempts) attempts: \(remote)'s notes kept changing while pushing")
+    }
+
+    /// Fetches the remote's records into the remote-tracking ref (force: it mirrors the
+    /// remote, whatever happened there; local records live in the local ref).
+    public func fetch() throws {
+        let result = try git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(ref):\(trackingRef)"],
+                                 environment: [NotesSync.reentryVariable: "1"])
+        if result.status == 0 { return }
+        if result.stderr.contains("couldn't find remote ref") {
+            // The remote has no records yet: nothing to merge.
+            _ = try? git.run(["update-ref", "-d", trackingRef])
+            return
+        }
+        throw SyncError(description: "cannot fetch records from \(remote): \(result.reason)")
+    }
+
+    /// Merges the remote-tracking ref into the local notes ref. Never drops a record:
+    /// the union of both sides' lines per commit.
+    public func mergeRemote() throws -> (SyncReport.Merge, Int) {
+        while true {
+            guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, 0) }
+            guard let localTip = try repository.notesTip(ref) else {
+                do {
+                    try repository.moveReference(ref, to: remoteTip, expected: nil, logMessage: "git trace sync: records from \(remote)")
+                    return (.fastForward, 0)
+                } catch let error as GitError where error.kind == .modified { continue }
+            }
+            if repository.isAncestor(remoteTip, of: localTip) { return (.upToDate, 0) }
+            let local = try notes(at: localTip), remoteNotes = try notes(at: remoteTip)
+            var changes = [ObjectID: [UInt8]?]()
+            var missing = 0
+            for target in Set(local.keys).union(remoteNotes.keys) {
+                let merged = NotesSync.mergeNote(local: local[target], remote: remoteNotes[target])
+                if merged != remoteNotes[target] { changes[target] = merged }
+                missing += NotesSync.lines(local[target]).subtracting(NotesSync.lines(remoteNotes[target])).count
+            }
+            do {
+                if changes.isEmpty && repository.isAncestor(localTip, of: remoteTip) {
+                    try repository.moveReference(ref, to: remoteTip, expected: localTip, logMessage: "git trace sync: fast-forward to \(remote)")
+                    return (.fastForward, 0)
+                }
+                let commit = try repository.writeNotesCommit(
+                    baseTree: try repository.commit(remoteTip).treeID, changes: changes, parents: [localTip, remoteTip],
+                    message: "Notes merged by 'git trace sync' from \(remote) (union of records)")
+                try repository.moveReference(ref, to: commit, expected: localTip, logMessage: "git trace sync: merge \(remote)")
+                return (.merged, missing)
+            } catch let error as GitError where error.kind == .modified {
+                continue  // a local record was written meanwhile: merge again
+            }
+        }
+    }
+
+    /// Pushes the local ref without force. False when the remote moved (non-fast-forward).
+    public func pushLocal() throws -> Bool {
+        guard try repository.notesTip(ref) != nil else { return true }
+        let result = try git.run(["push", "--porcelain", "--no-verify", remote, "\(ref):\(ref)"],
+                                 environment: [NotesSync.reentryVariable: "1"])
+        if result.status == 0 { return true }
+        let text = result.stdout + result.stderr
+        if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first")
+            || text.contains("[remote rejected]") && text.contains("lock") {
+            return false
+        }
+        throw SyncError(description: "cannot push records to \(remote): \(result.reason)")
+    }
+
+    // MARK: Merging notes
+
+    private func notes(at notesCommit: ObjectID) throws -> [ObjectID: [UInt8]] {
+        var result = [ObjectID: [UInt8]]()
+        for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) {
+            result[entry.target] = try entry.blobs.flatMap { try repository.blobContent($0) }
+        }
+        return result
+    }
+
+    static func lines(_ note: [UInt8]?) -> Set<Substring> {
+        guard let note else { return [] }
+        return Set(String(decoding: note, as: UTF8.self).split(separator: "\n"))
+    }
+
+    /// One commit's note after merging: a side that holds every line of the other wins
+    /// as it is (what git does for a one-sided change); otherwise both sides' lines,
+    /// sorted and without duplicates (git's `cat_sort_uniq`).
+    public static func mergeNote(local: [UInt8]?, remote: [UInt8]?) -> [UInt8]? {
+        guard let local else { return remote }
+        guard let remote else { return local }
+        if local == remote { return local }
+        let localLines = lines(local), remoteLines = lines(remote)
+        if localLines.isSubset(of: remoteLines) { return remote }
+        if remoteLines.isSubset(of: localLines) { return local }
+        let union = localLines.union(remoteLines).map(String.init).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Array((union.joined(separator: "\n") + "\n").utf8)
+    }
+}
