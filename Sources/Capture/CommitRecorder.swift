@@ -34,8 +34,10 @@ public final class CommitRecorder {
     }
 
     /// Attribution of the change from `parents` (first parent first) to `tree`.
-    /// Only lines the change introduces relative to every parent are attributed.
-    public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState) throws -> CommitAttribution {
+    /// Only lines the change introduces relative to every parent are attributed. With
+    /// `inherited`, lines followed from earlier records keep the provenance those
+    /// records give them; the working log decides the others (spec/capture.md §6).
+    public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil) throws -> CommitAttribution {
         let parentTrees = try parents.map { try repository.commit($0).treeID }
         var claims = [LineClaim]()
         var usedFiles = [String: String]()
@@ -71,6 +73,11 @@ public final class CommitRecorder {
             if let logPath, let tracked = state.files[logPath] {
                 labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: try engine.content(ofBlob: tracked.blob), new: content)
                 usedFiles[logPath] = path
+            }
+            if let inherited {
+                for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
+                    labels[line - 1] = provenance
+                }
             }
             claims += Self.claims(path: path, lines: addedLines.sorted(), labels: labels)
         }
@@ -166,8 +173,12 @@ public final class CommitRecorder {
         return try engine.log.update { state in
             var outcome = Outcome()
             for commit in try self.unrecordedCommits(head: head, state: state) {
+                // An amend is recorded by the post-rewrite hook, from the amended record.
+                if commit == head, repository.headReflogMessage()?.hasPrefix("commit (amend)") == true { continue }
                 do {
-                    let digest = try record(commit, state: &state, signer: signer(), now: now)
+                    let inferred = try inferredSources(commit, isHead: commit == head)
+                    let digest = try record(commit, state: &state, signer: signer(), now: now,
+                                            inherited: inferred?.sources, rewrite: inferred?.kind)
                     outcome.recorded.append((commit, digest))
                 } catch {
                     outcome.failures.append((commit, "\(error)"))
@@ -177,8 +188,121 @@ public final class CommitRecorder {
                 state.recorded.append(commit.hex)
             }
             state.recorded = Array(state.recorded.suffix(200))
+            if !outcome.recorded.isEmpty { collectSnapshots(state) }
             return outcome
         }
+    }
+
+    /// What a commit made by git itself from other commits came from: a cherry-pick
+    /// (`-x` line, else the reflog and a commit with the same summary and changes) or a
+    /// `git merge --squash` (the commit list git writes into the message).
+    func inferredSources(_ commitID: ObjectID, isHead: Bool) throws -> (sources: RewriteSources, kind: RewriteKind)? {
+        let commit = try repository.commit(commitID)
+        let ledger = NotesLedger(repository: repository)
+        let lines = commit.message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let picked = lines.compactMap { line -> ObjectID? in
+            guard line.hasPrefix("(cherry picked from commit "), line.hasSuffix(")") else { return nil }
+            return ObjectID(hex: String(line.dropFirst("(cherry picked from commit ".count).dropLast()))
+        }
+        if !picked.isEmpty { return (RewriteSources(commits: picked, ledger: ledger), .cherryPick) }
+        if commit.message.hasPrefix("Squashed commit of the following:") {
+            let squashed = lines.compactMap { line -> ObjectID? in
+                line.hasPrefix("commit ") ? ObjectID(hex: String(line.dropFirst(7).prefix(40))) : nil
+            }
+            if !squashed.isEmpty { return (RewriteSources(commits: squashed.reversed(), ledger: ledger), .squashMerge) }
+        }
+        if isHead, repository.headReflogMessage()?.hasPrefix("cherry-pick") == true,
+           let original = try commitWithSameChange(as: commit, ledger: ledger) {
+            return (RewriteSources(commits: [original], ledger: ledger), .cherryPick)
+        }
+        return nil
+    }
+
+    /// A recorded commit with the same summary that changes the same lines (a patch-id).
+    private func commitWithSameChange(as commit: Commit, ledger: NotesLedger) throws -> ObjectID? {
+        let signature = try changeSignature(commit)
+        for entry in try repository.allNotes(ref: ledger.ref).prefix(5_000) where entry.target != commit.id {
+            guard let candidate = try? repository.commit(entry.target), candidate.summary == commit.summary,
+                  try changeSignature(candidate) == signature
+            else { continue }
+            return candidate.id
+        }
+        return nil
+    }
+
+    /// Per changed file, the lines removed and added: equal for a commit and its cherry-pick.
+    private func changeSignature(_ commit: Commit) throws -> [String] {
+        let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+        var signature = [String]()
+        for change in try repository.changes(from: parentTree, to: commit.treeID) {
+            let old = try change.oldBlob.map { try repository.blobContent($0) } ?? []
+            let new = try change.newBlob.map { try repository.blobContent($0) } ?? []
+            let oldLines = FileLines(old), newLines = FileLines(new)
+            var text = (change.newPath ?? change.oldPath ?? "") + "\n"
+            for hunk in LineDiff.hunks(old: old, new: new) {
+                if hunk.oldCount > 0 { text += "-" + String(decoding: oldLines.bytes(ofLines: hunk.oldStart...(hunk.oldStart + hunk.oldCount - 1)), as: UTF8.self) }
+                if hunk.newCount > 0 { text += "+" + String(decoding: newLines.bytes(ofLines: hunk.newStart...(hunk.newStart + hunk.newCount - 1)), as: UTF8.self) }
+            }
+            signature.append(text)
+        }
+        return signature.sorted()
+    }
+
+    /// Records commits a rewrite made (post-rewrite: `amend` or `rebase`, with the
+    /// old → new pairs git lists), each derived from its sources' records. Rewrites of
+    /// commits that had no record get none ("no data" stays no data), except amends,
+    /// which the working log can attribute.
+    public func recordRewrite(
+        kind: String, pairs: [(old: ObjectID, new: ObjectID)], signer: () throws -> SigningIdentity,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> Outcome {
+        var order = [ObjectID]()
+        var sourcesByNew = [ObjectID: [ObjectID]]()
+        for (old, new) in pairs {
+            if sourcesByNew[new] == nil { order.append(new) }
+            sourcesByNew[new, default: []].append(old)
+        }
+        let ledger = NotesLedger(repository: repository)
+        return try engine.log.update { state in
+            var outcome = Outcome()
+            for new in order {
+                let olds = sourcesByNew[new]!
+                let sources = RewriteSources(commits: olds, ledger: ledger)
+                let amend = kind == "amend"
+                guard amend || !sources.sources.isEmpty else { continue }
+                let rewrite: RewriteKind = amend ? .amend : olds.count > 1 ? .squash : .rebase
+                do {
+                    let digest: String
+                    if amend {
+                        digest = try record(new, state: &state, signer: signer(), now: now, inherited: sources, rewrite: rewrite)
+                    } else {
+                        // Replayed commits: the working log says nothing about them.
+                        var scratch = WorkingState()
+                        digest = try record(new, state: &scratch, signer: signer(), now: now, inherited: sources, rewrite: rewrite)
+                    }
+                    outcome.recorded.append((new, digest))
+                } catch {
+                    outcome.failures.append((new, "\(error)"))
+                    state.failed.append(WorkingState.FailedRecord(commit: new.hex, reason: "\(error)", at: now))
+                }
+                state.recorded.append(new.hex)
+            }
+            state.recorded = Array(state.recorded.suffix(200))
+            if !outcome.recorded.isEmpty { collectSnapshots(state) }
+            return outcome
+        }
+    }
+
+    /// `git trace carry`: a record for `commit` derived from the records of `sources`
+    /// (oldest first), for squash or rebase merges made where no hook runs.
+    public func recordCarry(_ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,
+                            now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> (digest: String, sources: Int) {
+        let inherited = RewriteSources(commits: sources, ledger: NotesLedger(repository: repository))
+        guard !inherited.sources.isEmpty else {
+            throw WorkingLogError(description: "none of the \(sources.count) source commit(s) has a record to carry")
+        }
+        var scratch = WorkingState()
+        return (try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry), inherited.sources.count)
     }
 
     /// HEAD and, when post-commit hooks raced, the first-parent commits before it up to
@@ -196,12 +320,17 @@ public final class CommitRecorder {
         return [head]
     }
 
-    private func record(_ commitID: ObjectID, state: inout WorkingState, signer: SigningIdentity, now: Int64) throws -> String {
+    func record(
+        _ commitID: ObjectID, state: inout WorkingState, signer: SigningIdentity, now: Int64,
+        inherited: RewriteSources? = nil, rewrite: RewriteKind? = nil
+    ) throws -> String {
         let commit = try repository.commit(commitID)
-        let attribution = try attribution(tree: commit.treeID, parents: commit.parentIDs, state: state)
+        let attribution = try attribution(tree: commit.treeID, parents: commit.parentIDs, state: state, inherited: inherited)
+        let derived = rewrite != nil && !(inherited?.sources.isEmpty ?? true)
         let statement = try RecordBuilder(repository: repository).attribution(
             for: commitID, claims: attribution.claims, signer: signer, recordedAt: now,
-            lineStats: attribution.lineStats, sessions: attribution.sessions)
+            lineStats: attribution.lineStats, sessions: attribution.sessions,
+            rewrite: derived ? rewrite : nil, derivedFrom: derived ? inherited!.references : [])
         let envelope = try RecordBuilder.sign(statement, with: signer.key)
         try NotesLedger(repository: repository).append([commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
         // Forget what this commit settled: files whose working copy is what was
@@ -217,12 +346,16 @@ public final class CommitRecorder {
         state.sessions.removeAll()
         state.pending = state.pending.filter { now - $0.value.startedAt < 24 * 3600 }
         state.compactLabels()
+        return Envelope.recordDigest(ofLine: envelope.line)
+    }
+
+    /// Removes snapshots the working log no longer refers to.
+    private func collectSnapshots(_ state: WorkingState) {
         var referenced = Set(state.files.values.map(\.blob))
         for edit in state.pending.values {
             referenced.formUnion(edit.files.values)
             referenced.formUnion(edit.shellBaseline?.values ?? [:].values)
         }
         engine.snapshots.collect(keeping: referenced)
-        return Envelope.recordDigest(ofLine: envelope.line)
     }
 }

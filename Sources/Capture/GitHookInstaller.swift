@@ -34,6 +34,29 @@ fi
 exit $status
 
 """#,
+        "post-rewrite": #"""
+#!/bin/sh
+# SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
+# records for the new commits, following each line from the old commits' records.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first, with the same input.
+chained="$0.sessiontrace-chained"
+rewritten=$(cat)
+status=0
+if [ -x "$chained" ]; then
+    printf '%s\n' "$rewritten" | "$chained" "$@" || status=$?
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# In the background, like post-commit (SESSIONTRACE_FOREGROUND=1 waits for it).
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@"
+else
+    printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@" &
+fi
+exit $status
+
+"""#,
         "pre-push": #"""
 #!/bin/sh
 # SessionTrace pre-push hook: pushes the records of the commits along with them
@@ -100,7 +123,8 @@ exit 0
     /// a hook that would do nothing.
     public func wantedHooks() throws -> Set<String> {
         let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
-        return trailers ? ["post-commit", "pre-push", "prepare-commit-msg"] : ["post-commit", "pre-push"]
+        let always: Set<String> = ["post-commit", "post-rewrite", "pre-push"]
+        return trailers ? always.union(["prepare-commit-msg"]) : always
     }
 
     /// Installs the wanted hooks and removes ours that are not wanted; idempotent.

@@ -24,6 +24,7 @@ struct Hook: ParsableCommand {
             switch name {
             case "post-commit": try postCommit(repository)
             case "pre-push": try prePush(repository)
+            case "post-rewrite": try postRewrite(repository)
             case "prepare-commit-msg":
                 guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
                 try Trailers.prepare(messageFile: file, repository: repository)
@@ -46,6 +47,28 @@ struct Hook: ParsableCommand {
         let report = try NotesSync(repository: repository, remote: remote).sync(push: true)
         if report.recordsMissingOnRemote > 0 {
             printError("git-trace: \(remote) lacked \(report.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
+        }
+    }
+
+    /// Reads git's `old new` list and records the new commits from the old records.
+    private func postRewrite(_ repository: Repository) throws {
+        let kind = arguments.first ?? "rebase"
+        // An amend in the middle of a rebase is covered by the rebase's own list, which
+        // maps the original commit to the final one.
+        if kind == "amend", ["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) }) {
+            return
+        }
+        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let pairs = input.split(separator: "\n").compactMap { line -> (old: ObjectID, new: ObjectID)? in
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2, let old = ObjectID(hex: String(fields[0])), let new = ObjectID(hex: String(fields[1])) else { return nil }
+            return (old, new)
+        }
+        let config = try repository.config()
+        let outcome = try CommitRecorder(repository: repository).recordRewrite(
+            kind: kind, pairs: pairs, signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+        for failure in outcome.failures {
+            printError("git-trace: rewritten commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
         }
     }
 

@@ -43,7 +43,8 @@ public struct RecordBuilder {
     /// what the merge itself introduced); `sessions` carries capture's acceptance data.
     public func attribution(
         for commitID: ObjectID, claims: [LineClaim], signer: SigningIdentity, recordedAt: Int64,
-        lineStats: (added: Int, deleted: Int)? = nil, sessions: [SessionAcceptance] = []
+        lineStats: (added: Int, deleted: Int)? = nil, sessions: [SessionAcceptance] = [],
+        rewrite: RewriteKind? = nil, derivedFrom: [RecordReference] = []
     ) throws -> Statement {
         let commit = try repository.commit(commitID)
         var rangesByPath = [String: [AttributedRange]]()
@@ -94,7 +95,7 @@ public struct RecordBuilder {
             recordedAt: Timestamp.format(unixSeconds: recordedAt),
             files: files,
             totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)),
-            sessions: sessions)
+            sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
         return Statement(commit: commitID.hex, predicate: .attribution(attribution))
     }
 

@@ -126,6 +126,23 @@ public struct SessionAcceptance: Sendable, Equatable {
     }
 }
 
+/// A record a derived record was made from (spec/records.md §4.1, rewrites).
+public struct RecordReference: Sendable, Equatable {
+    public var commit: String
+    /// `sha256:…` record digest (spec/records.md §3).
+    public var record: String
+
+    public init(commit: String, record: String) {
+        self.commit = commit
+        self.record = record
+    }
+}
+
+/// How a derived record's commit came from its sources.
+public enum RewriteKind: String, Sendable, CaseIterable {
+    case amend, rebase, squash, cherryPick = "cherry-pick", squashMerge = "squash-merge", carry
+}
+
 /// The attribution predicate (`https://sessiontrace.dev/attribution/v1`).
 public struct Attribution: Sendable, Equatable {
     public static let predicateType = "https://sessiontrace.dev/attribution/v1"
@@ -138,10 +155,14 @@ public struct Attribution: Sendable, Equatable {
     public var totals: Totals
     /// Present when the record was made by capture (omitted when empty).
     public var sessions: [SessionAcceptance]
+    /// For a record derived through a history rewrite: how, and from which records.
+    public var rewrite: RewriteKind?
+    public var derivedFrom: [RecordReference]
 
     public init(
         tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp, recordedAt: String,
-        files: [AttributedFile], totals: Totals, sessions: [SessionAcceptance] = []
+        files: [AttributedFile], totals: Totals, sessions: [SessionAcceptance] = [],
+        rewrite: RewriteKind? = nil, derivedFrom: [RecordReference] = []
     ) {
         self.tool = tool
         self.signer = signer
@@ -150,6 +171,8 @@ public struct Attribution: Sendable, Equatable {
         self.files = files
         self.totals = totals
         self.sessions = sessions
+        self.rewrite = rewrite
+        self.derivedFrom = derivedFrom
     }
 }
 
@@ -234,6 +257,10 @@ extension Attribution {
                     "lines_committed_edited": .integer(Int64(session.linesCommittedEdited)),
                 ])
             })
+        }
+        if let rewrite {
+            members["rewrite"] = .string(rewrite.rawValue)
+            members["derived_from"] = .array(derivedFrom.map { .object(["commit": .string($0.commit), "record": .string($0.record)]) })
         }
         return .object(members)
     }

@@ -167,6 +167,26 @@ extension Attribution {
             guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
         }
         self.sessions = sessions
+        rewrite = nil
+        derivedFrom = []
+        if reader.has("rewrite") || reader.has("derived_from") {
+            let kind = try reader.string("rewrite")
+            guard let rewriteKind = RewriteKind(rawValue: kind) else {
+                throw reader.error("rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            rewrite = rewriteKind
+            for (index, value) in try reader.array("derived_from").enumerated() {
+                var source = try MemberReader(value, path: "predicate.derived_from[\(index)]")
+                let reference = RecordReference(commit: try source.string("commit"), record: try source.string("record"))
+                guard isLowerHex(reference.commit, count: 40) else { throw source.error("commit", "must be a full lower-case commit id") }
+                guard reference.record.hasPrefix("sha256:"), isLowerHex(String(reference.record.dropFirst(7)), count: 64) else {
+                    throw source.error("record", "must be sha256:<64 lower-case hex digits>")
+                }
+                try source.finish()
+                derivedFrom.append(reference)
+            }
+            guard !derivedFrom.isEmpty else { throw reader.error("derived_from", "must name at least one record") }
+        }
         let ranges = files.flatMap(\.ranges)
         for origin in Origin.allCases {
             let covered = ranges.filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }

@@ -154,4 +154,25 @@ import TestSupport
             #expect(verified.stdout.hasPrefix("ok: 16 of 16 records"))
         }
     }
+
+    @Test func pullRebaseKeepsTheLocalCommitsAttribution() async throws {
+        let (sandbox, remote, trust) = try await team()
+        let alice = try await clone(sandbox, remote, "alice")
+        let bob = try await clone(sandbox, remote, "bob")
+        _ = try await commit(sandbox, alice, "alice.txt", "from alice\n")
+        #expect(try await sandbox.run("git", ["push", "-q", "origin", "main"], in: alice).status == 0)
+        let local = try await commit(sandbox, bob, "bob.txt", "bob 1\nbob 2\n")
+        let pulled = try await sandbox.run("git", ["pull", "-q", "--rebase", "origin", "main"], in: bob, environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        #expect(pulled.status == 0, "\(pulled)")
+        let rebased = try await sandbox.git("rev-parse", "HEAD", in: bob).trimmingCharacters(in: .newlines)
+        #expect(rebased != local)
+        let line = try #require(try await sandbox.git("notes", "--ref", "sessiontrace", "show", rebased, in: bob).split(separator: "\n").last)
+        let record = try #require(try Statement(payload: try Envelope(line: line).payload).attribution)
+        #expect(record.rewrite == .rebase)
+        #expect(record.derivedFrom.map(\.commit) == [local])
+        #expect(record.files.map(\.path) == ["bob.txt"])
+        #expect(try await sandbox.trace("sync", in: bob).status == 0)
+        let verified = try await sandbox.trace("verify", "--trust", trust.path, in: bob)
+        #expect(verified.status == 0, "\(verified)")
+    }
 }

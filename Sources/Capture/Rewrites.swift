@@ -1,0 +1,100 @@
+import Foundation
+import Git
+import Ledger
+
+/// Attribution that follows lines from earlier commits' records into a rewritten
+/// commit (spec/capture.md §6): amend, rebase, squash, cherry-pick, squash merges and
+/// `git trace carry`.
+public struct RewriteSources: Sendable {
+    public struct Source: Sendable {
+        public let commit: ObjectID
+        public let digest: String
+        public let attribution: Attribution
+    }
+
+    /// Oldest first: a later source's view of a line wins.
+    public let sources: [Source]
+
+    public var references: [RecordReference] {
+        sources.map { RecordReference(commit: $0.commit.hex, record: $0.digest) }
+    }
+
+    /// The newest attribution record on each of `commits` that names it (others skipped).
+    public init(commits: [ObjectID], ledger: NotesLedger) {
+        var sources = [Source]()
+        for commit in commits {
+            guard case .lines(let lines)? = ledger.note(on: commit) else { continue }
+            var newest: Source?
+            for line in lines {
+                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
+                      statement.commit == commit.hex, let attribution = statement.attribution
+                else { continue }
+                if newest == nil || attribution.recordedAt >= newest!.attribution.recordedAt {
+                    newest = Source(commit: commit, digest: Envelope.recordDigest(ofLine: line), attribution: attribution)
+                }
+            }
+            if let newest { sources.append(newest) }
+        }
+        self.sources = sources
+    }
+
+    /// Provenance the sources give to lines of `content`, the new commit's `path`:
+    /// each source's attributed lines followed through the diff from that source's
+    /// version of the file (same path, or the path git sees renamed to this one).
+    func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int: Provenance] {
+        var result = [Int: Provenance]()
+        for source in sources {
+            let sourceTree = try repository.commit(source.commit).treeID
+            var sourcePaths = Set([path])
+            for change in try repository.changes(from: sourceTree, to: newTree) where change.newPath == path && change.kind == .renamed {
+                if let old = change.oldPath { sourcePaths.insert(old) }
+            }
+            for file in source.attribution.files where sourcePaths.contains(file.path) {
+                guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit) else { continue }
+                let mapping = RewriteSources.unchangedLines(old: sourceContent, new: content)
+                for range in file.ranges {
+                    let provenance = Provenance(range)
+                    for line in range.startLine...range.endLine {
+                        if let newLine = mapping[line] { result[newLine] = provenance }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Old line → new line for the lines a diff leaves unchanged (1-based).
+    static func unchangedLines(old: [UInt8], new: [UInt8]) -> [Int: Int] {
+        var mapping = [Int: Int]()
+        var oldLine = 0, newLine = 0
+        let oldCount = FileLines(old).count
+        for hunk in LineDiff.hunks(old: old, new: new) {
+            while oldLine < hunk.oldIndex {
+                mapping[oldLine + 1] = newLine + 1
+                oldLine += 1
+                newLine += 1
+            }
+            oldLine += hunk.oldCount
+            newLine += hunk.newCount
+        }
+        while oldLine < oldCount {
+            mapping[oldLine + 1] = newLine + 1
+            oldLine += 1
+            newLine += 1
+        }
+        return mapping
+    }
+}
+
+extension Provenance {
+    /// The provenance a record's range states.
+    init(_ range: AttributedRange) {
+        let kind: Kind = switch range.contributor.type {
+        case .ai: .ai
+        case .mixed: .mixed
+        case .human: .human
+        }
+        self.init(kind: kind, agent: range.contributor.agent, model: range.contributor.modelID,
+                  session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptSHA256)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// Attribution survives amend, rebase, squash, cherry-pick and squash merges: every
+/// surviving line keeps its origin, changed lines become the rewriter's, and the new
+/// record verifies and names the records it came from.
+@Suite struct RewriteTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    /// Git commands whose hooks record in the foreground, so that tests need not wait.
+    func git(_ fixture: Fixture, _ arguments: String..., editor: String? = nil) async throws -> String {
+        var environment = ["SESSIONTRACE_FOREGROUND": "1", "GIT_EDITOR": "true"]
+        if let editor { environment["GIT_SEQUENCE_EDITOR"] = editor }
+        let output = try await fixture.sandbox.run("git", arguments, in: fixture.repository, environment: environment)
+        #expect(output.status == 0, "git \(arguments): \(output)")
+        #expect(!output.stderr.contains("not recorded"), "\(output)")
+        return output.stdout
+    }
+
+    func head(_ fixture: Fixture, _ revision: String = "HEAD") async throws -> String {
+        try await fixture.git("rev-parse", revision).trimmingCharacters(in: .newlines)
+    }
+
+    func started() async throws -> (Fixture, AgentDriver) {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        return (fixture, try AgentDriver(fixture, session: "s1"))
+    }
+
+    func expectDerived(_ fixture: Fixture, _ commit: String, _ kind: RewriteKind, from sources: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let record = try await fixture.attribution(commit)
+        #expect(record.rewrite == kind, sourceLocation: sourceLocation)
+        #expect(record.derivedFrom.map(\.commit) == sources, sourceLocation: sourceLocation)
+        for reference in record.derivedFrom {
+            let lines = try await fixture.noteLines(reference.commit)
+            #expect(lines.contains { Envelope.recordDigest(ofLine: $0) == reference.record }, "source record missing", sourceLocation: sourceLocation)
+        }
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)", sourceLocation: sourceLocation)
+    }
+
+    @Test func amendKeepsAttributionOfUnchangedLines() async throws {
+        var (fixture, agent) = try await started()
+        try await agent.claude("Write", "a.txt", write: numberedLines(5))
+        let original = try await fixture.commitRecorded("ai file")
+        var text = numberedLines(5).split(separator: "\n").map(String.init)
+        text[2] = "line 3 fixed by hand"
+        try fixture.sandbox.write(text.joined(separator: "\n") + "\n", to: "a.txt", in: fixture.repository)
+        _ = try await git(fixture, "commit", "-q", "-a", "--amend", "--no-edit")
+        let amended = try await head(fixture)
+        let record = try await fixture.attribution(amended)
+        #expect(record.origins("a.txt") == lines((1...2, Self.claude), (3...3, "human"), (4...5, Self.claude)))
+        #expect(try await fixture.noteLines(amended).count == 1)
+        try await expectDerived(fixture, amended, .amend, from: [original])
+    }
+
+    @Test func interactiveRebaseReorderEditSquashAndFixup() async throws {
+        var (fixture, agent) = try await started()
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        let a = try await fixture.commitRecorded("A")
+        try await agent.claude("Write", "b.txt", write: "b1\nb2\nb3\n")
+        let b = try await fixture.commitRecorded("B")
+        try fixture.sandbox.write("mine\n", to: "c.txt", in: fixture.repository)
+        let c = try await fixture.commitRecorded("C")
+        try await agent.claude("Edit", "a.txt", write: numberedLines(3) + "ai 4\n")
+        let d = try await fixture.commitRecorded("D")
+        // Todo: A, fixup D into it, C before B, and stop to edit B.
+        let todo = fixture.sandbox.root.appendingPathComponent("todo.sh")
+        try Data("""
+            #!/bin/sh
+            printf 'pick \(a.prefix(12))\\nfixup \(d.prefix(12))\\npick \(c.prefix(12))\\nedit \(b.prefix(12))\\n' > "$1"
+
+            """.utf8).write(to: todo)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: todo.path)
+        let seed = try await head(fixture, "HEAD~4")
+        _ = try await git(fixture, "rebase", "-q", "-i", seed, editor: todo.path)
+        try fixture.sandbox.write("b1\nb2 by hand\nb3\n", to: "b.txt", in: fixture.repository)
+        _ = try await git(fixture, "commit", "-q", "-a", "--amend", "--no-edit")
+        _ = try await git(fixture, "rebase", "--continue")
+
+        let newB = try await head(fixture), newC = try await head(fixture, "HEAD~1"), newA = try await head(fixture, "HEAD~2")
+        let recordA = try await fixture.attribution(newA)
+        #expect(recordA.origins("a.txt") == lines((1...4, Self.claude)))
+        try await expectDerived(fixture, newA, .squash, from: [a, d])
+        #expect(try await fixture.attribution(newC).origins("c.txt") == lines((1...1, "human")))
+        try await expectDerived(fixture, newC, .rebase, from: [c])
+        #expect(try await fixture.attribution(newB).origins("b.txt") == lines((1...1, Self.claude), (2...2, "human"), (3...3, Self.claude)))
+        try await expectDerived(fixture, newB, .rebase, from: [b])
+        #expect(try await fixture.noteLines(newB).count == 1)
+    }
+
+    @Test func rebaseOntoAnotherBase() async throws {
+        var (fixture, agent) = try await started()
+        _ = try await git(fixture, "checkout", "-q", "-b", "topic")
+        try await agent.claude("Write", "t.txt", write: "t1\nt2\n")
+        let topic = try await fixture.commitRecorded("topic work")
+        _ = try await git(fixture, "checkout", "-q", "main")
+        try fixture.sandbox.write("upstream\n", to: "u.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("upstream work")
+        _ = try await git(fixture, "rebase", "-q", "--onto", "main", "main@{1}", "topic")
+        let rebased = try await head(fixture)
+        #expect(rebased != topic)
+        #expect(try await fixture.attribution(rebased).origins("t.txt") == lines((1...2, Self.claude)))
+        try await expectDerived(fixture, rebased, .rebase, from: [topic])
+    }
+
+    @Test func cherryPickWithAndWithoutX() async throws {
+        var (fixture, agent) = try await started()
+        _ = try await git(fixture, "checkout", "-q", "-b", "topic")
+        try await agent.claude("Write", "p.txt", write: "p1\np2\n")
+        let picked = try await fixture.commitRecorded("to pick")
+        try await agent.claude("Write", "q.txt", write: "q1\n")
+        let pickedWithX = try await fixture.commitRecorded("to pick with -x")
+        _ = try await git(fixture, "checkout", "-q", "main")
+        _ = try await git(fixture, "cherry-pick", picked)
+        let copy = try await head(fixture)
+        #expect(try await fixture.attribution(copy).origins("p.txt") == lines((1...2, Self.claude)))
+        try await expectDerived(fixture, copy, .cherryPick, from: [picked])
+        _ = try await git(fixture, "cherry-pick", "-x", pickedWithX)
+        let copyX = try await head(fixture)
+        #expect(try await fixture.attribution(copyX).origins("q.txt") == lines((1...1, Self.claude)))
+        try await expectDerived(fixture, copyX, .cherryPick, from: [pickedWithX])
+    }
+
+    @Test func mergeSquashCombinesTheSourcesAttribution() async throws {
+        var (fixture, agent) = try await started()
+        _ = try await git(fixture, "checkout", "-q", "-b", "topic")
+        try await agent.claude("Write", "s.txt", write: "s1\ns2\n")
+        let first = try await fixture.commitRecorded("first")
+        try fixture.sandbox.write("by hand\n", to: "h.txt", in: fixture.repository)
+        let second = try await fixture.commitRecorded("second")
+        _ = try await git(fixture, "checkout", "-q", "main")
+        _ = try await git(fixture, "merge", "-q", "--squash", "topic")
+        _ = try await git(fixture, "commit", "-q", "--no-edit")
+        let squashed = try await head(fixture)
+        let record = try await fixture.attribution(squashed)
+        #expect(record.origins("s.txt") == lines((1...2, Self.claude)))
+        #expect(record.origins("h.txt") == lines((1...1, "human")))
+        try await expectDerived(fixture, squashed, .squashMerge, from: [first, second])
+    }
+
+    @Test func carryDerivesAServerSideSquash() async throws {
+        var (fixture, agent) = try await started()
+        let base = try await head(fixture)
+        _ = try await git(fixture, "checkout", "-q", "-b", "topic")
+        try await agent.claude("Write", "k.txt", write: "k1\nk2\nk3\n")
+        let work = try await fixture.commitRecorded("work")
+        // A server squashes without hooks: make the commit with plumbing.
+        let tree = try await fixture.git("rev-parse", "topic^{tree}").trimmingCharacters(in: .newlines)
+        let squash = try await fixture.git("commit-tree", tree, "-p", base, "-m", "Squash merge of topic (#12)").trimmingCharacters(in: .newlines)
+        let carried = try await fixture.trace("carry", squash, "--from", "\(base)..topic")
+        #expect(carried.status == 0, "\(carried)")
+        #expect(try await fixture.attribution(squash).origins("k.txt") == lines((1...3, Self.claude)))
+        try await expectDerived(fixture, squash, .carry, from: [work])
+        let unrecorded = try await fixture.git("commit-tree", tree, "-m", "made without hooks").trimmingCharacters(in: .newlines)
+        let nothing = try await fixture.trace("carry", squash, "--from", unrecorded)
+        #expect(nothing.failedCleanly)
+        #expect(nothing.stderr.contains("has a record to carry"))
+    }
+}
