@@ -305,15 +305,19 @@ public final class CommitRecorder {
         return (try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry), inherited.sources.count)
     }
 
-    /// HEAD and, when post-commit hooks raced, the first-parent commits before it up to
-    /// the last recorded one.
+    /// HEAD and, when post-commit hooks raced, the commits just before it that this
+    /// user made and nothing recorded: never commits that arrived from elsewhere (a
+    /// pull), whose authors record their own.
     private func unrecordedCommits(head: ObjectID, state: WorkingState) throws -> [ObjectID] {
         let recorded = Set(state.recorded)
         guard !recorded.contains(head.hex) else { return [] }
+        guard !recorded.isEmpty, let email = repository.defaultIdentity()?.email else { return [head] }
+        let ledger = NotesLedger(repository: repository)
         var chain = [head]
         var current = head
-        while chain.count < 50, let parent = try repository.commit(current).parentIDs.first {
+        while chain.count < 20, let parent = try repository.commit(current).parentIDs.first {
             if recorded.contains(parent.hex) { return chain.reversed() }
+            guard try repository.commit(parent).committer.email == email, ledger.note(on: parent) == nil else { break }
             chain.append(parent)
             current = parent
         }

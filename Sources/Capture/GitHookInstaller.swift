@@ -21,6 +21,11 @@ status=0
 if [ -x "$chained" ]; then
     "$chained" "$@" || status=$?
 fi
+# A rebase replays commits: its post-rewrite hook records them when it ends. (Git runs
+# hooks at the top of the working tree; linked worktrees are checked by git-trace.)
+if [ -d .git/rebase-merge ] || [ -d .git/rebase-apply ]; then
+    exit $status
+fi
 git_trace='@GIT_TRACE@'
 [ -x "$git_trace" ] || git_trace=git-trace
 # Recording runs in the background so that 'git commit' returns at once (set

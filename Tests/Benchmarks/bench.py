@@ -8,6 +8,9 @@ because these machines are noisy: ratios, not absolute times, are what to compar
   2. post-commit: `git commit` of 10 files carrying 20 captured AI edits, with the
      SessionTrace hooks installed vs the same commit without them; and the
      background recording job itself (`git-trace hook post-commit`).
+  3. rebase: `git rebase` of 100 commits that have records, with the post-rewrite
+     hook deriving their new records in the foreground, vs the same rebase without
+     hooks.
 
 Usage: bench.py GIT_TRACE_BINARY [--quick]
 """
@@ -131,6 +134,33 @@ def bench_commit(root, env):
     return median_ms(with_hooks), median_ms(without_hooks), median_ms(job), notes
 
 
+def bench_rebase(root, env):
+    foreground = dict(env, SESSIONTRACE_FOREGROUND="1")
+    results = {}
+    for hooks in (False, True):
+        repo = make_repo(root, f"rebase-{'traced' if hooks else 'plain'}", env, hooks=hooks)
+        git(repo, "checkout", "-q", "-b", "topic", env=env)
+        for index in range(100):
+            with open(os.path.join(repo, f"file{index % 10}.txt"), "a") as handle:
+                handle.writelines(f"commit {index} line {k}\n" for k in range(3))
+            git(repo, "add", "-A", env=env)
+            git(repo, "commit", "-q", "-m", f"change {index}", env=foreground)
+        git(repo, "checkout", "-q", "-", env=env)
+        with open(os.path.join(repo, "upstream.txt"), "w") as handle:
+            handle.write("upstream\n")
+        git(repo, "add", "-A", env=env)
+        git(repo, "commit", "-q", "-m", "upstream", env=foreground)
+        main_branch = git(repo, "rev-parse", "--abbrev-ref", "HEAD", env=env).strip()
+        git(repo, "checkout", "-q", "topic", env=env)
+        started = time.perf_counter()
+        subprocess.run(["git", "rebase", "-q", main_branch], cwd=repo, env=foreground, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        results[hooks] = time.perf_counter() - started
+        if hooks:
+            notes = git(repo, "notes", "--ref", "sessiontrace", "list", env=env).count("\n")
+    return results[True], results[False], notes
+
+
 def main():
     root = tempfile.mkdtemp(prefix="sessiontrace-bench-")
     try:
@@ -142,6 +172,7 @@ def main():
         subprocess.run([BINARY, "keygen"], cwd=root, env=env, check=True, capture_output=True)
         capture_ms, start_ms = bench_capture(root, env)
         hooked_ms, plain_ms, job_ms, notes = bench_commit(root, env)
+        rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
         cpu = platform.processor() or platform.machine()
         try:
             with open("/proc/cpuinfo") as handle:
@@ -156,6 +187,9 @@ def main():
               f"= {hooked_ms / plain_ms:.2f}x (target <= 1.30x) {'PASS' if hooked_ms <= 1.3 * plain_ms else 'FAIL'}")
         print(f"  recording job in the foreground (SESSIONTRACE_FOREGROUND=1): median {job_ms:.1f} ms per commit; "
               f"{notes} commits recorded")
+        print(f"git rebase of 100 recorded commits: {rebase_traced:.2f} s with the post-rewrite hook in the foreground vs "
+              f"{rebase_plain:.2f} s without hooks = +{rebase_traced - rebase_plain:.2f} s (target <= +2 s) "
+              f"{'PASS' if rebase_traced - rebase_plain <= 2 else 'FAIL'}; {rebase_notes} notes")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

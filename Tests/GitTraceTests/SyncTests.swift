@@ -175,4 +175,28 @@ import TestSupport
         let verified = try await sandbox.trace("verify", "--trust", trust.path, in: bob)
         #expect(verified.status == 0, "\(verified)")
     }
+
+    @Test func pulledCommitsAreNeverRecordedAsOurs() async throws {
+        let (sandbox, remote, _) = try await team()
+        let bob = try await clone(sandbox, remote, "bob")
+        _ = try await commit(sandbox, bob, "mine.txt", "mine\n")
+        try await sandbox.git("push", "-q", "origin", "main", in: bob)
+        // Carol, without SessionTrace, pushes two commits.
+        let carol = sandbox.root.appendingPathComponent("carol")
+        try await sandbox.git("clone", "-q", remote.path, carol.path, in: sandbox.root)
+        try await sandbox.git("config", "user.email", "carol@example.com", in: carol)
+        for index in 0..<2 {
+            try sandbox.write("carol \(index)\n", to: "carol\(index).txt", in: carol)
+            try await sandbox.commitAll("carol \(index)", in: carol)
+        }
+        try await sandbox.git("push", "-q", "origin", "main", in: carol)
+        try await sandbox.git("pull", "-q", "--no-rebase", "--ff-only", "origin", "main", in: bob)
+        let local = try await commit(sandbox, bob, "after.txt", "after\n")
+        let annotated = try await sandbox.git("notes", "--ref", "sessiontrace", "list", in: bob)
+            .split(separator: "\n").map { String($0.split(separator: " ")[1]) }
+        let carols = try await sandbox.git("log", "--format=%H", "--author=carol@example.com", in: bob).split(separator: "\n").map(String.init)
+        #expect(carols.count == 2)
+        #expect(Set(annotated).isDisjoint(with: carols))
+        #expect(annotated.contains(local))
+    }
 }
