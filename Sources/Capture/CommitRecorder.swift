@@ -293,6 +293,26 @@ public final class CommitRecorder {
         }
     }
 
+    /// post-merge: records HEAD when `git merge` just made it as a merge commit (not for
+    /// a fast-forward, whose commits came from elsewhere).
+    public func recordMergeCommit(signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Outcome {
+        guard !repository.hasNoCommits else { return Outcome() }
+        let head = try repository.resolveCommit("HEAD")
+        guard try repository.commit(head).parentIDs.count > 1 else { return Outcome() }
+        return try engine.log.update { state in
+            var outcome = Outcome()
+            guard !state.recorded.contains(head.hex) else { return outcome }
+            do {
+                outcome.recorded.append((head, try record(head, state: &state, signer: signer(), now: now)))
+            } catch {
+                outcome.failures.append((head, "\(error)"))
+                state.failed.append(WorkingState.FailedRecord(commit: head.hex, reason: "\(error)", at: now))
+            }
+            state.recorded.append(head.hex)
+            return outcome
+        }
+    }
+
     /// `git trace carry`: a record for `commit` derived from the records of `sources`
     /// (oldest first), for squash or rebase merges made where no hook runs.
     public func recordCarry(_ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,

@@ -39,6 +39,28 @@ fi
 exit $status
 
 """#,
+        "post-merge": #"""
+#!/bin/sh
+# SessionTrace post-merge hook: records a merge commit that 'git merge' or 'git pull'
+# made without stopping (only lines the merge itself introduced are attributed, so
+# usually none: the record says the merge added nothing). Installed by 'git trace
+# init'; 'git trace uninstall' removes it and puts back any hook it chained. A hook
+# that was here before runs first.
+chained="$0.sessiontrace-chained"
+status=0
+if [ -x "$chained" ]; then
+    "$chained" "$@" || status=$?
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    "$git_trace" hook post-merge "$@" </dev/null
+else
+    "$git_trace" hook post-merge "$@" </dev/null &
+fi
+exit $status
+
+"""#,
         "post-rewrite": #"""
 #!/bin/sh
 # SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
@@ -128,7 +150,7 @@ exit 0
     /// a hook that would do nothing.
     public func wantedHooks() throws -> Set<String> {
         let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
-        let always: Set<String> = ["post-commit", "post-rewrite", "pre-push"]
+        let always: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
         return trailers ? always.union(["prepare-commit-msg"]) : always
     }
 

@@ -25,6 +25,11 @@ struct Hook: ParsableCommand {
             case "post-commit": try postCommit(repository)
             case "pre-push": try prePush(repository)
             case "post-rewrite": try postRewrite(repository)
+            case "post-merge":
+                let config = try repository.config()
+                let outcome = try CommitRecorder(repository: repository).recordMergeCommit(
+                    signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+                for failure in outcome.failures { printError("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)") }
             case "prepare-commit-msg":
                 guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
                 try Trailers.prepare(messageFile: file, repository: repository)

@@ -135,6 +135,22 @@ import TestSupport
         #expect(message == "feature\n\nBody text.\n\nAI-Assisted: claude-code claude-sonnet-4-5-20250929 3/4 lines\n\n")
     }
 
+    @Test func automaticMergeCommitsAreRecordedWithNothingAttributed() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        try await fixture.git("checkout", "-q", "-b", "topic")
+        try await fixture.commit("topic\n", to: "t.txt")
+        try await fixture.git("checkout", "-q", "main")
+        try await fixture.commit("main\n", to: "m.txt")
+        let merged = try await fixture.sandbox.run("git", ["merge", "-q", "--no-edit", "topic"], in: fixture.repository,
+                                                   environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        #expect(merged.status == 0, "\(merged)")
+        let merge = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        let record = try await fixture.attribution(merge)
+        #expect(record.files.isEmpty)
+        #expect(record.totals.added == 0)
+    }
+
     @Test func mergeCommitsAttributeOnlyWhatTheMergeIntroduced() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit(numberedLines(5), to: "a.txt")
