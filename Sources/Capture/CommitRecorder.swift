@@ -23,6 +23,11 @@ public struct CommitAttribution: Sendable {
     }
 }
 
+/// Records signed but not yet written, to be written together in one notes commit.
+final class RecordBatch {
+    var lines = [ObjectID: [String]]()
+}
+
 /// Turns commits into signed records from the working log, at post-commit.
 public final class CommitRecorder {
     public let repository: Repository
@@ -263,6 +268,7 @@ public final class CommitRecorder {
             sourcesByNew[new, default: []].append(old)
         }
         let ledger = NotesLedger(repository: repository)
+        let batch = RecordBatch()
         return try engine.log.update { state in
             var outcome = Outcome()
             for new in order {
@@ -274,11 +280,11 @@ public final class CommitRecorder {
                 do {
                     let digest: String
                     if amend {
-                        digest = try record(new, state: &state, signer: signer(), now: now, inherited: sources, rewrite: rewrite)
+                        digest = try record(new, state: &state, signer: signer(), now: now, inherited: sources, rewrite: rewrite, batch: batch)
                     } else {
                         // Replayed commits: the working log says nothing about them.
                         var scratch = WorkingState()
-                        digest = try record(new, state: &scratch, signer: signer(), now: now, inherited: sources, rewrite: rewrite)
+                        digest = try record(new, state: &scratch, signer: signer(), now: now, inherited: sources, rewrite: rewrite, batch: batch)
                     }
                     outcome.recorded.append((new, digest))
                 } catch {
@@ -286,6 +292,18 @@ public final class CommitRecorder {
                     state.failed.append(WorkingState.FailedRecord(commit: new.hex, reason: "\(error)", at: now))
                 }
                 state.recorded.append(new.hex)
+            }
+            // One notes commit for the whole rewrite.
+            if !batch.lines.isEmpty {
+                do {
+                    try ledger.append(batch.lines, message: "git trace: records of \(batch.lines.count) rewritten commit(s)")
+                } catch {
+                    for commit in batch.lines.keys {
+                        outcome.failures.append((commit, "\(error)"))
+                        state.failed.append(WorkingState.FailedRecord(commit: commit.hex, reason: "\(error)", at: now))
+                    }
+                    outcome.recorded.removeAll()
+                }
             }
             state.recorded = Array(state.recorded.suffix(200))
             if !outcome.recorded.isEmpty { collectSnapshots(state) }
@@ -344,9 +362,11 @@ public final class CommitRecorder {
         return [head]
     }
 
+    /// Signs the record of `commitID` and writes it to its note, or into `batch` for
+    /// the caller to write with others in one notes commit.
     func record(
         _ commitID: ObjectID, state: inout WorkingState, signer: SigningIdentity, now: Int64,
-        inherited: RewriteSources? = nil, rewrite: RewriteKind? = nil
+        inherited: RewriteSources? = nil, rewrite: RewriteKind? = nil, batch: RecordBatch? = nil
     ) throws -> String {
         let commit = try repository.commit(commitID)
         let attribution = try attribution(tree: commit.treeID, parents: commit.parentIDs, state: state, inherited: inherited)
@@ -356,7 +376,11 @@ public final class CommitRecorder {
             lineStats: attribution.lineStats, sessions: attribution.sessions,
             rewrite: derived ? rewrite : nil, derivedFrom: derived ? inherited!.references : [])
         let envelope = try RecordBuilder.sign(statement, with: signer.key)
-        try NotesLedger(repository: repository).append([commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
+        if let batch {
+            batch.lines[commitID, default: []].append(envelope.line)
+        } else {
+            try NotesLedger(repository: repository).append([commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
+        }
         // Forget what this commit settled: files whose working copy is what was
         // committed, and the sessions' counts. Uncommitted AI lines stay logged.
         for (logPath, committedPath) in attribution.usedFiles {

@@ -44,10 +44,14 @@ public struct RewriteSources: Sendable {
     func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int: Provenance] {
         var result = [Int: Provenance]()
         for source in sources {
-            let sourceTree = try repository.commit(source.commit).treeID
             var sourcePaths = Set([path])
-            for change in try repository.changes(from: sourceTree, to: newTree) where change.newPath == path && change.kind == .renamed {
-                if let old = change.oldPath { sourcePaths.insert(old) }
+            // Only when the source has no file of this name is a rename looked for:
+            // a whole-tree diff with rename detection is the costly part of a rewrite.
+            if !source.attribution.files.contains(where: { $0.path == path }) {
+                let sourceTree = try repository.commit(source.commit).treeID
+                for change in try repository.changes(from: sourceTree, to: newTree) where change.newPath == path && change.kind == .renamed {
+                    if let old = change.oldPath { sourcePaths.insert(old) }
+                }
             }
             for file in source.attribution.files where sourcePaths.contains(file.path) {
                 guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit) else { continue }

@@ -114,6 +114,10 @@ import TestSupport
         try await agent.claude("Write", "q.txt", write: "q1\n")
         let pickedWithX = try await fixture.commitRecorded("to pick with -x")
         _ = try await git(fixture, "checkout", "-q", "main")
+        // main moves on, so that a pick is a new commit (picking onto the same parent
+        // in the same second would recreate the very same commit).
+        try fixture.sandbox.write("main moved\n", to: "m.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("main moves")
         _ = try await git(fixture, "cherry-pick", picked)
         let copy = try await head(fixture)
         #expect(try await fixture.attribution(copy).origins("p.txt") == lines((1...2, Self.claude)))
