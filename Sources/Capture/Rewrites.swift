@@ -23,7 +23,7 @@ public struct RewriteSources: Sendable {
     public init(commits: [ObjectID], ledger: NotesLedger) {
         var sources = [Source]()
         for commit in commits {
-            guard case .lines(let lines)? = ledger.note(on: commit) else { continue }
+            guard case .lines(let lines, _)? = ledger.note(on: commit) else { continue }
             var newest: Source?
             for line in lines {
                 guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),

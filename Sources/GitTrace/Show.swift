@@ -56,6 +56,11 @@ struct Show: ParsableCommand {
         print("record \(record.index)  \(record.digest)  \(statement.predicate.type)")
         print("  signer     \(statement.signer.email)  \(keyID)")
         print("  signature  \(signatureSummary(record, trustSource: trustSource))")
+        if let review = statement.review {
+            print("  reviewed   \(review.reviewedAt) by \(review.signer.email)\(review.selfReview ? "  (self-review: the commit's author)" : "")")
+            if let comment = review.comment { print("  comment    \(comment)") }
+            return
+        }
         guard let attribution = statement.attribution else { return }
         print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
         print("  committer  \(attribution.committer.name) <\(attribution.committer.email)> \(attribution.committer.time)")

@@ -31,7 +31,15 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("The allowed_signers file to trust.", valueName: "file"))
     var trust: String?
 
-    @Flag(help: "Print the result as JSON.")
+    @Option(help: ArgumentHelp("A file of revoked keys (ssh-ed25519 lines or SHA256: fingerprints).", valueName: "file"))
+    var revoked: String?
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+
+    @Option(help: ArgumentHelp("text (default), json or sarif.", valueName: "format"))
+    var format: Format = .text
+
+    @Flag(help: "Same as --format json.")
     var json = false
 
     func run() throws {
@@ -50,26 +58,25 @@ struct Verify: ParsableCommand {
         } else {
             commits = nil
         }
-        let result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers).verify(commits: commits)
-        if json {
+        let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
+        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys).verify(commits: commits)
+        if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
+        let format = json ? .json : self.format
+        if format == .sarif {
+            print(SARIF.document(result).canonicalString)
+        } else if format == .json {
             print(JSONValue.object([
                 "trust_file": .string(signers.source),
                 "trust_file_from_repository": .bool(source != .file(signers.source)),
                 "commits_with_notes": .integer(Int64(result.commitsWithNotes)),
                 "records": .integer(Int64(result.recordsChecked)),
                 "verified": .integer(Int64(result.verified.count)),
-                "problems": .array(result.problems.map { problem in
-                    var members: [String: JSONValue] = [
-                        "commit": .string(problem.commit.hex), "code": .string(problem.code.rawValue),
-                        "message": .string(problem.message),
-                    ]
-                    if let record = problem.record { members["record"] = .integer(Int64(record)) }
-                    if let digest = problem.recordDigest { members["digest"] = .string(digest) }
-                    return .object(members)
-                }),
+                "problems": .array(result.problems.map(problemJSON)),
+                "warnings": .array(result.warnings.map(problemJSON)),
             ]).canonicalString)
         } else {
             for problem in result.problems { print(problem.line) }
+            for warning in result.warnings { print(warning.line) }
             let summary = "\(result.verified.count) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)"
             if result.problems.isEmpty {
                 print("ok: \(summary)")
@@ -78,5 +85,47 @@ struct Verify: ParsableCommand {
             }
         }
         if !result.problems.isEmpty { throw ExitCode(1) }
+    }
+
+    private func problemJSON(_ problem: Problem) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "commit": .string(problem.commit.hex), "code": .string(problem.code.rawValue), "message": .string(problem.message),
+        ]
+        if let record = problem.record { members["record"] = .integer(Int64(record)) }
+        if let digest = problem.recordDigest { members["digest"] = .string(digest) }
+        return .object(members)
+    }
+}
+
+/// SARIF 2.1.0, for code-scanning dashboards: one result per problem or warning,
+/// located at the commit (a logical location) with the record digest as fingerprint.
+enum SARIF {
+    static func document(_ result: VerificationResult) -> JSONValue {
+        let findings = result.problems + result.warnings
+        let rules = Problem.Code.allCases.map { code in
+            JSONValue.object(["id": .string(code.rawValue), "shortDescription": .object(["text": .string("SessionTrace \(code.rawValue)")])])
+        }
+        let results = findings.map { finding -> JSONValue in
+            var members: [String: JSONValue] = [
+                "ruleId": .string(finding.code.rawValue),
+                "level": .string(finding.code.isWarning ? "warning" : "error"),
+                "message": .object(["text": .string(finding.line)]),
+                "locations": .array([.object(["logicalLocations": .array([.object([
+                    "name": .string(finding.commit.hex), "kind": .string("commit"),
+                    "fullyQualifiedName": .string(finding.record.map { "\(finding.commit.hex)/record/\($0)" } ?? finding.commit.hex),
+                ])])])]),
+            ]
+            if let digest = finding.recordDigest { members["partialFingerprints"] = .object(["recordDigest": .string(digest)]) }
+            return .object(members)
+        }
+        return .object([
+            "version": .string("2.1.0"),
+            "runs": .array([.object([
+                "tool": .object(["driver": .object([
+                    "name": .string("git-trace"), "version": .string(RecordBuilder.toolVersion), "rules": .array(rules),
+                ])]),
+                "results": .array(results),
+            ])]),
+        ])
     }
 }

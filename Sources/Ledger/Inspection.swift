@@ -36,7 +36,7 @@ public enum Inspection {
         let lines: [Substring]
         switch note {
         case .unreadable(let why): throw TrustFileError(message: "the note on \(commit.shortHex) cannot be read: \(why)")
-        case .lines(let noteLines): lines = noteLines
+        case .lines(let noteLines, _): lines = noteLines
         }
         var trustByIndex = [Int: InspectedRecord.Trust]()
         if let trust {

@@ -9,7 +9,7 @@ public struct NotesLedger {
     /// The text of one commit's note, split into record lines.
     public enum Note {
         /// The non-empty lines, in note order.
-        case lines([Substring])
+        case lines([Substring], truncated: Bool)
         /// The blob is not UTF-8 text or could not be read.
         case unreadable(String)
     }
@@ -24,7 +24,8 @@ public struct NotesLedger {
 
     public static func split(noteBytes bytes: [UInt8]) -> Note {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .unreadable("not UTF-8 text") }
-        return .lines(text.split(separator: "\n", omittingEmptySubsequences: true))
+        // Every record line ends with LF: a note that does not was cut short.
+        return .lines(text.split(separator: "\n", omittingEmptySubsequences: true), truncated: bytes.last.map { $0 != 0x0A } ?? false)
     }
 
     /// The note on `commit`, or nil when it has none.

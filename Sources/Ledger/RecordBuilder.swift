@@ -99,6 +99,20 @@ public struct RecordBuilder {
         return Statement(commit: commitID.hex, predicate: .attribution(attribution))
     }
 
+    /// A review of `commitID` by `signer` (spec/records.md §4.2); a review of one's own
+    /// commit is marked as such.
+    public func review(of commitID: ObjectID, signer: SigningIdentity, comment: String?, reviewedAt: Int64) throws -> Statement {
+        let commit = try repository.commit(commitID)
+        let review = Review(
+            tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
+            signer: SignerInfo(email: signer.email, publicKey: signer.key.publicKey.openSSH),
+            reviewedAt: Timestamp.format(unixSeconds: reviewedAt),
+            author: CommitterStamp(name: commit.author.name, email: commit.author.email, time: Timestamp.format(unixSeconds: commit.author.time)),
+            selfReview: commit.author.email.lowercased() == signer.email.lowercased(),
+            comment: comment)
+        return Statement(commit: commitID.hex, predicate: .review(review))
+    }
+
     /// Signs a statement into a note line.
     public static func sign(_ statement: Statement, with key: SigningKey) throws -> Envelope {
         try Envelope.sign(payload: statement.json.canonicalBytes, with: key)

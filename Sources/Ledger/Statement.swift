@@ -176,16 +176,55 @@ public struct Attribution: Sendable, Equatable {
     }
 }
 
+/// The review predicate (`https://sessiontrace.dev/review/v1`): a person attests that
+/// they reviewed the commit (spec/records.md §4.2).
+public struct Review: Sendable, Equatable {
+    public static let predicateType = "https://sessiontrace.dev/review/v1"
+
+    public var tool: ToolInfo
+    /// The reviewer, who signs.
+    public var signer: SignerInfo
+    public var reviewedAt: String
+    /// The commit's author, copied from it.
+    public var author: CommitterStamp
+    /// True when the reviewer is the commit's author (separation of duties not met).
+    public var selfReview: Bool
+    public var comment: String?
+
+    public init(tool: ToolInfo, signer: SignerInfo, reviewedAt: String, author: CommitterStamp, selfReview: Bool, comment: String?) {
+        self.tool = tool
+        self.signer = signer
+        self.reviewedAt = reviewedAt
+        self.author = author
+        self.selfReview = selfReview
+        self.comment = comment
+    }
+
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
+            "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
+            "reviewed_at": .string(reviewedAt),
+            "author": .object(["name": .string(author.name), "email": .string(author.email), "time": .string(author.time)]),
+            "self_review": .bool(selfReview),
+        ]
+        if let comment { members["comment"] = .string(comment) }
+        return .object(members)
+    }
+}
+
 /// An in-toto Statement v1 about one commit (spec/records.md §4).
 public struct Statement: Sendable, Equatable {
     public static let type = "https://in-toto.io/Statement/v1"
 
     public enum Predicate: Sendable, Equatable {
         case attribution(Attribution)
+        case review(Review)
 
         public var type: String {
             switch self {
             case .attribution: return Attribution.predicateType
+            case .review: return Review.predicateType
             }
         }
     }
@@ -204,10 +243,24 @@ public struct Statement: Sendable, Equatable {
         return nil
     }
 
+    public var review: Review? {
+        if case .review(let value) = predicate { return value }
+        return nil
+    }
+
     /// Who signed, as the predicate states it.
     public var signer: SignerInfo {
         switch predicate {
         case .attribution(let value): return value.signer
+        case .review(let value): return value.signer
+        }
+    }
+
+    /// When it was signed, as the predicate states it (`recorded_at`, `reviewed_at`).
+    public var signedAt: String {
+        switch predicate {
+        case .attribution(let value): return value.recordedAt
+        case .review(let value): return value.reviewedAt
         }
     }
 }
@@ -219,6 +272,7 @@ extension Statement {
         let predicateJSON: JSONValue
         switch predicate {
         case .attribution(let attribution): predicateJSON = attribution.json
+        case .review(let review): predicateJSON = review.json
         }
         return .object([
             "_type": .string(Statement.type),

@@ -97,6 +97,8 @@ extension Statement {
         switch predicateType {
         case Attribution.predicateType:
             self.init(commit: commit, predicate: .attribution(try Attribution(reader: &predicateReader)))
+        case Review.predicateType:
+            self.init(commit: commit, predicate: .review(try Review(reader: &predicateReader)))
         default:
             throw root.error("predicateType", "unknown predicate type \"\(predicateType)\"")
         }
@@ -195,6 +197,30 @@ extension Attribution {
                 throw SchemaError(path: "predicate.totals.\(origin.rawValue)", problem: "is \(stated) but the ranges cover \(covered) lines")
             }
         }
+    }
+}
+
+extension Review {
+    fileprivate init(reader: inout MemberReader) throws {
+        var toolReader = try reader.object("tool")
+        tool = ToolInfo(name: try toolReader.string("name"), version: try toolReader.string("version"))
+        try toolReader.finish()
+        var signerReader = try reader.object("signer")
+        signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
+        guard (try? PublicKey(openSSH: signer.publicKey)) != nil else {
+            throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
+        }
+        try signerReader.finish()
+        reviewedAt = try reader.string("reviewed_at")
+        guard Timestamp.parse(reviewedAt) != nil else { throw reader.error("reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        var authorReader = try reader.object("author")
+        author = CommitterStamp(name: try authorReader.string("name", nonEmpty: false), email: try authorReader.string("email", nonEmpty: false),
+                                time: try authorReader.string("time"))
+        guard Timestamp.parse(author.time) != nil else { throw authorReader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        try authorReader.finish()
+        guard case .bool(let flag) = try reader.value("self_review") else { throw reader.error("self_review", "must be true or false") }
+        selfReview = flag
+        comment = try reader.optionalString("comment")
     }
 }
 

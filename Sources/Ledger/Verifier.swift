@@ -21,6 +21,14 @@ public struct Problem: Error, Sendable, Equatable {
         case fileMissing = "file-missing"
         case rangeOutsideFile = "range-outside-file"
         case contentMismatch = "content-mismatch"
+        case truncatedNote = "truncated-note"
+        case duplicateRecord = "duplicate-record"
+        case revokedKey = "revoked-key"
+        // Warnings: reported, but the record still counts as verified.
+        case selfReview = "self-review"
+        case repositoryTrustEdited = "repository-trust-edited"
+
+        public var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited }
     }
 
     public let commit: ObjectID
@@ -30,10 +38,18 @@ public struct Problem: Error, Sendable, Equatable {
     public let code: Code
     public let message: String
 
-    /// `<commit> record <n>: <code>: <message>`
+    public init(commit: ObjectID, record: Int?, recordDigest: String?, code: Code, message: String) {
+        self.commit = commit
+        self.record = record
+        self.recordDigest = recordDigest
+        self.code = code
+        self.message = message
+    }
+
+    /// `<commit> record <n>: <code>: <message>` (`warning: …` for warnings).
     public var line: String {
         let place = record.map { "\(commit.shortHex) record \($0)" } ?? commit.shortHex
-        return "\(place): \(code.rawValue): \(message)"
+        return (code.isWarning ? "warning: " : "") + "\(place): \(code.rawValue): \(message)"
     }
 }
 
@@ -51,21 +67,28 @@ public struct VerificationResult: Sendable {
     public var recordsChecked = 0
     public var verified: [VerifiedRecord] = []
     public var problems: [Problem] = []
+    /// Findings that do not fail verification (self-reviews, an edited repository trust file).
+    public var warnings: [Problem] = []
+
+    public init() {}
 }
 
 /// Checks records against a trust file the auditor chose (spec/records.md §7).
 public final class Verifier {
     public let ledger: NotesLedger
     public let trust: AllowedSigners
+    /// Fingerprints of revoked keys: their records fail whatever the trust file says.
+    public let revoked: Set<String>
     private var repository: Repository { ledger.repository }
     private var fileCache = [String: FileLines?]()
     private var notesHistory: [ObjectID]?
     /// How many notes commits the forensic search reads back (only on a failed signature).
     private let historyLimit = 5_000
 
-    public init(ledger: NotesLedger, trust: AllowedSigners) {
+    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = []) {
         self.ledger = ledger
         self.trust = trust
+        self.revoked = revoked
     }
 
     /// Verifies the notes of `commits`, or of every annotated object when nil.
@@ -82,12 +105,32 @@ public final class Verifier {
             switch note {
             case .unreadable(let why):
                 result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(why)"))
-            case .lines(let lines):
-                for (index, line) in lines.enumerated() {
+            case .lines(let lines, let truncated):
+                var firstIndex = [Substring: Int]()
+                for (offset, line) in lines.enumerated() {
+                    let index = offset + 1
                     result.recordsChecked += 1
-                    switch check(line: line, index: index + 1, on: commit) {
-                    case .success(let record): result.verified.append(record)
-                    case .failure(let problem): result.problems.append(problem)
+                    if let earlier = firstIndex[line] {
+                        result.problems.append(Problem(
+                            commit: commit, record: index, recordDigest: Envelope.recordDigest(ofLine: line), code: .duplicateRecord,
+                            message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
+                        continue
+                    }
+                    firstIndex[line] = index
+                    switch check(line: line, index: index, on: commit) {
+                    case .success(let record):
+                        result.verified.append(record)
+                        if let review = record.statement.review, review.selfReview {
+                            result.warnings.append(Problem(
+                                commit: commit, record: index, recordDigest: record.recordDigest, code: .selfReview,
+                                message: "\(review.signer.email) reviewed their own commit (separation of duties not met)"))
+                        }
+                    case .failure(var problem):
+                        if truncated, offset == lines.count - 1, problem.code == .notJSON {
+                            problem = Problem(commit: commit, record: index, recordDigest: problem.recordDigest, code: .truncatedNote,
+                                              message: "the note ends in the middle of record \(index): it was cut short")
+                        }
+                        result.problems.append(problem)
                     }
                 }
             }
@@ -112,6 +155,9 @@ public final class Verifier {
             return problem(.payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
         }
         let signature = envelope.signatures[0]
+        if revoked.contains(signature.keyID) {
+            return problem(.revokedKey, "signed by \(signature.keyID), which is revoked")
+        }
         guard let key = trust.key(forKeyID: signature.keyID) else {
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         }
@@ -144,22 +190,20 @@ public final class Verifier {
         guard statement.commit == commit.hex else {
             return problem(.subjectMismatch, "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)")
         }
-        guard let attribution = statement.attribution else {
-            return problem(.badSchema, "unsupported predicate \(statement.predicate.type)")
-        }
-        let recordTime = Timestamp.parse(attribution.recordedAt)!
+        let signedAt = statement.signedAt
+        let recordTime = Timestamp.parse(signedAt)!
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
-            if let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+            if let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
             return .success(VerifiedRecord(commit: commit, record: index, recordDigest: digest, statement: statement, trustLine: trustLine))
         case .untrustedKey:
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         case .principalMismatch:
             return problem(.principalMismatch, "key \(signature.keyID) is not allowed to sign as \(signer.email) in \(trust.source)")
         case .notYetValid(let after):
-            return problem(.keyNotYetValid, "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(attribution.recordedAt)")
+            return problem(.keyNotYetValid, "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(signedAt)")
         case .expired(let before):
-            return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(attribution.recordedAt)")
+            return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)")
         }
     }
 
@@ -195,7 +239,7 @@ public final class Verifier {
         let signature = envelope.signatures[0]
         if notesHistory == nil { notesHistory = (try? repository.notesHistory(ledger.ref, limit: historyLimit)) ?? [] }
         for notesCommit in notesHistory ?? [] {
-            guard case .lines(let lines)? = ledger.note(on: commit, notesCommit: notesCommit) else { continue }
+            guard case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) else { continue }
             for line in lines {
                 guard let earlier = try? Envelope(line: line), earlier != envelope,
                       earlier.payloadType == envelope.payloadType,

@@ -35,7 +35,7 @@ import TestSupport
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
         try ledger.append([commits[0]: ["one"]], message: "first")
         try ledger.append([commits[0]: ["two", "one"]], message: "second")
-        guard case .lines(let lines)? = ledger.note(on: commits[0]) else { Issue.record("no note"); return }
+        guard case .lines(let lines, _)? = ledger.note(on: commits[0]) else { Issue.record("no note"); return }
         #expect(lines == ["one", "two"])
         let history = try await sandbox.git("rev-list", "--count", NotesLedger.notesRef, in: directory)
         #expect(history.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
@@ -46,7 +46,7 @@ import TestSupport
         let (directory, commits) = try await repositoryWithCommits(sandbox, count: 2)
         try await sandbox.git("notes", "--ref", "sessiontrace", "add", "-m", "from git", commits[0].hex, in: directory)
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
-        guard case .lines(let lines)? = ledger.note(on: commits[0]) else { Issue.record("no note"); return }
+        guard case .lines(let lines, _)? = ledger.note(on: commits[0]) else { Issue.record("no note"); return }
         #expect(lines == ["from git"])
         #expect(try ledger.allNotes().map(\.target) == [commits[0]])
         try ledger.append([commits[0]: ["from trace"]], message: "append")
@@ -73,7 +73,7 @@ import TestSupport
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
         let all = try ledger.allNotes()
         #expect(all.count == 301)
-        guard case .lines(let lines)? = ledger.note(on: ObjectID(hex: blobs[17])!) else { Issue.record("missing"); return }
+        guard case .lines(let lines, _)? = ledger.note(on: ObjectID(hex: blobs[17])!) else { Issue.record("missing"); return }
         #expect(lines == ["note for \(blobs[17])"])
     }
 
@@ -94,7 +94,7 @@ import TestSupport
         }
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
         let total = try ledger.allNotes().reduce(0) { count, entry in
-            if case .lines(let lines) = entry.note { return count + lines.count }
+            if case .lines(let lines, _) = entry.note { return count + lines.count }
             return count
         }
         #expect(total == 40)

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Git
+import Ledger
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Sign that you reviewed commits.",
+        discussion: """
+            Adds a signed review record (predicate https://sessiontrace.dev/review/v1)
+            to each commit's note: who reviewed, when, and an optional comment. Reviewing
+            your own commit is recorded but marked as a self-review, and verify and
+            reports flag it (separation of duties).
+
+              git trace review HEAD --comment "checked the migration"
+              git trace review main..feature
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A commit, or a range such as main..feature.", valueName: "rev|range"))
+    var revision: String
+
+    @Option(help: ArgumentHelp("A comment to sign with the review.", valueName: "text"))
+    var comment: String?
+
+    @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
+    var key: String?
+
+    func run() throws {
+        let repository = try openRepository()
+        let commits: [ObjectID] = revision.contains("..")
+            ? try repository.commits(inRange: revision).reversed()
+            : [try resolveCommit(revision, in: repository)]
+        guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
+        let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
+        let builder = RecordBuilder(repository: repository)
+        let now = Int64(Date().timeIntervalSince1970)
+        var lines = [ObjectID: [String]]()
+        for commit in commits {
+            let statement = try builder.review(of: commit, signer: identity, comment: comment, reviewedAt: now)
+            lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
+            if statement.review?.selfReview == true {
+                printError("warning: \(commit.shortHex) is your own commit: the review is recorded as a self-review")
+            }
+        }
+        try NotesLedger(repository: repository).append(lines, message: "git trace review: \(commits.count) commit(s)")
+        print("reviewed \(commits.count) commit\(commits.count == 1 ? "" : "s") as \(identity.email)")
+    }
+}

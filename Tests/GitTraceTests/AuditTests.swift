@@ -1,0 +1,92 @@
+import Foundation
+import Ledger
+import Signing
+import Testing
+import TestSupport
+
+/// Audit-grade findings beyond the record itself: revocation, reviews and separation of
+/// duties, duplicated and truncated notes, an edited repository trust file, SARIF.
+@Suite struct AuditTests {
+    func recorded() async throws -> (Fixture, String) {
+        let fixture = try await Fixture.make()
+        let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
+        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-5", "--origin", "human")
+        try #require(output.status == 0, "\(output)")
+        return (fixture, commit)
+    }
+
+    @Test func revokedKeyFailsWhateverTheTrustFileSays() async throws {
+        let (fixture, _) = try await recorded()
+        let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
+        let revoked = try fixture.sandbox.write("# compromised 2026-11-01\n\(fields[1]) laptop\n", to: "revoked", in: fixture.sandbox.root)
+        let result = try await fixture.verify("--revoked", revoked.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(": revoked-key: signed by \(try fixture.signingKey().publicKey.fingerprint), which is revoked"), "\(result)")
+        let byFingerprint = try fixture.sandbox.write(try fixture.signingKey().publicKey.fingerprint + "\n", to: "revoked2", in: fixture.sandbox.root)
+        #expect(try await fixture.verify("--revoked", byFingerprint.path).status == 1)
+    }
+
+    @Test func reviewsAreSignedAndSelfReviewIsFlagged() async throws {
+        let (fixture, commit) = try await recorded()
+        let reviewed = try await fixture.trace("review", "HEAD", "--comment", "looked at every line")
+        #expect(reviewed.status == 0, "\(reviewed)")
+        #expect(reviewed.stderr.contains("is your own commit: the review is recorded as a self-review"))
+        let shown = try await fixture.trace("show", "--trust", fixture.trustFile.path)
+        #expect(shown.stdout.contains("https://sessiontrace.dev/review/v1"))
+        #expect(shown.stdout.contains("(self-review: the commit's author)"))
+        #expect(shown.stdout.contains("comment    looked at every line"))
+        let result = try await fixture.verify()
+        #expect(result.status == 0, "a self-review is a finding, not a failure: \(result)")
+        #expect(result.stdout.contains("warning: \(commit.prefix(12)) record 2: self-review: alice@example.com reviewed their own commit"), "\(result)")
+        // Someone else's review is no finding.
+        let bobKey = fixture.sandbox.root.appendingPathComponent("bob.pem").path
+        let bobLine = try await fixture.trace("keygen", "--output", bobKey, "--no-config", "--email", "bob@example.com")
+        try Data((fixture.signerLine + "\n" + bobLine.stdout).utf8).write(to: fixture.trustFile)
+        try await fixture.git("config", "user.email", "bob@example.com")
+        #expect(try await fixture.trace("review", "HEAD", "--key", bobKey).status == 0)
+        let again = try await fixture.verify()
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stdout.components(separatedBy: "self-review").count == 2)
+    }
+
+    @Test func duplicatedRecordIsReported() async throws {
+        let (fixture, commit) = try await recorded()
+        let line = try #require(try await fixture.noteLines(commit).first)
+        try await fixture.overwriteNote(commit, lines: [line, line])
+        let result = try await fixture.verify()
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("record 2: duplicate-record: record 2 repeats record 1"), "\(result)")
+    }
+
+    @Test func truncatedNoteIsReported() async throws {
+        let (fixture, commit) = try await recorded()
+        let line = try #require(try await fixture.noteLines(commit).first)
+        try await fixture.overwriteNote(commit, bytes: Array(line.utf8.prefix(line.utf8.count / 2)))
+        let result = try await fixture.verify()
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("record 1: truncated-note: the note ends in the middle of record 1"), "\(result)")
+    }
+
+    @Test func trustFileEditedInTheRepositoryIsReported() async throws {
+        let (fixture, _) = try await recorded()
+        let mallory = try SigningKey.generate().publicKey
+        try fixture.sandbox.write(fixture.signerLine + "\nmallory@example.com \(mallory.openSSH)\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        let changed = try await fixture.commit("x\n", to: "other.txt")
+        let result = try await fixture.verify()
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("warning: \(changed.prefix(12)): repository-trust-edited: the repository's .sessiontrace/allowed_signers trusts \(mallory.fingerprint) for mallory@example.com, which your trust file does not (last changed in commit \(changed.prefix(12)) by alice@example.com)"), "\(result)")
+    }
+
+    @Test func sarifListsEveryFinding() async throws {
+        let (fixture, commit) = try await recorded()
+        try await fixture.git("notes", "--ref", "sessiontrace", "append", "-m", "garbage", commit)
+        let result = try await fixture.verify("--format", "sarif")
+        #expect(result.status == 1)
+        let document = try JSONValue(parsing: result.stdout.trimmingCharacters(in: .newlines))
+        #expect(document["version"] == .string("2.1.0"))
+        let results = try #require(document["runs"]?.arrayValue?.first?["results"]?.arrayValue)
+        #expect(results.count == 1)
+        #expect(results[0]["ruleId"] == .string("not-json"))
+        #expect(results[0]["level"] == .string("error"))
+    }
+}
