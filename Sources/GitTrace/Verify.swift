@@ -31,6 +31,9 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("The allowed_signers file to trust.", valueName: "file"))
     var trust: String?
 
+    @Option(name: .customLong("since-checkpoint"), help: ArgumentHelp("Also prove that every record this checkpoint covered is still there.", valueName: "file"))
+    var checkpoint: String?
+
     @Option(help: ArgumentHelp("A file of revoked keys (ssh-ed25519 lines or SHA256: fingerprints).", valueName: "file"))
     var revoked: String?
 
@@ -58,10 +61,18 @@ struct Verify: ParsableCommand {
         } else {
             commits = nil
         }
+        let format = json ? .json : self.format
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
         var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys).verify(commits: commits)
         if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
-        let format = json ? .json : self.format
+        if let checkpoint {
+            guard let data = FileManager.default.contents(atPath: checkpoint), let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("cannot read checkpoint \(checkpoint)")
+            }
+            let (opened, signer) = try Checkpoint.open(text, trust: signers)
+            if format == .text { print("checkpoint of \(opened.size) records at \(opened.time), signed by \(signer)") }
+            result.problems += try opened.audit(repository: repository)
+        }
         if format == .sarif {
             print(SARIF.document(result).canonicalString)
         } else if format == .json {

@@ -24,6 +24,9 @@ public struct Problem: Error, Sendable, Equatable {
         case truncatedNote = "truncated-note"
         case duplicateRecord = "duplicate-record"
         case revokedKey = "revoked-key"
+        case recordRemoved = "record-removed"
+        case notesHistoryRewritten = "notes-history-rewritten"
+        case checkpointMismatch = "checkpoint-mismatch"
         // Warnings: reported, but the record still counts as verified.
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"

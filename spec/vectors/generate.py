@@ -91,5 +91,40 @@ def main():
             handle.write(data)
 
 
+def merkle_root(leaves):
+    """RFC 6962 MTH over raw leaf data."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    split = 1
+    while split * 2 < len(leaves):
+        split *= 2
+    return hashlib.sha256(b"\x01" + merkle_root(leaves[:split]) + merkle_root(leaves[split:])).digest()
+
+
+def checkpoints():
+    cases = []
+    for size in [0, 1, 2, 3, 4, 5, 7, 8, 13]:
+        leaves = sorted(hashlib.sha256(f"record {i}".encode()).digest() for i in range(size))
+        cases.append({"leaves": [leaf.hex() for leaf in leaves], "root": merkle_root(leaves).hex()})
+    with open(os.path.join(HERE, "merkle.json"), "w") as handle:
+        json.dump(cases, handle, indent=1)
+        handle.write("\n")
+
+    key = Ed25519PrivateKey.from_private_bytes(SEED)
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    name = "vectors@example.com"
+    leaves = sorted(hashlib.sha256(f"record {i}".encode()).digest() for i in range(5))
+    body = (f"sessiontrace/{COMMIT}\n5\n{base64.b64encode(merkle_root(leaves)).decode()}\n"
+            f"notes-commit {'ab' * 20}\ntime 2026-01-02T03:04:05Z\n")
+    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
+    signature = key.sign(body.encode())
+    note = body + "\n\u2014 " + name + " " + base64.b64encode(key_hash + signature).decode() + "\n"
+    with open(os.path.join(HERE, "checkpoint-v1.txt"), "w", encoding="utf-8") as handle:
+        handle.write(note)
+
+
 if __name__ == "__main__":
     main()
+    checkpoints()
