@@ -37,6 +37,11 @@ let package = Package(
             path: "Sources/GitTrace"
         ),
 
+        .executableTarget(
+            name: "sessiontrace-ledger-generator",
+            dependencies: ["Ledger", "Git", "Signing"],
+            path: "Tests/Benchmarks/LedgerGenerator"
+        ),
         .target(
             name: "TestSupport",
             dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],

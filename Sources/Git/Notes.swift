@@ -28,6 +28,14 @@ extension Repository {
         return try blobs.flatMap { try blobContent($0) }
     }
 
+    /// The blob(s) holding `target`'s note in the notes commit (default: the tip of `ref`).
+    public func noteBlobIDs(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [ObjectID] {
+        guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
+        return try withTree(try commit(tip).treeID) { root in
+            try noteBlobs(in: root, remainingHex: Substring(target.hex))
+        }
+    }
+
     private func noteBlobs(in tree: OpaquePointer, remainingHex: Substring) throws -> [ObjectID] {
         var found = [ObjectID]()
         if let entry = git_tree_entry_byname(tree, String(remainingHex)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {

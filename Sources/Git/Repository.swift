@@ -125,7 +125,7 @@ public final class Repository {
 
     /// The content of `path` in `commit`'s tree.
     public func content(ofPath path: String, inCommit commitID: ObjectID) throws -> PathContent {
-        let treeID = try commit(commitID).treeID
+        let treeID = try withCommit(commitID) { ObjectID(git_commit_tree_id($0).pointee) }
         return try withTree(treeID) { tree in
             var entry: OpaquePointer?
             let code = git_tree_entry_bypath(&entry, tree, path)

@@ -45,6 +45,13 @@ struct Verify: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    @Flag(help: ArgumentHelp("Remember verified notes (in .git/sessiontrace/verify-cache) and skip them next time.",
+                             discussion: "Keyed by each note's blobs and by the trust file, revoked keys and tool version in use."))
+    var cache = false
+
+    @Option(help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
+    var jobs: Int?
+
     func run() throws {
         let repository = try openRepository()
         guard let (signers, source) = try TrustFile.load(explicitPath: trust, repository: repository) else {
@@ -63,7 +70,12 @@ struct Verify: ParsableCommand {
         }
         let format = json ? .json : self.format
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
-        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys).verify(commits: commits)
+        let verificationCache = cache ? VerificationCache(
+            gitDirectory: repository.gitDirectory,
+            configuration: "git-trace \(RecordBuilder.toolVersion)\n\(signers.fingerprint)\n\(revokedKeys.sorted().joined(separator: ","))") : nil
+        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys)
+            .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: verificationCache)
+        verificationCache?.save()
         if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
         if let checkpoint {
             guard let data = FileManager.default.contents(atPath: checkpoint), let text = String(data: data, encoding: .utf8) else {
@@ -81,14 +93,17 @@ struct Verify: ParsableCommand {
                 "trust_file_from_repository": .bool(source != .file(signers.source)),
                 "commits_with_notes": .integer(Int64(result.commitsWithNotes)),
                 "records": .integer(Int64(result.recordsChecked)),
-                "verified": .integer(Int64(result.verified.count)),
+                "verified": .integer(Int64(result.verified.count + result.cachedRecords)),
+                "cached": .integer(Int64(result.cachedRecords)),
                 "problems": .array(result.problems.map(problemJSON)),
                 "warnings": .array(result.warnings.map(problemJSON)),
             ]).canonicalString)
         } else {
             for problem in result.problems { print(problem.line) }
             for warning in result.warnings { print(warning.line) }
-            let summary = "\(result.verified.count) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)"
+            let verifiedCount = result.verified.count + result.cachedRecords
+            let cached = result.cachedRecords > 0 ? " (\(result.cachedRecords) from the cache)" : ""
+            let summary = "\(verifiedCount) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)\(cached)"
             if result.problems.isEmpty {
                 print("ok: \(summary)")
             } else {

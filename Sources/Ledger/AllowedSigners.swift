@@ -92,6 +92,13 @@ public struct AllowedSigners: Sendable {
         self.ignored = ignored
     }
 
+    /// A digest of everything this trust file says, for caches keyed by trust.
+    public var fingerprint: String {
+        SHA256.hexDigest(entries.map { entry in
+            "\(entry.key.fingerprint) \(entry.principals.joined(separator: ",")) \(entry.validAfter ?? -1) \(entry.validBefore ?? -1) \(entry.namespaces?.joined(separator: ",") ?? "*")"
+        }.joined(separator: "\n"))
+    }
+
     /// The trusted key with this fingerprint, if any entry has it.
     public func key(forKeyID keyID: String) -> PublicKey? {
         entries.first { $0.key.fingerprint == keyID }?.key

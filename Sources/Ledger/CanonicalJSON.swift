@@ -84,8 +84,14 @@ extension JSONValue {
     }
 
     private static func writeString(_ value: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        // Most strings (base64, hashes, paths) need no escaping: copy them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -242,30 +248,39 @@ private struct StrictJSONParser {
 
     mutating func parseString() throws -> String {
         offset += 1
-        var scalars = String.UnicodeScalarView()
-        var runStart = offset
-        func flushRun(_ end: Int) throws {
-            guard runStart < end else { return }
-            guard let run = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw JSONParseError(message: "invalid UTF-8 in string", offset: runStart)
+        let start = offset
+        // Fast path: no escapes, validated as UTF-8 in one go.
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[start..<offset], as: UTF8.self) else {
+                    throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
+                }
+                offset += 1
+                return text
             }
-            scalars.append(contentsOf: run.unicodeScalars)
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail("unescaped control character in string") }
+            offset += 1
         }
+        // Slow path: decode escapes into UTF-8 bytes, then validate the whole.
+        var decoded = Array(bytes[start..<offset])
         while offset < bytes.count {
             let byte = bytes[offset]
             switch byte {
             case UInt8(ascii: "\""):
-                try flushRun(offset)
                 offset += 1
-                return String(scalars)
+                guard let text = String(validating: decoded, as: UTF8.self) else {
+                    throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
+                }
+                return text
             case UInt8(ascii: "\\"):
-                try flushRun(offset)
                 offset += 1
-                scalars.append(try parseEscape())
-                runStart = offset
+                decoded.append(contentsOf: Array(String(try parseEscape()).utf8))
             case 0x00..<0x20:
                 throw fail("unescaped control character in string")
             default:
+                decoded.append(byte)
                 offset += 1
             }
         }

@@ -7,7 +7,7 @@ public struct NotesLedger {
     public static let notesRef = "refs/notes/sessiontrace"
 
     /// The text of one commit's note, split into record lines.
-    public enum Note {
+    public enum Note: Sendable {
         /// The non-empty lines, in note order.
         case lines([Substring], truncated: Bool)
         /// The blob is not UTF-8 text or could not be read.
@@ -25,7 +25,9 @@ public struct NotesLedger {
     public static func split(noteBytes bytes: [UInt8]) -> Note {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .unreadable("not UTF-8 text") }
         // Every record line ends with LF: a note that does not was cut short.
-        return .lines(text.split(separator: "\n", omittingEmptySubsequences: true), truncated: bytes.last.map { $0 != 0x0A } ?? false)
+        // Split on the LF byte: far cheaper than splitting by Characters.
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: true).map { Substring($0) }
+        return .lines(lines, truncated: bytes.last.map { $0 != 0x0A } ?? false)
     }
 
     /// The note on `commit`, or nil when it has none.

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 import Signing
 
@@ -72,8 +73,26 @@ public struct VerificationResult: Sendable {
     public var problems: [Problem] = []
     /// Findings that do not fail verification (self-reviews, an edited repository trust file).
     public var warnings: [Problem] = []
+    /// Records counted from the cache instead of checked again.
+    public var cachedRecords = 0
+    /// Notes with neither problem nor warning (cache key, record count).
+    var cleanNotes: [(String, Int)] = []
 
     public init() {}
+}
+
+/// Results written by the worker threads, each into its own slot.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [Result<VerificationResult, Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<VerificationResult, Error>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
 }
 
 /// Checks records against a trust file the auditor chose (spec/records.md §7).
@@ -94,18 +113,84 @@ public final class Verifier {
         self.revoked = revoked
     }
 
-    /// Verifies the notes of `commits`, or of every annotated object when nil.
-    public func verify(commits: [ObjectID]?) throws -> VerificationResult {
-        var result = VerificationResult()
-        let notes: [(ObjectID, NotesLedger.Note)]
+    /// A note to verify: its commit, its blobs (the cache key) and its text.
+    struct LoadedNote: Sendable {
+        let commit: ObjectID
+        let cacheKey: String
+        let note: NotesLedger.Note
+    }
+
+    /// Verifies the notes of `commits`, or of every annotated object when nil, on
+    /// `workers` threads (each with its own repository handle). Notes the `cache`
+    /// already holds as verified under the same trust are counted but not re-checked.
+    public func verify(commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       cache: VerificationCache? = nil) throws -> VerificationResult {
+        var entries = [(ObjectID, [ObjectID])]()
         if let commits {
-            notes = commits.compactMap { commit in ledger.note(on: commit).map { (commit, $0) } }
+            for commit in commits {
+                let blobs = try repository.noteBlobIDs(for: commit, ref: ledger.ref)
+                if !blobs.isEmpty { entries.append((commit, blobs)) }
+            }
         } else {
-            notes = try ledger.allNotes()
+            entries = try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
         }
-        for (commit, note) in notes {
+        var result = VerificationResult()
+        var pending = [LoadedNote]()
+        for (commit, blobs) in entries {
+            let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
+            if let cached = cache?.records(for: key) {
+                result.commitsWithNotes += 1
+                result.recordsChecked += cached
+                result.cachedRecords += cached
+                continue
+            }
+            let note: NotesLedger.Note
+            do {
+                note = NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
+            } catch {
+                note = .unreadable("\(error)")
+            }
+            pending.append(LoadedNote(commit: commit, cacheKey: key, note: note))
+        }
+        let partial: [VerificationResult]
+        if workers > 1 && pending.count >= 2 * workers {
+            let chunks = (0..<workers).map { worker in Array(pending[(pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)]) }
+            let box = ResultBox(count: workers)
+            let gitDirectory = repository.gitDirectory, ref = ledger.ref, trust = trust, revoked = revoked
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                do {
+                    let own = Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: gitDirectory), ref: ref), trust: trust, revoked: revoked)
+                    box.set(worker, .success(own.verifyLoaded(chunks[worker])))
+                } catch {
+                    box.set(worker, .failure(error))
+                }
+            }
+            partial = try box.results.map { try $0!.get() }
+        } else {
+            partial = [verifyLoaded(pending)]
+        }
+        for part in partial {
+            result.commitsWithNotes += part.commitsWithNotes
+            result.recordsChecked += part.recordsChecked
+            result.verified += part.verified
+            result.problems += part.problems
+            result.warnings += part.warnings
+            result.cleanNotes += part.cleanNotes
+        }
+        if let cache {
+            for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
+        }
+        return result
+    }
+
+    /// Checks notes on this thread; records which notes had neither problem nor warning.
+    func verifyLoaded(_ notes: [LoadedNote]) -> VerificationResult {
+        var result = VerificationResult()
+        for loaded in notes {
+            let commit = loaded.commit
+            let before = (result.problems.count, result.warnings.count)
             result.commitsWithNotes += 1
-            switch note {
+            switch loaded.note {
             case .unreadable(let why):
                 result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(why)"))
             case .lines(let lines, let truncated):
@@ -136,6 +221,7 @@ public final class Verifier {
                         result.problems.append(problem)
                     }
                 }
+                if (result.problems.count, result.warnings.count) == before { result.cleanNotes.append((loaded.cacheKey, lines.count)) }
             }
         }
         return result

@@ -89,4 +89,45 @@ import TestSupport
         #expect(results[0]["ruleId"] == .string("not-json"))
         #expect(results[0]["level"] == .string("error"))
     }
+
+    @Test func cacheSkipsVerifiedNotesButNeverHidesATamper() async throws {
+        let fixture = try await Fixture.make()
+        var commits = [String]()
+        for index in 1...6 {
+            let commit = try await fixture.commit(numberedLines(index), to: "f\(index).txt")
+            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
+            commits.append(commit)
+        }
+        let cold = try await fixture.verify("--cache")
+        #expect(cold.stdout == "ok: 6 of 6 records on 6 commits verified with \(fixture.trustFile.path)\n", "\(cold)")
+        let warm = try await fixture.verify("--cache")
+        #expect(warm.stdout.contains("ok: 6 of 6 records on 6 commits verified with \(fixture.trustFile.path) (6 from the cache)"), "\(warm)")
+        let line = try #require(try await fixture.noteLines(commits[2]).first)
+        try await fixture.overwriteNote(commits[2], lines: [try tamper(line, signature: { $0[3] ^= 1 })])
+        let tampered = try await fixture.verify("--cache")
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("signature-altered"), "\(tampered)")
+        #expect(tampered.stdout.contains("(5 from the cache)"), "\(tampered)")
+        // A comment does not change what the trust file says, so the cache still applies;
+        // another key would key another cache.
+        try Data((fixture.signerLine + "\n# audit 2\n").utf8).write(to: fixture.trustFile)
+        let retrusted = try await fixture.verify("--cache")
+        #expect(retrusted.stdout.contains("(5 from the cache)"), "same entries, same cache: \(retrusted)")
+    }
+
+    @Test func parallelVerificationReportsWhatOneThreadDoes() async throws {
+        let fixture = try await Fixture.make()
+        for index in 1...12 {
+            let commit = try await fixture.commit(numberedLines(index), to: "f\(index).txt")
+            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
+            if index % 4 == 0 { try await fixture.git("notes", "--ref", "sessiontrace", "append", "-m", "junk \(index)", commit) }
+        }
+        let one = try await fixture.verify("--jobs", "1", "--json")
+        let many = try await fixture.verify("--jobs", "4", "--json")
+        #expect(one.status == 1 && many.status == 1)
+        let first = try JSONValue(parsing: one.stdout.trimmingCharacters(in: .newlines))
+        let second = try JSONValue(parsing: many.stdout.trimmingCharacters(in: .newlines))
+        #expect(first == second)
+        #expect(first["problems"]?.arrayValue?.count == 3)
+    }
 }
