@@ -69,6 +69,7 @@ test: test-deps interop-venv
 
 # Speed, measured against baselines in the same run (see BENCHMARKS.md).
 bench: build
+	$(SWIFT) build -c release --product sessiontrace-ledger-generator --static-swift-stdlib --scratch-path .build-static
 	python3 Tests/Benchmarks/bench.py $(RELEASE)
 
 clean:

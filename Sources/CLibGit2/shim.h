@@ -1,1 +1,7 @@
 #include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one fixed-argument wrapper
+   per option SessionTrace sets. */
+static inline int sessiontrace_git_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}

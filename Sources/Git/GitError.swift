@@ -38,4 +38,7 @@ func check(_ code: Int32, _ context: @autoclosure () -> String) throws -> Int32 
 /// libgit2 must be initialised once per process before any other call.
 let libgit2Initialised: Void = {
     git_libgit2_init()
+    // Blobs are read once each (file contents at a commit, notes): keeping them in
+    // libgit2's object cache only costs memory, hundreds of MB over a long history.
+    _ = sessiontrace_git_set_cache_object_limit(GIT_OBJECT_BLOB, 0)
 }()

@@ -58,7 +58,7 @@ public enum Inspection {
                     index: index, digest: digest, envelope: try? Envelope(line: line), statement: nil,
                     decodeError: "\(error)", signatureMatchesEmbeddedKey: false, trust: trustStatus)
             }
-            let embedded = try? PublicKey(openSSH: statement.signer.publicKey)
+            let embedded = try? PublicKey.cached(openSSH: statement.signer.publicKey)
             let signature = envelope.signatures[0]
             let valid = embedded.map {
                 $0.fingerprint == signature.keyID && $0.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding)

@@ -119,7 +119,7 @@ extension Attribution {
 
         var signerReader = try reader.object("signer")
         signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
-        guard (try? PublicKey(openSSH: signer.publicKey)) != nil else {
+        guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
             throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
         }
         try signerReader.finish()
@@ -207,7 +207,7 @@ extension Review {
         try toolReader.finish()
         var signerReader = try reader.object("signer")
         signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
-        guard (try? PublicKey(openSSH: signer.publicKey)) != nil else {
+        guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
             throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
         }
         try signerReader.finish()

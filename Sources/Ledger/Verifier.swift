@@ -57,13 +57,15 @@ public struct Problem: Error, Sendable, Equatable {
     }
 }
 
-/// A record that passed every check.
+/// A record that passed every check. (Kept small: a long history has many.)
 public struct VerifiedRecord: Sendable {
     public let commit: ObjectID
     public let record: Int
     public let recordDigest: String
-    public let statement: Statement
+    public let predicateType: String
     public let trustLine: Int
+    /// The reviewer, when the record is a review of the reviewer's own commit.
+    public let selfReviewBy: String?
 }
 
 public struct VerificationResult: Sendable {
@@ -208,10 +210,10 @@ public final class Verifier {
                     switch check(line: line, index: index, on: commit) {
                     case .success(let record):
                         result.verified.append(record)
-                        if let review = record.statement.review, review.selfReview {
+                        if let reviewer = record.selfReviewBy {
                             result.warnings.append(Problem(
                                 commit: commit, record: index, recordDigest: record.recordDigest, code: .selfReview,
-                                message: "\(review.signer.email) reviewed their own commit (separation of duties not met)"))
+                                message: "\(reviewer) reviewed their own commit (separation of duties not met)"))
                         }
                     case .failure(var problem):
                         if truncated, offset == lines.count - 1, problem.code == .notJSON {
@@ -273,7 +275,7 @@ public final class Verifier {
             return problem(.badSchema, "invalid statement: \(error)")
         }
         let signer = statement.signer
-        guard let embedded = try? PublicKey(openSSH: signer.publicKey), embedded.fingerprint == signature.keyID else {
+        guard let embedded = try? PublicKey.cached(openSSH: signer.publicKey), embedded.fingerprint == signature.keyID else {
             return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
         }
         guard statement.commit == commit.hex else {
@@ -284,7 +286,9 @@ public final class Verifier {
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
             if let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
-            return .success(VerifiedRecord(commit: commit, record: index, recordDigest: digest, statement: statement, trustLine: trustLine))
+            return .success(VerifiedRecord(
+                commit: commit, record: index, recordDigest: digest, predicateType: statement.predicate.type, trustLine: trustLine,
+                selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil }))
         case .untrustedKey:
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         case .principalMismatch:

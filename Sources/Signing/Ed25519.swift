@@ -47,20 +47,58 @@ func openSSLErrorText() -> String {
     return messages.isEmpty ? "unknown error" : messages.joined(separator: "; ")
 }
 
+nonisolated(unsafe) private var keyCache = [String: PublicKey]()
+private let keyCacheLock = NSLock()
+
 /// An Ed25519 public key: verifies signatures, and names itself as OpenSSH does.
 public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The 32 raw key bytes (RFC 8032).
     public let rawRepresentation: [UInt8]
     private let key: EVPKey
+    /// OpenSSH's fingerprint `SHA256:<unpadded base64>`; the record key id.
+    public let fingerprint: String
 
     public init(rawRepresentation bytes: [UInt8]) throws {
         key = try EVPKey.ed25519(publicBytes: bytes)
         rawRepresentation = bytes
+        fingerprint = PublicKey.fingerprint(of: bytes)
     }
 
     init(evpKey: EVPKey) {
         key = evpKey
         rawRepresentation = evpKey.rawPublicKey()
+        fingerprint = PublicKey.fingerprint(of: rawRepresentation)
+    }
+
+    private static func sshBlob(_ raw: [UInt8]) -> [UInt8] {
+        var writer = SSHWireWriter()
+        writer.writeString(Array("ssh-ed25519".utf8))
+        writer.writeString(raw)
+        return writer.bytes
+    }
+
+    private static func fingerprint(of raw: [UInt8]) -> String {
+        var encoded = Data(SHA256.hash(sshBlob(raw))).base64EncodedString()
+        while encoded.hasSuffix("=") { encoded.removeLast() }
+        return "SHA256:" + encoded
+    }
+
+    /// `init(openSSH:)` through a process-wide cache: records carry their signer's key,
+    /// and a long history repeats the same few keys thousands of times, while creating
+    /// an OpenSSL key object costs about as much as checking a signature.
+    public static func cached(openSSH line: String) throws -> PublicKey {
+        keyCacheLock.lock()
+        if let key = keyCache[line] {
+            keyCacheLock.unlock()
+            return key
+        }
+        keyCacheLock.unlock()
+        let key = try PublicKey(openSSH: line)
+        keyCacheLock.lock()
+        if keyCache.count > 10_000 { keyCache.removeAll() }
+        keyCache[line] = key
+        keyCacheLock.unlock()
+        return key
     }
 
     /// Parses `ssh-ed25519 AAAA… [comment]`.
@@ -86,23 +124,11 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `string("ssh-ed25519") ‖ string(key)`, as OpenSSH encodes public keys.
-    public var sshBlob: [UInt8] {
-        var writer = SSHWireWriter()
-        writer.writeString(Array("ssh-ed25519".utf8))
-        writer.writeString(rawRepresentation)
-        return writer.bytes
-    }
+    public var sshBlob: [UInt8] { PublicKey.sshBlob(rawRepresentation) }
 
     /// `ssh-ed25519 AAAA…`, the form used in allowed_signers files.
     public var openSSH: String {
         "ssh-ed25519 " + Data(sshBlob).base64EncodedString()
-    }
-
-    /// OpenSSH's fingerprint `SHA256:<unpadded base64>`; the record key id.
-    public var fingerprint: String {
-        var encoded = Data(SHA256.hash(sshBlob)).base64EncodedString()
-        while encoded.hasSuffix("=") { encoded.removeLast() }
-        return "SHA256:" + encoded
     }
 
     public var description: String { fingerprint }

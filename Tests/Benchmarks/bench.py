@@ -12,7 +12,12 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      hook deriving their new records in the foreground, vs the same rebase without
      hooks.
 
-Usage: bench.py GIT_TRACE_BINARY [--quick]
+  4. verify at scale: `git trace verify` over one signed record on each of 80,000
+     commits (20,000 with --quick), on all cores, cold and again with --cache,
+     against `openssl speed ed25519` verifications per second times the cores.
+
+Usage: bench.py GIT_TRACE_BINARY [--quick]   (the ledger generator is looked up
+beside the binary: sessiontrace-ledger-generator)
 """
 import json
 import os
@@ -161,6 +166,34 @@ def bench_rebase(root, env):
     return results[True], results[False], notes
 
 
+def openssl_verify_rate(cores):
+    """Ed25519 verifications per second on all cores, as `openssl speed` measures them."""
+    output = subprocess.run(["openssl", "speed", "-seconds", "3", "-multi", str(cores), "ed25519"],
+                            capture_output=True, text=True).stdout
+    for line in output.splitlines():
+        if "Ed25519" in line or "ed25519" in line:
+            fields = line.split()
+            try:
+                return float(fields[-1])
+            except ValueError:
+                continue
+    raise SystemExit("could not read openssl speed output")
+
+
+def bench_verify(root, env):
+    size = 20000 if QUICK else 80000
+    generator = os.path.join(os.path.dirname(BINARY), "sessiontrace-ledger-generator")
+    repo = os.path.join(root, "scale")
+    key = os.path.join(env["HOME"], ".config", "sessiontrace", "signing_key.pem")
+    subprocess.run([generator, repo, str(size), key, "bench@example.com"], check=True, stdout=subprocess.DEVNULL, env=env)
+    trust = os.path.join(root, "trust")
+    cold = run([BINARY, "verify", "--trust", trust], repo, env=env)
+    run([BINARY, "verify", "--trust", trust, "--cache"], repo, env=env)
+    warm = run([BINARY, "verify", "--trust", trust, "--cache"], repo, env=env)
+    cores = os.cpu_count()
+    return size, cold, warm, openssl_verify_rate(cores), cores
+
+
 def main():
     root = tempfile.mkdtemp(prefix="sessiontrace-bench-")
     try:
@@ -169,10 +202,13 @@ def main():
         env = make_env(home)
         git(root, "config", "--global", "user.email", "bench@example.com", env=env)
         git(root, "config", "--global", "user.name", "Bench", env=env)
-        subprocess.run([BINARY, "keygen"], cwd=root, env=env, check=True, capture_output=True)
+        keygen = subprocess.run([BINARY, "keygen"], cwd=root, env=env, check=True, capture_output=True)
+        with open(os.path.join(root, "trust"), "wb") as handle:
+            handle.write(keygen.stdout)
         capture_ms, start_ms = bench_capture(root, env)
         hooked_ms, plain_ms, job_ms, notes = bench_commit(root, env)
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
+        size, cold, warm, openssl_rate, cores = bench_verify(root, env)
         cpu = platform.processor() or platform.machine()
         try:
             with open("/proc/cpuinfo") as handle:
@@ -190,6 +226,12 @@ def main():
         print(f"git rebase of 100 recorded commits: {rebase_traced:.2f} s with the post-rewrite hook in the foreground vs "
               f"{rebase_plain:.2f} s without hooks = +{rebase_traced - rebase_plain:.2f} s (target <= +2 s) "
               f"{'PASS' if rebase_traced - rebase_plain <= 2 else 'FAIL'}; {rebase_notes} notes")
+        rate = size / cold
+        print(f"verify {size} records: {cold:.2f} s cold = {rate:.0f} records/s on {cores} cores vs openssl speed ed25519 "
+              f"{openssl_rate:.0f} verifications/s = {100 * rate / openssl_rate:.0f}% (target >= 80%) "
+              f"{'PASS' if rate >= 0.8 * openssl_rate else 'FAIL'}")
+        print(f"  cached re-run: {warm:.2f} s = {100 * warm / cold:.1f}% of the cold run (target <= 5%) "
+              f"{'PASS' if warm <= 0.05 * cold else 'FAIL'}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
