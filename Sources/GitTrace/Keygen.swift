@@ -16,7 +16,9 @@ struct Keygen: ParsableCommand {
               alice@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA...
 
             With --existing, no key is generated: an unencrypted OpenSSH Ed25519 key
-            such as ~/.ssh/id_ed25519 is checked and configured instead.
+            such as ~/.ssh/id_ed25519 is checked and configured instead; or a public key
+            such as ~/.ssh/id_ed25519.pub, whose private key ssh-agent holds (encrypted
+            keys work that way, and git-trace never reads them).
             The private key is never printed.
             """
     )
@@ -24,7 +26,7 @@ struct Keygen: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the new key.", valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Use this existing OpenSSH or PEM Ed25519 private key instead of generating one.", valueName: "path"))
+    @Option(help: ArgumentHelp("Use this existing Ed25519 key instead of generating one: a private key file, or a public key that ssh-agent holds.", valueName: "path"))
     var existing: String?
 
     @Option(help: ArgumentHelp("The principal for the allowed_signers line (default: user.email).", valueName: "email"))
@@ -48,14 +50,15 @@ struct Keygen: ParsableCommand {
             throw CommandFailure("no email for the allowed_signers line: pass --email or set 'git config --global user.email'")
         }
         let path: String
-        let key: SigningKey
+        let key: any MessageSigner
         if let existing {
             path = absolute(SigningIdentity.expandTilde(existing))
-            key = try SigningKey(contentsOfFile: path)
+            key = try SigningIdentity.loadSigner(path)
         } else {
             path = absolute(SigningIdentity.expandTilde(output ?? KeyFile.defaultPath))
-            key = try SigningKey.generate()
-            try KeyFile.write(key, to: path, replace: force)
+            let generated = try SigningKey.generate()
+            try KeyFile.write(generated, to: path, replace: force)
+            key = generated
             printError("wrote private key \(path) (mode 0600)")
         }
         if !noConfig {

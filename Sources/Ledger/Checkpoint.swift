@@ -86,7 +86,7 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// The checkpoint as a signed note, signed by `name` with `key`.
-    public func signedNote(name: String, key: SigningKey) throws -> String {
+    public func signedNote(name: String, key: any MessageSigner) throws -> String {
         let signature = try key.signature(for: Array(body.utf8))
         let blob = Checkpoint.keyHash(name: name, key: key.publicKey) + signature
         return body + "\n\u{2014} \(name) \(Data(blob).base64EncodedString())\n"

@@ -26,7 +26,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// Signs `payload` with `key`, producing a one-signature envelope.
-    public static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: SigningKey) throws -> Envelope {
+    public static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: any MessageSigner) throws -> Envelope {
         let signature = try key.signature(for: preAuthenticationEncoding(type: payloadType, body: payload))
         return Envelope(
             payload: payload, payloadType: payloadType,

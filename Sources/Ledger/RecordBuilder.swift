@@ -114,7 +114,7 @@ public struct RecordBuilder {
     }
 
     /// Signs a statement into a note line.
-    public static func sign(_ statement: Statement, with key: SigningKey) throws -> Envelope {
+    public static func sign(_ statement: Statement, with key: any MessageSigner) throws -> Envelope {
         try Envelope.sign(payload: statement.json.canonicalBytes, with: key)
     }
 }

@@ -20,11 +20,11 @@ public enum IdentityError: Error, CustomStringConvertible {
 
 /// The key that signs records and the identity (email) it signs as (spec/records.md §5).
 public struct SigningIdentity {
-    public let key: SigningKey
+    public let key: any MessageSigner
     public let email: String
     public let keyPath: String
 
-    public init(key: SigningKey, email: String, keyPath: String) {
+    public init(key: any MessageSigner, email: String, keyPath: String) {
         self.key = key
         self.email = email
         self.keyPath = keyPath
@@ -42,10 +42,22 @@ public struct SigningIdentity {
         guard let path = try configuredKeyPath(explicitPath: explicitPath, config: config) else {
             throw IdentityError.noKeyConfigured
         }
-        let key: SigningKey
-        do { key = try SigningKey(contentsOfFile: path) } catch let error as KeyError { throw IdentityError.key(error) }
+        let key: any MessageSigner
+        do { key = try loadSigner(path) } catch let error as KeyError { throw IdentityError.key(error) }
         guard let email = try config?.string("user.email"), !email.isEmpty else { throw IdentityError.noEmail }
         return SigningIdentity(key: key, email: email, keyPath: path)
+    }
+
+    /// A private key file, or a public key file (`~/.ssh/id_ed25519.pub`, as git's own
+    /// `user.signingKey` names SSH keys): then ssh-agent signs with that key.
+    public static func loadSigner(_ path: String) throws -> any MessageSigner {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("ssh-ed25519 "), !line.contains("\n") {
+                return try SSHAgentKey(publicKey: try PublicKey(openSSH: line))
+            }
+        }
+        return try SigningKey(contentsOfFile: path)
     }
 
     public static func expandTilde(_ path: String) -> String {

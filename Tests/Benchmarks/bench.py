@@ -171,12 +171,9 @@ def openssl_verify_rate(cores):
     output = subprocess.run(["openssl", "speed", "-seconds", "3", "-multi", str(cores), "ed25519"],
                             capture_output=True, text=True).stdout
     for line in output.splitlines():
-        if "Ed25519" in line or "ed25519" in line:
-            fields = line.split()
-            try:
-                return float(fields[-1])
-            except ValueError:
-                continue
+        # The summary line: "253 bits EdDSA (Ed25519)  <sign s> <verify s> <sign/s> <verify/s>".
+        if line.strip().startswith("253 bits EdDSA"):
+            return float(line.split()[-1])
     raise SystemExit("could not read openssl speed output")
 
 

@@ -26,6 +26,21 @@ import TestSupport
         #expect(try await fixture.verify("--revoked", byFingerprint.path).status == 1)
     }
 
+    @Test func keyRotationTrustsEachKeyInItsOwnWindow() async throws {
+        let (fixture, commit) = try await recorded()
+        let newKey = fixture.sandbox.root.appendingPathComponent("new.pem").path
+        let newLine = try await fixture.trace("keygen", "--output", newKey, "--no-config")
+        #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "2", "--origin", "human", "--key", newKey).status == 0)
+        let oldKey = fixture.signerLine.split(separator: " ", maxSplits: 1)[1]
+        let newPublic = newLine.stdout.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .newlines)
+        // The old key was retired in 2020; the new one has been valid since then.
+        try Data("alice@example.com valid-before=\"20200101Z\" \(oldKey)\nalice@example.com valid-after=\"20200101Z\" \(newPublic)\n".utf8).write(to: fixture.trustFile)
+        let result = try await fixture.verify()
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("record 1: key-expired"), "\(result)")
+        #expect(result.stdout.hasSuffix("1 problem: 1 of 2 records on 1 commits verified with \(fixture.trustFile.path)\n"), "\(result)")
+    }
+
     @Test func reviewsAreSignedAndSelfReviewIsFlagged() async throws {
         let (fixture, commit) = try await recorded()
         let reviewed = try await fixture.trace("review", "HEAD", "--comment", "looked at every line")

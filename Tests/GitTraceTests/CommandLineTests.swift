@@ -61,6 +61,38 @@ import TestSupport
         #expect(verified.status == 0, "\(verified)")
     }
 
+    @Test func signsThroughSSHAgentWithAnEncryptedKeyItNeverReads() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        let ssh = sandbox.home.appendingPathComponent(".ssh")
+        try FileManager.default.createDirectory(at: ssh, withIntermediateDirectories: true)
+        let keyPath = ssh.appendingPathComponent("id_ed25519").path
+        #expect(try await sandbox.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "correct horse", "-f", keyPath]).status == 0)
+        let socket = sandbox.root.appendingPathComponent("agent.sock").path
+        let started = try await sandbox.run("ssh-agent", ["-a", socket, "-s"])
+        let pid = try #require(started.stdout.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .first { $0.hasPrefix("SSH_AGENT_PID=") }.map { String($0.dropFirst(14)) }, "\(started)")
+        defer { kill(pid_t(pid)!, SIGTERM) }
+        let askpass = try sandbox.write("#!/bin/sh\necho 'correct horse'\n", to: "askpass.sh", in: sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: askpass.path)
+        let agent = ["SSH_AUTH_SOCK": socket]
+        let added = try await sandbox.run("ssh-add", [keyPath], environment: agent.merging(["SSH_ASKPASS": askpass.path, "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"]) { $1 })
+        try #require(added.status == 0, "\(added)")
+        let configured = try await sandbox.run(sandbox.binary, ["keygen", "--existing", keyPath + ".pub"], environment: agent)
+        #expect(configured.status == 0, "\(configured)")
+        let trust = try sandbox.write(configured.stdout, to: "trust", in: sandbox.root)
+        let repository = try await sandbox.makeRepository()
+        try sandbox.write("x\n", to: "a.txt", in: repository)
+        let commit = try await sandbox.commitAll("c", in: repository)
+        let recorded = try await sandbox.run(sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository, environment: agent)
+        #expect(recorded.status == 0, "\(recorded)")
+        #expect(try await sandbox.trace("verify", "--trust", trust.path, in: repository).status == 0)
+        // Without the agent, the same configuration fails cleanly.
+        let noAgent = try await sandbox.run(sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository, environment: ["SSH_AUTH_SOCK": ""])
+        #expect(noAgent.failedCleanly, "\(noAgent)")
+        #expect(noAgent.stderr.contains("no ssh-agent"))
+    }
+
     @Test func initIsIdempotentAndNeverOverwritesLocalNotesOnFetch() async throws {
         let sandbox = try Sandbox()
         try await sandbox.configureIdentity()
