@@ -32,8 +32,17 @@ struct Show: ParsableCommand {
         let commit = try resolveCommit(revision, in: repository)
         let trustFile = try TrustFile.load(explicitPath: trust, repository: repository)
         let ledger = NotesLedger(repository: repository)
+        let unsigned = UnsignedReviews.reviewers(inMessage: try repository.commit(commit).message)
+        func printUnsigned() {
+            for reviewer in unsigned {
+                print("\nunsigned   Reviewed-by: \(reviewer) (a commit-message trailer: nobody signed it)")
+            }
+        }
         guard let records = try Inspection.inspect(commit: commit, ledger: ledger, trust: trustFile?.0) else {
-            if json { print("[]") } else { print("no SessionTrace records on commit \(commit.hex)") }
+            if json { print("[]") } else {
+                print("no SessionTrace records on commit \(commit.hex)")
+                printUnsigned()
+            }
             return
         }
         if json {
@@ -41,6 +50,7 @@ struct Show: ParsableCommand {
         } else {
             print("commit \(commit.hex)")
             for record in records { printRecord(record, trustSource: trustFile?.0.source) }
+            printUnsigned()
         }
         if records.contains(where: \.hasProblem) { throw ExitCode(1) }
     }

@@ -64,6 +64,15 @@ import TestSupport
         #expect(again.stdout.components(separatedBy: "self-review").count == 2)
     }
 
+    @Test func reviewedByTrailersAreShownAsUnsignedEvidence() async throws {
+        let fixture = try await Fixture.make()
+        try fixture.sandbox.write("x\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        try await fixture.git("commit", "-q", "-m", "fix\n\nReviewed-by: Bob Reviewer <bob@example.com>")
+        let shown = try await fixture.trace("show")
+        #expect(shown.stdout.contains("unsigned   Reviewed-by: Bob Reviewer <bob@example.com> (a commit-message trailer: nobody signed it)"), "\(shown)")
+    }
+
     @Test func duplicatedRecordIsReported() async throws {
         let (fixture, commit) = try await recorded()
         let line = try #require(try await fixture.noteLines(commit).first)
