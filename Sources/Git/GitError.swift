@@ -41,4 +41,6 @@ let libgit2Initialised: Void = {
     // Blobs are read once each (file contents at a commit, notes): keeping them in
     // libgit2's object cache only costs memory, hundreds of MB over a long history.
     _ = sessiontrace_git_set_cache_object_limit(GIT_OBJECT_BLOB, 0)
+    // Commits and trees of a long history would otherwise fill 256 MB per process.
+    _ = sessiontrace_git_set_cache_max_size(64 << 20)
 }()

@@ -83,6 +83,12 @@ public struct VerificationResult: Sendable {
     public init() {}
 }
 
+/// The worker verifiers, handed to the threads: each thread uses only its own.
+private final class VerifierList: @unchecked Sendable {
+    let items: [Verifier]
+    init(_ items: [Verifier]) { self.items = items }
+}
+
 /// Results written by the worker threads, each into its own slot.
 private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
@@ -104,7 +110,10 @@ public final class Verifier {
     /// Fingerprints of revoked keys: their records fail whatever the trust file says.
     public let revoked: Set<String>
     private var repository: Repository { ledger.repository }
+    /// Files of the commit being checked (records on one commit often share them);
+    /// dropped when the next commit starts, so memory does not grow with history.
     private var fileCache = [String: FileLines?]()
+    private var fileCacheCommit: ObjectID?
     private var notesHistory: [ObjectID]?
     /// How many notes commits the forensic search reads back (only on a failed signature).
     private let historyLimit = 5_000
@@ -137,52 +146,62 @@ public final class Verifier {
             entries = try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
         }
         var result = VerificationResult()
-        var pending = [LoadedNote]()
-        for (commit, blobs) in entries {
-            let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
-            if let cached = cache?.records(for: key) {
-                result.commitsWithNotes += 1
-                result.recordsChecked += cached
-                result.cachedRecords += cached
-                continue
-            }
-            let note: NotesLedger.Note
-            do {
-                note = NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
-            } catch {
-                note = .unreadable("\(error)")
-            }
-            pending.append(LoadedNote(commit: commit, cacheKey: key, note: note))
-        }
-        let partial: [VerificationResult]
-        if workers > 1 && pending.count >= 2 * workers {
-            let chunks = (0..<workers).map { worker in Array(pending[(pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)]) }
-            let box = ResultBox(count: workers)
-            let gitDirectory = repository.gitDirectory, ref = ledger.ref, trust = trust, revoked = revoked
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                do {
-                    let own = Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: gitDirectory), ref: ref), trust: trust, revoked: revoked)
-                    box.set(worker, .success(own.verifyLoaded(chunks[worker])))
-                } catch {
-                    box.set(worker, .failure(error))
+        // In batches, so that memory stays flat however long the history is.
+        let batchSize = 4_096
+        var start = 0
+        while start < entries.count {
+            let batch = entries[start..<min(start + batchSize, entries.count)]
+            start += batchSize
+            var pending = [LoadedNote]()
+            for (commit, blobs) in batch {
+                let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
+                if let cached = cache?.records(for: key) {
+                    result.commitsWithNotes += 1
+                    result.recordsChecked += cached
+                    result.cachedRecords += cached
+                    continue
                 }
+                let note: NotesLedger.Note
+                do {
+                    note = NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
+                } catch {
+                    note = .unreadable("\(error)")
+                }
+                pending.append(LoadedNote(commit: commit, cacheKey: key, note: note))
             }
-            partial = try box.results.map { try $0!.get() }
-        } else {
-            partial = [verifyLoaded(pending)]
-        }
-        for part in partial {
-            result.commitsWithNotes += part.commitsWithNotes
-            result.recordsChecked += part.recordsChecked
-            result.verified += part.verified
-            result.problems += part.problems
-            result.warnings += part.warnings
-            result.cleanNotes += part.cleanNotes
+            for part in try verifyInParallel(pending, workers: workers) {
+                result.commitsWithNotes += part.commitsWithNotes
+                result.recordsChecked += part.recordsChecked
+                result.verified += part.verified
+                result.problems += part.problems
+                result.warnings += part.warnings
+                result.cleanNotes += part.cleanNotes
+            }
         }
         if let cache {
             for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
         }
         return result
+    }
+
+    /// Worker verifiers, one per thread, kept for the next batch.
+    private var workerVerifiers: [Verifier] = []
+
+    private func verifyInParallel(_ pending: [LoadedNote], workers: Int) throws -> [VerificationResult] {
+        guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending)] }
+        if workerVerifiers.count != workers {
+            workerVerifiers = try (0..<workers).map { _ in
+                Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
+                         trust: trust, revoked: revoked)
+            }
+        }
+        let chunks = (0..<workers).map { worker in Array(pending[(pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)]) }
+        let box = ResultBox(count: workers)
+        let verifiers = VerifierList(workerVerifiers)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            box.set(worker, .success(verifiers.items[worker].verifyLoaded(chunks[worker])))
+        }
+        return try box.results.map { try $0!.get() }
     }
 
     /// Checks notes on this thread; records which notes had neither problem nor warning.
@@ -318,11 +337,14 @@ public final class Verifier {
     }
 
     private func fileLines(_ path: String, _ commit: ObjectID) -> FileLines? {
-        let key = commit.hex + ":" + path
-        if let cached = fileCache[key] { return cached }
+        if fileCacheCommit != commit {
+            fileCache.removeAll(keepingCapacity: true)
+            fileCacheCommit = commit
+        }
+        if let cached = fileCache[path] { return cached }
         var lines: FileLines?
         if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { lines = FileLines(bytes) }
-        fileCache[key] = lines
+        fileCache[path] = lines
         return lines
     }
 
