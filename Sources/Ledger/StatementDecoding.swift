@@ -59,6 +59,35 @@ private struct MemberReader {
         try MemberReader(try value(key), path: path.isEmpty ? key : "\(path).\(key)")
     }
 
+    /// `{"name", "version"}`.
+    mutating func tool(_ key: String) throws -> ToolInfo {
+        var reader = try object(key)
+        let tool = ToolInfo(name: try reader.string("name"), version: try reader.string("version"))
+        try reader.finish()
+        return tool
+    }
+
+    /// `{"email", "public_key"}`, the key an ssh-ed25519 public key.
+    mutating func signer(_ key: String) throws -> SignerInfo {
+        var reader = try object(key)
+        let signer = SignerInfo(email: try reader.string("email"), publicKey: try reader.string("public_key"))
+        guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
+            throw reader.error("public_key", "must be an ssh-ed25519 public key")
+        }
+        try reader.finish()
+        return signer
+    }
+
+    /// `{"name", "email", "time"}` of a commit's author or committer.
+    mutating func person(_ key: String) throws -> CommitterStamp {
+        var reader = try object(key)
+        let person = CommitterStamp(name: try reader.string("name", nonEmpty: false), email: try reader.string("email", nonEmpty: false),
+                                    time: try reader.string("time"))
+        guard Timestamp.parse(person.time) != nil else { throw reader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        try reader.finish()
+        return person
+    }
+
     func finish() throws {
         let unknown = Set(members.keys).subtracting(read)
         guard unknown.isEmpty else {
@@ -113,26 +142,9 @@ extension Statement {
 
 extension Attribution {
     fileprivate init(reader: inout MemberReader) throws {
-        var toolReader = try reader.object("tool")
-        tool = ToolInfo(name: try toolReader.string("name"), version: try toolReader.string("version"))
-        try toolReader.finish()
-
-        var signerReader = try reader.object("signer")
-        signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
-        guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
-            throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
-        }
-        try signerReader.finish()
-
-        var committerReader = try reader.object("committer")
-        committer = CommitterStamp(
-            name: try committerReader.string("name", nonEmpty: false),
-            email: try committerReader.string("email", nonEmpty: false),
-            time: try committerReader.string("time"))
-        guard Timestamp.parse(committer.time) != nil else {
-            throw committerReader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ")
-        }
-        try committerReader.finish()
+        tool = try reader.tool("tool")
+        signer = try reader.signer("signer")
+        committer = try reader.person("committer")
 
         recordedAt = try reader.string("recorded_at")
         guard Timestamp.parse(recordedAt) != nil else { throw reader.error("recorded_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
@@ -202,22 +214,11 @@ extension Attribution {
 
 extension Review {
     fileprivate init(reader: inout MemberReader) throws {
-        var toolReader = try reader.object("tool")
-        tool = ToolInfo(name: try toolReader.string("name"), version: try toolReader.string("version"))
-        try toolReader.finish()
-        var signerReader = try reader.object("signer")
-        signer = SignerInfo(email: try signerReader.string("email"), publicKey: try signerReader.string("public_key"))
-        guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
-            throw signerReader.error("public_key", "must be an ssh-ed25519 public key")
-        }
-        try signerReader.finish()
+        tool = try reader.tool("tool")
+        signer = try reader.signer("signer")
         reviewedAt = try reader.string("reviewed_at")
         guard Timestamp.parse(reviewedAt) != nil else { throw reader.error("reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
-        var authorReader = try reader.object("author")
-        author = CommitterStamp(name: try authorReader.string("name", nonEmpty: false), email: try authorReader.string("email", nonEmpty: false),
-                                time: try authorReader.string("time"))
-        guard Timestamp.parse(author.time) != nil else { throw authorReader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ") }
-        try authorReader.finish()
+        author = try reader.person("author")
         guard case .bool(let flag) = try reader.value("self_review") else { throw reader.error("self_review", "must be true or false") }
         selfReview = flag
         comment = try reader.optionalString("comment")
