@@ -28,10 +28,11 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Git", "Signing"]),
         .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),
         .target(name: "Sync", dependencies: ["Ledger", "Git"]),
+        .target(name: "Reports", dependencies: ["Ledger", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
-                "Capture", "Sync", "Ledger", "Git", "Signing",
+                "Capture", "Sync", "Reports", "Ledger", "Git", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"

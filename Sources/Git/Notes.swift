@@ -21,7 +21,7 @@ extension Repository {
     /// The note on `target` in the notes commit `notesCommit` (default: the tip of `ref`).
     public func note(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [UInt8]? {
         guard let tip = try notesCommit ?? notesTip(ref) else { return nil }
-        let blobs = try withTree(try commit(tip).treeID) { root in
+        let blobs = try withTree(try treeID(ofCommit: tip)) { root in
             try noteBlobs(in: root, remainingHex: Substring(target.hex))
         }
         guard !blobs.isEmpty else { return nil }
@@ -31,7 +31,7 @@ extension Repository {
     /// The blob(s) holding `target`'s note in the notes commit (default: the tip of `ref`).
     public func noteBlobIDs(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [ObjectID] {
         guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
-        return try withTree(try commit(tip).treeID) { root in
+        return try withTree(try treeID(ofCommit: tip)) { root in
             try noteBlobs(in: root, remainingHex: Substring(target.hex))
         }
     }
@@ -243,6 +243,11 @@ extension Repository {
         for (target, content) in changes { blobChanges[target] = try content.map { try writeBlob($0) } }
         let tree = try rewriteNotesTreePublic(baseTree, changes: blobChanges)
         return try createCommit(tree: tree, parents: parents, message: message)
+    }
+
+    /// A commit's tree, without copying the rest of the commit.
+    public func treeID(ofCommit id: ObjectID) throws -> ObjectID {
+        try withCommit(id) { ObjectID(git_commit_tree_id($0).pointee) }
     }
 
     /// Whether `commit` has `ancestor` in its history (or is it).

@@ -3,6 +3,7 @@ import Foundation
 import Capture
 import Git
 import Ledger
+import Reports
 import Signing
 import Sync
 
@@ -29,7 +30,7 @@ struct GitTrace: ParsableCommand {
             2 when a command could not run.
             """,
         version: RecordBuilder.toolVersion,
-        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
+        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, BlameCommand.self, StatsCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
     )
 
     /// Runs the command with git-style failure output: one `fatal:` line and exit 2
@@ -68,7 +69,7 @@ struct GitTrace: ParsableCommand {
     private static func isDomainError(_ error: Error) -> Bool {
         error is KeyError || error is IdentityError || error is ClaimError || error is AllowedSigners.Error
             || error is TrustFileError || error is KeyFileError || error is SchemaError || error is EnvelopeError
-            || error is PayloadError || error is WorkingLogError || error is SyncError || error is CheckpointError
+            || error is PayloadError || error is WorkingLogError || error is SyncError || error is CheckpointError || error is BlameError
     }
 }
 
