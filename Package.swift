@@ -52,6 +52,8 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "TestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Sync", "Ledger", "Git", "Signing", "TestSupport"]),
     ]
 )

@@ -22,6 +22,8 @@ public struct Stats: Sendable {
     public var unknown = 0
     public var byModel: [ModelShare] = []
 
+    public init() {}
+
     public static func compute(commits: [ObjectID], repository: Repository) throws -> Stats {
         let index = RecordIndex(repository: repository)
         var stats = Stats()
