@@ -8,15 +8,19 @@ import Signing
 public final class RecordIndex {
     private let ledger: NotesLedger
     private var cache = [ObjectID: Attribution?]()
+    /// The notes commit read from, resolved once: every lookup sees the same ledger.
+    private let notesCommit: ObjectID?
 
     public init(repository: Repository) {
         ledger = NotesLedger(repository: repository)
+        notesCommit = try? repository.notesTip(NotesLedger.notesRef)
     }
 
     public func attribution(of commit: ObjectID) -> Attribution? {
         if let cached = cache[commit] { return cached }
         var newest: Attribution?
-        if case .lines(let lines, _)? = ledger.note(on: commit) {
+        guard let notesCommit else { return nil }
+        if case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
                 guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
                       statement.commit == commit.hex, let attribution = statement.attribution,
