@@ -38,6 +38,9 @@ public final class CommitRecorder {
         engine = try CaptureEngine(repository: repository)
     }
 
+    /// Records of earlier commits, for lines a person changed in files capture did not see.
+    private lazy var recordIndex = RecordIndex(repository: repository)
+
     /// Attribution of the change from `parents` (first parent first) to `tree`.
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
@@ -78,6 +81,8 @@ public final class CommitRecorder {
             if let logPath, let tracked = state.files[logPath] {
                 labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: try engine.content(ofBlob: tracked.blob), new: content)
                 usedFiles[logPath] = path
+            } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
+                try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
             }
             if let inherited {
                 for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
@@ -88,6 +93,21 @@ public final class CommitRecorder {
         }
         let sessions = Self.acceptance(claims: claims, state: state)
         return CommitAttribution(claims: claims, lineStats: (added, deleted), usedFiles: usedFiles, sessions: sessions)
+    }
+
+    /// A file capture did not see: a person edited it. A line that replaced an AI line
+    /// of an earlier commit (paired as in spec/capture.md §3) is `mixed`, which the
+    /// records of the commits that introduced the old lines say (`git blame -L` on the
+    /// parent, only over the replaced lines).
+    private func seedFromEarlierRecords(_ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8], parent: ObjectID) throws {
+        for hunk in LineDiff.hunks(old: old, new: new) where hunk.oldCount > 0 && hunk.newCount > 0 {
+            let paired = min(hunk.oldCount, hunk.newCount)
+            let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository,
+                                          lines: hunk.oldStart...(hunk.oldStart + paired - 1), index: recordIndex)
+            for (offset, line) in earlier.prefix(paired).enumerated() where line.origin == "ai" || line.origin == "mixed" {
+                labels[hunk.newIndex + offset] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+            }
+        }
     }
 
     /// Groups consecutive lines of the same provenance into claims.

@@ -39,6 +39,16 @@ import TestSupport
         #expect(record.sessions.first?.linesCommittedEdited == 3)
     }
 
+    @Test func personEditingAnAILineOfAnEarlierCommitMakesItMixed() async throws {
+        var (fixture, agent) = try await started()
+        try await agent.claude("Write", "a.txt", write: numberedLines(4))
+        _ = try await fixture.commitRecorded("ai lines")
+        // Later, by hand (capture never sees the file again): one AI line edited, one line added.
+        try fixture.sandbox.write("line 1\nline 2 adjusted\nline 3\nline 4\nmine\n", to: "a.txt", in: fixture.repository)
+        let record = try await fixture.attribution(try await fixture.commitRecorded("by hand"))
+        #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed), (5...5, "human")))
+    }
+
     @Test func personTypesBetweenTwoAIEdits() async throws {
         var (fixture, agent) = try await started()
         try await agent.claude("Write", "a.txt", write: "ai 1\nai 2\n")

@@ -29,13 +29,13 @@ import TestSupport
         let output = try await fixture.trace("blame", "app.txt", "--json")
         #expect(output.status == 0, "\(output)")
         let lines = try #require(try JSONValue(parsing: output.stdout.trimmingCharacters(in: .newlines)).arrayValue)
-        #expect(lines.map { $0["origin"]?.stringValue ?? "" } == ["human", "human", "human", "ai", "human", "ai", "ai", "human", "unknown", "unknown"])
+        #expect(lines.map { $0["origin"]?.stringValue ?? "" } == ["human", "human", "human", "ai", "mixed", "ai", "ai", "human", "unknown", "unknown"])
         #expect(lines[3]["model_id"] == .string(Self.model))
         #expect(lines[3]["agent"] == .string("claude-code"))
         let text = try await fixture.trace("blame", "app.txt")
         #expect(text.stdout.split(separator: "\n")[3].contains(" ai      claude-sonnet-4-5-20250929"), "\(text)")
         let porcelain = try await fixture.trace("blame", "app.txt", "--porcelain")
-        #expect(porcelain.stdout.split(separator: "\n")[4].split(separator: "\t")[2] == "human")
+        #expect(porcelain.stdout.split(separator: "\n")[4].split(separator: "\t")[2] == "mixed")
     }
 
     @Test func blameOfAnOldRevisionAndErrors() async throws {
@@ -55,11 +55,11 @@ import TestSupport
         let stats = try JSONValue(parsing: output.stdout.trimmingCharacters(in: .newlines))
         #expect(stats["commits"] == .integer(4))
         #expect(stats["commits_with_records"] == .integer(3))
-        // 3 seed + 4 AI + 2 by the person (a5 replaced, h8) + 2 without a record.
+        // 3 seed + 4 AI + 2 by the person (a5 edited: mixed; h8) + 2 without a record.
         #expect(stats["lines_added"] == .integer(11))
         #expect(stats["ai"] == .integer(4))
-        #expect(stats["human"] == .integer(5))
-        #expect(stats["mixed"] == .integer(0))
+        #expect(stats["human"] == .integer(4))
+        #expect(stats["mixed"] == .integer(1))
         #expect(stats["unknown"] == .integer(2))
         #expect(stats["by_model"]?.arrayValue?.first?["model_id"] == .string(Self.model))
         let text = try await fixture.trace("stats")

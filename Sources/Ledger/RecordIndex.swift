@@ -1,5 +1,4 @@
 import Git
-import Ledger
 import Signing
 
 /// The newest attribution record of each commit, decoded, for displays (blame, stats).

@@ -1,6 +1,5 @@
 import Foundation
 import Git
-import Ledger
 
 /// One line of `git trace blame`: git blame's answer joined with the record of the
 /// commit that introduced the line (spec/reports.md §1).
@@ -15,6 +14,8 @@ public struct BlameLine: Sendable {
     public let origin: String
     public let agent: String?
     public let model: String?
+    public let session: String?
+    public let prompt: String?
     public let content: String
 }
 
@@ -24,15 +25,17 @@ public struct BlameError: Error, CustomStringConvertible {
 
 public enum Blame {
     /// Runs `git blame --porcelain` (git's blame is far faster than libgit2's) and
-    /// attributes each line from the records.
-    public static func lines(path: String, revision: String?, repository: Repository) throws -> [BlameLine] {
+    /// attributes each line from the records; `lines` limits it to a range (`-L`).
+    public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
+                             index: RecordIndex? = nil) throws -> [BlameLine] {
         let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
         var arguments = ["blame", "--porcelain"]
+        if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         if let revision { arguments.append(revision) }
         arguments += ["--", path]
         let result = try git.run(arguments)
         guard result.status == 0 else { throw BlameError(description: "git blame: \(result.reason)") }
-        let index = RecordIndex(repository: repository)
+        let index = index ?? RecordIndex(repository: repository)
         var filenames = [String: String]()
         var authors = [String: String]()
         var lines = [BlameLine]()
@@ -44,7 +47,7 @@ public enum Blame {
                 let path = filename ?? filenames[commitName] ?? path
                 filenames[commitName] = path
                 guard let commit = ObjectID(hex: commitName) else { continue }
-                var origin = "unknown", agent: String?, model: String?
+                var origin = "unknown", agent: String?, model: String?, session: String?, prompt: String?
                 // Uncommitted lines (all-zero id) have no record.
                 if let attribution = index.attribution(of: commit) {
                     if let range = attribution.files.first(where: { $0.path == path })?.ranges
@@ -52,11 +55,14 @@ public enum Blame {
                         origin = range.contributor.type.rawValue
                         agent = range.contributor.agent
                         model = range.contributor.modelID
+                        session = range.sessionID
+                        prompt = range.promptSHA256
                     }
                 }
                 lines.append(BlameLine(
                     finalLine: current.final, commit: commit, originalLine: current.original, originalPath: path,
-                    author: authors[commitName] ?? "", origin: origin, agent: agent, model: model, content: String(line.dropFirst())))
+                    author: authors[commitName] ?? "", origin: origin, agent: agent, model: model, session: session, prompt: prompt,
+                    content: String(line.dropFirst())))
                 header = nil
                 filename = nil
                 continue
