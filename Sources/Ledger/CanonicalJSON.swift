@@ -132,12 +132,23 @@ extension JSONValue {
     public init(parsing text: String) throws {
         try self.init(parsing: Array(text.utf8))
     }
+
+    /// Parses as `init(parsing:)` does and tells, in the same pass, whether the input
+    /// was already in canonical form: `canonical` equals `value.canonicalBytes == bytes`
+    /// without serialising again.
+    public static func parseCheckingCanonical(_ bytes: [UInt8]) throws -> (value: JSONValue, canonical: Bool) {
+        var parser = StrictJSONParser(bytes)
+        let value = try parser.parseDocument()
+        return (value, parser.canonical)
+    }
 }
 
 private struct StrictJSONParser {
     let bytes: [UInt8]
     var offset = 0
     var depth = 0
+    /// Stays true while everything read is exactly as the canonical serialiser writes it.
+    var canonical = true
     static let maxDepth = 64
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -153,7 +164,10 @@ private struct StrictJSONParser {
     }
 
     mutating func skipWhitespace() {
-        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) {
+            offset += 1
+            canonical = false
+        }
     }
 
     mutating func parseValue() throws -> JSONValue {
@@ -188,6 +202,7 @@ private struct StrictJSONParser {
         defer { depth -= 1 }
         offset += 1
         var members = [String: JSONValue]()
+        var previousKey: String?
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
         while true {
@@ -195,6 +210,8 @@ private struct StrictJSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let keyOffset = offset
             let key = try parseString()
+            if let previousKey, !JSONValue.codePointOrder(previousKey, key) { canonical = false }
+            previousKey = key
             guard members[key] == nil else {
                 throw JSONParseError(message: "duplicate member \"\(key)\"", offset: keyOffset)
             }
@@ -243,6 +260,7 @@ private struct StrictJSONParser {
         guard digitCount <= 16, let value = Int64(String(decoding: bytes[start..<offset], as: UTF8.self)),
               abs(value) <= JSONValue.maxSafeInteger
         else { throw fail("integer outside ±(2^53-1)") }
+        if value == 0 && bytes[start] == UInt8(ascii: "-") { canonical = false }  // "-0" is written "0"
         return value
     }
 
@@ -294,14 +312,21 @@ private struct StrictJSONParser {
         switch byte {
         case UInt8(ascii: "\""): return "\""
         case UInt8(ascii: "\\"): return "\\"
-        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "/"):
+            canonical = false  // written as itself
+            return "/"
         case UInt8(ascii: "b"): return "\u{08}"
         case UInt8(ascii: "f"): return "\u{0C}"
         case UInt8(ascii: "n"): return "\n"
         case UInt8(ascii: "r"): return "\r"
         case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
+            let digits = bytes[offset..<min(offset + 4, bytes.count)]
             let high = try parseHex4()
+            // Canonical only for a control character without a short escape, in lower-case hex.
+            if high >= 0x20 || [0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(high) || digits.contains(where: { $0 >= 65 && $0 <= 70 }) {
+                canonical = false
+            }
             if (0xD800..<0xDC00).contains(high) {
                 guard bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
                     throw fail("lone surrogate in string")

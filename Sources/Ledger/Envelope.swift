@@ -79,13 +79,22 @@ extension Envelope {
     /// Parses one note line. Accepts non-canonical formatting (reported separately by
     /// the verifier) but nothing else outside spec/records.md §3.
     public init(line: some StringProtocol) throws {
-        let value: JSONValue
+        self = try Envelope.parse(line: line).envelope
+    }
+
+    /// The envelope, and whether the line is its canonical form (spec/records.md §3).
+    public static func parse(line: some StringProtocol) throws -> (envelope: Envelope, canonical: Bool) {
+        let parsed: (value: JSONValue, canonical: Bool)
         do {
-            value = try JSONValue(parsing: Array(line.utf8))
+            parsed = try JSONValue.parseCheckingCanonical(Array(line.utf8))
         } catch let error as JSONParseError {
             throw EnvelopeError.notJSON(error.description)
         }
-        try self.init(json: value)
+        let envelope = try Envelope(json: parsed.value)
+        // Canonical JSON also needs the base64 to be the encoder's (padding, no line breaks).
+        let canonical = parsed.canonical && Data(envelope.payload).base64EncodedString() == parsed.value["payload"]?.stringValue
+            && Data(envelope.signatures[0].bytes).base64EncodedString() == parsed.value["signatures"]?.arrayValue?.first?["sig"]?.stringValue
+        return (envelope, canonical)
     }
 
     public init(json value: JSONValue) throws {

@@ -254,8 +254,9 @@ public final class Verifier {
             .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
         }
         let envelope: Envelope
+        let lineIsCanonical: Bool
         do {
-            envelope = try Envelope(line: line)
+            (envelope, lineIsCanonical) = try Envelope.parse(line: line)
         } catch EnvelopeError.notJSON(let why) {
             return problem(.notJSON, "not JSON: \(why)")
         } catch {
@@ -276,15 +277,16 @@ public final class Verifier {
             return problem(code, message)
         }
         let payloadJSON: JSONValue
+        let payloadIsCanonical: Bool
         do {
-            payloadJSON = try JSONValue(parsing: envelope.payload)
+            (payloadJSON, payloadIsCanonical) = try JSONValue.parseCheckingCanonical(envelope.payload)
         } catch {
             return problem(.notJSON, "payload is not JSON: \(error)")
         }
-        guard payloadJSON.canonicalBytes == envelope.payload else {
+        guard payloadIsCanonical else {
             return problem(.notCanonical, "payload is not canonical JSON (spec/records.md §2)")
         }
-        guard envelope.line == line else {
+        guard lineIsCanonical else {
             return problem(.notCanonical, "envelope line is not canonical JSON (spec/records.md §3)")
         }
         let statement: Statement
