@@ -215,18 +215,19 @@ public final class Verifier {
             case .unreadable(let why):
                 result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(why)"))
             case .lines(let lines, let truncated):
-                var firstIndex = [Substring: Int]()
+                var firstIndex = [String: Int]()
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
-                    if let earlier = firstIndex[line] {
+                    let digest = Envelope.recordDigest(ofLine: line)
+                    if let earlier = firstIndex[digest] {
                         result.problems.append(Problem(
-                            commit: commit, record: index, recordDigest: Envelope.recordDigest(ofLine: line), code: .duplicateRecord,
+                            commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
                             message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
                         continue
                     }
-                    firstIndex[line] = index
-                    switch check(line: line, index: index, on: commit) {
+                    firstIndex[digest] = index
+                    switch check(line: line, digest: digest, index: index, on: commit) {
                     case .success(let record):
                         result.verified.append(record)
                         if let reviewer = record.selfReviewBy {
@@ -248,8 +249,7 @@ public final class Verifier {
         return result
     }
 
-    private func check(line: Substring, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
-        let digest = Envelope.recordDigest(ofLine: line)
+    private func check(line: Substring, digest: String, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
             .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
         }
