@@ -144,7 +144,9 @@ import TestSupport
 @Suite struct MalformedInputTests {
     @Test func outsideARepository() async throws {
         let sandbox = try Sandbox()
-        for arguments in [["show"], ["verify", "--trust", "/dev/null"], ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"], ["init"]] {
+        for arguments in [["show"], ["verify", "--trust", "/dev/null"], ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"], ["init"],
+                          ["review", "HEAD"], ["checkpoint"], ["carry", "HEAD", "--from", "HEAD~1"], ["sync"], ["blame", "a.txt"], ["stats"],
+                          ["status"], ["uninstall"], ["hooks", "status"]] {
             let output = try await sandbox.traceArgs(arguments, in: sandbox.root)
             #expect(output.failedCleanly, "\(arguments): \(output)")
             #expect(output.status == 2)
@@ -158,6 +160,10 @@ import TestSupport
             let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
             #expect(output.failedCleanly, "\(arguments): \(output)")
             #expect(output.stderr.contains("no commits yet"), "\(output)")
+        }
+        for arguments in [["review", "HEAD"], ["checkpoint"], ["stats"], ["carry", "HEAD", "--from", "HEAD"], ["sync"]] {
+            let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
+            #expect(output.failedCleanly, "\(arguments): \(output)")
         }
         let noTrust = try await fixture.trace("verify")
         #expect(noTrust.failedCleanly)
