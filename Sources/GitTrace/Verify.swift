@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Git
 import Ledger
+import Signing
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,18 +74,25 @@ struct Verify: ParsableCommand {
         let verificationCache = cache ? VerificationCache(
             gitDirectory: repository.gitDirectory,
             configuration: "git-trace \(RecordBuilder.toolVersion)\n\(signers.fingerprint)\n\(revokedKeys.sorted().joined(separator: ","))") : nil
-        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys)
-            .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: verificationCache)
-        verificationCache?.save()
-        if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
+        var opened: Checkpoint?
+        var coverage: Verifier.Coverage?
         if let checkpoint {
             guard let data = FileManager.default.contents(atPath: checkpoint), let text = String(data: data, encoding: .utf8) else {
                 throw CommandFailure("cannot read checkpoint \(checkpoint)")
             }
-            let (opened, signer) = try Checkpoint.open(text, trust: signers)
-            if format == .text { print("checkpoint of \(opened.size) records at \(opened.time), signed by \(signer)") }
-            result.problems += try opened.audit(repository: repository)
+            let (checkpointRead, signer) = try Checkpoint.open(text, trust: signers)
+            opened = checkpointRead
+            if format == .text { print("checkpoint of \(checkpointRead.size) records at \(checkpointRead.time), signed by \(signer)") }
+            if let notesCommit = ObjectID(hex: checkpointRead.notesCommit), (try? repository.commit(notesCommit)) != nil {
+                let digests = try Checkpoint.leaves(repository: repository, notesCommit: notesCommit).map { "sha256:" + $0.hexString }
+                coverage = Verifier.Coverage(time: Timestamp.parse(checkpointRead.time)!, digests: Set(digests))
+            }
         }
+        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys, coverage: coverage)
+            .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: coverage == nil ? verificationCache : nil)
+        verificationCache?.save()
+        if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
+        if let opened { result.problems += try opened.audit(repository: repository) }
         if format == .sarif {
             print(SARIF.document(result).canonicalString)
         } else if format == .json {

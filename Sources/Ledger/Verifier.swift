@@ -118,10 +118,26 @@ public final class Verifier {
     /// How many notes commits the forensic search reads back (only on a failed signature).
     private let historyLimit = 5_000
 
-    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = []) {
+    /// What a checkpoint the auditor holds says about when records existed
+    /// (spec/checkpoints.md §5): the records it covered existed by its time; any other
+    /// record entered this ledger after it, whatever time it claims.
+    public struct Coverage: Sendable {
+        public let time: Int64
+        public let digests: Set<String>
+
+        public init(time: Int64, digests: Set<String>) {
+            self.time = time
+            self.digests = digests
+        }
+    }
+
+    public let coverage: Coverage?
+
+    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil) {
         self.ledger = ledger
         self.trust = trust
         self.revoked = revoked
+        self.coverage = coverage
     }
 
     /// A note to verify: its commit, its blobs (the cache key) and its text.
@@ -192,7 +208,7 @@ public final class Verifier {
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
                 Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
-                         trust: trust, revoked: revoked)
+                         trust: trust, revoked: revoked, coverage: coverage)
             }
         }
         let chunks = (0..<workers).map { worker in Array(pending[(pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)]) }
@@ -302,8 +318,17 @@ public final class Verifier {
         guard statement.commit == commit.hex else {
             return problem(.subjectMismatch, "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)")
         }
-        let signedAt = statement.signedAt
-        let recordTime = Timestamp.parse(signedAt)!
+        var signedAt = statement.signedAt
+        var recordTime = Timestamp.parse(signedAt)!
+        if let coverage {
+            // A record the checkpoint covers existed by its time; one it does not cover
+            // was added after it, so a claimed earlier time cannot be believed.
+            let adjusted = coverage.digests.contains(digest) ? min(recordTime, coverage.time) : max(recordTime, coverage.time)
+            if adjusted != recordTime {
+                recordTime = adjusted
+                signedAt = Timestamp.format(unixSeconds: adjusted) + " (bounded by the checkpoint; the record claims \(statement.signedAt))"
+            }
+        }
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
             if let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }

@@ -1,5 +1,7 @@
 import Foundation
+import Git
 import Ledger
+import Signing
 import Testing
 import TestSupport
 
@@ -58,5 +60,29 @@ import TestSupport
         let altered = try await fixture.verify("--since-checkpoint", file.path)
         #expect(altered.failedCleanly, "\(altered)")
         #expect(altered.stderr.contains("no valid signature by a key the trust file allows"))
+    }
+
+    /// A record signed after the checkpoint with a retired key, claiming a time when
+    /// that key was still valid: the checkpoint proves it is not that old.
+    @Test func backdatedRecordIsJudgedAtTheCheckpointsTime() async throws {
+        let (fixture, _, file) = try await checkpointed()
+        let oldKeyPath = fixture.sandbox.root.appendingPathComponent("old.pem").path
+        let oldLine = try await fixture.trace("keygen", "--output", oldKeyPath, "--no-config")
+        let oldPublic = oldLine.stdout.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .newlines)
+        try Data("\(fixture.signerLine)\nalice@example.com valid-before=\"20210101Z\" \(oldPublic)\n".utf8).write(to: fixture.trustFile)
+        let later = try await fixture.commit("later\n", to: "later.txt")
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let signer = SigningIdentity(key: try SigningKey(contentsOfFile: oldKeyPath), email: "alice@example.com", keyPath: oldKeyPath)
+        let statement = try RecordBuilder(repository: repository).attribution(
+            for: ObjectID(hex: later)!, claims: [LineClaim(path: "later.txt", lines: [1...1], contributor: Contributor(type: .human))],
+            signer: signer, recordedAt: 1_591_000_000)  // 2020-06-01, inside the old key's window
+        try NotesLedger(repository: repository).append([ObjectID(hex: later)!: [try RecordBuilder.sign(statement, with: signer.key).line]], message: "backdated")
+
+        let without = try await fixture.verify()
+        #expect(without.status == 0, "without a checkpoint the claimed time is all there is: \(without)")
+        let with = try await fixture.verify("--since-checkpoint", file.path)
+        #expect(with.status == 1, "\(with)")
+        #expect(with.stdout.contains("\(later.prefix(12)) record 1: key-expired"), "\(with)")
+        #expect(with.stdout.contains("(bounded by the checkpoint; the record claims 2020-06-01T"), "\(with)")
     }
 }
