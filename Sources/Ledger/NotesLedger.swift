@@ -42,13 +42,15 @@ public struct NotesLedger {
 
     /// Every annotated object with its note.
     public func allNotes() throws -> [(target: ObjectID, note: Note)] {
-        try repository.allNotes(ref: ref).map { entry in
-            do {
-                let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
-                return (entry.target, NotesLedger.split(noteBytes: bytes))
-            } catch {
-                return (entry.target, .unreadable("\(error)"))
-            }
+        try repository.allNotes(ref: ref).map { ($0.target, note(fromBlobs: $0.blobs)) }
+    }
+
+    /// The note stored in these blobs (concatenated, shallowest first).
+    public func note(fromBlobs blobs: [ObjectID]) -> Note {
+        do {
+            return NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
+        } catch {
+            return .unreadable("\(error)")
         }
     }
 

@@ -177,13 +177,7 @@ public final class Verifier {
                     result.cachedRecords += cached
                     continue
                 }
-                let note: NotesLedger.Note
-                do {
-                    note = NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
-                } catch {
-                    note = .unreadable("\(error)")
-                }
-                pending.append(LoadedNote(commit: commit, cacheKey: key, note: note))
+                pending.append(LoadedNote(commit: commit, cacheKey: key, note: ledger.note(fromBlobs: blobs)))
             }
             for part in try verifyInParallel(pending, workers: workers) {
                 result.commitsWithNotes += part.commitsWithNotes
