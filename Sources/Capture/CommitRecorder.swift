@@ -46,12 +46,12 @@ public final class CommitRecorder {
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
     public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil) throws -> CommitAttribution {
-        let parentTrees = try parents.map { try repository.commit($0).treeID }
+        let parentTree = try parents.first.map { try repository.treeID(ofCommit: $0) }
         var claims = [LineClaim]()
         var usedFiles = [String: String]()
         var added = 0, deleted = 0
         var consumedOrphans = Set<String>()
-        for change in try repository.changes(from: parentTrees.first, to: tree) {
+        for change in try repository.changes(from: parentTree, to: tree) {
             let oldContent = try change.oldBlob.map { try repository.blobContent($0) } ?? []
             guard let path = change.newPath, let newBlob = change.newBlob else {
                 deleted += FileLines(oldContent).count
@@ -206,9 +206,7 @@ public final class CommitRecorder {
                                             inherited: inferred?.sources, rewrite: inferred?.kind)
                     outcome.recorded.append((commit, digest))
                 } catch {
-                    outcome.failures.append((commit, "\(error)"))
-                    state.failed.append(WorkingState.FailedRecord(commit: commit.hex, reason: "\(error)", at: now))
-                    state.failed = Array(state.failed.suffix(100))
+                    Self.fail(commit, error, at: now, state: &state, outcome: &outcome)
                 }
                 state.recorded.append(commit.hex)
             }
@@ -308,8 +306,7 @@ public final class CommitRecorder {
                     }
                     outcome.recorded.append((new, digest))
                 } catch {
-                    outcome.failures.append((new, "\(error)"))
-                    state.failed.append(WorkingState.FailedRecord(commit: new.hex, reason: "\(error)", at: now))
+                    Self.fail(new, error, at: now, state: &state, outcome: &outcome)
                 }
                 state.recorded.append(new.hex)
             }
@@ -318,10 +315,7 @@ public final class CommitRecorder {
                 do {
                     try ledger.append(batch.lines, message: "git trace: records of \(batch.lines.count) rewritten commit(s)")
                 } catch {
-                    for commit in batch.lines.keys {
-                        outcome.failures.append((commit, "\(error)"))
-                        state.failed.append(WorkingState.FailedRecord(commit: commit.hex, reason: "\(error)", at: now))
-                    }
+                    for commit in batch.lines.keys { Self.fail(commit, error, at: now, state: &state, outcome: &outcome) }
                     outcome.recorded.removeAll()
                 }
             }
@@ -343,8 +337,7 @@ public final class CommitRecorder {
             do {
                 outcome.recorded.append((head, try record(head, state: &state, signer: signer(), now: now)))
             } catch {
-                outcome.failures.append((head, "\(error)"))
-                state.failed.append(WorkingState.FailedRecord(commit: head.hex, reason: "\(error)", at: now))
+                Self.fail(head, error, at: now, state: &state, outcome: &outcome)
             }
             state.recorded.append(head.hex)
             return outcome
@@ -361,6 +354,14 @@ public final class CommitRecorder {
         }
         var scratch = WorkingState()
         return (try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry), inherited.sources.count)
+    }
+
+    /// A commit that could not be recorded: reported now, and kept (the last 100) for
+    /// `git trace status`.
+    private static func fail(_ commit: ObjectID, _ error: Error, at now: Int64, state: inout WorkingState, outcome: inout Outcome) {
+        outcome.failures.append((commit, "\(error)"))
+        state.failed.append(WorkingState.FailedRecord(commit: commit.hex, reason: "\(error)", at: now))
+        state.failed = Array(state.failed.suffix(100))
     }
 
     /// HEAD and, when post-commit hooks raced, the commits just before it that this

@@ -71,7 +71,7 @@ extension Repository {
                 }
             }
         }
-        try withTree(try commit(tip).treeID) { try walk($0, prefix: "", depth: 0) }
+        try withTree(try treeID(ofCommit: tip)) { try walk($0, prefix: "", depth: 0) }
         return blobsByTarget
             .map { NoteEntry(target: $0.key, blobs: $0.value.sorted { $0.depth < $1.depth }.map(\.blob)) }
             .sorted { $0.target < $1.target }
@@ -96,14 +96,10 @@ extension Repository {
     public func updateNotes(
         ref: String, expectedTip: ObjectID?, changes: [ObjectID: [UInt8]?], message: String
     ) throws -> ObjectID {
-        let baseTree = try expectedTip.map { try commit($0).treeID }
+        let baseTree = try expectedTip.map { try treeID(ofCommit: $0) }
         let commitID = try writeNotesCommit(baseTree: baseTree, changes: changes, parents: expectedTip.map { [$0] } ?? [], message: message)
         try moveReference(ref, to: commitID, expected: expectedTip, logMessage: message)
         return commitID
-    }
-
-    func rewriteNotesTreePublic(_ root: ObjectID?, changes: [ObjectID: ObjectID?]) throws -> ObjectID {
-        try rewriteNotesTree(root, changes: changes) ?? emptyTree()
     }
 
     private func rewriteNotesTree(_ root: ObjectID?, changes: [ObjectID: ObjectID?]) throws -> ObjectID? {
@@ -241,7 +237,7 @@ extension Repository {
     ) throws -> ObjectID {
         var blobChanges = [ObjectID: ObjectID?]()
         for (target, content) in changes { blobChanges[target] = try content.map { try writeBlob($0) } }
-        let tree = try rewriteNotesTreePublic(baseTree, changes: blobChanges)
+        let tree = try rewriteNotesTree(baseTree, changes: blobChanges) ?? emptyTree()
         return try createCommit(tree: tree, parents: parents, message: message)
     }
 

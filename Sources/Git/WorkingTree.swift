@@ -12,13 +12,6 @@ public struct FileChange: Sendable, Equatable {
 }
 
 extension Repository {
-    /// The id `bytes` would have as a blob, without writing it.
-    public func blobID(of bytes: [UInt8]) throws -> ObjectID {
-        var oid = git_oid()
-        try check(bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }, "cannot hash")
-        return ObjectID(oid)
-    }
-
     /// Files changed from `oldTree` (nil: the empty tree) to `newTree`, with renames
     /// detected as `git diff` does by default.
     public func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [FileChange] {

@@ -60,9 +60,7 @@ struct Hook: ParsableCommand {
         let kind = arguments.first ?? "rebase"
         // An amend in the middle of a rebase is covered by the rebase's own list, which
         // maps the original commit to the final one.
-        if kind == "amend", ["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) }) {
-            return
-        }
+        if kind == "amend", rebaseInProgress(repository) { return }
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         let pairs = input.split(separator: "\n").compactMap { line -> (old: ObjectID, new: ObjectID)? in
             let fields = line.split(separator: " ")
@@ -77,13 +75,15 @@ struct Hook: ParsableCommand {
         }
     }
 
+    /// Whether a rebase is replaying commits (its state directory exists).
+    private func rebaseInProgress(_ repository: Repository) -> Bool {
+        ["rebase-merge", "rebase-apply"].contains { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) }
+    }
+
     private func postCommit(_ repository: Repository) throws {
-        let gitDirectory = repository.gitDirectory
         // A rebase replays commits whose records are carried over by the rewrite
         // handling, not re-derived here.
-        for marker in ["rebase-merge", "rebase-apply"] where FileManager.default.fileExists(atPath: gitDirectory + marker) {
-            return
-        }
+        if rebaseInProgress(repository) { return }
         let config = try repository.config()
         let outcome = try CommitRecorder(repository: repository).recordNewCommits(
             signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
