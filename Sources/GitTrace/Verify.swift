@@ -11,8 +11,10 @@ struct Verify: ParsableCommand {
             Checks each record on the commits in <range> (default: every note): the
             signature is by a key in the trust file, valid for the signer's email at the
             record's time (valid-after/valid-before), the record names the commit it is
-            attached to, its bytes are canonical, its schema holds, and its line ranges lie
-            inside the files and match their content hashes (spec/records.md §7).
+            attached to, its bytes are canonical and its schema holds (spec/records.md §7).
+            With --content, each line range is also checked against the commit's file: it
+            lies inside the file and matches its content hash. That reads every file a
+            record names, as `git log -p` does, so it takes several times longer.
 
             The trust file is OpenSSH's allowed_signers format. Without --trust, the
             repository's own .sessiontrace/allowed_signers at HEAD is used, with a warning:
@@ -50,6 +52,9 @@ struct Verify: ParsableCommand {
                              discussion: "Keyed by each note's blobs and by the trust file, revoked keys and tool version in use."))
     var cache = false
 
+    @Flag(help: "Also check every attributed line range against the file in its commit.")
+    var content = false
+
     @Option(help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
     var jobs: Int?
 
@@ -73,7 +78,8 @@ struct Verify: ParsableCommand {
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
         let verificationCache = cache ? VerificationCache(
             gitDirectory: repository.gitDirectory,
-            configuration: "git-trace \(RecordBuilder.toolVersion)\n\(signers.fingerprint)\n\(revokedKeys.sorted().joined(separator: ","))") : nil
+            configuration: "git-trace \(RecordBuilder.toolVersion)\n\(signers.fingerprint)\n\(revokedKeys.sorted().joined(separator: ","))"
+                + (content ? "\ncontent" : "")) : nil
         var opened: Checkpoint?
         var coverage: Verifier.Coverage?
         if let checkpoint {
@@ -88,7 +94,8 @@ struct Verify: ParsableCommand {
                 coverage = Verifier.Coverage(time: Timestamp.parse(checkpointRead.time)!, digests: Set(digests))
             }
         }
-        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys, coverage: coverage)
+        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys, coverage: coverage,
+                                  checksContent: content)
             .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: coverage == nil ? verificationCache : nil)
         verificationCache?.save()
         if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
@@ -103,6 +110,7 @@ struct Verify: ParsableCommand {
                 "records": .integer(Int64(result.recordsChecked)),
                 "verified": .integer(Int64(result.verified.count + result.cachedRecords)),
                 "cached": .integer(Int64(result.cachedRecords)),
+                "content_checked": .bool(content),
                 "problems": .array(result.problems.map(problemJSON)),
                 "warnings": .array(result.warnings.map(problemJSON)),
             ]).canonicalString)
@@ -111,7 +119,8 @@ struct Verify: ParsableCommand {
             for warning in result.warnings { print(warning.line) }
             let verifiedCount = result.verified.count + result.cachedRecords
             let cached = result.cachedRecords > 0 ? " (\(result.cachedRecords) from the cache)" : ""
-            let summary = "\(verifiedCount) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)\(cached)"
+            let scope = content ? ", line ranges checked against the files" : ""
+            let summary = "\(verifiedCount) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(signers.source)\(scope)\(cached)"
             if result.problems.isEmpty {
                 print("ok: \(summary)")
             } else {

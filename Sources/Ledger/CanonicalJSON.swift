@@ -164,9 +164,14 @@ private struct StrictJSONParser {
     }
 
     mutating func skipWhitespace() {
-        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) {
-            offset += 1
-            canonical = false
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D:
+                offset += 1
+                canonical = false
+            default:
+                return
+            }
         }
     }
 
@@ -257,9 +262,11 @@ private struct StrictJSONParser {
             throw fail("fractional or exponent numbers are not allowed")
         }
         guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { throw fail("leading zero in number") }
-        guard digitCount <= 16, let value = Int64(String(decoding: bytes[start..<offset], as: UTF8.self)),
-              abs(value) <= JSONValue.maxSafeInteger
-        else { throw fail("integer outside ±(2^53-1)") }
+        guard digitCount <= 16 else { throw fail("integer outside ±(2^53-1)") }
+        var magnitude: Int64 = 0
+        for digit in bytes[digitsStart..<offset] { magnitude = magnitude * 10 + Int64(digit - UInt8(ascii: "0")) }
+        guard magnitude <= JSONValue.maxSafeInteger else { throw fail("integer outside ±(2^53-1)") }
+        let value = digitsStart > start ? -magnitude : magnitude
         if value == 0 && bytes[start] == UInt8(ascii: "-") { canonical = false }  // "-0" is written "0"
         return value
     }
@@ -267,10 +274,15 @@ private struct StrictJSONParser {
     mutating func parseString() throws -> String {
         offset += 1
         let start = offset
-        // Fast path: no escapes, validated as UTF-8 in one go.
+        // Fast path: no escapes, validated as UTF-8 in one go (nothing to validate when ASCII).
+        var ascii = true
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
+                if ascii {
+                    offset += 1
+                    return String(decoding: bytes[start..<offset - 1], as: UTF8.self)
+                }
                 guard let text = String(validating: bytes[start..<offset], as: UTF8.self) else {
                     throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
                 }
@@ -279,6 +291,7 @@ private struct StrictJSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("unescaped control character in string") }
+            if byte >= 0x80 { ascii = false }
             offset += 1
         }
         // Slow path: decode escapes into UTF-8 bytes, then validate the whole.

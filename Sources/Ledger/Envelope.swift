@@ -35,8 +35,12 @@ public struct Envelope: Sendable, Equatable {
 
     /// DSSE's PAE: `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`.
     public static func preAuthenticationEncoding(type: String, body: [UInt8]) -> [UInt8] {
-        let typeBytes = Array(type.utf8)
-        return Array("DSSEv1 \(typeBytes.count) ".utf8) + typeBytes + Array(" \(body.count) ".utf8) + body
+        let head = Array("DSSEv1 \(type.utf8.count) \(type) \(body.count) ".utf8)
+        var encoding = [UInt8]()
+        encoding.reserveCapacity(head.count + body.count)
+        encoding += head
+        encoding += body
+        return encoding
     }
 
     public var preAuthenticationEncoding: [UInt8] {
@@ -59,6 +63,11 @@ public struct Envelope: Sendable, Equatable {
     /// `sha256:<hex>` of the note line: the record's name (spec/records.md §3).
     public static func recordDigest(ofLine line: some StringProtocol) -> String {
         "sha256:" + SHA256.hexDigest(Array(line.utf8))
+    }
+
+    /// `recordDigest(ofLine:)` of the line's bytes.
+    public static func recordDigest(ofLineBytes line: ArraySlice<UInt8>) -> String {
+        "sha256:" + SHA256.hexDigest(line)
     }
 }
 
@@ -84,9 +93,51 @@ extension Envelope {
 
     /// The envelope, and whether the line is its canonical form (spec/records.md §3).
     public static func parse(line: some StringProtocol) throws -> (envelope: Envelope, canonical: Bool) {
+        try parse(bytes: Array(line.utf8)[...])
+    }
+
+    private static let canonicalHead = Array(#"{"payload":""#.utf8)
+    private static let canonicalMiddle = Array(#"","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":""#.utf8)
+    private static let canonicalSig = Array(#"","sig":""#.utf8)
+    private static let canonicalTail = Array(#""}]}"#.utf8)
+
+    /// The envelope of a canonical line, read by position instead of through a JSON
+    /// tree: a canonical envelope has one fixed layout (spec/records.md §3), and nearly
+    /// every line a verifier sees is one. Nil for anything else, which the general
+    /// parser then judges (so the two paths cannot disagree on what they accept).
+    static func parseCanonical(_ line: ArraySlice<UInt8>) -> Envelope? {
+        var offset = line.startIndex
+        func expect(_ literal: [UInt8]) -> Bool {
+            guard line.endIndex - offset >= literal.count,
+                  line[offset..<offset + literal.count].elementsEqual(literal) else { return false }
+            offset += literal.count
+            return true
+        }
+        // A run of bytes that never need escaping in JSON and are not a quote.
+        func plainText() -> ArraySlice<UInt8>? {
+            let start = offset
+            while offset < line.endIndex, line[offset] != UInt8(ascii: "\"") {
+                guard line[offset] >= 0x20, line[offset] < 0x7F, line[offset] != UInt8(ascii: "\\") else { return nil }
+                offset += 1
+            }
+            return line[start..<offset]
+        }
+        guard expect(canonicalHead), let payloadText = plainText(), expect(canonicalMiddle),
+              let keyID = plainText(), expect(canonicalSig), let sigText = plainText(), expect(canonicalTail),
+              offset == line.endIndex,
+              let payload = CanonicalBase64.decode(payloadText),
+              let sig = CanonicalBase64.decode(sigText), sig.count == 64
+        else { return nil }
+        return Envelope(payload: payload, payloadType: inTotoPayloadType,
+                        signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
+    }
+
+    /// `parse(line:)` for the line's bytes (without its LF).
+    public static func parse(bytes line: ArraySlice<UInt8>) throws -> (envelope: Envelope, canonical: Bool) {
+        if let envelope = parseCanonical(line) { return (envelope, true) }
         let parsed: (value: JSONValue, canonical: Bool)
         do {
-            parsed = try JSONValue.parseCheckingCanonical(Array(line.utf8))
+            parsed = try JSONValue.parseCheckingCanonical(Array(line))
         } catch let error as JSONParseError {
             throw EnvelopeError.notJSON(error.description)
         }

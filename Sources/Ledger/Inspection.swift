@@ -40,7 +40,8 @@ public enum Inspection {
         }
         var trustByIndex = [Int: InspectedRecord.Trust]()
         if let trust {
-            let result = try Verifier(ledger: ledger, trust: trust).verify(commits: [commit])
+            // One commit: checking its ranges against its files costs little.
+            let result = try Verifier(ledger: ledger, trust: trust, checksContent: true).verify(commits: [commit])
             for record in result.verified { trustByIndex[record.record] = .verified(trustLine: record.trustLine) }
             for problem in result.problems { if let index = problem.record { trustByIndex[index] = .problem(problem) } }
         }

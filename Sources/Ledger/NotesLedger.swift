@@ -48,10 +48,39 @@ public struct NotesLedger {
     /// The note stored in these blobs (concatenated, shallowest first).
     public func note(fromBlobs blobs: [ObjectID]) -> Note {
         do {
-            return NotesLedger.split(noteBytes: try blobs.flatMap { try repository.blobContent($0) })
+            return NotesLedger.split(noteBytes: try noteBytes(fromBlobs: blobs))
         } catch {
             return .unreadable("\(error)")
         }
+    }
+
+    /// The bytes of the note stored in these blobs (concatenated, shallowest first).
+    public func noteBytes(fromBlobs blobs: [ObjectID]) throws -> [UInt8] {
+        if blobs.count == 1 { return try repository.blobContent(blobs[0]) }
+        return try blobs.flatMap { try repository.blobContent($0) }
+    }
+
+    /// The record lines of a note's bytes, without their LFs, and whether the last one
+    /// was cut short (no LF); nil when the note is not UTF-8 text.
+    public static func lineSlices(noteBytes bytes: [UInt8]) -> (lines: [ArraySlice<UInt8>], truncated: Bool)? {
+        // Records are nearly always ASCII: validate as UTF-8 only when they are not.
+        var lines = [ArraySlice<UInt8>]()
+        var ascii = true
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for index in 0..<buffer.count {
+                let byte = buffer[index]
+                if byte == 0x0A {
+                    if index > start { lines.append(bytes[start..<index]) }
+                    start = index + 1
+                } else if byte >= 0x80 {
+                    ascii = false
+                }
+            }
+            if start < buffer.count { lines.append(bytes[start...]) }
+        }
+        if !ascii, String(validating: bytes, as: UTF8.self) == nil { return nil }
+        return (lines, bytes.last.map { $0 != 0x0A } ?? false)
     }
 
     /// Appends record lines to the notes of commits in one notes commit. Lines already

@@ -12,7 +12,8 @@ public struct SchemaError: Error, Equatable, CustomStringConvertible {
 private struct MemberReader {
     let path: String
     let members: [String: JSONValue]
-    private var read: Set<String> = []
+    /// The keys asked for: a handful, so an array beats hashing into a set.
+    private var read: [String] = []
 
     init(_ value: JSONValue, path: String) throws {
         guard let members = value.objectValue else { throw SchemaError(path: path, problem: "must be an object") }
@@ -25,7 +26,7 @@ private struct MemberReader {
     }
 
     mutating func value(_ key: String) throws -> JSONValue {
-        read.insert(key)
+        read.append(key)
         guard let value = members[key] else { throw error(key, "missing") }
         return value
     }
@@ -89,6 +90,7 @@ private struct MemberReader {
     }
 
     func finish() throws {
+        guard members.count > read.count || !members.keys.allSatisfy(read.contains) else { return }
         let unknown = Set(members.keys).subtracting(read)
         guard unknown.isEmpty else {
             throw SchemaError(path: path, problem: "unknown member \(unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")

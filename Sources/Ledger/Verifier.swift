@@ -89,12 +89,23 @@ private final class VerifierList: @unchecked Sendable {
     init(_ items: [Verifier]) { self.items = items }
 }
 
-/// Results written by the worker threads, each into its own slot.
+/// Work handed to the worker threads, and their results, each in its chunk's slot.
 private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var results: [Result<VerificationResult, Error>?]
 
+    private var nextChunk = 0
+
     init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    /// The next chunk for a worker to take, or nil when all are taken.
+    func claimChunk() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextChunk < results.count else { return nil }
+        nextChunk += 1
+        return nextChunk - 1
+    }
 
     func set(_ index: Int, _ result: Result<VerificationResult, Error>) {
         lock.lock()
@@ -132,19 +143,25 @@ public final class Verifier {
     }
 
     public let coverage: Coverage?
+    /// Whether each attribution range is also checked against the commit's file
+    /// (`file-missing`, `range-outside-file`, `content-mismatch`): that reads every
+    /// file a record names, so it costs more than the signatures.
+    public let checksContent: Bool
 
-    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil) {
+    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
+                checksContent: Bool = false) {
         self.ledger = ledger
         self.trust = trust
         self.revoked = revoked
         self.coverage = coverage
+        self.checksContent = checksContent
     }
 
-    /// A note to verify: its commit, its blobs (the cache key) and its text.
-    struct LoadedNote: Sendable {
+    /// A note to verify: its commit, its blobs, and the cache key naming both.
+    struct PendingNote: Sendable {
         let commit: ObjectID
+        let blobs: [ObjectID]
         let cacheKey: String
-        let note: NotesLedger.Note
     }
 
     /// Verifies the notes of `commits`, or of every annotated object when nil, on
@@ -162,31 +179,26 @@ public final class Verifier {
             entries = try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
         }
         var result = VerificationResult()
-        // In batches, so that memory stays flat however long the history is.
-        let batchSize = 4_096
-        var start = 0
-        while start < entries.count {
-            let batch = entries[start..<min(start + batchSize, entries.count)]
-            start += batchSize
-            var pending = [LoadedNote]()
-            for (commit, blobs) in batch {
-                let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
-                if let cached = cache?.records(for: key) {
-                    result.commitsWithNotes += 1
-                    result.recordsChecked += cached
-                    result.cachedRecords += cached
-                    continue
-                }
-                pending.append(LoadedNote(commit: commit, cacheKey: key, note: ledger.note(fromBlobs: blobs)))
+        var pending = [PendingNote]()
+        for (commit, blobs) in entries {
+            let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
+            if let cached = cache?.records(for: key) {
+                result.commitsWithNotes += 1
+                result.recordsChecked += cached
+                result.cachedRecords += cached
+                continue
             }
-            for part in try verifyInParallel(pending, workers: workers) {
-                result.commitsWithNotes += part.commitsWithNotes
-                result.recordsChecked += part.recordsChecked
-                result.verified += part.verified
-                result.problems += part.problems
-                result.warnings += part.warnings
-                result.cleanNotes += part.cleanNotes
-            }
+            pending.append(PendingNote(commit: commit, blobs: blobs, cacheKey: key))
+        }
+        // Notes are read by the workers themselves, a chunk at a time, so memory stays
+        // flat however long the history is.
+        for part in try verifyInParallel(pending, workers: workers) {
+            result.commitsWithNotes += part.commitsWithNotes
+            result.recordsChecked += part.recordsChecked
+            result.verified += part.verified
+            result.problems += part.problems
+            result.warnings += part.warnings
+            result.cleanNotes += part.cleanNotes
         }
         if let cache {
             for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
@@ -197,39 +209,56 @@ public final class Verifier {
     /// Worker verifiers, one per thread, kept for the next batch.
     private var workerVerifiers: [Verifier] = []
 
-    private func verifyInParallel(_ pending: [LoadedNote], workers: Int) throws -> [VerificationResult] {
+    private func verifyInParallel(_ pending: [PendingNote], workers: Int) throws -> [VerificationResult] {
         guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending)] }
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
                 Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
-                         trust: trust, revoked: revoked, coverage: coverage)
+                         trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent)
             }
         }
-        let chunks = (0..<workers).map { worker in Array(pending[(pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)]) }
-        let box = ResultBox(count: workers)
+        // Small chunks handed out in turn, so that no thread waits for a slower one at
+        // the end of a batch; results are kept per chunk, in order, so output is stable.
+        let chunkSize = 128
+        let chunkCount = (pending.count + chunkSize - 1) / chunkSize
+        let box = ResultBox(count: chunkCount)
         let verifiers = VerifierList(workerVerifiers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            box.set(worker, .success(verifiers.items[worker].verifyLoaded(chunks[worker])))
+            while let chunk = box.claimChunk() {
+                let slice = Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)])
+                box.set(chunk, .success(verifiers.items[worker].verifyLoaded(slice)))
+            }
         }
         return try box.results.map { try $0!.get() }
     }
 
-    /// Checks notes on this thread; records which notes had neither problem nor warning.
-    func verifyLoaded(_ notes: [LoadedNote]) -> VerificationResult {
+    /// Reads and checks notes on this thread (each thread has its own repository
+    /// handle, so reading the notes is spread over the cores too); records which notes
+    /// had neither problem nor warning.
+    func verifyLoaded(_ notes: [PendingNote]) -> VerificationResult {
         var result = VerificationResult()
         for loaded in notes {
             let commit = loaded.commit
             let before = (result.problems.count, result.warnings.count)
             result.commitsWithNotes += 1
-            switch loaded.note {
-            case .unreadable(let why):
-                result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(why)"))
-            case .lines(let lines, let truncated):
+            let note: (lines: [ArraySlice<UInt8>], truncated: Bool)
+            do {
+                guard let split = NotesLedger.lineSlices(noteBytes: try ledger.noteBytes(fromBlobs: loaded.blobs)) else {
+                    result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: not UTF-8 text"))
+                    continue
+                }
+                note = split
+            } catch {
+                result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(error)"))
+                continue
+            }
+            do {
+                let (lines, truncated) = note
                 var firstIndex = [String: Int]()
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
-                    let digest = Envelope.recordDigest(ofLine: line)
+                    let digest = Envelope.recordDigest(ofLineBytes: line)
                     if let earlier = firstIndex[digest] {
                         result.problems.append(Problem(
                             commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
@@ -259,14 +288,14 @@ public final class Verifier {
         return result
     }
 
-    private func check(line: Substring, digest: String, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
+    private func check(line: ArraySlice<UInt8>, digest: String, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
             .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
         }
         let envelope: Envelope
         let lineIsCanonical: Bool
         do {
-            (envelope, lineIsCanonical) = try Envelope.parse(line: line)
+            (envelope, lineIsCanonical) = try Envelope.parse(bytes: line)
         } catch EnvelopeError.notJSON(let why) {
             return problem(.notJSON, "not JSON: \(why)")
         } catch {
@@ -325,7 +354,7 @@ public final class Verifier {
         }
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
-            if let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+            if checksContent, let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
             return .success(VerifiedRecord(
                 commit: commit, record: index, recordDigest: digest, predicateType: statement.predicate.type, trustLine: trustLine,
                 selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil }))

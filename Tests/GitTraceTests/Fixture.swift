@@ -75,6 +75,10 @@ struct Fixture {
     }
 
     func verify(_ extra: String...) async throws -> ProcessOutput {
+        try await verify(extra)
+    }
+
+    func verify(_ extra: [String]) async throws -> ProcessOutput {
         try await sandbox.traceArgs(["verify", "--trust", trustFile.path] + extra, in: repository)
     }
 

@@ -18,8 +18,9 @@ import TestSupport
         return (fixture, commit, line)
     }
 
-    func expectProblem(_ fixture: Fixture, code: String, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let result = try await fixture.verify()
+    func expectProblem(_ fixture: Fixture, code: String, mentioning text: String, options: [String] = [],
+                       sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let result = try await fixture.verify(options)
         #expect(result.status == 1, "\(result)", sourceLocation: sourceLocation)
         let problems = result.stdout.split(separator: "\n").filter { $0.contains(": \(code): ") }
         #expect(problems.count == 1, "\(result)", sourceLocation: sourceLocation)
@@ -108,14 +109,41 @@ import TestSupport
             attribution.files[0].ranges[0].endLine = 11
             attribution.totals.ai = 10
         }
-        try await expectProblem(fixture, code: "range-outside-file", mentioning: "a.txt: lines 2-11 are outside the file, which has 10 lines")
+        try await expectProblem(fixture, code: "range-outside-file", mentioning: "a.txt: lines 2-11 are outside the file, which has 10 lines",
+                                options: ["--content"])
     }
 
     @Test func rangeContentDoesNotMatchTheCommit() async throws {
         let fixture = try await forgeFirstRange { attribution in
             attribution.files[0].ranges[0].contentHash = "sha256:" + String(repeating: "0", count: 64)
         }
-        try await expectProblem(fixture, code: "content-mismatch", mentioning: "a.txt: lines 2-4 do not match their content_hash")
+        try await expectProblem(fixture, code: "content-mismatch", mentioning: "a.txt: lines 2-4 do not match their content_hash",
+                                options: ["--content"])
+    }
+
+    @Test func contentChecksAreOptInAndSaySo() async throws {
+        let fixture = try await forgeFirstRange { attribution in
+            attribution.files[0].ranges[0].contentHash = "sha256:" + String(repeating: "0", count: 64)
+        }
+        // The signature, binding and trust hold: the signer really made this claim.
+        let quick = try await fixture.verify()
+        #expect(quick.status == 0, "\(quick)")
+        #expect(!quick.stdout.contains("line ranges checked"), "\(quick)")
+        let json = try JSONValue(parsing: try await fixture.verify("--json").stdout)
+        #expect(json["content_checked"] == .bool(false))
+        // A clean record says that its ranges were checked too.
+        let (clean, _, _) = try await recorded()
+        let full = try await clean.verify("--content")
+        #expect(full.status == 0 && full.stdout.contains("line ranges checked against the files"), "\(full)")
+    }
+
+    @Test func cacheFromAQuickRunDoesNotVouchForContent() async throws {
+        let fixture = try await forgeFirstRange { attribution in
+            attribution.files[0].ranges[0].contentHash = "sha256:" + String(repeating: "0", count: 64)
+        }
+        #expect(try await fixture.verify("--cache").status == 0)
+        let deep = try await fixture.verify("--cache", "--content")
+        #expect(deep.status == 1 && deep.stdout.contains("content-mismatch"), "\(deep)")
     }
 
     @Test func noteLineThatIsNotJSON() async throws {
