@@ -206,7 +206,8 @@ private struct StrictJSONParser {
         try enter()
         defer { depth -= 1 }
         offset += 1
-        var members = [String: JSONValue]()
+        // Record objects have a handful of members: size for them up front.
+        var members = [String: JSONValue](minimumCapacity: 8)
         var previousKey: String?
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
