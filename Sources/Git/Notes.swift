@@ -53,7 +53,9 @@ extension Repository {
     /// Every note in the notes commit `notesCommit` (default: the tip of `ref`), sorted by target.
     public func allNotes(ref: String, notesCommit: ObjectID? = nil) throws -> [NoteEntry] {
         guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
-        var blobsByTarget = [ObjectID: [(depth: Int, blob: ObjectID)]]()
+        // Flat, then sorted and grouped: a long history has a note per commit, nearly
+        // always in one blob, and a dictionary of arrays would allocate one per note.
+        var found = [(target: ObjectID, depth: Int, blob: ObjectID)]()
         func walk(_ tree: OpaquePointer, prefix: String, depth: Int) throws {
             for index in 0..<git_tree_entrycount(tree) {
                 guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -63,7 +65,7 @@ extension Repository {
                 let id = ObjectID(git_tree_entry_id(entry).pointee)
                 switch git_tree_entry_type(entry) {
                 case GIT_OBJECT_BLOB where path.utf8.count == 40:
-                    if let target = ObjectID(hex: path) { blobsByTarget[target, default: []].append((depth, id)) }
+                    if let target = ObjectID(hex: path) { found.append((target, depth, id)) }
                 case GIT_OBJECT_TREE where name.utf8.count == 2 && path.utf8.count < 40:
                     try withTree(id) { try walk($0, prefix: path, depth: depth + 1) }
                 default:
@@ -72,9 +74,17 @@ extension Repository {
             }
         }
         try withTree(try treeID(ofCommit: tip)) { try walk($0, prefix: "", depth: 0) }
-        return blobsByTarget
-            .map { NoteEntry(target: $0.key, blobs: $0.value.sorted { $0.depth < $1.depth }.map(\.blob)) }
-            .sorted { $0.target < $1.target }
+        found.sort { $0.target != $1.target ? $0.target < $1.target : $0.depth < $1.depth }
+        var entries = [NoteEntry]()
+        entries.reserveCapacity(found.count)
+        var index = 0
+        while index < found.count {
+            var end = index + 1
+            while end < found.count, found[end].target == found[index].target { end += 1 }
+            entries.append(NoteEntry(target: found[index].target, blobs: found[index..<end].map(\.blob)))
+            index = end
+        }
+        return entries
     }
 
     /// The notes commits of `ref`, tip first, following first parents (the log order).

@@ -15,10 +15,18 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     public var hex: String {
-        var copy = oid
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, buffer.count, &copy)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: oid.id) { bytes in
+            String(unsafeUninitializedCapacity: 40) { buffer in
+                digits.withUTF8Buffer { table in
+                    for (index, byte) in bytes.enumerated() {
+                        buffer[2 * index] = table[Int(byte >> 4)]
+                        buffer[2 * index + 1] = table[Int(byte & 0x0F)]
+                    }
+                }
+                return 40
+            }
+        }
     }
 
     public var shortHex: String { String(hex.prefix(12)) }

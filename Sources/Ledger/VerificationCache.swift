@@ -17,9 +17,18 @@ public final class VerificationCache: @unchecked Sendable {
         let directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/verify-cache"
         path = directory + "/" + SHA256.hexDigest(configuration)
         guard let data = FileManager.default.contents(atPath: path) else { return }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t")
-            if fields.count == 2, let count = Int(fields[1]) { entries[String(fields[0])] = count }
+        // Read as bytes: the file has a line per note of a long history.
+        let bytes = [UInt8](data)
+        entries.reserveCapacity(bytes.count / 100)
+        for line in bytes.split(separator: 0x0A) {
+            guard let tab = line.lastIndex(of: 0x09), tab > line.startIndex, tab + 1 < line.endIndex else { continue }
+            var count = 0
+            var valid = true
+            for digit in line[(tab + 1)...] {
+                guard digit >= 0x30 && digit <= 0x39, count < 1 << 40 else { valid = false; break }
+                count = count * 10 + Int(digit - 0x30)
+            }
+            if valid { entries[String(decoding: line[..<tab], as: UTF8.self)] = count }
         }
     }
 
