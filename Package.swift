@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,11 +29,12 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Git", "Signing"]),
         .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),
         .target(name: "Sync", dependencies: ["Ledger", "Git"]),
-        .target(name: "Reports", dependencies: ["Ledger", "Git", "Signing"]),
+        .target(name: "Policy", dependencies: ["Git", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reports", dependencies: ["Policy", "Ledger", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
-                "Capture", "Sync", "Reports", "Ledger", "Git", "Signing",
+                "Capture", "Sync", "Reports", "Policy", "Ledger", "Git", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Sync", "Ledger", "Git", "Signing", "TestSupport"]),
     ]

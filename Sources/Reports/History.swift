@@ -1,0 +1,79 @@
+import Foundation
+import Git
+
+/// What `git log` says about one commit, for reports: who, when, which files gained
+/// how many lines, and who is named in `Reviewed-by:` trailers.
+public struct CommitFacts: Sendable {
+    public struct FileChange: Sendable {
+        public let path: String
+        /// Lines added; nil for a binary file.
+        public let added: Int?
+    }
+
+    public let commit: ObjectID
+    public let parentCount: Int
+    public let authorName: String
+    public let authorEmail: String
+    /// Committer time, Unix seconds: the period a commit belongs to.
+    public let time: Int64
+    public let reviewedBy: [String]
+    public let files: [FileChange]
+}
+
+public struct HistoryError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+public enum History {
+    /// The commits of `range` (as `git log` reads it), newest first, with numstat
+    /// against the first parent and git's default rename detection — the same diff
+    /// records count their lines against. One `git log` for the whole range.
+    public static func commits(range: String, repository: Repository) throws -> [CommitFacts] {
+        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
+        let result = try git.run(["-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
+                                  "--format=\(format)", range, "--"])
+        guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
+        return try parse(Array(result.stdout.utf8))
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> [CommitFacts] {
+        var commits = [CommitFacts]()
+        for chunk in bytes.split(separator: 0x1E, omittingEmptySubsequences: true) {
+            guard let headerEnd = chunk.firstIndex(of: 0) else { continue }
+            let fields = chunk[chunk.startIndex..<headerEnd].split(separator: 0x1F, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            guard fields.count >= 6, let commit = ObjectID(hex: fields[0]), let time = Int64(fields[4]) else {
+                throw HistoryError(description: "unexpected git log output")
+            }
+            var files = [CommitFacts.FileChange]()
+            var cursor = headerEnd + 1
+            if cursor < chunk.endIndex, chunk[cursor] == 0x0A { cursor += 1 }
+            func field(until terminator: UInt8) -> Substring? {
+                guard let end = chunk[cursor...].firstIndex(of: terminator) else { return nil }
+                defer { cursor = end + 1 }
+                return Substring(decoding: chunk[cursor..<end], as: UTF8.self)
+            }
+            while cursor < chunk.endIndex {
+                guard let added = field(until: 0x09), field(until: 0x09) != nil else { break }
+                let path: Substring?
+                if cursor < chunk.endIndex, chunk[cursor] == 0 {
+                    cursor += 1  // a rename: old path, then new path
+                    _ = field(until: 0)
+                    path = field(until: 0)
+                } else {
+                    path = field(until: 0)
+                }
+                guard let path else { break }
+                files.append(CommitFacts.FileChange(path: String(path), added: Int(added)))
+            }
+            commits.append(CommitFacts(
+                commit: commit, parentCount: fields[1].split(separator: " ").count, authorName: fields[2], authorEmail: fields[3],
+                time: time, reviewedBy: fields[5].split(separator: "\u{1D}").map { String($0).trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty },
+                files: files))
+        }
+        return commits
+    }
+}
