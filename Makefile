@@ -17,8 +17,9 @@ RELEASE = .build-static/release/git-trace
 
 all: build
 
-# Debian packages: libgit2 and OpenSSL to build; git, ssh-keygen, openssl, man and
-# python3-venv for the tests and the man page.
+# Debian packages: libgit2 and OpenSSL to build; git, ssh-keygen, openssl, man,
+# python3-venv and chromium (the HTML report's rendering test) for the tests and the
+# man page.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
@@ -36,6 +37,7 @@ test-deps: deps
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \

@@ -49,6 +49,9 @@ public final class CommitRecorder {
         let parentTree = try parents.first.map { try repository.treeID(ofCommit: $0) }
         var claims = [LineClaim]()
         var usedFiles = [String: String]()
+        // Lines an earlier commit already held as AI lines (a person edited them since):
+        // their session's acceptance was counted then.
+        var recommitted = [String: Set<Int>]()
         var added = 0, deleted = 0
         var consumedOrphans = Set<String>()
         for change in try repository.changes(from: parentTree, to: tree) {
@@ -82,7 +85,9 @@ public final class CommitRecorder {
                 labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: try engine.content(ofBlob: tracked.blob), new: content)
                 usedFiles[logPath] = path
             } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
+                let before = labels
                 try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
+                recommitted[path] = Set(labels.indices.filter { labels[$0] != before[$0] }.map { $0 + 1 })
             }
             if let inherited {
                 for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
@@ -91,7 +96,7 @@ public final class CommitRecorder {
             }
             claims += Self.claims(path: path, lines: addedLines.sorted(), labels: labels)
         }
-        let sessions = Self.acceptance(claims: claims, state: state)
+        let sessions = Self.acceptance(claims: claims, state: state, recommitted: recommitted)
         return CommitAttribution(claims: claims, lineStats: (added, deleted), usedFiles: usedFiles, sessions: sessions)
     }
 
@@ -143,7 +148,10 @@ public final class CommitRecorder {
         return claims
     }
 
-    static func acceptance(claims: [LineClaim], state: WorkingState) -> [SessionAcceptance] {
+    /// Per session: lines written since the previous record, and this commit's AI and
+    /// mixed lines of the session — each line counted once, at the first commit that
+    /// holds it (`recommitted` lines were counted before).
+    static func acceptance(claims: [LineClaim], state: WorkingState, recommitted: [String: Set<Int>] = [:]) -> [SessionAcceptance] {
         var result = [String: SessionAcceptance]()
         for activity in state.sessions.values {
             let key = activity.agent + "/" + activity.session
@@ -153,7 +161,9 @@ public final class CommitRecorder {
         }
         for claim in claims where claim.contributor.type != .human {
             let key = (claim.contributor.agent ?? "unknown") + "/" + (claim.sessionID ?? "unknown")
-            let lines = claim.lines.reduce(0) { $0 + $1.count }
+            let earlier = recommitted[claim.path] ?? []
+            let lines = claim.lines.reduce(0) { total, range in total + range.filter { !earlier.contains($0) }.count }
+            guard lines > 0 else { continue }
             var entry = result[key] ?? SessionAcceptance(
                 agent: claim.contributor.agent ?? "unknown", sessionID: claim.sessionID ?? "unknown",
                 modelID: claim.contributor.modelID ?? "unknown/unknown", linesWritten: 0,

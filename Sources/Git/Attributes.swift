@@ -31,3 +31,14 @@ extension Repository {
         return result
     }
 }
+
+extension Repository {
+    /// Whether git would treat this blob as binary (a NUL byte in its first 8,000 bytes).
+    public func isBinaryBlob(_ id: ObjectID) throws -> Bool {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.shortHex)")
+        defer { git_blob_free(blob) }
+        return git_blob_is_binary(blob) == 1
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import Capture
 import Git
 import Ledger
+import Policy
 import Reports
 import Signing
 import Sync
@@ -30,7 +31,7 @@ struct GitTrace: ParsableCommand {
             2 when a command could not run.
             """,
         version: RecordBuilder.toolVersion,
-        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, BlameCommand.self, StatsCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
+        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
     )
 
     /// Runs the command with git-style failure output: one `fatal:` line and exit 2
@@ -70,6 +71,7 @@ struct GitTrace: ParsableCommand {
         error is KeyError || error is IdentityError || error is ClaimError || error is AllowedSigners.Error
             || error is TrustFileError || error is KeyFileError || error is SchemaError || error is EnvelopeError
             || error is PayloadError || error is WorkingLogError || error is SyncError || error is CheckpointError || error is BlameError
+            || error is ReportError || error is HistoryError || error is PolicyError
     }
 }
 

@@ -1,14 +1,27 @@
 import Git
 import Signing
 
-/// The newest attribution record of each commit, decoded, for displays (blame, stats).
-/// Only records whose signature holds for the key they name are used; which keys to
-/// trust is `git trace verify`'s question, and reports say so.
+/// The records of each commit, decoded, for displays and reports (blame, stats,
+/// report). Only records whose signature holds for the key they name are used; which
+/// keys to trust is `git trace verify`'s question, and reports say so.
 public final class RecordIndex {
+    /// A record with the digest that names it (spec/records.md §3).
+    public struct Signed<Predicate: Sendable>: Sendable {
+        public let predicate: Predicate
+        public let digest: String
+    }
+
+    /// What one commit's note holds.
+    public struct CommitRecords: Sendable {
+        /// The newest attribution record (by `recorded_at`).
+        public var attribution: Signed<Attribution>?
+        public var reviews: [Signed<Review>] = []
+    }
+
     private let ledger: NotesLedger
-    private var cache = [ObjectID: Attribution?]()
+    private var cache = [ObjectID: CommitRecords]()
     /// The notes commit read from, resolved once: every lookup sees the same ledger.
-    private let notesCommit: ObjectID?
+    public let notesCommit: ObjectID?
 
     public init(repository: Repository) {
         ledger = NotesLedger(repository: repository)
@@ -16,21 +29,39 @@ public final class RecordIndex {
     }
 
     public func attribution(of commit: ObjectID) -> Attribution? {
+        records(of: commit).attribution?.predicate
+    }
+
+    /// The records of `commit`, kept for the next lookup (blame asks again and again).
+    public func records(of commit: ObjectID) -> CommitRecords {
         if let cached = cache[commit] { return cached }
-        var newest: Attribution?
-        guard let notesCommit else { return nil }
-        if case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
+        let found = readRecords(of: commit)
+        cache[commit] = found
+        return found
+    }
+
+    /// The records of `commit`, read afresh and not kept: for one pass over a long
+    /// history, which would otherwise hold every record in memory.
+    public func readRecords(of commit: ObjectID) -> CommitRecords {
+        var found = CommitRecords()
+        if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
                 guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
-                      statement.commit == commit.hex, let attribution = statement.attribution,
-                      let key = try? PublicKey.cached(openSSH: attribution.signer.publicKey),
+                      statement.commit == commit.hex,
+                      let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
                       key.fingerprint == envelope.signatures[0].keyID,
                       key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding)
                 else { continue }
-                if newest == nil || attribution.recordedAt >= newest!.recordedAt { newest = attribution }
+                let digest = Envelope.recordDigest(ofLine: line)
+                if let attribution = statement.attribution {
+                    if found.attribution == nil || attribution.recordedAt >= found.attribution!.predicate.recordedAt {
+                        found.attribution = Signed(predicate: attribution, digest: digest)
+                    }
+                } else if let review = statement.review {
+                    found.reviews.append(Signed(predicate: review, digest: digest))
+                }
             }
         }
-        cache[commit] = newest
-        return newest
+        return found
     }
 }

@@ -1,0 +1,229 @@
+import Foundation
+import Git
+import Ledger
+import Policy
+
+/// What to report on (the options of `git trace report`).
+public struct ReportOptions: Sendable {
+    public var range = "HEAD"
+    /// Unix seconds: commits with committer time ≥ since and < until.
+    public var since: Int64?
+    public var until: Int64?
+    public var framework: Framework?
+    public var includeGenerated = false
+    /// Path components that name a directory in "by directory" (1: top level).
+    public var directoryDepth = 1
+    /// Whether to count the lines surviving in the end commit's tree (spec/reports.md §3.3).
+    public var surviving = true
+
+    public init() {}
+}
+
+public struct ReportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum ReportBuilder {
+    /// Builds the report of `options` over `repository`, verifying every record it
+    /// uses against `trust` (nil: no trust file — the report then says its records
+    /// are unverified).
+    public static func build(repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
+                             revoked: Set<String> = [], policy: Policy, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
+        if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
+        let tip = try repository.resolveCommit(tipRevision(of: options.range))
+        let facts = try History.commits(range: options.range, repository: repository).filter { fact in
+            (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
+        }
+        var report = Report(
+            generatedAt: Timestamp.format(unixSeconds: now),
+            period: Report.Period(range: options.range, since: options.since.map(Timestamp.format(unixSeconds:)),
+                                  until: options.until.map(Timestamp.format(unixSeconds:)),
+                                  endCommit: try endCommit(from: tip, until: options.until, since: options.since, repository: repository)))
+        report.framework = options.framework
+        report.includesGenerated = options.includeGenerated
+        report.policySource = policy.source
+        report.sensitivePatterns = policy.sensitivePaths.map(\.text)
+        report.commits = facts.count
+
+        let index = RecordIndex(repository: repository)
+        var recordsByCommit = [ObjectID: RecordIndex.CommitRecords]()
+        var paths = Set<String>()
+        for fact in facts {
+            let records = index.readRecords(of: fact.commit)
+            if records.attribution != nil || !records.reviews.isEmpty { recordsByCommit[fact.commit] = records }
+            for file in fact.files { paths.insert(file.path) }
+            for file in records.attribution?.predicate.files ?? [] { paths.insert(file.path) }
+        }
+        // The tree's files too: lines surviving at the end may come from files the
+        // period never touched.
+        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let tree = try options.surviving ? report.period.endCommit.map { try SurvivingLines.listTree($0, git: git) } : nil
+        for (path, _) in tree ?? [] { paths.insert(path) }
+        let filter = options.includeGenerated || report.period.endCommit == nil
+            ? PathFilter() : try PathFilter(paths: paths, repository: repository, commit: report.period.endCommit!)
+        report.excludedPaths = filter.reasons
+
+        // Integrity first: which of the records used verify under the auditor's trust.
+        var verifiedDigests = Set<String>()
+        if let trust {
+            let commitsWithRecords = facts.map(\.commit).filter { recordsByCommit[$0] != nil }
+            let result = try Verifier(ledger: NotesLedger(repository: repository), trust: trust, revoked: revoked)
+                .verify(commits: commitsWithRecords)
+            verifiedDigests = Set(result.verified.map(\.recordDigest))
+            for problem in result.problems {
+                report.integrity.problems[problem.code.rawValue, default: 0] += 1
+                if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }
+            }
+            report.integrity.trustSource = trust.source
+            report.integrity.trustFromRepository = trustFromRepository
+        }
+
+        var developers = [String: Report.Developer]()
+        var directories = [String: LineCounts]()
+        var months = [String: LineCounts]()
+        var models = [String: Report.Model]()
+        var sessions = [String: Report.Session]()
+        var risk = [String: Report.RiskItem]()
+        for fact in facts {
+            let records = recordsByCommit[fact.commit]
+            let attribution = records?.attribution?.predicate
+            if attribution != nil { report.commitsWithRecords += 1 }
+            var used = [String]()
+            if let digest = records?.attribution?.digest { used.append(digest) }
+
+            // Lines per path: numstat gives what was added, the record's ranges their origins.
+            var perPath = [String: LineCounts]()
+            var numstat = [String: Int]()
+            for file in fact.files { numstat[file.path, default: 0] += file.added ?? 0 }
+            var rangesByPath = [String: [AttributedRange]]()
+            for file in attribution?.files ?? [] { rangesByPath[file.path, default: []] += file.ranges }
+            for path in Set(numstat.keys).union(rangesByPath.keys) {
+                var lines = LineCounts()
+                for range in rangesByPath[path] ?? [] { lines.add(range.contributor.type, range.lineCount) }
+                lines.unknown = max(0, (numstat[path] ?? 0) - lines.total)
+                perPath[path] = lines
+            }
+            var commitLines = LineCounts()
+            for (path, lines) in perPath {
+                if filter.isExcluded(path) { report.excluded += lines; continue }
+                commitLines += lines
+                directories[directory(of: path, depth: options.directoryDepth), default: LineCounts()] += lines
+            }
+            report.added += commitLines
+            months[month(of: fact.time), default: LineCounts()] += commitLines
+            let developerKey = fact.authorEmail.lowercased()
+            var developer = developers[developerKey] ?? Report.Developer(name: fact.authorName, email: fact.authorEmail)
+            developer.commits += 1
+            developer.lines += commitLines
+            developers[developerKey] = developer
+
+            // Models: the agent and model of every AI-written range outside excluded paths.
+            var modelsInCommit = Set<String>()
+            for (path, ranges) in rangesByPath where !filter.isExcluded(path) {
+                for range in ranges where range.contributor.type != .human {
+                    let agent = range.contributor.agent ?? "unknown", model = range.contributor.modelID ?? "unknown/unknown"
+                    let key = agent + "\u{0}" + model
+                    var entry = models[key] ?? Report.Model(agent: agent, model: model, firstUse: fact.time, lastUse: fact.time)
+                    if range.contributor.type == .ai { entry.ai += range.lineCount } else { entry.mixed += range.lineCount }
+                    entry.firstUse = min(entry.firstUse, fact.time)
+                    entry.lastUse = max(entry.lastUse, fact.time)
+                    if modelsInCommit.insert(key).inserted { entry.commits += 1 }
+                    models[key] = entry
+                }
+            }
+            for session in attribution?.sessions ?? [] {
+                let key = [session.agent, session.sessionID, session.modelID].joined(separator: "\u{0}")
+                var entry = sessions[key] ?? Report.Session(agent: session.agent, sessionID: session.sessionID, model: session.modelID)
+                entry.written += session.linesWritten
+                entry.committedUnchanged += session.linesCommittedUnchanged
+                entry.committedEdited += session.linesCommittedEdited
+                sessions[key] = entry
+            }
+
+            // Reviews: only verified signatures count as signed; trailers are shown apart.
+            let reviews = (records?.reviews ?? []).filter { trust != nil && verifiedDigests.contains($0.digest) }
+            used += (records?.reviews ?? []).map(\.digest)
+            let independent = reviews.contains { $0.predicate.signer.email.lowercased() != developerKey && !$0.predicate.selfReview }
+            let aiWritten = commitLines.aiWritten
+            if aiWritten > 0 {
+                report.reviews.commitsWithAI += 1
+                if independent {
+                    report.reviews.signedIndependent += aiWritten
+                    report.reviews.commitsSignedIndependent += 1
+                } else if !reviews.isEmpty {
+                    report.reviews.selfReviewOnly += aiWritten
+                } else if !fact.reviewedBy.isEmpty {
+                    report.reviews.unsignedOnly += aiWritten
+                } else {
+                    report.reviews.unreviewed += aiWritten
+                }
+            }
+            if !independent {
+                for (path, lines) in perPath where lines.aiWritten > 0 && !filter.isExcluded(path) && policy.isSensitive(path) {
+                    var item = risk[path] ?? Report.RiskItem(path: path)
+                    item.lines += lines.aiWritten
+                    item.commits.append(fact.commit)
+                    for range in rangesByPath[path] ?? [] where range.contributor.type != .human {
+                        let model = range.contributor.modelID ?? "unknown/unknown"
+                        if !item.models.contains(model) { item.models.append(model) }
+                    }
+                    risk[path] = item
+                }
+            }
+
+            report.integrity.recordsUsed += used.count
+            let unverified = used.filter { !verifiedDigests.contains($0) }.count
+            report.integrity.recordsUnverified += unverified
+            report.integrity.recordsVerified += used.count - unverified
+            if records != nil {
+                report.evidence.append(Report.Evidence(
+                    commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
+                    attributionDigest: records?.attribution?.digest, reviewDigests: (records?.reviews ?? []).map(\.digest),
+                    verified: unverified == 0 && trust != nil, lines: commitLines))
+            }
+        }
+        report.byDeveloper = developers.values.sorted { ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email) }
+        report.byDirectory = directories.map { ($0.key, $0.value) }.sorted { $0.directory < $1.directory }
+        report.byMonth = months.map { ($0.key, $0.value) }.sorted { $0.month < $1.month }
+        report.models = models.values.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }
+        report.sessions = sessions.values.sorted { ($0.agent, $0.sessionID, $0.model) < ($1.agent, $1.sessionID, $1.model) }
+        report.risk = risk.values.sorted { ($1.lines, $0.path) < ($0.lines, $1.path) }
+        if let tree, let end = report.period.endCommit {
+            report.surviving = try SurvivingLines.count(at: end, tree: tree, repository: repository, index: index, filter: filter)
+        }
+        if let framework = options.framework { report.controls = Controls.evaluate(report, framework: framework) }
+        return report
+    }
+
+    /// The revision whose history a range ends at: `B` of `A..B`, else the range itself.
+    static func tipRevision(of range: String) -> String {
+        guard let dots = range.range(of: "..") else { return range }
+        let tip = String(range[dots.upperBound...])
+        return tip.isEmpty ? "HEAD" : tip
+    }
+
+    /// The newest commit on `tip`'s first-parent line committed before `until`, if it
+    /// is not older than `since`.
+    static func endCommit(from tip: ObjectID, until: Int64?, since: Int64?, repository: Repository) throws -> ObjectID? {
+        var current: ObjectID? = tip
+        while let commit = current {
+            let info = try repository.commit(commit)
+            if until.map({ info.committer.time < $0 }) ?? true {
+                return since.map { info.committer.time >= $0 } ?? true ? commit : nil
+            }
+            current = info.parentIDs.first
+        }
+        return nil
+    }
+
+    static func directory(of path: String, depth: Int) -> String {
+        let components = path.split(separator: "/")
+        guard components.count > 1 else { return "." }
+        return components.prefix(min(depth, components.count - 1)).joined(separator: "/") + "/"
+    }
+
+    static func month(of time: Int64) -> String {
+        String(Timestamp.format(unixSeconds: time).prefix(7))
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import Git
+import Ledger
+
+/// The lines of a commit's tree by origin (spec/reports.md §3.3): each line traced by
+/// `git blame` to the commit that introduced it, whose record gives its origin.
+///
+/// Blaming every file of a large tree costs minutes, so results are kept in an
+/// incremental cache (`<git dir>/sessiontrace/provenance/<commit>`): a later report
+/// starts from the newest cached ancestor of its end commit and blames again only the
+/// files changed since; origins are re-derived from the cached blame runs (without
+/// blaming) when the notes changed.
+public enum SurvivingLines {
+    /// A run of consecutive lines that one commit introduced at consecutive line numbers.
+    struct Run: Equatable {
+        var commit: ObjectID
+        var originalStart: Int
+        var count: Int
+        var originalPath: String?
+    }
+
+    struct FileEntry {
+        var blob: String
+        var lines: LineCounts
+        var runs: [Run]
+    }
+
+    static let cacheVersion = "sessiontrace-provenance 1"
+    static let cachedCommits = 8
+
+    /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
+    /// what `filter` excludes.
+    static func count(at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
+                      filter: PathFilter) throws -> LineCounts {
+        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let directory = cacheDirectory(repository)
+        let notesTip = index.notesCommit?.hex ?? "-"
+
+        var base: (commit: ObjectID, notes: String, files: [String: FileEntry])?
+        for candidate in cachedCommits(in: directory) where repository.isAncestor(candidate, of: end) {
+            if let loaded = load(directory + "/" + candidate.hex) {
+                base = (candidate, loaded.notes, loaded.files)
+                break
+            }
+        }
+        var touched = Set<String>()
+        if let base, base.commit != end {
+            let log = try git.run(["log", "--format=", "--name-only", "-z", "--no-renames", "\(base.commit.hex)..\(end.hex)", "--"])
+            guard log.status == 0 else { throw ReportError("git log: \(log.reason)") }
+            touched = Set(log.stdout.split(separator: "\0").map { String($0).trimmingCharacters(in: .newlines) })
+        }
+        let notesChanged = base?.notes != notesTip
+
+        var files = [String: FileEntry]()
+        var toBlame = [(path: String, blob: String)]()
+        for (path, blob) in tree {
+            if let cached = base?.files[path], cached.blob == blob, !touched.contains(path) {
+                var entry = cached
+                if notesChanged { entry.lines = origins(of: entry.runs, path: path, index: index) }
+                files[path] = entry
+            } else if let id = ObjectID(hex: blob), try repository.isBinaryBlob(id) {
+                files[path] = FileEntry(blob: blob, lines: LineCounts(), runs: [])  // no lines to attribute
+            } else {
+                toBlame.append((path, blob))
+            }
+        }
+        let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository)
+        for (offset, (path, blob)) in toBlame.enumerated() {
+            let runs = blamed[offset]
+            files[path] = FileEntry(blob: blob, lines: origins(of: runs, path: path, index: index), runs: runs)
+        }
+        save(files, notes: notesTip, commit: end, directory: directory)
+
+        var total = LineCounts()
+        for (path, entry) in files where !filter.isExcluded(path) { total += entry.lines }
+        return total
+    }
+
+    // MARK: Blame
+
+    /// Blames each path at `commit`, two processes at a time per core.
+    static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository) throws -> [[Run]] {
+        guard !paths.isEmpty else { return [] }
+        let directory = repository.workingDirectory ?? repository.gitDirectory
+        final class Results: @unchecked Sendable {
+            var runs: [Result<[Run], Error>?]
+            let lock = NSLock()
+            var next = 0
+            init(count: Int) { runs = Array(repeating: nil, count: count) }
+            func claim() -> Int? {
+                lock.lock(); defer { lock.unlock() }
+                guard next < runs.count else { return nil }
+                next += 1
+                return next - 1
+            }
+            func set(_ index: Int, _ value: Result<[Run], Error>) { lock.lock(); runs[index] = value; lock.unlock() }
+        }
+        let results = Results(count: paths.count)
+        let workers = min(paths.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let git = GitCommand(directory: directory)
+            while let item = results.claim() {
+                results.set(item, Result { try blame(paths[item], at: commit, git: git) })
+            }
+        }
+        return try results.runs.map { try $0!.get() }
+    }
+
+    static func blame(_ path: String, at commit: ObjectID, git: GitCommand) throws -> [Run] {
+        let result = try git.run(["blame", "--porcelain", commit.hex, "--", path])
+        guard result.status == 0 else { throw ReportError("git blame \(path): \(result.reason)") }
+        return parsePorcelain(result.stdout, path: path)
+    }
+
+    /// Runs from `git blame --porcelain`: one per group header, merged when a group
+    /// continues the previous one.
+    static func parsePorcelain(_ text: String, path: String) -> [Run] {
+        var runs = [Run]()
+        var filenames = [String: String]()
+        var pending: (commit: String, original: Int, count: Int)?
+        func flush(_ filename: String?) {
+            guard let group = pending, let commit = ObjectID(hex: group.commit) else { return }
+            let originalPath = filename.flatMap { $0 == path ? nil : $0 }
+            if var last = runs.last, last.commit == commit, last.originalPath == originalPath,
+               last.originalStart + last.count == group.original {
+                last.count += group.count
+                runs[runs.count - 1] = last
+            } else {
+                runs.append(Run(commit: commit, originalStart: group.original, count: group.count, originalPath: originalPath))
+            }
+            pending = nil
+        }
+        var currentCommit: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("\t") { continue }
+            if line.hasPrefix("filename "), let commit = currentCommit {
+                filenames[commit] = String(line.dropFirst(9))
+                continue
+            }
+            let fields = line.split(separator: " ")
+            // A group header: <40-hex> <original line> <final line> <lines in group>.
+            if fields.count == 4, fields[0].utf8.count == 40, let original = Int(fields[1]), let count = Int(fields[3]) {
+                if let group = pending { flush(filenames[group.commit]) }
+                currentCommit = String(fields[0])
+                pending = (String(fields[0]), original, count)
+            } else if fields.count == 3, fields[0].utf8.count == 40, Int(fields[1]) != nil {
+                currentCommit = String(fields[0])
+            }
+        }
+        if let group = pending { flush(filenames[group.commit]) }
+        return runs
+    }
+
+    /// The origins of `runs` from the records of the commits that introduced them.
+    static func origins(of runs: [Run], path: String, index: RecordIndex) -> LineCounts {
+        var lines = LineCounts()
+        for run in runs {
+            guard let attribution = index.attribution(of: run.commit) else { lines.unknown += run.count; continue }
+            let originalPath = run.originalPath ?? path
+            let ranges = attribution.files.first { $0.path == originalPath }?.ranges ?? []
+            var covered = 0
+            let runEnd = run.originalStart + run.count - 1
+            for range in ranges {
+                let overlap = min(range.endLine, runEnd) - max(range.startLine, run.originalStart) + 1
+                if overlap > 0 {
+                    lines.add(range.contributor.type, overlap)
+                    covered += overlap
+                }
+            }
+            lines.unknown += run.count - covered
+        }
+        return lines
+    }
+
+    // MARK: Tree and cache
+
+    /// Regular files (and executables) of `commit`'s tree with their blob ids;
+    /// submodules and symbolic links hold no lines of their own.
+    static func listTree(_ commit: ObjectID, git: GitCommand) throws -> [(String, String)] {
+        let result = try git.run(["ls-tree", "-r", "-z", "--full-tree", commit.hex])
+        guard result.status == 0 else { throw ReportError("git ls-tree: \(result.reason)") }
+        return result.stdout.split(separator: "\0").compactMap { entry in
+            // "<mode> SP <type> SP <object> TAB <path>"
+            guard let tab = entry.firstIndex(of: "\t") else { return nil }
+            let fields = entry[..<tab].split(separator: " ")
+            guard fields.count == 3, fields[1] == "blob", fields[0] == "100644" || fields[0] == "100755" else { return nil }
+            return (String(entry[entry.index(after: tab)...]), String(fields[2]))
+        }
+    }
+
+    static func cacheDirectory(_ repository: Repository) -> String {
+        let gitDirectory = repository.gitDirectory
+        return (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/provenance"
+    }
+
+    /// Cached commits, newest file first.
+    static func cachedCommits(in directory: String) -> [ObjectID] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        let dated = names.compactMap { name -> (ObjectID, Date)? in
+            guard let commit = ObjectID(hex: name),
+                  let date = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.modificationDate] as? Date
+            else { return nil }
+            return (commit, date)
+        }
+        return dated.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+
+    private static func escape(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    private static func unescape(_ text: Substring) -> String {
+        String(text).replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t").replacingOccurrences(of: "%25", with: "%")
+    }
+
+    /// Writes the cache for `commit` (atomically) and keeps only the newest few.
+    static func save(_ files: [String: FileEntry], notes: String, commit: ObjectID, directory: String) {
+        var text = "\(cacheVersion)\nnotes\t\(notes)\n"
+        for (path, entry) in files.sorted(by: { $0.key < $1.key }) {
+            let lines = entry.lines
+            text += "F\t\(entry.blob)\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(path))\n"
+            for run in entry.runs {
+                text += "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)" + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + commit.hex), options: .atomic)
+        } catch {
+            return  // a cache that cannot be written costs time next run, never correctness
+        }
+        for old in cachedCommits(in: directory).dropFirst(cachedCommits) {
+            try? FileManager.default.removeItem(atPath: directory + "/" + old.hex)
+        }
+    }
+
+    /// A cache file, or nil when it is unreadable or from another version.
+    static func load(_ path: String) -> (notes: String, files: [String: FileEntry])? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == cacheVersion, lines[1].hasPrefix("notes\t") else { return nil }
+        let notes = String(lines[1].dropFirst(6))
+        var files = [String: FileEntry]()
+        var current: String?
+        for line in lines.dropFirst(2) where !line.isEmpty {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if fields[0] == "F", fields.count == 7, let ai = Int(fields[2]), let mixed = Int(fields[3]),
+               let human = Int(fields[4]), let unknown = Int(fields[5]) {
+                let path = unescape(fields[6])
+                files[path] = FileEntry(blob: String(fields[1]), lines: LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown), runs: [])
+                current = path
+            } else if fields[0] == "R", fields.count >= 4, let path = current, let commit = ObjectID(hex: String(fields[1])),
+                      let start = Int(fields[2]), let count = Int(fields[3]) {
+                files[path]?.runs.append(Run(commit: commit, originalStart: start, count: count,
+                                             originalPath: fields.count > 4 ? unescape(fields[4]) : nil))
+            } else {
+                return nil  // torn or foreign: start over
+            }
+        }
+        return (notes, files)
+    }
+}
