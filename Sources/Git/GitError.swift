@@ -43,4 +43,7 @@ let libgit2Initialised: Void = {
     _ = sessiontrace_git_set_cache_object_limit(GIT_OBJECT_BLOB, 0)
     // Commits and trees of a long history would otherwise fill 256 MB per process.
     _ = sessiontrace_git_set_cache_max_size(64 << 20)
+    // But trees larger than the default 4 KB limit were read again on every lookup: a
+    // notes tree of 80,000 notes has 256 fan-out trees of ~20 KB, one per note lookup.
+    _ = sessiontrace_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
 }()

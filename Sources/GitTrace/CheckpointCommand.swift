@@ -29,15 +29,6 @@ struct CheckpointCommand: ParsableCommand {
         let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
         let checkpoint = try Checkpoint.make(repository: repository, now: Int64(Date().timeIntervalSince1970))
         let note = try checkpoint.signedNote(name: identity.email, key: identity.key)
-        if let output {
-            do {
-                try Data(note.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
-            }
-            printError("checkpoint of \(checkpoint.size) records at notes commit \(checkpoint.notesCommit.prefix(12)) written to \(output)")
-        } else {
-            print(note, terminator: "")
-        }
+        try emit(note, to: output, describing: "checkpoint of \(checkpoint.size) records at notes commit \(checkpoint.notesCommit.prefix(12))")
     }
 }

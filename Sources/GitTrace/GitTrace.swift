@@ -103,3 +103,18 @@ func resolveCommit(_ revision: String, in repository: Repository) throws -> Obje
     }
     return try repository.resolveCommit(revision)
 }
+
+/// Writes a command's result to `path` (atomically) and says so on stderr, or prints
+/// it when there is no path.
+func emit(_ text: String, to path: String?, describing what: String) throws {
+    guard let path else {
+        print(text, terminator: "")
+        return
+    }
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+    }
+    printError("\(what) written to \(path)")
+}

@@ -95,17 +95,7 @@ struct ReportCommand: ParsableCommand {
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.0,
             trustFromRepository: loaded.map { $0.1 != .file($0.0.source) } ?? false, revoked: revokedKeys, policy: chosenPolicy)
-        let text = report.rendered(as: format)
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
-            }
-            printError("report written to \(output)")
-        } else {
-            print(text, terminator: "")
-        }
+        try emit(report.rendered(as: format), to: output, describing: "report")
     }
 
     /// `YYYY-MM-DD` (UTC midnight; the next midnight for an end date, so that the day

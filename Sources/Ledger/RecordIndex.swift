@@ -16,6 +16,21 @@ public final class RecordIndex {
         /// The newest attribution record (by `recorded_at`).
         public var attribution: Signed<Attribution>?
         public var reviews: [Signed<Review>] = []
+
+        public init() {}
+
+        public var isEmpty: Bool { attribution == nil && reviews.isEmpty }
+
+        /// Takes in one record: the newest attribution wins, every review is kept.
+        public mutating func add(_ statement: Statement, digest: String) {
+            if let new = statement.attribution {
+                if attribution.map({ new.recordedAt >= $0.predicate.recordedAt }) ?? true {
+                    attribution = Signed(predicate: new, digest: digest)
+                }
+            } else if let review = statement.review {
+                reviews.append(Signed(predicate: review, digest: digest))
+            }
+        }
     }
 
     private let ledger: NotesLedger
@@ -42,24 +57,23 @@ public final class RecordIndex {
 
     /// The records of `commit`, read afresh and not kept: for one pass over a long
     /// history, which would otherwise hold every record in memory.
-    public func readRecords(of commit: ObjectID) -> CommitRecords {
+    /// `verified` holds digests of records `Verifier` passed: their signatures are not
+    /// checked a second time.
+    public func readRecords(of commit: ObjectID, verified: Set<String> = []) -> CommitRecords {
         var found = CommitRecords()
         if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
-                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
-                      statement.commit == commit.hex,
-                      let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
-                      key.fingerprint == envelope.signatures[0].keyID,
-                      key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding)
-                else { continue }
                 let digest = Envelope.recordDigest(ofLine: line)
-                if let attribution = statement.attribution {
-                    if found.attribution == nil || attribution.recordedAt >= found.attribution!.predicate.recordedAt {
-                        found.attribution = Signed(predicate: attribution, digest: digest)
-                    }
-                } else if let review = statement.review {
-                    found.reviews.append(Signed(predicate: review, digest: digest))
+                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
+                      statement.commit == commit.hex
+                else { continue }
+                if !verified.contains(digest) {
+                    guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
+                          key.fingerprint == envelope.signatures[0].keyID,
+                          key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding)
+                    else { continue }
                 }
+                found.add(statement, digest: digest)
             }
         }
         return found

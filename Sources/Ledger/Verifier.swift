@@ -66,6 +66,8 @@ public struct VerifiedRecord: Sendable {
     public let trustLine: Int
     /// The reviewer, when the record is a review of the reviewer's own commit.
     public let selfReviewBy: String?
+    /// The decoded statement, when the verifier was asked to keep it (reports).
+    public let statement: Statement?
 }
 
 public struct VerificationResult: Sendable {
@@ -147,14 +149,18 @@ public final class Verifier {
     /// (`file-missing`, `range-outside-file`, `content-mismatch`): that reads every
     /// file a record names, so it costs more than the signatures.
     public let checksContent: Bool
+    /// Whether each verified record keeps its decoded statement (for reports, which
+    /// would otherwise parse every record a second time).
+    public let keepsStatements: Bool
 
     public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
-                checksContent: Bool = false) {
+                checksContent: Bool = false, keepsStatements: Bool = false) {
         self.ledger = ledger
         self.trust = trust
         self.revoked = revoked
         self.coverage = coverage
         self.checksContent = checksContent
+        self.keepsStatements = keepsStatements
     }
 
     /// A note to verify: its commit, its blobs, and the cache key naming both.
@@ -214,7 +220,8 @@ public final class Verifier {
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
                 Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
-                         trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent)
+                         trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent,
+                         keepsStatements: keepsStatements)
             }
         }
         // Small chunks handed out in turn, so that no thread waits for a slower one at
@@ -357,7 +364,8 @@ public final class Verifier {
             if checksContent, let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
             return .success(VerifiedRecord(
                 commit: commit, record: index, recordDigest: digest, predicateType: statement.predicate.type, trustLine: trustLine,
-                selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil }))
+                selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil },
+                statement: keepsStatements ? statement : nil))
         case .untrustedKey:
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         case .principalMismatch:

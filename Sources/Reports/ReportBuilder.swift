@@ -32,7 +32,16 @@ public enum ReportBuilder {
                              revoked: Set<String> = [], policy: Policy, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
         let tip = try repository.resolveCommit(tipRevision(of: options.range))
-        let facts = try History.commits(range: options.range, repository: repository).filter { fact in
+        // git log (numstat) runs while the records are verified: neither waits for the other.
+        let workingDirectory = repository.workingDirectory ?? repository.gitDirectory, range = options.range
+        let history = Background { try History.commits(range: range, directory: workingDirectory) }
+        let rangeCommits = try repository.commits(inRange: options.range)
+        var verification: VerificationResult?
+        if let trust {
+            verification = try Verifier(ledger: NotesLedger(repository: repository), trust: trust, revoked: revoked, keepsStatements: true)
+                .verify(commits: rangeCommits)
+        }
+        let facts = try history.value().filter { fact in
             (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
         }
         var report = Report(
@@ -46,14 +55,37 @@ public enum ReportBuilder {
         report.sensitivePatterns = policy.sensitivePaths.map(\.text)
         report.commits = facts.count
 
-        let index = RecordIndex(repository: repository)
+        // Integrity: which records verify under the auditor's trust. Their statements
+        // come from the verifier; other records are read (and their signatures checked
+        // against the key they name) so that the figures can still use them, flagged.
+        let inPeriod = Set(facts.map(\.commit))
+        var verifiedDigests = Set<String>()
         var recordsByCommit = [ObjectID: RecordIndex.CommitRecords]()
+        var needsReading = inPeriod
+        if let trust, let verification {
+            for record in verification.verified where inPeriod.contains(record.commit) {
+                verifiedDigests.insert(record.recordDigest)
+                guard let statement = record.statement else { continue }
+                recordsByCommit[record.commit, default: RecordIndex.CommitRecords()].add(statement, digest: record.recordDigest)
+            }
+            needsReading = []
+            for problem in verification.problems where inPeriod.contains(problem.commit) {
+                report.integrity.problems[problem.code.rawValue, default: 0] += 1
+                if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }
+                needsReading.insert(problem.commit)
+            }
+            report.integrity.trustSource = trust.source
+            report.integrity.trustFromRepository = trustFromRepository
+        }
+        let index = RecordIndex(repository: repository)
+        for commit in needsReading {
+            let records = index.readRecords(of: commit, verified: verifiedDigests)
+            if !records.isEmpty { recordsByCommit[commit] = records }
+        }
         var paths = Set<String>()
         for fact in facts {
-            let records = index.readRecords(of: fact.commit)
-            if records.attribution != nil || !records.reviews.isEmpty { recordsByCommit[fact.commit] = records }
             for file in fact.files { paths.insert(file.path) }
-            for file in records.attribution?.predicate.files ?? [] { paths.insert(file.path) }
+            for file in recordsByCommit[fact.commit]?.attribution?.predicate.files ?? [] { paths.insert(file.path) }
         }
         // The tree's files too: lines surviving at the end may come from files the
         // period never touched.
@@ -63,21 +95,6 @@ public enum ReportBuilder {
         let filter = options.includeGenerated || report.period.endCommit == nil
             ? PathFilter() : try PathFilter(paths: paths, repository: repository, commit: report.period.endCommit!)
         report.excludedPaths = filter.reasons
-
-        // Integrity first: which of the records used verify under the auditor's trust.
-        var verifiedDigests = Set<String>()
-        if let trust {
-            let commitsWithRecords = facts.map(\.commit).filter { recordsByCommit[$0] != nil }
-            let result = try Verifier(ledger: NotesLedger(repository: repository), trust: trust, revoked: revoked)
-                .verify(commits: commitsWithRecords)
-            verifiedDigests = Set(result.verified.map(\.recordDigest))
-            for problem in result.problems {
-                report.integrity.problems[problem.code.rawValue, default: 0] += 1
-                if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }
-            }
-            report.integrity.trustSource = trust.source
-            report.integrity.trustFromRepository = trustFromRepository
-        }
 
         var developers = [String: Report.Developer]()
         var directories = [String: LineCounts]()
@@ -225,5 +242,24 @@ public enum ReportBuilder {
 
     static func month(of time: Int64) -> String {
         String(Timestamp.format(unixSeconds: time).prefix(7))
+    }
+}
+
+/// Runs `body` on another thread; `value()` waits for its result.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private var result: Result<Value, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () throws -> Value) {
+        Thread.detachNewThread { [self] in
+            result = Result { try body() }
+            done.signal()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        done.signal()
+        return try result!.get()
     }
 }

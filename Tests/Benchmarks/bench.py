@@ -17,6 +17,9 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      objects), packed (as after `git gc --auto`), with --content, and again with
      --cache; against `openssl speed ed25519` verifications per second on all cores
      (run before and after, averaged).
+  5. reports, on the same repository: `git trace blame` against `git blame
+     --porcelain`, and `git trace report` (cold, then with its provenance cache, and
+     without the tree) against `git log --numstat` over the same history.
 
 Usage: bench.py GIT_TRACE_BINARY [--quick]   (the ledger generator is looked up
 beside the binary: sessiontrace-ledger-generator)
@@ -200,6 +203,25 @@ def bench_verify(root, env):
     return size, loose, packed, content, warm, openssl_rate, cores
 
 
+def bench_reports(root, env):
+    """blame against git blame, and the report against git log --numstat, on the
+    verify benchmark's repository (run after it)."""
+    repo = os.path.join(root, "scale")
+    trust = os.path.join(root, "trust")
+    rounds = 3
+    ours, theirs = [], []
+    for _ in range(rounds):
+        theirs.append(run(["git", "blame", "--porcelain", "file7.txt"], repo, env=env))
+        ours.append(run([BINARY, "blame", "file7.txt", "--porcelain"], repo, env=env))
+    numstat = run(["git", "log", "--numstat", "--format=%H"], repo, env=env)
+    shutil.rmtree(os.path.join(repo, ".git", "sessiontrace", "provenance"), ignore_errors=True)
+    report = [BINARY, "report", "--trust", trust, "--format", "json", "--output", os.path.join(root, "report.json")]
+    cold = run(report, repo, env=env)
+    warm = run(report, repo, env=env)
+    no_tree = run(report + ["--no-tree"], repo, env=env)
+    return statistics.median(ours), statistics.median(theirs), numstat, cold, warm, no_tree
+
+
 def main():
     root = tempfile.mkdtemp(prefix="sessiontrace-bench-")
     try:
@@ -215,6 +237,7 @@ def main():
         hooked_ms, plain_ms, job_ms, notes = bench_commit(root, env)
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
         size, loose, cold, content, warm, openssl_rate, cores = bench_verify(root, env)
+        blame_ours, blame_git, numstat, report_cold, report_warm, report_no_tree = bench_reports(root, env)
         cpu = platform.processor() or platform.machine()
         try:
             with open("/proc/cpuinfo") as handle:
@@ -240,6 +263,11 @@ def main():
               f"with --content (every range checked against its file): {content:.2f} s = {100 * size / content / openssl_rate:.0f}%")
         print(f"  cached re-run: {warm:.2f} s = {100 * warm / cold:.1f}% of the cold run (target <= 5%) "
               f"{'PASS' if warm <= 0.05 * cold else 'FAIL'}")
+        print(f"blame of an 800-line file, each line from another commit: {blame_ours:.2f} s vs git blame --porcelain "
+              f"{blame_git:.2f} s = {blame_ours / blame_git:.2f}x (target <= 1.2x) {'PASS' if blame_ours <= 1.2 * blame_git else 'FAIL'}")
+        print(f"report over {size} commits: {report_cold:.2f} s cold (blaming the whole tree), {report_warm:.2f} s again "
+              f"(provenance cache), {report_no_tree:.2f} s without the tree; git log --numstat {numstat:.2f} s "
+              f"= {report_warm / numstat:.1f}x for the second run")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
