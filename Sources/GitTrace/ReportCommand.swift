@@ -59,6 +59,10 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("include-generated"), help: "Count generated, vendored and lock files too.")
     var includeGenerated = false
 
+    @Flag(help: ArgumentHelp("Use and extend the verification cache of 'git trace verify --cache'.",
+                             discussion: "Notes already verified under the same trust are read, not checked again."))
+    var cache = false
+
     @Option(help: ArgumentHelp("Path components per directory in 'by directory' (default 1).", valueName: "n"))
     var depth = 1
 
@@ -94,7 +98,8 @@ struct ReportCommand: ParsableCommand {
         let chosenPolicy = try Policy.load(explicitPath: policy, repository: repository)
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.0,
-            trustFromRepository: loaded.map { $0.1 != .file($0.0.source) } ?? false, revoked: revokedKeys, policy: chosenPolicy)
+            trustFromRepository: loaded.map { $0.1 != .file($0.0.source) } ?? false, revoked: revokedKeys, policy: chosenPolicy,
+            cache: cache ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.0, revoked: revokedKeys, checksContent: false) } : nil)
         try emit(report.rendered(as: format), to: output, describing: "report")
     }
 

@@ -76,10 +76,8 @@ struct Verify: ParsableCommand {
         }
         let format = json ? .json : self.format
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
-        let verificationCache = cache ? VerificationCache(
-            gitDirectory: repository.gitDirectory,
-            configuration: "git-trace \(RecordBuilder.toolVersion)\n\(signers.fingerprint)\n\(revokedKeys.sorted().joined(separator: ","))"
-                + (content ? "\ncontent" : "")) : nil
+        let verificationCache = cache
+            ? VerificationCache(gitDirectory: repository.gitDirectory, trust: signers, revoked: revokedKeys, checksContent: content) : nil
         var opened: Checkpoint?
         var coverage: Verifier.Coverage?
         if let checkpoint {

@@ -57,9 +57,10 @@ public final class RecordIndex {
 
     /// The records of `commit`, read afresh and not kept: for one pass over a long
     /// history, which would otherwise hold every record in memory.
-    /// `verified` holds digests of records `Verifier` passed: their signatures are not
+    /// `verified` holds digests of records `Verifier` passed (`allVerified`: every record
+    /// of this note passed, as a verification cache says): their signatures are not
     /// checked a second time.
-    public func readRecords(of commit: ObjectID, verified: Set<String> = []) -> CommitRecords {
+    public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords {
         var found = CommitRecords()
         if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
@@ -67,7 +68,7 @@ public final class RecordIndex {
                 guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
                       statement.commit == commit.hex
                 else { continue }
-                if !verified.contains(digest) {
+                if !allVerified && !verified.contains(digest) {
                     guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
                           key.fingerprint == envelope.signatures[0].keyID,
                           key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding)

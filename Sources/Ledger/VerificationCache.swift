@@ -32,6 +32,15 @@ public final class VerificationCache: @unchecked Sendable {
         }
     }
 
+    /// The cache for verification with `trust` and `revoked` (and content checks or
+    /// not) by this version of the tool: `git trace verify --cache` and `git trace
+    /// report --cache` share it.
+    public convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
+        self.init(gitDirectory: gitDirectory,
+                  configuration: "git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
+                      + (checksContent ? "\ncontent" : ""))
+    }
+
     /// How many records the note with this key held when it verified, if it did.
     func records(for key: String) -> Int? { entries[key] }
 

@@ -79,6 +79,8 @@ public struct VerificationResult: Sendable {
     public var warnings: [Problem] = []
     /// Records counted from the cache instead of checked again.
     public var cachedRecords = 0
+    /// The commits whose notes the cache vouched for (every record on them verified).
+    public var cachedCommits: [ObjectID] = []
     /// Notes with neither problem nor warning (cache key, record count).
     var cleanNotes: [(String, Int)] = []
 
@@ -192,6 +194,7 @@ public final class Verifier {
                 result.commitsWithNotes += 1
                 result.recordsChecked += cached
                 result.cachedRecords += cached
+                result.cachedCommits.append(commit)
                 continue
             }
             pending.append(PendingNote(commit: commit, blobs: blobs, cacheKey: key))

@@ -29,7 +29,8 @@ public enum ReportBuilder {
     /// uses against `trust` (nil: no trust file — the report then says its records
     /// are unverified).
     public static func build(repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
-                             revoked: Set<String> = [], policy: Policy, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
+                             revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
+                             now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
         let tip = try repository.resolveCommit(tipRevision(of: options.range))
         // git log (numstat) runs while the records are verified: neither waits for the other.
@@ -39,7 +40,8 @@ public enum ReportBuilder {
         var verification: VerificationResult?
         if let trust {
             verification = try Verifier(ledger: NotesLedger(repository: repository), trust: trust, revoked: revoked, keepsStatements: true)
-                .verify(commits: rangeCommits)
+                .verify(commits: rangeCommits, cache: cache)
+            cache?.save()
         }
         let facts = try history.value().filter { fact in
             (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
@@ -69,6 +71,13 @@ public enum ReportBuilder {
                 recordsByCommit[record.commit, default: RecordIndex.CommitRecords()].add(statement, digest: record.recordDigest)
             }
             needsReading = []
+            // Notes the verification cache vouches for: read, every record verified.
+            let index = RecordIndex(repository: repository)
+            for commit in verification.cachedCommits where inPeriod.contains(commit) {
+                let records = index.readRecords(of: commit, allVerified: true)
+                if !records.isEmpty { recordsByCommit[commit] = records }
+                verifiedDigests.formUnion([records.attribution?.digest].compactMap { $0 } + records.reviews.map(\.digest))
+            }
             for problem in verification.problems where inPeriod.contains(problem.commit) {
                 report.integrity.problems[problem.code.rawValue, default: 0] += 1
                 if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }

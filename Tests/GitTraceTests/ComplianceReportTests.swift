@@ -348,6 +348,25 @@ import TestSupport
         lines(try await report(history)["lines_surviving"], 7, 1, 7, 1)
     }
 
+    /// `--cache` shares `git trace verify --cache`'s cache: a second report reads the
+    /// notes it vouches for without checking them again, and says the same.
+    @Test func reportUsesTheVerificationCache() async throws {
+        let history = try await history()
+        func withoutTime(_ json: JSONValue) -> JSONValue {
+            guard case .object(var members) = json else { return json }
+            members["generated_at"] = nil
+            return .object(members)
+        }
+        let first = try await report(history, "--cache", "--no-tree")
+        let verified = try await history.fixture.verify("--cache")
+        // The note with a self-review (a finding) is checked each time; the others were cached by the report.
+        #expect(verified.stdout.contains("ok: 6 of 6 records on 4 commits") && verified.stdout.contains("(4 from the cache)"), "\(verified)")
+        let second = try await report(history, "--cache", "--no-tree")
+        #expect(withoutTime(second) == withoutTime(first))
+        #expect(second["integrity"]?["records_verified"] == .integer(6))
+        #expect(withoutTime(try await report(history, "--no-tree")) == withoutTime(first))
+    }
+
     @Test func noRecordsSaysNoAttributionData() async throws {
         let fixture = try await Fixture.make()
         try await fixture.commit("x\ny\n", to: "a.txt")
