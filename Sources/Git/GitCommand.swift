@@ -18,8 +18,37 @@ public struct GitCommand {
 
     public init(directory: String) { self.directory = directory }
 
+    /// Runs git and hands each line of its standard output (without the LF) to
+    /// `line` as it arrives, so the caller can work while git still does; the result
+    /// carries the exit status and stderr (its stdout is empty).
+    public func stream(_ arguments: [String], line: (ArraySlice<UInt8>) -> Void) throws -> Result {
+        try execute(arguments, environment: [:]) { output in
+            var pending = [UInt8]()
+            while true {
+                let chunk = output.availableData
+                if chunk.isEmpty { break }
+                pending += chunk
+                var start = 0
+                while let end = pending[start...].firstIndex(of: 0x0A) {
+                    line(pending[start..<end])
+                    start = end + 1
+                }
+                pending.removeFirst(start)
+            }
+            if !pending.isEmpty { line(pending[...]) }
+            return ""
+        }
+    }
+
     /// Runs `git arguments…`; `environment` is added to this process's environment.
     public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try execute(arguments, environment: environment) { output in
+            String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
+        }
+    }
+
+    /// Starts git, lets `consume` read its standard output to the end, and waits.
+    private func execute(_ arguments: [String], environment: [String: String], consume: (FileHandle) -> String) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -40,12 +69,9 @@ public struct GitCommand {
         process.standardError = errorFile
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let stdout = consume(output.fileHandleForReading)
         process.waitUntilExit()
         let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorData, as: UTF8.self))
     }
 }

@@ -24,18 +24,106 @@ public struct BlameError: Error, CustomStringConvertible {
 }
 
 public enum Blame {
-    /// Runs `git blame --porcelain` (git's blame is far faster than libgit2's) and
-    /// attributes each line from the records; `lines` limits it to a range (`-L`).
+    /// Runs `git blame` (git's blame is far faster than libgit2's) and attributes each
+    /// line from the records; `lines` limits it to a range (`-L`).
+    ///
+    /// git's `--incremental` output names each commit as soon as blame settles on it,
+    /// so the records are read on another thread while git is still working; the
+    /// lines' text comes from the file itself (the blob at `revision`, or the working
+    /// file), or from `--porcelain` when the file cannot be matched line for line.
     public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
                              index: RecordIndex? = nil) throws -> [BlameLine] {
         let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        var arguments = ["blame", "--incremental"]
+        if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
+        if let revision { arguments.append(revision) }
+        arguments += ["--", path]
+
+        let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index)
+        struct Entry { let commit: ObjectID; let original: Int; let final: Int; let count: Int; let path: String }
+        var entries = [Entry]()
+        var authors = [ObjectID: String]()
+        var header: (commit: ObjectID, original: Int, final: Int, count: Int)?
+        let result = try git.stream(arguments) { bytes in
+            let line = Substring(decoding: bytes, as: UTF8.self)
+            if header == nil {
+                let fields = line.split(separator: " ")
+                if fields.count == 4, fields[0].utf8.count == 40, let commit = ObjectID(hex: String(fields[0])),
+                   let original = Int(fields[1]), let final = Int(fields[2]), let count = Int(fields[3]) {
+                    header = (commit, original, final, count)
+                    lookups.request(commit)
+                }
+            } else if let current = header {
+                if line.hasPrefix("author ") {
+                    authors[current.commit] = String(line.dropFirst(7))
+                } else if line.hasPrefix("filename ") {
+                    // The last line of every entry.
+                    entries.append(Entry(commit: current.commit, original: current.original, final: current.final,
+                                         count: current.count, path: String(line.dropFirst(9))))
+                    header = nil
+                }
+            }
+        }
+        guard result.status == 0 else { throw BlameError(description: "git blame: \(result.reason)") }
+        let records = lookups.finish()
+
+        entries.sort { $0.final < $1.final }
+        let finalLines = entries.reduce(0) { $0 + $1.count }
+        let first = range?.lowerBound ?? 1
+        guard let text = fileLines(path: path, revision: revision, repository: repository),
+              text.count >= first - 1 + finalLines, finalLines == (range.map { min($0.count, text.count - first + 1) } ?? text.count)
+        else { return try porcelainLines(path: path, revision: revision, range: range, git: git, records: records, lookups: lookups) }
+
+        var lines = [BlameLine]()
+        lines.reserveCapacity(finalLines)
+        for entry in entries {
+            let attribution = records[entry.commit] ?? nil
+            for offset in 0..<entry.count {
+                lines.append(blameLine(final: entry.final + offset, commit: entry.commit, original: entry.original + offset,
+                                       path: entry.path, author: authors[entry.commit] ?? "", attribution: attribution,
+                                       content: text[entry.final + offset - 1]))
+            }
+        }
+        return lines
+    }
+
+    static func blameLine(final: Int, commit: ObjectID, original: Int, path: String, author: String, attribution: Attribution?,
+                          content: String) -> BlameLine {
+        // Uncommitted lines (all-zero id) have no record.
+        let range = attribution?.files.first(where: { $0.path == path })?.ranges
+            .first(where: { $0.startLine <= original && original <= $0.endLine })
+        return BlameLine(
+            finalLine: final, commit: commit, originalLine: original, originalPath: path, author: author,
+            origin: range?.contributor.type.rawValue ?? "unknown", agent: range?.contributor.agent, model: range?.contributor.modelID,
+            session: range?.sessionID, prompt: range?.promptSHA256, content: content)
+    }
+
+    /// The lines of the file blame read: the blob at `revision`, or the working file.
+    static func fileLines(path: String, revision: String?, repository: Repository) -> [String]? {
+        let bytes: [UInt8]
+        if let revision {
+            guard let commit = try? repository.resolveCommit(revision),
+                  case .blob(let blob)? = try? repository.content(ofPath: path, inCommit: commit) else { return nil }
+            bytes = blob
+        } else {
+            guard let root = repository.workingDirectory,
+                  let data = FileManager.default.contents(atPath: (root.hasSuffix("/") ? root : root + "/") + path) else { return nil }
+            bytes = [UInt8](data)
+        }
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        if bytes.last == 0x0A { lines.removeLast() }
+        return lines
+    }
+
+    /// The same answer from `git blame --porcelain`, which carries each line's text.
+    private static func porcelainLines(path: String, revision: String?, range: ClosedRange<Int>?, git: GitCommand,
+                                       records: [ObjectID: Attribution?], lookups: RecordLookups) throws -> [BlameLine] {
         var arguments = ["blame", "--porcelain"]
         if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         if let revision { arguments.append(revision) }
         arguments += ["--", path]
         let result = try git.run(arguments)
         guard result.status == 0 else { throw BlameError(description: "git blame: \(result.reason)") }
-        let index = index ?? RecordIndex(repository: repository)
         var filenames = [String: String]()
         var authors = [String: String]()
         var lines = [BlameLine]()
@@ -47,22 +135,9 @@ public enum Blame {
                 let path = filename ?? filenames[commitName] ?? path
                 filenames[commitName] = path
                 guard let commit = ObjectID(hex: commitName) else { continue }
-                var origin = "unknown", agent: String?, model: String?, session: String?, prompt: String?
-                // Uncommitted lines (all-zero id) have no record.
-                if let attribution = index.attribution(of: commit) {
-                    if let range = attribution.files.first(where: { $0.path == path })?.ranges
-                        .first(where: { $0.startLine <= current.original && current.original <= $0.endLine }) {
-                        origin = range.contributor.type.rawValue
-                        agent = range.contributor.agent
-                        model = range.contributor.modelID
-                        session = range.sessionID
-                        prompt = range.promptSHA256
-                    }
-                }
-                lines.append(BlameLine(
-                    finalLine: current.final, commit: commit, originalLine: current.original, originalPath: path,
-                    author: authors[commitName] ?? "", origin: origin, agent: agent, model: model, session: session, prompt: prompt,
-                    content: String(line.dropFirst())))
+                lines.append(blameLine(final: current.final, commit: commit, original: current.original, path: path,
+                                       author: authors[commitName] ?? "", attribution: records[commit] ?? lookups.attribution(of: commit),
+                                       content: String(line.dropFirst())))
                 header = nil
                 filename = nil
                 continue
@@ -77,5 +152,48 @@ public enum Blame {
             }
         }
         return lines
+    }
+}
+
+/// Reads commits' attribution records on a thread of its own (with its own
+/// repository handle) while the caller reads git's output.
+final class RecordLookups: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "sessiontrace.blame.records")
+    private var index: RecordIndex?
+    private let gitDirectory: String
+    private var results = [ObjectID: Attribution?]()
+    private var requested = Set<ObjectID>()
+    private let caller: RecordIndex?
+
+    /// `index`, when given, is used on the caller's thread only (it is not thread-safe):
+    /// lookups then happen at the end instead of alongside.
+    init(gitDirectory: String, index: RecordIndex?) {
+        self.gitDirectory = gitDirectory
+        caller = index
+    }
+
+    func request(_ commit: ObjectID) {
+        guard requested.insert(commit).inserted, caller == nil else { return }
+        queue.async { [self] in
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository) }
+            results[commit] = index?.attribution(of: commit)
+        }
+    }
+
+    /// Waits for the lookups and returns them.
+    func finish() -> [ObjectID: Attribution?] {
+        if let caller {
+            return Dictionary(uniqueKeysWithValues: requested.map { ($0, caller.attribution(of: $0)) })
+        }
+        return queue.sync { results }
+    }
+
+    /// One more lookup, on the caller's thread, after `finish`.
+    func attribution(of commit: ObjectID) -> Attribution? {
+        if let caller { return caller.attribution(of: commit) }
+        return queue.sync {
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository) }
+            return index?.attribution(of: commit)
+        }
     }
 }
