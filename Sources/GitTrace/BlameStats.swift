@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Git
 import Ledger
+import Policy
 import Reports
 
 struct BlameCommand: ParsableCommand {
@@ -77,7 +78,9 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "AI share of the lines added in a range of commits, by origin and by agent and model.",
         discussion: """
-            Lines added by commits without a record are unknown, never human.
+            The figures of 'git trace report' for the lines added, on one screen. Lines
+            added by commits without a record are unknown, never human; generated,
+            vendored and lock files are left out unless --include-generated.
 
               git trace stats                 # the history of HEAD
               git trace stats main~100..main --json
@@ -90,38 +93,48 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
+    @Flag(name: .customLong("include-generated"), help: "Count generated, vendored and lock files too.")
+    var includeGenerated = false
+
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        let stats = try Stats.compute(commits: try repository.commits(inRange: range), repository: repository)
+        var options = ReportOptions()
+        options.range = range
+        options.surviving = false
+        options.includeGenerated = includeGenerated
+        let report = try ReportBuilder.build(repository: repository, options: options, trust: nil, trustFromRepository: false, policy: Policy())
+        let lines = report.added
         if json {
             print(JSONValue.object([
-                "commits": .integer(Int64(stats.commits)), "commits_with_records": .integer(Int64(stats.commitsWithRecords)),
-                "lines_added": .integer(Int64(stats.added)), "ai": .integer(Int64(stats.ai)), "mixed": .integer(Int64(stats.mixed)),
-                "human": .integer(Int64(stats.human)), "unknown": .integer(Int64(stats.unknown)),
-                "by_model": .array(stats.byModel.map {
+                "commits": .integer(Int64(report.commits)), "commits_with_records": .integer(Int64(report.commitsWithRecords)),
+                "lines_added": .integer(Int64(lines.total)), "ai": .integer(Int64(lines.ai)), "mixed": .integer(Int64(lines.mixed)),
+                "human": .integer(Int64(lines.human)), "unknown": .integer(Int64(lines.unknown)),
+                "by_model": .array(report.models.sorted { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }.map {
                     .object(["agent": .string($0.agent), "model_id": .string($0.model), "ai": .integer(Int64($0.ai)), "mixed": .integer(Int64($0.mixed))])
                 }),
             ]).canonicalString)
             return
         }
-        if stats.commitsWithRecords == 0 {
-            print("no attribution data: none of the \(stats.commits) commits in \(range) has a record")
+        if report.hasNoAttributionData {
+            print("no attribution data: none of the \(report.commits) commits in \(range) has a record")
             return
         }
-        func share(_ lines: Int) -> String {
-            let points = stats.basisPoints(lines)
-            return "\(String(lines).leftPadded(to: 8))  \(String(points / 100).leftPadded(to: 3)).\(String(format: "%02d", points % 100))%"
+        func share(_ count: Int) -> String {
+            "\(String(count).leftPadded(to: 8))  \(percent(lines.basisPoints(count)).leftPadded(to: 7))"
         }
-        print("commits       \(stats.commits) (\(stats.commitsWithRecords) with records, \(stats.commits - stats.commitsWithRecords) without)")
-        print("lines added   \(stats.added)")
-        print("  ai        \(share(stats.ai))")
-        print("  mixed     \(share(stats.mixed))   AI-written, then edited by a person")
-        print("  human     \(share(stats.human))")
-        print("  unknown   \(share(stats.unknown))   no record")
-        if !stats.byModel.isEmpty { print("by agent and model") }
-        for model in stats.byModel {
+        print("commits       \(report.commits) (\(report.commitsWithRecords) with records, \(report.commits - report.commitsWithRecords) without)")
+        print("lines added   \(lines.total)")
+        print("  ai        \(share(lines.ai))")
+        print("  mixed     \(share(lines.mixed))   AI-written, then edited by a person")
+        print("  human     \(share(lines.human))")
+        print("  unknown   \(share(lines.unknown))   no record")
+        if !report.models.isEmpty { print("by agent and model") }
+        for model in report.models.sorted(by: { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }) {
             print("  \(model.agent.padding(toLength: 12, withPad: " ", startingAt: 0)) \(model.model.padding(toLength: 36, withPad: " ", startingAt: 0)) ai \(String(model.ai).leftPadded(to: 6))  mixed \(String(model.mixed).leftPadded(to: 6))")
+        }
+        if report.excluded.total > 0 {
+            print("excluded      \(report.excluded.total) lines in generated, vendored or lock files (--include-generated counts them)")
         }
     }
 }
