@@ -126,7 +126,9 @@ public struct Report: Sendable {
     /// The sentences that must be on the first page: missing data, unverifiable records.
     public var headlineWarnings: [String] {
         var warnings = [String]()
-        if hasNoAttributionData {
+        if commits == 0 {
+            warnings.append("no attribution data: there is no commit in this period")
+        } else if hasNoAttributionData {
             warnings.append("no attribution data: none of the \(commits) commits in this period has a SessionTrace record, so no AI share can be given")
         }
         if integrity.trustSource == nil && integrity.recordsUsed > 0 {

@@ -382,6 +382,9 @@ import TestSupport
         #expect(json["warnings"]?.arrayValue?.first == .string("no attribution data: none of the 1 commits in this period has a SessionTrace record, so no AI share can be given"))
         let text = try await fixture.trace("report")
         #expect(text.stdout.contains("WARNING: no attribution data"), "\(text)")
+        let empty = try JSONValue(parsing: try await fixture.trace("report", "--since", "2099-01-01", "--format", "json").stdout)
+        #expect(empty["warnings"] == .array([.string("no attribution data: there is no commit in this period")]))
+        #expect(empty["period"]?["end_commit"] == .null && empty["lines_surviving"] == .null)
         #expect(!text.stdout.contains("AI-written (ai + mixed) share"), "\(text)")
         #expect(!text.stdout.contains("0.00%"), "\(text)")
     }
