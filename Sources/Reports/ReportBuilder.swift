@@ -36,16 +36,23 @@ public enum ReportBuilder {
         // git log (numstat) runs while the records are verified: neither waits for the other.
         let workingDirectory = repository.workingDirectory ?? repository.gitDirectory, range = options.range
         let history = Background { try History.commits(range: range, directory: workingDirectory) }
-        let rangeCommits = try repository.commits(inRange: options.range)
-        var verification: VerificationResult?
-        if let trust {
-            verification = try Verifier(ledger: NotesLedger(repository: repository), trust: trust, revoked: revoked, keepsStatements: true)
-                .verify(commits: rangeCommits, cache: cache)
-            cache?.save()
-        }
-        let facts = try history.value().filter { fact in
+        func inPeriod(_ fact: CommitFacts) -> Bool {
             (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
         }
+        // Without a period, every commit of the range is in it and can be verified at
+        // once; with one, only the period's commits, once git log has named them.
+        let periodBound = options.since != nil || options.until != nil
+        let facts: [CommitFacts]
+        var verification: VerificationResult?
+        let verifier = trust.map { Verifier(ledger: NotesLedger(repository: repository), trust: $0, revoked: revoked, keepsStatements: true) }
+        if periodBound {
+            facts = try history.value().filter(inPeriod)
+            verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache)
+        } else {
+            verification = try verifier?.verify(commits: try repository.commits(inRange: options.range), cache: cache)
+            facts = try history.value()
+        }
+        cache?.save()
         var report = Report(
             generatedAt: Timestamp.format(unixSeconds: now),
             period: Report.Period(range: options.range, since: options.since.map(Timestamp.format(unixSeconds:)),
