@@ -87,7 +87,7 @@ struct StatsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Commits: 'A..B' or a revision and its ancestors (default: HEAD).", valueName: "range"))
+    @Argument(help: ArgumentHelp("Commits: 'A..B' or a revision and its ancestors.", valueName: "range"))
     var range = "HEAD"
 
     @Flag(help: "Print the figures as JSON.")

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Commits: 'A..B' or a revision and its ancestors (default: HEAD).", valueName: "range"))
+    @Argument(help: ArgumentHelp("Commits: 'A..B' or a revision and its ancestors.", valueName: "range"))
     var range = "HEAD"
 
     @Option(help: ArgumentHelp("First day (or instant) of the period.", valueName: "date"))
@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Map the evidence to a framework's controls: soc2, hipaa or pci-dss.", valueName: "framework"))
     var framework: String?
 
-    @Option(help: ArgumentHelp("text (default), markdown, json, csv or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("text, markdown, json, csv or html.", valueName: "format"))
     var format: String = "text"
 
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A file of revoked keys.", valueName: "file"))
     var revoked: String?
 
-    @Option(help: ArgumentHelp("The policy file giving sensitive paths (default: .sessiontrace/policy.yml at the end of the period).", valueName: "file"))
+    @Option(help: ArgumentHelp("The policy file giving sensitive paths (default: .sessiontrace/policy.yml at HEAD).", valueName: "file"))
     var policy: String?
 
     @Flag(name: .customLong("include-generated"), help: "Count generated, vendored and lock files too.")
@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
                              discussion: "Notes already verified under the same trust are read, not checked again."))
     var cache = false
 
-    @Option(help: ArgumentHelp("Path components per directory in 'by directory' (default 1).", valueName: "n"))
+    @Option(help: ArgumentHelp("Path components per directory in 'by directory'.", valueName: "n"))
     var depth = 1
 
     @Flag(name: .customLong("no-tree"), help: "Skip the lines surviving in the tree at the end of the period (no blame).")

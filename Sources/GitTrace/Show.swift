@@ -18,7 +18,7 @@ struct Show: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The commit (default: HEAD).", valueName: "rev"))
+    @Argument(help: ArgumentHelp("The commit.", valueName: "rev"))
     var revision = "HEAD"
 
     @Option(help: ArgumentHelp("An allowed_signers file to check signers against.", valueName: "file"))
