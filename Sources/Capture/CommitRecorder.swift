@@ -82,8 +82,15 @@ public final class CommitRecorder {
             }
             var labels = Array(repeating: Provenance.base, count: FileLines(content).count)
             if let logPath, let tracked = state.files[logPath] {
-                labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: try engine.content(ofBlob: tracked.blob), new: content)
+                let snapshot = try engine.content(ofBlob: tracked.blob)
+                let traced = try LineOrigins.afterPersonEditTracingBase(state.provenance(of: tracked), old: snapshot, new: content)
+                labels = traced.labels
                 usedFiles[logPath] = path
+                let rewritten = traced.replacedBase.filter { addedLines.contains($0.key + 1) }
+                if inherited == nil, !rewritten.isEmpty, let oldPath = change.oldPath, let parent = parents.first {
+                    let seeded = try seedRewrittenBaseLines(&labels, rewritten, snapshot: snapshot, oldPath: oldPath, old: oldContent, parent: parent)
+                    recommitted[path, default: []].formUnion(seeded)
+                }
             } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
                 let before = labels
                 try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
@@ -113,6 +120,43 @@ public final class CommitRecorder {
                 labels[hunk.newIndex + offset] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
             }
         }
+    }
+
+    /// Lines a person rewrote from lines capture found already in the file (`base`):
+    /// when the parent commit had such a line from an agent (its record, through `git
+    /// blame -L` on the parent), the rewrite is `mixed`. `rewritten` maps new line
+    /// indexes to indexes in `snapshot`; lines of the snapshot are found in the parent's
+    /// version `old` where the two agree. Returns the 1-based new lines made mixed.
+    private func seedRewrittenBaseLines(_ labels: inout [Provenance], _ rewritten: [Int: Int], snapshot: [UInt8], oldPath: String,
+                                        old: [UInt8], parent: ObjectID) throws -> Set<Int> {
+        // Snapshot line → parent line, for the lines the two share.
+        var toParent = [Int: Int]()
+        var snapshotPosition = 0, parentPosition = 0
+        let wanted = Set(rewritten.values)
+        func skipEqual(until snapshotEnd: Int) {
+            while snapshotPosition < snapshotEnd {
+                if wanted.contains(snapshotPosition) { toParent[snapshotPosition] = parentPosition }
+                snapshotPosition += 1
+                parentPosition += 1
+            }
+        }
+        for hunk in LineDiff.hunks(old: old, new: snapshot) {
+            skipEqual(until: hunk.newIndex)
+            snapshotPosition = hunk.newIndex + hunk.newCount
+            parentPosition = hunk.oldIndex + hunk.oldCount
+        }
+        skipEqual(until: FileLines(snapshot).count)
+        let parentLines = rewritten.compactMapValues { toParent[$0] }
+        guard let first = parentLines.values.min(), let last = parentLines.values.max() else { return [] }
+        let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository, lines: (first + 1)...(last + 1), index: recordIndex)
+        var seeded = Set<Int>()
+        for (newIndex, parentIndex) in parentLines where parentIndex - first < earlier.count {
+            let line = earlier[parentIndex - first]
+            guard line.origin == "ai" || line.origin == "mixed" else { continue }
+            labels[newIndex] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+            seeded.insert(newIndex + 1)
+        }
+        return seeded
     }
 
     /// Groups consecutive lines of the same provenance into claims.

@@ -51,20 +51,35 @@ public enum LineOrigins {
     /// `mixed` when that line was the AI's, `human` otherwise; lines beyond the pairs
     /// are `human`.
     public static func afterPersonEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws -> [Provenance] {
-        try carry(labels, old: old, new: new) { oldRegion, newCount in
-            (0..<newCount).map { index in index < oldRegion.count ? oldRegion[oldRegion.startIndex + index].editedByPerson : .human }
+        try afterPersonEditTracingBase(labels, old: old, new: new).labels
+    }
+
+    /// `afterPersonEdit`, and which new lines (0-based) replaced a `base` line, with
+    /// that line's index in `old`: capture found those lines already there, and an
+    /// earlier commit may have had them from an agent (the caller can ask its record).
+    public static func afterPersonEditTracingBase(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws
+        -> (labels: [Provenance], replacedBase: [Int: Int]) {
+        var replacedBase = [Int: Int]()
+        let result = try carry(labels, old: old, new: new) { oldRegion, hunk in
+            (0..<hunk.newCount).map { index in
+                guard index < oldRegion.count else { return .human }
+                let oldLabel = oldRegion[oldRegion.startIndex + index]
+                if oldLabel.kind == .base { replacedBase[hunk.newIndex + index] = hunk.oldIndex + index }
+                return oldLabel.editedByPerson
+            }
         }
+        return (result, replacedBase)
     }
 
     /// An agent's edit from `old` to `new`: unchanged lines keep their provenance, every
     /// new or replaced line is the agent's.
     public static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws -> [Provenance] {
-        try carry(labels, old: old, new: new) { _, newCount in Array(repeating: agent, count: newCount) }
+        try carry(labels, old: old, new: new) { _, hunk in Array(repeating: agent, count: hunk.newCount) }
     }
 
     private static func carry(
         _ labels: [Provenance], old: [UInt8], new: [UInt8],
-        replace: (ArraySlice<Provenance>, Int) -> [Provenance]
+        replace: (ArraySlice<Provenance>, DiffHunk) -> [Provenance]
     ) throws -> [Provenance] {
         let oldCount = FileLines(old).count
         precondition(labels.count == oldCount, "labels do not match the old content")
@@ -73,7 +88,7 @@ public enum LineOrigins {
         var oldPosition = 0
         for hunk in LineDiff.hunks(old: old, new: new) {
             result += labels[oldPosition..<hunk.oldIndex]
-            result += replace(labels[hunk.oldIndex..<hunk.oldIndex + hunk.oldCount], hunk.newCount)
+            result += replace(labels[hunk.oldIndex..<hunk.oldIndex + hunk.oldCount], hunk)
             oldPosition = hunk.oldIndex + hunk.oldCount
         }
         result += labels[oldPosition...]

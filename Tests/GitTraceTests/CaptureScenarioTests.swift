@@ -49,6 +49,23 @@ import TestSupport
         #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed), (5...5, "human")))
     }
 
+    @Test func personEditingAnOlderAILineAfterTheAgentCameBackMakesItMixed() async throws {
+        var (fixture, agent) = try await started()
+        try await agent.claude("Write", "a.txt", write: numberedLines(4))
+        _ = try await fixture.commitRecorded("ai lines")
+        // A later session appends a line: capture first sees the file then, lines 1-4 as
+        // they were (written by s1, committed already).
+        var later = try AgentDriver(fixture, session: "s2")
+        try await later.claude("Edit", "a.txt", write: numberedLines(5))
+        // The person then edits line 2, which s1 wrote.
+        try fixture.sandbox.write("line 1\nline 2 adjusted\nline 3\nline 4\nline 5\n", to: "a.txt", in: fixture.repository)
+        let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
+        #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed), (5...5, "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2")))
+        // s1's line was counted when it was first committed; s2 wrote and committed one.
+        #expect(record.sessions.map(\.sessionID) == ["s2"])
+        #expect(record.sessions.first?.linesCommittedUnchanged == 1)
+    }
+
     @Test func personTypesBetweenTwoAIEdits() async throws {
         var (fixture, agent) = try await started()
         try await agent.claude("Write", "a.txt", write: "ai 1\nai 2\n")
