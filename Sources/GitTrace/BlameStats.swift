@@ -37,7 +37,7 @@ struct BlameCommand: ParsableCommand {
         let lines = try Blame.lines(path: path, revision: revision, repository: repository)
         if json {
             print(JSONValue.array(lines.map { line in
-                var members: [String: JSONValue] = [
+                var members: JSONObject = [
                     "line": .integer(Int64(line.finalLine)), "commit": .string(line.commit.hex),
                     "original_line": .integer(Int64(line.originalLine)), "original_path": .string(line.originalPath),
                     "author": .string(line.author), "origin": .string(line.origin), "content": .string(line.content),

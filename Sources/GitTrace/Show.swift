@@ -106,7 +106,7 @@ struct Show: ParsableCommand {
     }
 
     private func jsonValue(_ record: InspectedRecord) -> JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "record": .integer(Int64(record.index)),
             "digest": .string(record.digest),
             "signature_matches_embedded_key": .bool(record.signatureMatchesEmbeddedKey),

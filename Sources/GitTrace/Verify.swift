@@ -129,7 +129,7 @@ struct Verify: ParsableCommand {
     }
 
     private func problemJSON(_ problem: Problem) -> JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "commit": .string(problem.commit.hex), "code": .string(problem.code.rawValue), "message": .string(problem.message),
         ]
         if let record = problem.record { members["record"] = .integer(Int64(record)) }
@@ -147,7 +147,7 @@ enum SARIF {
             JSONValue.object(["id": .string(code.rawValue), "shortDescription": .object(["text": .string("SessionTrace \(code.rawValue)")])])
         }
         let results = findings.map { finding -> JSONValue in
-            var members: [String: JSONValue] = [
+            var members: JSONObject = [
                 "ruleId": .string(finding.code.rawValue),
                 "level": .string(finding.code.isWarning ? "warning" : "error"),
                 "message": .object(["text": .string(finding.line)]),

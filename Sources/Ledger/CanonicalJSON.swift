@@ -6,7 +6,7 @@ public enum JSONValue: Equatable, Sendable {
     case integer(Int64)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The largest magnitude an integer may have, so that every JSON reader
     /// (including IEEE-754 doubles) reads it exactly.
@@ -32,7 +32,7 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -68,11 +68,11 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted(by: JSONValue.codePointOrder).enumerated() {
+            for (index, member) in members.sorted(by: { JSONValue.codePointOrder($0.key, $1.key) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(key, to: &out)
+                JSONValue.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.write(to: &out)
+                member.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -206,30 +206,36 @@ private struct StrictJSONParser {
         try enter()
         defer { depth -= 1 }
         offset += 1
-        // Record objects have a handful of members: size for them up front.
-        var members = [String: JSONValue](minimumCapacity: 8)
+        var members = [JSONObject.Member]()
+        // Keys in canonical order cannot repeat unless equal to the one before; keys
+        // out of order are checked against all seen so far.
+        var seen: Set<String>?
         var previousKey: String?
         skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(JSONObject(uniqueMembers: members)) }
         while true {
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let keyOffset = offset
             let key = try parseString()
-            if let previousKey, !JSONValue.codePointOrder(previousKey, key) { canonical = false }
+            if let previousKey, !JSONValue.codePointOrder(previousKey, key) {
+                canonical = false
+                if seen == nil { seen = Set(members.map(\.key)) }
+            }
             previousKey = key
-            guard members[key] == nil else {
+            // (An equal key is out of order too, so it always reaches the set.)
+            guard seen?.insert(key).inserted ?? true else {
                 throw JSONParseError(message: "duplicate member \"\(key)\"", offset: keyOffset)
             }
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             offset += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            members.append((key, try parseValue()))
             skipWhitespace()
             guard offset < bytes.count else { throw fail("unexpected end of input") }
             if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(JSONObject(uniqueMembers: members)) }
             throw fail("expected ',' or '}'")
         }
     }

@@ -201,7 +201,7 @@ public struct Review: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
             "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
             "reviewed_at": .string(reviewedAt),
@@ -285,7 +285,7 @@ extension Statement {
 
 extension Attribution {
     var json: JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
             "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
             "committer": .object([
@@ -322,10 +322,10 @@ extension Attribution {
 
 extension AttributedRange {
     var json: JSONValue {
-        var contributorMembers: [String: JSONValue] = ["type": .string(contributor.type.rawValue)]
+        var contributorMembers: JSONObject = ["type": .string(contributor.type.rawValue)]
         if let agent = contributor.agent { contributorMembers["agent"] = .string(agent) }
         if let model = contributor.modelID { contributorMembers["model_id"] = .string(model) }
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "start_line": .integer(Int64(startLine)),
             "end_line": .integer(Int64(endLine)),
             "content_hash": .string(contentHash),

@@ -11,7 +11,7 @@ public struct SchemaError: Error, Equatable, CustomStringConvertible {
 /// so that a verifier never silently ignores a claim it does not understand.
 private struct MemberReader {
     let path: String
-    let members: [String: JSONValue]
+    let members: JSONObject
     /// The keys asked for: a handful, so an array beats hashing into a set.
     private var read: [String] = []
 

@@ -130,6 +130,8 @@ public final class Verifier {
     private var fileCache = [String: FileLines?]()
     private var fileCacheCommit: ObjectID?
     private var notesHistory: [ObjectID]?
+    /// This verifier's OpenSSL context (each worker thread has its own verifier).
+    private let signatureContext = SignatureContext()
     /// How many notes commits the forensic search reads back (only on a failed signature).
     private let historyLimit = 5_000
 
@@ -321,7 +323,7 @@ public final class Verifier {
         guard let key = trust.key(forKeyID: signature.keyID) else {
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         }
-        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding) else {
+        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding, using: signatureContext) else {
             let (code, message) = explainBadSignature(envelope, key: key, on: commit)
             return problem(code, message)
         }

@@ -8,7 +8,7 @@ extension Report {
         func share(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
         func time(_ seconds: Int64) -> JSONValue { .string(Timestamp.format(unixSeconds: seconds)) }
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "report": .string("sessiontrace-report/v1"),
             "generated_at": .string(generatedAt),
             "period": .object([
@@ -71,7 +71,7 @@ extension Report {
                 "records_used": integer(integrity.recordsUsed),
                 "records_verified": integer(integrity.recordsVerified),
                 "records_unverified": integer(integrity.recordsUnverified),
-                "problems": .object(integrity.problems.mapValues { .integer(Int64($0)) }),
+                "problems": .object(JSONObject(integrity.problems.mapValues { JSONValue.integer(Int64($0)) })),
                 "problem_lines": .array(integrity.problemLines.map(JSONValue.string)),
                 "all_verified": .bool(integrity.verifiedAll),
             ]),

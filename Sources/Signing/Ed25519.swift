@@ -135,8 +135,13 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// True when `signature` is this key's valid Ed25519 signature of `message`.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        guard signature.count == 64, let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
+        isValidSignature(signature, for: message, using: SignatureContext())
+    }
+
+    /// `isValidSignature(_:for:)` with a context that one thread reuses across calls.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], using reusable: SignatureContext) -> Bool {
+        guard signature.count == 64, let context = reusable.pointer else { return false }
+        EVP_MD_CTX_reset(context)
         guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else {
             _ = openSSLErrorText()
             return false
@@ -151,6 +156,15 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
+}
+
+/// An OpenSSL digest context for verifying signatures, reused by one thread across
+/// many verifications instead of being made and freed for each. Not thread-safe.
+public final class SignatureContext {
+    let pointer: OpaquePointer?
+
+    public init() { pointer = EVP_MD_CTX_new() }
+    deinit { EVP_MD_CTX_free(pointer) }
 }
 
 /// An Ed25519 private key. Its secret never appears in `description`, errors or logs;

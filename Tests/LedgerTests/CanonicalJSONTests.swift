@@ -15,6 +15,26 @@ import Testing
         #expect(try JSONValue(parsing: text).canonicalString == text)
     }
 
+    @Test func duplicateMembersAreFoundInAnyOrder() {
+        for text in [#"{"a":1,"a":2}"#, #"{"b":1,"a":2,"b":3}"#, #"{"a":1,"c":2,"b":3,"a":4}"#, #"{"a":{"x":1,"x":1}}"#] {
+            #expect(throws: JSONParseError.self, "\(text)") { try JSONValue(parsing: text) }
+        }
+        // Out of order but unique: accepted, and not canonical.
+        let parsed = try? JSONValue.parseCheckingCanonical(Array(#"{"b":1,"a":2}"#.utf8))
+        #expect(parsed?.value == .object(["a": .integer(2), "b": .integer(1)]))
+        #expect(parsed?.canonical == false)
+    }
+
+    @Test func objectsCompareAsSetsOfMembers() {
+        var object: JSONObject = ["a": .integer(1), "b": .null]
+        #expect(object == ["b": .null, "a": .integer(1)])
+        object["a"] = nil
+        object["c"] = .bool(true)
+        #expect(object.keys == ["b", "c"] && object.count == 2)
+        #expect(object != ["b": .null])
+        #expect(JSONValue.object(object).canonicalString == #"{"b":null,"c":true}"#)
+    }
+
     @Test func deepNestingIsRejectedInsteadOfCrashing() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
