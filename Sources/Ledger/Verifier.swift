@@ -167,11 +167,13 @@ public final class Verifier {
         self.keepsStatements = keepsStatements
     }
 
-    /// A note to verify: its commit, its blobs, and the cache key naming both.
+    /// A note to verify: its commit and its blobs.
     struct PendingNote: Sendable {
         let commit: ObjectID
         let blobs: [ObjectID]
-        let cacheKey: String
+
+        /// What the verification cache knows this note by: commit and blobs.
+        var cacheKey: String { commit.hex + " " + blobs.map(\.hex).joined(separator: ",") }
     }
 
     /// Verifies the notes of `commits`, or of every annotated object when nil, on
@@ -190,20 +192,21 @@ public final class Verifier {
         }
         var result = VerificationResult()
         var pending = [PendingNote]()
+        pending.reserveCapacity(entries.count)
         for (commit, blobs) in entries {
-            let key = commit.hex + " " + blobs.map(\.hex).joined(separator: ",")
-            if let cached = cache?.records(for: key) {
+            let note = PendingNote(commit: commit, blobs: blobs)
+            if let cached = cache?.records(for: note.cacheKey) {
                 result.commitsWithNotes += 1
                 result.recordsChecked += cached
                 result.cachedRecords += cached
                 result.cachedCommits.append(commit)
                 continue
             }
-            pending.append(PendingNote(commit: commit, blobs: blobs, cacheKey: key))
+            pending.append(note)
         }
         // Notes are read by the workers themselves, a chunk at a time, so memory stays
         // flat however long the history is.
-        for part in try verifyInParallel(pending, workers: workers) {
+        for part in try verifyInParallel(pending, workers: workers, hasCache: cache != nil) {
             result.commitsWithNotes += part.commitsWithNotes
             result.recordsChecked += part.recordsChecked
             result.verified += part.verified
@@ -220,8 +223,9 @@ public final class Verifier {
     /// Worker verifiers, one per thread, kept for the next batch.
     private var workerVerifiers: [Verifier] = []
 
-    private func verifyInParallel(_ pending: [PendingNote], workers: Int) throws -> [VerificationResult] {
-        guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending)] }
+    /// `hasCache`: whether to note the notes that passed cleanly, for the cache.
+    private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult] {
+        guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending, hasCache: hasCache)] }
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
                 Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
@@ -238,7 +242,7 @@ public final class Verifier {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while let chunk = box.claimChunk() {
                 let slice = Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)])
-                box.set(chunk, .success(verifiers.items[worker].verifyLoaded(slice)))
+                box.set(chunk, .success(verifiers.items[worker].verifyLoaded(slice, hasCache: hasCache)))
             }
         }
         return try box.results.map { try $0!.get() }
@@ -247,7 +251,7 @@ public final class Verifier {
     /// Reads and checks notes on this thread (each thread has its own repository
     /// handle, so reading the notes is spread over the cores too); records which notes
     /// had neither problem nor warning.
-    func verifyLoaded(_ notes: [PendingNote]) -> VerificationResult {
+    func verifyLoaded(_ notes: [PendingNote], hasCache: Bool) -> VerificationResult {
         var result = VerificationResult()
         for loaded in notes {
             let commit = loaded.commit
@@ -294,7 +298,7 @@ public final class Verifier {
                         result.problems.append(problem)
                     }
                 }
-                if (result.problems.count, result.warnings.count) == before { result.cleanNotes.append((loaded.cacheKey, lines.count)) }
+                if hasCache, (result.problems.count, result.warnings.count) == before { result.cleanNotes.append((loaded.cacheKey, lines.count)) }
             }
         }
         return result
