@@ -136,6 +136,11 @@ public struct Report: Sendable {
         } else if integrity.recordsUnverified > 0 {
             warnings.append("built on \(integrity.recordsUnverified) unverifiable record\(integrity.recordsUnverified == 1 ? "" : "s") of \(integrity.recordsUsed): see Integrity")
         }
+        let problems = integrity.problems.values.reduce(0, +)
+        if problems > 0 {
+            warnings.append("verification found \(problems) problem\(problems == 1 ? "" : "s") in this period's records "
+                + "(\(integrity.problems.keys.sorted().joined(separator: ", "))): see Integrity")
+        }
         if integrity.trustFromRepository {
             warnings.append("trust file taken from the repository (\(integrity.trustSource ?? "")): whoever can push can edit it")
         }

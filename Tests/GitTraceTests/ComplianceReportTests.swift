@@ -220,7 +220,10 @@ import TestSupport
         let json = try await report(history)
         #expect(json["integrity"]?["records_unverified"] == .integer(1))
         #expect(json["integrity"]?["problems"] == .object(["untrusted-key": .integer(1)]))
-        #expect(json["warnings"] == .array([.string("built on 1 unverifiable record of 6: see Integrity")]))
+        #expect(json["warnings"] == .array([
+            .string("built on 1 unverifiable record of 6: see Integrity"),
+            .string("verification found 1 problem in this period's records (untrusted-key): see Integrity"),
+        ]))
         #expect(json["reviews"]?["signed_independent"] == .integer(0))
         #expect(json["reviews"]?["unreviewed"] == .integer(2))
         let text = try await history.fixture.sandbox.traceArgs(["report", "--trust", history.fixture.trustFile.path, "--no-tree"], in: history.fixture.repository)
@@ -231,6 +234,25 @@ import TestSupport
         let untrustedJSON = try JSONValue(parsing: untrusted.stdout)
         #expect(untrustedJSON["warnings"]?.arrayValue?.first == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)"))
         #expect(untrustedJSON["integrity"]?["all_verified"] == .bool(false))
+    }
+
+    @Test func tamperedRecordsAreLeftOutAndSaidFirst() async throws {
+        let history = try await history()
+        let fixture = history.fixture
+        // Someone rewrites C4's attribution to claim its AI lines as human.
+        let c4 = history.commits[3]
+        let noteLines = try await fixture.noteLines(c4)
+        let altered = try tamper(noteLines[0], payload: { payload in
+            payload = Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"type\":\"ai\"", with: "\"type\":\"human\"").utf8)
+        })
+        try await fixture.overwriteNote(c4, lines: [altered, noteLines[1]])
+        let json = try await report(history, "--no-tree")
+        #expect(json["warnings"]?.arrayValue?.contains(.string("verification found 1 problem in this period's records (payload-altered): see Integrity")) == true,
+                "\(String(describing: json["warnings"]))")
+        #expect(json["integrity"]?["problems"] == .object(["payload-altered": .integer(1)]))
+        // The forged record is not used: C4's two lines are of unknown origin, not human.
+        lines(json["lines_added"], 4, 1, 7, 4)
+        #expect(json["commits_with_records"] == .integer(3))
     }
 
     @Test func formatsRenderTheSameData() async throws {
