@@ -60,14 +60,19 @@ enum HTMLRendering {
         return out
     }
 
-    /// A horizontal stacked bar chart of lines by origin, scaled to the largest bar.
+    /// A horizontal stacked bar chart of lines by origin, scaled to the largest bar
+    /// (amounts) or each to the full width (shares).
     static func svg(_ chart: ReportDocument.Chart) -> String {
-        guard case .stacked(let title, let bars) = chart, !bars.isEmpty else { return "" }
+        let (title, bars, asShares): (String, [(label: String, lines: LineCounts)], Bool) = switch chart {
+        case .stacked(let title, let bars): (title, bars, false)
+        case .shares(let title, let bars): (title, bars, true)
+        }
+        guard !bars.isEmpty else { return "" }
         let largest = max(1, bars.map(\.lines.total).max() ?? 1)
         let labelWidth = 220, barWidth = 520, rowHeight = 22, top = 8
         let height = top + bars.count * rowHeight + 8
         var out = "<figure>\n<figcaption>\(escape(title))</figcaption>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 90)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">\n"
+        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 150)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">\n"
         for (row, bar) in bars.enumerated() {
             let y = top + row * rowHeight
             let label = bar.label.count > 32 ? String(bar.label.prefix(31)) + "…" : bar.label
@@ -75,12 +80,13 @@ enum HTMLRendering {
             var x = labelWidth
             let counts = [bar.lines.ai, bar.lines.mixed, bar.lines.human, bar.lines.unknown]
             for (index, lines) in counts.enumerated() where lines > 0 {
-                let width = max(1, lines * barWidth / largest)
+                let width = max(1, lines * barWidth / (asShares ? max(1, bar.lines.total) : largest))
                 out += "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" fill=\"\(colours[index].colour)\">"
                     + "<title>\(escape(bar.label)): \(lines) \(colours[index].name)</title></rect>\n"
                 x += width
             }
-            out += "<text x=\"\(x + 6)\" y=\"\(y + 15)\" font-size=\"12\">\(bar.lines.total)</text>\n"
+            let caption = asShares ? "AI-written \(percent(bar.lines.originShare(bar.lines.aiWritten)))" : String(bar.lines.total)
+            out += "<text x=\"\(x + 6)\" y=\"\(y + 15)\" font-size=\"12\">\(escape(caption))</text>\n"
         }
         out += "</svg>\n<div class=\"legend\">" + colours.map { "<span><i style=\"background:\($0.colour)\"></i>\($0.name)</span>" }.joined() + "</div>\n</figure>\n"
         return out

@@ -14,6 +14,8 @@ struct ReportDocument {
     enum Chart {
         /// Stacked bars of lines by origin, one per label.
         case stacked(title: String, bars: [(label: String, lines: LineCounts)])
+        /// The same, each bar scaled to 100 %: shares rather than amounts.
+        case shares(title: String, bars: [(label: String, lines: LineCounts)])
     }
 
     struct Section {
@@ -56,6 +58,7 @@ struct ReportDocument {
         if report.excluded.total > 0 { origins.rows.append(originRow("excluded (generated, vendored, lock files)", report.excluded)) }
         origins.columns[1] = "lines"
         summary.tables.append(origins)
+        summary.charts.append(.shares(title: "Share of the lines added, per month", bars: report.byMonth.map { ($0.month, $0.lines) }))
         summary.charts.append(.stacked(title: "Lines added per month", bars: report.byMonth.map { ($0.month, $0.lines) }))
 
         var developers = Section(id: "developers", title: "By developer")
