@@ -45,7 +45,9 @@ public enum SurvivingLines {
         }
         var touched = Set<String>()
         if let base, base.commit != end {
-            let log = try git.run(["log", "--format=", "--name-only", "-z", "--no-renames", "\(base.commit.hex)..\(end.hex)", "--"])
+            // Merges too: a file a conflict resolution changed and changed back keeps its blob.
+            let log = try git.run(["log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
+                                   "\(base.commit.hex)..\(end.hex)", "--"])
             guard log.status == 0 else { throw ReportError("git log: \(log.reason)") }
             touched = Set(log.stdout.split(separator: "\0").map { String($0).trimmingCharacters(in: .newlines) })
         }
