@@ -53,6 +53,41 @@ extension Repository {
     /// Every note in the notes commit `notesCommit` (default: the tip of `ref`), sorted by target.
     public func allNotes(ref: String, notesCommit: ObjectID? = nil) throws -> [NoteEntry] {
         guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
+        return try notes(inTree: try treeID(ofCommit: tip), prefix: "")
+    }
+
+    /// One fan-out directory of a notes tree (`xx/`), listed on its own.
+    public struct NoteShard: Sendable {
+        public let prefix: String
+        let tree: ObjectID
+    }
+
+    /// The fan-out directories of the notes tree, in order, so that several threads can
+    /// list them (`notes(in:)`); nil when notes also sit at the top (a flat layout), where
+    /// one commit's note could be split across directories: list those with `allNotes`.
+    public func noteShards(ref: String) throws -> [NoteShard]? {
+        guard let tip = try notesTip(ref) else { return [] }
+        return try withTree(try treeID(ofCommit: tip)) { tree in
+            var shards = [NoteShard]()
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+                let name = String(cString: git_tree_entry_name(entry))
+                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE, name.utf8.count == 2 else { return nil }
+                shards.append(NoteShard(prefix: name.lowercased(), tree: ObjectID(git_tree_entry_id(entry).pointee)))
+            }
+            // Upper-case directory names sort apart from their lower-case spelling.
+            return Set(shards.map(\.prefix)).count == shards.count ? shards.sorted { $0.prefix < $1.prefix } : nil
+        }
+    }
+
+    /// The notes in one fan-out directory, sorted by target.
+    public func notes(in shard: NoteShard) throws -> [NoteEntry] {
+        try notes(inTree: shard.tree, prefix: shard.prefix)
+    }
+
+    /// The notes under `treeID`, whose path so far is `prefix`, grouped by target.
+    private func notes(inTree treeID: ObjectID, prefix: String) throws -> [NoteEntry] {
         // Flat, then sorted and grouped: a long history has a note per commit, nearly
         // always in one blob, and a dictionary of arrays would allocate one per note.
         var found = [(target: ObjectID, depth: Int, blob: ObjectID)]()
@@ -73,7 +108,7 @@ extension Repository {
                 }
             }
         }
-        try withTree(try treeID(ofCommit: tip)) { try walk($0, prefix: "", depth: 0) }
+        try withTree(treeID) { try walk($0, prefix: prefix, depth: prefix.utf8.count / 2) }
         found.sort { $0.target != $1.target ? $0.target < $1.target : $0.depth < $1.depth }
         var entries = [NoteEntry]()
         entries.reserveCapacity(found.count)

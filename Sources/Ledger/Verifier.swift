@@ -85,6 +85,18 @@ public struct VerificationResult: Sendable {
     var cleanNotes: [(String, Int)] = []
 
     public init() {}
+
+    /// Adds the result of another part of the work, after this one's.
+    mutating func absorb(_ part: VerificationResult) {
+        commitsWithNotes += part.commitsWithNotes
+        recordsChecked += part.recordsChecked
+        verified += part.verified
+        problems += part.problems
+        warnings += part.warnings
+        cachedRecords += part.cachedRecords
+        cachedCommits += part.cachedCommits
+        cleanNotes += part.cleanNotes
+    }
 }
 
 /// The worker verifiers, handed to the threads: each thread uses only its own.
@@ -181,15 +193,43 @@ public final class Verifier {
     /// already holds as verified under the same trust are counted but not re-checked.
     public func verify(commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        cache: VerificationCache? = nil) throws -> VerificationResult {
-        var entries = [(ObjectID, [ObjectID])]()
-        if let commits {
-            for commit in commits {
-                let blobs = try repository.noteBlobIDs(for: commit, ref: ledger.ref)
-                if !blobs.isEmpty { entries.append((commit, blobs)) }
+        var result = VerificationResult()
+        if commits == nil, workers > 1, let shards = try repository.noteShards(ref: ledger.ref), shards.count >= 8 * workers {
+            // Each worker lists fan-out directories itself: no thread waits for a
+            // listing of the whole ledger before the first signature is checked.
+            for part in try inParallel(count: shards.count, workers: workers, { verifier, index in
+                let entries = try verifier.repository.notes(in: shards[index]).map { ($0.target, $0.blobs) }
+                var (pending, part) = Verifier.notYetVerified(entries, cache: cache)
+                part.absorb(verifier.verifyLoaded(pending, hasCache: cache != nil))
+                return part
+            }) {
+                result.absorb(part)
             }
         } else {
-            entries = try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
+            var entries = [(ObjectID, [ObjectID])]()
+            if let commits {
+                for commit in commits {
+                    let blobs = try repository.noteBlobIDs(for: commit, ref: ledger.ref)
+                    if !blobs.isEmpty { entries.append((commit, blobs)) }
+                }
+            } else {
+                entries = try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
+            }
+            let pending: [PendingNote]
+            (pending, result) = Verifier.notYetVerified(entries, cache: cache)
+            // Notes are read by the workers themselves, a chunk at a time, so memory stays
+            // flat however long the history is.
+            for part in try verifyInParallel(pending, workers: workers, hasCache: cache != nil) { result.absorb(part) }
         }
+        if let cache {
+            for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
+        }
+        return result
+    }
+
+    /// The notes of `entries` still to check; those the cache vouches for are counted
+    /// in the result instead.
+    private static func notYetVerified(_ entries: [(ObjectID, [ObjectID])], cache: VerificationCache?) -> ([PendingNote], VerificationResult) {
         var result = VerificationResult()
         var pending = [PendingNote]()
         pending.reserveCapacity(entries.count)
@@ -204,28 +244,28 @@ public final class Verifier {
             }
             pending.append(note)
         }
-        // Notes are read by the workers themselves, a chunk at a time, so memory stays
-        // flat however long the history is.
-        for part in try verifyInParallel(pending, workers: workers, hasCache: cache != nil) {
-            result.commitsWithNotes += part.commitsWithNotes
-            result.recordsChecked += part.recordsChecked
-            result.verified += part.verified
-            result.problems += part.problems
-            result.warnings += part.warnings
-            result.cleanNotes += part.cleanNotes
-        }
-        if let cache {
-            for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
-        }
-        return result
+        return (pending, result)
     }
 
-    /// Worker verifiers, one per thread, kept for the next batch.
+    /// Worker verifiers, one per thread, kept for the next call.
     private var workerVerifiers: [Verifier] = []
 
     /// `hasCache`: whether to note the notes that passed cleanly, for the cache.
     private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult] {
         guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending, hasCache: hasCache)] }
+        // Small chunks handed out in turn, so that no thread waits for a slower one at
+        // the end; results are kept per chunk, in order, so output is stable.
+        let chunkSize = 128
+        return try inParallel(count: (pending.count + chunkSize - 1) / chunkSize, workers: workers) { verifier, chunk in
+            verifier.verifyLoaded(Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)]), hasCache: hasCache)
+        }
+    }
+
+    /// Runs `work` for items 0..<count on `workers` threads, each with its own verifier
+    /// (and so its own repository handle), items handed out in turn; the results in
+    /// item order.
+    private func inParallel(count: Int, workers: Int,
+                            _ work: @escaping @Sendable (Verifier, Int) throws -> VerificationResult) throws -> [VerificationResult] {
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
                 Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
@@ -233,16 +273,11 @@ public final class Verifier {
                          keepsStatements: keepsStatements)
             }
         }
-        // Small chunks handed out in turn, so that no thread waits for a slower one at
-        // the end of a batch; results are kept per chunk, in order, so output is stable.
-        let chunkSize = 128
-        let chunkCount = (pending.count + chunkSize - 1) / chunkSize
-        let box = ResultBox(count: chunkCount)
+        let box = ResultBox(count: count)
         let verifiers = VerifierList(workerVerifiers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while let chunk = box.claimChunk() {
-                let slice = Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)])
-                box.set(chunk, .success(verifiers.items[worker].verifyLoaded(slice, hasCache: hasCache)))
+            while let item = box.claimChunk() {
+                box.set(item, Result { try work(verifiers.items[worker], item) })
             }
         }
         return try box.results.map { try $0!.get() }
