@@ -102,6 +102,9 @@ public struct Report: Sendable {
     public var added = LineCounts()
     /// Lines of the end commit's tree by origin; nil when not computed.
     public var surviving: LineCounts?
+    public var survivingByDirectory: [(directory: String, lines: LineCounts)] = []
+    /// AI-written lines of the end commit's tree per agent and model (any period's).
+    public var survivingByModel: [(agent: String, model: String, ai: Int, mixed: Int)] = []
     public var excluded = LineCounts()
     public var excludedPaths: [String: String] = [:]
     public var includesGenerated = false

@@ -223,7 +223,14 @@ public enum ReportBuilder {
         report.sessions = sessions.values.sorted { ($0.agent, $0.sessionID, $0.model) < ($1.agent, $1.sessionID, $1.model) }
         report.risk = risk.values.sorted { ($1.lines, $0.path) < ($0.lines, $1.path) }
         if let tree, let end = report.period.endCommit {
-            report.surviving = try SurvivingLines.count(at: end, tree: tree, repository: repository, index: index, filter: filter)
+            let counts = try SurvivingLines.count(at: end, tree: tree, repository: repository, index: index, filter: filter,
+                                                  directoryDepth: options.directoryDepth)
+            report.surviving = counts.lines
+            report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted { $0.directory < $1.directory }
+            report.survivingByModel = counts.byModel.map { key, lines in
+                let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "", lines.ai, lines.mixed)
+            }.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }
         }
         if let framework = options.framework { report.controls = Controls.evaluate(report, framework: framework) }
         return report

@@ -70,6 +70,11 @@ struct ReportDocument {
         directories.tables.append(Table(name: "by_directory", columns: ["directory"] + originColumns,
                                         rows: report.byDirectory.map { originRow($0.directory, $0.lines) }))
 
+        if report.surviving != nil {
+            directories.tables.append(Table(name: "by_directory_surviving", columns: ["directory (tree at the end)", "lines"] + originColumns.dropFirst(),
+                                            rows: report.survivingByDirectory.map { originRow($0.directory, $0.lines) }))
+        }
+
         var months = Section(id: "months", title: "By month")
         months.tables.append(Table(name: "by_month", columns: ["month"] + originColumns, rows: report.byMonth.map { originRow($0.month, $0.lines) }))
 
@@ -78,6 +83,10 @@ struct ReportDocument {
         models.tables.append(Table(name: "models", columns: ["agent", "model", "ai", "mixed", "commits", "first use", "last use"], rows: report.models.map {
             [$0.agent, $0.model, count($0.ai), count($0.mixed), count($0.commits), Timestamp.format(unixSeconds: $0.firstUse), Timestamp.format(unixSeconds: $0.lastUse)]
         }))
+        if report.surviving != nil {
+            models.tables.append(Table(name: "models_surviving", columns: ["agent", "model", "ai in the tree at the end", "mixed in the tree at the end"],
+                                       rows: report.survivingByModel.map { [$0.agent, $0.model, count($0.ai), count($0.mixed)] }))
+        }
         models.charts.append(.stacked(title: "AI-written lines per model", bars: report.models.map { ("\($0.agent) \($0.model)", LineCounts(ai: $0.ai, mixed: $0.mixed)) }))
 
         var acceptance = Section(id: "acceptance", title: "Acceptance")

@@ -22,16 +22,30 @@ public enum SurvivingLines {
     struct FileEntry {
         var blob: String
         var lines: LineCounts
+        /// AI-written lines per agent and model (key: agent, NUL, model).
+        var models: [String: ModelLines] = [:]
         var runs: [Run]
     }
 
-    static let cacheVersion = "sessiontrace-provenance 1"
+    struct ModelLines: Equatable {
+        var ai = 0
+        var mixed = 0
+    }
+
+    /// The tree's lines: in all, per directory, per agent and model.
+    struct Counts {
+        var lines = LineCounts()
+        var byDirectory = [String: LineCounts]()
+        var byModel = [String: ModelLines]()
+    }
+
+    static let cacheVersion = "sessiontrace-provenance 2"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
     /// what `filter` excludes.
     static func count(at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
-                      filter: PathFilter) throws -> LineCounts {
+                      filter: PathFilter, directoryDepth: Int) throws -> Counts {
         let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
         let directory = cacheDirectory(repository)
         let notesTip = index.notesCommit?.hex ?? "-"
@@ -58,7 +72,7 @@ public enum SurvivingLines {
         for (path, blob) in tree {
             if let cached = base?.files[path], cached.blob == blob, !touched.contains(path) {
                 var entry = cached
-                if notesChanged { entry.lines = origins(of: entry.runs, path: path, index: index) }
+                if notesChanged { (entry.lines, entry.models) = origins(of: entry.runs, path: path, index: index) }
                 files[path] = entry
             } else if let id = ObjectID(hex: blob), try repository.isBinaryBlob(id) {
                 files[path] = FileEntry(blob: blob, lines: LineCounts(), runs: [])  // no lines to attribute
@@ -69,13 +83,21 @@ public enum SurvivingLines {
         let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository)
         for (offset, (path, blob)) in toBlame.enumerated() {
             let runs = blamed[offset]
-            files[path] = FileEntry(blob: blob, lines: origins(of: runs, path: path, index: index), runs: runs)
+            let (lines, models) = origins(of: runs, path: path, index: index)
+            files[path] = FileEntry(blob: blob, lines: lines, models: models, runs: runs)
         }
         save(files, notes: notesTip, commit: end, directory: directory)
 
-        var total = LineCounts()
-        for (path, entry) in files where !filter.isExcluded(path) { total += entry.lines }
-        return total
+        var counts = Counts()
+        for (path, entry) in files where !filter.isExcluded(path) {
+            counts.lines += entry.lines
+            counts.byDirectory[ReportBuilder.directory(of: path, depth: directoryDepth), default: LineCounts()] += entry.lines
+            for (key, lines) in entry.models {
+                counts.byModel[key, default: ModelLines()].ai += lines.ai
+                counts.byModel[key, default: ModelLines()].mixed += lines.mixed
+            }
+        }
+        return counts
     }
 
     // MARK: Blame
@@ -154,8 +176,9 @@ public enum SurvivingLines {
     }
 
     /// The origins of `runs` from the records of the commits that introduced them.
-    static func origins(of runs: [Run], path: String, index: RecordIndex) -> LineCounts {
+    static func origins(of runs: [Run], path: String, index: RecordIndex) -> (LineCounts, [String: ModelLines]) {
         var lines = LineCounts()
+        var models = [String: ModelLines]()
         for run in runs {
             guard let attribution = index.attribution(of: run.commit) else { lines.unknown += run.count; continue }
             let originalPath = run.originalPath ?? path
@@ -167,11 +190,15 @@ public enum SurvivingLines {
                 if overlap > 0 {
                     lines.add(range.contributor.type, overlap)
                     covered += overlap
+                    if range.contributor.type != .human {
+                        let key = (range.contributor.agent ?? "unknown") + "\u{0}" + (range.contributor.modelID ?? "unknown/unknown")
+                        if range.contributor.type == .ai { models[key, default: ModelLines()].ai += overlap } else { models[key, default: ModelLines()].mixed += overlap }
+                    }
                 }
             }
             lines.unknown += run.count - covered
         }
-        return lines
+        return (lines, models)
     }
 
     // MARK: Tree and cache
@@ -221,6 +248,9 @@ public enum SurvivingLines {
         for (path, entry) in files.sorted(by: { $0.key < $1.key }) {
             let lines = entry.lines
             text += "F\t\(entry.blob)\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(path))\n"
+            for (key, model) in entry.models.sorted(by: { $0.key < $1.key }) {
+                text += "M\t\(model.ai)\t\(model.mixed)\t\(escape(key).replacingOccurrences(of: "\u{0}", with: "\t"))\n"
+            }
             for run in entry.runs {
                 text += "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)" + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
             }
@@ -251,6 +281,8 @@ public enum SurvivingLines {
                 let path = unescape(fields[6])
                 files[path] = FileEntry(blob: String(fields[1]), lines: LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown), runs: [])
                 current = path
+            } else if fields[0] == "M", fields.count == 5, let path = current, let ai = Int(fields[1]), let mixed = Int(fields[2]) {
+                files[path]?.models[unescape(fields[3]) + "\u{0}" + unescape(fields[4])] = ModelLines(ai: ai, mixed: mixed)
             } else if fields[0] == "R", fields.count >= 4, let path = current, let commit = ObjectID(hex: String(fields[1])),
                       let start = Int(fields[2]), let count = Int(fields[3]) {
                 files[path]?.runs.append(Run(commit: commit, originalStart: start, count: count,

@@ -112,6 +112,14 @@ import TestSupport
         #expect(json["lines_added"]?["ai_written_bp"] == .integer(4375))
         // The tree at C5: app.txt h1-h3 b4 a5 a6 u7 u8, charge.go c1 (c2 edited) c3 c4, policy, attributes.
         lines(json["lines_surviving"], 5, 1, 7, 2)
+        let surviving = try #require(json["lines_surviving_by_directory"]?.arrayValue)
+        #expect(surviving.map { $0["directory"] } == [.string("."), .string(".sessiontrace/"), .string("src/")])
+        lines(surviving[0]["lines"], 2, 0, 5, 2)
+        lines(surviving[1]["lines"], 0, 0, 2, 0)
+        lines(surviving[2]["lines"], 3, 1, 0, 0)
+        #expect(json["lines_surviving_by_model"] == .array([.object([
+            "agent": .string("claude-code"), "model_id": .string(Self.model), "ai": .integer(5), "mixed": .integer(1),
+        ])]))
         lines(json["excluded"]?["lines"], 3, 0, 0, 0)
         #expect(json["excluded"]?["paths"] == .array([.object(["path": .string("gen/api.pb.go"), "reason": .string("linguist-generated")])]))
 
@@ -336,7 +344,7 @@ import TestSupport
         let cacheDirectory = fixture.repository.appendingPathComponent(".git/sessiontrace/provenance")
         let cacheFile = cacheDirectory.appendingPathComponent(history.commits[4])
         let cached = try String(contentsOf: cacheFile, encoding: .utf8)
-        #expect(cached.hasPrefix("sessiontrace-provenance 1\n"))
+        #expect(cached.hasPrefix("sessiontrace-provenance 2\n"))
         // Doctor the cached counts of two files: policy.yml (which the next commit leaves
         // alone) and app.txt (which it changes).
         let doctored = cached.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -365,6 +373,9 @@ import TestSupport
         // (Every cached file is re-attributed from its blame runs, the doctored one too.)
         let third = try await report(history)
         lines(third["lines_surviving"], 7, 1, 7, 1)
+        #expect(third["lines_surviving_by_model"]?.arrayValue?.last == .object([
+            "agent": .string("codex"), "model_id": .string("openai/gpt-5-codex"), "ai": .integer(2), "mixed": .integer(0),
+        ]))
         // Without the cache: the same figures.
         try FileManager.default.removeItem(at: cacheDirectory)
         lines(try await report(history)["lines_surviving"], 7, 1, 7, 1)
