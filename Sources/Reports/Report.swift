@@ -103,6 +103,8 @@ public struct Report: Sendable {
     /// Lines of the end commit's tree by origin; nil when not computed.
     public var surviving: LineCounts?
     public var survivingByDirectory: [(directory: String, lines: LineCounts)] = []
+    /// Lines of the end commit's tree per author email of the commits that introduced them.
+    public var survivingByDeveloper: [(email: String, lines: LineCounts)] = []
     /// AI-written lines of the end commit's tree per agent and model (any period's).
     public var survivingByModel: [(agent: String, model: String, ai: Int, mixed: Int)] = []
     public var excluded = LineCounts()

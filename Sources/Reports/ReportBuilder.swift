@@ -227,6 +227,8 @@ public enum ReportBuilder {
                                                   directoryDepth: options.directoryDepth)
             report.surviving = counts.lines
             report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted { $0.directory < $1.directory }
+            report.survivingByDeveloper = counts.byAuthor.map { ($0.key, $0.value) }
+                .sorted { ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email) }
             report.survivingByModel = counts.byModel.map { key, lines in
                 let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 return (parts[0], parts.count > 1 ? parts[1] : "", lines.ai, lines.mixed)

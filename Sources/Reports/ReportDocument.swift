@@ -64,6 +64,10 @@ struct ReportDocument {
         var developers = Section(id: "developers", title: "By developer")
         developers.tables.append(Table(name: "by_developer", columns: ["developer", "commits"] + originColumns,
                                        rows: report.byDeveloper.map { ["\($0.name) <\($0.email)>", count($0.commits)] + originRow("", $0.lines).dropFirst() }))
+        if report.surviving != nil {
+            developers.tables.append(Table(name: "by_developer_surviving", columns: ["author (tree at the end)", "lines"] + originColumns.dropFirst(),
+                                           rows: report.survivingByDeveloper.map { originRow($0.email, $0.lines) }))
+        }
         developers.charts.append(.stacked(title: "Lines added per developer", bars: report.byDeveloper.prefix(20).map { ($0.name, $0.lines) }))
 
         var directories = Section(id: "directories", title: "By directory")

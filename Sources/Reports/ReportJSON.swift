@@ -21,6 +21,7 @@ extension Report {
             "commits_with_records": integer(commitsWithRecords),
             "lines_added": added.json,
             "lines_surviving": surviving?.json ?? .null,
+            "lines_surviving_by_developer": .array(survivingByDeveloper.map { .object(["email": .string($0.email), "lines": $0.lines.json]) }),
             "lines_surviving_by_directory": .array(survivingByDirectory.map { .object(["directory": .string($0.directory), "lines": $0.lines.json]) }),
             "lines_surviving_by_model": .array(survivingByModel.map {
                 .object(["agent": .string($0.agent), "model_id": .string($0.model), "ai": integer($0.ai), "mixed": integer($0.mixed)])

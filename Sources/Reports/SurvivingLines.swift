@@ -17,6 +17,8 @@ public enum SurvivingLines {
         var originalStart: Int
         var count: Int
         var originalPath: String?
+        /// The introducing commit's author email, lower-cased.
+        var author: String = ""
     }
 
     struct FileEntry {
@@ -24,6 +26,8 @@ public enum SurvivingLines {
         var lines: LineCounts
         /// AI-written lines per agent and model (key: agent, NUL, model).
         var models: [String: ModelLines] = [:]
+        /// Lines per author email of the commits that introduced them.
+        var authors: [String: LineCounts] = [:]
         var runs: [Run]
     }
 
@@ -32,14 +36,15 @@ public enum SurvivingLines {
         var mixed = 0
     }
 
-    /// The tree's lines: in all, per directory, per agent and model.
+    /// The tree's lines: in all, per directory, per agent and model, per author.
     struct Counts {
         var lines = LineCounts()
         var byDirectory = [String: LineCounts]()
         var byModel = [String: ModelLines]()
+        var byAuthor = [String: LineCounts]()
     }
 
-    static let cacheVersion = "sessiontrace-provenance 2"
+    static let cacheVersion = "sessiontrace-provenance 3"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
@@ -72,7 +77,7 @@ public enum SurvivingLines {
         for (path, blob) in tree {
             if let cached = base?.files[path], cached.blob == blob, !touched.contains(path) {
                 var entry = cached
-                if notesChanged { (entry.lines, entry.models) = origins(of: entry.runs, path: path, index: index) }
+                if notesChanged { (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index) }
                 files[path] = entry
             } else if let id = ObjectID(hex: blob), try repository.isBinaryBlob(id) {
                 files[path] = FileEntry(blob: blob, lines: LineCounts(), runs: [])  // no lines to attribute
@@ -83,8 +88,8 @@ public enum SurvivingLines {
         let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository)
         for (offset, (path, blob)) in toBlame.enumerated() {
             let runs = blamed[offset]
-            let (lines, models) = origins(of: runs, path: path, index: index)
-            files[path] = FileEntry(blob: blob, lines: lines, models: models, runs: runs)
+            let (lines, models, authors) = origins(of: runs, path: path, index: index)
+            files[path] = FileEntry(blob: blob, lines: lines, models: models, authors: authors, runs: runs)
         }
         save(files, notes: notesTip, commit: end, directory: directory)
 
@@ -96,6 +101,7 @@ public enum SurvivingLines {
                 counts.byModel[key, default: ModelLines()].ai += lines.ai
                 counts.byModel[key, default: ModelLines()].mixed += lines.mixed
             }
+            for (author, lines) in entry.authors { counts.byAuthor[author, default: LineCounts()] += lines }
         }
         return counts
     }
@@ -141,6 +147,7 @@ public enum SurvivingLines {
     static func parsePorcelain(_ text: String, path: String) -> [Run] {
         var runs = [Run]()
         var filenames = [String: String]()
+        var authors = [String: String]()
         var pending: (commit: String, original: Int, count: Int)?
         func flush(_ filename: String?) {
             guard let group = pending, let commit = ObjectID(hex: group.commit) else { return }
@@ -150,7 +157,8 @@ public enum SurvivingLines {
                 last.count += group.count
                 runs[runs.count - 1] = last
             } else {
-                runs.append(Run(commit: commit, originalStart: group.original, count: group.count, originalPath: originalPath))
+                runs.append(Run(commit: commit, originalStart: group.original, count: group.count, originalPath: originalPath,
+                                author: authors[group.commit] ?? ""))
             }
             pending = nil
         }
@@ -159,6 +167,10 @@ public enum SurvivingLines {
             if line.hasPrefix("\t") { continue }
             if line.hasPrefix("filename "), let commit = currentCommit {
                 filenames[commit] = String(line.dropFirst(9))
+                continue
+            }
+            if line.hasPrefix("author-mail "), let commit = currentCommit {
+                authors[commit] = line.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "<>")).lowercased()
                 continue
             }
             let fields = line.split(separator: " ")
@@ -176,10 +188,16 @@ public enum SurvivingLines {
     }
 
     /// The origins of `runs` from the records of the commits that introduced them.
-    static func origins(of runs: [Run], path: String, index: RecordIndex) -> (LineCounts, [String: ModelLines]) {
-        var lines = LineCounts()
+    static func origins(of runs: [Run], path: String, index: RecordIndex) -> (LineCounts, [String: ModelLines], [String: LineCounts]) {
+        var total = LineCounts()
         var models = [String: ModelLines]()
+        var authors = [String: LineCounts]()
         for run in runs {
+            var lines = LineCounts()
+            defer {
+                total += lines
+                authors[run.author, default: LineCounts()] += lines
+            }
             guard let attribution = index.attribution(of: run.commit) else { lines.unknown += run.count; continue }
             let originalPath = run.originalPath ?? path
             let ranges = attribution.files.first { $0.path == originalPath }?.ranges ?? []
@@ -198,7 +216,7 @@ public enum SurvivingLines {
             }
             lines.unknown += run.count - covered
         }
-        return (lines, models)
+        return (total, models, authors)
     }
 
     // MARK: Tree and cache
@@ -251,8 +269,12 @@ public enum SurvivingLines {
             for (key, model) in entry.models.sorted(by: { $0.key < $1.key }) {
                 text += "M\t\(model.ai)\t\(model.mixed)\t\(escape(key).replacingOccurrences(of: "\u{0}", with: "\t"))\n"
             }
+            for (author, lines) in entry.authors.sorted(by: { $0.key < $1.key }) {
+                text += "D\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(author))\n"
+            }
             for run in entry.runs {
-                text += "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)" + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
+                text += "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)\t\(escape(run.author))"
+                    + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
             }
         }
         do {
@@ -283,10 +305,13 @@ public enum SurvivingLines {
                 current = path
             } else if fields[0] == "M", fields.count == 5, let path = current, let ai = Int(fields[1]), let mixed = Int(fields[2]) {
                 files[path]?.models[unescape(fields[3]) + "\u{0}" + unescape(fields[4])] = ModelLines(ai: ai, mixed: mixed)
-            } else if fields[0] == "R", fields.count >= 4, let path = current, let commit = ObjectID(hex: String(fields[1])),
+            } else if fields[0] == "D", fields.count == 6, let path = current, let ai = Int(fields[1]), let mixed = Int(fields[2]),
+                      let human = Int(fields[3]), let unknown = Int(fields[4]) {
+                files[path]?.authors[unescape(fields[5])] = LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown)
+            } else if fields[0] == "R", fields.count >= 5, let path = current, let commit = ObjectID(hex: String(fields[1])),
                       let start = Int(fields[2]), let count = Int(fields[3]) {
                 files[path]?.runs.append(Run(commit: commit, originalStart: start, count: count,
-                                             originalPath: fields.count > 4 ? unescape(fields[4]) : nil))
+                                             originalPath: fields.count > 5 ? unescape(fields[5]) : nil, author: unescape(fields[4])))
             } else {
                 return nil  // torn or foreign: start over
             }

@@ -112,6 +112,10 @@ import TestSupport
         #expect(json["lines_added"]?["ai_written_bp"] == .integer(4375))
         // The tree at C5: app.txt h1-h3 b4 a5 a6 u7 u8, charge.go c1 (c2 edited) c3 c4, policy, attributes.
         lines(json["lines_surviving"], 5, 1, 7, 2)
+        let survivingAuthors = try #require(json["lines_surviving_by_developer"]?.arrayValue)
+        #expect(survivingAuthors.map { $0["email"] } == [.string("alice@example.com"), .string("bob@example.com")])
+        lines(survivingAuthors[0]["lines"], 5, 0, 6, 2)
+        lines(survivingAuthors[1]["lines"], 0, 1, 1, 0)
         let surviving = try #require(json["lines_surviving_by_directory"]?.arrayValue)
         #expect(surviving.map { $0["directory"] } == [.string("."), .string(".sessiontrace/"), .string("src/")])
         lines(surviving[0]["lines"], 2, 0, 5, 2)
@@ -344,7 +348,7 @@ import TestSupport
         let cacheDirectory = fixture.repository.appendingPathComponent(".git/sessiontrace/provenance")
         let cacheFile = cacheDirectory.appendingPathComponent(history.commits[4])
         let cached = try String(contentsOf: cacheFile, encoding: .utf8)
-        #expect(cached.hasPrefix("sessiontrace-provenance 2\n"))
+        #expect(cached.hasPrefix("sessiontrace-provenance 3\n"))
         // Doctor the cached counts of two files: policy.yml (which the next commit leaves
         // alone) and app.txt (which it changes).
         let doctored = cached.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
