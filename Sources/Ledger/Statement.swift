@@ -202,10 +202,10 @@ public struct Review: Sendable, Equatable {
 
     var json: JSONValue {
         var members: JSONObject = [
-            "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
-            "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
+            "tool": tool.json,
+            "signer": signer.json,
             "reviewed_at": .string(reviewedAt),
-            "author": .object(["name": .string(author.name), "email": .string(author.email), "time": .string(author.time)]),
+            "author": author.json,
             "self_review": .bool(selfReview),
         ]
         if let comment { members["comment"] = .string(comment) }
@@ -286,11 +286,9 @@ extension Statement {
 extension Attribution {
     var json: JSONValue {
         var members: JSONObject = [
-            "tool": .object(["name": .string(tool.name), "version": .string(tool.version)]),
-            "signer": .object(["email": .string(signer.email), "public_key": .string(signer.publicKey)]),
-            "committer": .object([
-                "name": .string(committer.name), "email": .string(committer.email), "time": .string(committer.time),
-            ]),
+            "tool": tool.json,
+            "signer": signer.json,
+            "committer": committer.json,
             "recorded_at": .string(recordedAt),
             "files": .array(files.map { file in
                 .object(["path": .string(file.path), "ranges": .array(file.ranges.map(\.json))])
@@ -318,6 +316,19 @@ extension Attribution {
         }
         return .object(members)
     }
+}
+
+// The members Attribution and Review share, encoded as StatementDecoding reads them.
+extension ToolInfo {
+    var json: JSONValue { .object(["name": .string(name), "version": .string(version)]) }
+}
+
+extension SignerInfo {
+    var json: JSONValue { .object(["email": .string(email), "public_key": .string(publicKey)]) }
+}
+
+extension CommitterStamp {
+    var json: JSONValue { .object(["name": .string(name), "email": .string(email), "time": .string(time)]) }
 }
 
 extension AttributedRange {
