@@ -23,11 +23,8 @@ public struct NotesLedger {
     }
 
     public static func split(noteBytes bytes: [UInt8]) -> Note {
-        guard let text = String(validating: bytes, as: UTF8.self) else { return .unreadable("not UTF-8 text") }
-        // Every record line ends with LF: a note that does not was cut short.
-        // Split on the LF byte: far cheaper than splitting by Characters.
-        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: true).map { Substring($0) }
-        return .lines(lines, truncated: bytes.last.map { $0 != 0x0A } ?? false)
+        guard let (lines, truncated) = lineSlices(noteBytes: bytes) else { return .unreadable("not UTF-8 text") }
+        return .lines(lines.map { Substring(decoding: $0, as: UTF8.self) }, truncated: truncated)
     }
 
     /// The note on `commit`, or nil when it has none.
@@ -61,7 +58,8 @@ public struct NotesLedger {
     }
 
     /// The record lines of a note's bytes, without their LFs, and whether the last one
-    /// was cut short (no LF); nil when the note is not UTF-8 text.
+    /// was cut short (every record line ends with LF); nil when the note is not UTF-8
+    /// text. Split on the LF byte: far cheaper than splitting by Characters.
     public static func lineSlices(noteBytes bytes: [UInt8]) -> (lines: [ArraySlice<UInt8>], truncated: Bool)? {
         // Records are nearly always ASCII: validate as UTF-8 only when they are not.
         var lines = [ArraySlice<UInt8>]()

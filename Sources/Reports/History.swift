@@ -28,12 +28,8 @@ public enum History {
     /// The commits of `range` (as `git log` reads it), newest first, with numstat
     /// against the first parent and git's default rename detection — the same diff
     /// records count their lines against. One `git log` for the whole range.
-    public static func commits(range: String, repository: Repository) throws -> [CommitFacts] {
-        try commits(range: range, directory: repository.workingDirectory ?? repository.gitDirectory)
-    }
-
-    /// `commits(range:repository:)` for the repository at `directory` (no libgit2 handle,
-    /// so that it can run on another thread).
+    /// `directory` is the repository's work tree or git directory: no libgit2 handle, so
+    /// that this can run on another thread.
     public static func commits(range: String, directory: String) throws -> [CommitFacts] {
         let git = GitCommand(directory: directory)
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
