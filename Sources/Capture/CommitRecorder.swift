@@ -92,9 +92,7 @@ public final class CommitRecorder {
                     recommitted[path, default: []].formUnion(seeded)
                 }
             } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
-                let before = labels
-                try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
-                recommitted[path] = Set(labels.indices.filter { labels[$0] != before[$0] }.map { $0 + 1 })
+                recommitted[path] = try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
             }
             if let inherited {
                 for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
@@ -109,24 +107,22 @@ public final class CommitRecorder {
 
     /// A file capture did not see: a person edited it. A line that replaced an AI line
     /// of an earlier commit (paired as in spec/capture.md §3) is `mixed`, which the
-    /// records of the commits that introduced the old lines say (`git blame -L` on the
-    /// parent, only over the replaced lines).
-    private func seedFromEarlierRecords(_ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8], parent: ObjectID) throws {
+    /// records of the commits that introduced the old lines say. Returns the 1-based new
+    /// lines made mixed.
+    private func seedFromEarlierRecords(_ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8],
+                                        parent: ObjectID) throws -> Set<Int> {
+        var pairs = [Int: Int]()
         for hunk in LineDiff.hunks(old: old, new: new) where hunk.oldCount > 0 && hunk.newCount > 0 {
-            let paired = min(hunk.oldCount, hunk.newCount)
-            let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository,
-                                          lines: hunk.oldStart...(hunk.oldStart + paired - 1), index: recordIndex)
-            for (offset, line) in earlier.prefix(paired).enumerated() where line.origin == "ai" || line.origin == "mixed" {
-                labels[hunk.newIndex + offset] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
-            }
+            for offset in 0..<min(hunk.oldCount, hunk.newCount) { pairs[hunk.newIndex + offset] = hunk.oldIndex + offset }
         }
+        return try markEarlierAILines(&labels, pairs, oldPath: oldPath, parent: parent)
     }
 
     /// Lines a person rewrote from lines capture found already in the file (`base`):
-    /// when the parent commit had such a line from an agent (its record, through `git
-    /// blame -L` on the parent), the rewrite is `mixed`. `rewritten` maps new line
-    /// indexes to indexes in `snapshot`; lines of the snapshot are found in the parent's
-    /// version `old` where the two agree. Returns the 1-based new lines made mixed.
+    /// when the parent commit had such a line from an agent, the rewrite is `mixed`.
+    /// `rewritten` maps new line indexes to indexes in `snapshot`; lines of the snapshot
+    /// are found in the parent's version `old` where the two agree. Returns the 1-based
+    /// new lines made mixed.
     private func seedRewrittenBaseLines(_ labels: inout [Provenance], _ rewritten: [Int: Int], snapshot: [UInt8], oldPath: String,
                                         old: [UInt8], parent: ObjectID) throws -> Set<Int> {
         // Snapshot line → parent line, for the lines the two share.
@@ -146,17 +142,31 @@ public final class CommitRecorder {
             parentPosition = hunk.oldIndex + hunk.oldCount
         }
         skipEqual(until: FileLines(snapshot).count)
-        let parentLines = rewritten.compactMapValues { toParent[$0] }
-        guard let first = parentLines.values.min(), let last = parentLines.values.max() else { return [] }
-        let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository, lines: (first + 1)...(last + 1), index: recordIndex)
-        var seeded = Set<Int>()
-        for (newIndex, parentIndex) in parentLines where parentIndex - first < earlier.count {
-            let line = earlier[parentIndex - first]
-            guard line.origin == "ai" || line.origin == "mixed" else { continue }
-            labels[newIndex] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
-            seeded.insert(newIndex + 1)
+        return try markEarlierAILines(&labels, rewritten.compactMapValues { toParent[$0] }, oldPath: oldPath, parent: parent)
+    }
+
+    /// Makes `mixed` each new line (index) whose paired line of the parent (index in
+    /// `oldPath` there) an agent wrote, as the records of the commits that introduced
+    /// those lines say: `git blame -L` on the parent, over each run of paired lines
+    /// only. Returns the 1-based new lines made mixed.
+    private func markEarlierAILines(_ labels: inout [Provenance], _ pairs: [Int: Int], oldPath: String, parent: ObjectID) throws -> Set<Int> {
+        var origins = [Int: BlameLine]()
+        var runs = [ClosedRange<Int>]()
+        for index in Set(pairs.values).sorted() {
+            if let last = runs.last, last.upperBound + 1 == index { runs[runs.count - 1] = last.lowerBound...index } else { runs.append(index...index) }
         }
-        return seeded
+        for run in runs {
+            let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository,
+                                          lines: (run.lowerBound + 1)...(run.upperBound + 1), index: recordIndex)
+            for (offset, line) in earlier.prefix(run.count).enumerated() { origins[run.lowerBound + offset] = line }
+        }
+        var marked = Set<Int>()
+        for (newIndex, parentIndex) in pairs {
+            guard let line = origins[parentIndex], line.origin == "ai" || line.origin == "mixed" else { continue }
+            labels[newIndex] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+            marked.insert(newIndex + 1)
+        }
+        return marked
     }
 
     /// Groups consecutive lines of the same provenance into claims.
