@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs the `git` program, for what libgit2 does not do as users expect: talking to
 /// remotes with the user's own credentials, transports and configuration.
-public struct GitCommand {
+public struct GitCommand: Sendable {
     public struct Result: Sendable {
         public let status: Int32
         public let stdout: String

@@ -99,37 +99,6 @@ public struct VerificationResult: Sendable {
     }
 }
 
-/// The worker verifiers, handed to the threads: each thread uses only its own.
-private final class VerifierList: @unchecked Sendable {
-    let items: [Verifier]
-    init(_ items: [Verifier]) { self.items = items }
-}
-
-/// Work handed to the worker threads, and their results, each in its chunk's slot.
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var results: [Result<VerificationResult, Error>?]
-
-    private var nextChunk = 0
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    /// The next chunk for a worker to take, or nil when all are taken.
-    func claimChunk() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextChunk < results.count else { return nil }
-        nextChunk += 1
-        return nextChunk - 1
-    }
-
-    func set(_ index: Int, _ result: Result<VerificationResult, Error>) {
-        lock.lock()
-        results[index] = result
-        lock.unlock()
-    }
-}
-
 /// Checks records against a trust file the auditor chose (spec/records.md §7).
 public final class Verifier {
     public let ledger: NotesLedger
@@ -273,14 +242,8 @@ public final class Verifier {
                          keepsStatements: keepsStatements)
             }
         }
-        let box = ResultBox(count: count)
-        let verifiers = VerifierList(workerVerifiers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while let item = box.claimChunk() {
-                box.set(item, Result { try work(verifiers.items[worker], item) })
-            }
-        }
-        return try box.results.map { try $0!.get() }
+        let verifiers = PerWorker(workerVerifiers)
+        return try Parallel.map(count: count, workers: workers) { worker, item in try work(verifiers.items[worker], item) }
     }
 
     /// Reads and checks notes on this thread (each thread has its own repository

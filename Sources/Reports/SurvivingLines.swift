@@ -108,32 +108,12 @@ public enum SurvivingLines {
 
     // MARK: Blame
 
-    /// Blames each path at `commit`, two processes at a time per core.
+    /// Blames each path at `commit`, one git process per core at a time.
     static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository) throws -> [[Run]] {
-        guard !paths.isEmpty else { return [] }
-        let directory = repository.workingDirectory ?? repository.gitDirectory
-        final class Results: @unchecked Sendable {
-            var runs: [Result<[Run], Error>?]
-            let lock = NSLock()
-            var next = 0
-            init(count: Int) { runs = Array(repeating: nil, count: count) }
-            func claim() -> Int? {
-                lock.lock(); defer { lock.unlock() }
-                guard next < runs.count else { return nil }
-                next += 1
-                return next - 1
-            }
-            func set(_ index: Int, _ value: Result<[Run], Error>) { lock.lock(); runs[index] = value; lock.unlock() }
+        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        return try Parallel.map(count: paths.count, workers: ProcessInfo.processInfo.activeProcessorCount) { _, item in
+            try blame(paths[item], at: commit, git: git)
         }
-        let results = Results(count: paths.count)
-        let workers = min(paths.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let git = GitCommand(directory: directory)
-            while let item = results.claim() {
-                results.set(item, Result { try blame(paths[item], at: commit, git: git) })
-            }
-        }
-        return try results.runs.map { try $0!.get() }
     }
 
     static func blame(_ path: String, at commit: ObjectID, git: GitCommand) throws -> [Run] {
