@@ -105,12 +105,13 @@ struct StatsCommand: ParsableCommand {
         options.includeGenerated = includeGenerated
         let report = try ReportBuilder.build(repository: repository, options: options, trust: nil, trustFromRepository: false, policy: Policy())
         let lines = report.added
+        let models = report.models.sorted { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }
         if json {
             print(JSONValue.object([
                 "commits": .integer(Int64(report.commits)), "commits_with_records": .integer(Int64(report.commitsWithRecords)),
                 "lines_added": .integer(Int64(lines.total)), "ai": .integer(Int64(lines.ai)), "mixed": .integer(Int64(lines.mixed)),
                 "human": .integer(Int64(lines.human)), "unknown": .integer(Int64(lines.unknown)),
-                "by_model": .array(report.models.sorted { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }.map {
+                "by_model": .array(models.map {
                     .object(["agent": .string($0.agent), "model_id": .string($0.model), "ai": .integer(Int64($0.ai)), "mixed": .integer(Int64($0.mixed))])
                 }),
             ]).canonicalString)
@@ -129,8 +130,8 @@ struct StatsCommand: ParsableCommand {
         print("  mixed     \(share(lines.mixed))   AI-written, then edited by a person")
         print("  human     \(share(lines.human))")
         print("  unknown   \(share(lines.unknown))   no record")
-        if !report.models.isEmpty { print("by agent and model") }
-        for model in report.models.sorted(by: { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }) {
+        if !models.isEmpty { print("by agent and model") }
+        for model in models {
             print("  \(model.agent.padding(toLength: 12, withPad: " ", startingAt: 0)) \(model.model.padding(toLength: 36, withPad: " ", startingAt: 0)) ai \(String(model.ai).leftPadded(to: 6))  mixed \(String(model.mixed).leftPadded(to: 6))")
         }
         if report.excluded.total > 0 {

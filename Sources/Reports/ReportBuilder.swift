@@ -71,6 +71,7 @@ public enum ReportBuilder {
         var verifiedDigests = Set<String>()
         var recordsByCommit = [ObjectID: RecordIndex.CommitRecords]()
         var needsReading = inPeriod
+        let index = RecordIndex(repository: repository)
         if let trust, let verification {
             for record in verification.verified where inPeriod.contains(record.commit) {
                 verifiedDigests.insert(record.recordDigest)
@@ -79,7 +80,6 @@ public enum ReportBuilder {
             }
             needsReading = []
             // Notes the verification cache vouches for: read, every record verified.
-            let index = RecordIndex(repository: repository)
             for commit in verification.cachedCommits where inPeriod.contains(commit) {
                 let records = index.readRecords(of: commit, allVerified: true)
                 if !records.isEmpty { recordsByCommit[commit] = records }
@@ -93,7 +93,6 @@ public enum ReportBuilder {
             report.integrity.trustSource = trust.source
             report.integrity.trustFromRepository = trustFromRepository
         }
-        let index = RecordIndex(repository: repository)
         for commit in needsReading {
             let records = index.readRecords(of: commit, verified: verifiedDigests)
             if !records.isEmpty { recordsByCommit[commit] = records }

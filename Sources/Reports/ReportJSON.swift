@@ -43,12 +43,8 @@ extension Report {
                 ])
             }),
             "acceptance": .object([
-                "sessions": .array(sessions.map(sessionJSON)),
-                "by_model": .array(acceptanceByModel.map { session in
-                    var json = sessionJSON(session)
-                    if case .object(var fields) = json { fields["session_id"] = nil; json = .object(fields) }
-                    return json
-                }),
+                "sessions": .array(sessions.map { sessionJSON($0, naming: true) }),
+                "by_model": .array(acceptanceByModel.map { sessionJSON($0, naming: false) }),
             ]),
             "reviews": .object([
                 "ai_written_lines": integer(reviews.aiWritten),
@@ -105,13 +101,16 @@ extension Report {
         return .object(members)
     }
 
-    private func sessionJSON(_ session: Session) -> JSONValue {
-        .object([
-            "agent": .string(session.agent), "session_id": .string(session.sessionID), "model_id": .string(session.model),
+    /// One session's acceptance, or (`naming: false`) a sum over an agent and model's sessions.
+    private func sessionJSON(_ session: Session, naming: Bool) -> JSONValue {
+        var members: JSONObject = [
+            "agent": .string(session.agent), "model_id": .string(session.model),
             "lines_written": .integer(Int64(session.written)),
             "lines_committed_unchanged": .integer(Int64(session.committedUnchanged)),
             "lines_committed_edited": .integer(Int64(session.committedEdited)),
             "acceptance_bp": session.acceptanceBasisPoints.map { .integer(Int64($0)) } ?? .null,
-        ])
+        ]
+        if naming { members["session_id"] = .string(session.sessionID) }
+        return .object(members)
     }
 }
