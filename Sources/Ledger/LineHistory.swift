@@ -34,40 +34,10 @@ public enum Blame {
     public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
                              index: RecordIndex? = nil) throws -> [BlameLine] {
         let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
-        var arguments = ["blame", "--incremental"]
-        if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
-        if let revision { arguments.append(revision) }
-        arguments += ["--", path]
-
         let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index)
-        struct Entry { let commit: ObjectID; let original: Int; let final: Int; let count: Int; let path: String }
-        var entries = [Entry]()
-        var authors = [ObjectID: String]()
-        var header: (commit: ObjectID, original: Int, final: Int, count: Int)?
-        let result = try git.stream(arguments) { bytes in
-            let line = Substring(decoding: bytes, as: UTF8.self)
-            if header == nil {
-                let fields = line.split(separator: " ")
-                if fields.count == 4, fields[0].utf8.count == 40, let commit = ObjectID(hex: String(fields[0])),
-                   let original = Int(fields[1]), let final = Int(fields[2]), let count = Int(fields[3]) {
-                    header = (commit, original, final, count)
-                    lookups.request(commit)
-                }
-            } else if let current = header {
-                if line.hasPrefix("author ") {
-                    authors[current.commit] = String(line.dropFirst(7))
-                } else if line.hasPrefix("filename ") {
-                    // The last line of every entry.
-                    entries.append(Entry(commit: current.commit, original: current.original, final: current.final,
-                                         count: current.count, path: String(line.dropFirst(9))))
-                    header = nil
-                }
-            }
-        }
-        guard result.status == 0 else { throw BlameError(description: "git blame: \(result.reason)") }
+        let (entries, authors) = try self.entries(path: path, revision: revision, lines: range, git: git, onCommit: lookups.request)
         let records = lookups.finish()
 
-        entries.sort { $0.final < $1.final }
         let finalLines = entries.reduce(0) { $0 + $1.count }
         let first = range?.lowerBound ?? 1
         guard let text = fileLines(path: path, revision: revision, repository: repository),
@@ -80,11 +50,61 @@ public enum Blame {
             let attribution = records[entry.commit] ?? nil
             for offset in 0..<entry.count {
                 lines.append(blameLine(final: entry.final + offset, commit: entry.commit, original: entry.original + offset,
-                                       path: entry.path, author: authors[entry.commit] ?? "", attribution: attribution,
+                                       path: entry.path, author: authors[entry.commit]?.name ?? "", attribution: attribution,
                                        content: text[entry.final + offset - 1]))
             }
         }
         return lines
+    }
+
+    /// One entry of `git blame --incremental`: `count` lines from line `final` on came
+    /// from `commit`, where they were lines `original`… of `path`.
+    public struct Entry: Sendable {
+        public let commit: ObjectID
+        public let original: Int
+        public let final: Int
+        public let count: Int
+        public let path: String
+    }
+
+    /// Streams `git blame --incremental`: `onCommit` hears of each commit as soon as git
+    /// names it (so that its records can be read while git still works). Returns the
+    /// entries in line order, and each commit's author (name, and email lower-cased).
+    public static func entries(path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand,
+                               onCommit: (ObjectID) -> Void = { _ in }) throws -> ([Entry], [ObjectID: (name: String, email: String)]) {
+        var arguments = ["blame", "--incremental"]
+        if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
+        if let revision { arguments.append(revision) }
+        arguments += ["--", path]
+        var entries = [Entry]()
+        var authors = [ObjectID: (name: String, email: String)]()
+        var header: (commit: ObjectID, original: Int, final: Int, count: Int)?
+        var named = Set<ObjectID>()
+        let result = try git.stream(arguments) { bytes in
+            let line = Substring(decoding: bytes, as: UTF8.self)
+            if header == nil {
+                let fields = line.split(separator: " ")
+                if fields.count == 4, fields[0].utf8.count == 40, let commit = ObjectID(hex: String(fields[0])),
+                   let original = Int(fields[1]), let final = Int(fields[2]), let count = Int(fields[3]) {
+                    header = (commit, original, final, count)
+                    if named.insert(commit).inserted { onCommit(commit) }
+                }
+            } else if let current = header {
+                // Author lines come only with a commit's first entry.
+                if line.hasPrefix("author ") {
+                    authors[current.commit, default: ("", "")].name = String(line.dropFirst(7))
+                } else if line.hasPrefix("author-mail ") {
+                    authors[current.commit, default: ("", "")].email = line.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "<>")).lowercased()
+                } else if line.hasPrefix("filename ") {
+                    // The last line of every entry.
+                    entries.append(Entry(commit: current.commit, original: current.original, final: current.final,
+                                         count: current.count, path: String(line.dropFirst(9))))
+                    header = nil
+                }
+            }
+        }
+        guard result.status == 0 else { throw BlameError(description: "git blame: \(result.reason)") }
+        return (entries.sorted { $0.final < $1.final }, authors)
     }
 
     static func blameLine(final: Int, commit: ObjectID, original: Int, path: String, author: String, attribution: Attribution?,

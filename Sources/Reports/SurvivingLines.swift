@@ -116,54 +116,22 @@ public enum SurvivingLines {
         }
     }
 
+    /// Runs of `path` at `commit`: git blame's entries, merged where one continues the
+    /// previous one in the same commit.
     static func blame(_ path: String, at commit: ObjectID, git: GitCommand) throws -> [Run] {
-        let result = try git.run(["blame", "--porcelain", commit.hex, "--", path])
-        guard result.status == 0 else { throw ReportError("git blame \(path): \(result.reason)") }
-        return parsePorcelain(result.stdout, path: path)
-    }
-
-    /// Runs from `git blame --porcelain`: one per group header, merged when a group
-    /// continues the previous one.
-    static func parsePorcelain(_ text: String, path: String) -> [Run] {
+        let (entries, authors) = try Blame.entries(path: path, revision: commit.hex, lines: nil, git: git)
         var runs = [Run]()
-        var filenames = [String: String]()
-        var authors = [String: String]()
-        var pending: (commit: String, original: Int, count: Int)?
-        func flush(_ filename: String?) {
-            guard let group = pending, let commit = ObjectID(hex: group.commit) else { return }
-            let originalPath = filename.flatMap { $0 == path ? nil : $0 }
-            if var last = runs.last, last.commit == commit, last.originalPath == originalPath,
-               last.originalStart + last.count == group.original {
-                last.count += group.count
+        for entry in entries {
+            let originalPath = entry.path == path ? nil : entry.path
+            if var last = runs.last, last.commit == entry.commit, last.originalPath == originalPath,
+               last.originalStart + last.count == entry.original {
+                last.count += entry.count
                 runs[runs.count - 1] = last
             } else {
-                runs.append(Run(commit: commit, originalStart: group.original, count: group.count, originalPath: originalPath,
-                                author: authors[group.commit] ?? ""))
-            }
-            pending = nil
-        }
-        var currentCommit: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("\t") { continue }
-            if line.hasPrefix("filename "), let commit = currentCommit {
-                filenames[commit] = String(line.dropFirst(9))
-                continue
-            }
-            if line.hasPrefix("author-mail "), let commit = currentCommit {
-                authors[commit] = line.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "<>")).lowercased()
-                continue
-            }
-            let fields = line.split(separator: " ")
-            // A group header: <40-hex> <original line> <final line> <lines in group>.
-            if fields.count == 4, fields[0].utf8.count == 40, let original = Int(fields[1]), let count = Int(fields[3]) {
-                if let group = pending { flush(filenames[group.commit]) }
-                currentCommit = String(fields[0])
-                pending = (String(fields[0]), original, count)
-            } else if fields.count == 3, fields[0].utf8.count == 40, Int(fields[1]) != nil {
-                currentCommit = String(fields[0])
+                runs.append(Run(commit: entry.commit, originalStart: entry.original, count: entry.count, originalPath: originalPath,
+                                author: authors[entry.commit]?.email ?? ""))
             }
         }
-        if let group = pending { flush(filenames[group.commit]) }
         return runs
     }
 
