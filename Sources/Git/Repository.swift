@@ -87,6 +87,17 @@ public final class Repository {
         return try body(tree!)
     }
 
+    /// The ends of a revision range: `A..B` is (A, B), a single revision R is (nil, R);
+    /// an empty side is HEAD. Names the revision that does not exist.
+    public func resolveRange(_ range: String) throws -> (excluded: ObjectID?, tip: ObjectID) {
+        if range.contains("...") {
+            throw GitError(kind: .invalidSpec, message: "symmetric ranges ('A...B') are not supported: use 'A..B'")
+        }
+        guard let dots = range.range(of: "..") else { return (nil, try resolveCommit(range)) }
+        let from = String(range[..<dots.lowerBound]), to = String(range[dots.upperBound...])
+        return (try resolveCommit(from.isEmpty ? "HEAD" : from), try resolveCommit(to.isEmpty ? "HEAD" : to))
+    }
+
     /// The commits of a revision range, newest first: `A..B` as git rev-list reads it,
     /// or a single revision and all its ancestors.
     public func commits(inRange range: String) throws -> [ObjectID] {
@@ -94,20 +105,10 @@ public final class Repository {
         try check(git_revwalk_new(&walk, pointer), "cannot walk history")
         defer { git_revwalk_free(walk) }
         git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        if range.contains("...") {
-            throw GitError(kind: .invalidSpec, message: "symmetric ranges ('A...B') are not supported: use 'A..B'")
-        }
-        if let dots = range.range(of: "..") {
-            let from = String(range[..<dots.lowerBound])
-            let to = String(range[dots.upperBound...])
-            var hide = try resolveCommit(from.isEmpty ? "HEAD" : from).oid
-            var push = try resolveCommit(to.isEmpty ? "HEAD" : to).oid
-            try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
-            try check(git_revwalk_hide(walk, &hide), "cannot walk \(range)")
-        } else {
-            var push = try resolveCommit(range).oid
-            try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
-        }
+        let (excluded, tip) = try resolveRange(range)
+        var push = tip.oid
+        try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
+        if var hide = excluded?.oid { try check(git_revwalk_hide(walk, &hide), "cannot walk \(range)") }
         var result = [ObjectID]()
         var oid = git_oid()
         while git_revwalk_next(&oid, walk) == 0 { result.append(ObjectID(oid)) }

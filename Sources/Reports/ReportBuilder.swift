@@ -32,7 +32,8 @@ public enum ReportBuilder {
                              revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
                              now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
-        let tip = try repository.resolveCommit(tipRevision(of: options.range))
+        // Both ends first: an unknown revision is named before any work starts.
+        let tip = try repository.resolveRange(options.range).tip
         // git log (numstat) runs while the records are verified: neither waits for the other.
         let workingDirectory = repository.workingDirectory ?? repository.gitDirectory, range = options.range
         let history = Background { try History.commits(range: range, directory: workingDirectory) }
@@ -235,13 +236,6 @@ public enum ReportBuilder {
         }
         if let framework = options.framework { report.controls = Controls.evaluate(report, framework: framework) }
         return report
-    }
-
-    /// The revision whose history a range ends at: `B` of `A..B`, else the range itself.
-    static func tipRevision(of range: String) -> String {
-        guard let dots = range.range(of: "..") else { return range }
-        let tip = String(range[dots.upperBound...])
-        return tip.isEmpty ? "HEAD" : tip
     }
 
     /// The newest commit on `tip`'s first-parent line committed before `until`, if it

@@ -436,7 +436,9 @@ import TestSupport
             (["--format", "pdf"], "fatal: unknown format 'pdf': use text, markdown, json, csv or html"),
             (["--trust", "/nonexistent"], "fatal: cannot read trust file /nonexistent"),
             (["--policy", "/nonexistent"], "fatal: cannot read policy file /nonexistent"),
-            (["no-such-branch"], "fatal: "),
+            (["no-such-branch"], "fatal: unknown revision 'no-such-branch'"),
+            (["no-such-branch..HEAD"], "fatal: unknown revision 'no-such-branch'"),
+            (["HEAD...HEAD"], "fatal: symmetric ranges ('A...B') are not supported: use 'A..B'"),
             (["--output", "/nonexistent/dir/report.txt"], "fatal: cannot write /nonexistent/dir/report.txt"),
         ]
         for (arguments, message) in cases {
