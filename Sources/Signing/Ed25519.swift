@@ -138,17 +138,10 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         isValidSignature(signature, for: message, using: SignatureContext())
     }
 
-    /// `isValidSignature(_:for:)` with a context that one thread reuses across calls.
-    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], using reusable: SignatureContext) -> Bool {
-        guard signature.count == 64, let context = reusable.pointer else { return false }
-        EVP_MD_CTX_reset(context)
-        guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else {
-            _ = openSSLErrorText()
-            return false
-        }
-        let result = EVP_DigestVerify(context, signature, signature.count, message, message.count)
-        if result != 1 { _ = openSSLErrorText() }
-        return result == 1
+    /// `isValidSignature(_:for:)` with contexts that one thread reuses across calls.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], using contexts: SignatureContext) -> Bool {
+        guard signature.count == 64 else { return false }
+        return contexts.verify(signature, message, with: key)
     }
 
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
@@ -158,13 +151,68 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
 }
 
-/// An OpenSSL digest context for verifying signatures, reused by one thread across
-/// many verifications instead of being made and freed for each. Not thread-safe.
+/// OpenSSL verification contexts that one thread reuses across many verifications:
+/// one per key, initialised once. (Initialising looks the algorithm up in OpenSSL's
+/// provider store, under a lock the threads share, for every signature otherwise.)
+/// Not thread-safe.
 public final class SignatureContext {
-    let pointer: OpaquePointer?
+    private struct Initialised {
+        let key: EVPKey  // keeps the key, and so its identifier, alive with the context
+        let context: OpaquePointer
+    }
 
-    public init() { pointer = EVP_MD_CTX_new() }
-    deinit { EVP_MD_CTX_free(pointer) }
+    private var byKey: [ObjectIdentifier: Initialised] = [:]
+    /// False once this OpenSSL refused to verify twice with one context (a future
+    /// version may finalise one-shot contexts): every check then starts afresh.
+    private var reuseWorks = true
+
+    public init() {}
+
+    deinit {
+        for entry in byKey.values { EVP_MD_CTX_free(entry.context) }
+    }
+
+    func verify(_ signature: [UInt8], _ message: [UInt8], with key: EVPKey) -> Bool {
+        if reuseWorks, let entry = initialised(for: key) {
+            if EVP_DigestVerify(entry.context, signature, signature.count, message, message.count) == 1 { return true }
+            _ = openSSLErrorText()
+            // A reused context's "no" is confirmed by a fresh one, which decides.
+            let fresh = verifyOnce(signature, message, with: key)
+            if fresh { reuseWorks = false }
+            return fresh
+        }
+        return verifyOnce(signature, message, with: key)
+    }
+
+    private func initialised(for key: EVPKey) -> Initialised? {
+        if let entry = byKey[ObjectIdentifier(key)] { return entry }
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else {
+            _ = openSSLErrorText()
+            EVP_MD_CTX_free(context)
+            return nil
+        }
+        // Records name a few keys; a bound keeps a hostile ledger from growing this.
+        if byKey.count >= 64 {
+            for entry in byKey.values { EVP_MD_CTX_free(entry.context) }
+            byKey.removeAll()
+        }
+        let entry = Initialised(key: key, context: context)
+        byKey[ObjectIdentifier(key)] = entry
+        return entry
+    }
+
+    private func verifyOnce(_ signature: [UInt8], _ message: [UInt8], with key: EVPKey) -> Bool {
+        guard let context = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else {
+            _ = openSSLErrorText()
+            return false
+        }
+        let result = EVP_DigestVerify(context, signature, signature.count, message, message.count)
+        if result != 1 { _ = openSSLErrorText() }
+        return result == 1
+    }
 }
 
 /// An Ed25519 private key. Its secret never appears in `description`, errors or logs;

@@ -13,6 +13,26 @@ import TestSupport
         #expect(key.publicKey.isValidSignature(signature, for: []))
     }
 
+    /// One context verifies many signatures by several keys, each key's OpenSSL state
+    /// initialised once: a failure must not make a later valid signature fail, nor a
+    /// valid one make a later altered one pass.
+    @Test func reusedContextsJudgeEverySignatureOnItsOwn() throws {
+        let keys = [try SigningKey.generate(), try SigningKey.generate()]
+        let context = SignatureContext()
+        for round in 0..<40 {
+            let key = keys[round % 2]
+            let message = Array("record \(round)".utf8)
+            let signature = try key.signature(for: message)
+            var altered = signature
+            altered[round % 64] ^= 1
+            #expect(!key.publicKey.isValidSignature(altered, for: message, using: context), "round \(round)")
+            #expect(key.publicKey.isValidSignature(signature, for: message, using: context), "round \(round)")
+            #expect(!keys[(round + 1) % 2].publicKey.isValidSignature(signature, for: message, using: context), "round \(round)")
+            #expect(!key.publicKey.isValidSignature(signature, for: message + [0], using: context), "round \(round)")
+            #expect(!key.publicKey.isValidSignature(Array(signature.prefix(63)), for: message, using: context))
+        }
+    }
+
     @Test func verificationRejectsAnyChangedByte() throws {
         let key = try SigningKey.generate()
         let message = Array("attribution record".utf8)
