@@ -9,3 +9,7 @@ static inline int sessiontrace_git_set_cache_object_limit(git_object_t type, siz
 static inline int sessiontrace_git_set_cache_max_size(ssize_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
 }
+
+static inline int sessiontrace_git_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}

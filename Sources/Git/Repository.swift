@@ -17,7 +17,13 @@ public final class Repository {
         pointer = repository!
     }
 
-    deinit { git_repository_free(pointer) }
+    /// The object database, opened on the first blob read.
+    private var objectDatabase: OpaquePointer?
+
+    deinit {
+        git_odb_free(objectDatabase)
+        git_repository_free(pointer)
+    }
 
     /// The working tree, or nil for a bare repository.
     public var workingDirectory: String? {
@@ -139,12 +145,20 @@ public final class Repository {
     }
 
     public func blobContent(_ id: ObjectID) throws -> [UInt8] {
+        // Straight from the object database: a blob object would only wrap the same
+        // bytes (and look the object cache up a second time), once per note read.
+        if objectDatabase == nil {
+            try check(git_repository_odb(&objectDatabase, pointer), "cannot open the object database")
+        }
         var oid = id.oid
-        var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.shortHex)")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, objectDatabase, &oid), "cannot read blob \(id.shortHex)")
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_BLOB else {
+            throw GitError(kind: .invalidSpec, message: "cannot read blob \(id.shortHex): the object is not a blob")
+        }
+        let size = git_odb_object_size(object)
+        guard size > 0, let raw = git_odb_object_data(object) else { return [] }
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 
