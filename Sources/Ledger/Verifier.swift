@@ -67,7 +67,25 @@ public struct VerifiedRecord: Sendable {
     /// The reviewer, when the record is a review of the reviewer's own commit.
     public let selfReviewBy: String?
     /// The decoded statement, when the verifier was asked to keep it (reports).
-    public let statement: Statement?
+    public var statement: Statement? { kept?.statement }
+    /// Boxed: a statement is ~200 bytes, and results are copied record by record.
+    private let kept: KeptStatement?
+
+    private final class KeptStatement: Sendable {
+        let statement: Statement
+        init(_ statement: Statement) { self.statement = statement }
+    }
+
+    init(commit: ObjectID, record: Int, recordDigest: String, predicateType: String, trustLine: Int,
+         selfReviewBy: String?, statement: Statement?) {
+        self.commit = commit
+        self.record = record
+        self.recordDigest = recordDigest
+        self.predicateType = predicateType
+        self.trustLine = trustLine
+        self.selfReviewBy = selfReviewBy
+        kept = statement.map(KeptStatement.init)
+    }
 }
 
 public struct VerificationResult: Sendable {
@@ -86,16 +104,22 @@ public struct VerificationResult: Sendable {
 
     public init() {}
 
-    /// Adds the result of another part of the work, after this one's.
-    mutating func absorb(_ part: VerificationResult) {
-        commitsWithNotes += part.commitsWithNotes
-        recordsChecked += part.recordsChecked
-        verified += part.verified
-        problems += part.problems
-        warnings += part.warnings
-        cachedRecords += part.cachedRecords
-        cachedCommits += part.cachedCommits
-        cleanNotes += part.cleanNotes
+    /// Adds the results of other parts of the work, in order, after this one's. (Room
+    /// is made once: growing the arrays part by part was serial time after the workers.)
+    mutating func absorb(_ parts: [VerificationResult]) {
+        verified.reserveCapacity(verified.count + parts.reduce(0) { $0 + $1.verified.count })
+        cachedCommits.reserveCapacity(cachedCommits.count + parts.reduce(0) { $0 + $1.cachedCommits.count })
+        cleanNotes.reserveCapacity(cleanNotes.count + parts.reduce(0) { $0 + $1.cleanNotes.count })
+        for part in parts {
+            commitsWithNotes += part.commitsWithNotes
+            recordsChecked += part.recordsChecked
+            verified += part.verified
+            problems += part.problems
+            warnings += part.warnings
+            cachedRecords += part.cachedRecords
+            cachedCommits += part.cachedCommits
+            cleanNotes += part.cleanNotes
+        }
     }
 }
 
@@ -166,14 +190,12 @@ public final class Verifier {
         if commits == nil, workers > 1, let shards = try repository.noteShards(ref: ledger.ref), shards.count >= 8 * workers {
             // Each worker lists fan-out directories itself: no thread waits for a
             // listing of the whole ledger before the first signature is checked.
-            for part in try inParallel(count: shards.count, workers: workers, { verifier, index in
+            result.absorb(try inParallel(count: shards.count, workers: workers, { verifier, index in
                 let entries = try verifier.repository.notes(in: shards[index]).map { ($0.target, $0.blobs) }
                 var (pending, part) = Verifier.notYetVerified(entries, cache: cache)
-                part.absorb(verifier.verifyLoaded(pending, hasCache: cache != nil))
+                part.absorb([verifier.verifyLoaded(pending, hasCache: cache != nil)])
                 return part
-            }) {
-                result.absorb(part)
-            }
+            }))
         } else {
             var entries = [(ObjectID, [ObjectID])]()
             if let commits {
@@ -188,7 +210,7 @@ public final class Verifier {
             (pending, result) = Verifier.notYetVerified(entries, cache: cache)
             // Notes are read by the workers themselves, a chunk at a time, so memory stays
             // flat however long the history is.
-            for part in try verifyInParallel(pending, workers: workers, hasCache: cache != nil) { result.absorb(part) }
+            result.absorb(try verifyInParallel(pending, workers: workers, hasCache: cache != nil))
         }
         if let cache {
             for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
@@ -329,14 +351,13 @@ public final class Verifier {
             let (code, message) = explainBadSignature(envelope, key: key, on: commit)
             return problem(code, message)
         }
-        let payloadJSON: JSONValue
-        let payloadIsCanonical: Bool
+        let payload: JSONTape
         do {
-            (payloadJSON, payloadIsCanonical) = try JSONValue.parseCheckingCanonical(envelope.payload)
+            payload = try JSONTape(parsing: envelope.payload)
         } catch {
             return problem(.notJSON, "payload is not JSON: \(error)")
         }
-        guard payloadIsCanonical else {
+        guard payload.canonical else {
             return problem(.notCanonical, "payload is not canonical JSON (spec/records.md §2)")
         }
         guard lineIsCanonical else {
@@ -344,7 +365,7 @@ public final class Verifier {
         }
         let statement: Statement
         do {
-            statement = try Statement(json: payloadJSON)
+            statement = try Statement(tape: payload)
         } catch {
             return problem(.badSchema, "invalid statement: \(error)")
         }

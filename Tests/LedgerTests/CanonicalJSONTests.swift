@@ -40,6 +40,36 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
     }
 
+    @Test func everyByteOfAStringIsChecked() throws {
+        // Strings are scanned eight bytes at a time: put each kind of byte that needs
+        // care at every offset of a string longer than two words.
+        let plain = Array("abcdefghijklmnopqrstuvw".utf8)
+        for offset in plain.indices {
+            func document(_ inserted: [UInt8]) -> [UInt8] {
+                var text = plain
+                text.replaceSubrange(offset...offset, with: inserted)
+                return Array("[\"".utf8) + text + Array("\"]".utf8)
+            }
+            #expect(throws: JSONParseError.self, "control at \(offset)") { try JSONValue(parsing: document([0x01])) }
+            #expect(throws: JSONParseError.self, "bad UTF-8 at \(offset)") { try JSONValue(parsing: document([0xC3])) }
+            var expected = String(decoding: plain, as: UTF8.self)
+            expected.replaceSubrange(expected.index(expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset), with: "é")
+            #expect(try JSONValue(parsing: document([0xC3, 0xA9])) == .array([.string(expected)]))
+            expected = String(decoding: plain, as: UTF8.self)
+            expected.replaceSubrange(expected.index(expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset), with: "\"")
+            let escaped = try JSONValue.parseCheckingCanonical(document(Array(#"\""#.utf8)))
+            #expect(escaped.value == .array([.string(expected)]) && escaped.canonical, "escape at \(offset)")
+        }
+    }
+
+    @Test func keysAreComparedByTheirDecodedText() throws {
+        // An escaped key is the same key: a duplicate, and in its place in the order.
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: #"{"a":1,"\u0061":2}"#) }
+        let parsed = try JSONValue.parseCheckingCanonical(Array(#"{"\u0061":1,"b":2}"#.utf8))
+        #expect(parsed.value == .object(["a": .integer(1), "b": .integer(2)]))
+        #expect(!parsed.canonical, "the canonical form writes a as itself")
+    }
+
     @Test func invalidUTF8IsRejected() {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xff, 0xfe, 0x22]) }
     }

@@ -34,6 +34,43 @@ import Testing
         }
     }
 
+    /// Errors name the member by its whole path from the statement's root.
+    @Test func errorsNameTheWholePath() throws {
+        func message(_ path: [String], _ value: JSONValue?) throws -> String {
+            do {
+                _ = try Statement(json: try mutated(path, value))
+            } catch let error as SchemaError {
+                return error.description
+            }
+            return "accepted"
+        }
+        #expect(try message(["predicate", "files", "0", "ranges", "0", "end_line"], .integer(2))
+            == "predicate.files[0].ranges[0].end_line: must not be before start_line")
+        #expect(try message(["predicate", "files", "0", "ranges", "1", "start_line"], .integer(10))
+            == "predicate.files[0].ranges[1]: ranges must be sorted and must not overlap")
+        #expect(try message(["predicate", "files", "0", "ranges", "1", "contributor", "agent"], .string("x"))
+            == "predicate.files[0].ranges[1].contributor: a human range names no agent or model")
+        #expect(try message(["predicate", "files", "0", "ranges", "0", "contributor", "surprise"], .integer(1))
+            == "predicate.files[0].ranges[0].contributor: unknown member \"surprise\"")
+        #expect(try message(["subject", "0", "digest", "gitCommit"], .string("ABC"))
+            == "subject[0].digest.gitCommit: must be a full lower-case commit id")
+        #expect(try message(["predicate", "totals", "ai"], .integer(17)).hasPrefix("predicate.totals.ai: is 17 but the ranges cover"))
+        #expect(try message(["predicate", "files", "1", "path"], .string("a-first.txt"))
+            == "predicate.files[1].path: files must be sorted by path without duplicates")
+        #expect(try message(["predicate", "signer"], .string("me")) == "predicate.signer: must be an object")
+        #expect(try message(["predicate", "files", "0", "ranges"], .array([])) == "predicate.files[0].ranges: must hold at least one range")
+        #expect(try message(["extra"], .null) == "unknown member \"extra\"")
+    }
+
+    @Test func escapedMemberNamesAreTheSameMembers() throws {
+        // A member name written with an escape is that member (not an unknown one).
+        let text = String(decoding: StatementSchemaTests.vectorPayload, as: UTF8.self)
+            .replacingOccurrences(of: #""start_line""#, with: #""\u0073tart_line""#)
+        #expect(text != String(decoding: StatementSchemaTests.vectorPayload, as: UTF8.self))
+        let statement = try Statement(payload: Array(text.utf8))
+        #expect(statement == (try Statement(payload: Array(StatementSchemaTests.vectorPayload))))
+    }
+
     @Test func vectorIsAccepted() throws {
         _ = try Statement(json: try mutated([], try JSONValue(parsing: Array(StatementSchemaTests.vectorPayload))))
     }
