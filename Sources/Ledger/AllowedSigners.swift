@@ -106,20 +106,25 @@ public struct AllowedSigners: Sendable {
 
     /// Whether a signature by `keyID` for `email` at `time` (Unix seconds) is trusted.
     public func decide(keyID: String, email: String, at time: Int64) -> Decision {
-        let withKey = entries.filter { $0.key.fingerprint == keyID }
-        guard !withKey.isEmpty else { return .untrustedKey }
-        let forPrincipal = withKey.filter { entry in
-            AllowedSigners.matchList(email, patterns: entry.principals)
-                && (entry.namespaces.map { AllowedSigners.matchList(AllowedSigners.namespace, patterns: $0) } ?? true)
+        // One pass, no intermediate arrays: this runs once per record verified.
+        var keyKnown = false
+        var principalAllowed = false
+        var latestExpiry: Int64?
+        var earliestStart: Int64?
+        for entry in entries where entry.key.fingerprint == keyID {
+            keyKnown = true
+            guard AllowedSigners.matchList(email, patterns: entry.principals),
+                  entry.namespaces.map({ AllowedSigners.matchList(AllowedSigners.namespace, patterns: $0) }) ?? true
+            else { continue }
+            principalAllowed = true
+            if (entry.validAfter ?? .min) <= time && time < (entry.validBefore ?? .max) { return .trusted(line: entry.line) }
+            if let before = entry.validBefore, time >= before { latestExpiry = max(latestExpiry ?? before, before) }
+            if let after = entry.validAfter { earliestStart = min(earliestStart ?? after, after) }
         }
-        guard !forPrincipal.isEmpty else { return .principalMismatch }
-        if let valid = forPrincipal.first(where: { ($0.validAfter ?? .min) <= time && time < ($0.validBefore ?? .max) }) {
-            return .trusted(line: valid.line)
-        }
-        if let expired = forPrincipal.compactMap(\.validBefore).filter({ time >= $0 }).max() {
-            return .expired(validBefore: expired)
-        }
-        return .notYetValid(validAfter: forPrincipal.compactMap(\.validAfter).min() ?? time)
+        guard keyKnown else { return .untrustedKey }
+        guard principalAllowed else { return .principalMismatch }
+        if let latestExpiry { return .expired(validBefore: latestExpiry) }
+        return .notYetValid(validAfter: earliestStart ?? time)
     }
 
     // MARK: Parsing helpers

@@ -12,42 +12,46 @@ enum CanonicalBase64 {
     }()
 
     static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        let count = text.count
+        text.withUnsafeBufferPointer { decode($0) }
+    }
+
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let count = input.count
         guard count % 4 == 0 else { return nil }
         if count == 0 { return [] }
-        return text.withUnsafeBufferPointer { input -> [UInt8]? in
-            let padding = input[count - 1] == UInt8(ascii: "=") ? (input[count - 2] == UInt8(ascii: "=") ? 2 : 1) : 0
-            let outputCount = count / 4 * 3 - padding
-            var failed = false
-            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-                values.withUnsafeBufferPointer { table in
-                    var out = 0
-                    var index = 0
-                    while index < count {
-                        let last = index + 4 == count
-                        let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-                        let c = last && padding == 2 ? 0 : table[Int(input[index + 2])]
-                        let d = last && padding >= 1 ? 0 : table[Int(input[index + 3])]
-                        if (a | b | c | d) & 0xC0 != 0 { failed = true; break }
-                        let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                        if last && padding > 0 {
-                            // The bits the padding stands for must be zero.
-                            if group & (padding == 2 ? 0xFFFF : 0xFF) != 0 { failed = true; break }
-                            buffer[out] = UInt8(group >> 16)
-                            if padding == 1 { buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8) }
-                            out += 3 - padding
-                        } else {
-                            buffer[out] = UInt8(group >> 16)
-                            buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                            buffer[out + 2] = UInt8(truncatingIfNeeded: group)
-                            out += 3
-                        }
-                        index += 4
-                    }
-                    initialized = failed ? 0 : out
+        let padding = input[count - 1] == UInt8(ascii: "=") ? (input[count - 2] == UInt8(ascii: "=") ? 2 : 1) : 0
+        let outputCount = count / 4 * 3 - padding
+        let groups = count / 4 - (padding > 0 ? 1 : 0)
+        var failed = false
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            values.withUnsafeBufferPointer { table in
+                // Bytes outside the alphabet map to 0xFF: or-ing every value and
+                // checking the top bits once spares a branch per group.
+                var seen: UInt8 = 0
+                for group in 0..<groups {
+                    let a = table[Int(input[group * 4])], b = table[Int(input[group * 4 + 1])]
+                    let c = table[Int(input[group * 4 + 2])], d = table[Int(input[group * 4 + 3])]
+                    seen |= a | b | c | d
+                    let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[group * 3] = UInt8(truncatingIfNeeded: bits >> 16)
+                    buffer[group * 3 + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                    buffer[group * 3 + 2] = UInt8(truncatingIfNeeded: bits)
                 }
+                if padding > 0 {
+                    let index = groups * 4
+                    let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+                    let c = padding == 2 ? 0 : table[Int(input[index + 2])]
+                    seen |= a | b | c
+                    let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                    // The bits the padding stands for must be zero.
+                    if bits & (padding == 2 ? 0xFFFF : 0xFF) != 0 { seen = 0xFF }
+                    buffer[groups * 3] = UInt8(truncatingIfNeeded: bits >> 16)
+                    if padding == 1 { buffer[groups * 3 + 1] = UInt8(truncatingIfNeeded: bits >> 8) }
+                }
+                failed = seen & 0xC0 != 0
+                initialized = failed ? 0 : outputCount
             }
-            return failed ? nil : output
         }
+        return failed ? nil : output
     }
 }

@@ -106,30 +106,33 @@ extension Envelope {
     /// every line a verifier sees is one. Nil for anything else, which the general
     /// parser then judges (so the two paths cannot disagree on what they accept).
     static func parseCanonical(_ line: ArraySlice<UInt8>) -> Envelope? {
-        var offset = line.startIndex
-        func expect(_ literal: [UInt8]) -> Bool {
-            guard line.endIndex - offset >= literal.count,
-                  line[offset..<offset + literal.count].elementsEqual(literal) else { return false }
-            offset += literal.count
-            return true
-        }
-        // A run of bytes that never need escaping in JSON and are not a quote.
-        func plainText() -> ArraySlice<UInt8>? {
-            let start = offset
-            while offset < line.endIndex, line[offset] != UInt8(ascii: "\"") {
-                guard line[offset] >= 0x20, line[offset] < 0x7F, line[offset] != UInt8(ascii: "\\") else { return nil }
-                offset += 1
+        line.withUnsafeBufferPointer { bytes -> Envelope? in
+            var offset = 0
+            func expect(_ literal: [UInt8]) -> Bool {
+                guard bytes.count - offset >= literal.count,
+                      literal.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + offset, literal.count) == 0 })
+                else { return false }
+                offset += literal.count
+                return true
             }
-            return line[start..<offset]
+            // The bytes up to the next quote. Base64 text needs no further check here:
+            // its decoder refuses every byte outside the alphabet.
+            func quoted() -> UnsafeBufferPointer<UInt8>? {
+                let start = offset
+                while offset < bytes.count, bytes[offset] != UInt8(ascii: "\"") { offset += 1 }
+                return offset < bytes.count ? UnsafeBufferPointer(rebasing: bytes[start..<offset]) : nil
+            }
+            guard expect(canonicalHead), let payloadText = quoted(), expect(canonicalMiddle),
+                  let keyID = quoted(), expect(canonicalSig), let sigText = quoted(), expect(canonicalTail),
+                  offset == bytes.count,
+                  // A key id is printable ASCII without escapes (spec/records.md §3).
+                  keyID.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
+                  let payload = CanonicalBase64.decode(payloadText),
+                  let sig = CanonicalBase64.decode(sigText), sig.count == 64
+            else { return nil }
+            return Envelope(payload: payload, payloadType: inTotoPayloadType,
+                            signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
         }
-        guard expect(canonicalHead), let payloadText = plainText(), expect(canonicalMiddle),
-              let keyID = plainText(), expect(canonicalSig), let sigText = plainText(), expect(canonicalTail),
-              offset == line.endIndex,
-              let payload = CanonicalBase64.decode(payloadText),
-              let sig = CanonicalBase64.decode(sigText), sig.count == 64
-        else { return nil }
-        return Envelope(payload: payload, payloadType: inTotoPayloadType,
-                        signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
     }
 
     /// `parse(line:)` for the line's bytes (without its LF).

@@ -64,18 +64,21 @@ public struct NotesLedger {
         // Records are nearly always ASCII: validate as UTF-8 only when they are not.
         var lines = [ArraySlice<UInt8>]()
         var ascii = true
-        bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             var start = 0
-            for index in 0..<buffer.count {
-                let byte = buffer[index]
-                if byte == 0x0A {
-                    if index > start { lines.append(bytes[start..<index]) }
-                    start = index + 1
-                } else if byte >= 0x80 {
-                    ascii = false
-                }
+            while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if index > start { lines.append(bytes[start..<index]) }
+                start = index + 1
             }
             if start < buffer.count { lines.append(bytes[start...]) }
+            // Eight bytes at a time: any with its top bit set is not ASCII.
+            var seen: UInt64 = 0
+            let words = buffer.count / 8
+            for word in 0..<words { seen |= buffer.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) }
+            for index in words * 8..<buffer.count { seen |= UInt64(buffer[index]) }
+            ascii = seen & 0x8080_8080_8080_8080 == 0
         }
         if !ascii, String(validating: bytes, as: UTF8.self) == nil { return nil }
         return (lines, bytes.last.map { $0 != 0x0A } ?? false)

@@ -35,6 +35,28 @@ import Testing
         #expect(decode("QU I") == nil)
         #expect(decode("QUJD\n") == nil)
         #expect(decode("-_-_") == nil, "base64url alphabet")
+        // A byte outside the alphabet anywhere in a long text, padded or not.
+        let clean = Data((0..<48).map { UInt8($0) }).base64EncodedString()
+        let padded = Data((0..<47).map { UInt8($0) }).base64EncodedString()
+        #expect(decode(clean) == (0..<48).map { UInt8($0) })
+        #expect(decode(padded) == (0..<47).map { UInt8($0) })
+        for text in [clean, padded] {
+            for position in 0..<text.count where Array(text)[position] != "=" {
+                for intruder: Character in ["*", "\u{80}", "\n", "="] {
+                    var characters = Array(text)
+                    characters[position] = intruder
+                    let variant = String(characters)
+                    if intruder == "=" {
+                        // Padding is refused, except where it makes the canonical text
+                        // of shorter bytes: accepted text always re-encodes to itself.
+                        #expect(decode(variant).map { Data($0).base64EncodedString() == variant } ?? true, "= at \(position)")
+                        #expect(position >= text.count - 2 || decode(variant) == nil, "= at \(position)")
+                    } else {
+                        #expect(decode(variant) == nil, "\(intruder) at \(position)")
+                    }
+                }
+            }
+        }
     }
 
     @Test func nonCanonicalLinesLeaveTheFastPathAndAreJudgedByTheGeneralParser() throws {
