@@ -15,8 +15,9 @@ because these machines are noisy: ratios, not absolute times, are what to compar
   4. verify at scale: `git trace verify` over one signed record on each of 80,000
      commits (20,000 with --quick), on all cores: with the notes as written (loose
      objects), packed (as after `git gc --auto`), with --content, and again with
-     --cache; against `openssl speed ed25519` verifications per second on all cores
-     (run before and after, averaged).
+     --cache; against `openssl speed ed25519` verifications per second on all cores,
+     packed verify and openssl alternating for 5 rounds (3 with --quick), the median
+     round reported.
   5. reports, on the same repository: `git trace blame` against `git blame
      --porcelain`, and `git trace report` (cold, then with its provenance cache, and
      without the tree) against `git log --numstat` over the same history.
@@ -190,17 +191,24 @@ def bench_verify(root, env):
     subprocess.run([generator, repo, str(size), key, "bench@example.com"], check=True, stdout=subprocess.DEVNULL, env=env)
     trust = os.path.join(root, "trust")
     cores = os.cpu_count()
-    openssl_before = openssl_verify_rate(cores)
     # As written: one loose object per note.
     loose = run([BINARY, "verify", "--trust", trust], repo, env=env)
     # As a repository holds them once `git gc --auto` has run (it does past 6,700 loose objects).
     git(repo, "repack", "-d", "-q", env=env)
-    packed = run([BINARY, "verify", "--trust", trust], repo, env=env)
+    # Other machines' load moves both rates by 10 % or more within a minute here: each
+    # round runs verify and `openssl speed` back to back, and the result is the
+    # median round.
+    rounds = []
+    for _ in range(3 if QUICK else 5):
+        seconds = run([BINARY, "verify", "--trust", trust], repo, env=env)
+        rounds.append((size / seconds / openssl_verify_rate(cores), seconds))
+        # (Sorting the rounds by ratio keeps each round's time with its ratio.)
+    ratio, packed = sorted(rounds)[len(rounds) // 2]
+    openssl_rate = size / packed / ratio
     content = run([BINARY, "verify", "--trust", trust, "--content"], repo, env=env)
     run([BINARY, "verify", "--trust", trust, "--cache"], repo, env=env)
     warm = run([BINARY, "verify", "--trust", trust, "--cache"], repo, env=env)
-    openssl_rate = (openssl_before + openssl_verify_rate(cores)) / 2
-    return size, loose, packed, content, warm, openssl_rate, cores
+    return size, loose, packed, content, warm, openssl_rate, cores, [100 * r for r, _ in rounds]
 
 
 def bench_reports(root, env):
@@ -240,7 +248,7 @@ def main():
         capture_ms, start_ms = bench_capture(root, env)
         hooked_ms, plain_ms, job_ms, notes = bench_commit(root, env)
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
-        size, loose, cold, content, warm, openssl_rate, cores = bench_verify(root, env)
+        size, loose, cold, content, warm, openssl_rate, cores, verify_ratios = bench_verify(root, env)
         blame_ours, blame_git, numstat, report_cold, report_warm, report_no_tree = bench_reports(root, env)
         cpu = platform.processor() or platform.machine()
         try:
@@ -260,9 +268,10 @@ def main():
               f"{rebase_plain:.2f} s without hooks = +{rebase_traced - rebase_plain:.2f} s (target <= +2 s) "
               f"{'PASS' if rebase_traced - rebase_plain <= 2 else 'FAIL'}; {rebase_notes} notes")
         rate = size / cold
-        print(f"verify {size} records (notes packed): {cold:.2f} s cold = {rate:.0f} records/s on {cores} cores vs openssl speed "
-              f"ed25519 {openssl_rate:.0f} verifications/s = {100 * rate / openssl_rate:.0f}% (target >= 80%) "
-              f"{'PASS' if rate >= 0.8 * openssl_rate else 'FAIL'}")
+        print(f"verify {size} records (notes packed), median of {len(verify_ratios)} rounds: {cold:.2f} s cold = {rate:.0f} records/s "
+              f"on {cores} cores vs openssl speed ed25519 {openssl_rate:.0f} verifications/s in the same round "
+              f"= {100 * rate / openssl_rate:.0f}% (target >= 80%) {'PASS' if rate >= 0.8 * openssl_rate else 'FAIL'}; "
+              f"rounds: {', '.join(f'{r:.0f}%' for r in verify_ratios)}")
         print(f"  notes as loose objects: {loose:.2f} s = {100 * size / loose / openssl_rate:.0f}%; "
               f"with --content (every range checked against its file): {content:.2f} s = {100 * size / content / openssl_rate:.0f}%")
         print(f"  cached re-run: {warm:.2f} s = {100 * warm / cold:.1f}% of the cold run (target <= 5%) "
