@@ -290,18 +290,19 @@ public final class Verifier {
             }
             do {
                 let (lines, truncated) = note
-                var firstIndex = [String: Int]()
+                // (Most notes hold one record: no table for them.)
+                var firstIndex = lines.count > 1 ? [String: Int]() : nil
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
                     let digest = Envelope.recordDigest(ofLineBytes: line)
-                    if let earlier = firstIndex[digest] {
+                    if let earlier = firstIndex?[digest] {
                         result.problems.append(Problem(
                             commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
                             message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
                         continue
                     }
-                    firstIndex[digest] = index
+                    firstIndex?[digest] = index
                     switch check(line: line, digest: digest, index: index, on: commit) {
                     case .success(let record):
                         result.verified.append(record)

@@ -16,7 +16,7 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      commits (20,000 with --quick), on all cores: with the notes as written (loose
      objects), packed (as after `git gc --auto`), with --content, and again with
      --cache; against `openssl speed ed25519` verifications per second on all cores,
-     packed verify and openssl alternating for 5 rounds (3 with --quick), the median
+     packed verify and openssl alternating for 7 rounds (3 with --quick), the median
      round reported.
   5. reports, on the same repository: `git trace blame` against `git blame
      --porcelain`, and `git trace report` (cold, then with its provenance cache, and
@@ -199,7 +199,7 @@ def bench_verify(root, env):
     # round runs verify and `openssl speed` back to back, and the result is the
     # median round.
     rounds = []
-    for _ in range(3 if QUICK else 5):
+    for _ in range(3 if QUICK else 7):
         seconds = run([BINARY, "verify", "--trust", trust], repo, env=env)
         rounds.append((size / seconds / openssl_verify_rate(cores), seconds))
         # (Sorting the rounds by ratio keeps each round's time with its ratio.)
