@@ -135,8 +135,9 @@ public final class Verifier {
     private var fileCache = [String: FileLines?]()
     private var fileCacheCommit: ObjectID?
     private var notesHistory: [ObjectID]?
-    /// This verifier's OpenSSL context (each worker thread has its own verifier).
-    private let signatureContext = SignatureContext()
+    /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
+    /// a library context of its own so that the threads share no OpenSSL lock.
+    private let signatureContext = SignatureContext(isolated: true)
     /// How many notes commits the forensic search reads back (only on a failed signature).
     private let historyLimit = 5_000
 

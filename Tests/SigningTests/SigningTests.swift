@@ -16,9 +16,9 @@ import TestSupport
     /// One context verifies many signatures by several keys, each key's OpenSSL state
     /// initialised once: a failure must not make a later valid signature fail, nor a
     /// valid one make a later altered one pass.
-    @Test func reusedContextsJudgeEverySignatureOnItsOwn() throws {
+    @Test(arguments: [false, true]) func reusedContextsJudgeEverySignatureOnItsOwn(isolated: Bool) throws {
         let keys = [try SigningKey.generate(), try SigningKey.generate()]
-        let context = SignatureContext()
+        let context = SignatureContext(isolated: isolated)
         for round in 0..<40 {
             let key = keys[round % 2]
             let message = Array("record \(round)".utf8)
