@@ -89,6 +89,13 @@ private struct MemberReader {
         return text
     }
 
+    /// Whether member `key`, a string, is `text` (compared as bytes, no `String` made).
+    mutating func string(_ key: StaticString, is text: String) throws -> Bool {
+        let index = try value(key)
+        guard tape.entries[index].kind == .string else { throw error(key, "must be a string") }
+        return tape.stringBytes(at: index).elementsEqual(text.utf8)
+    }
+
     mutating func optionalString(_ key: StaticString) throws -> String? {
         has(key) ? try string(key) : nil
     }
@@ -216,25 +223,24 @@ extension Statement {
     /// Decodes and validates a parsed payload.
     init(tape: JSONTape) throws {
         self = try MemberReader.read(tape, 0) { root in
-            guard try root.string("_type") == Statement.type else {
+            guard try root.string("_type", is: Statement.type) else {
                 throw root.error("_type", "must be \"\(Statement.type)\"")
             }
             guard try root.array("subject").count == 1 else { throw root.error("subject", "must hold exactly one commit") }
             let commit = try root.objects("subject") { _, subject in
-                let name = try subject.string("name")
                 let commit = try subject.object("digest") { try $0.string("gitCommit") }
                 guard isLowerHex(commit, count: 40) else {
                     throw SchemaError(path: "digest.gitCommit", problem: "must be a full lower-case commit id")
                 }
-                guard name == commit else { throw subject.error("name", "must equal digest.gitCommit") }
+                guard try subject.string("name", is: commit) else { throw subject.error("name", "must equal digest.gitCommit") }
                 return commit
             }[0]
-            let predicateType = try root.string("predicateType")
-            guard predicateType == Attribution.predicateType || predicateType == Review.predicateType else {
-                throw root.error("predicateType", "unknown predicate type \"\(predicateType)\"")
+            let isAttribution = try root.string("predicateType", is: Attribution.predicateType)
+            guard try isAttribution || root.string("predicateType", is: Review.predicateType) else {
+                throw root.error("predicateType", "unknown predicate type \"\(try root.string("predicateType"))\"")
             }
             return Statement(commit: commit, predicate: try root.object("predicate") { reader in
-                predicateType == Attribution.predicateType
+                isAttribution
                     ? .attribution(try Attribution(reader: &reader)) : .review(try Review(reader: &reader))
             })
         }

@@ -61,30 +61,35 @@ public struct Problem: Error, Sendable, Equatable {
 public struct VerifiedRecord: Sendable {
     public let commit: ObjectID
     public let record: Int
-    public let recordDigest: String
     public let predicateType: String
     public let trustLine: Int
     /// The reviewer, when the record is a review of the reviewer's own commit.
     public let selfReviewBy: String?
     /// The decoded statement, when the verifier was asked to keep it (reports).
     public var statement: Statement? { kept?.statement }
+    /// `sha256:<hex>` of the record's line, kept with its statement (a verification
+    /// that keeps neither spares a hash per record).
+    public var recordDigest: String? { kept?.digest }
     /// Boxed: a statement is ~200 bytes, and results are copied record by record.
-    private let kept: KeptStatement?
+    private let kept: Kept?
 
-    private final class KeptStatement: Sendable {
+    private final class Kept: Sendable {
         let statement: Statement
-        init(_ statement: Statement) { self.statement = statement }
+        let digest: String
+        init(_ statement: Statement, _ digest: String) {
+            self.statement = statement
+            self.digest = digest
+        }
     }
 
-    init(commit: ObjectID, record: Int, recordDigest: String, predicateType: String, trustLine: Int,
-         selfReviewBy: String?, statement: Statement?) {
+    init(commit: ObjectID, record: Int, predicateType: String, trustLine: Int,
+         selfReviewBy: String?, kept: (statement: Statement, digest: String)?) {
         self.commit = commit
         self.record = record
-        self.recordDigest = recordDigest
         self.predicateType = predicateType
         self.trustLine = trustLine
         self.selfReviewBy = selfReviewBy
-        kept = statement.map(KeptStatement.init)
+        self.kept = kept.map { Kept($0.statement, $0.digest) }
     }
 }
 
@@ -135,6 +140,8 @@ public final class Verifier {
     private var fileCache = [String: FileLines?]()
     private var fileCacheCommit: ObjectID?
     private var notesHistory: [ObjectID]?
+    /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
+    private var keyLines: [String: String] = [:]
     /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
     /// a library context of its own so that the threads share no OpenSSL lock.
     private let signatureContext = SignatureContext(isolated: true)
@@ -291,25 +298,27 @@ public final class Verifier {
             }
             do {
                 let (lines, truncated) = note
-                // (Most notes hold one record: no table for them.)
+                // A record is named by its line's digest, which costs a hash: taken only
+                // where something needs it (a second record to compare with, a problem
+                // to name, the checkpoint's list, a report).
                 var firstIndex = lines.count > 1 ? [String: Int]() : nil
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
-                    let digest = Envelope.recordDigest(ofLineBytes: line)
-                    if let earlier = firstIndex?[digest] {
+                    let digest = firstIndex != nil ? Envelope.recordDigest(ofLineBytes: line) : nil
+                    if let digest, let earlier = firstIndex?[digest] {
                         result.problems.append(Problem(
                             commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
                             message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
                         continue
                     }
-                    firstIndex?[digest] = index
+                    if let digest { firstIndex?[digest] = index }
                     switch check(line: line, digest: digest, index: index, on: commit) {
                     case .success(let record):
                         result.verified.append(record)
                         if let reviewer = record.selfReviewBy {
                             result.warnings.append(Problem(
-                                commit: commit, record: index, recordDigest: record.recordDigest, code: .selfReview,
+                                commit: commit, record: index, recordDigest: record.recordDigest ?? Envelope.recordDigest(ofLineBytes: line), code: .selfReview,
                                 message: "\(reviewer) reviewed their own commit (separation of duties not met)"))
                         }
                     case .failure(var problem):
@@ -326,7 +335,8 @@ public final class Verifier {
         return result
     }
 
-    private func check(line: ArraySlice<UInt8>, digest: String, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
+    private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
+        var digest: String { knownDigest ?? Envelope.recordDigest(ofLineBytes: line) }
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
             .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
         }
@@ -372,7 +382,13 @@ public final class Verifier {
             return problem(.badSchema, "invalid statement: \(error)")
         }
         let signer = statement.signer
-        guard let embedded = try? PublicKey.cached(openSSH: signer.publicKey), embedded.fingerprint == signature.keyID else {
+        // The signing key's own OpenSSH line is by far the usual spelling: compared as
+        // text first, parsed only when it differs (a comment, another key).
+        let signingKeyLine = keyLines[signature.keyID] ?? key.openSSH
+        keyLines[signature.keyID] = signingKeyLine
+        guard signer.publicKey == signingKeyLine
+            || (try? PublicKey.cached(openSSH: signer.publicKey))?.fingerprint == signature.keyID
+        else {
             return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
         }
         guard statement.commit == commit.hex else {
@@ -393,9 +409,9 @@ public final class Verifier {
         case .trusted(let trustLine):
             if checksContent, let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
             return .success(VerifiedRecord(
-                commit: commit, record: index, recordDigest: digest, predicateType: statement.predicate.type, trustLine: trustLine,
+                commit: commit, record: index, predicateType: statement.predicate.type, trustLine: trustLine,
                 selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil },
-                statement: keepsStatements ? statement : nil))
+                kept: keepsStatements ? (statement, digest) : nil))
         case .untrustedKey:
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         case .principalMismatch:

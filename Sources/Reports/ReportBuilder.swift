@@ -74,10 +74,11 @@ public enum ReportBuilder {
         var needsReading = inPeriod
         let index = RecordIndex(repository: repository)
         if let trust, let verification {
+            // (The verifier keeps statements and digests for reports.)
             for record in verification.verified where inPeriod.contains(record.commit) {
-                verifiedDigests.insert(record.recordDigest)
-                guard let statement = record.statement else { continue }
-                recordsByCommit[record.commit, default: RecordIndex.CommitRecords()].add(statement, digest: record.recordDigest)
+                guard let statement = record.statement, let digest = record.recordDigest else { continue }
+                verifiedDigests.insert(digest)
+                recordsByCommit[record.commit, default: RecordIndex.CommitRecords()].add(statement, digest: digest)
             }
             needsReading = []
             // Notes the verification cache vouches for: read, every record verified.
