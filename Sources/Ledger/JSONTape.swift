@@ -29,6 +29,8 @@ final class JSONTape {
         /// Containers: how many members or elements.
         var count: Int32 = 0
         var integer: Int64 = 0
+
+        var isContainer: Bool { kind == .array || kind == .object }
     }
 
     let bytes: [UInt8]
@@ -54,8 +56,7 @@ final class JSONTape {
 
     /// The index of the entry after the value at `index` (and everything inside it).
     func next(after index: Int) -> Int {
-        let entry = entries[index]
-        return entry.kind == .array || entry.kind == .object ? Int(entry.end) : index + 1
+        entries[index].isContainer ? Int(entries[index].end) : index + 1
     }
 
     /// The UTF-8 bytes of the string at `index`, escapes decoded.
@@ -189,96 +190,86 @@ final class JSONTape {
             return order < 0 || (order == 0 && firstCount < secondCount)
         }
 
-        mutating func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        /// Parses `{…}` or `[…]`: its entry, then each item `parseItem` reads (a member,
+        /// or an element), then its count and end in the entry.
+        mutating func parseContainer(_ kind: Kind, closedBy closing: UInt8, _ bytes: UnsafeBufferPointer<UInt8>,
+                                     parseItem: (inout Parser) throws -> Void) throws {
             try enter()
             defer { depth -= 1 }
             offset += 1
-            let objectIndex = entries.count
-            entries.append(Entry(kind: .object))
+            let containerIndex = entries.count
+            entries.append(Entry(kind: kind))
             var count: Int32 = 0
-            // Keys in canonical order cannot repeat unless equal to the one before; keys
-            // out of order are checked against all seen so far.
-            var seen: Set<[UInt8]>?
-            var previousKey: Int?
             skipWhitespace(bytes)
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+            if offset < bytes.count, bytes[offset] == closing {
                 offset += 1
-                entries[objectIndex].end = Int32(entries.count)
+                entries[containerIndex].end = Int32(entries.count)
                 return
             }
             while true {
                 skipWhitespace(bytes)
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                let keyOffset = offset
-                let key = entries.count
-                try parseString(bytes)
-                if let previousKey, !keyPrecedes(previousKey, key, bytes) {
-                    canonical = false
+                try parseItem(&self)
+                count += 1
+                skipWhitespace(bytes)
+                guard offset < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+                if bytes[offset] == closing {
+                    offset += 1
+                    entries[containerIndex].count = count
+                    entries[containerIndex].end = Int32(entries.count)
+                    return
+                }
+                throw fail("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+            }
+        }
+
+        mutating func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            let objectIndex = entries.count
+            // Keys in canonical order cannot repeat unless equal to the one before; keys
+            // out of order are checked against all seen so far.
+            var seen: Set<[UInt8]>?
+            var previousKey: Int?
+            try parseContainer(.object, closedBy: UInt8(ascii: "}"), bytes) { parser in
+                guard parser.offset < bytes.count, bytes[parser.offset] == UInt8(ascii: "\"") else {
+                    throw parser.fail("expected a member name")
+                }
+                let keyOffset = parser.offset
+                let key = parser.entries.count
+                try parser.parseString(bytes)
+                if let previousKey, !parser.keyPrecedes(previousKey, key, bytes) {
+                    parser.canonical = false
                     if seen == nil {
                         seen = []
                         var member = objectIndex + 1
                         while member < key {
-                            seen!.insert(keyBytes(member, bytes))
-                            member = entries[member + 1].kind == .array || entries[member + 1].kind == .object
-                                ? Int(entries[member + 1].end) : member + 2
+                            seen!.insert(parser.keyBytes(member, bytes))
+                            member = parser.entryAfter(member + 1)
                         }
                     }
                 }
                 previousKey = key
                 // (An equal key is out of order too, so it always reaches the set.)
                 if seen != nil {
-                    let name = keyBytes(key, bytes)
+                    let name = parser.keyBytes(key, bytes)
                     guard seen!.insert(name).inserted else {
                         throw JSONParseError(message: "duplicate member \"\(String(decoding: name, as: UTF8.self))\"", offset: keyOffset)
                     }
                 }
-                skipWhitespace(bytes)
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                offset += 1
-                skipWhitespace(bytes)
-                try parseValue(bytes)
-                count += 1
-                skipWhitespace(bytes)
-                guard offset < bytes.count else { throw fail("unexpected end of input") }
-                if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-                if bytes[offset] == UInt8(ascii: "}") {
-                    offset += 1
-                    entries[objectIndex].count = count
-                    entries[objectIndex].end = Int32(entries.count)
-                    return
-                }
-                throw fail("expected ',' or '}'")
+                parser.skipWhitespace(bytes)
+                guard parser.offset < bytes.count, bytes[parser.offset] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
+                parser.offset += 1
+                parser.skipWhitespace(bytes)
+                try parser.parseValue(bytes)
             }
         }
 
         mutating func parseArray(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-            try enter()
-            defer { depth -= 1 }
-            offset += 1
-            let arrayIndex = entries.count
-            entries.append(Entry(kind: .array))
-            var count: Int32 = 0
-            skipWhitespace(bytes)
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
-                offset += 1
-                entries[arrayIndex].end = Int32(entries.count)
-                return
-            }
-            while true {
-                skipWhitespace(bytes)
-                try parseValue(bytes)
-                count += 1
-                skipWhitespace(bytes)
-                guard offset < bytes.count else { throw fail("unexpected end of input") }
-                if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-                if bytes[offset] == UInt8(ascii: "]") {
-                    offset += 1
-                    entries[arrayIndex].count = count
-                    entries[arrayIndex].end = Int32(entries.count)
-                    return
-                }
-                throw fail("expected ',' or ']'")
-            }
+            try parseContainer(.array, closedBy: UInt8(ascii: "]"), bytes) { try $0.parseValue(bytes) }
+        }
+
+        /// The index after the value at `index`, once that value is complete.
+        func entryAfter(_ index: Int) -> Int {
+            entries[index].isContainer ? Int(entries[index].end) : index + 1
         }
 
         mutating func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Int64 {
