@@ -70,6 +70,40 @@ import Testing
         #expect(!parsed.canonical, "the canonical form writes a as itself")
     }
 
+    /// Mutated records (bytes dropped, inserted, replaced): whatever the parser accepts
+    /// serialises to text it accepts as the same value, and `canonical` says exactly
+    /// whether the input was that text (spec/records.md §2).
+    @Test func canonicalFlagMatchesReserialisingOnMutatedRecords() throws {
+        let seed = Array(try String(contentsOf: SpecVectorTests.vectors.appendingPathComponent("attribution-v1/statement.json"), encoding: .utf8).utf8)
+        let alphabet = Array(#"{}[]:,"\u0123456789abcdefABCDEF-.eE tnrfl/"#.utf8) + [0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xff, 0x0a]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: the same cases every run
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var bytes = seed
+            for _ in 0...next(3) {
+                let at = next(bytes.count)
+                switch next(3) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                default: bytes[at] = alphabet[next(alphabet.count)]
+                }
+            }
+            guard let parsed = try? JSONValue.parseCheckingCanonical(bytes) else { continue }
+            accepted += 1
+            let canonical = parsed.value.canonicalBytes
+            #expect(parsed.canonical == (canonical == bytes), "\(String(decoding: bytes, as: UTF8.self))")
+            let again = try JSONValue.parseCheckingCanonical(canonical)
+            #expect(again.value == parsed.value && again.canonical)
+        }
+        #expect(accepted > 1_000, "the mutations should leave many documents valid")
+    }
+
     @Test func invalidUTF8IsRejected() {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xff, 0xfe, 0x22]) }
     }
