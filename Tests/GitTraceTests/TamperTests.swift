@@ -36,6 +36,10 @@ import TestSupport
         })
         try await fixture.overwriteNote(commit, lines: [altered])
         try await expectProblem(fixture, code: "payload-altered", mentioning: "payload was changed after signing")
+        // Machine-readable output names the altered record by its digest.
+        let json = try JSONValue(parsing: try await fixture.verify("--json").stdout)
+        let problem = try #require(json["problems"]?.arrayValue?.first)
+        #expect(problem["digest"] == .string(Envelope.recordDigest(ofLine: altered)), "\(json)")
     }
 
     @Test func signatureByteChanged() async throws {
