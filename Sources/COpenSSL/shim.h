@@ -4,3 +4,4 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/conf.h>

@@ -169,6 +169,25 @@ public final class SignatureContext {
     private let isolated: Bool
     /// The library context of an isolated instance, made on first use.
     private var library: OpaquePointer?
+    private var libraryMade = false
+
+    /// A new library context configured as the default one is (`OPENSSL_CONF` or
+    /// openssl.cnf: providers, FIPS settings), so that isolation never changes which
+    /// rules a signature is verified under; nil, to share the default context, when
+    /// that configuration cannot be loaded.
+    private static func configuredLibrary() -> OpaquePointer? {
+        guard let library = OSSL_LIB_CTX_new() else { return nil }
+        let file = CONF_get1_default_config_file()
+        defer { CRYPTO_free(file, nil, 0) }
+        // No configuration file: the default context runs without one too.
+        guard let file, access(file, F_OK) == 0 else { return library }
+        guard OSSL_LIB_CTX_load_config(library, file) == 1 else {
+            _ = openSSLErrorText()
+            OSSL_LIB_CTX_free(library)
+            return nil
+        }
+        return library
+    }
 
     /// `isolated`: verify in an OpenSSL library context of this instance's own. OpenSSL
     /// 3 looks SHA-512 up in the library context on every Ed25519 verification; threads
@@ -199,7 +218,10 @@ public final class SignatureContext {
 
     private func initialised(for key: EVPKey) -> Initialised? {
         if let entry = byKey[ObjectIdentifier(key)] { return entry }
-        if isolated && library == nil { library = OSSL_LIB_CTX_new() }
+        if isolated && !libraryMade {
+            libraryMade = true
+            library = SignatureContext.configuredLibrary()
+        }
         var libraryKey: EVPKey?
         if let library {
             let raw = key.rawPublicKey()

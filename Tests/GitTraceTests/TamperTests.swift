@@ -177,6 +177,27 @@ import TestSupport
         #expect(shown.stderr.contains("cannot be read"))
     }
 
+    /// Verifier threads verify in OpenSSL library contexts of their own, configured as
+    /// the default one is: a configuration given in OPENSSL_CONF is loaded into them.
+    @Test func verificationRunsUnderTheSystemOpenSSLConfiguration() async throws {
+        let (fixture, _, _) = try await recorded()
+        let configuration = fixture.sandbox.root.appendingPathComponent("openssl.cnf")
+        try """
+            openssl_conf = openssl_init
+            [openssl_init]
+            providers = provider_sect
+            [provider_sect]
+            default = default_sect
+            [default_sect]
+            activate = 1
+
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        let result = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path, "--jobs", "2"], in: fixture.repository,
+            environment: ["OPENSSL_CONF": configuration.path])
+        #expect(result.status == 0 && result.stdout.contains("1 of 1 records"), "\(result)")
+    }
+
     @Test func untamperedRecordsStillVerifyBesideATamperedOne() async throws {
         let (fixture, commit, line) = try await recorded()
         let second = try await fixture.commit(numberedLines(11), to: "a.txt")
