@@ -55,18 +55,24 @@ final class JSONTape {
     }
 
     /// The index of the entry after the value at `index` (and everything inside it).
-    func next(after index: Int) -> Int {
+    func next(after index: Int) -> Int { JSONTape.next(after: index, in: entries) }
+
+    static func next(after index: Int, in entries: [Entry]) -> Int {
         entries[index].isContainer ? Int(entries[index].end) : index + 1
+    }
+
+    /// The UTF-8 text of a string entry: its bytes, or with escapes their decoding
+    /// (validated while parsing, so decoding again cannot fail).
+    static func text(of entry: Entry, in bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard entry.flag else { return Array(bytes[Int(entry.start)..<Int(entry.end)]) }
+        return (try? Parser.decodeEscapedString(bytes, from: Int(entry.start)).decoded) ?? []
     }
 
     /// The UTF-8 bytes of the string at `index`, escapes decoded.
     func stringBytes(at index: Int) -> ArraySlice<UInt8> {
         let entry = entries[index]
         guard entry.flag else { return bytes[Int(entry.start)..<Int(entry.end)] }
-        // Validated while parsing: decoding again cannot fail.
-        return bytes.withUnsafeBufferPointer { buffer in
-            (try? Parser.decodeEscapedString(buffer, from: Int(entry.start)).decoded)?[...] ?? []
-        }
+        return bytes.withUnsafeBufferPointer { JSONTape.text(of: entry, in: $0)[...] }
     }
 
     func string(at index: Int) -> String {
@@ -177,9 +183,7 @@ final class JSONTape {
 
         /// The bytes a key compares by: code point order is UTF-8 byte order.
         func keyBytes(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-            let entry = entries[index]
-            guard entry.flag else { return Array(bytes[Int(entry.start)..<Int(entry.end)]) }
-            return (try? Parser.decodeEscapedString(bytes, from: Int(entry.start)).decoded) ?? []
+            JSONTape.text(of: entries[index], in: bytes)
         }
 
         func keyPrecedes(_ a: Int, _ b: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -243,7 +247,7 @@ final class JSONTape {
                         var member = objectIndex + 1
                         while member < key {
                             seen!.insert(parser.keyBytes(member, bytes))
-                            member = parser.entryAfter(member + 1)
+                            member = JSONTape.next(after: member + 1, in: parser.entries)
                         }
                     }
                 }
@@ -265,11 +269,6 @@ final class JSONTape {
 
         mutating func parseArray(_ bytes: UnsafeBufferPointer<UInt8>) throws {
             try parseContainer(.array, closedBy: UInt8(ascii: "]"), bytes) { try $0.parseValue(bytes) }
-        }
-
-        /// The index after the value at `index`, once that value is complete.
-        func entryAfter(_ index: Int) -> Int {
-            entries[index].isContainer ? Int(entries[index].end) : index + 1
         }
 
         mutating func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Int64 {
@@ -295,7 +294,7 @@ final class JSONTape {
         mutating func parseString(_ bytes: UnsafeBufferPointer<UInt8>) throws {
             offset += 1
             let start = offset
-            // Fastest path: up to the next quote, no backslash and no control character.
+            // Fast path: up to the next quote, no backslash and no control character.
             if let quote = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), bytes.count - start) {
                 let end = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(quote))
                 let flags = Parser.plainTextFlags(bytes, start..<end)
@@ -308,23 +307,8 @@ final class JSONTape {
                     return
                 }
             }
-            // Fast path: no escapes; non-ASCII text validated as UTF-8 in one go.
-            var ascii = true
-            while offset < bytes.count {
-                let byte = bytes[offset]
-                if byte == UInt8(ascii: "\"") {
-                    if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) == nil {
-                        throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
-                    }
-                    entries.append(Entry(kind: .string, start: Int32(start), end: Int32(offset)))
-                    offset += 1
-                    return
-                }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw fail("unescaped control character in string") }
-                if byte >= 0x80 { ascii = false }
-                offset += 1
-            }
+            // Otherwise an escape, a control character or no closing quote: the decoder
+            // reads the escapes and reports the errors.
             let (end, _, canonicalEscapes) = try Parser.decodeEscapedString(bytes, from: start)
             if !canonicalEscapes { canonical = false }
             entries.append(Entry(kind: .string, flag: true, start: Int32(start), end: Int32(end)))
