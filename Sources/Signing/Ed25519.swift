@@ -156,10 +156,21 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
 /// provider store, under a lock the threads share, for every signature otherwise.)
 /// Not thread-safe.
 public final class SignatureContext {
-    private struct Initialised {
+    /// One key's initialised context, freed with it.
+    private final class Initialised {
         let key: EVPKey  // keeps the caller's key, and so its identifier, alive
-        let libraryKey: EVPKey?  // the same key in this context's own library context
+        /// What OpenSSL verifies with: the key itself, or its copy in this instance's
+        /// own library context.
+        let verifyingKey: EVPKey
         let context: OpaquePointer
+
+        init(key: EVPKey, verifyingKey: EVPKey, context: OpaquePointer) {
+            self.key = key
+            self.verifyingKey = verifyingKey
+            self.context = context
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
     }
 
     private var byKey: [ObjectIdentifier: Initialised] = [:]
@@ -198,8 +209,7 @@ public final class SignatureContext {
     }
 
     deinit {
-        for entry in byKey.values { EVP_MD_CTX_free(entry.context) }
-        byKey.removeAll()
+        byKey.removeAll()  // contexts and keys before the library context they live in
         OSSL_LIB_CTX_free(library)
     }
 
@@ -209,11 +219,11 @@ public final class SignatureContext {
             if EVP_DigestVerify(entry.context, signature, signature.count, message, message.count) == 1 { return true }
             _ = openSSLErrorText()
             // A reused context's "no" is confirmed by a fresh one, which decides.
-            let fresh = verifyOnce(signature, message, with: entry.libraryKey ?? key)
+            let fresh = verifyOnce(signature, message, with: entry.verifyingKey)
             if fresh { reuseWorks = false }
             return fresh
         }
-        return verifyOnce(signature, message, with: entry.libraryKey ?? key)
+        return verifyOnce(signature, message, with: entry.verifyingKey)
     }
 
     private func initialised(for key: EVPKey) -> Initialised? {
@@ -222,27 +232,23 @@ public final class SignatureContext {
             libraryMade = true
             library = SignatureContext.configuredLibrary()
         }
-        var libraryKey: EVPKey?
+        var verifyingKey = key
         if let library {
             let raw = key.rawPublicKey()
             guard let copy = EVP_PKEY_new_raw_public_key_ex(library, "ED25519", nil, raw, raw.count) else {
                 _ = openSSLErrorText()
                 return nil
             }
-            libraryKey = EVPKey(copy)
+            verifyingKey = EVPKey(copy)
         }
         guard let context = EVP_MD_CTX_new() else { return nil }
-        guard EVP_DigestVerifyInit_ex(context, nil, nil, library, nil, (libraryKey ?? key).pointer, nil) == 1 else {
+        let entry = Initialised(key: key, verifyingKey: verifyingKey, context: context)
+        guard EVP_DigestVerifyInit_ex(context, nil, nil, library, nil, verifyingKey.pointer, nil) == 1 else {
             _ = openSSLErrorText()
-            EVP_MD_CTX_free(context)
             return nil
         }
         // Records name a few keys; a bound keeps a hostile ledger from growing this.
-        if byKey.count >= 64 {
-            for entry in byKey.values { EVP_MD_CTX_free(entry.context) }
-            byKey.removeAll()
-        }
-        let entry = Initialised(key: key, libraryKey: libraryKey, context: context)
+        if byKey.count >= 64 { byKey.removeAll() }
         byKey[ObjectIdentifier(key)] = entry
         return entry
     }
