@@ -336,7 +336,8 @@ public final class Verifier {
     }
 
     private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
-        var digest: String { knownDigest ?? Envelope.recordDigest(ofLineBytes: line) }
+        // Hashed at most once, and only when a problem, the checkpoint or a report asks.
+        lazy var digest = knownDigest ?? Envelope.recordDigest(ofLineBytes: line)
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
             .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
         }
