@@ -37,6 +37,9 @@ public final class RecordIndex {
     private var cache = [ObjectID: CommitRecords]()
     /// The notes commit read from, resolved once: every lookup sees the same ledger.
     public let notesCommit: ObjectID?
+    /// OpenSSL contexts reused across the records read (an index is used by one
+    /// thread at a time).
+    private let signatureContext = SignatureContext()
 
     public init(repository: Repository) {
         ledger = NotesLedger(repository: repository)
@@ -71,7 +74,7 @@ public final class RecordIndex {
                 if !allVerified && !verified.contains(digest) {
                     guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
                           key.fingerprint == envelope.signatures[0].keyID,
-                          key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding)
+                          key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding, using: signatureContext)
                     else { continue }
                 }
                 found.add(statement, digest: digest)
