@@ -41,10 +41,7 @@ public struct AllowedSigners: Sendable {
         self.source = source
         var entries = [Entry]()
         var ignored = [String]()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNumber = index + 1
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+        for (lineNumber, line) in TextLines.meaningful(text) {
             func fail(_ problem: String) -> Error { Error(source: source, line: lineNumber, problem: problem) }
             var scanner = FieldScanner(line)
             guard let principalField = scanner.next(), let afterPrincipals = scanner.next() else {
@@ -76,7 +73,7 @@ public struct AllowedSigners: Sendable {
             func time(_ name: String) throws -> Int64? {
                 guard let text = options[name] else { return nil }
                 guard let value = AllowedSigners.parseTime(text) else {
-                    throw fail("\(name) '\(text)' is not YYYYMMDD[HHMM[SS]][Z]")
+                    throw fail("\(name) '\(text)' is not a date as YYYYMMDD[HHMM[SS]][Z]")
                 }
                 return value
             }
@@ -175,8 +172,12 @@ public struct AllowedSigners: Sendable {
         parts.tm_min = field(10, 2)
         parts.tm_sec = field(12, 2)
         parts.tm_isdst = -1
-        guard (0...11).contains(parts.tm_mon), (1...31).contains(parts.tm_mday), parts.tm_hour < 24,
-              parts.tm_min < 60, parts.tm_sec < 60
+        // A day the month does not have (20260231) is refused: mktime would roll it over.
+        let year = Int(parts.tm_year) + 1900
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (0...11).contains(parts.tm_mon), (1...daysInMonth[Int(parts.tm_mon)]).contains(Int(parts.tm_mday)),
+              parts.tm_hour < 24, parts.tm_min < 60, parts.tm_sec < 60
         else { return nil }
         return Int64(utc ? timegm(&parts) : mktime(&parts))
     }

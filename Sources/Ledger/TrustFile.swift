@@ -47,22 +47,28 @@ public enum RevokedKeys {
 
     public static func parse(_ text: String, source: String) throws -> Set<String> {
         var fingerprints = Set<String>()
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            if line.hasPrefix("SHA256:") {
-                fingerprints.insert(String(line.split(separator: " ")[0]))
+        for (number, line) in TextLines.meaningful(text) {
+            func fail(_ problem: String) -> TrustFileError { TrustFileError(message: "\(source):\(number): \(problem)") }
+            let fields = TextLines.fields(line)
+            if fields[0].hasPrefix("SHA256:") {
+                guard PublicKey.isFingerprint(String(fields[0])) else {
+                    throw fail("'\(fields[0])' is not a SHA256 key fingerprint (SHA256: and 43 base64 characters)")
+                }
+                guard fields.count == 1 || fields[1].hasPrefix("#") else {
+                    throw fail("unexpected text after the fingerprint (a comment starts with #)")
+                }
+                fingerprints.insert(String(fields[0]))
                 continue
             }
-            let fields = line.split(separator: " ")
             guard let typeIndex = fields.firstIndex(where: { AllowedSigners.looksLikeKeyType(String($0)) }), typeIndex + 1 < fields.count else {
-                throw TrustFileError(message: "\(source):\(index + 1): expected 'ssh-ed25519 <key>' or a SHA256: fingerprint")
+                throw fail("expected 'ssh-ed25519 <key>' or a SHA256: fingerprint")
             }
+            // Other key types can never sign a record: nothing to revoke.
             guard fields[typeIndex] == "ssh-ed25519" else { continue }
             do {
                 fingerprints.insert(try PublicKey(openSSH: "ssh-ed25519 \(fields[typeIndex + 1])").fingerprint)
             } catch {
-                throw TrustFileError(message: "\(source):\(index + 1): \(error)")
+                throw fail("\(error)")
             }
         }
         return fingerprints
@@ -71,15 +77,21 @@ public enum RevokedKeys {
     /// `explicitPath`, else the repository's own file at HEAD when trusting the repository.
     public static func load(explicitPath: String?, repository: Repository, fromRepository: Bool) throws -> Set<String> {
         if let explicitPath {
-            guard let data = FileManager.default.contents(atPath: explicitPath), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: explicitPath) else {
                 throw TrustFileError(message: "cannot read revoked keys file \(explicitPath)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw TrustFileError(message: "revoked keys file \(explicitPath) is not UTF-8 text")
             }
             return try parse(text, source: explicitPath)
         }
         guard fromRepository, !repository.hasNoCommits, let head = try? repository.resolveCommit("HEAD"),
               case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head)
         else { return [] }
-        return try parse(String(decoding: bytes, as: UTF8.self), source: "\(repositoryPath)@\(head.shortHex)")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TrustFileError(message: "\(repositoryPath) at HEAD is not UTF-8 text")
+        }
+        return try parse(text, source: "\(repositoryPath)@\(head.shortHex)")
     }
 }
 

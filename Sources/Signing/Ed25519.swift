@@ -77,6 +77,15 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         return writer.bytes
     }
 
+    /// Whether `text` has the form of a fingerprint: `SHA256:` and the 43 unpadded
+    /// base64 characters of a SHA-256 digest (the last one carrying 2 bits of it).
+    public static func isFingerprint(_ text: String) -> Bool {
+        guard text.hasPrefix("SHA256:") else { return false }
+        let encoded = text.dropFirst(7)
+        guard encoded.count == 43, let decoded = Data(base64Encoded: encoded + "=") else { return false }
+        return decoded.count == 32 && Data(decoded).base64EncodedString() == encoded + "="
+    }
+
     private static func fingerprint(of raw: [UInt8]) -> String {
         var encoded = Data(SHA256.hash(sshBlob(raw))).base64EncodedString()
         while encoded.hasSuffix("=") { encoded.removeLast() }
