@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import HeapModule
 
 /// An open git repository. Owns its libgit2 handle; not shared between threads.
 public final class Repository {
@@ -105,20 +106,96 @@ public final class Repository {
     }
 
     /// The commits of a revision range, newest first: `A..B` as git rev-list reads it,
-    /// or a single revision and all its ancestors.
+    /// or a single revision and all its ancestors. In a shallow clone the walk stops at
+    /// the boundary commits (`shallowBoundary`), whose parents are not here; any other
+    /// failure to walk, a missing parent included, is an error, never a shorter list.
     public func commits(inRange range: String) throws -> [ObjectID] {
+        let (excluded, tip) = try resolveRange(range)
+        let boundary = try shallowBoundary()
+        if !boundary.isEmpty { return try commitsStoppingAt(boundary, tip: tip, excluded: excluded, range: range) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "cannot walk history")
         defer { git_revwalk_free(walk) }
         git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        let (excluded, tip) = try resolveRange(range)
         var push = tip.oid
         try check(git_revwalk_push(walk, &push), "cannot walk \(range)")
         if var hide = excluded?.oid { try check(git_revwalk_hide(walk, &hide), "cannot walk \(range)") }
         var result = [ObjectID]()
         var oid = git_oid()
-        while git_revwalk_next(&oid, walk) == 0 { result.append(ObjectID(oid)) }
+        while true {
+            let code = git_revwalk_next(&oid, walk)
+            if code == GIT_ITEROVER.rawValue { break }
+            try check(code, "cannot walk \(range) (after \(result.count) commits)")
+            result.append(ObjectID(oid))
+        }
         return result
+    }
+
+    /// The commits of a shallow clone whose parents were not fetched (git's `shallow`
+    /// file in the common git directory); empty for a complete repository.
+    public func shallowBoundary() throws -> Set<ObjectID> {
+        guard git_repository_is_shallow(pointer) == 1 else { return [] }
+        let path = String(cString: git_repository_commondir(pointer)) + "shallow"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GitError(kind: .other(-1), message: "cannot read \(path), the list of a shallow clone's boundary commits")
+        }
+        var boundary = Set<ObjectID>()
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            guard let id = ObjectID(hex: line.trimmingCharacters(in: .whitespaces)) else {
+                throw GitError(kind: .other(-1), message: "\(path): '\(line)' is not a commit id")
+            }
+            boundary.insert(id)
+        }
+        return boundary
+    }
+
+    /// The walk of `commits(inRange:)` for a shallow clone, which libgit2 1.5 cannot
+    /// do (its walk fails at the first missing parent): the ancestors of `tip` not
+    /// reachable from `excluded`, never past a boundary commit, each after all of its
+    /// children and otherwise newest first, as git rev-list --topo-order lists them.
+    private func commitsStoppingAt(_ boundary: Set<ObjectID>, tip: ObjectID, excluded: ObjectID?, range: String) throws -> [ObjectID] {
+        func parents(_ id: ObjectID) throws -> [ObjectID] {
+            boundary.contains(id) ? [] : try commit(id).parentIDs
+        }
+        func ancestors(of start: ObjectID) throws -> Set<ObjectID> {
+            var seen: Set<ObjectID> = [start]
+            var pending = [start]
+            while let next = pending.popLast() {
+                for parent in try parents(next) where seen.insert(parent).inserted { pending.append(parent) }
+            }
+            return seen
+        }
+        let hidden = try excluded.map(ancestors(of:)) ?? []
+        guard !hidden.contains(tip) else { return [] }
+        let members = try ancestors(of: tip).subtracting(hidden)
+        var children = [ObjectID: Int]()
+        var times = [ObjectID: Int64]()
+        var parentLists = [ObjectID: [ObjectID]]()
+        for id in members {
+            let commit = try self.commit(id)
+            times[id] = commit.committer.time
+            let inside = (boundary.contains(id) ? [] : commit.parentIDs).filter { members.contains($0) }
+            parentLists[id] = inside
+            for parent in inside { children[parent, default: 0] += 1 }
+        }
+        // Kahn's algorithm; among the commits whose children are all listed, the newest.
+        var ready = Heap(members.filter { children[$0, default: 0] == 0 }.map { WalkEntry(time: times[$0]!, id: $0) })
+        var result = [ObjectID]()
+        result.reserveCapacity(members.count)
+        while let next = ready.popMax() {
+            result.append(next.id)
+            for parent in parentLists[next.id]! {
+                children[parent]! -= 1
+                if children[parent] == 0 { ready.insert(WalkEntry(time: times[parent]!, id: parent)) }
+            }
+        }
+        return result
+    }
+
+    private struct WalkEntry: Comparable {
+        let time: Int64
+        let id: ObjectID
+        static func < (a: WalkEntry, b: WalkEntry) -> Bool { (a.time, b.id.hex) < (b.time, a.id.hex) }
     }
 
     // MARK: Blobs and trees
@@ -160,6 +237,14 @@ public final class Repository {
         let size = git_odb_object_size(object)
         guard size > 0, let raw = git_odb_object_data(object) else { return [] }
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// Whether the object database holds `id` (a shallow clone lacks the commits past
+    /// its boundary, and the notes on them may still be here).
+    public func hasObject(_ id: ObjectID) -> Bool {
+        if objectDatabase == nil, git_repository_odb(&objectDatabase, pointer) != 0 { return false }
+        var oid = id.oid
+        return git_odb_exists(objectDatabase, &oid) == 1
     }
 
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {

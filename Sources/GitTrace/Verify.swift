@@ -68,11 +68,20 @@ struct Verify: ParsableCommand {
         }
         for ignored in signers.ignored { printError("warning: \(ignored)") }
         let commits: [ObjectID]?
+        let boundary = try repository.shallowBoundary()
         if let range {
             if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
             commits = try repository.commits(inRange: range)
         } else {
             commits = nil
+        }
+        // A shallow clone (CI checkouts are, by default) has no history past its
+        // boundary: the range walk stops there, and says so.
+        let reached = commits.map { Set($0) } ?? []
+        let stoppedAt = boundary.filter { reached.contains($0) }.sorted { $0.hex < $1.hex }
+        if !stoppedAt.isEmpty {
+            let names = stoppedAt.prefix(3).map(\.shortHex).joined(separator: ", ") + (stoppedAt.count > 3 ? ", …" : "")
+            printError("warning: shallow clone: verified \(range!) down to its boundary (\(names)); the commits before it are not in this clone and were not verified: run 'git fetch --unshallow' to verify them")
         }
         let format = json ? .json : self.format
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
@@ -109,6 +118,7 @@ struct Verify: ParsableCommand {
                 "verified": .integer(Int64(result.verified.count + result.cachedRecords)),
                 "cached": .integer(Int64(result.cachedRecords)),
                 "content_checked": .bool(content),
+                "shallow_boundary": .array(stoppedAt.map { .string($0.hex) }),
                 "problems": .array(result.problems.map(problemJSON)),
                 "warnings": .array(result.warnings.map(problemJSON)),
             ]).canonicalString)

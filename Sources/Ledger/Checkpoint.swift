@@ -52,18 +52,14 @@ public struct Checkpoint: Sendable, Equatable {
     /// The leaves of the ledger at `notesCommit`: every record line's digest, sorted,
     /// without repeats.
     public static func leaves(repository: Repository, notesCommit: ObjectID, ref: String = NotesLedger.notesRef) throws -> [[UInt8]] {
-        var digests = Set<[UInt8]>()
-        for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) {
-            let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
-            for line in bytes.split(separator: 0x0A) where !line.isEmpty {
-                digests.insert(SHA256.hash(Array(line)))
-            }
-        }
-        return digests.sorted { $0.lexicographicallyPrecedes($1) }
+        try recordsByDigest(repository: repository, notesCommit: notesCommit, ref: ref).keys.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// `sessiontrace/<id of the repository's first commit>`: names the ledger.
     public static func origin(repository: Repository) throws -> String {
+        if !(try repository.shallowBoundary()).isEmpty {
+            throw CheckpointError(description: "shallow clone: the repository's first commit, which names the ledger, is not here: run 'git fetch --unshallow' first")
+        }
         let roots = try repository.commits(inRange: "HEAD").filter { try repository.commit($0).parentIDs.isEmpty }
         guard let root = roots.min() else { throw CheckpointError(description: "repository has no commits yet") }
         return "sessiontrace/\(root.hex)"
@@ -122,6 +118,18 @@ public struct Checkpoint: Sendable, Equatable {
 }
 
 extension Checkpoint {
+    /// Every record line's digest at `notesCommit`, with the objects whose notes hold it.
+    static func recordsByDigest(repository: Repository, notesCommit: ObjectID, ref: String) throws -> [[UInt8]: Set<ObjectID>] {
+        var records = [[UInt8]: Set<ObjectID>]()
+        for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) {
+            let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
+            for line in bytes.split(separator: 0x0A) where !line.isEmpty {
+                records[SHA256.hash(Array(line)), default: []].insert(entry.target)
+            }
+        }
+        return records
+    }
+
     /// What became of the records this checkpoint covered (spec/checkpoints.md §4):
     /// its notes commit must still be in the notes ref's history, hold exactly the
     /// records the checkpoint counted, and every one of them must still be in the ledger.
@@ -140,22 +148,24 @@ extension Checkpoint {
             problems.append(Problem(commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
                                     message: "\(ref) no longer descends from notes commit \(covered.shortHex), which the checkpoint covered: its history was force-rewritten"))
         }
-        var owner = [[UInt8]: ObjectID]()
-        for entry in try repository.allNotes(ref: ref, notesCommit: covered) {
-            let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
-            for line in bytes.split(separator: 0x0A) where !line.isEmpty { owner[SHA256.hash(Array(line))] = entry.target }
-        }
-        let then = owner.keys.sorted { $0.lexicographicallyPrecedes($1) }
-        guard then.count == size, MerkleTree.root(then) == root else {
+        // Each covered record belongs to the commit whose note held it: a record moved
+        // onto another commit's note is gone from its own, whatever range is verified.
+        let then = try Checkpoint.recordsByDigest(repository: repository, notesCommit: covered, ref: ref)
+        let thenDigests = then.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        guard thenDigests.count == size, MerkleTree.root(thenDigests) == root else {
             problems.append(Problem(commit: covered, record: nil, recordDigest: nil, code: .checkpointMismatch,
-                                    message: "notes commit \(covered.shortHex) holds \(then.count) records whose root is not the checkpoint's (\(size) records)"))
+                                    message: "notes commit \(covered.shortHex) holds \(thenDigests.count) records whose root is not the checkpoint's (\(size) records)"))
             return problems
         }
-        let now = Set(try Checkpoint.leaves(repository: repository, notesCommit: tip, ref: ref))
-        for digest in then where !now.contains(digest) {
-            let commit = owner[digest]!
-            problems.append(Problem(commit: commit, record: nil, recordDigest: "sha256:" + digest.hexString, code: .recordRemoved,
-                                    message: "record sha256:\(digest.hexString), covered by the checkpoint, is no longer in the ledger (removed or altered)"))
+        let now = try Checkpoint.recordsByDigest(repository: repository, notesCommit: tip, ref: ref)
+        for digest in thenDigests {
+            let holders = now[digest] ?? []
+            for commit in then[digest]!.sorted(by: { $0.hex < $1.hex }) where !holders.contains(commit) {
+                let whereNow = holders.isEmpty ? "removed or altered"
+                    : "moved to the note of \(holders.sorted { $0.hex < $1.hex }.map(\.shortHex).joined(separator: ", "))"
+                problems.append(Problem(commit: commit, record: nil, recordDigest: "sha256:" + digest.hexString, code: .recordRemoved,
+                                        message: "record sha256:\(digest.hexString), covered by the checkpoint, is no longer on the note of commit \(commit.shortHex) (\(whereNow))"))
+            }
         }
         return problems
     }

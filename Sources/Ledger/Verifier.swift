@@ -31,8 +31,9 @@ public struct Problem: Error, Sendable, Equatable {
         // Warnings: reported, but the record still counts as verified.
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"
+        case commitAbsent = "commit-absent"
 
-        public var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited }
+        public var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
     }
 
     public let commit: ObjectID
@@ -302,6 +303,14 @@ public final class Verifier {
                 // where something needs it (a second record to compare with, a problem
                 // to name, the checkpoint's list, a report).
                 var firstIndex = lines.count > 1 ? [String: Int]() : nil
+                // A shallow clone holds notes on commits it does not have: their records
+                // are checked, their line ranges cannot be.
+                let checksContent = self.checksContent && repository.hasObject(commit)
+                if self.checksContent, !checksContent {
+                    result.warnings.append(Problem(
+                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                        message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against its files"))
+                }
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
@@ -313,7 +322,7 @@ public final class Verifier {
                         continue
                     }
                     if let digest { firstIndex?[digest] = index }
-                    switch check(line: line, digest: digest, index: index, on: commit) {
+                    switch check(line: line, digest: digest, index: index, on: commit, checksContent: checksContent) {
                     case .success(let record):
                         result.verified.append(record)
                         if let reviewer = record.selfReviewBy {
@@ -335,7 +344,8 @@ public final class Verifier {
         return result
     }
 
-    private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID) -> Result<VerifiedRecord, Problem> {
+    private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID,
+                       checksContent: Bool) -> Result<VerifiedRecord, Problem> {
         // Hashed at most once, and only when a problem, the checkpoint or a report asks.
         lazy var digest = knownDigest ?? Envelope.recordDigest(ofLineBytes: line)
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {

@@ -101,3 +101,61 @@ import TestSupport
         #expect(throws: GitError.self) { try repository.resolveCommit("HEAD") }
     }
 }
+
+/// A shallow clone (what CI checks out) and a repository missing a parent: the walk
+/// lists what git rev-list lists, or fails, never a silently shorter history.
+@Suite struct ShallowWalkTests {
+    /// main: c1 - c2 - c3 - merge(c3, side) - c5, with side branching off c2.
+    func history(_ sandbox: Sandbox) async throws -> URL {
+        try await sandbox.configureIdentity()
+        let directory = try await sandbox.makeRepository("origin")
+        for index in 1...3 {
+            try sandbox.write("\(index)\n", to: "main.txt", in: directory)
+            try await sandbox.commitAll("c\(index)", in: directory)
+            if index == 2 { try await sandbox.git("branch", "side", in: directory) }
+        }
+        try await sandbox.git("checkout", "-q", "side", in: directory)
+        for index in 1...2 {
+            try sandbox.write("\(index)\n", to: "side.txt", in: directory)
+            try await sandbox.commitAll("s\(index)", in: directory)
+        }
+        try await sandbox.git("checkout", "-q", "main", in: directory)
+        try await sandbox.git("merge", "-q", "--no-edit", "side", in: directory)
+        try sandbox.write("5\n", to: "main.txt", in: directory)
+        try await sandbox.commitAll("c5", in: directory)
+        return directory
+    }
+
+    @Test(arguments: [1, 2, 3, 4])
+    func shallowCloneWalksToItsBoundary(depth: Int) async throws {
+        let sandbox = try Sandbox()
+        let origin = try await history(sandbox)
+        try await sandbox.git("clone", "-q", "--depth", "\(depth)", "file://\(origin.path)", "clone", in: sandbox.root)
+        let clone = sandbox.root.appendingPathComponent("clone")
+        let repository = try Repository(discoveringFrom: clone.path)
+        let boundary = try repository.shallowBoundary()
+        #expect(!boundary.isEmpty)
+        let walked = try repository.commits(inRange: "HEAD")
+        let revList = try await sandbox.git("rev-list", "HEAD", in: clone).split(separator: "\n").map(String.init)
+        #expect(walked.map(\.hex).sorted() == revList.sorted(), "depth \(depth)")
+        #expect(Set(walked.map(\.hex)).count == walked.count)
+        // Every commit comes before its parents.
+        let position = Dictionary(uniqueKeysWithValues: walked.enumerated().map { ($1, $0) })
+        for id in walked where !boundary.contains(id) {
+            for parent in try repository.commit(id).parentIDs {
+                #expect(position[parent].map { $0 > position[id]! } ?? false, "\(id.shortHex) before \(parent.shortHex)")
+            }
+        }
+        #expect(try repository.commits(inRange: "HEAD..HEAD").isEmpty)
+    }
+
+    @Test func missingParentIsAnErrorNotTheEndOfHistory() async throws {
+        let sandbox = try Sandbox()
+        let origin = try await history(sandbox)
+        let parent = try await sandbox.git("rev-parse", "HEAD~1", in: origin).trimmingCharacters(in: .newlines)
+        let object = origin.appendingPathComponent(".git/objects/\(parent.prefix(2))/\(parent.dropFirst(2))")
+        try FileManager.default.removeItem(at: object)
+        let repository = try Repository(discoveringFrom: origin.path)
+        #expect(throws: GitError.self) { try repository.commits(inRange: "HEAD") }
+    }
+}

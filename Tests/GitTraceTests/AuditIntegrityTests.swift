@@ -93,4 +93,65 @@ import TestSupport
         try Data("alice@example.com valid-after=\"20240229\" \(key)\n".utf8).write(to: fixture.trustFile)
         #expect(try await fixture.verify().status == 0)
     }
+
+    // MARK: Shallow clones
+
+    @Test func shallowCloneVerifiesWhatItHasAndSaysWhereItStopped() async throws {
+        let fixture = try await Fixture.make()
+        for index in 1...3 {
+            let commit = try await fixture.commit(numberedLines(index + 2), to: "a.txt")
+            #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human").status == 0)
+        }
+        let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        let line = try #require(try await fixture.noteLines(head).first)
+        try await fixture.overwriteNote(head, lines: [try tamper(line, signature: { $0[7] ^= 0x20 })])
+        try await fixture.sandbox.git("clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", "ci", in: fixture.sandbox.root)
+        let clone = fixture.sandbox.root.appendingPathComponent("ci")
+        try await fixture.sandbox.git("fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let ranged = try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
+        #expect(ranged.status == 1, "\(ranged)")
+        #expect(ranged.stdout.contains("\(head.prefix(12)) record 1: "), "\(ranged)")
+        #expect(ranged.stdout.contains("1 problem: 0 of 1 records on 1 commits"), "\(ranged)")
+        #expect(ranged.stderr.contains("warning: shallow clone: verified HEAD down to its boundary (\(head.prefix(12)))"), "\(ranged)")
+        let json = try JSONValue(parsing: try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "HEAD", "--json"], in: clone).stdout)
+        #expect(json["shallow_boundary"] == .array([.string(head)]), "\(json)")
+        // Every note is still checked; the commits the clone lacks cannot have their files read.
+        let all = try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "--content"], in: clone)
+        #expect(all.status == 1, "\(all)")
+        #expect(all.stdout.contains("1 problem: 2 of 3 records on 3 commits"), "\(all)")
+        #expect(all.stdout.components(separatedBy: ": commit-absent: ").count == 3, "\(all)")
+        // A checkpoint names the ledger by the first commit, which the clone does not have.
+        let checkpoint = try await fixture.sandbox.traceArgs(["checkpoint"], in: clone)
+        #expect(checkpoint.failedCleanly, "\(checkpoint)")
+        #expect(checkpoint.stderr.contains("shallow clone"), "\(checkpoint)")
+    }
+
+    // MARK: Checkpoints hold whatever the range
+
+    /// A covered record moved off its commit's note, onto another commit's note or onto
+    /// an object id that names nothing: `record-removed`, ranged or not.
+    @Test(arguments: ["other-commit", "made-up-object"])
+    func coveredRecordMovedOffItsCommitIsRemovedWhateverTheRange(destination: String) async throws {
+        let fixture = try await Fixture.make()
+        var commits = [String]()
+        for index in 1...3 {
+            let commit = try await fixture.commit(numberedLines(index + 1), to: "f\(index).txt")
+            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
+            commits.append(commit)
+        }
+        try await fixture.git("branch", "audited")
+        let checkpoint = fixture.sandbox.root.appendingPathComponent("q3.checkpoint")
+        #expect(try await fixture.trace("checkpoint", "--output", checkpoint.path).status == 0)
+        let later = try await fixture.commit("later\n", to: "later.txt")
+        let moved = try #require(try await fixture.noteLines(commits[1]).first)
+        let target = destination == "other-commit" ? later : String(repeating: "ab", count: 20)
+        try await fixture.git("notes", "--ref", "sessiontrace", "remove", commits[1])
+        try await fixture.overwriteNote(target, lines: [moved])
+        for range in ["audited", "audited~1..audited", commits[0], "main~3..main"] {
+            let result = try await fixture.verify(range, "--since-checkpoint", checkpoint.path)
+            #expect(result.status == 1, "\(range): \(result)")
+            #expect(result.stdout.contains("\(commits[1].prefix(12)): record-removed: record \(Envelope.recordDigest(ofLine: moved)), covered by the checkpoint, is no longer on the note of commit \(commits[1].prefix(12)) (moved to the note of \(target.prefix(12)))"),
+                    "\(range): \(result)")
+        }
+    }
 }
