@@ -122,6 +122,50 @@ extension Repository {
         return entries
     }
 
+    /// The note blobs that the notes commit `notesCommit` added or changed against its
+    /// first parent (every note, for a root commit, or when that parent is not here):
+    /// only the subtrees that differ are read, so a commit that set one note costs a
+    /// few tree reads however large the ledger is.
+    public func notesChanged(in notesCommit: ObjectID) throws -> [(target: ObjectID, blob: ObjectID)] {
+        let commit = try self.commit(notesCommit)
+        let parentTree = commit.parentIDs.first.flatMap { try? treeID(ofCommit: $0) }
+        var changed = [(target: ObjectID, blob: ObjectID)]()
+        func compare(_ new: OpaquePointer, _ old: OpaquePointer?, prefix: String) throws {
+            for index in 0..<git_tree_entrycount(new) {
+                guard let entry = git_tree_entry_byindex(new, index) else { continue }
+                let name = String(cString: git_tree_entry_name(entry))
+                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                let id = ObjectID(git_tree_entry_id(entry).pointee)
+                let before = old.flatMap { git_tree_entry_byname($0, name) }
+                if let before, ObjectID(git_tree_entry_id(before).pointee) == id { continue }
+                let path = prefix + name.lowercased()
+                switch git_tree_entry_type(entry) {
+                case GIT_OBJECT_BLOB where path.utf8.count == 40:
+                    if let target = ObjectID(hex: path) { changed.append((target, id)) }
+                case GIT_OBJECT_TREE where name.utf8.count == 2 && path.utf8.count < 40:
+                    let oldSubtree = before.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? ObjectID(git_tree_entry_id($0).pointee) : nil }
+                    try withTree(id) { subtree in
+                        if let oldSubtree {
+                            try withTree(oldSubtree) { try compare(subtree, $0, prefix: path) }
+                        } else {
+                            try compare(subtree, nil, prefix: path)
+                        }
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        try withTree(commit.treeID) { tree in
+            if let parentTree {
+                try withTree(parentTree) { try compare(tree, $0, prefix: "") }
+            } else {
+                try compare(tree, nil, prefix: "")
+            }
+        }
+        return changed
+    }
+
     /// The notes commits of `ref`, tip first, following first parents (the log order).
     public func notesHistory(_ ref: String, limit: Int = .max) throws -> [ObjectID] {
         var history = [ObjectID]()

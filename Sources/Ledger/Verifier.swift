@@ -28,6 +28,7 @@ public struct Problem: Error, Sendable, Equatable {
         case recordRemoved = "record-removed"
         case notesHistoryRewritten = "notes-history-rewritten"
         case checkpointMismatch = "checkpoint-mismatch"
+        case reviewMismatch = "review-mismatch"
         // Warnings: reported, but the record still counts as verified.
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"
@@ -140,7 +141,6 @@ public final class Verifier {
     /// dropped when the next commit starts, so memory does not grow with history.
     private var fileCache = [String: FileLines?]()
     private var fileCacheCommit: ObjectID?
-    private var notesHistory: [ObjectID]?
     /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
     private var keyLines: [String: String] = [:]
     /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
@@ -419,9 +419,16 @@ public final class Verifier {
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
             if checksContent, let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+            var selfReviewBy: String?
+            if let review = statement.review {
+                switch checkReview(review, on: commit) {
+                case .failure(let mismatch): return problem(.reviewMismatch, mismatch.message)
+                case .success(let isSelfReview): selfReviewBy = isSelfReview ? review.signer.email : nil
+                }
+            }
             return .success(VerifiedRecord(
                 commit: commit, record: index, predicateType: statement.predicate.type, trustLine: trustLine,
-                selfReviewBy: statement.review.flatMap { $0.selfReview ? $0.signer.email : nil },
+                selfReviewBy: selfReviewBy,
                 kept: keepsStatements ? (statement, digest) : nil))
         case .untrustedKey:
             return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
@@ -432,6 +439,27 @@ public final class Verifier {
         case .expired(let before):
             return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)")
         }
+    }
+
+    private struct ReviewMismatch: Error { let message: String }
+
+    /// Whether a review is its author's own, derived from the commit (spec/records.md
+    /// §4.2), never taken from the record: an author who signs `self_review: false`
+    /// must not pass as an independent reviewer. The record's copy of the author and
+    /// its flag must agree with the commit. (A shallow clone may lack the commit: then
+    /// the record's flag is all there is.)
+    private func checkReview(_ review: Review, on commit: ObjectID) -> Result<Bool, ReviewMismatch> {
+        guard repository.hasObject(commit), let author = try? repository.commit(commit).author else { return .success(review.selfReview) }
+        let isSelfReview = author.email.lowercased() == review.signer.email.lowercased()
+        let authorStamp = "\(author.name) <\(author.email)> \(Timestamp.format(unixSeconds: author.time))"
+        let recorded = "\(review.author.name) <\(review.author.email)> \(review.author.time)"
+        guard recorded == authorStamp else {
+            return .failure(ReviewMismatch(message: "the review names the author as \(recorded), but commit \(commit.shortHex) was written by \(authorStamp)"))
+        }
+        guard review.selfReview == isSelfReview else {
+            return .failure(ReviewMismatch(message: "self_review is \(review.selfReview), but the reviewer \(review.signer.email) \(isSelfReview ? "is" : "is not") the commit's author \(author.email)"))
+        }
+        return .success(isSelfReview)
     }
 
     private func checkFiles(_ attribution: Attribution, on commit: ObjectID) -> (Problem.Code, String)? {
@@ -463,26 +491,55 @@ public final class Verifier {
         return lines
     }
 
+    /// Every version of each note in the notes history (up to `historyLimit` notes
+    /// commits back), built on the first failed signature by reading only what each
+    /// notes commit changed: one pass over the history, however many records fail.
+    private var noteVersions: [ObjectID: [(notesCommit: ObjectID, blob: ObjectID)]]?
+    /// The earlier records of a note, parsed once per note, not once per failed line.
+    private var earlierRecords: [ObjectID: [(notesCommit: ObjectID, envelope: Envelope)]] = [:]
+    /// How many notes commits the forensic search has read (each at most once).
+    public private(set) var notesCommitsSearched = 0
+
+    private func earlierVersions(of commit: ObjectID) -> [(notesCommit: ObjectID, envelope: Envelope)] {
+        if let known = earlierRecords[commit] { return known }
+        if noteVersions == nil {
+            var versions = [ObjectID: [(notesCommit: ObjectID, blob: ObjectID)]]()
+            for notesCommit in (try? repository.notesHistory(ledger.ref, limit: historyLimit)) ?? [] {
+                notesCommitsSearched += 1
+                for change in (try? repository.notesChanged(in: notesCommit)) ?? [] {
+                    versions[change.target, default: []].append((notesCommit, change.blob))
+                }
+            }
+            noteVersions = versions
+        }
+        var seen = Set<[UInt8]>()
+        var records = [(notesCommit: ObjectID, envelope: Envelope)]()
+        for version in noteVersions?[commit] ?? [] {
+            guard let bytes = try? repository.blobContent(version.blob) else { continue }
+            for line in bytes.split(separator: 0x0A) where seen.insert(Array(line)).inserted {
+                if let envelope = try? Envelope(line: String(decoding: line, as: UTF8.self)) { records.append((version.notesCommit, envelope)) }
+            }
+        }
+        earlierRecords[commit] = records
+        return records
+    }
+
     /// A signature failed: look back through the notes history for this record as it
     /// was first written, to tell whether its payload or its signature was changed.
     private func explainBadSignature(_ envelope: Envelope, key: PublicKey, on commit: ObjectID) -> (Problem.Code, String) {
         let signature = envelope.signatures[0]
-        if notesHistory == nil { notesHistory = (try? repository.notesHistory(ledger.ref, limit: historyLimit)) ?? [] }
-        for notesCommit in notesHistory ?? [] {
-            guard case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) else { continue }
-            for line in lines {
-                guard let earlier = try? Envelope(line: line), earlier != envelope,
-                      earlier.payloadType == envelope.payloadType,
-                      let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
-                      key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
-                else { continue }
-                if earlierSignature.bytes == signature.bytes {
-                    return (.payloadAltered, "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)")
-                }
-                if earlier.payload == envelope.payload {
-                    return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
-                }
+        for (notesCommit, earlier) in earlierVersions(of: commit) {
+            // Compared first, verified only when one half matches: at most a few
+            // signature checks per failed record.
+            guard earlier != envelope, earlier.payloadType == envelope.payloadType,
+                  let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
+                  earlierSignature.bytes == signature.bytes || earlier.payload == envelope.payload,
+                  key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
+            else { continue }
+            if earlierSignature.bytes == signature.bytes {
+                return (.payloadAltered, "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)")
             }
+            return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
         }
         return (.badSignature, "signature does not verify with key \(signature.keyID): the payload or the signature was altered")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Ledger
 import Signing
 import Testing
@@ -153,5 +154,57 @@ import TestSupport
             #expect(result.stdout.contains("\(commits[1].prefix(12)): record-removed: record \(Envelope.recordDigest(ofLine: moved)), covered by the checkpoint, is no longer on the note of commit \(commits[1].prefix(12)) (moved to the note of \(target.prefix(12)))"),
                     "\(range): \(result)")
         }
+    }
+
+    // MARK: Self-review is derived, not declared
+
+    /// Signs a review statement as the fixture's user, altered by `edit` before signing,
+    /// and appends it to HEAD's note, as a tool other than ours could.
+    func appendReview(_ fixture: Fixture, edit: (inout Review) -> Void) throws {
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let head = try repository.resolveCommit("HEAD")
+        let identity = SigningIdentity(key: try fixture.signingKey(), email: "alice@example.com", keyPath: fixture.keyPath)
+        var statement = try RecordBuilder(repository: repository).review(of: head, signer: identity, comment: nil, reviewedAt: 1_790_000_000)
+        guard case .review(var review) = statement.predicate else { Issue.record("not a review"); return }
+        edit(&review)
+        statement.predicate = .review(review)
+        try NotesLedger(repository: repository).append([head: [try RecordBuilder.sign(statement, with: identity.key).line]], message: "review")
+    }
+
+    @Test func authorsReviewSignedAsIndependentIsAProblem() async throws {
+        let (fixture, commit) = try await recorded()
+        try appendReview(fixture) { $0.selfReview = false }
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("\(commit.prefix(12)) record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author alice@example.com"), "\(result)")
+        #expect(!result.stdout.contains("ok:"), "\(result)")
+    }
+
+    @Test func reviewNamingAnotherAuthorIsAProblem() async throws {
+        let (fixture, commit) = try await recorded()
+        try appendReview(fixture) { review in
+            review.author = CommitterStamp(name: "Bob Builder", email: "bob@example.com", time: review.author.time)
+            review.selfReview = false
+        }
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("\(commit.prefix(12)) record 2: review-mismatch: the review names the author as Bob Builder <bob@example.com>"), "\(result)")
+    }
+
+    @Test func selfReviewIsFoundWhateverTheCaseOfTheEmail() async throws {
+        let fixture = try await Fixture.make()
+        try fixture.sandbox.write("x\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        try await fixture.git("commit", "-q", "-m", "shouty", "--author", "Alice Author <ALICE@Example.COM>")
+        let reviewed = try await fixture.trace("review", "HEAD")
+        #expect(reviewed.status == 0, "\(reviewed)")
+        let result = try await fixture.verify()
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("record 1: self-review: alice@example.com reviewed their own commit"), "\(result)")
+        // A flag claiming independence fails, however the email is spelled.
+        try appendReview(fixture) { $0.selfReview = false }
+        let forged = try await fixture.verify()
+        #expect(forged.status == 1, "\(forged)")
+        #expect(forged.stdout.contains("record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author ALICE@Example.COM"), "\(forged)")
     }
 }
