@@ -96,10 +96,13 @@ struct ReportCommand: ParsableCommand {
         let loaded = try TrustFile.load(explicitPath: trust, repository: repository)
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
         let chosenPolicy = try Policy.load(explicitPath: policy, repository: repository)
+        let verificationCache = cache
+            ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.0, revoked: revokedKeys, checksContent: false) } : nil
+        if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.0,
             trustFromRepository: loaded.map { $0.1 != .file($0.0.source) } ?? false, revoked: revokedKeys, policy: chosenPolicy,
-            cache: cache ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.0, revoked: revokedKeys, checksContent: false) } : nil)
+            cache: verificationCache)
         try emit(report.rendered(as: format), to: output, describing: "report")
     }
 

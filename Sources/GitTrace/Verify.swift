@@ -87,6 +87,7 @@ struct Verify: ParsableCommand {
         let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
         let verificationCache = cache
             ? VerificationCache(gitDirectory: repository.gitDirectory, trust: signers, revoked: revokedKeys, checksContent: content) : nil
+        if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
         var opened: Checkpoint?
         var coverage: Verifier.Coverage?
         if let checkpoint {

@@ -4,31 +4,51 @@ import Signing
 /// Notes already verified under one trust configuration (spec/records.md §7, cache):
 /// keyed by the annotated commit and the note's blob ids, so any change to a note —
 /// or to the trust file, the revoked keys or the tool — means checking it again.
-/// Kept in `<git dir>/sessiontrace/verify-cache/<configuration digest>`; losing it
-/// costs time, never correctness.
+///
+/// The file lives in `<git dir>/sessiontrace/verify-cache/`, where whoever supplied the
+/// repository (a tarball, a CI cache) could have written it. So it vouches for nothing
+/// unless it carries an HMAC-SHA-256 under a secret of this user's that never enters a
+/// repository (`~/.config/sessiontrace/cache-key`, 0600): a cache that does not
+/// authenticate is ignored whole. Losing it costs time, never correctness.
 public final class VerificationCache: @unchecked Sendable {
-    private let path: String
+    /// Where the cache is, nil when there is no secret to authenticate it with.
+    private let path: String?
+    private let secret: [UInt8]
+    private let configurationDigest: String
     private var entries: [String: Int] = [:]
-    private var added: [(String, Int)] = []
+    private var added = false
     private let lock = NSLock()
+    /// Why the cache on disk was not used, for a warning line (nil when it was, or there was none).
+    public private(set) var ignoredBecause: String?
+
+    static let header = "sessiontrace verify-cache 2"
 
     /// `configuration` is everything the result depends on besides the note itself.
-    public init(gitDirectory: String, configuration: String) {
+    public init(gitDirectory: String, configuration: String, secretPath: String = VerificationCache.defaultSecretPath) {
+        configurationDigest = SHA256.hexDigest(configuration)
+        do {
+            secret = try VerificationCache.loadOrCreateSecret(at: secretPath)
+        } catch {
+            secret = []
+            path = nil
+            ignoredBecause = "\(error)"
+            return
+        }
         let directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/verify-cache"
-        path = directory + "/" + SHA256.hexDigest(configuration)
-        guard let data = FileManager.default.contents(atPath: path) else { return }
-        // Read as bytes: the file has a line per note of a long history.
+        // Named by the secret too: nobody else can tell which file a configuration uses.
+        path = directory + "/" + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
+        guard let data = FileManager.default.contents(atPath: path!) else { return }
         let bytes = [UInt8](data)
-        entries.reserveCapacity(bytes.count / 100)
-        for line in bytes.split(separator: 0x0A) {
-            guard let tab = line.lastIndex(of: 0x09), tab > line.startIndex, tab + 1 < line.endIndex else { continue }
-            var count = 0
-            var valid = true
-            for digit in line[(tab + 1)...] {
-                guard digit >= 0x30 && digit <= 0x39, count < 1 << 40 else { valid = false; break }
-                count = count * 10 + Int(digit - 0x30)
-            }
-            if valid { entries[String(decoding: line[..<tab], as: UTF8.self)] = count }
+        guard let (body, code) = VerificationCache.split(bytes), HMACSHA256.authenticationCode(key: secret, data: authenticated(body)) == code else {
+            ignoredBecause = "the verification cache \(path!) is not authenticated by your cache key: ignored, every note is checked"
+            return
+        }
+        entries.reserveCapacity(body.count / 100)
+        for line in body.split(separator: 0x0A).dropFirst() {
+            guard let tab = line.lastIndex(of: 0x09), tab > line.startIndex, tab + 1 < line.endIndex,
+                  let count = Int(String(decoding: line[(tab + 1)...], as: UTF8.self)), count >= 0
+            else { continue }
+            entries[String(decoding: line[..<tab], as: UTF8.self)] = count
         }
     }
 
@@ -41,28 +61,87 @@ public final class VerificationCache: @unchecked Sendable {
                       + (checksContent ? "\ncontent" : ""))
     }
 
+    /// `$XDG_CONFIG_HOME/sessiontrace/cache-key`, or `~/.config/sessiontrace/cache-key`.
+    public static var defaultSecretPath: String {
+        (KeyFile.defaultPath as NSString).deletingLastPathComponent + "/cache-key"
+    }
+
     /// How many records the note with this key held when it verified, if it did.
     func records(for key: String) -> Int? { entries[key] }
 
     func insert(_ key: String, records: Int) {
         lock.lock()
         defer { lock.unlock() }
-        guard entries[key] == nil else { return }
+        guard path != nil, entries[key] == nil else { return }
         entries[key] = records
-        added.append((key, records))
+        added = true
     }
 
-    /// Appends the new entries (a torn write loses at most the last line, which then
-    /// fails to parse and is checked again next time).
+    /// Writes the whole cache with its code, atomically (a new file renamed into place,
+    /// 0600): a reader sees the old cache or the new one, never half of one.
     public func save() {
-        guard !added.isEmpty else { return }
+        guard added, let path else { return }
         let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: Data(added.map { "\($0.0)\t\($0.1)\n" }.joined().utf8))
-        added.removeAll()
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var body = Array((VerificationCache.header + "\n").utf8)
+        for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
+        let file = body + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let written = file.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        if written != file.count || rename(temporary, path) != 0 { unlink(temporary) }
+        added = false
+    }
+
+    /// What the code covers: the configuration (so a file cannot be renamed to serve
+    /// another trust file) and every byte before the code line.
+    private func authenticated(_ body: ArraySlice<UInt8>) -> [UInt8] { Array((configurationDigest + "\n").utf8) + body }
+    private func authenticated(_ body: [UInt8]) -> [UInt8] { authenticated(body[...]) }
+
+    /// The body (header and entries) and the code of a cache file; nil when malformed.
+    private static func split(_ bytes: [UInt8]) -> (ArraySlice<UInt8>, [UInt8])? {
+        guard bytes.last == 0x0A, bytes.starts(with: Array((header + "\n").utf8)) else { return nil }
+        let withoutLF = bytes.dropLast()
+        guard let start = withoutLF.lastIndex(of: 0x0A).map({ $0 + 1 }) else { return nil }
+        let codeLine = String(decoding: withoutLF[start...], as: UTF8.self)
+        guard codeLine.hasPrefix("mac "), let code = [UInt8](hex: String(codeLine.dropFirst(4))), code.count == 32 else { return nil }
+        return (bytes[..<start], code)
+    }
+
+    /// The user's cache secret: read when it is a regular file of this user's that
+    /// nobody else can read or write, created (0600, in a 0700 directory) when missing.
+    static func loadOrCreateSecret(at path: String) throws -> [UInt8] {
+        var status = stat()
+        if lstat(path, &status) != 0 {
+            guard errno == ENOENT else { throw KeyFileError(message: "cannot read the cache key \(path): \(String(cString: strerror(errno)))") }
+            let directory = (path as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let secret = HMACSHA256.randomKey()
+            let hex = Array((secret.hexString + "\n").utf8)
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if descriptor >= 0 {
+                let written = hex.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+                close(descriptor)
+                if written == hex.count { return secret }
+                unlink(path)
+                throw KeyFileError(message: "cannot write the cache key \(path)")
+            }
+            guard errno == EEXIST else { throw KeyFileError(message: "cannot create the cache key \(path): \(String(cString: strerror(errno)))") }
+            // Another process created it first: read theirs.
+            guard lstat(path, &status) == 0 else { throw KeyFileError(message: "cannot read the cache key \(path)") }
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw KeyFileError(message: "the cache key \(path) is not a regular file (a link?): not used")
+        }
+        guard status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
+            throw KeyFileError(message: "the cache key \(path) is not private to you (mode or owner): not used; remove it to get a new one")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let secret = [UInt8](hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              secret.count >= 32
+        else { throw KeyFileError(message: "the cache key \(path) is not 32 or more bytes in hexadecimal: remove it to get a new one") }
+        return secret
     }
 }

@@ -87,3 +87,29 @@ extension Array where Element == UInt8 {
         self = bytes
     }
 }
+
+/// HMAC-SHA-256 (RFC 2104) and random bytes, through OpenSSL: for local state that must
+/// not vouch for itself when someone else wrote it (the verification cache).
+public enum HMACSHA256 {
+    public static func authenticationCode(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        var code = [UInt8](repeating: 0, count: 32)
+        var length = 0
+        let result = key.withUnsafeBytes { keyBytes in
+            data.withUnsafeBytes { input in
+                code.withUnsafeMutableBufferPointer { output in
+                    EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, keyBytes.baseAddress, keyBytes.count,
+                              input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, output.baseAddress, 32, &length)
+                }
+            }
+        }
+        precondition(result != nil && length == 32, "OpenSSL HMAC-SHA-256 failed")
+        return code
+    }
+
+    /// `count` bytes from OpenSSL's CSPRNG.
+    public static func randomKey(count: Int = 32) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        precondition(RAND_bytes(&bytes, Int32(count)) == 1, "OpenSSL's random generator failed")
+        return bytes
+    }
+}

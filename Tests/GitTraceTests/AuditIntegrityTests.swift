@@ -207,4 +207,73 @@ import TestSupport
         #expect(forged.status == 1, "\(forged)")
         #expect(forged.stdout.contains("record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author ALICE@Example.COM"), "\(forged)")
     }
+
+    // MARK: The verification cache vouches only for what this user verified
+
+    @Test(arguments: ["legacy", "wrong-key", "truncated"])
+    func forgedVerificationCacheVouchesForNothing(forgery: String) async throws {
+        let fixture = try await Fixture.make()
+        var commits = [String]()
+        for index in 1...3 {
+            let commit = try await fixture.commit(numberedLines(index + 1), to: "f\(index).txt")
+            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
+            commits.append(commit)
+        }
+        #expect(try await fixture.verify("--cache").status == 0)
+        let directory = fixture.repository.appendingPathComponent(".git/sessiontrace/verify-cache")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.contains(".tmp") }
+        let cacheFile = directory.appendingPathComponent(try #require(files.first))
+        #expect(files.count == 1)
+        let attributes = try FileManager.default.attributesOfItem(atPath: cacheFile.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        // Whoever hands over the repository forges a note and vouches for it in the cache.
+        let line = try #require(try await fixture.noteLines(commits[1]).first)
+        try await fixture.overwriteNote(commits[1], lines: [try tamper(line, signature: { $0[11] ^= 0x02 })])
+        let blob = try await fixture.git("notes", "--ref", "sessiontrace", "list", commits[1]).trimmingCharacters(in: .newlines)
+        let entries = commits.map { commit in "\(commit) \(commit == commits[1] ? blob : "x")\t1\n" }.joined()
+        let trust = try AllowedSigners(text: fixture.signerLine + "\n", source: "t")
+        let configuration = SHA256.hexDigest("git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n")
+        let body = "sessiontrace verify-cache 2\n" + entries
+        switch forgery {
+        case "legacy":
+            try Data(entries.utf8).write(to: cacheFile)
+        case "wrong-key":
+            let code = HMACSHA256.authenticationCode(key: HMACSHA256.randomKey(), data: Array((configuration + "\n" + body).utf8))
+            try Data((body + "mac \(code.hexString)\n").utf8).write(to: cacheFile)
+        default:
+            try Data(body.utf8).write(to: cacheFile)
+        }
+        let result = try await fixture.verify("--cache")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("\(commits[1].prefix(12)) record 1: signature-altered"), "\(result)")
+        #expect(!result.stdout.contains("from the cache"), "\(result)")
+        #expect(result.stderr.contains("is not authenticated by your cache key: ignored"), "\(result)")
+        // A report using the cache does not count the forged record either.
+        let report = try await fixture.trace("report", "--trust", fixture.trustFile.path, "--cache", "--format", "json")
+        #expect(report.stderr.contains("is not authenticated") || report.stderr.isEmpty, "\(report)")
+        let document = try JSONValue(parsing: report.stdout)
+        #expect(document["integrity"]?["all_verified"] == .bool(false), "\(document["integrity"] ?? .null)")
+        #expect(document["integrity"]?["problems"]?["signature-altered"] == .integer(1), "\(document["integrity"] ?? .null)")
+    }
+
+    @Test func cacheKeyOthersCanReadIsNotUsed() async throws {
+        let (fixture, _) = try await recorded()
+        #expect(try await fixture.verify("--cache").status == 0)
+        let secret = fixture.sandbox.home.appendingPathComponent(".config/sessiontrace/cache-key")
+        let attributes = try FileManager.default.attributesOfItem(atPath: secret.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+        let result = try await fixture.verify("--cache")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "ok: 1 of 1 records on 1 commits verified with \(fixture.trustFile.path)\n", "\(result)")
+        #expect(result.stderr.contains("the cache key \(secret.path) is not private to you"), "\(result)")
+        // A link in its place is not followed.
+        try FileManager.default.removeItem(at: secret)
+        let elsewhere = try fixture.sandbox.write(String(repeating: "ab", count: 32) + "\n", to: "elsewhere", in: fixture.sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: elsewhere.path)
+        try FileManager.default.createSymbolicLink(at: secret, withDestinationURL: elsewhere)
+        let linked = try await fixture.verify("--cache")
+        #expect(linked.stderr.contains("is not a regular file"), "\(linked)")
+    }
 }
