@@ -27,7 +27,7 @@ enum AgentAdapters {
                   let message = object["message"] as? [String: Any],
                   let model = message["model"] as? String, !model.isEmpty, model != "<synthetic>"
             else { continue }
-            return ModelID.qualified(model)
+            if let qualified = ModelID.qualified(model) { return qualified }
         }
         return nil
     }
@@ -37,7 +37,7 @@ enum AgentAdapters {
     static func cursor(_ payload: Payload) throws -> AgentEvent {
         let eventName = payload.string("hook_event_name") ?? ""
         let session = payload.string("conversation_id")
-        let model = payload.string("model").map(ModelID.qualified)
+        let model = payload.string("model").flatMap(ModelID.qualified)
         let cwd = (payload.array("workspace_roots").first as? String) ?? payload.string("cwd")
         let generation = payload.string("generation_id")
         switch eventName {
@@ -69,7 +69,7 @@ enum AgentAdapters {
             agent: "gemini", promptEvent: "BeforeAgent", beforeEvent: "BeforeTool", afterEvent: "AfterTool",
             editTools: ["write_file", "replace", "edit", "write_new_file"], shellTools: ["run_shell_command"],
             toolUseKeys: ["tool_call_id", "tool_use_id"]),
-            model: (payload.string("model") ?? payload.object("llm_request")?.string("model")).map(ModelID.qualified))
+            model: (payload.string("model") ?? payload.object("llm_request")?.string("model")).flatMap(ModelID.qualified))
     }
 
     // MARK: Codex CLI (.codex/hooks.json: PreToolUse / PostToolUse / UserPromptSubmit; edits as apply_patch)
@@ -81,7 +81,7 @@ enum AgentAdapters {
             toolUseKeys: ["tool_use_id", "call_id"], editedFiles: { input in
                 input.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths)
             }),
-            model: payload.string("model").map(ModelID.qualified))
+            model: payload.string("model").flatMap(ModelID.qualified))
         if event.toolUseID == nil, let turn = payload.string("turn_id"), let tool = payload.string("tool_name") {
             event.toolUseID = "codex:\(turn):\(tool)"
         }
@@ -104,7 +104,7 @@ enum AgentAdapters {
     static func copilot(_ payload: Payload, declaredPhase: AgentEvent.Phase?) throws -> AgentEvent {
         let eventName = payload.string("hookEventName", "hook_event_name") ?? ""
         let session = payload.string("sessionId", "session_id")
-        let model = payload.string("model").map(ModelID.qualified)
+        let model = payload.string("model").flatMap(ModelID.qualified)
         if ["userPromptSubmitted", "UserPromptSubmit"].contains(eventName) || (payload.has("prompt") && !payload.has("toolName") && !payload.has("tool_name")) {
             let prompt = payload.string("prompt") ?? ""
             return AgentEvent(agent: "copilot", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
@@ -146,7 +146,7 @@ enum AgentAdapters {
         }
         let agent = try required(payload, "agent", agent: "generic")
         let session = payload.string("session")
-        let model = payload.string("model").map(ModelID.qualified)
+        let model = payload.string("model").flatMap(ModelID.qualified)
         if let prompt = payload.string("prompt"), !payload.has("files") {
             return AgentEvent(agent: agent, phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
         }

@@ -73,6 +73,15 @@ struct Record: ParsableCommand {
         for confidence in confidences where !(0...10_000).contains(confidence) {
             throw ValidationError("--confidence \(confidence) is outside 0-10000 basis points")
         }
+        for agent in agents where agent.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--agent '\(agent)' is empty: name the coding agent (claude-code, cursor, …)")
+        }
+        for model in models where ModelID.qualified(model) == nil {
+            throw ValidationError("--model '\(model)' is not a model: give provider/model (anthropic/claude-sonnet-4-5) or a bare model name")
+        }
+        for session in sessions where session.isEmpty {
+            throw ValidationError("--session is empty: give the agent's session id, or leave the option out")
+        }
         for index in files.indices where pick(origins, index) != .human {
             guard pick(agents, index) != nil, pick(models, index) != nil else {
                 throw ValidationError("--origin \(pick(origins, index)!.rawValue) needs --agent and --model")
@@ -103,7 +112,7 @@ struct Record: ParsableCommand {
             let origin = pick(origins, index)!
             let contributor = origin == .human
                 ? Contributor(type: .human)
-                : Contributor(type: origin, agent: pick(agents, index), modelID: pick(models, index).map(ModelID.qualified))
+                : Contributor(type: origin, agent: pick(agents, index), modelID: pick(models, index).flatMap(ModelID.qualified))
             return LineClaim(
                 path: path, lines: LineRangeList.parse(lines[index])!, contributor: contributor,
                 sessionID: origin == .human ? nil : pick(sessions, index),

@@ -27,6 +27,12 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
     var key: String?
 
+    func validate() throws {
+        if let comment, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--comment is empty: write what you checked, or leave the option out")
+        }
+    }
+
     func run() throws {
         let repository = try openRepository()
         let commits: [ObjectID] = revision.contains("..")

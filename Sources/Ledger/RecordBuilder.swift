@@ -113,8 +113,17 @@ public struct RecordBuilder {
         return Statement(commit: commitID.hex, predicate: .review(review))
     }
 
-    /// Signs a statement into a note line.
+    /// Signs a statement into a note line. The ledger is append-only, so a record that
+    /// verification would refuse (`bad-schema`) would fail for ever: the payload is
+    /// first read back through verification's own decoder, and nothing is signed
+    /// unless it passes.
     public static func sign(_ statement: Statement, with key: any MessageSigner) throws -> Envelope {
-        try Envelope.sign(payload: statement.json.canonicalBytes, with: key)
+        let payload = statement.json.canonicalBytes
+        do {
+            _ = try Statement(tape: try JSONTape(parsing: payload))
+        } catch {
+            throw ClaimError(message: "refusing to sign a record that verification would reject: \(error)")
+        }
+        return try Envelope.sign(payload: payload, with: key)
     }
 }

@@ -365,7 +365,7 @@ extension AttributedRange {
             } else {
                 contributor.agent = try reader.string("agent")
                 let model = try reader.string("model_id")
-                guard let slash = model.firstIndex(of: "/"), slash != model.startIndex, model.index(after: slash) != model.endIndex else {
+                guard ModelID.isValid(model) else {
                     throw reader.error("model_id", "must be provider/model")
                 }
                 contributor.modelID = model

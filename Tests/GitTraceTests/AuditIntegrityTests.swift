@@ -276,4 +276,47 @@ import TestSupport
         let linked = try await fixture.verify("--cache")
         #expect(linked.stderr.contains("is not a regular file"), "\(linked)")
     }
+
+    // MARK: Nothing is signed that verify would refuse
+
+    @Test func recordRefusesInputVerifyWouldReject() async throws {
+        let fixture = try await Fixture.make()
+        let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
+        for (arguments, message) in [
+            (["--agent", "", "--model", "gpt-5"], "--agent '' is empty"),
+            (["--agent", "  ", "--model", "gpt-5"], "--agent '  ' is empty"),
+            (["--agent", "cursor", "--model", ""], "--model '' is not a model"),
+            (["--agent", "cursor", "--model", "x/"], "--model 'x/' is not a model"),
+            (["--agent", "cursor", "--model", "/gpt-4"], "--model '/gpt-4' is not a model"),
+            (["--agent", "cursor", "--model", "gpt 5"], "--model 'gpt 5' is not a model"),
+            (["--agent", "cursor", "--model", "gpt-5", "--session", ""], "--session is empty"),
+        ] {
+            let result = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines", "1-2"] + arguments, in: fixture.repository)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result)")
+        }
+        let review = try await fixture.trace("review", "HEAD", "--comment", "")
+        #expect(review.status == 2, "\(review)")
+        #expect(review.stderr.contains("--comment is empty"), "\(review)")
+        // Nothing reached the ledger.
+        let notes = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+        #expect(notes.status != 0, "\(notes)")
+    }
+
+    /// An agent's payload naming a malformed model: the edit is still the agent's, with
+    /// its model unknown, and the commit's record verifies.
+    @Test(arguments: ["x/", "/gpt-4", "a b"])
+    func capturedMalformedModelStillGivesAVerifiableRecord(model: String) async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let before = "{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"\(model)\", \"session\": \"s1\", \"cwd\": \"\(fixture.repository.path)\", \"files\": [\"gen.txt\"]}"
+        let after = before.replacingOccurrences(of: "\"before\"", with: "\"after\"")
+        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: before).status == 0)
+        try fixture.sandbox.write("one\ntwo\n", to: "gen.txt", in: fixture.repository)
+        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: after).status == 0)
+        let commit = try await fixture.commitRecorded("agent")
+        #expect(try await fixture.attribution(commit).origins("gen.txt") == lines((1...2, "ai aider unknown/unknown s1")))
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
+    }
 }
