@@ -12,8 +12,9 @@ struct BlameCommand: ParsableCommand {
         discussion: """
             Built on git blame --porcelain: each line is traced to the commit that
             introduced it, and that commit's record says who wrote it. unknown means no
-            record covers the line. Records are used when their signature holds for the
-            key they name; 'git trace verify' decides which keys to trust.
+            record covers the line. Only records that verify against the trust file are
+            used (--trust, else the repository's .sessiontrace/allowed_signers); without
+            one, records are shown unverified, with a warning.
 
               git trace blame src/app.swift
               git trace blame src/app.swift v1.2 --json
@@ -32,9 +33,13 @@ struct BlameCommand: ParsableCommand {
     @Flag(help: "Print the lines as JSON.")
     var json = false
 
+    @OptionGroup var trustOptions: TrustOptions
+
     func run() throws {
         let repository = try openRepository()
-        let lines = try Blame.lines(path: path, revision: revision, repository: repository)
+        let trust = try trustOptions.forDisplay(repository: repository)
+        let lines = try Blame.lines(path: path, revision: revision, repository: repository, trust: trust)
+        defer { if trust == nil { printError(TrustOptions.unverifiedWarning) } }
         if json {
             print(JSONValue.array(lines.map { line in
                 var members: JSONObject = [
@@ -96,14 +101,24 @@ struct StatsCommand: ParsableCommand {
     @Flag(name: .customLong("include-generated"), help: "Count generated, vendored and lock files too.")
     var includeGenerated = false
 
+    @OptionGroup var trustOptions: TrustOptions
+
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
+        let trust = try trustOptions.forDisplay(repository: repository)
         var options = ReportOptions()
         options.range = range
         options.surviving = false
         options.includeGenerated = includeGenerated
-        let report = try ReportBuilder.build(repository: repository, options: options, trust: nil, trustFromRepository: false, policy: Policy())
+        let report = try ReportBuilder.build(repository: repository, options: options, trust: trust?.signers, trustFromRepository: false,
+                                             revoked: trust?.revoked ?? [], policy: Policy())
+        defer {
+            if trust == nil { printError(TrustOptions.unverifiedWarning) }
+            for warning in report.headlineWarnings where trust != nil && !warning.hasPrefix("no attribution data") {
+                printError("warning: \(warning)")
+            }
+        }
         let lines = report.added
         let models = report.models.sorted { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }
         if json {

@@ -47,11 +47,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("The allowed_signers file to verify records with (default: the repository's, with a warning).", valueName: "file"))
-    var trust: String?
-
-    @Option(help: ArgumentHelp("A file of revoked keys.", valueName: "file"))
-    var revoked: String?
+    @OptionGroup var trustOptions: TrustOptions
 
     @Option(help: ArgumentHelp("The policy file giving sensitive paths (default: .sessiontrace/policy.yml at HEAD).", valueName: "file"))
     var policy: String?
@@ -93,15 +89,16 @@ struct ReportCommand: ParsableCommand {
 
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        let loaded = try TrustFile.load(explicitPath: trust, repository: repository)
-        let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
+        // The report itself says where its trust came from, on its first page.
+        let loaded = try trustOptions.load(repository: repository, announce: false)
+        let revokedKeys = loaded?.revoked ?? []
         let chosenPolicy = try Policy.load(explicitPath: policy, repository: repository)
         let verificationCache = cache
-            ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.0, revoked: revokedKeys, checksContent: false) } : nil
+            ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.signers, revoked: revokedKeys, checksContent: false) } : nil
         if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
         let report = try ReportBuilder.build(
-            repository: repository, options: options, trust: loaded?.0,
-            trustFromRepository: loaded.map { $0.1 != .file($0.0.source) } ?? false, revoked: revokedKeys, policy: chosenPolicy,
+            repository: repository, options: options, trust: loaded?.signers,
+            trustFromRepository: loaded?.fromRepository ?? false, revoked: revokedKeys, policy: chosenPolicy,
             cache: verificationCache)
         try emit(report.rendered(as: format), to: output, describing: "report")
     }

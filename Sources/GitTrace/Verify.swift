@@ -31,14 +31,11 @@ struct Verify: ParsableCommand {
     @Argument(help: ArgumentHelp("Commits to check, as 'A..B' or a revision and its ancestors (default: all notes).", valueName: "range"))
     var range: String?
 
-    @Option(help: ArgumentHelp("The allowed_signers file to trust.", valueName: "file"))
-    var trust: String?
+    @OptionGroup var trustOptions: TrustOptions
 
     @Option(name: .customLong("since-checkpoint"), help: ArgumentHelp("Also prove that every record this checkpoint covered is still there.", valueName: "file"))
     var checkpoint: String?
 
-    @Option(help: ArgumentHelp("A file of revoked keys (ssh-ed25519 lines or SHA256: fingerprints).", valueName: "file"))
-    var revoked: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 
@@ -60,13 +57,10 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let repository = try openRepository()
-        guard let (signers, source) = try TrustFile.load(explicitPath: trust, repository: repository) else {
+        guard let loaded = try trustOptions.load(repository: repository) else {
             throw CommandFailure("no trust file: pass --trust FILE (an allowed_signers file) or commit \(TrustFile.repositoryPath)")
         }
-        if case .repository(let commit) = source {
-            printError("warning: trusting \(TrustFile.repositoryPath) from HEAD (\(commit.prefix(12))): anyone who can push can edit it; pass --trust FILE to choose the keys yourself")
-        }
-        for ignored in signers.ignored { printError("warning: \(ignored)") }
+        let signers = loaded.signers, source = loaded.source, revokedKeys = loaded.revoked
         let commits: [ObjectID]?
         let boundary = try repository.shallowBoundary()
         if let range {
@@ -84,7 +78,6 @@ struct Verify: ParsableCommand {
             printError("warning: shallow clone: verified \(range!) down to its boundary (\(names)); the commits before it are not in this clone and were not verified: run 'git fetch --unshallow' to verify them")
         }
         let format = json ? .json : self.format
-        let revokedKeys = try RevokedKeys.load(explicitPath: revoked, repository: repository, fromRepository: trust == nil)
         let verificationCache = cache
             ? VerificationCache(gitDirectory: repository.gitDirectory, trust: signers, revoked: revokedKeys, checksContent: content) : nil
         if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
@@ -106,7 +99,7 @@ struct Verify: ParsableCommand {
                                   checksContent: content)
             .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: coverage == nil ? verificationCache : nil)
         verificationCache?.save()
-        if trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
+        if trustOptions.trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
         if let opened { result.problems += try opened.audit(repository: repository) }
         if format == .sarif {
             print(SARIF.document(result).canonicalString)

@@ -32,9 +32,9 @@ public enum Blame {
     /// lines' text comes from the file itself (the blob at `revision`, or the working
     /// file), or from `--porcelain` when the file cannot be matched line for line.
     public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
-                             index: RecordIndex? = nil) throws -> [BlameLine] {
+                             index: RecordIndex? = nil, trust: RecordTrust? = nil) throws -> [BlameLine] {
         let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
-        let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index)
+        let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index, trust: trust)
         let (entries, authors) = try self.entries(path: path, revision: revision, lines: range, git: git, onCommit: lookups.request)
         let records = lookups.finish()
 
@@ -184,18 +184,21 @@ final class RecordLookups: @unchecked Sendable {
     private var results = [ObjectID: Attribution?]()
     private var requested = Set<ObjectID>()
     private let caller: RecordIndex?
+    private let trust: RecordTrust?
 
     /// `index`, when given, is used on the caller's thread only (it is not thread-safe):
-    /// lookups then happen at the end instead of alongside.
-    init(gitDirectory: String, index: RecordIndex?) {
+    /// lookups then happen at the end instead of alongside. Otherwise the lookups' own
+    /// index uses only records that verify under `trust`, when given.
+    init(gitDirectory: String, index: RecordIndex?, trust: RecordTrust? = nil) {
         self.gitDirectory = gitDirectory
         caller = index
+        self.trust = trust
     }
 
     func request(_ commit: ObjectID) {
         guard requested.insert(commit).inserted, caller == nil else { return }
         queue.async { [self] in
-            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository) }
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository, trust: trust) }
             results[commit] = index?.attribution(of: commit)
         }
     }
@@ -212,7 +215,7 @@ final class RecordLookups: @unchecked Sendable {
     func attribution(of commit: ObjectID) -> Attribution? {
         if let caller { return caller.attribution(of: commit) }
         return queue.sync {
-            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository) }
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository, trust: trust) }
             return index?.attribution(of: commit)
         }
     }

@@ -1,9 +1,22 @@
 import Git
 import Signing
 
+/// The keys a display or report trusts: with them, only records that pass every check
+/// of `git trace verify` are used (spec/reports.md §3.4).
+public struct RecordTrust: Sendable {
+    public let signers: AllowedSigners
+    public let revoked: Set<String>
+
+    public init(signers: AllowedSigners, revoked: Set<String> = []) {
+        self.signers = signers
+        self.revoked = revoked
+    }
+}
+
 /// The records of each commit, decoded, for displays and reports (blame, stats,
-/// report). Only records whose signature holds for the key they name are used; which
-/// keys to trust is `git trace verify`'s question, and reports say so.
+/// report). With a `RecordTrust`, only records that verify under it are used; without
+/// one, records whose signature holds for the key they name, which proves only that
+/// they were not altered (callers say that nothing was checked against trust).
 public final class RecordIndex {
     /// A record with the digest that names it (spec/records.md §3).
     public struct Signed<Predicate: Sendable>: Sendable {
@@ -41,9 +54,14 @@ public final class RecordIndex {
     /// thread at a time).
     private let signatureContext = SignatureContext()
 
-    public init(repository: Repository) {
-        ledger = NotesLedger(repository: repository)
+    /// Checks each commit's note as `git trace verify` does, when there is a trust.
+    private let verifier: Verifier?
+
+    public init(repository: Repository, trust: RecordTrust? = nil) {
+        let ledger = NotesLedger(repository: repository)
+        self.ledger = ledger
         notesCommit = try? repository.notesTip(NotesLedger.notesRef)
+        verifier = trust.map { Verifier(ledger: ledger, trust: $0.signers, revoked: $0.revoked, keepsStatements: true) }
     }
 
     public func attribution(of commit: ObjectID) -> Attribution? {
@@ -65,6 +83,12 @@ public final class RecordIndex {
     /// checked a second time.
     public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords {
         var found = CommitRecords()
+        if let verifier {
+            for record in (try? verifier.verify(commits: [commit], workers: 1))?.verified ?? [] {
+                if let statement = record.statement, let digest = record.recordDigest { found.add(statement, digest: digest) }
+            }
+            return found
+        }
         if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
                 let digest = Envelope.recordDigest(ofLine: line)

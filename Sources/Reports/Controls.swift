@@ -72,7 +72,7 @@ enum Controls {
             } else {
                 integrityGaps.append("records were not verified: no trust file")
             }
-            if checks.recordsUnverified > 0 { integrityGaps.append("\(checks.recordsUnverified) records used do not verify") }
+            if checks.recordsUnverified > 0 { integrityGaps.append("\(checks.recordsUnverified) records do not verify and were left out") }
             for (code, count) in checks.problems.sorted(by: { $0.key < $1.key }) {
                 integrityGaps.append("\(count) verification problem\(count == 1 ? "" : "s") '\(code)'")
             }

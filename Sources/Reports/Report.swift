@@ -70,7 +70,7 @@ public struct Report: Sendable {
         public var trustFromRepository = false
         public var recordsUsed = 0
         public var recordsVerified = 0
-        /// Used records that did not pass `git trace verify` (or were not checked, with no trust file).
+        /// Records of the period that did not pass `git trace verify`: left out of every figure.
         public var recordsUnverified = 0
         public var problems: [String: Int] = [:]
         public var problemLines: [String] = []
@@ -139,7 +139,8 @@ public struct Report: Sendable {
         if integrity.trustSource == nil && integrity.recordsUsed > 0 {
             warnings.append("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)")
         } else if integrity.recordsUnverified > 0 {
-            warnings.append("built on \(integrity.recordsUnverified) unverifiable record\(integrity.recordsUnverified == 1 ? "" : "s") of \(integrity.recordsUsed): see Integrity")
+            let count = integrity.recordsUnverified
+            warnings.append("left out \(count) record\(count == 1 ? "" : "s") that do\(count == 1 ? "es" : "") not verify against \(integrity.trustSource ?? "the trust file"): every figure uses verified records only (see Integrity)")
         }
         let problems = integrity.problems.values.reduce(0, +)
         if problems > 0 {

@@ -65,9 +65,10 @@ public enum ReportBuilder {
         report.sensitivePatterns = policy.sensitivePaths.map(\.text)
         report.commits = facts.count
 
-        // Integrity: which records verify under the auditor's trust. Their statements
-        // come from the verifier; other records are read (and their signatures checked
-        // against the key they name) so that the figures can still use them, flagged.
+        // Integrity: which records verify under the auditor's trust. With a trust file
+        // the figures use those records only (their statements come from the verifier):
+        // a record that does not verify is counted as left out, never used. Without
+        // one, records are read and their signatures checked against the key they name.
         let inPeriod = Set(facts.map(\.commit))
         var verifiedDigests = Set<String>()
         var recordsByCommit = [ObjectID: RecordIndex.CommitRecords]()
@@ -90,7 +91,7 @@ public enum ReportBuilder {
             for problem in verification.problems where inPeriod.contains(problem.commit) {
                 report.integrity.problems[problem.code.rawValue, default: 0] += 1
                 if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }
-                needsReading.insert(problem.commit)
+                report.integrity.recordsUnverified += 1
             }
             report.integrity.trustSource = trust.source
             report.integrity.trustFromRepository = trustFromRepository
@@ -207,14 +208,12 @@ public enum ReportBuilder {
             }
 
             report.integrity.recordsUsed += used.count
-            let unverified = used.filter { !verifiedDigests.contains($0) }.count
-            report.integrity.recordsUnverified += unverified
-            report.integrity.recordsVerified += used.count - unverified
+            if trust != nil { report.integrity.recordsVerified += used.count }
             if records != nil {
                 report.evidence.append(Report.Evidence(
                     commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
                     attributionDigest: records?.attribution?.digest, reviewDigests: (records?.reviews ?? []).map(\.digest),
-                    verified: unverified == 0 && trust != nil, lines: commitLines))
+                    verified: trust != nil, lines: commitLines))
             }
         }
         report.byDeveloper = developers.values.sorted { ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email) }

@@ -319,4 +319,60 @@ import TestSupport
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
     }
+
+    // MARK: Figures use verified records only
+
+    /// A trusted AI record, then a newer record by a key the auditor does not trust
+    /// claiming the same lines as human.
+    func overriddenByAnUntrustedKey() async throws -> Fixture {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        let trusted = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--agent", "claude-code", "--model", "claude-sonnet-4-5")
+        #expect(trusted.status == 0, "\(trusted)")
+        let mallory = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
+        #expect(try await fixture.trace("keygen", "--output", mallory, "--no-config").status == 0)
+        let forged = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human", "--key", mallory)
+        #expect(forged.status == 0, "\(forged)")
+        return fixture
+    }
+
+    @Test func untrustedNewerRecordChangesNoFigure() async throws {
+        let fixture = try await overriddenByAnUntrustedKey()
+        let trust = fixture.trustFile.path
+        let report = try await fixture.trace("report", "--trust", trust, "--format", "json", "--no-tree")
+        let document = try JSONValue(parsing: report.stdout)
+        #expect(document["lines_added"]?["ai"] == .integer(3), "\(document["lines_added"] ?? .null)")
+        #expect(document["lines_added"]?["human"] == .integer(0), "\(document["lines_added"] ?? .null)")
+        #expect(document["integrity"]?["records_used"] == .integer(1))
+        #expect(document["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix("left out 1 record that does not verify") == true, "\(document["warnings"] ?? .null)")
+
+        let stats = try await fixture.trace("stats", "--trust", trust, "--json")
+        let figures = try JSONValue(parsing: stats.stdout)
+        #expect(figures["ai"] == .integer(3) && figures["human"] == .integer(0), "\(stats)")
+        #expect(stats.stderr.contains("warning: left out 1 record"), "\(stats)")
+
+        let blame = try await fixture.trace("blame", "a.txt", "--trust", trust, "--json")
+        let lines = try #require(try JSONValue(parsing: blame.stdout).arrayValue)
+        #expect(lines.map { $0["origin"] } == Array(repeating: .string("ai"), count: 3), "\(blame)")
+        #expect(blame.stderr.isEmpty, "\(blame)")
+
+        // The repository's own trust file is used when none is given, and said.
+        try fixture.sandbox.write(fixture.signerLine + "\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        try await fixture.sandbox.git("add", ".sessiontrace", in: fixture.repository)
+        try await fixture.sandbox.git("commit", "-q", "-m", "trust", in: fixture.repository)
+        let fromRepository = try await fixture.trace("blame", "a.txt", "--json")
+        #expect(try JSONValue(parsing: fromRepository.stdout).arrayValue?.first?["origin"] == .string("ai"), "\(fromRepository)")
+        #expect(fromRepository.stderr.contains("warning: trusting .sessiontrace/allowed_signers from HEAD"), "\(fromRepository)")
+    }
+
+    @Test func withoutATrustFileDisplaysSayNothingWasChecked() async throws {
+        let fixture = try await overriddenByAnUntrustedKey()
+        let stats = try await fixture.trace("stats", "--json")
+        #expect(stats.status == 0, "\(stats)")
+        #expect(stats.stderr.contains("warning: no trust file: records are shown unverified"), "\(stats)")
+        let blame = try await fixture.trace("blame", "a.txt")
+        #expect(blame.stderr.contains("warning: no trust file: records are shown unverified"), "\(blame)")
+        let report = try await fixture.trace("report", "--format", "json", "--no-tree")
+        #expect(try JSONValue(parsing: report.stdout)["warnings"]?.arrayValue?.first == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)"))
+    }
 }

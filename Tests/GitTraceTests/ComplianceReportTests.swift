@@ -231,16 +231,17 @@ import TestSupport
         try Data((history.fixture.signerLine + "\n").utf8).write(to: history.fixture.trustFile)
         let json = try await report(history)
         #expect(json["integrity"]?["records_unverified"] == .integer(1))
+        #expect(json["integrity"]?["records_used"] == .integer(5))
         #expect(json["integrity"]?["problems"] == .object(["untrusted-key": .integer(1)]))
         #expect(json["warnings"] == .array([
-            .string("built on 1 unverifiable record of 6: see Integrity"),
+            .string("left out 1 record that does not verify against \(history.fixture.trustFile.path): every figure uses verified records only (see Integrity)"),
             .string("verification found 1 problem in this period's records (untrusted-key): see Integrity"),
         ]))
         #expect(json["reviews"]?["signed_independent"] == .integer(0))
         #expect(json["reviews"]?["unreviewed"] == .integer(2))
         let text = try await history.fixture.sandbox.traceArgs(["report", "--trust", history.fixture.trustFile.path, "--no-tree"], in: history.fixture.repository)
         let firstLines = text.stdout.split(separator: "\n").prefix(4).joined(separator: "\n")
-        #expect(firstLines.contains("WARNING: built on 1 unverifiable record of 6"), "\(text)")
+        #expect(firstLines.contains("WARNING: left out 1 record that does not verify"), "\(text)")
         // No trust file at all: said too.
         let untrusted = try await history.fixture.sandbox.traceArgs(["report", "--format", "json", "--no-tree"], in: history.fixture.repository)
         let untrustedJSON = try JSONValue(parsing: untrusted.stdout)
