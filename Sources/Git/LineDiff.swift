@@ -159,3 +159,60 @@ public enum LineDiff {
         return pairs.reversed()
     }
 }
+
+/// The lines a commit added to one file (spec/records.md §7, `range-not-added`).
+public enum AddedLines: Equatable, Sendable {
+    /// The commit has no file at that path.
+    case notAFile
+    /// The commit, or the parent it is compared with, is not in this repository (past a
+    /// shallow clone's boundary): nothing can be said.
+    case unknown
+    /// 1-based inclusive line ranges of the file at the commit, sorted and disjoint.
+    case ranges([ClosedRange<Int>])
+
+    /// Whether every line of `claim` is among the added lines.
+    public func covers(_ claim: ClosedRange<Int>) -> Bool {
+        guard case .ranges(let ranges) = self else { return self == .unknown }
+        var next = claim.lowerBound
+        for range in ranges where range.upperBound >= next {
+            guard range.lowerBound <= next else { return false }
+            next = range.upperBound + 1
+            if next > claim.upperBound { return true }
+        }
+        return false
+    }
+
+    /// `3-5, 9` (the first few ranges), for messages; nil when not known.
+    public var summary: String? {
+        guard case .ranges(let ranges) = self else { return nil }
+        if ranges.isEmpty { return "no lines" }
+        let shown = ranges.prefix(4).map { $0.count == 1 ? "line \($0.lowerBound)" : "lines \($0.lowerBound)-\($0.upperBound)" }
+        return shown.joined(separator: ", ") + (ranges.count > 4 ? ", …" : "")
+    }
+
+    /// `claim` cut to the added lines it overlaps (empty when none).
+    public func clip(_ claim: ClosedRange<Int>) -> [ClosedRange<Int>] {
+        guard case .ranges(let ranges) = self else { return self == .unknown ? [claim] : [] }
+        return ranges.compactMap { range in
+            let lower = max(range.lowerBound, claim.lowerBound), upper = min(range.upperBound, claim.upperBound)
+            return lower <= upper ? lower...upper : nil
+        }
+    }
+}
+
+extension Repository {
+    /// The lines of `path` that `commit` added against its first parent's version of the
+    /// same path, by the line diff capture uses (LineDiff): every line when the parent
+    /// has no such file (a new, renamed or copied file) or the commit is a root.
+    public func addedLines(ofPath path: String, inCommit commitID: ObjectID) -> AddedLines {
+        guard hasObject(commitID), let commit = try? self.commit(commitID) else { return .unknown }
+        guard case .blob(let new)? = try? content(ofPath: path, inCommit: commitID) else { return .notAFile }
+        let lineCount = LineDiff.lineStarts(new).count
+        guard let parent = commit.parentIDs.first else { return .ranges(lineCount == 0 ? [] : [1...lineCount]) }
+        guard hasObject(parent), let old = try? content(ofPath: path, inCommit: parent) else { return .unknown }
+        guard case .blob(let oldBytes) = old else { return .ranges(lineCount == 0 ? [] : [1...lineCount]) }
+        return .ranges(LineDiff.hunks(old: oldBytes, new: new).compactMap { hunk in
+            hunk.newCount > 0 ? hunk.newStart...(hunk.newStart + hunk.newCount - 1) : nil
+        })
+    }
+}

@@ -49,6 +49,7 @@ public struct RecordBuilder {
         let commit = try repository.commit(commitID)
         var rangesByPath = [String: [AttributedRange]]()
         var fileCache = [String: FileLines]()
+        var addedCache = [String: AddedLines]()
         for claim in claims {
             let path = claim.path
             let lines: FileLines
@@ -65,6 +66,13 @@ public struct RecordBuilder {
             for range in claim.lines {
                 guard range.upperBound <= lines.count else {
                     throw ClaimError(message: "\(path) has \(lines.count) lines in commit \(commitID.shortHex); lines \(range.lowerBound)-\(range.upperBound) are beyond its end")
+                }
+                // A record speaks of the lines its commit added (verify: range-not-added).
+                let added = addedCache[path] ?? repository.addedLines(ofPath: path, inCommit: commitID)
+                addedCache[path] = added
+                guard added.covers(range) else {
+                    throw ClaimError(message: "\(path): lines \(range.lowerBound)-\(range.upperBound) were not all added by commit \(commitID.shortHex)"
+                        + (added.summary.map { " (it added \($0))" } ?? "") + ": a record claims only lines its commit added")
                 }
                 rangesByPath[path, default: []].append(AttributedRange(
                     startLine: range.lowerBound, endLine: range.upperBound,

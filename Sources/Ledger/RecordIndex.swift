@@ -101,9 +101,35 @@ public final class RecordIndex {
                           key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding, using: signatureContext)
                     else { continue }
                 }
-                found.add(statement, digest: digest)
+                found.add(clipped(statement, on: commit), digest: digest)
             }
         }
         return found
+    }
+
+    /// Without a trust, a record's claims are cut to the lines its commit added: a
+    /// record claiming lines 1-1000000 of a 3-line change counts 3 lines at most
+    /// (with a trust, such a record fails verification and is not used at all).
+    private func clipped(_ statement: Statement, on commit: ObjectID) -> Statement {
+        guard var attribution = statement.attribution else { return statement }
+        var changed = false
+        for (fileIndex, file) in attribution.files.enumerated() {
+            let added = ledger.repository.addedLines(ofPath: file.path, inCommit: commit)
+            var ranges = [AttributedRange]()
+            for range in file.ranges {
+                let pieces = added.clip(range.startLine...range.endLine)
+                if pieces != [range.startLine...range.endLine] { changed = true }
+                ranges += pieces.map {
+                    AttributedRange(startLine: $0.lowerBound, endLine: $0.upperBound, contentHash: range.contentHash,
+                                    contributor: range.contributor, sessionID: range.sessionID, promptSHA256: range.promptSHA256,
+                                    confidenceBasisPoints: range.confidenceBasisPoints)
+                }
+            }
+            attribution.files[fileIndex].ranges = ranges
+        }
+        guard changed else { return statement }
+        var result = statement
+        result.predicate = .attribution(attribution)
+        return result
     }
 }

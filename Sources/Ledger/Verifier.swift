@@ -29,6 +29,7 @@ public struct Problem: Error, Sendable, Equatable {
         case notesHistoryRewritten = "notes-history-rewritten"
         case checkpointMismatch = "checkpoint-mismatch"
         case reviewMismatch = "review-mismatch"
+        case rangeNotAdded = "range-not-added"
         // Warnings: reported, but the record still counts as verified.
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"
@@ -141,6 +142,9 @@ public final class Verifier {
     /// dropped when the next commit starts, so memory does not grow with history.
     private var fileCache = [String: FileLines?]()
     private var fileCacheCommit: ObjectID?
+    /// The lines each file of the commit being checked added (same lifetime).
+    private var addedCache = [String: AddedLines]()
+    private var addedCacheCommit: ObjectID?
     /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
     private var keyLines: [String: String] = [:]
     /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
@@ -303,13 +307,19 @@ public final class Verifier {
                 // where something needs it (a second record to compare with, a problem
                 // to name, the checkpoint's list, a report).
                 var firstIndex = lines.count > 1 ? [String: Int]() : nil
-                // A shallow clone holds notes on commits it does not have: their records
-                // are checked, their line ranges cannot be.
-                let checksContent = self.checksContent && repository.hasObject(commit)
-                if self.checksContent, !checksContent {
+                // A shallow clone holds notes on commits it does not have (and its boundary
+                // commits lack their parents): their records are checked, but not which
+                // lines the commit added, nor (--content) its files.
+                let commitPresent = repository.hasObject(commit)
+                let checksContent = self.checksContent && commitPresent
+                if !commitPresent {
                     result.warnings.append(Problem(
                         commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
-                        message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against its files"))
+                        message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against it"))
+                } else if let parent = try? repository.commit(commit).parentIDs.first, !repository.hasObject(parent) {
+                    result.warnings.append(Problem(
+                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                        message: "the parent of commit \(commit.shortHex) is not in this repository (a shallow clone's boundary): which lines the commit added was not checked"))
                 }
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
@@ -418,7 +428,10 @@ public final class Verifier {
         }
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
-            if checksContent, let attribution = statement.attribution, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+            if let attribution = statement.attribution {
+                if checksContent, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+                if let failure = checkAdded(attribution, on: commit) { return problem(.rangeNotAdded, failure) }
+            }
             var selfReviewBy: String?
             if let review = statement.review {
                 switch checkReview(review, on: commit) {
@@ -460,6 +473,32 @@ public final class Verifier {
             return .failure(ReviewMismatch(message: "self_review is \(review.selfReview), but the reviewer \(review.signer.email) \(isSelfReview ? "is" : "is not") the commit's author \(author.email)"))
         }
         return .success(isSelfReview)
+    }
+
+    /// Every claimed range must be lines the commit added (spec/records.md §7): a
+    /// record claiming lines 1-1000000 of a 3-line change would otherwise count a
+    /// million AI lines in every report.
+    private func checkAdded(_ attribution: Attribution, on commit: ObjectID) -> String? {
+        for file in attribution.files {
+            let added = addedLines(file.path, commit)
+            if added == .notAFile { return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it" }
+            for range in file.ranges where !added.covers(range.startLine...range.endLine) {
+                return "\(file.path): lines \(range.startLine)-\(range.endLine) were not all added by commit \(commit.shortHex)"
+                    + (added.summary.map { " (it added \($0))" } ?? "")
+            }
+        }
+        return nil
+    }
+
+    private func addedLines(_ path: String, _ commit: ObjectID) -> AddedLines {
+        if addedCacheCommit != commit {
+            addedCache.removeAll(keepingCapacity: true)
+            addedCacheCommit = commit
+        }
+        if let known = addedCache[path] { return known }
+        let added = repository.addedLines(ofPath: path, inCommit: commit)
+        addedCache[path] = added
+        return added
     }
 
     private func checkFiles(_ attribution: Attribution, on commit: ObjectID) -> (Problem.Code, String)? {

@@ -101,7 +101,7 @@ import TestSupport
         let fixture = try await Fixture.make()
         for index in 1...3 {
             let commit = try await fixture.commit(numberedLines(index + 2), to: "a.txt")
-            #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human").status == 0)
+            #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "\(index + 2)", "--origin", "human").status == 0)
         }
         let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
         let line = try #require(try await fixture.noteLines(head).first)
@@ -120,7 +120,8 @@ import TestSupport
         let all = try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "--content"], in: clone)
         #expect(all.status == 1, "\(all)")
         #expect(all.stdout.contains("1 problem: 2 of 3 records on 3 commits"), "\(all)")
-        #expect(all.stdout.components(separatedBy: ": commit-absent: ").count == 3, "\(all)")
+        #expect(all.stdout.components(separatedBy: ": commit-absent: commit ").count == 3, "\(all)")
+        #expect(all.stdout.contains("warning: \(head.prefix(12)): commit-absent: the parent of commit \(head.prefix(12)) is not in this repository"), "\(all)")
         // A checkpoint names the ledger by the first commit, which the clone does not have.
         let checkpoint = try await fixture.sandbox.traceArgs(["checkpoint"], in: clone)
         #expect(checkpoint.failedCleanly, "\(checkpoint)")
@@ -374,5 +375,61 @@ import TestSupport
         #expect(blame.stderr.contains("warning: no trust file: records are shown unverified"), "\(blame)")
         let report = try await fixture.trace("report", "--format", "json", "--no-tree")
         #expect(try JSONValue(parsing: report.stdout)["warnings"]?.arrayValue?.first == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)"))
+    }
+
+    // MARK: A record claims only the lines its commit added
+
+    /// A trusted insider signs a record of HEAD claiming `claimed` lines of a.txt as AI.
+    func inflatedClaim(_ fixture: Fixture, claimed: ClosedRange<Int>) throws {
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let head = try repository.resolveCommit("HEAD")
+        let range = AttributedRange(startLine: claimed.lowerBound, endLine: claimed.upperBound,
+                                    contentHash: "sha256:" + String(repeating: "0", count: 64),
+                                    contributor: Contributor(type: .ai, agent: "claude-code", modelID: "anthropic/claude-sonnet-4-5"))
+        let commit = try repository.commit(head)
+        let attribution = Attribution(
+            tool: ToolInfo(name: "git-trace", version: "0.1.0"),
+            signer: SignerInfo(email: "alice@example.com", publicKey: try fixture.signingKey().publicKey.openSSH),
+            committer: CommitterStamp(name: commit.committer.name, email: commit.committer.email, time: Timestamp.format(unixSeconds: commit.committer.time)),
+            recordedAt: Timestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970)),
+            files: [AttributedFile(path: "a.txt", ranges: [range])],
+            totals: Totals(added: 3, deleted: 0, ai: claimed.count, human: 0, mixed: 0))
+        let line = try RecordBuilder.sign(Statement(commit: head.hex, predicate: .attribution(attribution)), with: try fixture.signingKey()).line
+        try NotesLedger(repository: repository).append([head: [line]], message: "inflated")
+    }
+
+    @Test func claimOfLinesTheCommitDidNotAddIsAProblemAndCountsNothing() async throws {
+        let fixture = try await Fixture.make()
+        let head = try await fixture.commit(numberedLines(3), to: "a.txt")
+        try inflatedClaim(fixture, claimed: 1...1_000_000)
+        let verified = try await fixture.verify()
+        #expect(verified.status == 1, "\(verified)")
+        #expect(verified.stdout.contains("\(head.prefix(12)) record 1: range-not-added: a.txt: lines 1-1000000 were not all added by commit \(head.prefix(12)) (it added lines 1-3)"), "\(verified)")
+        // With trust, the record is left out; without, its claim is cut to the 3 lines added.
+        let trusted = try await fixture.trace("stats", "--trust", fixture.trustFile.path, "--json")
+        let figures = try JSONValue(parsing: trusted.stdout)
+        #expect(figures["ai"] == .integer(0) && figures["unknown"] == .integer(3), "\(trusted)")
+        let report = try JSONValue(parsing: try await fixture.trace("report", "--trust", fixture.trustFile.path, "--format", "json", "--no-tree").stdout)
+        #expect(report["lines_added"]?["ai"] == .integer(0), "\(report["lines_added"] ?? .null)")
+        #expect(report["integrity"]?["problems"] == .object(["range-not-added": .integer(1)]))
+        let untrusted = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
+        #expect(untrusted["ai"] == .integer(3) && untrusted["lines_added"] == .integer(3), "\(untrusted)")
+    }
+
+    @Test func claimOfUnchangedLinesOfAnEditedFileIsAProblem() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        let head = try await fixture.commit(numberedLines(3) + "fourth\n", to: "a.txt")
+        try inflatedClaim(fixture, claimed: 1...4)
+        let verified = try await fixture.verify()
+        #expect(verified.stdout.contains("range-not-added: a.txt: lines 1-4 were not all added by commit \(head.prefix(12)) (it added line 4)"), "\(verified)")
+        let untrusted = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
+        #expect(untrusted["ai"] == .integer(1), "\(untrusted)")
+        // Our own tool refuses to sign such a claim.
+        let refused = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "cursor", "--model", "gpt-5")
+        #expect(refused.failedCleanly, "\(refused)")
+        #expect(refused.stderr.contains("a.txt: lines 2-4 were not all added by commit"), "\(refused)")
+        let ok = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "4", "--agent", "cursor", "--model", "gpt-5")
+        #expect(ok.status == 0, "\(ok)")
     }
 }

@@ -25,9 +25,10 @@ import TestSupport
         let key = try SigningKey.generate()
         let signer = SigningIdentity(key: key, email: "alice@example.com", keyPath: "memory")
         var originals = [ObjectID: String]()
-        for commit in commits {
+        for (index, commit) in commits.enumerated() {
+            // Commit i added line i.
             let statement = try RecordBuilder(repository: repository).attribution(
-                for: commit, claims: [LineClaim(path: "a.txt", lines: [1...1], contributor: Contributor(type: .human))],
+                for: commit, claims: [LineClaim(path: "a.txt", lines: [(index + 1)...(index + 1)], contributor: Contributor(type: .human))],
                 signer: signer, recordedAt: 1_790_000_000)
             originals[commit] = try RecordBuilder.sign(statement, with: key).line
             try ledger.append([commit: [originals[commit]!]], message: "record")
