@@ -8,9 +8,15 @@ public struct GitCommand: Sendable {
         public let stdout: String
         public let stderr: String
 
-        /// The last non-empty line of stderr (git's own explanation of a failure).
+        /// git's own explanation of a failure, to quote once: its `fatal:` or `error:`
+        /// line without that prefix (callers add their own), else the last line of
+        /// stderr (hints and progress come before it).
         public var reason: String {
-            stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
+            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for prefix in ["fatal: ", "error: "] {
+                if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return String(line.dropFirst(prefix.count)) }
+            }
+            return lines.last ?? "exit status \(status)"
         }
     }
 
@@ -54,24 +60,36 @@ public struct GitCommand: Sendable {
         process.arguments = ["git"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // stdout through a pipe, stderr through a file: reading one pipe to its end
-        // while git blocks writing the other could never finish.
-        let output = Pipe()
-        let errorPath = NSTemporaryDirectory() + "git-trace-stderr-\(getpid())-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: errorPath, contents: nil),
-              let errorFile = FileHandle(forUpdatingAtPath: errorPath)
-        else { throw GitError(kind: .other(-1), message: "cannot create a temporary file for git's messages") }
-        defer {
-            try? errorFile.close()
-            unlink(errorPath)
-        }
+        // stdout and stderr through two pipes, stderr drained on another thread: reading
+        // one pipe to its end while git blocks writing the other could never finish.
+        // (No file in /tmp: git's messages can name private paths and contents.)
+        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
-        process.standardError = errorFile
+        process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let errorData = ErrorDrain(errors.fileHandleForReading)
         let stdout = consume(output.fileHandleForReading)
         process.waitUntilExit()
-        let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorData, as: UTF8.self))
+        let stderrText = String(decoding: errorData.wait(), as: UTF8.self)
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderrText)
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class ErrorDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

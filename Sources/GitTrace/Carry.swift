@@ -34,7 +34,7 @@ struct Carry: ParsableCommand {
         let sources: [ObjectID] = from.contains("..")
             ? try repository.commits(inRange: from).reversed()
             : [try resolveCommit(from, in: repository)]
-        let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
+        let identity = try signingIdentity(explicitPath: key, repository: repository)
         let (digest, count) = try CommitRecorder(repository: repository).recordCarry(target, from: sources, signer: identity)
         print("recorded \(digest) on \(target.shortHex), derived from \(count) record(s)")
     }

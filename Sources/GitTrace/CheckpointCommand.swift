@@ -26,7 +26,7 @@ struct CheckpointCommand: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
+        let identity = try signingIdentity(explicitPath: key, repository: repository)
         let checkpoint = try Checkpoint.make(repository: repository, now: Int64(Date().timeIntervalSince1970))
         let note = try checkpoint.signedNote(name: identity.email, key: identity.key)
         try emit(note, to: output, describing: "checkpoint of \(checkpoint.size) records at notes commit \(checkpoint.notesCommit.prefix(12))")

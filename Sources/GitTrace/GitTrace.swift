@@ -96,6 +96,14 @@ func openRepository() throws -> Repository {
     }
 }
 
+/// The signing identity for a command that signs, saying first when the key file is
+/// readable by others (a key others can write is refused).
+func signingIdentity(explicitPath: String?, repository: Repository) throws -> SigningIdentity {
+    let identity = try SigningIdentity.load(explicitPath: explicitPath, config: try repository.config())
+    if let warning = identity.warning { printError(warning) }
+    return identity
+}
+
 /// Resolves a revision to a commit, with git's wording for the usual failures.
 func resolveCommit(_ revision: String, in repository: Repository) throws -> ObjectID {
     if repository.hasNoCommits, revision == "HEAD" {

@@ -53,6 +53,7 @@ struct Init: ParsableCommand {
         do {
             let identity = try SigningIdentity.load(explicitPath: nil, config: config)
             print("signing as \(identity.email) with \(identity.key.publicKey.fingerprint) (\(identity.keyPath))")
+            if let warning = identity.warning { printError(warning) }
         } catch let error as IdentityError {
             printError("warning: \(error.description)")
         }

@@ -54,6 +54,7 @@ struct Keygen: ParsableCommand {
         if let existing {
             path = absolute(SigningIdentity.expandTilde(existing))
             key = try SigningIdentity.loadSigner(path)
+            if key is SigningKey, let warning = try SigningIdentity.permissionWarning(privateKeyPath: path) { printError(warning) }
         } else {
             path = absolute(SigningIdentity.expandTilde(output ?? KeyFile.defaultPath))
             let generated = try SigningKey.generate()

@@ -103,7 +103,7 @@ struct Record: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         let commit = try resolveCommit(revision, in: repository)
-        let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
+        let identity = try signingIdentity(explicitPath: key, repository: repository)
         let currentDirectory = FileManager.default.currentDirectoryPath
         let claims = try files.indices.map { index -> LineClaim in
             guard let path = repository.repositoryPath(forUserPath: files[index], currentDirectory: currentDirectory) else {

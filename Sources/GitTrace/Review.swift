@@ -39,7 +39,7 @@ struct ReviewCommand: ParsableCommand {
             ? try repository.commits(inRange: revision).reversed()
             : [try resolveCommit(revision, in: repository)]
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
-        let identity = try SigningIdentity.load(explicitPath: key, config: try repository.config())
+        let identity = try signingIdentity(explicitPath: key, repository: repository)
         let builder = RecordBuilder(repository: repository)
         let now = Int64(Date().timeIntervalSince1970)
         var lines = [ObjectID: [String]]()

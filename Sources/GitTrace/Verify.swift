@@ -55,6 +55,10 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
     var jobs: Int?
 
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): give a number of threads of 1 or more") }
+    }
+
     func run() throws {
         let repository = try openRepository()
         guard let loaded = try trustOptions.load(repository: repository) else {
@@ -97,7 +101,7 @@ struct Verify: ParsableCommand {
         }
         var result = try Verifier(ledger: NotesLedger(repository: repository), trust: signers, revoked: revokedKeys, coverage: coverage,
                                   checksContent: content)
-            .verify(commits: commits, workers: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount), cache: coverage == nil ? verificationCache : nil)
+            .verify(commits: commits, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount, cache: coverage == nil ? verificationCache : nil)
         verificationCache?.save()
         if trustOptions.trust != nil { result.warnings += try TrustFile.repositoryDifferences(from: signers, repository: repository) }
         if let opened { result.problems += try opened.audit(repository: repository) }

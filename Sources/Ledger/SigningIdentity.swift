@@ -7,6 +7,7 @@ public enum IdentityError: Error, CustomStringConvertible {
     case noKeyConfigured
     case noEmail
     case key(KeyError)
+    case keyWritableByOthers(path: String, mode: Int)
 
     public var description: String {
         switch self {
@@ -14,6 +15,8 @@ public enum IdentityError: Error, CustomStringConvertible {
             return "no signing key: run 'git trace keygen' (or set sessiontrace.signingKey to an Ed25519 key file)"
         case .noEmail: return "no signer identity: set it with 'git config --global user.email you@example.com'"
         case .key(let error): return error.description
+        case .keyWritableByOthers(let path, let mode):
+            return "private key \(path) can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it; run 'chmod 600 \(path)'"
         }
     }
 }
@@ -23,11 +26,14 @@ public struct SigningIdentity {
     public let key: any MessageSigner
     public let email: String
     public let keyPath: String
+    /// Said to the user before signing: the private key file is readable by others.
+    public let warning: String?
 
-    public init(key: any MessageSigner, email: String, keyPath: String) {
+    public init(key: any MessageSigner, email: String, keyPath: String, warning: String? = nil) {
         self.key = key
         self.email = email
         self.keyPath = keyPath
+        self.warning = warning
     }
 
     /// The configured key path: `explicitPath`, then `$SESSIONTRACE_SIGNING_KEY`, then
@@ -44,8 +50,22 @@ public struct SigningIdentity {
         }
         let key: any MessageSigner
         do { key = try loadSigner(path) } catch let error as KeyError { throw IdentityError.key(error) }
+        let warning = key is SigningKey ? try permissionWarning(privateKeyPath: path) : nil
         guard let email = try config?.string("user.email"), !email.isEmpty else { throw IdentityError.noEmail }
-        return SigningIdentity(key: key, email: email, keyPath: path)
+        return SigningIdentity(key: key, email: email, keyPath: path, warning: warning)
+    }
+
+    /// As ssh does with its keys: a private key file others can write is refused (they
+    /// could swap in their own key), one others can read is signed with, with a warning.
+    public static func permissionWarning(privateKeyPath path: String) throws -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        let mode = Int(status.st_mode & 0o7777)
+        if mode & 0o022 != 0 { throw IdentityError.keyWritableByOthers(path: path, mode: mode) }
+        if mode & 0o044 != 0 {
+            return "warning: private key \(path) is readable by other users (mode \(String(mode, radix: 8))): run 'chmod 600 \(path)'"
+        }
+        return nil
     }
 
     /// A private key file, or a public key file (`~/.ssh/id_ed25519.pub`, as git's own

@@ -10,7 +10,10 @@ public struct SyncError: Error, CustomStringConvertible {
 public struct SyncReport: Sendable {
     public enum Merge: Sendable, Equatable { case upToDate, fastForward, merged }
     public var merge: Merge = .upToDate
-    /// Record lines the local ledger has and the remote's lacks (kept and pushed back).
+    /// Record lines the remote held when this repository last fetched them and holds no
+    /// longer (its notes were rewritten): kept here and pushed back. Records this
+    /// repository made since, which the remote has not seen yet, are not counted: a
+    /// teammate's push in between is the ordinary case, not a loss.
     public var recordsMissingOnRemote = 0
     public var pushed = false
     public var attempts = 0
@@ -38,13 +41,21 @@ public final class NotesSync {
         var report = SyncReport()
         for attempt in 1...attempts {
             report.attempts = attempt
+            let lastSeen = try repository.referenceTarget(trackingRef)
             try fetch()
-            let (merge, missing) = try mergeRemote()
+            let (merge, missing) = try mergeRemote(lastSeen: lastSeen)
             if attempt == 1 || merge != .upToDate { report.merge = merge }
             report.recordsMissingOnRemote = missing
             guard push else { return report }
-            if try pushLocal() {
+            let tip = try repository.notesTip(ref)
+            if try pushLocal(tip) {
                 report.pushed = true
+                // The remote now holds exactly what was pushed: the next sync compares
+                // with that when it asks what the remote lost.
+                if let tip {
+                    let seen = try repository.referenceTarget(trackingRef)
+                    try? repository.moveReference(trackingRef, to: tip, expected: seen, logMessage: "git trace sync: pushed to \(remote)")
+                }
                 return report
             }
             // Someone pushed in between: back off a little, with jitter, and merge again.
@@ -68,45 +79,46 @@ public final class NotesSync {
     }
 
     /// Merges the remote-tracking ref into the local notes ref. Never drops a record:
-    /// the union of both sides' lines per commit.
-    public func mergeRemote() throws -> (SyncReport.Merge, Int) {
+    /// the union of both sides' lines per commit. Also counts the lines the remote held
+    /// at `lastSeen` (the tracking ref before this fetch) and no longer holds.
+    public func mergeRemote(lastSeen: ObjectID? = nil) throws -> (SyncReport.Merge, Int) {
+        let lost = try linesLost(since: lastSeen)
         while true {
-            guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, 0) }
+            guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, lost) }
             guard let localTip = try repository.notesTip(ref) else {
                 do {
                     try repository.moveReference(ref, to: remoteTip, expected: nil, logMessage: "git trace sync: records from \(remote)")
-                    return (.fastForward, 0)
+                    return (.fastForward, lost)
                 } catch let error as GitError where error.kind == .modified { continue }
             }
-            if repository.isAncestor(remoteTip, of: localTip) { return (.upToDate, 0) }
+            if repository.isAncestor(remoteTip, of: localTip) { return (.upToDate, lost) }
             let local = try notes(at: localTip), remoteNotes = try notes(at: remoteTip)
             var changes = [ObjectID: [UInt8]?]()
-            var missing = 0
             for target in Set(local.keys).union(remoteNotes.keys) {
                 let merged = NotesSync.mergeNote(local: local[target], remote: remoteNotes[target])
                 if merged != remoteNotes[target] { changes[target] = merged }
-                missing += NotesSync.lines(local[target]).subtracting(NotesSync.lines(remoteNotes[target])).count
             }
             do {
                 if changes.isEmpty && repository.isAncestor(localTip, of: remoteTip) {
                     try repository.moveReference(ref, to: remoteTip, expected: localTip, logMessage: "git trace sync: fast-forward to \(remote)")
-                    return (.fastForward, 0)
+                    return (.fastForward, lost)
                 }
                 let commit = try repository.writeNotesCommit(
                     baseTree: try repository.commit(remoteTip).treeID, changes: changes, parents: [localTip, remoteTip],
                     message: "Notes merged by 'git trace sync' from \(remote) (union of records)")
                 try repository.moveReference(ref, to: commit, expected: localTip, logMessage: "git trace sync: merge \(remote)")
-                return (.merged, missing)
+                return (.merged, lost)
             } catch let error as GitError where error.kind == .modified {
                 continue  // a local record was written meanwhile: merge again
             }
         }
     }
 
-    /// Pushes the local ref without force. False when the remote moved (non-fast-forward).
-    public func pushLocal() throws -> Bool {
-        guard try repository.notesTip(ref) != nil else { return true }
-        let result = try git.run(["push", "--porcelain", "--no-verify", remote, "\(ref):\(ref)"],
+    /// Pushes the local ref (as it was at `tip`) without force. False when the remote
+    /// moved (non-fast-forward).
+    public func pushLocal(_ tip: ObjectID?) throws -> Bool {
+        guard let tip else { return true }
+        let result = try git.run(["push", "--porcelain", "--no-verify", remote, "\(tip.hex):\(ref)"],
                                  environment: [NotesSync.reentryVariable: "1"])
         if result.status == 0 { return true }
         let text = result.stdout + result.stderr
@@ -115,6 +127,19 @@ public final class NotesSync {
             return false
         }
         throw SyncError(description: "cannot push records to \(remote): \(result.reason)")
+    }
+
+    /// Lines the remote's notes held at `lastSeen` that its current tip lacks.
+    private func linesLost(since lastSeen: ObjectID?) throws -> Int {
+        guard let lastSeen, let remoteTip = try repository.referenceTarget(trackingRef), remoteTip != lastSeen,
+              repository.hasObject(lastSeen)
+        else { return 0 }
+        let before = try notes(at: lastSeen), now = try notes(at: remoteTip)
+        var lost = 0
+        for (target, note) in before where now[target] != note {
+            lost += NotesSync.lines(note).subtracting(NotesSync.lines(now[target])).count
+        }
+        return lost
     }
 
     // MARK: Merging notes

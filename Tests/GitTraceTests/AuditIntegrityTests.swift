@@ -432,4 +432,46 @@ import TestSupport
         let ok = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "4", "--agent", "cursor", "--model", "gpt-5")
         #expect(ok.status == 0, "\(ok)")
     }
+
+    // MARK: Smaller ones: key files, git's messages, --jobs
+
+    @Test func privateKeyOthersCanReadWarnsAndOthersCanWriteIsRefused() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: fixture.keyPath)
+        let readable = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "human")
+        #expect(readable.status == 0, "\(readable)")
+        #expect(readable.stderr.contains("warning: private key \(fixture.keyPath) is readable by other users (mode 644): run 'chmod 600 \(fixture.keyPath)'"), "\(readable)")
+        for mode in [0o664, 0o602, 0o620] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: fixture.keyPath)
+            let writable = try await fixture.trace("review", "HEAD")
+            #expect(writable.failedCleanly, "\(String(mode, radix: 8)): \(writable)")
+            #expect(writable.stderr.contains("can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it"), "\(writable)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.keyPath)
+        let quiet = try await fixture.trace("review", "HEAD", "--comment", "fine")
+        #expect(quiet.status == 0, "\(quiet)")
+        #expect(!quiet.stderr.contains("private key"), "\(quiet)")
+    }
+
+    @Test func gitsMessageIsQuotedOnceAndNeverWrittenToATemporaryFile() async throws {
+        let (fixture, _) = try await recorded()
+        let temporary = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("git-trace-stderr") }
+        let missing = try await fixture.trace("blame", "nope.txt", "--trust", fixture.trustFile.path)
+        #expect(missing.failedCleanly, "\(missing)")
+        #expect(missing.stderr.hasPrefix("fatal: git blame: no such path"), "\(missing)")
+        #expect(missing.stderr.components(separatedBy: "fatal:").count == 2, "\(missing)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("git-trace-stderr") }
+        #expect(after.count <= temporary.count, "git's messages went to a file in \(NSTemporaryDirectory())")
+    }
+
+    @Test func verifyRefusesZeroOrNegativeJobs() async throws {
+        let (fixture, _) = try await recorded()
+        for jobs in ["0", "-1"] {
+            let result = try await fixture.verify("--jobs=\(jobs)")
+            #expect(result.status == 2, "\(jobs): \(result)")
+            #expect(result.stderr.contains("--jobs \(jobs): give a number of threads of 1 or more"), "\(jobs): \(result)")
+        }
+        #expect(try await fixture.verify("--jobs", "1").status == 0)
+    }
 }

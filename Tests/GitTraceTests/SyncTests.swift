@@ -53,6 +53,27 @@ import TestSupport
         return lines
     }
 
+    /// Two people pushing in turn, each with records the other has not fetched: the
+    /// ordinary case, which warns of nothing (only records the remote held and lost do).
+    @Test func ordinaryConcurrentPushesWarnOfNothing() async throws {
+        let (sandbox, remote, trust) = try await team()
+        let alice = try await clone(sandbox, remote, "alice")
+        let bob = try await clone(sandbox, remote, "bob")
+        for round in 1...3 {
+            _ = try await commit(sandbox, alice, "a\(round).txt", "a\n")
+            let fromAlice = try await sandbox.run("git", ["push", "-q", "origin", "HEAD:alice"], in: alice)
+            #expect(fromAlice.status == 0 && !fromAlice.stderr.contains("lacked"), "\(fromAlice)")
+            _ = try await commit(sandbox, bob, "b\(round).txt", "b\n")
+            let fromBob = try await sandbox.run("git", ["push", "-q", "origin", "HEAD:bob"], in: bob)
+            #expect(fromBob.status == 0 && !fromBob.stderr.contains("lacked"), "\(fromBob)")
+            let synced = try await sandbox.trace("sync", in: alice)
+            #expect(synced.status == 0 && !synced.stderr.contains("lacks"), "\(synced)")
+        }
+        let carol = try await clone(sandbox, remote, "carol")
+        #expect(try await recordLines(sandbox, carol).count == 6)
+        #expect(try await sandbox.trace("verify", "--trust", trust.path, in: carol).status == 0)
+    }
+
     @Test func gitPushCarriesTheRecordsAndAFreshCloneGetsThem() async throws {
         let (sandbox, remote, trust) = try await team()
         let alice = try await clone(sandbox, remote, "alice")
