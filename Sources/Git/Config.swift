@@ -38,6 +38,7 @@ public final class Config {
     }
 
     public func string(_ name: String) throws -> String? {
+        if let given = CommandLineConfig.values(name).last { return given }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         let code = git_config_get_string_buf(&buffer, pointer, name)
@@ -50,7 +51,7 @@ public final class Config {
     public func strings(_ name: String) throws -> [String] {
         var iterator: OpaquePointer?
         let code = git_config_multivar_iterator_new(&iterator, pointer, name, nil)
-        if code == GIT_ENOTFOUND.rawValue { return [] }
+        if code == GIT_ENOTFOUND.rawValue { return CommandLineConfig.values(name) }
         try check(code, "cannot read config \(name)")
         defer { git_config_iterator_free(iterator) }
         var values = [String]()
@@ -58,7 +59,7 @@ public final class Config {
         while git_config_next(&entry, iterator) == 0, let entry {
             values.append(String(cString: entry.pointee.value))
         }
-        return values
+        return values + CommandLineConfig.values(name)
     }
 
     public func set(_ name: String, to value: String) throws {
@@ -95,4 +96,89 @@ func escapeExtendedRegex(_ text: String) -> String {
         escaped.append(character)
     }
     return escaped
+}
+
+/// Configuration given for one git command (`git -c name=value trace …`), which git
+/// passes to its subcommands in the environment (`GIT_CONFIG_PARAMETERS`, and
+/// `GIT_CONFIG_COUNT` with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`). It outranks
+/// every file, as in git; libgit2 does not read it, so the reads here do.
+public enum CommandLineConfig {
+    /// (normalised name, value) in the order git applies them; a name given without
+    /// `=` is the boolean true.
+    public static let entries: [(name: String, value: String)] = parse(ProcessInfo.processInfo.environment)
+
+    /// The values given for `name`, in order (the last one wins for a single value).
+    public static func values(_ name: String) -> [String] {
+        guard !entries.isEmpty else { return [] }
+        let key = normalised(name)
+        return entries.filter { $0.name == key }.map(\.value)
+    }
+
+    /// `Section.Sub.Name` → `section.Sub.name`: section and name are case-insensitive,
+    /// a subsection is not.
+    static func normalised(_ name: String) -> String {
+        guard let first = name.firstIndex(of: "."), let last = name.lastIndex(of: ".") else { return name.lowercased() }
+        return name[..<first].lowercased() + name[first..<last] + name[last...].lowercased()
+    }
+
+    public static func parse(_ environment: [String: String]) -> [(name: String, value: String)] {
+        var entries = [(name: String, value: String)]()
+        if let parameters = environment["GIT_CONFIG_PARAMETERS"] {
+            var scanner = QuotedScanner(Array(parameters.unicodeScalars))
+            while let key = scanner.nextQuoted() {
+                if scanner.consume("=") {
+                    // git ≥ 2.31: 'name'='value'; 'name'= alone is a name given without
+                    // a value (the boolean true), 'name'='' an empty value.
+                    entries.append((normalised(key), scanner.atQuote ? scanner.nextQuoted() ?? "" : "true"))
+                } else if let equals = key.firstIndex(of: "=") {
+                    entries.append((normalised(String(key[..<equals])), String(key[key.index(after: equals)...])))
+                } else {
+                    entries.append((normalised(key), "true"))
+                }
+            }
+        }
+        if let count = environment["GIT_CONFIG_COUNT"].flatMap(Int.init), count > 0 {
+            for index in 0..<count {
+                guard let key = environment["GIT_CONFIG_KEY_\(index)"], !key.isEmpty else { continue }
+                entries.append((normalised(key), environment["GIT_CONFIG_VALUE_\(index)"] ?? ""))
+            }
+        }
+        return entries
+    }
+
+    /// Reads git's shell quoting (sq_quote: `'…'`, with `'` written as `'\''` and `!`
+    /// as `'\!'`), one word at a time.
+    private struct QuotedScanner {
+        let scalars: [Unicode.Scalar]
+        var index = 0
+
+        init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        var atQuote: Bool { index < scalars.count && scalars[index] == "'" }
+
+        mutating func consume(_ scalar: Unicode.Scalar) -> Bool {
+            guard index < scalars.count, scalars[index] == scalar else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func nextQuoted() -> String? {
+            while index < scalars.count, scalars[index] == " " { index += 1 }
+            guard consume("'") else { return nil }
+            var word = String.UnicodeScalarView()
+            while index < scalars.count {
+                let scalar = scalars[index]
+                index += 1
+                if scalar != "'" { word.append(scalar); continue }
+                // A closing quote, unless `\X'` follows: an escaped character, then more.
+                if index + 2 < scalars.count, scalars[index] == "\\", scalars[index + 2] == "'" {
+                    word.append(scalars[index + 1])
+                    index += 3
+                    continue
+                }
+                return String(word)
+            }
+            return String(word)
+        }
+    }
 }

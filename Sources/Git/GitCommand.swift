@@ -21,8 +21,24 @@ public struct GitCommand: Sendable {
     }
 
     public let directory: String
+    /// Set for every git run: the repository libgit2 opened, so that git acts on the
+    /// same one whatever `GIT_DIR` this process inherited (a relative one would point
+    /// elsewhere from `directory`).
+    private let repositoryEnvironment: [String: String]
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String) {
+        self.directory = directory
+        repositoryEnvironment = [:]
+    }
+
+    /// git run in `repository`: its work tree (the git directory when bare), with
+    /// `GIT_DIR` and `GIT_WORK_TREE` naming exactly that repository.
+    public init(repository: Repository) {
+        directory = repository.workingDirectory ?? repository.gitDirectory
+        var environment = ["GIT_DIR": repository.gitDirectory]
+        if let workTree = repository.workingDirectory { environment["GIT_WORK_TREE"] = workTree }
+        repositoryEnvironment = environment
+    }
 
     /// Runs git and hands each line of its standard output (without the LF) to
     /// `line` as it arrives, so the caller can work while git still does; the result
@@ -59,7 +75,7 @@ public struct GitCommand: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) { $1 }
         // stdout and stderr through two pipes, stderr drained on another thread: reading
         // one pipe to its end while git blocks writing the other could never finish.
         // (No file in /tmp: git's messages can name private paths and contents.)

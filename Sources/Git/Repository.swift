@@ -18,6 +18,41 @@ public final class Repository {
         pointer = repository!
     }
 
+    /// Opens the repository as a git subcommand must: `GIT_DIR` (which `git --git-dir`
+    /// leaves for its subcommands) exactly, else a search upwards from the current
+    /// directory stopping at `GIT_CEILING_DIRECTORIES`; `GIT_WORK_TREE` (`--work-tree`)
+    /// as the work tree. libgit2 1.5 reads none of these unasked, and refuses
+    /// GIT_WORK_TREE even when asked, so they are read here.
+    public static func openFromEnvironment() throws -> Repository {
+        try Repository(environment: ProcessInfo.processInfo.environment)
+    }
+
+    private init(environment: [String: String]) throws {
+        _ = libgit2Initialised
+        let directory = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+        }
+        var repository: OpaquePointer?
+        let code: Int32
+        if let gitDir = environment["GIT_DIR"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            code = git_repository_open_ext(&repository, absolute(gitDir), GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+            if code == GIT_ENOTFOUND.rawValue {
+                throw GitError(kind: .notARepository, message: "not a git repository: '\(gitDir)' (GIT_DIR)")
+            }
+        } else {
+            code = git_repository_open_ext(&repository, directory, 0, environment["GIT_CEILING_DIRECTORIES"])
+            if code == GIT_ENOTFOUND.rawValue {
+                throw GitError(kind: .notARepository, message: "not a git repository (or any parent up to /): \(directory)")
+            }
+        }
+        try check(code, "cannot open repository at \(directory)")
+        pointer = repository!
+        if let workTree = environment["GIT_WORK_TREE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try check(git_repository_set_workdir(pointer, absolute(workTree), 0), "cannot use work tree \(workTree) (GIT_WORK_TREE)")
+        }
+    }
+
     /// The object database, opened on the first blob read.
     private var objectDatabase: OpaquePointer?
 
@@ -304,6 +339,9 @@ public final class Repository {
 
     /// The identity git would use for a commit (user.name / user.email), if configured.
     public func defaultIdentity() -> (name: String, email: String)? {
+        if let name = CommandLineConfig.values("user.name").last, let email = CommandLineConfig.values("user.email").last {
+            return (name, email)
+        }
         var signature: UnsafeMutablePointer<git_signature>?
         guard git_signature_default(&signature, pointer) == 0, let signature else { return nil }
         defer { git_signature_free(signature) }

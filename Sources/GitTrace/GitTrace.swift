@@ -88,11 +88,10 @@ func printError(_ message: String) {
 
 /// Opens the repository around the current directory, as git does.
 func openRepository() throws -> Repository {
-    let directory = FileManager.default.currentDirectoryPath
     do {
-        return try Repository(discoveringFrom: directory)
+        return try Repository.openFromEnvironment()
     } catch let error as GitError where error.kind == .notARepository {
-        throw CommandFailure("not a git repository (or any of the parent directories): \(directory)")
+        throw CommandFailure(error.message.replacingOccurrences(of: "any parent up to /", with: "any of the parent directories"))
     }
 }
 

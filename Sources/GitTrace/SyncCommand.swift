@@ -41,7 +41,7 @@ struct SyncCommand: ParsableCommand {
 
     private func defaultRemote(_ repository: Repository) throws -> String {
         let config = try repository.config()
-        if !repository.hasNoCommits, let branch = try? GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        if !repository.hasNoCommits, let branch = try? GitCommand(repository: repository)
             .run(["symbolic-ref", "--quiet", "--short", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines),
            !branch.isEmpty, let upstream = try config.string("branch.\(branch).remote") {
             return upstream

@@ -33,7 +33,7 @@ public enum Blame {
     /// file), or from `--porcelain` when the file cannot be matched line for line.
     public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
                              index: RecordIndex? = nil, trust: RecordTrust? = nil) throws -> [BlameLine] {
-        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let git = GitCommand(repository: repository)
         let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index, trust: trust)
         let (entries, authors) = try self.entries(path: path, revision: revision, lines: range, git: git, onCommit: lookups.request)
         let records = lookups.finish()

@@ -30,8 +30,7 @@ public enum History {
     /// records count their lines against. One `git log` for the whole range.
     /// `directory` is the repository's work tree or git directory: no libgit2 handle, so
     /// that this can run on another thread.
-    public static func commits(range: String, directory: String) throws -> [CommitFacts] {
-        let git = GitCommand(directory: directory)
+    public static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
         let result = try git.run(["-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
                                   "--format=\(format)", range, "--"])

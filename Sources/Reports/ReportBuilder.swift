@@ -35,8 +35,8 @@ public enum ReportBuilder {
         // Both ends first: an unknown revision is named before any work starts.
         let tip = try repository.resolveRange(options.range).tip
         // git log (numstat) runs while the records are verified: neither waits for the other.
-        let workingDirectory = repository.workingDirectory ?? repository.gitDirectory, range = options.range
-        let history = Background { try History.commits(range: range, directory: workingDirectory) }
+        let historyGit = GitCommand(repository: repository), range = options.range
+        let history = Background { try History.commits(range: range, git: historyGit) }
         func inPeriod(_ fact: CommitFacts) -> Bool {
             (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
         }
@@ -107,7 +107,7 @@ public enum ReportBuilder {
         }
         // The tree's files too: lines surviving at the end may come from files the
         // period never touched.
-        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let git = GitCommand(repository: repository)
         let tree = try options.surviving ? report.period.endCommit.map { try SurvivingLines.listTree($0, git: git) } : nil
         for (path, _) in tree ?? [] { paths.insert(path) }
         let filter = options.includeGenerated || report.period.endCommit == nil

@@ -51,7 +51,7 @@ public enum SurvivingLines {
     /// what `filter` excludes.
     static func count(at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
                       filter: PathFilter, directoryDepth: Int) throws -> Counts {
-        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let git = GitCommand(repository: repository)
         let directory = cacheDirectory(repository)
         let notesTip = index.notesCommit?.hex ?? "-"
 
@@ -110,7 +110,7 @@ public enum SurvivingLines {
 
     /// Blames each path at `commit`, one git process per core at a time.
     static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository) throws -> [[Run]] {
-        let git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        let git = GitCommand(repository: repository)
         return try Parallel.map(count: paths.count, workers: ProcessInfo.processInfo.activeProcessorCount) { _, item in
             try blame(paths[item], at: commit, git: git)
         }

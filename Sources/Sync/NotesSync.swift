@@ -34,7 +34,7 @@ public final class NotesSync {
     public init(repository: Repository, remote: String) {
         self.repository = repository
         self.remote = remote
-        git = GitCommand(directory: repository.workingDirectory ?? repository.gitDirectory)
+        git = GitCommand(repository: repository)
     }
 
     public func sync(push: Bool = true, attempts: Int = 10) throws -> SyncReport {

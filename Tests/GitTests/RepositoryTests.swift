@@ -159,3 +159,32 @@ import TestSupport
         #expect(throws: GitError.self) { try repository.commits(inRange: "HEAD") }
     }
 }
+
+/// `git -c name=value` reaches subcommands only in the environment, which libgit2
+/// ignores: it is read as git writes it.
+@Suite struct CommandLineConfigTests {
+    @Test func readsWhatGitPassesToSubcommands() async throws {
+        let sandbox = try Sandbox()
+        let bin = sandbox.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let script = try sandbox.write("#!/bin/sh\nprintf '%s' \"$GIT_CONFIG_PARAMETERS\"\n", to: "bin/git-showenv", in: sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let output = try await sandbox.run("git", ["-c", "sessiontrace.signingKey=/k ey", "-c", "A.Sub.Name=it's!x", "-c", "core.flag", "-c", "e.f=", "showenv"],
+                                           environment: ["PATH": "\(bin.path):/usr/bin:/bin"])
+        let entries = CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": output.stdout])
+        #expect(entries.map(\.name) == ["sessiontrace.signingkey", "a.Sub.name", "core.flag", "e.f"], "\(output.stdout)")
+        #expect(entries.map(\.value) == ["/k ey", "it's!x", "true", ""], "\(output.stdout)")
+    }
+
+    @Test func readsOldStyleParametersAndTheCountedForm() {
+        let old = CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": "'user.email=a@b.c' 'x.y=it'\\''s'"])
+        #expect(old.map(\.name) == ["user.email", "x.y"])
+        #expect(old.map(\.value) == ["a@b.c", "it's"])
+        let counted = CommandLineConfig.parse(["GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "User.Email", "GIT_CONFIG_VALUE_0": "x@y.z",
+                                               "GIT_CONFIG_KEY_1": "core.bare", "GIT_CONFIG_VALUE_1": "false"])
+        #expect(counted.map(\.name) == ["user.email", "core.bare"])
+        #expect(counted.map(\.value) == ["x@y.z", "false"])
+        #expect(CommandLineConfig.parse(["GIT_CONFIG_COUNT": "nope"]).isEmpty)
+        #expect(CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": "garbage"]).isEmpty)
+    }
+}

@@ -474,4 +474,33 @@ import TestSupport
         }
         #expect(try await fixture.verify("--jobs", "1").status == 0)
     }
+
+    // MARK: git's conventions for repository and configuration
+
+    @Test func gitDirAndCommandLineConfigAreHonoured() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        let otherKey = fixture.sandbox.root.appendingPathComponent("other.pem").path
+        #expect(try await fixture.trace("keygen", "--output", otherKey, "--no-config").status == 0)
+        let signed = try await fixture.sandbox.run("git", ["-c", "sessiontrace.signingKey=\(otherKey)", "trace", "record", "HEAD", "--file", "a.txt",
+                                                           "--lines", "1", "--origin", "human"], in: fixture.repository)
+        #expect(signed.status == 0, "\(signed)")
+        let shown = try await fixture.trace("show", "--json")
+        let keyID = try #require(try JSONValue(parsing: shown.stdout).arrayValue?.first?["keyid"]?.stringValue)
+        #expect(keyID == (try SigningKey(contentsOfFile: otherKey).publicKey.fingerprint), "\(shown)")
+        // -c user.email too: the record is signed as the given principal.
+        let asBob = try await fixture.sandbox.run("git", ["-c", "user.email=bob@example.com", "trace", "review", "HEAD"], in: fixture.repository)
+        #expect(asBob.stdout.contains("reviewed 1 commit as bob@example.com"), "\(asBob)")
+
+        // --git-dir names another repository than the current directory's.
+        let elsewhere = try await fixture.sandbox.makeRepository("elsewhere")
+        let fromOutside = try await fixture.sandbox.run("git", ["--git-dir=\(fixture.repository.path)/.git", "trace", "verify", "--trust", fixture.trustFile.path],
+                                                        in: elsewhere)
+        #expect(fromOutside.stdout.contains("of 2 records on 1 commits"), "\(fromOutside)")
+        let relative = try await fixture.sandbox.run("git", ["--git-dir=../repo/.git", "--work-tree=../repo", "trace", "stats", "--json"], in: elsewhere)
+        #expect(relative.status == 0, "\(relative)")
+        #expect(try JSONValue(parsing: relative.stdout)["commits"] == .integer(1), "\(relative)")
+        let viaC = try await fixture.sandbox.run("git", ["-C", fixture.repository.path, "trace", "verify", "--trust", fixture.trustFile.path], in: elsewhere)
+        #expect(viaC.stdout.contains("of 2 records on 1 commits"), "\(viaC)")
+    }
 }
