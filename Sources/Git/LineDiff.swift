@@ -1,3 +1,4 @@
+import CLibGit2
 import Foundation
 
 /// One changed region between two texts, with no context: `oldCount` lines from old
@@ -29,7 +30,7 @@ private struct LineInterner {
     private var idsByHash = [UInt64: [(id: Int32, text: [UInt8])]]()
     private var count: Int32 = 0
 
-    mutating func id(_ bytes: [UInt8], _ range: Range<Int>) -> Int32 {
+    mutating func id(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int32 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes[range] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         if let candidates = idsByHash[hash] {
@@ -50,14 +51,17 @@ public enum LineDiff {
     public static let maxEditDistance = 4_000
 
     public static func hunks(old: [UInt8], new: [UInt8]) -> [DiffHunk] {
+        old.withUnsafeBufferPointer { o in new.withUnsafeBufferPointer { n in hunks(old: o, new: n) } }
+    }
+
+    /// The same, over bytes in place (a blob in libgit2's buffer, not copied).
+    public static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) -> [DiffHunk] {
         let oldStarts = lineStarts(old), newStarts = lineStarts(new)
-        func line(_ bytes: [UInt8], _ starts: [Int], _ index: Int) -> Range<Int> {
+        func line(_ bytes: UnsafeBufferPointer<UInt8>, _ starts: [Int], _ index: Int) -> Range<Int> {
             starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)
         }
         func equal(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-            a.count == b.count && old.withUnsafeBufferPointer { o in
-                new.withUnsafeBufferPointer { n in memcmp(o.baseAddress! + a.lowerBound, n.baseAddress! + b.lowerBound, a.count) == 0 }
-            }
+            a.count == b.count && memcmp(old.baseAddress! + a.lowerBound, new.baseAddress! + b.lowerBound, a.count) == 0
         }
         // Most edits touch a few lines: set the common head and tail aside by comparing
         // bytes, and give identities only to the lines in between.
@@ -76,14 +80,16 @@ public enum LineDiff {
 
     /// Byte offsets where each line starts.
     static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+        bytes.withUnsafeBufferPointer { lineStarts($0) }
+    }
+
+    static func lineStarts(_ buffer: UnsafeBufferPointer<UInt8>) -> [Int] {
         var starts = [Int]()
-        bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            while start < buffer.count {
-                starts.append(start)
-                guard let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { break }
-                start = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
+        var start = 0
+        while start < buffer.count {
+            starts.append(start)
+            guard let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { break }
+            start = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
         }
         return starts
     }
@@ -203,16 +209,43 @@ public enum AddedLines: Equatable, Sendable {
 extension Repository {
     /// The lines of `path` that `commit` added against its first parent's version of the
     /// same path, by the line diff capture uses (LineDiff): every line when the parent
-    /// has no such file (a new, renamed or copied file) or the commit is a root.
+    /// has no such file (a new, renamed or copied file) or the commit is a root. Runs
+    /// for every record verify checks, so it reads what it needs straight from
+    /// libgit2's objects: no blob is copied, an unchanged file is known from its id.
     public func addedLines(ofPath path: String, inCommit commitID: ObjectID) -> AddedLines {
-        guard hasObject(commitID), let commit = try? self.commit(commitID) else { return .unknown }
-        guard case .blob(let new)? = try? content(ofPath: path, inCommit: commitID) else { return .notAFile }
-        let lineCount = LineDiff.lineStarts(new).count
-        guard let parent = commit.parentIDs.first else { return .ranges(lineCount == 0 ? [] : [1...lineCount]) }
-        guard hasObject(parent), let old = try? content(ofPath: path, inCommit: parent) else { return .unknown }
-        guard case .blob(let oldBytes) = old else { return .ranges(lineCount == 0 ? [] : [1...lineCount]) }
-        return .ranges(LineDiff.hunks(old: oldBytes, new: new).compactMap { hunk in
-            hunk.newCount > 0 ? hunk.newStart...(hunk.newStart + hunk.newCount - 1) : nil
-        })
+        guard hasObject(commitID) else { return .unknown }
+        let ids: (tree: ObjectID, parent: ObjectID?)? = try? withCommit(commitID) { commit in
+            (ObjectID(git_commit_tree_id(commit).pointee), git_commit_parentcount(commit) > 0 ? ObjectID(git_commit_parent_id(commit, 0).pointee) : nil)
+        }
+        guard let ids else { return .unknown }
+        guard let newBlob = blobID(path, inTree: ids.tree) else { return .notAFile }
+        var oldBlob: ObjectID?
+        if let parent = ids.parent {
+            guard hasObject(parent), let parentTree = try? withCommit(parent, { ObjectID(git_commit_tree_id($0).pointee) }) else { return .unknown }
+            oldBlob = blobID(path, inTree: parentTree)
+            if oldBlob == newBlob { return .ranges([]) }
+        }
+        let result: [ClosedRange<Int>]? = try? withBlobBytes(newBlob) { new in
+            guard let oldBlob else {
+                let count = LineDiff.lineStarts(new).count
+                return count == 0 ? [] : [1...count]
+            }
+            return try withBlobBytes(oldBlob) { old in
+                LineDiff.hunks(old: old, new: new).compactMap { hunk in
+                    hunk.newCount > 0 ? hunk.newStart...(hunk.newStart + hunk.newCount - 1) : nil
+                }
+            }
+        }
+        return result.map(AddedLines.ranges) ?? .unknown
+    }
+
+    /// The blob at `path` in a tree, or nil when the path names no blob there.
+    private func blobID(_ path: String, inTree tree: ObjectID) -> ObjectID? {
+        try? withTree(tree) { root -> ObjectID? in
+            var entry: OpaquePointer?
+            guard git_tree_entry_bypath(&entry, root, path) == 0 else { return nil }
+            defer { git_tree_entry_free(entry) }
+            return git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry).pointee) : nil
+        } ?? nil
     }
 }

@@ -113,6 +113,11 @@ public final class Repository {
         }
     }
 
+    /// A commit's first parent, read without the rest of the commit (nil for a root).
+    public func firstParentID(of id: ObjectID) throws -> ObjectID? {
+        try withCommit(id) { git_commit_parentcount($0) > 0 ? ObjectID(git_commit_parent_id($0, 0).pointee) : nil }
+    }
+
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {
         var oid = id.oid
         var commit: OpaquePointer?
@@ -254,6 +259,23 @@ public final class Repository {
             guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return .notAFile }
             return .blob(try blobContent(ObjectID(git_tree_entry_id(entry).pointee)))
         }
+    }
+
+    /// A blob's bytes in place, for the length of `body` (no copy is made).
+    func withBlobBytes<T>(_ id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        if objectDatabase == nil {
+            try check(git_repository_odb(&objectDatabase, pointer), "cannot open the object database")
+        }
+        var oid = id.oid
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, objectDatabase, &oid), "cannot read blob \(id.shortHex)")
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_BLOB else {
+            throw GitError(kind: .invalidSpec, message: "cannot read blob \(id.shortHex): the object is not a blob")
+        }
+        let size = git_odb_object_size(object)
+        guard size > 0, let raw = git_odb_object_data(object) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size))
     }
 
     public func blobContent(_ id: ObjectID) throws -> [UInt8] {

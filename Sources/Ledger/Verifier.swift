@@ -316,7 +316,7 @@ public final class Verifier {
                     result.warnings.append(Problem(
                         commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
                         message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against it"))
-                } else if let parent = try? repository.commit(commit).parentIDs.first, !repository.hasObject(parent) {
+                } else if let parent = try? repository.firstParentID(of: commit), !repository.hasObject(parent) {
                     result.warnings.append(Problem(
                         commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
                         message: "the parent of commit \(commit.shortHex) is not in this repository (a shallow clone's boundary): which lines the commit added was not checked"))
