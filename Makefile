@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+SHAREDIR = $(DESTDIR)$(PREFIX)/share
 SWIFT ?= swift
 VENV = .build/interop-venv
 SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
@@ -54,10 +55,17 @@ install: build $(MANUAL)
 	install -m 0755 $(RELEASE) $(BINDIR)/git-trace
 	# Blank lines in the generated mdoc are paragraph breaks: write them as .Pp.
 	sed 's/^$$/.Pp/' $(MANUAL) > $(MANDIR)/git-trace.1 && chmod 0644 $(MANDIR)/git-trace.1
+	# Shell completions, as ArgumentParser generates them, where each shell looks.
+	install -d $(SHAREDIR)/bash-completion/completions $(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
+	$(RELEASE) --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/git-trace
+	$(RELEASE) --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_git-trace
+	$(RELEASE) --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/git-trace.fish
+	chmod 0644 $(SHAREDIR)/bash-completion/completions/git-trace $(SHAREDIR)/zsh/site-functions/_git-trace $(SHAREDIR)/fish/vendor_completions.d/git-trace.fish
 	@echo "installed $(BINDIR)/git-trace: try 'git trace --help'"
 
 uninstall:
-	rm -f $(BINDIR)/git-trace $(MANDIR)/git-trace.1
+	rm -f $(BINDIR)/git-trace $(MANDIR)/git-trace.1 $(SHAREDIR)/bash-completion/completions/git-trace \
+		$(SHAREDIR)/zsh/site-functions/_git-trace $(SHAREDIR)/fish/vendor_completions.d/git-trace.fish
 
 # securesystemslib, an independent DSSE implementation, for the interoperability tests.
 interop-venv: $(VENV)/bin/python

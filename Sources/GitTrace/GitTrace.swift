@@ -31,7 +31,7 @@ struct GitTrace: ParsableCommand {
             2 when a command could not run.
             """,
         version: RecordBuilder.toolVersion,
-        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
+        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
     )
 
     /// Runs the command with git-style failure output: one `fatal:` line and exit 2

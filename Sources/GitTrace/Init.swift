@@ -10,11 +10,13 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prepare this repository for SessionTrace records.",
         discussion: """
-            Sets notes.displayRef so that git log shows the records, adds a fetch refspec
+            Adds a fetch refspec
             per remote that brings their records into refs/notes/remotes/<remote>/sessiontrace
             (never over your local records), and checks that a signing key is configured.
             notes.rewriteRef is deliberately not set: a signed record names its commit,
-            so copying it onto a rewritten commit would only produce an invalid record.
+            so copying it onto a rewritten commit would only produce an invalid record,
+            and notes.displayRef is left alone, so that git log stays readable ('git
+            trace log' shows each commit with a summary of its records).
             Fetches the records each remote already has. Installs the git hooks:
             post-commit, which signs a record of each commit; pre-push, which pushes
             the records with the commits ('git trace sync'); and,

@@ -23,8 +23,10 @@ public struct RepositorySetup {
         let config = try repository.config()
         var changes = [String]()
         var warnings = [String]()
-        if try config.add("notes.displayRef", value: NotesLedger.notesRef) {
-            changes.append("notes.displayRef += \(NotesLedger.notesRef) (git log shows the records)")
+        // git log would print every record's base64 envelope under each commit:
+        // `git trace log` is the readable view. An earlier init set this; take it back.
+        if try config.remove("notes.displayRef", value: NotesLedger.notesRef) {
+            changes.append("notes.displayRef -= \(NotesLedger.notesRef) (git log stays readable; 'git trace log' shows the records)")
         }
         for remote in try repository.remoteNames() {
             let refspec = RepositorySetup.fetchRefspec(remote: remote)

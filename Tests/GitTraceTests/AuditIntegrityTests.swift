@@ -503,4 +503,25 @@ import TestSupport
         let viaC = try await fixture.sandbox.run("git", ["-C", fixture.repository.path, "trace", "verify", "--trust", fixture.trustFile.path], in: elsewhere)
         #expect(viaC.stdout.contains("of 2 records on 1 commits"), "\(viaC)")
     }
+
+    @Test func gitLogStaysReadableAndTraceLogSumsUpEachCommit() async throws {
+        let fixture = try await overriddenByAnUntrustedKey()
+        let head = try await fixture.git("rev-parse", "--short", "HEAD").trimmingCharacters(in: .newlines)
+        try await fixture.commit(numberedLines(3) + "more\n", to: "a.txt", message: "unrecorded")
+        let plain = try await fixture.git("log")
+        #expect(!plain.contains("eyJ") && !plain.contains("Notes"), "git log shows the envelopes: \(plain)")
+        let log = try await fixture.trace("log", "--trust", fixture.trustFile.path)
+        #expect(log.status == 0, "\(log)")
+        let lines = log.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(log)")
+        #expect(lines[0].hasSuffix("  unrecorded") && lines[1] == "        no record", "\(log)")
+        #expect(lines[2].hasPrefix(head) && lines[2].hasSuffix("  change"), "\(log)")
+        #expect(lines[3] == "        ai 100 % · mixed 0 % · human 0 % of 3 lines added · claude-code anthropic/claude-sonnet-4-5 · verified", "\(log)")
+        // git log's own selection applies; without a trust file, the summary says so.
+        let limited = try await fixture.trace("log", "-n", "1", "--", "a.txt")
+        #expect(limited.stdout.split(separator: "\n").count == 2, "\(limited)")
+        #expect(limited.stderr.contains("warning: no trust file"), "\(limited)")
+        let wrong = try await fixture.trace("log", "--no-such-option")
+        #expect(wrong.failedCleanly && wrong.stderr.hasPrefix("fatal: git log: unrecognized argument: --no-such-option"), "\(wrong)")
+    }
 }

@@ -59,7 +59,7 @@ import TestSupport
         #expect(file.ranges[0].contentHash == "sha256:" + sha256Hex(numberedLines(5)))
     }
 
-    @Test func recordsAppendAndGitLogShowsThem() async throws {
+    @Test func recordsAppendAndTraceLogShowsTheNewest() async throws {
         let fixture = try await Fixture.make()
         let commit = try await fixture.commit(numberedLines(4), to: "a.txt")
         for origin in ["ai", "human"] {
@@ -67,8 +67,10 @@ import TestSupport
             #expect(output.status == 0, "\(output)")
         }
         #expect(try await fixture.noteLines(commit).count == 2)
-        let log = try await fixture.git("log", "-1")
-        #expect(log.contains("Notes (sessiontrace):"))
+        // git log stays readable; git trace log sums up the newest record (human).
+        #expect(!(try await fixture.git("log", "-1")).contains("Notes (sessiontrace):"))
+        let log = try await fixture.trace("log", "-1", "--trust", fixture.trustFile.path)
+        #expect(log.stdout.contains("ai 0 % · mixed 0 % · human 50 % of 4 lines added (2 unknown) · verified"), "\(log)")
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
         #expect(verified.stdout.hasPrefix("ok: 2 of 2 records on 1 commits"))
