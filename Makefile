@@ -14,7 +14,7 @@ MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
 # because the man page plugin builds the package its own way in .build.
 RELEASE = .build-static/release/git-trace
 
-.PHONY: all build deps test-deps install uninstall test interop-venv bench clean
+.PHONY: all build deps test-deps install uninstall test interop-venv bench fuzz clean
 
 all: build
 
@@ -82,5 +82,10 @@ bench: build
 	$(SWIFT) build -c release --product sessiontrace-ledger-generator --static-swift-stdlib --scratch-path .build-static
 	python3 Tests/Benchmarks/bench.py $(RELEASE)
 
+# libFuzzer on every parser an attacker can feed, FUZZ_SECONDS (60) per target
+# (FUZZING.md); clang's libFuzzer runtime and lld come with the Swift toolchain.
+fuzz: deps
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) Tests/Fuzz/run.sh
+
 clean:
-	rm -rf .build .build-static
+	rm -rf .build .build-static Tests/Fuzz/.build

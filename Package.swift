@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "git-trace", targets: ["git-trace"]),
+        // For Tests/Fuzz, a package of its own (its targets are built with libFuzzer).
+        .library(name: "SessionTraceParsers", targets: ["Git", "Signing", "Ledger", "Capture", "Policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -52,7 +52,8 @@ public struct AllowedSigners: Sendable {
             var keyType = afterPrincipals
             if !AllowedSigners.looksLikeKeyType(afterPrincipals) {
                 for option in AllowedSigners.splitOptions(afterPrincipals) {
-                    let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                    // (Empty pieces kept: an option of "=" alone is refused, not a crash — found by fuzzing.)
+                    let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     let name = parts[0].lowercased()
                     if name == "cert-authority" { certAuthority = true; continue }
                     guard parts.count == 2, ["valid-after", "valid-before", "namespaces"].contains(name) else {

@@ -31,28 +31,40 @@ public struct Policy: Sendable {
     /// misspelt rule is never silently ignored.
     static let knownMembers: Set<String> = ["version", "sensitive_paths"]
 
+    /// Reads the YAML node tree itself (Yams' `compose`), never Yams' conversion to
+    /// Swift values, which crashes on a mapping key that is not a plain string (found
+    /// by fuzzing: `? [a]: b`); errors name the line.
     public init(yaml text: String, source: String) throws {
-        let document: Any?
+        let document: Node?
         do {
-            document = try Yams.load(yaml: text)
+            document = try Yams.compose(yaml: text)
         } catch {
             throw PolicyError("\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
-        guard let document else { self.init(source: source); return }
-        guard let members = document as? [String: Any] else { throw PolicyError("\(source): must be a mapping of rules") }
-        if let unknown = members.keys.filter({ !Policy.knownMembers.contains($0) }).sorted().first {
-            throw PolicyError("\(source): unknown rule '\(unknown)' (known: \(Policy.knownMembers.sorted().joined(separator: ", ")))")
-        }
-        if let version = members["version"] {
-            guard let number = version as? Int, number == 1 else { throw PolicyError("\(source): version must be 1") }
-        }
+        func place(_ node: Node) -> String { node.mark.map { "\(source):\($0.line)" } ?? source }
+        guard let document, document.null == nil else { self.init(source: source); return }
+        guard case .mapping(let members) = document else { throw PolicyError("\(place(document)): must be a mapping of rules") }
+        var seen = Set<String>()
         var patterns = [PathPattern]()
-        if let paths = members["sensitive_paths"] {
-            guard let list = paths as? [Any] else { throw PolicyError("\(source): sensitive_paths must be a list of path patterns") }
-            for entry in list {
-                guard let text = entry as? String else { throw PolicyError("\(source): sensitive_paths must be a list of path patterns") }
-                do { patterns.append(try PathPattern(text)) } catch let error as PolicyError {
-                    throw PolicyError("\(source): \(error.description)")
+        for (key, value) in members {
+            guard case .scalar(let name) = key else { throw PolicyError("\(place(key)): a rule's name must be a plain word") }
+            guard Policy.knownMembers.contains(name.string) else {
+                throw PolicyError("\(place(key)): unknown rule '\(name.string)' (known: \(Policy.knownMembers.sorted().joined(separator: ", ")))")
+            }
+            guard seen.insert(name.string).inserted else { throw PolicyError("\(place(key)): '\(name.string)' is given twice") }
+            switch name.string {
+            case "version":
+                guard case .scalar = value, value.int == 1 else { throw PolicyError("\(place(value)): version must be 1") }
+            default:  // sensitive_paths
+                guard case .sequence(let list) = value else { throw PolicyError("\(place(value)): sensitive_paths must be a list of path patterns") }
+                for entry in list {
+                    // A pattern is a string: `- 3` is a number, quoted `- "3"` a path.
+                    guard case .scalar(let scalar) = entry, entry.tag == Tag(.str) else {
+                        throw PolicyError("\(place(entry)): sensitive_paths must be a list of path patterns")
+                    }
+                    do { patterns.append(try PathPattern(scalar.string)) } catch let error as PolicyError {
+                        throw PolicyError("\(place(entry)): \(error.description)")
+                    }
                 }
             }
         }

@@ -80,3 +80,11 @@ import Testing
         }
     }
 }
+
+/// Inputs the fuzzer found (Tests/Fuzz), each refused with a line, never a crash.
+@Suite struct AllowedSignersFuzzFindingsTests {
+    @Test(arguments: ["i2 =", "t\0\0\0\0\0\0\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t=\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t, ", "a =x", "a ,=,", "a \"=\""])
+    func optionWithoutANameIsRefused(line: String) {
+        #expect(throws: AllowedSigners.Error.self) { try AllowedSigners(text: line + "\n", source: "f") }
+    }
+}

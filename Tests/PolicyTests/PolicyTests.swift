@@ -52,13 +52,19 @@ import Testing
             ("version: 2\n", "version must be 1"),
             ("- a\n- b\n", "must be a mapping"),
             ("sensitive_paths: [unclosed\n", "not valid YAML"),
+            // Found by fuzzing: Yams' own conversion crashed on a key that is not a string.
+            ("version: 1\nse-s:\n (- srcpaths:\n  ? cs/rt:\n  -se-]srcpathaths:\n\n", "p.yml:"),
+            ("? [a, b]\n: c\n", "a rule's name must be a plain word"),
+            ("? {x: 1}: 2\n", "p.yml:"),
+            ("version: 1\nversion: 1\n", "duplicated key(s): 'version'"),
+            ("sensitive_paths: &a [x]\nversion: *a\n", "version must be 1"),
         ]
         for (text, expected) in cases {
             do {
                 _ = try Policy(yaml: text, source: "p.yml")
                 Issue.record("accepted: \(text)")
             } catch let error as PolicyError {
-                #expect(error.description.hasPrefix("p.yml: "), "\(error)")
+                #expect(error.description.hasPrefix("p.yml:"), "\(error)")
                 #expect(error.description.contains(expected), "\(error)")
                 #expect(!error.description.contains("\n"), "\(error)")
             } catch {

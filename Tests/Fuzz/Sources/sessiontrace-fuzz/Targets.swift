@@ -1,0 +1,94 @@
+import Capture
+import Foundation
+import Git
+import Ledger
+import Policy
+import Signing
+
+/// One fuzz target: bytes in; a crash, a hang or a broken invariant (`fail`) is a
+/// finding. Each target states what must hold for every input, not only that nothing
+/// crashes.
+struct FuzzTarget: Sendable {
+    let name: String
+    let run: @Sendable ([UInt8]) -> Void
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("invariant broken: \(message)\n".utf8))
+    abort()
+}
+
+/// The key of spec/vectors (RFC 8032's test vector 1, public and for tests only), so
+/// that inputs derived from the vectors in the seed corpora reach the signature checks.
+let vectorKey = try! SigningKey(seed: [UInt8](hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
+let trust = try! AllowedSigners(text: "vectors@example.com,*@example.com \(vectorKey.publicKey.openSSH)\n", source: "fuzz")
+
+let targets: [FuzzTarget] = [
+    // A note as the ledger reads it: lines, envelopes, statements. Envelope.parse's
+    // canonical flag must agree with re-serialising, and a decoded statement must
+    // encode to bytes that decode to the same statement.
+    FuzzTarget(name: "note") { bytes in
+        guard let (lines, _) = NotesLedger.lineSlices(noteBytes: bytes) else { return }
+        for line in lines {
+            guard let (envelope, canonical) = try? Envelope.parse(bytes: line) else { continue }
+            if canonical, Array(envelope.line.utf8) != Array(line) { fail("a canonical envelope line re-serialises differently") }
+            _ = envelope.preAuthenticationEncoding
+            if let statement = try? Statement(payload: envelope.payload) {
+                let again = try? Statement(payload: statement.json.canonicalBytes)
+                if again != statement { fail("a statement does not survive encoding") }
+            }
+        }
+    },
+    FuzzTarget(name: "statement") { bytes in
+        guard let statement = try? Statement(payload: bytes) else { return }
+        guard let again = try? Statement(payload: statement.json.canonicalBytes), again == statement else {
+            fail("a statement does not survive encoding")
+        }
+        _ = try? RecordBuilder.sign(statement, with: vectorKey)
+    },
+    FuzzTarget(name: "json") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8), let value = try? JSONValue(parsing: text) else { return }
+        guard let again = try? JSONValue(parsing: value.canonicalString), again == value else {
+            fail("canonical JSON does not parse back to the same value")
+        }
+    },
+    FuzzTarget(name: "allowed-signers") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8), let signers = try? AllowedSigners(text: text, source: "fuzz") else { return }
+        for entry in signers.entries {
+            _ = signers.decide(keyID: entry.key.fingerprint, email: entry.principals.first ?? "", at: 1_790_000_000)
+            if let after = entry.validAfter, let before = entry.validBefore, after > before { continue }
+        }
+        _ = signers.fingerprint
+    },
+    FuzzTarget(name: "revoked-keys") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8), let revoked = try? RevokedKeys.parse(text, source: "fuzz") else { return }
+        for fingerprint in revoked where !PublicKey.isFingerprint(fingerprint) { fail("a revoked entry is not a fingerprint: \(fingerprint)") }
+    },
+    FuzzTarget(name: "checkpoint") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8) else { return }
+        if let (checkpoint, _) = try? Checkpoint.open(text, trust: trust) {
+            // Whatever opened must be signed: its body is what the key signed.
+            if checkpoint.size < 0 { fail("negative checkpoint size") }
+        }
+    },
+    FuzzTarget(name: "policy") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8) else { return }
+        _ = try? Policy(yaml: text, source: "fuzz")
+    },
+    FuzzTarget(name: "keys") { bytes in
+        guard let text = String(bytes: bytes, encoding: .utf8) else { return }
+        if let key = try? SigningKey(text: text, source: "fuzz") {
+            guard let signature = try? key.signature(for: bytes), key.publicKey.isValidSignature(signature, for: bytes) else {
+                fail("a parsed private key does not sign verifiably")
+            }
+        }
+        if let key = try? PublicKey(openSSH: text), (try? PublicKey(openSSH: key.openSSH)) != key {
+            fail("an OpenSSH public key does not survive its own encoding")
+        }
+    },
+    FuzzTarget(name: "agent-payload") { bytes in
+        for agent in AgentKind.allCases {
+            for phase in [nil, AgentEvent.Phase.before, .after] { _ = try? agent.event(from: bytes, declaredPhase: phase) }
+        }
+    },
+]
