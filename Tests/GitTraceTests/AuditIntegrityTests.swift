@@ -524,4 +524,54 @@ import TestSupport
         let wrong = try await fixture.trace("log", "--no-such-option")
         #expect(wrong.failedCleanly && wrong.stderr.hasPrefix("fatal: git log: unrecognized argument: --no-such-option"), "\(wrong)")
     }
+
+    // MARK: Each check has a test that fails without it
+
+    @Test func payloadSignedAsNonCanonicalJSONIsRefused() async throws {
+        let (fixture, commit) = try await recorded()
+        let line = try #require(try await fixture.noteLines(commit).first)
+        let payload = try Envelope(line: line).payload
+        // The same statement with one insignificant space, properly signed.
+        let spaced = Array("{ ".utf8) + payload.dropFirst()
+        let envelope = try Envelope.sign(payload: spaced, with: try fixture.signingKey())
+        try await fixture.overwriteNote(commit, lines: [envelope.line])
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("record 1: not-canonical: payload is not canonical JSON"), "\(result)")
+    }
+
+    /// Without a trust file, displays still use only records whose signature holds for
+    /// the key they name: an altered record counts nothing.
+    @Test func alteredRecordCountsNothingEvenWithoutATrustFile() async throws {
+        let fixture = try await Fixture.make()
+        let commit = try await fixture.commit(numberedLines(3), to: "a.txt")
+        #expect(try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human").status == 0)
+        let line = try #require(try await fixture.noteLines(commit).first)
+        let altered = try tamper(line, payload: { payload in
+            payload = Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "{\"type\":\"human\"}",
+                with: "{\"agent\":\"cursor\",\"model_id\":\"openai/gpt-5\",\"type\":\"ai\"}")
+                .replacingOccurrences(of: "\"ai\":0", with: "\"ai\":3").replacingOccurrences(of: "\"human\":3", with: "\"human\":0").utf8)
+        })
+        #expect(try Statement(payload: try Envelope(line: altered).payload).attribution?.totals.ai == 3, "the forgery must be well-formed")
+        try await fixture.overwriteNote(commit, lines: [altered])
+        let stats = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
+        #expect(stats["ai"] == .integer(0) && stats["unknown"] == .integer(3), "\(stats)")
+        let blame = try JSONValue(parsing: try await fixture.trace("blame", "a.txt", "--json").stdout)
+        #expect(blame.arrayValue?.allSatisfy { $0["origin"] == .string("unknown") } == true, "\(blame)")
+    }
+
+    @Test func pathInASiblingDirectorySharingTheNameIsOutside() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(3), to: "a.txt")
+        let sibling = fixture.sandbox.root.appendingPathComponent("repo-evil")
+        try FileManager.default.createDirectory(at: sibling, withIntermediateDirectories: true)
+        try fixture.sandbox.write(numberedLines(3), to: "a.txt", in: sibling)
+        for path in ["../repo-evil/a.txt", sibling.appendingPathComponent("a.txt").path, "../repo/../repo-evil/a.txt"] {
+            let result = try await fixture.trace("record", "HEAD", "--file", path, "--lines", "1", "--origin", "human")
+            #expect(result.failedCleanly, "\(path): \(result)")
+            #expect(result.stderr.contains("is outside the repository"), "\(path): \(result)")
+        }
+        let inside = try await fixture.trace("record", "HEAD", "--file", "../repo/a.txt", "--lines", "1", "--origin", "human")
+        #expect(inside.status == 0, "\(inside)")
+    }
 }
