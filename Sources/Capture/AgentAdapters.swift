@@ -56,7 +56,7 @@ enum AgentAdapters {
                               session: session, model: model, toolUseID: generation.map { "cursor:\($0):shell" }, cwd: payload.string("cwd") ?? cwd)
         case "beforeSubmitPrompt":
             let prompt = payload.string("prompt") ?? ""
-            return AgentEvent(agent: "cursor", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+            return AgentEvent(agent: "cursor", phase: .before, action: .prompt(text: prompt), session: session, model: model)
         default:
             throw PayloadError(description: "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution or beforeSubmitPrompt")
         }
@@ -107,7 +107,7 @@ enum AgentAdapters {
         let model = payload.string("model").flatMap(ModelID.qualified)
         if ["userPromptSubmitted", "UserPromptSubmit"].contains(eventName) || (payload.has("prompt") && !payload.has("toolName") && !payload.has("tool_name")) {
             let prompt = payload.string("prompt") ?? ""
-            return AgentEvent(agent: "copilot", phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+            return AgentEvent(agent: "copilot", phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
         guard let tool = payload.string("toolName", "tool_name") else {
             throw PayloadError(description: "copilot payload has no toolName or tool_name")
@@ -148,7 +148,7 @@ enum AgentAdapters {
         let session = payload.string("session")
         let model = payload.string("model").flatMap(ModelID.qualified)
         if let prompt = payload.string("prompt"), !payload.has("files") {
-            return AgentEvent(agent: agent, phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+            return AgentEvent(agent: agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
         let action: AgentEvent.Action = (payload.object["shell"] as? Bool) == true ? .shell : .edit(files: payload.filePaths)
         if case .edit(let files) = action, files.isEmpty {
@@ -178,7 +178,7 @@ enum AgentAdapters {
         let eventName = payload.string("hook_event_name") ?? ""
         let session = payload.string("session_id")
         if eventName == dialect.promptEvent, let prompt = payload.string("prompt") {
-            return AgentEvent(agent: dialect.agent, phase: .before, action: .prompt(sha256: promptDigest(prompt)), session: session, model: model)
+            return AgentEvent(agent: dialect.agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
         guard let phase = phase(eventName, before: [dialect.beforeEvent], after: [dialect.afterEvent]) else {
             throw PayloadError(description: "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected \(dialect.beforeEvent), \(dialect.afterEvent) or \(dialect.promptEvent)")

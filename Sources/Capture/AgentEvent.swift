@@ -11,8 +11,9 @@ public struct AgentEvent: Sendable, Equatable {
         case edit(files: [String])
         /// The agent runs a shell command: whatever files change meanwhile are its work.
         case shell
-        /// The user gave the agent a prompt (its digest is attached to later lines).
-        case prompt(sha256: String)
+        /// The user gave the agent a prompt; capture keeps only a keyed digest of it
+        /// (attached to the lines the session writes next), never its text.
+        case prompt(text: String)
         /// Something capture does not track (reads, searches, web fetches).
         case ignored
     }
@@ -142,4 +143,4 @@ struct Payload {
     }
 }
 
-func promptDigest(_ prompt: String) -> String { SHA256.hexDigest(prompt) }
+

@@ -42,6 +42,14 @@ public final class CaptureEngine {
         }
     }
 
+    /// `hmac-sha256:<hex>` of a prompt under this repository's prompt key
+    /// (`.git/sessiontrace/prompt-key`, never in a record or the tree): a plain SHA-256
+    /// would let anyone holding the notes confirm a guessed short prompt.
+    func promptDigest(_ text: String) throws -> String {
+        let key = try SecretFile.loadOrCreate(at: log.directory + "/prompt-key", describing: "the prompt key")
+        return "hmac-sha256:" + HMACSHA256.authenticationCode(key: key, data: Array(text.utf8)).hexString
+    }
+
     @discardableResult
     public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
         return try log.update { state in
@@ -49,9 +57,9 @@ public final class CaptureEngine {
             switch event.action {
             case .ignored:
                 return CaptureSummary(ignored: true)
-            case .prompt(let digest):
+            case .prompt(let text):
                 state.pending["prompt:" + sessionKey(event)] = WorkingState.PendingEdit(
-                    agent: event.agent, session: event.session, model: event.model, prompt: digest, files: [:], startedAt: now)
+                    agent: event.agent, session: event.session, model: event.model, prompt: try promptDigest(text), files: [:], startedAt: now)
                 return CaptureSummary()
             case .edit(let files):
                 let paths = files.compactMap { repositoryPath($0, event: event) }

@@ -179,13 +179,13 @@ public final class CommitRecorder {
             guard let start = runStart, let end = previous, let label = runLabel else { return }
             let contributor = label.contributor
             if let last = claims.last, last.path == path, last.contributor == contributor,
-               last.sessionID == (contributor.type == .human ? nil : label.session), last.promptSHA256 == label.prompt {
+               last.sessionID == (contributor.type == .human ? nil : label.session), last.promptDigest == label.prompt {
                 claims[claims.count - 1].lines.append(start...end)
             } else {
                 claims.append(LineClaim(
                     path: path, lines: [start...end], contributor: contributor,
                     sessionID: contributor.type == .human ? nil : label.session,
-                    promptSHA256: contributor.type == .human ? nil : label.prompt))
+                    promptDigest: contributor.type == .human ? nil : label.prompt))
             }
         }
         for line in lines {

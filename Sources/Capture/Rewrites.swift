@@ -99,6 +99,6 @@ extension Provenance {
         case .human: .human
         }
         self.init(kind: kind, agent: range.contributor.agent, model: range.contributor.modelID,
-                  session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptSHA256)
+                  session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptDigest)
     }
 }

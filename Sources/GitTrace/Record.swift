@@ -116,7 +116,7 @@ struct Record: ParsableCommand {
             return LineClaim(
                 path: path, lines: LineRangeList.parse(lines[index])!, contributor: contributor,
                 sessionID: origin == .human ? nil : pick(sessions, index),
-                promptSHA256: pick(promptDigests, index)?.lowercased(),
+                promptDigest: pick(promptDigests, index).map { "sha256:" + $0.lowercased() },
                 confidenceBasisPoints: pick(confidences, index) ?? 10_000)
         }
         let statement = try RecordBuilder(repository: repository).attribution(

@@ -115,7 +115,7 @@ public enum Blame {
         return BlameLine(
             finalLine: final, commit: commit, originalLine: original, originalPath: path, author: author,
             origin: range?.contributor.type.rawValue ?? "unknown", agent: range?.contributor.agent, model: range?.contributor.modelID,
-            session: range?.sessionID, prompt: range?.promptSHA256, content: content)
+            session: range?.sessionID, prompt: range?.promptDigest, content: content)
     }
 
     /// The lines of the file blame read: the blob at `revision`, or the working file.

@@ -7,18 +7,18 @@ public struct LineClaim: Sendable {
     public var lines: [ClosedRange<Int>]
     public var contributor: Contributor
     public var sessionID: String?
-    public var promptSHA256: String?
+    public var promptDigest: String?
     public var confidenceBasisPoints: Int
 
     public init(
         path: String, lines: [ClosedRange<Int>], contributor: Contributor, sessionID: String? = nil,
-        promptSHA256: String? = nil, confidenceBasisPoints: Int = 10_000
+        promptDigest: String? = nil, confidenceBasisPoints: Int = 10_000
     ) {
         self.path = path
         self.lines = lines
         self.contributor = contributor
         self.sessionID = sessionID
-        self.promptSHA256 = promptSHA256
+        self.promptDigest = promptDigest
         self.confidenceBasisPoints = confidenceBasisPoints
     }
 }
@@ -77,7 +77,7 @@ public struct RecordBuilder {
                 rangesByPath[path, default: []].append(AttributedRange(
                     startLine: range.lowerBound, endLine: range.upperBound,
                     contentHash: lines.contentHash(ofLines: range), contributor: claim.contributor,
-                    sessionID: claim.sessionID, promptSHA256: claim.promptSHA256,
+                    sessionID: claim.sessionID, promptDigest: claim.promptDigest,
                     confidenceBasisPoints: claim.confidenceBasisPoints))
             }
         }

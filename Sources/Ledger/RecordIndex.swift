@@ -121,7 +121,7 @@ public final class RecordIndex {
                 if pieces != [range.startLine...range.endLine] { changed = true }
                 ranges += pieces.map {
                     AttributedRange(startLine: $0.lowerBound, endLine: $0.upperBound, contentHash: range.contentHash,
-                                    contributor: range.contributor, sessionID: range.sessionID, promptSHA256: range.promptSHA256,
+                                    contributor: range.contributor, sessionID: range.sessionID, promptDigest: range.promptDigest,
                                     confidenceBasisPoints: range.confidenceBasisPoints)
                 }
             }

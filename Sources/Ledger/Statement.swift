@@ -25,19 +25,19 @@ public struct AttributedRange: Sendable, Equatable {
     public var contentHash: String
     public var contributor: Contributor
     public var sessionID: String?
-    public var promptSHA256: String?
+    public var promptDigest: String?
     public var confidenceBasisPoints: Int
 
     public init(
         startLine: Int, endLine: Int, contentHash: String, contributor: Contributor,
-        sessionID: String? = nil, promptSHA256: String? = nil, confidenceBasisPoints: Int = 10_000
+        sessionID: String? = nil, promptDigest: String? = nil, confidenceBasisPoints: Int = 10_000
     ) {
         self.startLine = startLine
         self.endLine = endLine
         self.contentHash = contentHash
         self.contributor = contributor
         self.sessionID = sessionID
-        self.promptSHA256 = promptSHA256
+        self.promptDigest = promptDigest
         self.confidenceBasisPoints = confidenceBasisPoints
     }
 
@@ -344,7 +344,37 @@ extension AttributedRange {
             "confidence_bp": .integer(Int64(confidenceBasisPoints)),
         ]
         if let sessionID { members["session_id"] = .string(sessionID) }
-        if let promptSHA256 { members["prompt_sha256"] = .string(promptSHA256) }
+        // Two kinds (spec/records.md §4.1): a plain SHA-256 of the prompt, or an HMAC
+        // under the repository's prompt key, which nobody without that key can test
+        // guesses against.
+        if let promptDigest, let kind = PromptDigest(promptDigest) { members[kind.member] = .string(kind.hex) }
         return .object(members)
     }
+}
+
+/// A prompt's digest as records carry it: `sha256:<hex>` (given by hand, and in older
+/// records) or `hmac-sha256:<hex>` (captured: keyed by the repository's prompt key).
+public struct PromptDigest: Sendable, Equatable {
+    public enum Kind: String, Sendable { case sha256 = "sha256", hmac = "hmac-sha256" }
+    public let kind: Kind
+    public let hex: String
+
+    /// From its tagged text; a bare 64-digit hex (working logs of older versions) is a SHA-256.
+    public init?(_ tagged: String) {
+        if tagged.hasPrefix("hmac-sha256:") {
+            kind = .hmac
+            hex = String(tagged.dropFirst(12))
+        } else if tagged.hasPrefix("sha256:") {
+            kind = .sha256
+            hex = String(tagged.dropFirst(7))
+        } else {
+            kind = .sha256
+            hex = tagged
+        }
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+    }
+
+    public var tagged: String { "\(kind.rawValue):\(hex)" }
+    /// The statement member holding it.
+    public var member: String { kind == .sha256 ? "prompt_sha256" : "prompt_hmac_sha256" }
 }

@@ -373,10 +373,16 @@ extension AttributedRange {
             return contributor
         }
         sessionID = try reader.optionalString("session_id")
-        promptSHA256 = try reader.optionalString("prompt_sha256")
-        if let promptSHA256, !isLowerHex(promptSHA256, count: 64) {
+        let plain = try reader.optionalString("prompt_sha256")
+        if let plain, !isLowerHex(plain, count: 64) {
             throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
         }
+        let keyed = try reader.optionalString("prompt_hmac_sha256")
+        if let keyed, !isLowerHex(keyed, count: 64) {
+            throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
+        }
+        if plain != nil, keyed != nil { throw reader.error("prompt_hmac_sha256", "a range gives one prompt digest, not two") }
+        promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
         confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
     }
 }

@@ -574,4 +574,34 @@ import TestSupport
         let inside = try await fixture.trace("record", "HEAD", "--file", "../repo/a.txt", "--lines", "1", "--origin", "human")
         #expect(inside.status == 0, "\(inside)")
     }
+
+    // MARK: Prompts are kept as keyed digests
+
+    @Test func capturedPromptIsAnHMACUnderTheRepositorysKeyNotAPlainDigest() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let root = fixture.repository.path
+        let prompt = "fix it"
+        func capture(_ json: String) async throws {
+            let output = try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: json)
+            #expect(output.status == 0, "\(output)")
+        }
+        try await capture("{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"prompt\": \"\(prompt)\"}")
+        try await capture("{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}")
+        try fixture.sandbox.write("one\ntwo\n", to: "gen.txt", in: fixture.repository)
+        try await capture("{\"event\": \"after\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}")
+        let commit = try await fixture.commitRecorded("agent")
+
+        let keyPath = fixture.repository.appendingPathComponent(".git/sessiontrace/prompt-key").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let key = try #require([UInt8](hex: try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let expected = HMACSHA256.authenticationCode(key: key, data: Array(prompt.utf8)).hexString
+        let note = try await fixture.noteLines(commit).joined()
+        let payload = String(decoding: try Envelope(line: try #require(try await fixture.noteLines(commit).last)).payload, as: UTF8.self)
+        #expect(payload.contains("\"prompt_hmac_sha256\":\"\(expected)\""), "\(payload)")
+        #expect(!payload.contains("prompt_sha256") && !note.contains(SHA256.hexDigest(prompt)), "a guessable digest reached the notes: \(payload)")
+        #expect(try await fixture.attribution(commit).files.first?.ranges.first?.promptDigest == "hmac-sha256:" + expected)
+        #expect(try await fixture.verify().status == 0)
+    }
 }

@@ -52,7 +52,7 @@ import TestSupport
         #expect(file.path == "a.txt")
         #expect(file.ranges.map { $0.startLine...$0.endLine } == [1...5, 7...7])
         #expect(file.ranges[0].contributor == Contributor(type: .mixed, agent: "cursor", modelID: "openai/gpt-5"))
-        #expect(file.ranges[0].promptSHA256 == String(repeating: "ab", count: 32))
+        #expect(file.ranges[0].promptDigest == "sha256:" + String(repeating: "ab", count: 32))
         #expect(file.ranges[0].confidenceBasisPoints == 9000)
         #expect(file.ranges[1].contributor == Contributor(type: .human))
         #expect(statement.attribution?.totals == Totals(added: 10, deleted: 0, ai: 0, human: 1, mixed: 5))

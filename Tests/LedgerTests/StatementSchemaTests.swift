@@ -8,7 +8,7 @@ import Testing
     static let vectorPayload = try! Data(contentsOf: SpecVectorTests.vectors.appendingPathComponent("attribution-v1/statement.json"))
 
     /// The vector statement with one member replaced (or removed, with nil).
-    func mutated(_ path: [String], _ value: JSONValue?) throws -> JSONValue {
+    func mutated(_ path: [String], _ value: JSONValue?, in document: JSONValue? = nil) throws -> JSONValue {
         func apply(_ node: JSONValue, _ path: ArraySlice<String>) -> JSONValue? {
             guard let key = path.first else { return value }
             switch node {
@@ -23,7 +23,7 @@ import Testing
                 return node
             }
         }
-        return apply(try JSONValue(parsing: Array(StatementSchemaTests.vectorPayload)), path[...])!
+        return apply(try document ?? JSONValue(parsing: Array(StatementSchemaTests.vectorPayload)), path[...])!
     }
 
     func expectRejected(_ path: [String], _ value: JSONValue?, mentioning member: String) throws {
@@ -74,6 +74,11 @@ import Testing
 
     @Test func vectorIsAccepted() throws {
         _ = try Statement(json: try mutated([], try JSONValue(parsing: Array(StatementSchemaTests.vectorPayload))))
+        // The keyed prompt digest in place of the plain one reads, and round-trips.
+        let keyed = try mutated(["predicate", "files", "0", "ranges", "0", "prompt_sha256"], nil)
+        let statement = try Statement(json: try mutated(["predicate", "files", "0", "ranges", "0", "prompt_hmac_sha256"], .string(String(repeating: "b", count: 64)), in: keyed))
+        #expect(statement.attribution?.files[0].ranges[0].promptDigest == "hmac-sha256:" + String(repeating: "b", count: 64))
+        #expect(try Statement(payload: statement.json.canonicalBytes) == statement)
     }
 
     @Test func rejectsEachKindOfMalformedStatement() throws {
@@ -96,6 +101,10 @@ import Testing
         try expectRejected(["predicate", "files", "0", "ranges", "1", "contributor", "agent"], .string("x"), mentioning: "human range")
         try expectRejected(["predicate", "files", "0", "ranges", "0", "confidence_bp"], .integer(10_001), mentioning: "confidence_bp")
         try expectRejected(["predicate", "files", "0", "ranges", "0", "prompt_sha256"], .string("xyz"), mentioning: "prompt_sha256")
+        // A keyed prompt digest instead of (never beside) a plain one.
+        try expectRejected(["predicate", "files", "0", "ranges", "0", "prompt_hmac_sha256"], .string(String(repeating: "a", count: 64)),
+                           mentioning: "one prompt digest, not two")
+        try expectRejected(["predicate", "files", "0", "ranges", "1", "prompt_hmac_sha256"], .string("A1"), mentioning: "prompt_hmac_sha256")
         try expectRejected(["predicate", "files", "0", "ranges", "0", "session_id"], .integer(5), mentioning: "session_id")
         try expectRejected(["predicate", "totals", "ai"], .integer(17), mentioning: "totals.ai")
         try expectRejected(["predicate", "totals", "added"], .integer(-1), mentioning: "added")
