@@ -281,19 +281,7 @@ public final class Repository {
     public func blobContent(_ id: ObjectID) throws -> [UInt8] {
         // Straight from the object database: a blob object would only wrap the same
         // bytes (and look the object cache up a second time), once per note read.
-        if objectDatabase == nil {
-            try check(git_repository_odb(&objectDatabase, pointer), "cannot open the object database")
-        }
-        var oid = id.oid
-        var object: OpaquePointer?
-        try check(git_odb_read(&object, objectDatabase, &oid), "cannot read blob \(id.shortHex)")
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_BLOB else {
-            throw GitError(kind: .invalidSpec, message: "cannot read blob \(id.shortHex): the object is not a blob")
-        }
-        let size = git_odb_object_size(object)
-        guard size > 0, let raw = git_odb_object_data(object) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        try withBlobBytes(id) { Array($0) }
     }
 
     /// Whether the object database holds `id` (a shallow clone lacks the commits past

@@ -9,14 +9,7 @@ import TestSupport
 /// here is a way the audit trail was once bent (issue 11), on a real repository with
 /// the real binary.
 @Suite struct AuditIntegrityTests {
-    /// A fixture with one human record on a 5-line file.
-    func recorded() async throws -> (Fixture, String) {
-        let fixture = try await Fixture.make()
-        let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
-        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-5", "--origin", "human")
-        try #require(output.status == 0, "\(output)")
-        return (fixture, commit)
-    }
+    func recorded(name: String = #function) async throws -> (Fixture, String) { try await Fixture.recorded(name: name) }
 
     // MARK: Revoked keys and trust files are read strictly
 
@@ -135,12 +128,7 @@ import TestSupport
     @Test(arguments: ["other-commit", "made-up-object"])
     func coveredRecordMovedOffItsCommitIsRemovedWhateverTheRange(destination: String) async throws {
         let fixture = try await Fixture.make()
-        var commits = [String]()
-        for index in 1...3 {
-            let commit = try await fixture.commit(numberedLines(index + 1), to: "f\(index).txt")
-            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
-            commits.append(commit)
-        }
+        let commits = try await fixture.commitsWithRecords(3)
         try await fixture.git("branch", "audited")
         let checkpoint = fixture.sandbox.root.appendingPathComponent("q3.checkpoint")
         #expect(try await fixture.trace("checkpoint", "--output", checkpoint.path).status == 0)
@@ -214,12 +202,7 @@ import TestSupport
     @Test(arguments: ["legacy", "wrong-key", "truncated"])
     func forgedVerificationCacheVouchesForNothing(forgery: String) async throws {
         let fixture = try await Fixture.make()
-        var commits = [String]()
-        for index in 1...3 {
-            let commit = try await fixture.commit(numberedLines(index + 1), to: "f\(index).txt")
-            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
-            commits.append(commit)
-        }
+        let commits = try await fixture.commitsWithRecords(3)
         #expect(try await fixture.verify("--cache").status == 0)
         let directory = fixture.repository.appendingPathComponent(".git/sessiontrace/verify-cache")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.contains(".tmp") }

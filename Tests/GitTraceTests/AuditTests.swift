@@ -7,13 +7,7 @@ import TestSupport
 /// Audit-grade findings beyond the record itself: revocation, reviews and separation of
 /// duties, duplicated and truncated notes, an edited repository trust file, SARIF.
 @Suite struct AuditTests {
-    func recorded() async throws -> (Fixture, String) {
-        let fixture = try await Fixture.make()
-        let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
-        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-5", "--origin", "human")
-        try #require(output.status == 0, "\(output)")
-        return (fixture, commit)
-    }
+    func recorded(name: String = #function) async throws -> (Fixture, String) { try await Fixture.recorded(name: name) }
 
     @Test func revokedKeyFailsWhateverTheTrustFileSays() async throws {
         let (fixture, _) = try await recorded()

@@ -10,12 +10,7 @@ import TestSupport
     /// Three commits with a record each, and a checkpoint of that ledger.
     func checkpointed() async throws -> (Fixture, [String], URL) {
         let fixture = try await Fixture.make()
-        var commits = [String]()
-        for index in 1...3 {
-            let commit = try await fixture.commit(numberedLines(index + 1), to: "f\(index).txt")
-            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
-            commits.append(commit)
-        }
+        let commits = try await fixture.commitsWithRecords(3)
         let file = fixture.sandbox.root.appendingPathComponent("audit-2026-11.checkpoint")
         let made = try await fixture.trace("checkpoint", "--output", file.path)
         #expect(made.status == 0, "\(made)")

@@ -37,6 +37,27 @@ struct Fixture {
             keyPath: sandbox.home.appendingPathComponent(".config/sessiontrace/signing_key.pem").path)
     }
 
+    /// A fixture with one human record on a 5-line file; returns it and the commit.
+    static func recorded(name: String = #function) async throws -> (Fixture, String) {
+        let fixture = try await Fixture.make(name: name)
+        let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
+        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-5", "--origin", "human")
+        try #require(output.status == 0, "\(output)")
+        return (fixture, commit)
+    }
+
+    /// `count` commits, commit i adding f<i>.txt, each with a human record of its first line.
+    func commitsWithRecords(_ count: Int) async throws -> [String] {
+        var commits = [String]()
+        for index in 1...count {
+            let commit = try await self.commit(numberedLines(index + 1), to: "f\(index).txt")
+            let output = try await trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human")
+            try #require(output.status == 0, "\(output)")
+            commits.append(commit)
+        }
+        return commits
+    }
+
     @discardableResult
     func trace(_ arguments: String...) async throws -> ProcessOutput {
         try await sandbox.traceArgs(arguments, in: repository)
