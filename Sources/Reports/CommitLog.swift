@@ -18,16 +18,13 @@ public enum CommitLog {
         let anyRecord = trust == nil ? verified : RecordIndex(repository: repository)
         let ledger = NotesLedger(repository: repository)
         var count = 0
-        var failure: Error?
         let result = try git.stream(["log", "--format=\(format)", "--date=short"] + gitArguments) { bytes in
-            guard failure == nil else { return }
             let fields = String(decoding: bytes, as: UTF8.self).components(separatedBy: separator)
             guard fields.count == 5, let commit = ObjectID(hex: fields[0]) else { return }
             count += 1
             write("\(fields[1]) \(fields[2]) \(fields[3])  \(fields[4])")
             write("        " + summary(of: commit, verified: verified, anyRecord: anyRecord, ledger: ledger, trusted: trust != nil))
         }
-        if let failure { throw failure }
         guard result.status == 0 else { throw ReportError("git log: \(result.reason)") }
         return count
     }

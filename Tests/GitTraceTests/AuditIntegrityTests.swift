@@ -587,4 +587,20 @@ import TestSupport
         #expect(try await fixture.attribution(commit).files.first?.ranges.first?.promptDigest == "hmac-sha256:" + expected)
         #expect(try await fixture.verify().status == 0)
     }
+
+    /// Signed by a trusted key, but naming another key as its signer: a record must
+    /// say truthfully which key signed it.
+    @Test func recordNamingAnotherSignerKeyIsRefused() async throws {
+        let (fixture, commit) = try await recorded()
+        let line = try #require(try await fixture.noteLines(commit).first)
+        let statement = try Statement(payload: try Envelope(line: line).payload)
+        var attribution = try #require(statement.attribution)
+        let other = try SigningKey.generate().publicKey
+        attribution.signer = SignerInfo(email: attribution.signer.email, publicKey: other.openSSH)
+        let forged = try RecordBuilder.sign(Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
+        try await fixture.overwriteNote(commit, lines: [forged.line])
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("record 1: bad-schema: signer.public_key does not match the signing key"), "\(result)")
+    }
 }
