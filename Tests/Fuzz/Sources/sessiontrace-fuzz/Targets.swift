@@ -55,8 +55,13 @@ let targets: [FuzzTarget] = [
     FuzzTarget(name: "allowed-signers") { bytes in
         guard let text = String(bytes: bytes, encoding: .utf8), let signers = try? AllowedSigners(text: text, source: "fuzz") else { return }
         for entry in signers.entries {
-            _ = signers.decide(keyID: entry.key.fingerprint, email: entry.principals.first ?? "", at: 1_790_000_000)
-            if let after = entry.validAfter, let before = entry.validBefore, after > before { continue }
+            // A key whose window holds the time, for a principal it lists literally, is trusted.
+            let time: Int64 = entry.validAfter ?? 1_790_000_000
+            guard let principal = entry.principals.first, !principal.contains(where: { "*?!".contains($0) }),
+                  time < (entry.validBefore ?? .max), entry.namespaces == nil
+            else { continue }
+            let decision = signers.decide(keyID: entry.key.fingerprint, email: principal, at: time)
+            guard case .trusted = decision else { fail("entry for \(principal) valid at \(time) is not trusted: \(decision)") }
         }
         _ = signers.fingerprint
     },
