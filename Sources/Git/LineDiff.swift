@@ -196,6 +196,15 @@ public enum AddedLines: Equatable, Sendable {
         return shown.joined(separator: ", ") + (ranges.count > 4 ? ", …" : "")
     }
 
+    /// Why `claim` is not all added lines (`a.txt: lines 1-4 were not all added by
+    /// commit … (it added line 4)`), or nil when it is: verify's `range-not-added`
+    /// and the writer's refusal say the same.
+    public func uncovered(_ claim: ClosedRange<Int>, path: String, commit: ObjectID) -> String? {
+        guard !covers(claim) else { return nil }
+        return "\(path): lines \(claim.lowerBound)-\(claim.upperBound) were not all added by commit \(commit.shortHex)"
+            + (summary.map { " (it added \($0))" } ?? "")
+    }
+
     /// `claim` cut to the added lines it overlaps (empty when none).
     public func clip(_ claim: ClosedRange<Int>) -> [ClosedRange<Int>] {
         guard case .ranges(let ranges) = self else { return self == .unknown ? [claim] : [] }

@@ -70,9 +70,8 @@ public struct RecordBuilder {
                 // A record speaks of the lines its commit added (verify: range-not-added).
                 let added = addedCache[path] ?? repository.addedLines(ofPath: path, inCommit: commitID)
                 addedCache[path] = added
-                guard added.covers(range) else {
-                    throw ClaimError(message: "\(path): lines \(range.lowerBound)-\(range.upperBound) were not all added by commit \(commitID.shortHex)"
-                        + (added.summary.map { " (it added \($0))" } ?? "") + ": a record claims only lines its commit added")
+                if let failure = added.uncovered(range, path: path, commit: commitID) {
+                    throw ClaimError(message: failure + ": a record claims only lines its commit added")
                 }
                 rangesByPath[path, default: []].append(AttributedRange(
                     startLine: range.lowerBound, endLine: range.upperBound,

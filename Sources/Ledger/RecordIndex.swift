@@ -119,10 +119,10 @@ public final class RecordIndex {
             for range in file.ranges {
                 let pieces = added.clip(range.startLine...range.endLine)
                 if pieces != [range.startLine...range.endLine] { changed = true }
-                ranges += pieces.map {
-                    AttributedRange(startLine: $0.lowerBound, endLine: $0.upperBound, contentHash: range.contentHash,
-                                    contributor: range.contributor, sessionID: range.sessionID, promptDigest: range.promptDigest,
-                                    confidenceBasisPoints: range.confidenceBasisPoints)
+                ranges += pieces.map { piece in
+                    var cut = range
+                    (cut.startLine, cut.endLine) = (piece.lowerBound, piece.upperBound)
+                    return cut
                 }
             }
             attribution.files[fileIndex].ranges = ranges

@@ -140,11 +140,9 @@ public final class Verifier {
     private var repository: Repository { ledger.repository }
     /// Files of the commit being checked (records on one commit often share them);
     /// dropped when the next commit starts, so memory does not grow with history.
-    private var fileCache = [String: FileLines?]()
-    private var fileCacheCommit: ObjectID?
+    private var fileCache = PerCommitCache<FileLines?>()
     /// The lines each file of the commit being checked added (same lifetime).
-    private var addedCache = [String: AddedLines]()
-    private var addedCacheCommit: ObjectID?
+    private var addedCache = PerCommitCache<AddedLines>()
     /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
     private var keyLines: [String: String] = [:]
     /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
@@ -482,23 +480,15 @@ public final class Verifier {
         for file in attribution.files {
             let added = addedLines(file.path, commit)
             if added == .notAFile { return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it" }
-            for range in file.ranges where !added.covers(range.startLine...range.endLine) {
-                return "\(file.path): lines \(range.startLine)-\(range.endLine) were not all added by commit \(commit.shortHex)"
-                    + (added.summary.map { " (it added \($0))" } ?? "")
+            for range in file.ranges {
+                if let failure = added.uncovered(range.startLine...range.endLine, path: file.path, commit: commit) { return failure }
             }
         }
         return nil
     }
 
     private func addedLines(_ path: String, _ commit: ObjectID) -> AddedLines {
-        if addedCacheCommit != commit {
-            addedCache.removeAll(keepingCapacity: true)
-            addedCacheCommit = commit
-        }
-        if let known = addedCache[path] { return known }
-        let added = repository.addedLines(ofPath: path, inCommit: commit)
-        addedCache[path] = added
-        return added
+        addedCache.value(path, on: commit) { repository.addedLines(ofPath: path, inCommit: commit) }
     }
 
     private func checkFiles(_ attribution: Attribution, on commit: ObjectID) -> (Problem.Code, String)? {
@@ -519,15 +509,10 @@ public final class Verifier {
     }
 
     private func fileLines(_ path: String, _ commit: ObjectID) -> FileLines? {
-        if fileCacheCommit != commit {
-            fileCache.removeAll(keepingCapacity: true)
-            fileCacheCommit = commit
+        fileCache.value(path, on: commit) {
+            if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { return FileLines(bytes) }
+            return nil
         }
-        if let cached = fileCache[path] { return cached }
-        var lines: FileLines?
-        if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { lines = FileLines(bytes) }
-        fileCache[path] = lines
-        return lines
     }
 
     /// Every version of each note in the notes history (up to `historyLimit` notes
@@ -581,5 +566,24 @@ public final class Verifier {
             return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
         }
         return (.badSignature, "signature does not verify with key \(signature.keyID): the payload or the signature was altered")
+    }
+}
+
+/// Values per path for the commit being checked: records on one commit often name the
+/// same files, and the cache is emptied when the next commit starts, so memory does
+/// not grow with history.
+private struct PerCommitCache<Value> {
+    private var commit: ObjectID?
+    private var values: [String: Value] = [:]
+
+    mutating func value(_ path: String, on commit: ObjectID, _ make: () -> Value) -> Value {
+        if self.commit != commit {
+            values.removeAll(keepingCapacity: true)
+            self.commit = commit
+        }
+        if let known = values[path] { return known }
+        let made = make()
+        values[path] = made
+        return made
     }
 }
