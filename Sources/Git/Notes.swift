@@ -304,12 +304,11 @@ extension Repository {
     public func moveReference(_ name: String, to target: ObjectID, expected: ObjectID?, logMessage: String) throws {
         var newOid = target.oid
         var reference: OpaquePointer?
-        let code: Int32
-        if var expectedOid = expected?.oid {
-            code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
-        } else {
-            code = git_reference_create(&reference, pointer, name, &newOid, 0, logMessage)
-        }
+        // "Must not exist yet" is the all-zero id, compared under the reference's lock.
+        // git_reference_create(force: 0) checks existence before taking the lock, so two
+        // processes creating the ref at once could both succeed and one's commit be lost.
+        var expectedOid = expected?.oid ?? git_oid()
+        let code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
         if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
             throw GitError(kind: .modified, message: "\(name) was updated by another process")
         }

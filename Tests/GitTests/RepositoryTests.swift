@@ -100,6 +100,58 @@ import TestSupport
         #expect(repository.hasNoCommits)
         #expect(throws: GitError.self) { try repository.resolveCommit("HEAD") }
     }
+
+    /// The first notes commit: writers that all find no ref must not all succeed, or
+    /// every record but the last writer's is lost. libgit2's non-forced create checks
+    /// existence before it takes the lock; the window is small, so race many rounds.
+    @Test func onlyOneCreatorOfAReferenceWins() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        let directory = try await sandbox.makeRepository()
+        try sandbox.write("one\n", to: "a.txt", in: directory)
+        let head = try ObjectID(hex: await sandbox.commitAll("one", in: directory))!
+        let writers = 6, rounds = 150
+        var doubleWins = [Int]()
+        for round in 0..<rounds {
+            let name = "refs/notes/race\(round)"
+            let start = ThreadBarrier(count: writers)
+            let wins = Counter()
+            let finished = DispatchGroup()
+            for _ in 0..<writers {
+                finished.enter()
+                Thread {
+                    defer { finished.leave() }
+                    let repository = try? Repository(discoveringFrom: directory.path)
+                    start.wait()
+                    if (try? repository?.moveReference(name, to: head, expected: nil, logMessage: "race")) != nil { wins.increment() }
+                }.start()
+            }
+            finished.wait()
+            if wins.value != 1 { doubleWins.append(round) }
+        }
+        #expect(doubleWins.isEmpty, "rounds where more or fewer than one creator succeeded: \(doubleWins)")
+    }
+}
+
+/// Releases every waiting thread once `count` have arrived.
+private final class ThreadBarrier: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var arrived = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+    func wait() {
+        condition.lock()
+        arrived += 1
+        if arrived == count { condition.broadcast() } else { while arrived < count { condition.wait() } }
+        condition.unlock()
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// A shallow clone (what CI checks out) and a repository missing a parent: the walk
