@@ -27,7 +27,10 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "Git", dependencies: ["CLibGit2", .product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "Git", dependencies: [
+            "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Ledger", dependencies: ["Git", "Signing"]),
         .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),

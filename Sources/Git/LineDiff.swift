@@ -1,4 +1,5 @@
 import CLibGit2
+import DequeModule
 import Foundation
 
 /// One changed region between two texts, with no context: `oldCount` lines from old
@@ -234,18 +235,32 @@ extension Repository {
             oldBlob = blobID(path, inTree: parentTree)
             if oldBlob == newBlob { return .ranges([]) }
         }
-        let result: [ClosedRange<Int>]? = try? withBlobBytes(newBlob) { new in
+        let result: [ClosedRange<Int>]? = try? withVersion(newBlob, carried: false) { new in
             guard let oldBlob else {
                 let count = LineDiff.lineStarts(new).count
                 return count == 0 ? [] : [1...count]
             }
-            return try withBlobBytes(oldBlob) { old in
+            return try withVersion(oldBlob, carried: true) { old in
                 LineDiff.hunks(old: old, new: new).compactMap { hunk in
                     hunk.newCount > 0 ? hunk.newStart...(hunk.newStart + hunk.newCount - 1) : nil
                 }
             }
         }
         return result.map(AddedLines.ranges) ?? .unknown
+    }
+
+    /// A blob's bytes for `addedLines`: a version the carried set holds is taken from it
+    /// (it was read as a parent's version and is now wanted once more, as the version its
+    /// own commit wrote); with `carried`, a version read here is kept for that moment.
+    private func withVersion<T>(_ id: ObjectID, carried: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        if let bytes = carriedVersions.take(id) {
+            if carried { carriedVersions.keep(id, bytes) }  // a parent's version again (a sibling)
+            return try bytes.withUnsafeBufferPointer(body)
+        }
+        return try withBlobBytes(id) { bytes in
+            if carried { carriedVersions.keep(id, Array(bytes)) }
+            return try body(bytes)
+        }
     }
 
     /// The blob at `path` in a tree, or nil when the path names no blob there.
@@ -256,5 +271,35 @@ extension Repository {
             defer { git_tree_entry_free(entry) }
             return git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry).pointee) : nil
         } ?? nil
+    }
+}
+
+/// File versions `addedLines` read as a commit's parent version, kept for when the
+/// commit that wrote them is checked. Verify goes through history newest first, so
+/// each version is needed at most twice: once as a parent's (read, kept here) and once
+/// as its own commit's (taken from here, dropped). That halves the blobs inflated, the
+/// larger part of the work. Bounded in bytes; the oldest kept are dropped first.
+struct CarriedVersions {
+    static let byteLimit = 32 << 20
+    private var versions = [ObjectID: [UInt8]]()
+    private var order = Deque<ObjectID>()
+    private var bytes = 0
+
+    mutating func take(_ id: ObjectID) -> [UInt8]? {
+        guard let version = versions.removeValue(forKey: id) else { return nil }
+        bytes -= version.count
+        return version
+    }
+
+    mutating func keep(_ id: ObjectID, _ version: [UInt8]) {
+        guard version.count <= Self.byteLimit / 4, versions[id] == nil else { return }
+        versions[id] = version
+        order.append(id)
+        bytes += version.count
+        while bytes > Self.byteLimit, let oldest = order.popFirst() {
+            if let dropped = versions.removeValue(forKey: oldest) { bytes -= dropped.count }
+        }
+        // Ids of versions already taken linger in `order`; compact when they dominate.
+        if order.count > 4 * max(versions.count, 64) { order = Deque(order.filter { versions[$0] != nil }) }
     }
 }

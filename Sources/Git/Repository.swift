@@ -55,6 +55,8 @@ public final class Repository {
 
     /// The object database, opened on the first blob read.
     private var objectDatabase: OpaquePointer?
+    /// Parent versions read by `addedLines`, kept for the child commit that made them.
+    var carriedVersions = CarriedVersions()
 
     deinit {
         git_odb_free(objectDatabase)
@@ -116,6 +118,11 @@ public final class Repository {
     /// A commit's first parent, read without the rest of the commit (nil for a root).
     public func firstParentID(of id: ObjectID) throws -> ObjectID? {
         try withCommit(id) { git_commit_parentcount($0) > 0 ? ObjectID(git_commit_parent_id($0, 0).pointee) : nil }
+    }
+
+    /// A commit's committer time, or nil when the commit is not in the repository.
+    public func commitTime(of id: ObjectID) -> Int64? {
+        try? withCommit(id) { git_commit_time($0) }
     }
 
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {

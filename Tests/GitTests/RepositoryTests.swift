@@ -240,3 +240,47 @@ private final class Counter: @unchecked Sendable {
         #expect(CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": "garbage"]).isEmpty)
     }
 }
+
+/// `addedLines` keeps parent versions for the commits that wrote them: whatever order
+/// the questions come in, one long-lived handle answers exactly as a fresh handle per
+/// question does, through branches, a merge, a file that returns to an earlier version
+/// (the same blob reached twice) and a removed file.
+@Suite struct AddedLinesTests {
+    @Test func aLongLivedHandleAnswersAsFreshOnesDo() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        let directory = try await sandbox.makeRepository()
+        var text = numberedLines(30)
+        try sandbox.write(text, to: "a.txt", in: directory)
+        try sandbox.write("b\n", to: "b.txt", in: directory)
+        try await sandbox.commitAll("base", in: directory)
+        for round in 1...12 {
+            text = text.replacingOccurrences(of: "line \(round)\n", with: "line \(round)\nadded \(round)\n")
+            try sandbox.write(text, to: "a.txt", in: directory)
+            try sandbox.write(round % 2 == 0 ? "b\n" : "b\nodd\n", to: "b.txt", in: directory)  // recurring versions
+            try await sandbox.commitAll("round \(round)", in: directory)
+            if round == 6 { try await sandbox.git("branch", "side", in: directory) }
+        }
+        try await sandbox.git("checkout", "-q", "side", in: directory)
+        try sandbox.write("side\n" + numberedLines(30), to: "c.txt", in: directory)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("b.txt"))
+        try await sandbox.commitAll("side", in: directory)
+        try await sandbox.git("checkout", "-q", "main", in: directory)
+        try await sandbox.git("merge", "-q", "--no-edit", "side", in: directory)
+        try await sandbox.git("repack", "-adq", in: directory)
+
+        let commits = try Repository(discoveringFrom: directory.path).commits(inRange: "HEAD")
+        let questions = commits.flatMap { commit in ["a.txt", "b.txt", "c.txt"].map { (commit, $0) } }
+        func fresh(_ question: (ObjectID, String)) throws -> AddedLines {
+            try Repository(discoveringFrom: directory.path).addedLines(ofPath: question.1, inCommit: question.0)
+        }
+        let expected = try questions.map(fresh)
+        #expect(expected.contains { if case .ranges(let r) = $0 { !r.isEmpty } else { false } })
+        for order in [questions, questions.reversed(), questions + questions] {
+            let shared = try Repository(discoveringFrom: directory.path)
+            let answers = order.map { shared.addedLines(ofPath: $0.1, inCommit: $0.0) }
+            let wanted = try order.map(fresh)
+            #expect(answers == wanted)
+        }
+    }
+}
