@@ -25,21 +25,36 @@ public struct DiffHunk: Sendable, Equatable {
     public var newIndex: Int { newCount == 0 ? newStart : newStart - 1 }
 }
 
-/// Gives equal lines equal small integers: FNV-1a hashes, with the bytes compared on
-/// every hit so that a hash collision can never make two different lines equal.
+/// Gives equal lines equal small integers (1, 2, …): FNV-1a hashes in an open-addressing
+/// table, with the bytes compared on every hit so that a hash collision can never make
+/// two different lines equal. Lines are referred to in place, in buffers that outlive
+/// the interner (one `hunks` call): nothing is copied or allocated per line.
 private struct LineInterner {
-    private var idsByHash = [UInt64: [(id: Int32, text: [UInt8])]]()
-    private var count: Int32 = 0
+    private var slots: [Int32]
+    private var lines = [(hash: UInt64, start: UnsafePointer<UInt8>?, count: Int)]()
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+        lines.reserveCapacity(capacity)
+    }
 
     mutating func id(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int32 {
+        let start = bytes.baseAddress.map { $0 + range.lowerBound }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes[range] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        if let candidates = idsByHash[hash] {
-            for candidate in candidates where candidate.text.elementsEqual(bytes[range]) { return candidate.id }
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let id = slots[slot], line = lines[Int(id) - 1]
+            if line.hash == hash, line.count == range.count, range.isEmpty || memcmp(line.start!, start!, range.count) == 0 { return id }
+            slot = (slot + 1) & mask
         }
-        count += 1
-        idsByHash[hash, default: []].append((count, Array(bytes[range])))
-        return count
+        lines.append((hash, start, range.count))
+        slots[slot] = Int32(lines.count)
+        return Int32(lines.count)
     }
 }
 
@@ -71,7 +86,7 @@ public enum LineDiff {
         var tail = 0
         while tail < oldStarts.count - head, tail < newStarts.count - head,
               equal(line(old, oldStarts, oldStarts.count - 1 - tail), line(new, newStarts, newStarts.count - 1 - tail)) { tail += 1 }
-        var interner = LineInterner()
+        var interner = LineInterner(capacity: max(0, oldStarts.count - tail - head) + max(0, newStarts.count - tail - head))
         let oldIDs = (head..<(oldStarts.count - tail)).map { interner.id(old, line(old, oldStarts, $0)) }
         let newIDs = (head..<(newStarts.count - tail)).map { interner.id(new, line(new, newStarts, $0)) }
         return hunks(old: oldIDs, new: newIDs).map {
@@ -126,28 +141,43 @@ public enum LineDiff {
         let n = a.count, m = b.count
         if n == 0 || m == 0 { return [] }
         let limit = min(n + m, maxEditDistance)
-        let offset = limit + 1
-        var frontier = [Int](repeating: 0, count: 2 * limit + 3)
-        var trace = [[Int]]()
+        // A script needs at least n + m - 2·(lines the two sides could share) steps. Past
+        // the limit the search would end with nothing found (one replaced region); say so
+        // now instead of after limit² steps.
+        if n + m - 2 * sharableLines(a, b) > limit { return [] }
+        // The furthest x on each diagonal k in -limit-1…limit+1, at frontier[k].
+        let frontierStorage = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * limit + 3)
+        frontierStorage.initialize(repeating: 0, count: 2 * limit + 3)
+        defer { frontierStorage.deallocate() }
+        let frontier = frontierStorage + (limit + 1)
+        // The frontier before each step d, over the diagonals -d-1…d+1 that step reads,
+        // one after another: step d's starts at d·(d+2). Up to 16 M entries at the limit.
+        var trace = GrowingBuffer()
+        defer { trace.deallocate() }
         var finalSteps: Int?
-        search: for d in 0...limit {
-            // The frontier before step d, over the diagonals step d can read.
-            trace.append(Array(frontier[(offset - d - 1)...(offset + d + 1)]))
-            for k in stride(from: -d, through: d, by: 2) {
-                var x = (k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]))
-                    ? frontier[offset + k + 1] : frontier[offset + k - 1] + 1
-                var y = x - k
-                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
-                frontier[offset + k] = x
-                if x >= n && y >= m { finalSteps = d; break search }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let a = a.baseAddress!, b = b.baseAddress!
+                search: for d in 0...limit {
+                    trace.append(frontier - d - 1, count: 2 * d + 3)
+                    var k = -d
+                    while k <= d {
+                        var x = Int(k == -d || (k != d && frontier[k - 1] < frontier[k + 1]) ? frontier[k + 1] : frontier[k - 1] + 1)
+                        var y = x - k
+                        while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
+                        frontier[k] = Int32(x)
+                        if x >= n && y >= m { finalSteps = d; break search }
+                        k += 2
+                    }
+                }
             }
         }
         guard let steps = finalSteps else { return [] }  // too different: one replaced region
         var pairs = [(Int, Int)]()
         var x = n, y = m
         for d in stride(from: steps, through: 0, by: -1) {
-            let previous = trace[d]
-            func value(_ k: Int) -> Int { previous[k + d + 1] }
+            let base = d * (d + 2)
+            func value(_ k: Int) -> Int { Int(trace.storage[base + k + d + 1]) }
             let k = x - y
             var previousX = 0, previousY = 0  // step 0 starts at the origin
             if d > 0 {
@@ -164,6 +194,28 @@ public enum LineDiff {
             y = previousY
         }
         return pairs.reversed()
+    }
+
+    /// How many lines a common subsequence of `a` and `b` could hold at most: for each
+    /// line identity, the fewer of its two counts.
+    private static func sharableLines(_ a: [Int32], _ b: [Int32]) -> Int {
+        let largest = Int(max(a.max() ?? 0, b.max() ?? 0)), smallest = Int(min(a.min() ?? 0, b.min() ?? 0))
+        guard smallest >= 0, largest <= 4 * (a.count + b.count) else {
+            // Identities from elsewhere than LineInterner: renumber them densely first.
+            var dense = [Int32: Int32]()
+            func renumbered(_ ids: [Int32]) -> [Int32] {
+                ids.map { id in dense[id] ?? { dense[id] = Int32(dense.count + 1); return Int32(dense.count) }() }
+            }
+            return sharableLines(renumbered(a), renumbered(b))
+        }
+        var counts = [Int32](repeating: 0, count: largest + 1)
+        for id in a { counts[Int(id)] += 1 }
+        var shared = 0
+        for id in b where counts[Int(id)] > 0 {
+            counts[Int(id)] -= 1
+            shared += 1
+        }
+        return shared
     }
 }
 
@@ -302,4 +354,25 @@ struct CarriedVersions {
         // Ids of versions already taken linger in `order`; compact when they dominate.
         if order.count > 4 * max(versions.count, 64) { order = Deque(order.filter { versions[$0] != nil }) }
     }
+}
+
+/// An Int32 array without bounds checks or copy-on-write, for the diff's trace.
+private struct GrowingBuffer {
+    private(set) var storage = UnsafeMutablePointer<Int32>.allocate(capacity: 1024)
+    private var capacity = 1024
+    private var count = 0
+
+    mutating func append(_ values: UnsafePointer<Int32>, count added: Int) {
+        if count + added > capacity {
+            while count + added > capacity { capacity *= 2 }
+            let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = grown
+        }
+        (storage + count).initialize(from: values, count: added)
+        count += added
+    }
+
+    func deallocate() { storage.deallocate() }
 }
