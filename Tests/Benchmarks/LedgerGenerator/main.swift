@@ -1,31 +1,75 @@
 // Makes a repository with N commits and one signed attribution record on each, for
 // `make bench` (verification at scale). Usage:
 //   sessiontrace-ledger-generator <directory> <commits> <signing-key.pem> <email>
+// or, on a real history (a clone of git's own, say), records on its newest N
+// non-merge commits, each claiming the first run of lines the commit added to the
+// first file it changed:
+//   sessiontrace-ledger-generator --existing <repository> <commits> <signing-key.pem> <email>
 import Foundation
 import Git
 import Ledger
 import Signing
 
-let arguments = CommandLine.arguments
+var arguments = CommandLine.arguments
+let onExistingHistory = arguments.count > 1 && arguments[1] == "--existing"
+if onExistingHistory { arguments.remove(at: 1) }
 guard arguments.count == 5, let count = Int(arguments[2]), count > 0 else {
-    FileHandle.standardError.write(Data("usage: sessiontrace-ledger-generator <directory> <commits> <key.pem> <email>\n".utf8))
+    FileHandle.standardError.write(Data("usage: sessiontrace-ledger-generator [--existing] <directory> <commits> <key.pem> <email>\n".utf8))
     exit(2)
 }
 let directory = arguments[1]
 
-func git(_ arguments: [String], input: Data? = nil) {
+@discardableResult
+func git(_ arguments: [String], input: Data? = nil) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["git", "-C", directory] + arguments
-    let stdin = Pipe()
+    let stdin = Pipe(), stdout = Pipe()
     if input != nil { process.standardInput = stdin }
+    process.standardOutput = stdout
     try! process.run()
     if let input {
         stdin.fileHandleForWriting.write(input)
         try! stdin.fileHandleForWriting.close()
     }
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     precondition(process.terminationStatus == 0, "git \(arguments) failed")
+    return String(decoding: output, as: UTF8.self)
+}
+
+let identity = SigningIdentity(key: try SigningKey(contentsOfFile: arguments[3]), email: arguments[4], keyPath: arguments[3])
+
+if onExistingHistory {
+    let repository = try Repository(discoveringFrom: directory)
+    let builder = RecordBuilder(repository: repository)
+    // With -z: "<commit>\0\n<path>\0<path>\0<commit>\0\n<path>\0…" (the first path of a
+    // commit follows a newline).
+    let log = git(["log", "--no-merges", "--format=%H", "--name-only", "--diff-filter=AM", "-z", "-n", String(count * 2), "HEAD"])
+    var pathsByCommit = [(commit: ObjectID, paths: [String])]()
+    for field in log.split(separator: "\0") {
+        if field.hasPrefix("\n") {
+            pathsByCommit[pathsByCommit.count - 1].paths.append(String(field.dropFirst()))
+        } else if let commit = ObjectID(hex: String(field)), field.utf8.count == 40 {
+            pathsByCommit.append((commit, []))
+        } else if !pathsByCommit.isEmpty {
+            pathsByCommit[pathsByCommit.count - 1].paths.append(String(field))
+        }
+    }
+    var lines = [ObjectID: [String]]()
+    for (commit, paths) in pathsByCommit where lines.count < count {
+        for path in paths {
+            guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commit), let first = added.first else { continue }
+            let claim = LineClaim(path: path, lines: [first], contributor: Contributor(type: .human))
+            let statement = try builder.attribution(for: commit, claims: [claim], signer: identity, recordedAt: 1_800_000_000,
+                                                    lineStats: (added: first.count, deleted: 0))
+            lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
+            break
+        }
+    }
+    try NotesLedger(repository: repository).append(lines, message: "generated records")
+    print("\(lines.count) records")
+    exit(0)
 }
 
 // N commits through fast-import: commit i appends one line to file (i % 100).
@@ -47,7 +91,6 @@ git(["checkout", "-q", "main"])
 
 // One record per commit: its new line, by a person.
 let repository = try Repository(discoveringFrom: directory)
-let identity = SigningIdentity(key: try SigningKey(contentsOfFile: arguments[3]), email: arguments[4], keyPath: arguments[3])
 let builder = RecordBuilder(repository: repository)
 var lines = [ObjectID: [String]]()
 for (offset, commit) in try repository.commits(inRange: "main").reversed().enumerated() {
