@@ -22,6 +22,13 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      --porcelain`, and `git trace report` (cold, then with its provenance cache, and
      without the tree) against `git log --numstat` over the same history.
 
+  6. verify on a real history, when SESSIONTRACE_BENCH_HISTORY names a clone of one
+     (git's own: the search tool's `fetch github:git/git`): a record on each of its
+     newest 40,000 non-merge commits (10,000 with --quick), each claiming the first
+     lines the commit added to the first file it changed, packed as the clone is;
+     median of 3 rounds, alternating with openssl as in 4. Real files are large and
+     their versions deep delta chains, so this is where `range-not-added` costs.
+
 Usage: bench.py GIT_TRACE_BINARY [--quick]   (the ledger generator is looked up
 beside the binary: sessiontrace-ledger-generator)
 """
@@ -211,6 +218,29 @@ def bench_verify(root, env):
     return size, loose, packed, content, warm, openssl_rate, cores, [100 * r for r, _ in rounds]
 
 
+def bench_real_history(root, env):
+    """Returns (records, median seconds, openssl rate) or None without a history."""
+    source = os.environ.get("SESSIONTRACE_BENCH_HISTORY")
+    if not source:
+        return None
+    size = 10000 if QUICK else 40000
+    repo = os.path.join(root, "history")
+    subprocess.run(["git", "clone", "-q", "--no-checkout", source, repo], check=True, env=env)
+    generator = os.path.join(os.path.dirname(BINARY), "sessiontrace-ledger-generator")
+    key = os.path.join(env["HOME"], ".config", "sessiontrace", "signing_key.pem")
+    made = subprocess.run([generator, "--existing", repo, str(size), key, "bench@example.com"], check=True,
+                          capture_output=True, text=True, env=env)
+    records = int(made.stdout.split()[0])
+    git(repo, "repack", "-d", "-q", env=env)
+    trust = os.path.join(root, "trust")
+    rounds = []
+    for _ in range(3):
+        seconds = run([BINARY, "verify", "--trust", trust], repo, env=env)
+        rounds.append((records / seconds / openssl_verify_rate(os.cpu_count()), seconds))
+    ratio, seconds = sorted(rounds)[1]
+    return records, seconds, records / seconds / ratio, os.path.basename(os.path.normpath(source))
+
+
 def bench_reports(root, env):
     """blame against git blame, and the report against git log --numstat, on the
     verify benchmark's repository (run after it)."""
@@ -250,6 +280,7 @@ def main():
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
         size, loose, cold, content, warm, openssl_rate, cores, verify_ratios = bench_verify(root, env)
         blame_ours, blame_git, numstat, report_cold, report_warm, report_no_tree = bench_reports(root, env)
+        real = bench_real_history(root, env)
         cpu = platform.processor() or platform.machine()
         try:
             with open("/proc/cpuinfo") as handle:
@@ -281,6 +312,12 @@ def main():
         print(f"report over {size} commits: {report_cold:.2f} s cold (blaming the whole tree), {report_warm:.2f} s again "
               f"(provenance cache), {report_no_tree:.2f} s without the tree; git log --numstat {numstat:.2f} s "
               f"= {report_warm / numstat:.1f}x for the second run")
+        if real:
+            records, seconds, rate, name = real
+            print(f"verify on a real history ({name}): {records} records, median of 3 rounds {seconds:.2f} s "
+                  f"= {records / seconds:.0f} records/s vs openssl {rate:.0f}/s = {100 * records / seconds / rate:.0f}%")
+        else:
+            print("verify on a real history: skipped (set SESSIONTRACE_BENCH_HISTORY to a clone, e.g. of git's own)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
