@@ -261,6 +261,7 @@ public final class CommitRecorder {
         let head = try repository.resolveCommit("HEAD")
         return try engine.log.update { state in
             var outcome = Outcome()
+            defer { if state.captureStarted == nil { state.captureStarted = now } }
             for commit in try self.unrecordedCommits(head: head, state: state) {
                 // An amend is recorded by the post-rewrite hook, from the amended record.
                 if commit == head, repository.headReflogMessage()?.hasPrefix("commit (amend)") == true { continue }
@@ -431,20 +432,54 @@ public final class CommitRecorder {
     /// HEAD and, when post-commit hooks raced, the commits just before it that this
     /// user made and nothing recorded: never commits that arrived from elsewhere (a
     /// pull), whose authors record their own.
+    /// The commits to record now, oldest first: HEAD and the first-parent commits before
+    /// it that were made here since capture began (HEAD's reflog) and have no record yet.
+    /// Two quick commits start two jobs, and the first may find HEAD already moved on; a
+    /// job that failed (a full disk) leaves its commit to the next. The walk stops at a
+    /// recorded commit, one made elsewhere (a teammate's, fetched or pulled), or one
+    /// older than capture: those are not this job's to record, and never as "human".
     private func unrecordedCommits(head: ObjectID, state: WorkingState) throws -> [ObjectID] {
         let recorded = Set(state.recorded)
-        guard !recorded.contains(head.hex) else { return [] }
-        guard !recorded.isEmpty, let email = repository.defaultIdentity()?.email else { return [head] }
         let ledger = NotesLedger(repository: repository)
+        // A record already on HEAD (`git trace record` ran first) is left to stand alone.
+        guard !recorded.contains(head.hex), ledger.note(on: head) == nil else { return [] }
+        guard let since = state.captureStarted else { return [head] }
+        // Without a reflog, commits by this user's email count as made here.
+        let createdHere = repository.commitsCreatedHere(since: since)
+        let email = repository.defaultIdentity()?.email
         var chain = [head]
         var current = head
-        while chain.count < 20, let parent = try repository.commit(current).parentIDs.first {
-            if recorded.contains(parent.hex) { return chain.reversed() }
-            guard try repository.commit(parent).committer.email == email, ledger.note(on: parent) == nil else { break }
+        while chain.count < Self.longestChain, let parent = try repository.commit(current).parentIDs.first {
+            if recorded.contains(parent.hex) || ledger.note(on: parent) != nil { break }
+            let madeHere = try createdHere.map { $0.contains(parent) }
+                ?? (repository.commit(parent).committer.email == email && repository.commit(parent).committer.time >= since)
+            guard madeHere else { break }
             chain.append(parent)
             current = parent
         }
-        return [head]
+        return chain.reversed()
+    }
+
+    /// At most this many commits are recorded by one job (the rest by the next).
+    static let longestChain = 200
+
+    /// First-parent commits from HEAD made here since capture began that have no record
+    /// (newest first, at most `limit`), for `git trace status`.
+    public func commitsWithoutRecord(limit: Int = 50) throws -> [ObjectID] {
+        guard !repository.hasNoCommits else { return [] }
+        let state = try engine.log.snapshot()
+        guard let since = state.captureStarted, let createdHere = repository.commitsCreatedHere(since: since) else { return [] }
+        let ledger = NotesLedger(repository: repository)
+        var missing = [ObjectID]()
+        var current: ObjectID? = try repository.resolveCommit("HEAD")
+        var walked = 0
+        while let commit = current, walked < 10 * limit, missing.count < limit {
+            walked += 1
+            if createdHere.contains(commit), ledger.note(on: commit) == nil { missing.append(commit) }
+            current = try repository.commit(commit).parentIDs.first
+            if let next = current, try repository.commit(next).committer.time < since { break }
+        }
+        return missing
     }
 
     /// Signs the record of `commitID` and writes it to its note, or into `batch` for

@@ -48,6 +48,9 @@ public struct WorkingState: Codable, Sendable {
     public var sessions: [String: SessionActivity] = [:]
     /// Commits already recorded (newest last, bounded), so a commit is recorded once.
     public var recorded: [String] = []
+    /// When capture began here (`git trace init`, else the first post-commit job): the
+    /// commits made before it predate capture, and the job never records them.
+    public var captureStarted: Int64?
     /// Commits the post-commit hook could not record (fail-open), for `git trace status`.
     public var failed: [FailedRecord] = []
     /// The last model each session was seen with (Gemini and Codex name it only sometimes).
@@ -125,6 +128,11 @@ public final class WorkingLog {
         let result = try body(&state)
         try save(state)
         return result
+    }
+
+    /// Notes that capture begins now (`git trace init`), unless it already began.
+    public func markCaptureStarted(at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+        try update { state in if state.captureStarted == nil { state.captureStarted = now } }
     }
 
     /// Reads the state without locking (for displays such as `git trace status`).

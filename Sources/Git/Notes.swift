@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 /// A note in a notes tree: the annotated object and the blob(s) holding its text.
 /// More than one blob means the tree stores the same object's note at several
@@ -339,6 +340,27 @@ extension Repository {
         if ancestor == commit { return true }
         var a = commit.oid, b = ancestor.oid
         return git_graph_descendant_of(pointer, &a, &b) == 1
+    }
+
+    /// The commits `git commit` (also `cherry-pick`, `revert`) created in this
+    /// repository at or after `since` (seconds), from HEAD's reflog; nil when HEAD has no
+    /// reflog (logging turned off), where nothing can be said. Amends are left out:
+    /// their post-rewrite hook records them.
+    public func commitsCreatedHere(since: Int64) -> Set<ObjectID>? {
+        var reflog: OpaquePointer?
+        guard git_reflog_read(&reflog, pointer, "HEAD") == 0 else { return nil }
+        defer { git_reflog_free(reflog) }
+        let count = git_reflog_entrycount(reflog)
+        guard count > 0 else { return FileManager.default.fileExists(atPath: gitDirectory + "logs/HEAD") ? [] : nil }
+        var created = Set<ObjectID>()
+        for index in 0..<count {  // newest first
+            guard let entry = git_reflog_entry_byindex(reflog, index) else { continue }
+            if let committer = git_reflog_entry_committer(entry), committer.pointee.when.time < since { break }
+            let message = git_reflog_entry_message(entry).map { String(cString: $0) } ?? ""
+            let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains { message.hasPrefix($0) }
+            if made { created.insert(ObjectID(git_reflog_entry_id_new(entry).pointee)) }
+        }
+        return created
     }
 
     /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).

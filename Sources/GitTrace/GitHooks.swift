@@ -113,6 +113,10 @@ struct Status: ParsableCommand {
         }
         let headRecorded: Bool? = repository.hasNoCommits ? nil : (try? repository.resolveCommit("HEAD")).map { ledger.note(on: $0) != nil }
         let pending = state.pending.values.filter { !$0.files.isEmpty || $0.shellBaseline != nil }
+        // Commits made here since capture began that no job recorded (a job still
+        // running, or one that failed without a trace).
+        let failedCommits = Set(state.failed.map(\.commit))
+        let withoutRecord = try CommitRecorder(repository: repository).commitsWithoutRecord().filter { !failedCommits.contains($0.hex) }
         if json {
             print(JSONValue.object([
                 "uncommitted_ai_files": .array(fileLines.map {
@@ -126,6 +130,7 @@ struct Status: ParsableCommand {
                     .object(["commit": .string($0.commit), "reason": .string($0.reason)])
                 }),
                 "head_recorded": headRecorded.map(JSONValue.bool) ?? .null,
+                "commits_without_record": .array(withoutRecord.map { .string($0.hex) }),
             ]).canonicalString)
             return
         }
@@ -137,6 +142,7 @@ struct Status: ParsableCommand {
             print("session      \(session.agent) \(session.session): \(session.linesWritten) lines written since the last record")
         }
         for failure in state.failed { print("unrecorded   \(failure.commit.prefix(12)): \(failure.reason)") }
+        for commit in withoutRecord { print("unrecorded   \(commit.shortHex): no record yet (the next commit's job records it)") }
     }
 }
 
