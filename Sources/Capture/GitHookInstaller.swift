@@ -29,12 +29,14 @@ fi
 git_trace='@GIT_TRACE@'
 [ -x "$git_trace" ] || git_trace=git-trace
 # Recording runs in the background so that 'git commit' returns at once (set
-# SESSIONTRACE_FOREGROUND=1 to wait for it). It never undoes a commit: a failure is
-# one line on stderr and shows in 'git trace status'.
+# SESSIONTRACE_FOREGROUND=1 to wait for it), holding none of git's output streams, so
+# that a program reading git through a pipe sees it finish when git does. It never
+# undoes a commit: a failure is one line in 'git trace status' (on stderr in the
+# foreground).
 if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
     "$git_trace" hook post-commit "$@" </dev/null
 else
-    "$git_trace" hook post-commit "$@" </dev/null &
+    "$git_trace" hook --background post-commit "$@" </dev/null >/dev/null 2>&1 &
 fi
 exit $status
 
@@ -56,7 +58,7 @@ git_trace='@GIT_TRACE@'
 if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
     "$git_trace" hook post-merge "$@" </dev/null
 else
-    "$git_trace" hook post-merge "$@" </dev/null &
+    "$git_trace" hook --background post-merge "$@" </dev/null >/dev/null 2>&1 &
 fi
 exit $status
 
@@ -79,7 +81,7 @@ git_trace='@GIT_TRACE@'
 if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
     printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@"
 else
-    printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@" &
+    printf '%s\n' "$rewritten" | "$git_trace" hook --background post-rewrite "$@" >/dev/null 2>&1 &
 fi
 exit $status
 

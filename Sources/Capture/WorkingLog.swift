@@ -130,6 +130,41 @@ public final class WorkingLog {
         return result
     }
 
+    /// Messages of the hooks that ran in the background, where nobody reads their stderr
+    /// (a job holding git's stdout or stderr open would make every program reading git
+    /// through a pipe wait for it): one line each, newest last, for `git trace status`.
+    private var messagesPath: String { directory + "/messages.log" }
+    static let keptMessages = 50
+
+    /// Appends `message` (one line) with its time, keeping the newest `keptMessages`.
+    public func appendMessage(_ message: String, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+        try update { _ in
+            let line = "\(now) " + message.replacingOccurrences(of: "\n", with: " ")
+            let kept = (try? String(contentsOfFile: messagesPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            let text = (kept + [line]).suffix(Self.keptMessages).joined(separator: "\n") + "\n"
+            let temporary = messagesPath + ".tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else { throw WorkingLogError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+            guard written == bytes.count, rename(temporary, messagesPath) == 0 else {
+                unlink(temporary)
+                throw WorkingLogError(description: "cannot write \(messagesPath)")
+            }
+        }
+    }
+
+    /// The background hooks' messages, oldest first: (time, text).
+    public func messages() -> [(time: Int64, text: String)] {
+        guard let text = try? String(contentsOfFile: messagesPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, let time = Int64(parts[0]) else { return nil }
+            return (time, String(parts[1]))
+        }
+    }
+
     /// Notes that capture begins now (`git trace init`), unless it already began.
     public func markCaptureStarted(at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
         try update { state in if state.captureStarted == nil { state.captureStarted = now } }

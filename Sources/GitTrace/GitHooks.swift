@@ -12,6 +12,9 @@ struct Hook: ParsableCommand {
         shouldDisplay: false
     )
 
+    @Flag(help: "Running in the background: messages go to the status log, not stderr.")
+    var background = false
+
     @Argument(help: "The hook: post-commit or prepare-commit-msg.")
     var name: String
 
@@ -29,7 +32,7 @@ struct Hook: ParsableCommand {
                 let config = try repository.config()
                 let outcome = try CommitRecorder(repository: repository).recordMergeCommit(
                     signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
-                for failure in outcome.failures { printError("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)") }
+                for failure in outcome.failures { report("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)") }
             case "prepare-commit-msg":
                 guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
                 try Trailers.prepare(messageFile: file, repository: repository)
@@ -37,8 +40,15 @@ struct Hook: ParsableCommand {
                 throw CommandFailure("unknown hook '\(name)'")
             }
         } catch {
-            printError("git-trace: \(name): \(describe(error))")
+            report("git-trace: \(name): \(describe(error))")
         }
+    }
+
+    /// One line for the user: on stderr, or (in the background, where git's streams are
+    /// closed to the job) in the status log `git trace status` shows.
+    private func report(_ message: String) {
+        guard background, let repository = try? openRepository() else { return printError(message) }
+        do { try WorkingLog(repository: repository).appendMessage(message) } catch { printError(message) }
     }
 
     /// Syncs the records with the remote being pushed to, unless this push carries
@@ -49,9 +59,9 @@ struct Hook: ParsableCommand {
         if refs.split(separator: "\n").contains(where: { $0.split(separator: " ").dropFirst(2).first == Substring(NotesLedger.notesRef) }) {
             return
         }
-        let report = try NotesSync(repository: repository, remote: remote).sync(push: true)
-        if report.recordsMissingOnRemote > 0 {
-            printError("git-trace: \(remote) lacked \(report.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
+        let synced = try NotesSync(repository: repository, remote: remote).sync(push: true)
+        if synced.recordsMissingOnRemote > 0 {
+            report("git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
         }
     }
 
@@ -71,7 +81,7 @@ struct Hook: ParsableCommand {
         let outcome = try CommitRecorder(repository: repository).recordRewrite(
             kind: kind, pairs: pairs, signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
         for failure in outcome.failures {
-            printError("git-trace: rewritten commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+            report("git-trace: rewritten commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
         }
     }
 
@@ -88,7 +98,7 @@ struct Hook: ParsableCommand {
         let outcome = try CommitRecorder(repository: repository).recordNewCommits(
             signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
         for failure in outcome.failures {
-            printError("git-trace: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+            report("git-trace: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
         }
     }
 }
@@ -117,6 +127,8 @@ struct Status: ParsableCommand {
         // running, or one that failed without a trace).
         let failedCommits = Set(state.failed.map(\.commit))
         let withoutRecord = try CommitRecorder(repository: repository).commitsWithoutRecord().filter { !failedCommits.contains($0.hex) }
+        // What the background hooks said in the last day.
+        let recentMessages = WorkingLog(repository: repository).messages().filter { $0.time > Int64(Date().timeIntervalSince1970) - 86_400 }
         if json {
             print(JSONValue.object([
                 "uncommitted_ai_files": .array(fileLines.map {
@@ -131,6 +143,7 @@ struct Status: ParsableCommand {
                 }),
                 "head_recorded": headRecorded.map(JSONValue.bool) ?? .null,
                 "commits_without_record": .array(withoutRecord.map { .string($0.hex) }),
+                "hook_messages": .array(recentMessages.map { .object(["time": .integer($0.time), "message": .string($0.text)]) }),
             ]).canonicalString)
             return
         }
@@ -143,6 +156,7 @@ struct Status: ParsableCommand {
         }
         for failure in state.failed { print("unrecorded   \(failure.commit.prefix(12)): \(failure.reason)") }
         for commit in withoutRecord { print("unrecorded   \(commit.shortHex): no record yet (the next commit's job records it)") }
+        for message in recentMessages { print("hook message \(Timestamp.format(unixSeconds: message.time)): \(message.text)") }
     }
 }
 

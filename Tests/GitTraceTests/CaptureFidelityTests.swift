@@ -72,3 +72,54 @@ import TestSupport
         #expect(try await !hasRecord(fixture, old), "history from before capture is unknown, never recorded as human")
     }
 }
+
+/// The background jobs hold none of git's output streams: a program reading `git
+/// commit` through pipes (an editor's panel, lazygit, CI) sees it finish when git does.
+@Suite struct BackgroundJobTests {
+    @Test func aCommitReadThroughPipesDoesNotWaitForTheJob() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let release = fixture.sandbox.root.appendingPathComponent("release")
+        let waitedOut = fixture.sandbox.root.appendingPathComponent("waited-out")
+        // The hook's git-trace, made to wait until the test has seen the commit finish.
+        let wrapper = try fixture.sandbox.write("""
+            #!/bin/sh
+            for i in $(seq 200); do [ -e '\(release.path)' ] && exec '\(fixture.sandbox.binary)' "$@"; sleep 0.1; done
+            touch '\(waitedOut.path)'
+            exec '\(fixture.sandbox.binary)' "$@"
+            """, to: "slow-git-trace", in: fixture.sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
+        let script = try String(contentsOf: hook, encoding: .utf8)
+        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(to: hook, atomically: false, encoding: .utf8)
+        try fixture.sandbox.write("one\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        // As a program reading git's output does: until every writer has closed the pipe.
+        let committed = try await fixture.sandbox.run("bash", ["-c", "git commit -q -m 'through pipes' 2>&1 | cat"], in: fixture.repository)
+        #expect(committed.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: waitedOut.path), "git commit returned only once the job gave up waiting")
+        try Data().write(to: release)
+        let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        var recorded = false
+        for _ in 0..<200 where !recorded {
+            recorded = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository).status == 0
+            if !recorded { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(recorded, "the job still records the commit")
+    }
+
+    @Test func aBackgroundFailureShowsInStatus() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try FileManager.default.moveItem(atPath: fixture.keyPath, toPath: fixture.keyPath + ".away")
+        try fixture.sandbox.write("one\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        let committed = try await fixture.sandbox.run("git", ["commit", "-q", "-m", "no key"], in: fixture.repository)
+        #expect(committed.status == 0 && committed.stderr.isEmpty, "the job's failure is not git's: \(committed)")
+        var status = try await fixture.sandbox.trace("status", in: fixture.repository)
+        for _ in 0..<200 {
+            status = try await fixture.sandbox.trace("status", in: fixture.repository)
+            if status.stdout.contains("hook message") { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(status.stdout.contains("hook message") && status.stdout.contains("not recorded"), "\(status)")
+    }
+}
