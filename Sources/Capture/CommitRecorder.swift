@@ -261,7 +261,11 @@ public final class CommitRecorder {
         let head = try repository.resolveCommit("HEAD")
         return try engine.log.update { state in
             var outcome = Outcome()
-            defer { if state.captureStarted == nil { state.captureStarted = now } }
+            defer {
+                if state.captureStarted == nil {
+                    (state.captureStarted, state.captureReflogMark) = (now, repository.headReflogMark())
+                }
+            }
             for commit in try self.unrecordedCommits(head: head, state: state) {
                 // An amend is recorded by the post-rewrite hook, from the amended record.
                 if commit == head, repository.headReflogMessage()?.hasPrefix("commit (amend)") == true { continue }
@@ -279,6 +283,18 @@ public final class CommitRecorder {
             if !outcome.recorded.isEmpty { collectSnapshots(state) }
             return outcome
         }
+    }
+
+    /// Does now, in this process, what the post-commit job of a commit just made would
+    /// do, when capture is on here (our post-commit hook installed): `git trace record`
+    /// and `review` call it first, so their record always comes after the automatic one
+    /// and never races the background job (which then finds nothing left to do, or is
+    /// waited for, holding the working log's lock).
+    public func recordPendingCommits(signer: () throws -> SigningIdentity) throws -> Outcome {
+        guard try GitHookInstaller(repository: repository, binaryPath: "").installedHooks()["post-commit"] == true,
+              !["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) })
+        else { return Outcome() }
+        return try recordNewCommits(signer: signer)
     }
 
     /// What a commit made by git itself from other commits came from: a cherry-pick
@@ -445,15 +461,20 @@ public final class CommitRecorder {
         guard !recorded.contains(head.hex), ledger.note(on: head) == nil else { return [] }
         guard let since = state.captureStarted else { return [head] }
         // Without a reflog, commits by this user's email count as made here.
-        let createdHere = repository.commitsCreatedHere(since: since)
+        let createdHere = repository.commitsCreatedHere(after: state.captureReflogMark)
         let email = repository.defaultIdentity()?.email
+        func madeHere(_ commit: ObjectID) throws -> Bool {
+            if let createdHere { return createdHere.contains(commit) }
+            let committer = try repository.commit(commit).committer
+            return committer.email == email && committer.time >= since
+        }
+        // HEAD too: `git trace record` runs this for a commit that may predate capture.
+        guard try madeHere(head) else { return [] }
         var chain = [head]
         var current = head
         while chain.count < Self.longestChain, let parent = try repository.commit(current).parentIDs.first {
             if recorded.contains(parent.hex) || ledger.note(on: parent) != nil { break }
-            let madeHere = try createdHere.map { $0.contains(parent) }
-                ?? (repository.commit(parent).committer.email == email && repository.commit(parent).committer.time >= since)
-            guard madeHere else { break }
+            guard try madeHere(parent) else { break }
             chain.append(parent)
             current = parent
         }
@@ -468,7 +489,7 @@ public final class CommitRecorder {
     public func commitsWithoutRecord(limit: Int = 50) throws -> [ObjectID] {
         guard !repository.hasNoCommits else { return [] }
         let state = try engine.log.snapshot()
-        guard let since = state.captureStarted, let createdHere = repository.commitsCreatedHere(since: since) else { return [] }
+        guard state.captureStarted != nil, let createdHere = repository.commitsCreatedHere(after: state.captureReflogMark) else { return [] }
         let ledger = NotesLedger(repository: repository)
         var missing = [ObjectID]()
         var current: ObjectID? = try repository.resolveCommit("HEAD")
@@ -477,7 +498,6 @@ public final class CommitRecorder {
             walked += 1
             if createdHere.contains(commit), ledger.note(on: commit) == nil { missing.append(commit) }
             current = try repository.commit(commit).parentIDs.first
-            if let next = current, try repository.commit(next).committer.time < since { break }
         }
         return missing
     }

@@ -51,6 +51,9 @@ public struct WorkingState: Codable, Sendable {
     /// When capture began here (`git trace init`, else the first post-commit job): the
     /// commits made before it predate capture, and the job never records them.
     public var captureStarted: Int64?
+    /// HEAD's newest reflog entry when capture began (`Repository.headReflogMark`): the
+    /// commits its reflog lists after it were made under capture.
+    public var captureReflogMark: String?
     /// Commits the post-commit hook could not record (fail-open), for `git trace status`.
     public var failed: [FailedRecord] = []
     /// The last model each session was seen with (Gemini and Codex name it only sometimes).
@@ -166,8 +169,12 @@ public final class WorkingLog {
     }
 
     /// Notes that capture begins now (`git trace init`), unless it already began.
-    public func markCaptureStarted(at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
-        try update { state in if state.captureStarted == nil { state.captureStarted = now } }
+    public func markCaptureStarted(reflogMark: String?, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+        try update { state in
+            guard state.captureStarted == nil else { return }
+            state.captureStarted = now
+            state.captureReflogMark = reflogMark
+        }
     }
 
     /// Reads the state without locking (for displays such as `git trace status`).

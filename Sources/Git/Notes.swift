@@ -342,25 +342,48 @@ extension Repository {
         return git_graph_descendant_of(pointer, &a, &b) == 1
     }
 
+    /// HEAD's newest reflog entry, as a mark to find it again ("<new id> <time> <message>"),
+    /// or nil when HEAD has no reflog entry yet.
+    public func headReflogMark() -> String? {
+        withHeadReflog { reflog in
+            guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0) else { return nil }
+            return Self.mark(entry)
+        } ?? nil
+    }
+
     /// The commits `git commit` (also `cherry-pick`, `revert`) created in this
-    /// repository at or after `since` (seconds), from HEAD's reflog; nil when HEAD has no
-    /// reflog (logging turned off), where nothing can be said. Amends are left out:
-    /// their post-rewrite hook records them.
-    public func commitsCreatedHere(since: Int64) -> Set<ObjectID>? {
-        var reflog: OpaquePointer?
-        guard git_reflog_read(&reflog, pointer, "HEAD") == 0 else { return nil }
-        defer { git_reflog_free(reflog) }
-        let count = git_reflog_entrycount(reflog)
-        guard count > 0 else { return FileManager.default.fileExists(atPath: gitDirectory + "logs/HEAD") ? [] : nil }
-        var created = Set<ObjectID>()
-        for index in 0..<count {  // newest first
-            guard let entry = git_reflog_entry_byindex(reflog, index) else { continue }
-            if let committer = git_reflog_entry_committer(entry), committer.pointee.when.time < since { break }
-            let message = git_reflog_entry_message(entry).map { String(cString: $0) } ?? ""
-            let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains { message.hasPrefix($0) }
-            if made { created.insert(ObjectID(git_reflog_entry_id_new(entry).pointee)) }
+    /// repository after the reflog entry `mark` (all of HEAD's reflog when the mark is nil
+    /// or no longer there: entries expire oldest first), from HEAD's reflog; nil when HEAD
+    /// has no reflog (logging turned off), where nothing can be said. Entries are
+    /// compared by position, not time: a commit's reflog time is its committer date,
+    /// which GIT_COMMITTER_DATE sets to anything. Amends are left out: their
+    /// post-rewrite hook records them.
+    public func commitsCreatedHere(after mark: String?) -> Set<ObjectID>? {
+        withHeadReflog { reflog in
+            var created = Set<ObjectID>()
+            for index in 0..<git_reflog_entrycount(reflog) {  // newest first
+                guard let entry = git_reflog_entry_byindex(reflog, index) else { continue }
+                if let mark, Self.mark(entry) == mark { break }
+                let message = git_reflog_entry_message(entry).map { String(cString: $0) } ?? ""
+                let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains { message.hasPrefix($0) }
+                if made { created.insert(ObjectID(git_reflog_entry_id_new(entry).pointee)) }
+            }
+            return created
         }
-        return created
+    }
+
+    private func withHeadReflog<T>(_ body: (OpaquePointer) -> T) -> T? {
+        guard FileManager.default.fileExists(atPath: gitDirectory + "logs/HEAD") else { return nil }
+        var reflog: OpaquePointer?
+        guard git_reflog_read(&reflog, pointer, "HEAD") == 0, let reflog else { return nil }
+        defer { git_reflog_free(reflog) }
+        return body(reflog)
+    }
+
+    private static func mark(_ entry: OpaquePointer) -> String {
+        let id = ObjectID(git_reflog_entry_id_new(entry).pointee).hex
+        let time = git_reflog_entry_committer(entry).map { $0.pointee.when.time } ?? 0
+        return "\(id) \(time) " + (git_reflog_entry_message(entry).map { String(cString: $0) } ?? "")
     }
 
     /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).

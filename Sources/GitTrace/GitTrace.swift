@@ -103,6 +103,19 @@ func signingIdentity(explicitPath: String?, repository: Repository) throws -> Si
     return identity
 }
 
+/// Lets the automatic record of a commit just made come first (see
+/// `CommitRecorder.recordPendingCommits`); a failure there is said and does not stop
+/// the command's own record.
+func recordPendingCommits(_ repository: Repository, _ identity: SigningIdentity) throws {
+    guard !repository.isBare, !repository.hasNoCommits else { return }
+    do {
+        let outcome = try CommitRecorder(repository: repository).recordPendingCommits(signer: { identity })
+        for failure in outcome.failures { printError("warning: commit \(failure.commit.shortHex) not recorded: \(failure.reason)") }
+    } catch {
+        printError("warning: the automatic records of new commits were not made: \(describe(error))")
+    }
+}
+
 /// Resolves a revision to a commit, with git's wording for the usual failures.
 func resolveCommit(_ revision: String, in repository: Repository) throws -> ObjectID {
     if repository.hasNoCommits, revision == "HEAD" {

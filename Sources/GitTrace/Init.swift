@@ -31,7 +31,7 @@ struct Init: ParsableCommand {
         let (changes, warnings) = try RepositorySetup(repository: repository).apply()
         for change in changes { print("set \(change)") }
         let hookChanges = try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).install()
-        try WorkingLog(repository: repository).markCaptureStarted()
+        try WorkingLog(repository: repository).markCaptureStarted(reflogMark: repository.headReflogMark())
         for change in hookChanges {
             switch change {
             case .installed(let path): print("installed hook \(path)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Foundation
 import Git
 import Ledger
@@ -40,6 +41,7 @@ struct ReviewCommand: ParsableCommand {
             : [try resolveCommit(revision, in: repository)]
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
         let identity = try signingIdentity(explicitPath: key, repository: repository)
+        try recordPendingCommits(repository, identity)
         let builder = RecordBuilder(repository: repository)
         let now = Int64(Date().timeIntervalSince1970)
         var lines = [ObjectID: [String]]()

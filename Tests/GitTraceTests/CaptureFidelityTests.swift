@@ -60,8 +60,7 @@ import TestSupport
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.git("config", "core.hooksPath", "/dev/null")
         let old = try await fixture.commit("old\n", to: "old.txt")
-        // Capture begins later than that commit (a clock second apart, as a reflog says).
-        try await Task.sleep(nanoseconds: 1_100_000_000)
+        // Capture begins after that commit (its reflog entry comes before init's mark).
         try await fixture.git("config", "--unset", "core.hooksPath")
         let state = fixture.repository.appendingPathComponent(".git/sessiontrace")
         try? FileManager.default.removeItem(at: state)
@@ -121,5 +120,36 @@ import TestSupport
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         #expect(status.stdout.contains("hook message") && status.stdout.contains("not recorded"), "\(status)")
+    }
+}
+
+/// `git trace record` right after a commit never races the commit's background job:
+/// its record is the newest, every time, so reports give the same figures on a rerun.
+@Suite struct RecordOrderTests {
+    @Test func aRecordRightAfterACommitIsTheOneThatCounts() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        // The job starts late, as on a loaded machine: after the manual record.
+        let wrapper = try fixture.sandbox.write("#!/bin/sh\nsleep 1\nexec '\(fixture.sandbox.binary)' \"$@\"\n",
+                                                to: "late-git-trace", in: fixture.sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
+        let script = try String(contentsOf: hook, encoding: .utf8)
+        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(to: hook, atomically: false, encoding: .utf8)
+        for round in 0..<3 {
+            try fixture.sandbox.write(numberedLines(6 + round), to: "f\(round).txt", in: fixture.repository)
+            try await fixture.git("add", "-A")
+            try await fixture.git("commit", "-q", "-m", "round \(round)")
+            let recorded = try await fixture.trace("record", "HEAD", "--file", "f\(round).txt", "--lines", "1-\(6 + round)",
+                                                   "--origin", "ai", "--agent", "claude-code", "--model", "anthropic/claude-sonnet-4-5",
+                                                   "--session", "s\(round)")
+            #expect(recorded.status == 0, "\(recorded)")
+            let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+            // Whatever the job does later, it adds nothing after the manual record.
+            try await Task.sleep(nanoseconds: 1_500_000_000)
+            let lines = try await fixture.noteLines(commit)
+            #expect(lines.count == 2, "the automatic record, then the manual one: \(lines.count)")
+            let newest = try await fixture.attribution(commit)
+            #expect(newest.totals.ai == 6 + round, "round \(round): the manual record must be the one that counts")
+        }
     }
 }
