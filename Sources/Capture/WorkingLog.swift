@@ -120,7 +120,8 @@ public final class WorkingLog {
     /// The lock is an flock(2) lock, released by the kernel if the process dies.
     @discardableResult
     public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        chmod(directory, 0o700)  // made 0755 by versions before this one
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(lock) }

@@ -43,11 +43,8 @@ public struct GitLayout: Sendable, Equatable {
     }
 
     static func relativePath(_ userPath: String, currentDirectory: String, workTree: String) -> String? {
-        func resolved(_ path: String) -> [String] {
-            URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.pathComponents
-        }
-        let root = resolved(workTree)
-        var components = userPath.hasPrefix("/") ? resolved("/") : resolved(currentDirectory)
+        let root = canonicalComponents(workTree)
+        var components = userPath.hasPrefix("/") ? ["/"] : canonicalComponents(currentDirectory)
         for part in userPath.split(separator: "/") {
             switch part {
             case ".": continue
@@ -55,17 +52,56 @@ public struct GitLayout: Sendable, Equatable {
             default: components.append(String(part))
             }
         }
+        guard components.count > 1 else { return nil }
+        // The directories as the kernel resolves them (a workspace opened through a
+        // symlinked directory, ~/src -> /data/src, is the same work tree), the file
+        // itself not: a link in the work tree is a file of its own, never followed.
+        let name = components.removeLast()
+        components = canonicalComponents(components.count == 1 ? "/" : components.joined(separator: "/").dropFirst().description) + [name]
         guard components.count > root.count, Array(components.prefix(root.count)) == root else { return nil }
         return components.dropFirst(root.count).joined(separator: "/")
     }
 
-    /// A working-tree file's bytes; nil when it does not exist or is not a regular file.
+    /// `path` with every symbolic link resolved as far as it exists (a directory an
+    /// agent is about to create does not yet), as components starting with "/".
+    static func canonicalComponents(_ path: String) -> [String] {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        var missing = [String]()
+        while existing.count > 1 {
+            let joined = "/" + existing.dropFirst().joined(separator: "/")
+            if let resolved = realpath(joined, nil) {
+                defer { free(resolved) }
+                return URL(fileURLWithPath: String(cString: resolved)).pathComponents + missing.reversed()
+            }
+            missing.append(existing.removeLast())
+        }
+        return ["/"] + missing.reversed()
+    }
+
+    /// A working-tree file's bytes; nil when it does not exist, is not a regular file, is
+    /// a symbolic link, or lies outside the work tree through a linked directory: capture
+    /// never copies a file from outside the work tree by following a link.
     public func readWorkingFile(_ path: String) -> [UInt8]? {
         let full = workTree + "/" + path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: full)
-        else { return nil }
-        return Array(data)
+        guard let resolved = realpath(full, nil) else { return nil }
+        let resolvedPath = String(cString: resolved)
+        free(resolved)
+        let rootComponents = GitLayout.canonicalComponents(workTree)
+        let root = rootComponents.count == 1 ? "/" : "/" + rootComponents.dropFirst().joined(separator: "/") + "/"
+        guard resolvedPath.hasPrefix(root), resolvedPath.count > root.count else { return nil }
+        let descriptor = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        return filled == bytes.count ? bytes : Array(bytes.prefix(filled))
     }
 }

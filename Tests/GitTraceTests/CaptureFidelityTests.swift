@@ -153,3 +153,63 @@ import TestSupport
         }
     }
 }
+
+/// Paths as the agents name them, and files capture must never copy (issue: capture
+/// fidelity, cases 6 and 10).
+@Suite struct CapturePathTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    @Test func aWorkspaceOpenedThroughASymlinkedDirectoryIsCaptured() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let link = fixture.sandbox.root.appendingPathComponent("src-link")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: fixture.sandbox.root.path)
+        var agent = try AgentDriver(fixture, session: "s1")
+        agent.workspace = link.appendingPathComponent(fixture.repository.lastPathComponent).path
+        try await agent.claude("Write", "lib/a.txt", write: numberedLines(3))
+        let record = try await fixture.attribution(try await fixture.commitRecorded("through the link"))
+        #expect(record.origins("lib/a.txt") == lines((1...3, Self.claude)))
+    }
+
+    @Test func linksOutOfTheWorkTreeAreNeverCopiedAndSnapshotsArePrivate() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let outside = fixture.sandbox.root.appendingPathComponent("private")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let secret = "SECRET-\(UUID().uuidString)\n"
+        try fixture.sandbox.write(secret, to: "private.txt", in: outside)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: outside.appendingPathComponent("private.txt").path)
+        // A file link and a directory link in the work tree, both pointing outside it.
+        try FileManager.default.createSymbolicLink(atPath: fixture.repository.appendingPathComponent("notes.txt").path,
+                                                   withDestinationPath: outside.appendingPathComponent("private.txt").path)
+        try FileManager.default.createSymbolicLink(atPath: fixture.repository.appendingPathComponent("docs").path, withDestinationPath: outside.path)
+        var agent = try AgentDriver(fixture, session: "s1")
+        for path in ["notes.txt", "docs/private.txt"] {
+            try await agent.capture("claude-code", try agent.payload("claude-code-pre-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
+            try await agent.capture("claude-code", try agent.payload("claude-code-post-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
+        }
+        // And an ordinary edit, so that there are snapshots whose modes to check.
+        try fixture.sandbox.write("mine\n", to: "env.txt", in: fixture.repository)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: fixture.repository.appendingPathComponent("env.txt").path)
+        try await agent.claude("Edit", "env.txt", write: "mine\nagent\n")
+        let state = fixture.repository.appendingPathComponent(".git/sessiontrace")
+        let enumerator = try #require(FileManager.default.enumerator(atPath: state.path))
+        var files = 0
+        while let relative = enumerator.nextObject() as? String {
+            let path = state.appendingPathComponent(relative).path
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let mode = (attributes[.posixPermissions] as? Int ?? 0) & 0o777
+            if attributes[.type] as? FileAttributeType == .typeDirectory {
+                #expect(mode == 0o700, "\(relative) is \(String(mode, radix: 8))")
+            } else {
+                files += 1
+                #expect(mode == 0o600, "\(relative) is \(String(mode, radix: 8))")
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                #expect(!String(decoding: bytes, as: UTF8.self).contains(secret), "\(relative) holds the private file")
+            }
+        }
+        #expect(files > 0)
+        let modeOfState = (try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int ?? 0) & 0o777
+        #expect(modeOfState == 0o700)
+    }
+}

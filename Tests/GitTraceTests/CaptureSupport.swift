@@ -9,6 +9,8 @@ struct AgentDriver {
     let fixture: Fixture
     let session: String
     var toolUse = 0
+    /// The work tree as the agent names it (a path through a symlinked directory, say).
+    var workspace: String?
 
     static let fixtures = InteropTests.packageRoot.appendingPathComponent("Tests/Fixtures/agents")
 
@@ -20,7 +22,7 @@ struct AgentDriver {
         try fixture.sandbox.write(transcript.replacingOccurrences(of: "$SESSION", with: session), to: "transcript-\(session).jsonl", in: fixture.sandbox.root)
     }
 
-    var root: String { fixture.repository.path }
+    var root: String { workspace ?? fixture.repository.path }
 
     func payload(_ name: String, file: String = "", toolUseID: String = "", extra: [String: String] = [:]) throws -> String {
         var text = try String(contentsOf: AgentDriver.fixtures.appendingPathComponent(name), encoding: .utf8)
