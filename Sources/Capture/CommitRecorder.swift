@@ -91,6 +91,15 @@ public final class CommitRecorder {
                     let seeded = try seedRewrittenBaseLines(&labels, rewritten, snapshot: snapshot, oldPath: oldPath, old: oldContent, parent: parent)
                     recommitted[path, default: []].formUnion(seeded)
                 }
+                // Lines the log holds as `base` although the commit added them: a person
+                // wrote them after the last commit, before capture first saw the file (an
+                // agent's before-snapshot). A rewrite of an earlier AI line is `mixed`.
+                if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
+                    let unseen = Set(labels.indices.filter { labels[$0] == .base && addedLines.contains($0 + 1) })
+                    let seeded = try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent,
+                                                            only: unseen.contains)
+                    recommitted[path, default: []].formUnion(seeded)
+                }
             } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
                 recommitted[path] = try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
             }
@@ -110,11 +119,14 @@ public final class CommitRecorder {
     /// records of the commits that introduced the old lines say. Returns the 1-based new
     /// lines made mixed.
     private func seedFromEarlierRecords(_ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8],
-                                        parent: ObjectID) throws -> Set<Int> {
+                                        parent: ObjectID, only wanted: (Int) -> Bool = { _ in true }) throws -> Set<Int> {
         var pairs = [Int: Int]()
         for hunk in LineDiff.hunks(old: old, new: new) where hunk.oldCount > 0 && hunk.newCount > 0 {
-            for offset in 0..<min(hunk.oldCount, hunk.newCount) { pairs[hunk.newIndex + offset] = hunk.oldIndex + offset }
+            for offset in 0..<min(hunk.oldCount, hunk.newCount) where wanted(hunk.newIndex + offset) {
+                pairs[hunk.newIndex + offset] = hunk.oldIndex + offset
+            }
         }
+        guard !pairs.isEmpty else { return [] }
         return try markEarlierAILines(&labels, pairs, oldPath: oldPath, parent: parent)
     }
 

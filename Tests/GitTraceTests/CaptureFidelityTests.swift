@@ -213,3 +213,27 @@ import TestSupport
         #expect(modeOfState == 0o700)
     }
 }
+
+/// Whose edit a line is (issue: capture fidelity, case 4): what changed between the last
+/// commit and an agent's before-snapshot was the person's.
+@Suite struct PersonBeforeAgentTests {
+    static let s1 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s1Mixed = "mixed claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s2 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2"
+
+    @Test func aPersonsRewriteOfAnAILineBeforeTheAgentCameBackIsMixed() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(4))
+        _ = try await fixture.commitRecorded("ai lines")
+        // The person rewrites s1's line 2 and adds a line of their own; capture sees nothing.
+        try fixture.sandbox.write("line 1\nline 2 by hand\nline 3\nline 4\nmine\n", to: "a.txt", in: fixture.repository)
+        // Then another session edits elsewhere in the file: its before-snapshot already
+        // holds the person's lines.
+        var later = try AgentDriver(fixture, session: "s2")
+        try await later.claude("Edit", "a.txt", write: "line 1\nline 2 by hand\nline 3\nline 4\nmine\nagent line\n")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
+        #expect(record.origins("a.txt") == lines((2...2, Self.s1Mixed), (5...5, "human"), (6...6, Self.s2)))
+    }
+}
