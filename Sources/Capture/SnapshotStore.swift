@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Signing
 
 /// File contents capture has seen, stored by git blob id under
@@ -24,17 +25,9 @@ struct SnapshotStore {
         let folder = (target as NSString).deletingLastPathComponent
         // Snapshots are copies of the user's files (a .env an agent edited): 0600 in 0700
         // directories, whatever the umask and the file's own mode.
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        chmod(directory, 0o700)
-        let temporary = target + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw WorkingLogError(description: "cannot write snapshot \(target): \(String(cString: strerror(errno)))") }
-        let written = content.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == content.count, rename(temporary, target) == 0 else {
-            unlink(temporary)
-            throw WorkingLogError(description: "cannot write snapshot \(target)")
-        }
+        try PrivateFile.makeDirectory(directory)
+        try PrivateFile.makeDirectory(folder)
+        do { try PrivateFile.replace(target, with: content) } catch { throw WorkingLogError(description: "cannot write snapshot: \(error)") }
         return id
     }
 

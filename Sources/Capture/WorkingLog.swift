@@ -120,8 +120,7 @@ public final class WorkingLog {
     /// The lock is an flock(2) lock, released by the kernel if the process dies.
     @discardableResult
     public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        chmod(directory, 0o700)  // made 0755 by versions before this one
+        try PrivateFile.makeDirectory(directory)  // also when made 0755 by versions before this one
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(lock) }
@@ -146,16 +145,7 @@ public final class WorkingLog {
             let line = "\(now) " + message.replacingOccurrences(of: "\n", with: " ")
             let kept = (try? String(contentsOfFile: messagesPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
             let text = (kept + [line]).suffix(Self.keptMessages).joined(separator: "\n") + "\n"
-            let temporary = messagesPath + ".tmp"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard descriptor >= 0 else { throw WorkingLogError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            close(descriptor)
-            guard written == bytes.count, rename(temporary, messagesPath) == 0 else {
-                unlink(temporary)
-                throw WorkingLogError(description: "cannot write \(messagesPath)")
-            }
+            do { try PrivateFile.replace(messagesPath, with: Array(text.utf8)) } catch { throw WorkingLogError(description: "\(error)") }
         }
     }
 
@@ -198,15 +188,6 @@ public final class WorkingLog {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(state)
-        let temporary = statePath + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw WorkingLogError(description: "cannot write \(temporary)") }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count, synced, rename(temporary, statePath) == 0 else {
-            unlink(temporary)
-            throw WorkingLogError(description: "cannot write \(statePath): \(String(cString: strerror(errno)))")
-        }
+        do { try PrivateFile.replace(statePath, with: Array(data)) } catch { throw WorkingLogError(description: "\(error)") }
     }
 }

@@ -32,18 +32,10 @@ public enum KeyFile {
                 throw KeyFileError(message: "cannot create \(directory): \(error.localizedDescription)")
             }
         }
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else {
-            throw KeyFileError(message: "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        let pem = Array(try key.pkcs8PEM().utf8)
-        let written = pem.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == pem.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw KeyFileError(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        do {
+            try PrivateFile.replace(path, with: Array(try key.pkcs8PEM().utf8))
+        } catch let error as PrivateFile.WriteError {
+            throw KeyFileError(message: error.description)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Signing
 
 /// Notes already verified under one trust configuration (spec/records.md §7, cache):
@@ -82,16 +83,12 @@ public final class VerificationCache: @unchecked Sendable {
     public func save() {
         guard added, let path else { return }
         let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? PrivateFile.makeDirectory(directory)
         var body = Array((VerificationCache.header + "\n").utf8)
         for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
         let file = body + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        let written = file.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        if written != file.count || rename(temporary, path) != 0 { unlink(temporary) }
+        // A cache that cannot be written costs the next run time, nothing else.
+        try? PrivateFile.replace(path, with: file)
         added = false
     }
 
