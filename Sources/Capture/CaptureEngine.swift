@@ -98,7 +98,8 @@ public final class CaptureEngine {
             let beforeContent: [UInt8]
             if let blob = pending?.files[path] {
                 beforeContent = try content(ofBlob: blob)
-            } else if let rebuilt = rebuild(afterContent, undoing: event.replacements) {
+            } else if let rebuilt = rebuild(afterContent, undoing: event.replacements,
+                                            lastSeen: try state.files[path].map { try content(ofBlob: $0.blob) }) {
                 beforeContent = rebuilt
             } else {
                 // No before event and nothing to rebuild from: the last content capture
@@ -178,17 +179,57 @@ public final class CaptureEngine {
 
     /// Undoes an after-only agent's replacements (last first) to get the text before
     /// its edit; nil when a replacement's new text is not in the file.
-    private func rebuild(_ after: [UInt8], undoing replacements: [AgentEvent.Replacement]) -> [UInt8]? {
+    /// The text before an edit reported only afterwards (Cursor: which text replaced
+    /// which), by undoing each replacement where it was made. `new` can occur more than
+    /// once (`return x`, `}`): the occurrence is the one whose undoing gives back what
+    /// capture last saw of the file, else the one closest to it, and when two are as
+    /// close (or nothing was seen) the edit cannot be placed: nil, never a guess that
+    /// credits another session's line to this agent. A deletion (empty `new`) is placed
+    /// only where removing `old` from the last-seen text gives the text after.
+    private func rebuild(_ after: [UInt8], undoing replacements: [AgentEvent.Replacement], lastSeen: [UInt8]?) -> [UInt8]? {
         guard !replacements.isEmpty else { return nil }
         var text = String(decoding: after, as: UTF8.self)
+        let seen = lastSeen.map { String(decoding: $0, as: UTF8.self) }
         for replacement in replacements.reversed() {
             if replacement.new.isEmpty {
-                return nil  // an insertion point cannot be found from the text alone
+                guard let seen, let placed = Self.reinserted(replacement.old, into: text, giving: seen) else { return nil }
+                text = placed
+                continue
             }
-            guard let range = text.range(of: replacement.new) else { return nil }
-            text.replaceSubrange(range, with: replacement.old)
+            var candidates = [String]()
+            var searchFrom = text.startIndex
+            while let range = text.range(of: replacement.new, range: searchFrom..<text.endIndex) {
+                var undone = text
+                undone.replaceSubrange(range, with: replacement.old)
+                candidates.append(undone)
+                searchFrom = text.index(after: range.lowerBound)
+            }
+            guard !candidates.isEmpty else { return nil }
+            if candidates.count == 1 { text = candidates[0]; continue }
+            guard let seen else { return nil }
+            if let exact = candidates.first(where: { $0 == seen }) { text = exact; continue }
+            let distances = candidates.map { LineDiff.hunks(old: Array(seen.utf8), new: Array($0.utf8)).reduce(0) { $0 + $1.oldCount + $1.newCount } }
+            let best = distances.min()!
+            guard distances.filter({ $0 == best }).count == 1 else { return nil }
+            text = candidates[distances.firstIndex(of: best)!]
         }
         return Array(text.utf8)
+    }
+
+    /// `text` with `removed` put back where it was deleted, when the last-seen text is
+    /// exactly that; nil otherwise.
+    private static func reinserted(_ removed: String, into text: String, giving seen: String) -> String? {
+        let a = Array(text.utf8), b = Array(seen.utf8), gap = Array(removed.utf8)
+        guard b.count == a.count + gap.count else { return nil }
+        var prefix = 0
+        while prefix < a.count, a[prefix] == b[prefix] { prefix += 1 }
+        // The deletion starts at or before the first difference; every start that fits
+        // gives the same text back, the last-seen one.
+        for start in stride(from: prefix, through: max(0, prefix - gap.count), by: -1)
+        where Array(b[start..<start + gap.count]) == gap && Array(b[start + gap.count..<b.count]) == Array(a[start..<a.count]) {
+            return seen
+        }
+        return nil
     }
 
     /// A snapshot's content, or a blob's from git's object store (staged content).

@@ -82,7 +82,8 @@ public final class CommitRecorder {
             }
             var labels = Array(repeating: Provenance.base, count: FileLines(content).count)
             if let logPath, let tracked = state.files[logPath] {
-                let snapshot = try engine.content(ofBlob: tracked.blob)
+                // The log holds working-tree bytes; the commit, git's stored form.
+                let snapshot = repository.storedForm(try engine.content(ofBlob: tracked.blob), path: path)
                 let traced = try LineOrigins.afterPersonEditTracingBase(state.provenance(of: tracked), old: snapshot, new: content)
                 labels = traced.labels
                 usedFiles[logPath] = path
@@ -248,7 +249,7 @@ public final class CommitRecorder {
         guard committedLines > 0 else { return nil }
         var best: (path: String, shared: Int)?
         for (path, tracked) in state.files where !excluding.contains(path) && repository.readWorkingFile(path) == nil {
-            let logged = try engine.content(ofBlob: tracked.blob)
+            let logged = repository.storedForm(try engine.content(ofBlob: tracked.blob), path: path)
             let changed = LineDiff.hunks(old: logged, new: content).reduce(0) { $0 + $1.newCount }
             let shared = committedLines - changed
             if shared * 2 >= committedLines, shared > (best?.shared ?? 0) { best = (path, shared) }
@@ -537,7 +538,7 @@ public final class CommitRecorder {
         // committed, and the sessions' counts. Uncommitted AI lines stay logged.
         for (logPath, committedPath) in attribution.usedFiles {
             guard let tracked = state.files.removeValue(forKey: logPath) else { continue }
-            let working = repository.readWorkingFile(committedPath)
+            let working = repository.readWorkingFile(committedPath).map { repository.storedForm($0, path: committedPath) }
             if case .blob(let committed)? = try? repository.content(ofPath: committedPath, inCommit: commitID), working == committed {
                 continue
             }

@@ -118,4 +118,21 @@ extension Repository {
     public func readWorkingFile(_ path: String) -> [UInt8]? {
         layout?.readWorkingFile(path)
     }
+
+    /// Working-tree bytes of `path` as git would store them: its clean filters applied
+    /// (end-of-line conversion for `text eol=crlf` or `core.autocrlf`, `ident`), so that
+    /// a CRLF working copy compares line for line with the LF blob git commits. The
+    /// bytes unchanged when no filter applies or one fails.
+    public func storedForm(_ bytes: [UInt8], path: String) -> [UInt8] {
+        var filters: OpaquePointer?
+        guard git_filter_list_load(&filters, pointer, nil, path, GIT_FILTER_TO_ODB, 0) == 0, let filters else { return bytes }
+        defer { git_filter_list_free(filters) }
+        var output = git_buf()
+        defer { git_buf_dispose(&output) }
+        let code = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { git_filter_list_apply_to_buffer(&output, filters, $0.baseAddress, buffer.count) }
+        }
+        guard code == 0, let data = output.ptr else { return bytes }
+        return Array(UnsafeRawBufferPointer(start: data, count: output.size))
+    }
 }

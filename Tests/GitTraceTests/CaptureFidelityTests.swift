@@ -237,3 +237,62 @@ import TestSupport
         #expect(record.origins("a.txt") == lines((2...2, Self.s1Mixed), (5...5, "human"), (6...6, Self.s2)))
     }
 }
+
+/// CRLF working copies (issue: capture fidelity, case 7): content is compared as git
+/// stores it, so an agent's lines in a `text eol=crlf` file are `ai`, not `mixed`.
+@Suite struct LineEndingTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    func crlf(_ lines: [String]) -> String { lines.map { $0 + "\r\n" }.joined() }
+
+    @Test(arguments: ["attributes", "autocrlf"])
+    func anAgentsLinesInACRLFFileAreAI(setting: String) async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        if setting == "attributes" {
+            try await fixture.commit("*.txt text eol=crlf\n", to: ".gitattributes")
+        } else {
+            try await fixture.git("config", "core.autocrlf", "true")
+            try await fixture.commit("seed\n", to: "README")
+        }
+        var agent = try AgentDriver(fixture, session: "s1")
+        let first = (1...5).map { "line \($0)" }
+        try await agent.claude("Write", "a.txt", write: crlf(first))
+        let one = try await fixture.attribution(try await fixture.commitRecorded("five lines"))
+        #expect(one.origins("a.txt") == lines((1...5, Self.claude)))
+        // One more line by the agent: one ai line, nothing mixed.
+        try await agent.claude("Edit", "a.txt", write: crlf(first + ["line 6"]))
+        let two = try await fixture.attribution(try await fixture.commitRecorded("one more"))
+        #expect(two.origins("a.txt") == lines((6...6, Self.claude)))
+        #expect(two.totals.mixed == 0)
+    }
+}
+
+/// Cursor reports an edit only afterwards, as replacements (issue: capture fidelity,
+/// case 5): it is undone where it was made, not at the first place its text occurs.
+@Suite struct CursorPlacementTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let cursor = "ai cursor openai/gpt-5 conv-9"
+
+    @Test func aReplacementWhoseTextOccursEarlierIsUndoneWhereItWasMade() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var claude = try AgentDriver(fixture, session: "s1")
+        try await claude.claude("Write", "f.py", write: "def f(x):\n    return x\n\ndef g(y):\n    pass\n")
+        var cursor = try AgentDriver(fixture, session: "conv-9")
+        try await cursor.cursor("f.py", replace: "    pass\n", with: "    return x\n")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
+        #expect(record.origins("f.py") == lines((1...4, Self.claude), (5...5, Self.cursor)))
+    }
+
+    @Test func aDeletionIsPlacedFromTheLastSeenText() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var claude = try AgentDriver(fixture, session: "s1")
+        try await claude.claude("Write", "g.txt", write: "one\ntwo\nthree\nfour\n")
+        var cursor = try AgentDriver(fixture, session: "conv-9")
+        try await cursor.cursor("g.txt", replace: "two\n", with: "")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("deleted"))
+        #expect(record.origins("g.txt") == lines((1...3, Self.claude)))
+        #expect(record.totals.deleted == 0)  // the line never reached a commit
+    }
+}

@@ -64,11 +64,12 @@ struct AgentDriver {
     }
 
     /// Cursor's agent replaces `old` with `new` in `path` and reports it afterwards only.
-    mutating func cursor(_ path: String, replace old: String, with new: String) async throws {
+    /// `last`: the last occurrence of `old` rather than the first.
+    mutating func cursor(_ path: String, replace old: String, with new: String, last: Bool = false) async throws {
         toolUse += 1
         let url = fixture.repository.appendingPathComponent(path)
         let text = try String(contentsOf: url, encoding: .utf8)
-        let range = try #require(text.range(of: old))
+        let range = try #require(last ? text.range(of: old, options: .backwards) : text.range(of: old))
         try Data(text.replacingCharacters(in: range, with: new).utf8).write(to: url)
         try await capture("cursor", try payload("cursor-after-file-edit.json", file: path, toolUseID: "gen-\(toolUse)", extra: ["OLD": old, "NEW": new]))
     }
