@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// Writes each agent's hook configuration so that it calls `git trace capture`
 /// (spec/capture.md §1). Merges into what is there, never replacing other hooks; the
@@ -120,7 +121,11 @@ public struct AgentHookConfig {
         guard changed else { return (path, false) }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // The agent's own file keeps its mode (a settings file may be private).
+        var status = stat()
+        let mode = stat(path, &status) == 0 ? status.st_mode & 0o7777 : 0o644
+        try AtomicFile.replace(path, with: Array(data + Data("\n".utf8)), mode: mode)
+        chmod(path, mode)
         return (path, true)
     }
 

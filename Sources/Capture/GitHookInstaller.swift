@@ -181,7 +181,7 @@ exit 0
             } else {
                 changes.append(.installed(path))
             }
-            try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.replace(path, with: Array(script.utf8), mode: 0o755)
             try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         }
         return changes

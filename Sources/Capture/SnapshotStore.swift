@@ -25,9 +25,9 @@ struct SnapshotStore {
         let folder = (target as NSString).deletingLastPathComponent
         // Snapshots are copies of the user's files (a .env an agent edited): 0600 in 0700
         // directories, whatever the umask and the file's own mode.
-        try PrivateFile.makeDirectory(directory)
-        try PrivateFile.makeDirectory(folder)
-        do { try PrivateFile.replace(target, with: content) } catch { throw WorkingLogError(description: "cannot write snapshot: \(error)") }
+        try AtomicFile.makePrivateDirectory(directory)
+        try AtomicFile.makePrivateDirectory(folder)
+        do { try AtomicFile.replace(target, with: content) } catch { throw WorkingLogError(description: "cannot write snapshot: \(error)") }
         return id
     }
 

@@ -120,7 +120,7 @@ public final class WorkingLog {
     /// The lock is an flock(2) lock, released by the kernel if the process dies.
     @discardableResult
     public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
-        try PrivateFile.makeDirectory(directory)  // also when made 0755 by versions before this one
+        try AtomicFile.makePrivateDirectory(directory)  // also when made 0755 by versions before this one
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(lock) }
@@ -145,7 +145,7 @@ public final class WorkingLog {
             let line = "\(now) " + message.replacingOccurrences(of: "\n", with: " ")
             let kept = (try? String(contentsOfFile: messagesPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
             let text = (kept + [line]).suffix(Self.keptMessages).joined(separator: "\n") + "\n"
-            do { try PrivateFile.replace(messagesPath, with: Array(text.utf8)) } catch { throw WorkingLogError(description: "\(error)") }
+            do { try AtomicFile.replace(messagesPath, with: Array(text.utf8)) } catch { throw WorkingLogError(description: "\(error)") }
         }
     }
 
@@ -188,6 +188,6 @@ public final class WorkingLog {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(state)
-        do { try PrivateFile.replace(statePath, with: Array(data)) } catch { throw WorkingLogError(description: "\(error)") }
+        do { try AtomicFile.replace(statePath, with: Array(data)) } catch { throw WorkingLogError(description: "\(error)") }
     }
 }

@@ -132,9 +132,9 @@ func emit(_ text: String, to path: String?, describing what: String) throws {
         return
     }
     do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o644)
     } catch {
-        throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+        throw CommandFailure("\(error)")
     }
     printError("\(what) written to \(path)")
 }

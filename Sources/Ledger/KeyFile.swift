@@ -33,8 +33,8 @@ public enum KeyFile {
             }
         }
         do {
-            try PrivateFile.replace(path, with: Array(try key.pkcs8PEM().utf8))
-        } catch let error as PrivateFile.WriteError {
+            try AtomicFile.replace(path, with: Array(try key.pkcs8PEM().utf8))
+        } catch let error as AtomicFile.WriteError {
             throw KeyFileError(message: error.description)
         }
     }

@@ -83,12 +83,12 @@ public final class VerificationCache: @unchecked Sendable {
     public func save() {
         guard added, let path else { return }
         let directory = (path as NSString).deletingLastPathComponent
-        try? PrivateFile.makeDirectory(directory)
+        try? AtomicFile.makePrivateDirectory(directory)
         var body = Array((VerificationCache.header + "\n").utf8)
         for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
         let file = body + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
         // A cache that cannot be written costs the next run time, nothing else.
-        try? PrivateFile.replace(path, with: file)
+        try? AtomicFile.replace(path, with: file)
         added = false
     }
 

@@ -226,8 +226,8 @@ public enum SurvivingLines {
             }
         }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + commit.hex), options: .atomic)
+            try AtomicFile.makePrivateDirectory(directory)
+            try AtomicFile.replace(directory + "/" + commit.hex, with: Array(text.utf8))
         } catch {
             return  // a cache that cannot be written costs time next run, never correctness
         }

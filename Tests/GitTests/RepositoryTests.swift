@@ -284,3 +284,38 @@ private final class Counter: @unchecked Sendable {
         }
     }
 }
+
+/// Atomic replacement: the new bytes or the old, never through a link, nothing left
+/// behind beside the file or in /tmp.
+@Suite struct AtomicFileTests {
+    @Test func replacesWithTheModeAskedLeavingNothingBehind() throws {
+        let sandbox = try Sandbox()
+        let directory = sandbox.root.appendingPathComponent("out").path
+        try AtomicFile.makePrivateDirectory(directory)
+        let target = directory + "/file"
+        try AtomicFile.replace(target, with: Array("one\n".utf8))
+        try AtomicFile.replace(target, with: Array("two\n".utf8))
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "two\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["file"])
+        let mode = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777 }
+        #expect(try mode(target) == 0o600)
+        #expect(try mode(directory) == 0o700)
+        try AtomicFile.replace(directory + "/script", with: Array("#!/bin/sh\n".utf8), mode: 0o755)
+        #expect(try mode(directory + "/script") & 0o700 == 0o700)
+    }
+
+    @Test func aLinkAtTheTargetIsReplacedNotWrittenThrough() throws {
+        let sandbox = try Sandbox()
+        let outside = try sandbox.write("private\n", to: "outside.txt", in: sandbox.root)
+        let link = sandbox.root.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outside.path)
+        try AtomicFile.replace(link, with: Array("report\n".utf8), mode: 0o644)
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "private\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType == .typeRegular)
+        #expect(try String(contentsOfFile: link, encoding: .utf8) == "report\n")
+    }
+
+    @Test func aDirectoryThatCannotBeWrittenIsAClearError() throws {
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.replace("/nonexistent-dir/x", with: [1]) }
+    }
+}

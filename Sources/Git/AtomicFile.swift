@@ -1,18 +1,22 @@
 import Foundation
 
-/// Files only their owner may read (keys, caches, capture's copies of the user's
-/// files), replaced atomically: the bytes go to a new 0600 file beside the target
-/// (never through a link: O_EXCL, O_NOFOLLOW), synced, then renamed into place, so a
-/// reader, or a process killed halfway, sees the old file or the new one, never half.
-public enum PrivateFile {
+/// Files replaced atomically: the bytes go to a new file beside the target (never
+/// through a link: O_EXCL, O_NOFOLLOW), synced, then renamed into place, so a reader,
+/// or a process killed halfway, sees the old file or the new one, never half; a link
+/// at the target is replaced, not written through. Private by default (keys, caches,
+/// capture's copies of the user's files: 0600). Foundation's `.atomic` writing is not
+/// used: on Linux it goes through a directory in /tmp that it leaves behind, and is a
+/// copy, not a rename, when /tmp is another file system.
+public enum AtomicFile {
     public struct WriteError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public static func replace(_ path: String, with bytes: [UInt8]) throws {
+    /// `mode` is given to the new file as open(2) does (the umask applies).
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw WriteError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
@@ -31,7 +35,7 @@ public enum PrivateFile {
 
     /// Creates `directory` (and its parents) for private files: 0700, also when it
     /// existed with a wider mode.
-    public static func makeDirectory(_ directory: String) throws {
+    public static func makePrivateDirectory(_ directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         chmod(directory, 0o700)
     }
