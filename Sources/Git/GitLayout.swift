@@ -36,6 +36,23 @@ public struct GitLayout: Sendable, Equatable {
         }
     }
 
+    /// The bare repository (git directory without a work tree) that `start` is in, as
+    /// git recognises one (HEAD, objects/ and refs/), when `discover` found no work tree.
+    public static func bareRepository(containing start: String) -> String? {
+        let manager = FileManager.default
+        var directory = URL(fileURLWithPath: start).standardizedFileURL.path
+        while true {
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: directory + "/HEAD"),
+               manager.fileExists(atPath: directory + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
+               manager.fileExists(atPath: directory + "/refs", isDirectory: &isDirectory), isDirectory.boolValue {
+                return directory
+            }
+            if directory == "/" { return nil }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+    }
+
     /// The repository-relative path (with `/`) of a path a user or agent gave, read
     /// relative to `currentDirectory`; nil when it lies outside the working tree.
     public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {

@@ -61,6 +61,9 @@ struct CaptureCommand: ParsableCommand {
             let parsed = try agent.event(from: Array(payload), declaredPhase: event)
             let directory = parsed.cwd ?? FileManager.default.currentDirectoryPath
             guard let layout = GitLayout.discover(from: directory) else {
+                if let bare = GitLayout.bareRepository(containing: directory) {
+                    printError("git-trace capture: \(bare) is a bare repository: no working tree, so nothing to capture")
+                }
                 return  // An agent working outside git: nothing to attribute.
             }
             try CaptureEngine(layout: layout).handle(parsed)

@@ -296,3 +296,90 @@ import TestSupport
         #expect(record.totals.deleted == 0)  // the line never reached a commit
     }
 }
+
+/// Odd repositories (issue: capture fidelity, case 12): each commit still gets its
+/// record, line by line, or the command says plainly why it cannot.
+@Suite struct OddRepositoryTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    @Test func anAgentsEditOnAnUnbornBranchIsInTheFirstCommit() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "first.txt", write: numberedLines(3))
+        let status = try await fixture.sandbox.trace("status", in: fixture.repository)
+        #expect(status.status == 0 && status.stdout.contains("first.txt: 3 AI lines"), "\(status)")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("root commit"))
+        #expect(record.origins("first.txt") == lines((1...3, Self.claude)))
+    }
+
+    @Test func detachedHeadAndAnEmptyCommitAreRecorded() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        try await fixture.git("checkout", "-q", "--detach")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "d.txt", write: numberedLines(2))
+        let detached = try await fixture.attribution(try await fixture.commitRecorded("detached"))
+        #expect(detached.origins("d.txt") == lines((1...2, Self.claude)))
+        try await fixture.git("commit", "-q", "--allow-empty", "-m", "empty")
+        let empty = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        var noted = false
+        for _ in 0..<200 where !noted {
+            noted = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", empty], in: fixture.repository).status == 0
+            if !noted { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(noted, "an empty commit gets a record saying it added nothing")
+        #expect(try await fixture.attribution(empty).totals == Totals(added: 0, deleted: 0, ai: 0, human: 0, mixed: 0))
+    }
+
+    @Test func pathsWithSpacesAndBinaryFiles() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "my dir/a file.txt", write: numberedLines(3))
+        try Data([0, 1, 2, 255, 0, 10]).write(to: fixture.repository.appendingPathComponent("blob.bin"))
+        let record = try await fixture.attribution(try await fixture.commitRecorded("spaces"))
+        #expect(record.origins("my dir/a file.txt") == lines((1...3, Self.claude)))
+        #expect(record.origins("blob.bin").isEmpty)
+        #expect(try await fixture.verify().status == 0)
+    }
+
+    @Test func eachLinkedWorktreeHasItsOwnWorkingLog() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let other = fixture.sandbox.root.appendingPathComponent("other-tree")
+        try await fixture.git("worktree", "add", "-q", "-b", "side", other.path)
+        // An agent writes in the main tree only; a person writes the same path in the other.
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "w.txt", write: numberedLines(2))
+        try fixture.sandbox.write(numberedLines(2), to: "w.txt", in: other)
+        try await fixture.sandbox.git("add", "-A", in: other)
+        try await fixture.sandbox.git("commit", "-q", "-m", "by hand in the other tree", in: other)
+        let otherCommit = try await fixture.sandbox.git("rev-parse", "HEAD", in: other).trimmingCharacters(in: .whitespacesAndNewlines)
+        var noted = false
+        for _ in 0..<200 where !noted {
+            noted = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", otherCommit], in: other).status == 0
+            if !noted { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(noted)
+        #expect(try await fixture.attribution(otherCommit).origins("w.txt") == lines((1...2, "human")))
+        let main = try await fixture.attribution(try await fixture.commitRecorded("the agent's"))
+        #expect(main.origins("w.txt") == lines((1...2, Self.claude)))
+    }
+
+    @Test func aBareRepositoryReadsButDoesNotCapture() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        _ = try await fixture.trace("record", "HEAD", "--file", "README", "--lines", "1", "--origin", "human")
+        let bare = fixture.sandbox.root.appendingPathComponent("bare.git")
+        try await fixture.sandbox.git("clone", "-q", "--bare", fixture.repository.path, bare.path, in: fixture.sandbox.root)
+        try await fixture.sandbox.git("fetch", "-q", fixture.repository.path, "refs/notes/sessiontrace:refs/notes/sessiontrace", in: bare)
+        let verified = try await fixture.sandbox.run(fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path], in: bare)
+        #expect(verified.status == 0, "\(verified)")
+        var agent = try AgentDriver(fixture, session: "s1")
+        agent.workspace = bare.path
+        let payload = try agent.payload("claude-code-pre-tool-use.json", file: "x.txt", toolUseID: "t1", extra: ["TOOL": "Write"])
+        let captured = try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: bare, input: payload)
+        #expect(captured.status != 2, "capture never blocks the agent: \(captured)")
+        #expect(captured.stderr.contains("bare") && captured.stderr.split(separator: "\n").count == 1, "one line saying why: \(captured)")
+    }
+}
