@@ -309,7 +309,10 @@ extension Repository {
         // git_reference_create(force: 0) checks existence before taking the lock, so two
         // processes creating the ref at once could both succeed and one's commit be lost.
         var expectedOid = expected?.oid ?? git_oid()
-        let code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
+        var code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
+        if code == GIT_ELOCKED.rawValue, removeStaleLock(ofReference: name) {
+            code = git_reference_create_matching(&reference, pointer, name, &newOid, 1, &expectedOid, logMessage)
+        }
         if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
             throw GitError(kind: .modified, message: "\(name) was updated by another process")
         }
@@ -319,6 +322,21 @@ extension Repository {
 }
 
 extension Repository {
+    /// How old a reference's lock file must be to count as left by a killed process: a
+    /// writer holds it for the few milliseconds of one update.
+    static let staleLockAge: TimeInterval = 10
+
+    /// Removes `<ref>.lock` when it is older than `staleLockAge` (a process killed in the
+    /// middle of an update leaves it, and every later update would fail); says whether
+    /// it did. The reference itself is untouched: the lock never replaced it.
+    func removeStaleLock(ofReference name: String) -> Bool {
+        let lock = String(cString: git_repository_commondir(pointer)) + name + ".lock"
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: lock))?[.modificationDate] as? Date,
+              Date().timeIntervalSince(modified) > Self.staleLockAge
+        else { return false }
+        return unlink(lock) == 0
+    }
+
     /// Writes a notes commit whose tree is `baseTree` with `changes` applied (blob ids;
     /// nil removes), with the given parents; moves no reference.
     public func writeNotesCommit(

@@ -383,3 +383,82 @@ import TestSupport
         #expect(captured.stderr.contains("bare") && captured.stderr.split(separator: "\n").count == 1, "one line saying why: \(captured)")
     }
 }
+
+/// A process killed at any point (issue: capture fidelity, case 11): capture's hook and
+/// the post-commit job are killed with SIGKILL at random moments; the working log and
+/// the notes always parse, no half record is ever written, and the next run records
+/// what the killed ones left.
+@Suite struct KilledProcessTests {
+    /// Starts `arguments` with `input` on stdin and kills it after `delay` microseconds.
+    func runKilled(_ fixture: Fixture, _ arguments: [String], input: String, afterMicroseconds delay: UInt32,
+                   environment extra: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: fixture.sandbox.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = fixture.repository
+        process.environment = fixture.sandbox.environment.merging(extra) { $1 }
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        usleep(delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    @Test func killedCaptureAndJobsLeaveNothingHalfWritten() async throws {
+        let fixture = try await Fixture.make(commitHooks: false)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        var generator = SystemRandomNumberGenerator()
+        var commits = [String]()
+        for round in 0..<12 {
+            let path = "k\(round % 3).txt"
+            let id = "toolu_kill_\(round)"
+            try await agent.capture("claude-code", try agent.payload("claude-code-pre-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]))
+            try fixture.sandbox.write(numberedLines(5 + round), to: path, in: fixture.repository)
+            try runKilled(fixture, ["capture", "--agent", "claude-code"],
+                          input: try agent.payload("claude-code-post-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]),
+                          afterMicroseconds: UInt32.random(in: 0...30_000, using: &generator))
+            let status = try await fixture.sandbox.trace("status", "--json", in: fixture.repository)
+            #expect(status.status == 0, "round \(round): the working log must parse: \(status)")
+            try await fixture.git("add", "-A")
+            try await fixture.git("commit", "-q", "-m", "round \(round)")
+            commits.append(try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
+            // The commit's job, killed at a random moment.
+            try runKilled(fixture, ["hook", "post-commit"], input: "", afterMicroseconds: UInt32.random(in: 0...60_000, using: &generator))
+            let verified = try await fixture.verify()
+            #expect(verified.status == 0, "round \(round): every record that exists verifies: \(verified)")
+        }
+        // One job that runs to the end records whatever the killed ones left.
+        let finished = try await fixture.sandbox.run(fixture.sandbox.binary, ["hook", "post-commit"], in: fixture.repository)
+        #expect(finished.status == 0 && finished.stderr.isEmpty, "\(finished)")
+        for commit in commits {
+            let note = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+            #expect(note.status == 0, "\(commit) has no record after the recovering run")
+        }
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
+    }
+}
+
+extension KilledProcessTests {
+    /// A writer killed while holding the notes ref's lock leaves `sessiontrace.lock`;
+    /// every later record would fail. A lock that old is removed and the record made.
+    @Test func aStaleNotesLockLeftByAKilledWriterDoesNotStopRecords() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let lock = fixture.repository.appendingPathComponent(".git/refs/notes/sessiontrace.lock")
+        try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("0000000000000000000000000000000000000000\n".utf8).write(to: lock)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lock.path)
+        try fixture.sandbox.write("after the kill\n", to: "b.txt", in: fixture.repository)
+        let commit = try await fixture.commitRecorded("after a killed writer")
+        #expect(try await fixture.noteLines(commit).count == 1)
+        #expect(!FileManager.default.fileExists(atPath: lock.path))
+        #expect(try await fixture.verify().status == 0)
+    }
+}
