@@ -98,12 +98,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: waitedOut.path), "git commit returned only once the job gave up waiting")
         try Data().write(to: release)
         let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        var recorded = false
-        for _ in 0..<200 where !recorded {
-            recorded = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository).status == 0
-            if !recorded { try await Task.sleep(nanoseconds: 50_000_000) }
-        }
-        #expect(recorded, "the job still records the commit")
+        #expect(try await fixture.waitForRecord(commit), "the job still records the commit")
     }
 
     @Test func aBackgroundFailureShowsInStatus() async throws {
@@ -273,25 +268,25 @@ import TestSupport
     static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
     static let cursor = "ai cursor openai/gpt-5 conv-9"
 
-    @Test func aReplacementWhoseTextOccursEarlierIsUndoneWhereItWasMade() async throws {
+    /// Claude writes `path`, then Cursor replaces `old` with `new` in it; the record.
+    func cursorAfterClaude(_ path: String, written: String, replace old: String, with new: String) async throws -> Attribution {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
         var claude = try AgentDriver(fixture, session: "s1")
-        try await claude.claude("Write", "f.py", write: "def f(x):\n    return x\n\ndef g(y):\n    pass\n")
+        try await claude.claude("Write", path, write: written)
         var cursor = try AgentDriver(fixture, session: "conv-9")
-        try await cursor.cursor("f.py", replace: "    pass\n", with: "    return x\n")
-        let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
+        try await cursor.cursor(path, replace: old, with: new)
+        return try await fixture.attribution(try await fixture.commitRecorded("cursor after claude"))
+    }
+
+    @Test func aReplacementWhoseTextOccursEarlierIsUndoneWhereItWasMade() async throws {
+        let record = try await cursorAfterClaude("f.py", written: "def f(x):\n    return x\n\ndef g(y):\n    pass\n",
+                                                 replace: "    pass\n", with: "    return x\n")
         #expect(record.origins("f.py") == lines((1...4, Self.claude), (5...5, Self.cursor)))
     }
 
     @Test func aDeletionIsPlacedFromTheLastSeenText() async throws {
-        let fixture = try await Fixture.make(commitHooks: true)
-        try await fixture.commit("seed\n", to: "README")
-        var claude = try AgentDriver(fixture, session: "s1")
-        try await claude.claude("Write", "g.txt", write: "one\ntwo\nthree\nfour\n")
-        var cursor = try AgentDriver(fixture, session: "conv-9")
-        try await cursor.cursor("g.txt", replace: "two\n", with: "")
-        let record = try await fixture.attribution(try await fixture.commitRecorded("deleted"))
+        let record = try await cursorAfterClaude("g.txt", written: "one\ntwo\nthree\nfour\n", replace: "two\n", with: "")
         #expect(record.origins("g.txt") == lines((1...3, Self.claude)))
         #expect(record.totals.deleted == 0)  // the line never reached a commit
     }
@@ -322,12 +317,7 @@ import TestSupport
         #expect(detached.origins("d.txt") == lines((1...2, Self.claude)))
         try await fixture.git("commit", "-q", "--allow-empty", "-m", "empty")
         let empty = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        var noted = false
-        for _ in 0..<200 where !noted {
-            noted = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", empty], in: fixture.repository).status == 0
-            if !noted { try await Task.sleep(nanoseconds: 50_000_000) }
-        }
-        #expect(noted, "an empty commit gets a record saying it added nothing")
+        #expect(try await fixture.waitForRecord(empty), "an empty commit gets a record saying it added nothing")
         #expect(try await fixture.attribution(empty).totals == Totals(added: 0, deleted: 0, ai: 0, human: 0, mixed: 0))
     }
 
@@ -355,12 +345,7 @@ import TestSupport
         try await fixture.sandbox.git("add", "-A", in: other)
         try await fixture.sandbox.git("commit", "-q", "-m", "by hand in the other tree", in: other)
         let otherCommit = try await fixture.sandbox.git("rev-parse", "HEAD", in: other).trimmingCharacters(in: .whitespacesAndNewlines)
-        var noted = false
-        for _ in 0..<200 where !noted {
-            noted = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", otherCommit], in: other).status == 0
-            if !noted { try await Task.sleep(nanoseconds: 50_000_000) }
-        }
-        #expect(noted)
+        #expect(try await fixture.waitForRecord(otherCommit, in: other))
         #expect(try await fixture.attribution(otherCommit).origins("w.txt") == lines((1...2, "human")))
         let main = try await fixture.attribution(try await fixture.commitRecorded("the agent's"))
         #expect(main.origins("w.txt") == lines((1...2, Self.claude)))

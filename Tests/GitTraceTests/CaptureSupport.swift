@@ -102,13 +102,19 @@ extension Fixture {
         if all { try await git("add", "-A") }
         try await git("commit", "-q", "-m", message)
         let commit = try await git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        if try await !waitForRecord(commit) { Issue.record("no record appeared on \(commit)") }
+        return commit
+    }
+
+    /// Whether a record appears on `commit` (the hooks record in the background) within
+    /// 10 seconds; `directory`: where to look (another worktree), else the repository.
+    func waitForRecord(_ commit: String, in directory: URL? = nil) async throws -> Bool {
         for _ in 0..<200 {
-            let note = try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: repository)
-            if note.status == 0 { return commit }
+            let note = try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory ?? repository)
+            if note.status == 0 { return true }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        Issue.record("no record appeared on \(commit)")
-        return commit
+        return false
     }
 
     /// The record on `commit`, decoded (the last one when there are several).
