@@ -142,5 +142,3 @@ struct Payload {
         return collect(object)
     }
 }
-
-

@@ -305,7 +305,7 @@ public final class CommitRecorder {
     /// waited for, holding the working log's lock).
     public func recordPendingCommits(signer: () throws -> SigningIdentity) throws -> Outcome {
         guard try GitHookInstaller(repository: repository, binaryPath: "").installedHooks()["post-commit"] == true,
-              !["rebase-merge", "rebase-apply"].contains(where: { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) })
+              !repository.rebaseInProgress
         else { return Outcome() }
         return try recordNewCommits(signer: signer)
     }
@@ -458,9 +458,6 @@ public final class CommitRecorder {
         state.failed = Array(state.failed.suffix(100))
     }
 
-    /// HEAD and, when post-commit hooks raced, the commits just before it that this
-    /// user made and nothing recorded: never commits that arrived from elsewhere (a
-    /// pull), whose authors record their own.
     /// The commits to record now, oldest first: HEAD and the first-parent commits before
     /// it that were made here since capture began (HEAD's reflog) and have no record yet.
     /// Two quick commits start two jobs, and the first may find HEAD already moved on; a

@@ -10,10 +10,14 @@ public struct GitLayout: Sendable, Equatable {
     public let workTree: String
     /// This worktree's git directory, without a trailing slash.
     public let gitDirectory: String
+    /// The work tree with every link resolved, as path components, found once: every
+    /// path capture reads or is given is checked against it.
+    private let resolvedWorkTree: [String]
 
     public init(workTree: String, gitDirectory: String) {
         self.workTree = workTree
         self.gitDirectory = gitDirectory
+        resolvedWorkTree = GitLayout.canonicalComponents(workTree)
     }
 
     public static func discover(from start: String) -> GitLayout? {
@@ -56,11 +60,14 @@ public struct GitLayout: Sendable, Equatable {
     /// The repository-relative path (with `/`) of a path a user or agent gave, read
     /// relative to `currentDirectory`; nil when it lies outside the working tree.
     public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
-        GitLayout.relativePath(userPath, currentDirectory: currentDirectory, workTree: workTree)
+        GitLayout.relativePath(userPath, currentDirectory: currentDirectory, root: resolvedWorkTree)
     }
 
     static func relativePath(_ userPath: String, currentDirectory: String, workTree: String) -> String? {
-        let root = canonicalComponents(workTree)
+        relativePath(userPath, currentDirectory: currentDirectory, root: canonicalComponents(workTree))
+    }
+
+    private static func relativePath(_ userPath: String, currentDirectory: String, root: [String]) -> String? {
         var components = userPath.hasPrefix("/") ? ["/"] : canonicalComponents(currentDirectory)
         for part in userPath.split(separator: "/") {
             switch part {
@@ -103,8 +110,7 @@ public struct GitLayout: Sendable, Equatable {
         guard let resolved = realpath(full, nil) else { return nil }
         let resolvedPath = String(cString: resolved)
         free(resolved)
-        let rootComponents = GitLayout.canonicalComponents(workTree)
-        let root = rootComponents.count == 1 ? "/" : "/" + rootComponents.dropFirst().joined(separator: "/") + "/"
+        let root = resolvedWorkTree.count == 1 ? "/" : "/" + resolvedWorkTree.dropFirst().joined(separator: "/") + "/"
         guard resolvedPath.hasPrefix(root), resolvedPath.count > root.count else { return nil }
         let descriptor = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }

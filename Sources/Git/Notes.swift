@@ -363,10 +363,7 @@ extension Repository {
     /// HEAD's newest reflog entry, as a mark to find it again ("<new id> <time> <message>"),
     /// or nil when HEAD has no reflog entry yet.
     public func headReflogMark() -> String? {
-        withHeadReflog { reflog in
-            guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0) else { return nil }
-            return Self.mark(entry)
-        } ?? nil
+        newestHeadReflogEntry(Self.mark)
     }
 
     /// The commits `git commit` (also `cherry-pick`, `revert`) created in this
@@ -382,12 +379,19 @@ extension Repository {
             for index in 0..<git_reflog_entrycount(reflog) {  // newest first
                 guard let entry = git_reflog_entry_byindex(reflog, index) else { continue }
                 if let mark, Self.mark(entry) == mark { break }
-                let message = git_reflog_entry_message(entry).map { String(cString: $0) } ?? ""
+                let message = Self.message(entry) ?? ""
                 let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains { message.hasPrefix($0) }
                 if made { created.insert(ObjectID(git_reflog_entry_id_new(entry).pointee)) }
             }
             return created
         }
+    }
+
+    private func newestHeadReflogEntry<T>(_ body: (OpaquePointer) -> T?) -> T? {
+        withHeadReflog { reflog in
+            guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0) else { return nil }
+            return body(entry)
+        } ?? nil
     }
 
     private func withHeadReflog<T>(_ body: (OpaquePointer) -> T) -> T? {
@@ -401,17 +405,15 @@ extension Repository {
     private static func mark(_ entry: OpaquePointer) -> String {
         let id = ObjectID(git_reflog_entry_id_new(entry).pointee).hex
         let time = git_reflog_entry_committer(entry).map { $0.pointee.when.time } ?? 0
-        return "\(id) \(time) " + (git_reflog_entry_message(entry).map { String(cString: $0) } ?? "")
+        return "\(id) \(time) " + (message(entry) ?? "")
+    }
+
+    private static func message(_ entry: OpaquePointer) -> String? {
+        git_reflog_entry_message(entry).map { String(cString: $0) }
     }
 
     /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).
     public func headReflogMessage() -> String? {
-        var reflog: OpaquePointer?
-        guard git_reflog_read(&reflog, pointer, "HEAD") == 0 else { return nil }
-        defer { git_reflog_free(reflog) }
-        guard git_reflog_entrycount(reflog) > 0, let entry = git_reflog_entry_byindex(reflog, 0),
-              let message = git_reflog_entry_message(entry)
-        else { return nil }
-        return String(cString: message)
+        newestHeadReflogEntry(Self.message)
     }
 }

@@ -114,6 +114,11 @@ extension Repository {
         return GitLayout(workTree: String(root.dropLast()), gitDirectory: String(gitDirectory.dropLast()))
     }
 
+    /// Whether a rebase is replaying commits (its state directory exists).
+    public var rebaseInProgress: Bool {
+        ["rebase-merge", "rebase-apply"].contains { FileManager.default.fileExists(atPath: gitDirectory + $0) }
+    }
+
     /// Reads a working-tree file; nil when it does not exist or is not a regular file.
     public func readWorkingFile(_ path: String) -> [UInt8]? {
         layout?.readWorkingFile(path)

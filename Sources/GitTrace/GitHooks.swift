@@ -70,7 +70,7 @@ struct Hook: ParsableCommand {
         let kind = arguments.first ?? "rebase"
         // An amend in the middle of a rebase is covered by the rebase's own list, which
         // maps the original commit to the final one.
-        if kind == "amend", rebaseInProgress(repository) { return }
+        if kind == "amend", repository.rebaseInProgress { return }
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         let pairs = input.split(separator: "\n").compactMap { line -> (old: ObjectID, new: ObjectID)? in
             let fields = line.split(separator: " ")
@@ -85,15 +85,10 @@ struct Hook: ParsableCommand {
         }
     }
 
-    /// Whether a rebase is replaying commits (its state directory exists).
-    private func rebaseInProgress(_ repository: Repository) -> Bool {
-        ["rebase-merge", "rebase-apply"].contains { FileManager.default.fileExists(atPath: repository.gitDirectory + $0) }
-    }
-
     private func postCommit(_ repository: Repository) throws {
         // A rebase replays commits whose records are carried over by the rewrite
         // handling, not re-derived here.
-        if rebaseInProgress(repository) { return }
+        if repository.rebaseInProgress { return }
         let config = try repository.config()
         let outcome = try CommitRecorder(repository: repository).recordNewCommits(
             signer: { try SigningIdentity.load(explicitPath: nil, config: config) })

@@ -106,7 +106,7 @@ func signingIdentity(explicitPath: String?, repository: Repository) throws -> Si
 /// Lets the automatic record of a commit just made come first (see
 /// `CommitRecorder.recordPendingCommits`); a failure there is said and does not stop
 /// the command's own record.
-func recordPendingCommits(_ repository: Repository, _ identity: SigningIdentity) throws {
+func recordPendingCommits(_ repository: Repository, _ identity: SigningIdentity) {
     guard !repository.isBare, !repository.hasNoCommits else { return }
     do {
         let outcome = try CommitRecorder(repository: repository).recordPendingCommits(signer: { identity })

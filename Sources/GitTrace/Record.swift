@@ -120,7 +120,7 @@ struct Record: ParsableCommand {
                 promptDigest: pick(promptDigests, index).map { "sha256:" + $0.lowercased() },
                 confidenceBasisPoints: pick(confidences, index) ?? 10_000)
         }
-        try recordPendingCommits(repository, identity)
+        recordPendingCommits(repository, identity)
         let statement = try RecordBuilder(repository: repository).attribution(
             for: commit, claims: claims, signer: identity, recordedAt: Int64(Date().timeIntervalSince1970))
         let envelope = try RecordBuilder.sign(statement, with: identity.key)

@@ -41,7 +41,7 @@ struct ReviewCommand: ParsableCommand {
             : [try resolveCommit(revision, in: repository)]
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
         let identity = try signingIdentity(explicitPath: key, repository: repository)
-        try recordPendingCommits(repository, identity)
+        recordPendingCommits(repository, identity)
         let builder = RecordBuilder(repository: repository)
         let now = Int64(Date().timeIntervalSince1970)
         var lines = [ObjectID: [String]]()
