@@ -54,6 +54,7 @@ public final class CommitRecorder {
         var recommitted = [String: Set<Int>]()
         var added = 0, deleted = 0
         var consumedOrphans = Set<String>()
+        var otherVersions: [(commit: ObjectID, evidence: LineOrigins.Evidence)]?
         for change in try repository.changes(from: parentTree, to: tree) {
             let oldContent = try change.oldBlob.map { try repository.blobContent($0) } ?? []
             guard let path = change.newPath, let newBlob = change.newBlob else {
@@ -106,13 +107,89 @@ public final class CommitRecorder {
             }
             if let inherited {
                 for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
-                    labels[line - 1] = provenance
+                    // A line an agent's captured edit wrote during an amend stays the agent's.
+                    if provenance.edited, labels[line - 1].kind == .ai { continue }
+                    labels[line - 1] = provenance.provenance
+                }
+            } else {
+                let unseen = addedLines.filter { labels[$0 - 1].kind == .base }
+                if !unseen.isEmpty {
+                    try inheritFromOtherVersions(&labels, lines: unseen, path: path, content: content, parents: parents,
+                                                 parentContent: change.oldPath == path && change.oldBlob != nil ? oldContent : nil,
+                                                 candidates: &otherVersions)
                 }
             }
             claims += Self.claims(path: path, lines: addedLines.sorted(), labels: labels)
         }
         let sessions = Self.acceptance(claims: claims, state: state, recommitted: recommitted)
         return CommitAttribution(claims: claims, lineStats: (added, deleted), usedFiles: usedFiles, sessions: sessions)
+    }
+
+    /// Lines the commit added that nothing in the working log explains (`base`), taken
+    /// from other versions of the file, whose lines' origins the records give (`git
+    /// blame` there): blocks the person moved within the file (the parent's version);
+    /// lines of a commit a `git reset` undid — committed again, squashed by `reset
+    /// --soft HEAD~2`, split over two commits — unchanged, moved or edited; and blocks
+    /// copied unchanged from a local branch (`git checkout other -- file`). A line a
+    /// reset commit held with no record saying who wrote it is `unknown`, never the
+    /// person's (spec/capture.md §4).
+    private func inheritFromOtherVersions(
+        _ labels: inout [Provenance], lines: Set<Int>, path: String, content: [UInt8], parents: [ObjectID],
+        parentContent: [UInt8]?, candidates: inout [(commit: ObjectID, evidence: LineOrigins.Evidence)]?
+    ) throws {
+        if candidates == nil {
+            let head = try? repository.resolveCommit("HEAD")
+            let left = repository.commitsLeftByReset()
+            var found = left.map { (commit: $0, evidence: LineOrigins.Evidence.source) }
+            for tip in repository.localBranchTips() where !left.contains(tip) { found.append((tip, .copy)) }
+            // Versions in this commit's own line of history say nothing new.
+            candidates = found.filter { candidate in
+                !parents.contains(candidate.commit) && !(head.map { repository.isAncestor(candidate.commit, of: $0) } ?? false)
+                    && !parents.contains { repository.isAncestor(candidate.commit, of: $0) }
+            }
+        }
+        var versions = [(commit: ObjectID, evidence: LineOrigins.Evidence)]()
+        if let parent = parents.first, parentContent != nil { versions.append((parent, .copy)) }  // moves only: unchanged lines were not added
+        versions += candidates ?? []
+        var open = lines.map { $0 - 1 }.sorted()
+        var unknown = Set<Int>()
+        for version in versions where !open.isEmpty {
+            guard case .blob(let old)? = try? repository.content(ofPath: path, inCommit: version.commit),
+                  version.commit == parents.first || old != parentContent
+            else { continue }
+            // Which open lines this version could explain (were all its lines AI), before
+            // asking blame about it.
+            let reachable = LineOrigins.inherited(from: old, new: content, evidence: version.evidence) { _ in Provenance(kind: .ai) }
+            let explained = open.filter { reachable[$0] != nil }
+            guard !explained.isEmpty else { continue }
+            let origins = try blameOrigins(path: path, in: version.commit, lines: Set(0..<FileLines(old).count))
+            let found = LineOrigins.inherited(from: old, new: content, evidence: version.evidence) { index in
+                guard let origin = origins[index] else { return nil }
+                return origin.kind == .unknown && version.evidence == .copy ? nil : origin
+            }.mapValues(\.provenance)
+            for index in explained {
+                guard let provenance = found[index] else { continue }
+                if provenance.kind == .unknown { unknown.insert(index) } else { labels[index] = provenance }
+            }
+            open = open.filter { found[$0] == nil || found[$0]!.kind == .unknown }
+        }
+        for index in open where unknown.contains(index) { labels[index] = Provenance(kind: .unknown) }
+    }
+
+    /// The origins the records give lines `lines` (0-based) of `path` in `commit`:
+    /// `git blame` there, over each run of wanted lines only.
+    private func blameOrigins(path: String, in commit: ObjectID, lines: Set<Int>) throws -> [Int: Provenance] {
+        var runs = [ClosedRange<Int>]()
+        for index in lines.sorted() {
+            if let last = runs.last, last.upperBound + 1 == index { runs[runs.count - 1] = last.lowerBound...index } else { runs.append(index...index) }
+        }
+        var origins = [Int: Provenance]()
+        for run in runs {
+            let blamed = try Blame.lines(path: path, revision: commit.hex, repository: repository,
+                                         lines: (run.lowerBound + 1)...(run.upperBound + 1), index: recordIndex)
+            for (offset, line) in blamed.prefix(run.count).enumerated() { origins[run.lowerBound + offset] = Provenance(line) }
+        }
+        return origins
     }
 
     /// A file capture did not see: a person edited it. A line that replaced an AI line
@@ -163,20 +240,11 @@ public final class CommitRecorder {
     /// those lines say: `git blame -L` on the parent, over each run of paired lines
     /// only. Returns the 1-based new lines made mixed.
     private func markEarlierAILines(_ labels: inout [Provenance], _ pairs: [Int: Int], oldPath: String, parent: ObjectID) throws -> Set<Int> {
-        var origins = [Int: BlameLine]()
-        var runs = [ClosedRange<Int>]()
-        for index in Set(pairs.values).sorted() {
-            if let last = runs.last, last.upperBound + 1 == index { runs[runs.count - 1] = last.lowerBound...index } else { runs.append(index...index) }
-        }
-        for run in runs {
-            let earlier = try Blame.lines(path: oldPath, revision: parent.hex, repository: repository,
-                                          lines: (run.lowerBound + 1)...(run.upperBound + 1), index: recordIndex)
-            for (offset, line) in earlier.prefix(run.count).enumerated() { origins[run.lowerBound + offset] = line }
-        }
+        let origins = try blameOrigins(path: oldPath, in: parent, lines: Set(pairs.values))
         var marked = Set<Int>()
         for (newIndex, parentIndex) in pairs {
-            guard let line = origins[parentIndex], line.origin == "ai" || line.origin == "mixed" else { continue }
-            labels[newIndex] = Provenance(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+            guard let origin = origins[parentIndex], origin.isAI else { continue }
+            labels[newIndex] = origin.editedByPerson
             marked.insert(newIndex + 1)
         }
         return marked
@@ -203,6 +271,12 @@ public final class CommitRecorder {
         }
         for line in lines {
             let label = labels[line - 1]
+            // No record says who wrote it: left out, so reports count it `unknown`.
+            if label.kind == .unknown {
+                flush()
+                (runStart, previous, runLabel) = (nil, nil, nil)
+                continue
+            }
             let sameRun = previous == line - 1 && runLabel.map { $0.contributor == label.contributor && $0.session == label.session && $0.prompt == label.prompt } == true
             if !sameRun {
                 flush()

@@ -7,6 +7,10 @@ public struct Provenance: Codable, Hashable, Sendable {
         /// There before capture saw the file: not written in a captured session.
         case base
         case human, ai, mixed
+        /// Came from a commit that left the branch (a reset, an undone commit) or a
+        /// version elsewhere, with no record saying who wrote it: never counted as the
+        /// person's, left out of the record's ranges (spec/capture.md §4).
+        case unknown
     }
 
     public var kind: Kind
@@ -33,10 +37,11 @@ public struct Provenance: Codable, Hashable, Sendable {
         isAI ? Provenance(kind: .mixed, agent: agent, model: model, session: session, prompt: prompt) : .human
     }
 
-    /// The record's view: unknown earlier lines count as the person's.
+    /// The record's view: `base` lines (there before capture) count as the person's.
+    /// `unknown` lines are never claimed (the caller leaves them out).
     public var contributor: Contributor {
         switch kind {
-        case .base, .human: return Contributor(type: .human)
+        case .base, .human, .unknown: return Contributor(type: .human)
         case .ai: return Contributor(type: .ai, agent: agent, modelID: model)
         case .mixed: return Contributor(type: .mixed, agent: agent, modelID: model)
         }
@@ -57,10 +62,12 @@ public enum LineOrigins {
     /// `afterPersonEdit`, and which new lines (0-based) replaced a `base` line, with
     /// that line's index in `old`: capture found those lines already there, and an
     /// earlier commit may have had them from an agent (the caller can ask its record).
+    /// Lines the person moved (cut and pasted elsewhere in the file) keep their origin.
     public static func afterPersonEditTracingBase(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws
         -> (labels: [Provenance], replacedBase: [Int: Int]) {
         var replacedBase = [Int: Int]()
-        let result = try carry(labels, old: old, new: new) { oldRegion, hunk in
+        let hunks = LineDiff.hunks(old: old, new: new)
+        var result = try carry(labels, old: old, hunks: hunks) { oldRegion, hunk in
             (0..<hunk.newCount).map { index in
                 guard index < oldRegion.count else { return .human }
                 let oldLabel = oldRegion[oldRegion.startIndex + index]
@@ -68,25 +75,28 @@ public enum LineOrigins {
                 return oldLabel.editedByPerson
             }
         }
+        for (newIndex, oldIndex) in movedLines(old: old, new: new, hunks: hunks) {
+            result[newIndex] = labels[oldIndex]
+            if labels[oldIndex].kind == .base { replacedBase[newIndex] = oldIndex } else { replacedBase[newIndex] = nil }
+        }
         return (result, replacedBase)
     }
 
     /// An agent's edit from `old` to `new`: unchanged lines keep their provenance, every
     /// new or replaced line is the agent's.
     public static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws -> [Provenance] {
-        try carry(labels, old: old, new: new) { _, hunk in Array(repeating: agent, count: hunk.newCount) }
+        try carry(labels, old: old, hunks: LineDiff.hunks(old: old, new: new)) { _, hunk in Array(repeating: agent, count: hunk.newCount) }
     }
 
     private static func carry(
-        _ labels: [Provenance], old: [UInt8], new: [UInt8],
+        _ labels: [Provenance], old: [UInt8], hunks: [DiffHunk],
         replace: (ArraySlice<Provenance>, DiffHunk) -> [Provenance]
     ) throws -> [Provenance] {
         let oldCount = FileLines(old).count
         precondition(labels.count == oldCount, "labels do not match the old content")
         var result = [Provenance]()
-        result.reserveCapacity(FileLines(new).count)
         var oldPosition = 0
-        for hunk in LineDiff.hunks(old: old, new: new) {
+        for hunk in hunks {
             result += labels[oldPosition..<hunk.oldIndex]
             result += replace(labels[hunk.oldIndex..<hunk.oldIndex + hunk.oldCount], hunk)
             oldPosition = hunk.oldIndex + hunk.oldCount
@@ -94,6 +104,129 @@ public enum LineOrigins {
         result += labels[oldPosition...]
         return result
     }
+
+    /// How much a version of a file tells about another's lines.
+    public enum Evidence: Sendable {
+        /// The version the lines came from (a rewritten commit, one a reset undid):
+        /// unchanged and moved lines keep their origin, an AI line edited is `mixed`.
+        case source
+        /// A version elsewhere the lines may have been copied from (another branch):
+        /// only blocks taken unchanged (as `movedBlockCharacters` counts them) or moved.
+        case copy
+    }
+
+    /// What an earlier version `old` of a file says about the lines of `new` (0-based
+    /// new index → provenance), given what is known of old lines (`label`, nil when
+    /// nothing is): a line the diff leaves unchanged, or that was moved, keeps its old
+    /// line's provenance; from a `.source`, a line replacing an AI line (paired as in a
+    /// person's edit) is that line edited, `mixed`. Other lines get nothing from `old`.
+    public static func inherited(from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
+                                 label: (Int) -> Provenance?) -> [Int: Inherited] {
+        var result = [Int: Inherited]()
+        let hunks = LineDiff.hunks(old: old, new: new)
+        let oldLines = FileLines(old)
+        var oldLine = 0, newLine = 0
+        func unchanged(until oldEnd: Int) {
+            let run = oldLine..<oldEnd
+            if evidence == .copy, !run.isEmpty, significantCharacters(oldLines, run) < movedBlockCharacters {
+                (oldLine, newLine) = (oldEnd, newLine + run.count)
+                return
+            }
+            while oldLine < oldEnd {
+                if let known = label(oldLine) { result[newLine] = Inherited(provenance: known, edited: false) }
+                oldLine += 1
+                newLine += 1
+            }
+        }
+        for hunk in hunks {
+            unchanged(until: hunk.oldIndex)
+            for offset in 0..<min(hunk.oldCount, hunk.newCount) where evidence == .source {
+                if let known = label(hunk.oldIndex + offset), known.isAI {
+                    result[hunk.newIndex + offset] = Inherited(provenance: known.editedByPerson, edited: true)
+                }
+            }
+            oldLine = hunk.oldIndex + hunk.oldCount
+            newLine = hunk.newIndex + hunk.newCount
+        }
+        unchanged(until: oldLines.count)
+        for (newIndex, oldIndex) in movedLines(old: old, new: new, hunks: hunks) {
+            result[newIndex] = label(oldIndex).map { Inherited(provenance: $0, edited: false) }
+        }
+        return result
+    }
+
+    /// A line's provenance taken from another version; `edited` when the line is an
+    /// edit of that version's AI line (it did not come over unchanged).
+    public struct Inherited: Sendable {
+        public let provenance: Provenance
+        public let edited: Bool
+    }
+
+    /// A line's text without its line ending.
+    static func text(_ lines: FileLines, _ index: Int) -> ArraySlice<UInt8> {
+        var line = lines.bytes(ofLines: (index + 1)...(index + 1))
+        if line.last == 0x0A { line = line.dropLast() }
+        if line.last == 0x0D { line = line.dropLast() }
+        return line
+    }
+
+    /// Letters and digits (and any non-ASCII byte) in lines `range` (0-based).
+    static func significantCharacters(_ lines: FileLines, _ range: Range<Int>) -> Int {
+        range.reduce(0) { total, index in
+            total + text(lines, index).filter { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 >= 0x80 }.count
+        }
+    }
+
+    /// Lines of `new` (0-based index → index in `old`) that a diff shows as removed in
+    /// one place and inserted in another, unchanged: blocks moved within the file, as
+    /// `git blame -M` finds them. A block counts when its lines hold at least
+    /// `movedBlockCharacters` letters and digits together (git's default score, 20), so
+    /// that a lone `}` or blank line is never taken for a move.
+    static func movedLines(old: [UInt8], new: [UInt8], hunks: [DiffHunk]) -> [Int: Int] {
+        guard hunks.contains(where: { $0.oldCount > 0 }) && hunks.contains(where: { $0.newCount > 0 }) else { return [:] }
+        let oldLines = FileLines(old), newLines = FileLines(new)
+        var removed = Set<Int>(), inserted = [Int]()
+        var removedByText = [ArraySlice<UInt8>: [Int]]()
+        for hunk in hunks {
+            for index in hunk.oldIndex..<(hunk.oldIndex + hunk.oldCount) {
+                removed.insert(index)
+                removedByText[text(oldLines, index), default: []].append(index)
+            }
+            inserted += hunk.newIndex..<(hunk.newIndex + hunk.newCount)
+        }
+        let insertedSet = Set(inserted)
+        var used = Set<Int>()
+        var moved = [Int: Int]()
+        var position = 0
+        while position < inserted.count {
+            let start = inserted[position]
+            var best: (old: Int, length: Int)?
+            for candidate in (removedByText[text(newLines, start)] ?? []).prefix(32) where !used.contains(candidate) {
+                var length = 1
+                while insertedSet.contains(start + length), removed.contains(candidate + length), !used.contains(candidate + length),
+                      text(newLines, start + length) == text(oldLines, candidate + length) {
+                    length += 1
+                }
+                if length > (best?.length ?? 0) { best = (candidate, length) }
+            }
+            guard let best else {
+                position += 1
+                continue
+            }
+            if significantCharacters(oldLines, best.old..<(best.old + best.length)) >= movedBlockCharacters {
+                for offset in 0..<best.length {
+                    moved[start + offset] = best.old + offset
+                    used.insert(best.old + offset)
+                }
+                position += best.length
+            } else {
+                position += 1
+            }
+        }
+        return moved
+    }
+
+    static let movedBlockCharacters = 20
 
     /// 1-based numbers of the lines of `new` that a diff from `old` inserts or replaces.
     public static func addedLines(old: [UInt8], new: [UInt8]) throws -> Set<Int> {

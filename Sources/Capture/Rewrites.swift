@@ -38,11 +38,13 @@ public struct RewriteSources: Sendable {
         self.sources = sources
     }
 
-    /// Provenance the sources give to lines of `content`, the new commit's `path`:
-    /// each source's attributed lines followed through the diff from that source's
-    /// version of the file (same path, or the path git sees renamed to this one).
-    func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int: Provenance] {
-        var result = [Int: Provenance]()
+    /// Provenance the sources give to lines of `content`, the new commit's `path`
+    /// (1-based): each source's attributed lines followed through the diff from that
+    /// source's version of the file (same path, or the path git sees renamed to this
+    /// one): unchanged or moved lines keep the source's provenance, a line edited from
+    /// one of its AI lines is `mixed` (spec/capture.md §6).
+    func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int: LineOrigins.Inherited] {
+        var result = [Int: LineOrigins.Inherited]()
         for source in sources {
             var sourcePaths = Set([path])
             // Only when the source has no file of this name is a rename looked for:
@@ -55,42 +57,33 @@ public struct RewriteSources: Sendable {
             }
             for file in source.attribution.files where sourcePaths.contains(file.path) {
                 guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit) else { continue }
-                let mapping = RewriteSources.unchangedLines(old: sourceContent, new: content)
+                var claimed = [Int: Provenance]()
                 for range in file.ranges {
                     let provenance = Provenance(range)
-                    for line in range.startLine...range.endLine {
-                        if let newLine = mapping[line] { result[newLine] = provenance }
-                    }
+                    for line in range.startLine...range.endLine { claimed[line - 1] = provenance }
+                }
+                for (index, inherited) in LineOrigins.inherited(from: sourceContent, new: content, label: { claimed[$0] }) {
+                    // An edit of a line keeps a later source's unchanged view of it.
+                    if inherited.edited, let earlier = result[index + 1], !earlier.edited { continue }
+                    result[index + 1] = inherited
                 }
             }
         }
         return result
     }
-
-    /// Old line → new line for the lines a diff leaves unchanged (1-based).
-    static func unchangedLines(old: [UInt8], new: [UInt8]) -> [Int: Int] {
-        var mapping = [Int: Int]()
-        var oldLine = 0, newLine = 0
-        let oldCount = FileLines(old).count
-        for hunk in LineDiff.hunks(old: old, new: new) {
-            while oldLine < hunk.oldIndex {
-                mapping[oldLine + 1] = newLine + 1
-                oldLine += 1
-                newLine += 1
-            }
-            oldLine += hunk.oldCount
-            newLine += hunk.newCount
-        }
-        while oldLine < oldCount {
-            mapping[oldLine + 1] = newLine + 1
-            oldLine += 1
-            newLine += 1
-        }
-        return mapping
-    }
 }
 
 extension Provenance {
+    /// What `git trace blame` says of a line: its record's origin, `unknown` without one.
+    init(_ line: BlameLine) {
+        switch line.origin {
+        case "ai", "mixed":
+            self.init(kind: line.origin == "ai" ? .ai : .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+        case "human": self = .human
+        default: self.init(kind: .unknown)
+        }
+    }
+
     /// The provenance a record's range states.
     init(_ range: AttributedRange) {
         let kind: Kind = switch range.contributor.type {

@@ -412,6 +412,41 @@ extension Repository {
         git_reflog_entry_message(entry).map { String(cString: $0) }
     }
 
+    /// Commits `git reset` moved HEAD away from, among HEAD's newest `limit` reflog
+    /// entries, newest first: an undone commit, the tip a `reset --soft HEAD~2` squashes.
+    public func commitsLeftByReset(limit: Int = 50) -> [ObjectID] {
+        withHeadReflog { reflog in
+            var left = [ObjectID]()
+            for index in 0..<min(git_reflog_entrycount(reflog), limit) {
+                guard let entry = git_reflog_entry_byindex(reflog, index), Self.message(entry)?.hasPrefix("reset:") == true else { continue }
+                let old = ObjectID(git_reflog_entry_id_old(entry).pointee)
+                if !old.isZero, !left.contains(old) { left.append(old) }
+            }
+            return left
+        } ?? []
+    }
+
+    /// The commits local branches point at (at most `limit`, by branch name).
+    public func localBranchTips(limit: Int = 32) -> [ObjectID] {
+        var iterator: OpaquePointer?
+        guard git_branch_iterator_new(&iterator, pointer, GIT_BRANCH_LOCAL) == 0 else { return [] }
+        defer { git_branch_iterator_free(iterator) }
+        var tips = [ObjectID]()
+        var reference: OpaquePointer?
+        var type = GIT_BRANCH_LOCAL
+        while tips.count < limit, git_branch_next(&reference, &type, iterator) == 0 {
+            defer { git_reference_free(reference) }
+            var resolved: OpaquePointer?
+            guard git_reference_resolve(&resolved, reference) == 0 else { continue }
+            defer { git_reference_free(resolved) }
+            if let target = git_reference_target(resolved) {
+                let tip = ObjectID(target.pointee)
+                if !tips.contains(tip) { tips.append(tip) }
+            }
+        }
+        return tips
+    }
+
     /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).
     public func headReflogMessage() -> String? {
         newestHeadReflogEntry(Self.message)

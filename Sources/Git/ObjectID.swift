@@ -31,6 +31,9 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public var shortHex: String { String(hex.prefix(12)) }
 
+    /// The all-zero id git writes for "no object" (a reflog's first entry, a new ref).
+    public var isZero: Bool { withUnsafeBytes(of: oid.id) { $0.allSatisfy { $0 == 0 } } }
+
     public var description: String { hex }
 
     public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {

@@ -447,3 +447,186 @@ extension KilledProcessTests {
         #expect(try await fixture.verify().status == 0)
     }
 }
+
+/// Undo and redo (issue: capture fidelity, case 2): lines whose origin is known from a
+/// commit that left the branch keep it; with nothing known they are `unknown`, never
+/// `human`.
+@Suite struct UndoRedoTests {
+    static let s1 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s1Mixed = "mixed claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    /// Commits what is staged and waits for its record.
+    func commitStaged(_ fixture: Fixture, _ message: String) async throws -> Attribution {
+        try await fixture.attribution(try await fixture.commitRecorded(message, all: false))
+    }
+
+    @Test func aCommitUndoneWithResetSoftAndMadeAgainKeepsItsAILines() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(4))
+        _ = try await fixture.commitRecorded("first try")
+        try await fixture.git("reset", "-q", "--soft", "HEAD~1")
+        let again = try await commitStaged(fixture, "second try")
+        #expect(again.origins("a.txt") == lines((1...4, Self.s1)))
+        #expect(again.totals.human == 0)
+    }
+
+    @Test func aSquashByResetSoftKeepsEveryCommitsOrigins() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        _ = try await fixture.commitRecorded("one")
+        try fixture.sandbox.write("mine\n", to: "b.txt", in: fixture.repository)
+        try await agent.claude("Edit", "a.txt", write: numberedLines(4))
+        _ = try await fixture.commitRecorded("two")
+        try await fixture.git("reset", "-q", "--soft", "HEAD~2")
+        let squashed = try await commitStaged(fixture, "squashed")
+        #expect(squashed.origins("a.txt") == lines((1...4, Self.s1)))
+        #expect(squashed.origins("b.txt") == lines((1...1, "human")))
+    }
+
+    @Test func workSplitAfterAMixedResetKeepsItsOriginsAndAPersonsEditIsMixed() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        try await agent.claude("Write", "b.txt", write: numberedLines(3, prefix: "other"))
+        _ = try await fixture.commitRecorded("everything at once")
+        try await fixture.git("reset", "-q", "HEAD~1")
+        // The person touches one AI line while splitting the work.
+        try fixture.sandbox.write("other 1\nother 2, edited by hand\nother 3\n", to: "b.txt", in: fixture.repository)
+        try await fixture.git("add", "a.txt")
+        let first = try await commitStaged(fixture, "part one")
+        #expect(first.origins("a.txt") == lines((1...3, Self.s1)))
+        try await fixture.git("add", "b.txt")
+        let second = try await commitStaged(fixture, "part two")
+        #expect(second.origins("b.txt") == lines((1...1, Self.s1), (2...2, Self.s1Mixed), (3...3, Self.s1)))
+    }
+
+    @Test func linesOfAnUnrecordedCommitThatWasUndoneAreUnknownNotHuman() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        // Made where no hook ran: nobody knows who wrote these lines.
+        try fixture.sandbox.write(numberedLines(3), to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        try await fixture.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "unrecorded")
+        let unrecorded = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try await fixture.overwriteNote(unrecorded, lines: [])
+        try await fixture.git("notes", "--ref", "sessiontrace", "remove", unrecorded)
+        try await fixture.git("reset", "-q", "--soft", "HEAD~1")
+        try fixture.sandbox.write(numberedLines(3) + "typed now\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        let again = try await commitStaged(fixture, "again")
+        #expect(again.origins("a.txt") == lines((4...4, "human")), "the undone commit's lines have no known origin")
+        #expect(again.totals.added == 4 && again.totals.human == 1 && again.totals.ai == 0)
+        let stats = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
+        #expect(stats.stdout.contains("unknown"), "\(stats)")
+    }
+}
+
+/// Moved and copied lines keep their origin (issue: capture fidelity, case 9), and an
+/// AI line a person edited is `mixed` whether the edit is committed anew or amended.
+@Suite struct MovedLinesTests {
+    static let s1 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s1Mixed = "mixed claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s2 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2"
+
+    static let function = "func total(of values: [Int]) -> Int {\n    values.reduce(0, +)\n}\n"
+    /// Longer than the function, so that git's diff keeps the header in place and
+    /// shows the function as removed here and inserted there.
+    static let header = (1...5).map { "let setting\($0) = \($0 * 10)  // by hand\n" }.joined()
+
+    @Test func aFunctionAPersonMovedWithinTheFileStaysAI() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(Self.header, to: "a.swift")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", "a.swift", write: Self.function + Self.header)
+        _ = try await fixture.commitRecorded("agent's function first")
+        // The person moves the function below the header; capture sees nothing.
+        try fixture.sandbox.write(Self.header + "\n" + Self.function, to: "a.swift", in: fixture.repository)
+        let moved = try await fixture.attribution(try await fixture.commitRecorded("moved"))
+        #expect(moved.origins("a.swift") == lines((6...6, "human"), (7...9, Self.s1)))
+    }
+
+    @Test func aMoveCaptureSawAsAPersonsEditStaysAI() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(Self.header, to: "a.swift")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", "a.swift", write: Self.function + Self.header)
+        // Before any commit: the person moves it, then another session edits the file,
+        // whose before event takes in the person's edit.
+        try fixture.sandbox.write(Self.header + Self.function, to: "a.swift", in: fixture.repository)
+        var later = try AgentDriver(fixture, session: "s2")
+        try await later.claude("Edit", "a.swift", write: Self.header + Self.function + "// agent's note\n")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("moved then edited"))
+        #expect(record.origins("a.swift") == lines((6...8, Self.s1), (9...9, Self.s2)))
+    }
+
+    @Test func aFileCheckedOutFromAnotherBranchKeepsItsOrigins() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        try await fixture.git("checkout", "-q", "-b", "feature")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "f.swift", write: Self.function)
+        _ = try await fixture.commitRecorded("on the feature branch")
+        try await fixture.git("checkout", "-q", "main")
+        try await fixture.git("checkout", "feature", "--", "f.swift")
+        let copied = try await fixture.attribution(try await fixture.commitRecorded("taken from feature"))
+        #expect(copied.origins("f.swift") == lines((1...3, Self.s1)))
+    }
+
+    @Test func anAmendedEditOfAnAILineIsMixedAsANewCommitsIs() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        try await agent.claude("Write", "b.txt", write: numberedLines(3))
+        _ = try await fixture.commitRecorded("ai lines")
+        try fixture.sandbox.write("line 1\nline 2 by hand\nline 3\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("commit", "-q", "--amend", "-a", "--no-edit")
+        let amended = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await fixture.waitForRecord(amended))
+        let record = try await fixture.attribution(amended)
+        #expect(record.origins("a.txt") == lines((1...1, Self.s1), (2...2, Self.s1Mixed), (3...3, Self.s1)))
+        // The same edit as a new commit says the same.
+        try fixture.sandbox.write("line 1\nline 2 by hand\nline 3\n", to: "b.txt", in: fixture.repository)
+        let next = try await fixture.attribution(try await fixture.commitRecorded("edit"))
+        #expect(next.origins("b.txt") == lines((2...2, Self.s1Mixed)))
+    }
+
+    @Test func anAILineEditedToResolveARebaseConflictIsMixed() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("base 1\nbase 2\nbase 3\n", to: "a.txt")
+        try await fixture.git("checkout", "-q", "-b", "topic")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", "a.txt", write: "base 1\nagent 2\nbase 3\n")
+        _ = try await fixture.commitRecorded("agent's change")
+        try await fixture.git("checkout", "-q", "main")
+        try fixture.sandbox.write("base 1\nmain 2\nbase 3\n", to: "a.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("main's change")
+        try await fixture.git("checkout", "-q", "topic")
+        let conflicted = try await fixture.sandbox.run("git", ["rebase", "main"], in: fixture.repository)
+        #expect(conflicted.status != 0, "the rebase stops on the conflict: \(conflicted)")
+        try fixture.sandbox.write("base 1\nagent 2, merged with main 2\nbase 3\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "a.txt")
+        try await fixture.git("-c", "core.editor=true", "rebase", "--continue")
+        let rebased = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await fixture.waitForRecord(rebased))
+        #expect(try await fixture.attribution(rebased).origins("a.txt") == lines((2...2, Self.s1Mixed)))
+    }
+
+    @Test func aLoneBraceOrBlankLineIsNeverTakenForAMove() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: "}\n\na = 1\nb = 2\nc = 3\n")
+        _ = try await fixture.commitRecorded("agent")
+        // The diff keeps the three assignments and shows `}` and the blank line as
+        // removed above and typed again below: too little to be a move.
+        try fixture.sandbox.write("a = 1\nb = 2\nc = 3\n}\n\n", to: "a.txt", in: fixture.repository)
+        let record = try await fixture.attribution(try await fixture.commitRecorded("person"))
+        #expect(record.origins("a.txt") == lines((4...5, "human")))
+    }
+}

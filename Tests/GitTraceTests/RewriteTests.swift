@@ -8,6 +8,7 @@ import TestSupport
 /// record verifies and names the records it came from.
 @Suite struct RewriteTests {
     static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let claudeMixed = "mixed claude-code anthropic/claude-sonnet-4-5-20250929 s1"
 
     /// Git commands whose hooks record in the foreground, so that tests need not wait.
     func git(_ fixture: Fixture, _ arguments: String..., editor: String? = nil) async throws -> String {
@@ -51,7 +52,8 @@ import TestSupport
         _ = try await git(fixture, "commit", "-q", "-a", "--amend", "--no-edit")
         let amended = try await head(fixture)
         let record = try await fixture.attribution(amended)
-        #expect(record.origins("a.txt") == lines((1...2, Self.claude), (3...3, "human"), (4...5, Self.claude)))
+        // An AI line a person edited is `mixed`, amended or committed anew (spec/capture.md §6).
+        #expect(record.origins("a.txt") == lines((1...2, Self.claude), (3...3, Self.claudeMixed), (4...5, Self.claude)))
         #expect(try await fixture.noteLines(amended).count == 1)
         try await expectDerived(fixture, amended, .amend, from: [original])
     }
@@ -86,7 +88,7 @@ import TestSupport
         try await expectDerived(fixture, newA, .squash, from: [a, d])
         #expect(try await fixture.attribution(newC).origins("c.txt") == lines((1...1, "human")))
         try await expectDerived(fixture, newC, .rebase, from: [c])
-        #expect(try await fixture.attribution(newB).origins("b.txt") == lines((1...1, Self.claude), (2...2, "human"), (3...3, Self.claude)))
+        #expect(try await fixture.attribution(newB).origins("b.txt") == lines((1...1, Self.claude), (2...2, Self.claudeMixed), (3...3, Self.claude)))
         try await expectDerived(fixture, newB, .rebase, from: [b])
         #expect(try await fixture.noteLines(newB).count == 1)
     }
