@@ -317,12 +317,33 @@ extension Repository {
 
     /// The blob at `path` in a tree, or nil when the path names no blob there.
     private func blobID(_ path: String, inTree tree: ObjectID) -> ObjectID? {
-        try? withTree(tree) { root -> ObjectID? in
-            var entry: OpaquePointer?
-            guard git_tree_entry_bypath(&entry, root, path) == 0 else { return nil }
-            defer { git_tree_entry_free(entry) }
-            return git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry).pointee) : nil
-        } ?? nil
+        guard let root = recentTrees.tree(tree, in: self) else { return nil }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, root, path) == 0 else { return nil }
+        defer { git_tree_entry_free(entry) }
+        return git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry).pointee) : nil
+    }
+}
+
+/// The last few trees `addedLines` parsed, owned here (freed when pushed out). Parsing
+/// a tree builds all its entries; newest first, each tree is wanted twice in a row.
+struct RecentTrees {
+    private static let capacity = 4
+    private var trees: [(id: ObjectID, tree: OpaquePointer)] = []
+
+    mutating func tree(_ id: ObjectID, in repository: Repository) -> OpaquePointer? {
+        if let index = trees.firstIndex(where: { $0.id == id }) { return trees[index].tree }
+        var oid = id.oid
+        var tree: OpaquePointer?
+        guard git_tree_lookup(&tree, repository.pointer, &oid) == 0, let tree else { return nil }
+        if trees.count == Self.capacity { git_tree_free(trees.removeFirst().tree) }
+        trees.append((id, tree))
+        return tree
+    }
+
+    mutating func removeAll() {
+        for entry in trees { git_tree_free(entry.tree) }
+        trees = []
     }
 }
 

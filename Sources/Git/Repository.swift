@@ -57,8 +57,12 @@ public final class Repository {
     private var objectDatabase: OpaquePointer?
     /// Parent versions read by `addedLines`, kept for the child commit that made them.
     var carriedVersions = CarriedVersions()
+    /// Trees `addedLines` parsed lately: a commit's tree is read again as its child's
+    /// parent tree, which verify checks just before it (newest first).
+    var recentTrees = RecentTrees()
 
     deinit {
+        recentTrees.removeAll()
         git_odb_free(objectDatabase)
         git_repository_free(pointer)
     }
