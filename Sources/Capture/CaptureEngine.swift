@@ -119,7 +119,7 @@ public final class CaptureEngine {
         }
         state.pending[pairingKey(event, paths: [])] = WorkingState.PendingEdit(
             agent: event.agent, session: event.session, model: event.model, prompt: nil, files: [:],
-            shellBaseline: baseline, startedAt: now)
+            shellBaseline: baseline, trackedAtStart: state.files.mapValues(\.blob), startedAt: now)
         return CaptureSummary()
     }
 
@@ -133,7 +133,13 @@ public final class CaptureEngine {
         for path in Set(baseline.keys).union(try repository.dirtyPaths()).sorted() {
             let current = layout.readWorkingFile(path)
             let currentID = current.map(GitObjectHash.blobID) ?? ""
-            let beforeID = try baseline[path] ?? (repository.indexBlob(path: path)?.hex ?? "")
+            // A file another capture reported while the command ran (another agent's
+            // edit, a Cursor tab completion) keeps that edit's origin: the command is
+            // credited only with what changed after it (spec/capture.md §3).
+            let reported = pending.trackedAtStart.flatMap { atStart in
+                state.files[path].flatMap { $0.blob != atStart[path] ? $0.blob : nil }
+            }
+            let beforeID = try reported ?? baseline[path] ?? (repository.indexBlob(path: path)?.hex ?? "")
             guard currentID != beforeID else { continue }
             summary.files.append(path)
             summary.linesWritten += try applyAgentEdit(path, before: try content(ofBlob: beforeID), after: current ?? [], event: event, state: &state)

@@ -24,6 +24,9 @@ public struct WorkingState: Codable, Sendable {
         public var files: [String: String]
         /// For shell tools: every dirty path's blob id before the command.
         public var shellBaseline: [String: String]?
+        /// For shell tools: the blob id the log held for each file when the command
+        /// began, to tell which files another capture event reported during it.
+        public var trackedAtStart: [String: String]?
         public var startedAt: Int64
     }
 

@@ -630,3 +630,30 @@ extension KilledProcessTests {
         #expect(record.origins("a.txt") == lines((4...5, "human")))
     }
 }
+
+/// What a shell command is credited with (issue: capture fidelity, case 8): files
+/// another capture reported while the command ran keep that edit's origin.
+@Suite struct ShellAttributionTests {
+    static let s1 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let s2 = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2"
+
+    @Test func anotherAgentsEditDuringACommandKeepsItsOrigin() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        var shell = try AgentDriver(fixture, session: "s1")
+        var other = try AgentDriver(fixture, session: "s2")
+        let command = "printf 'generated 1\\ngenerated 2\\n' > gen.txt && printf 'tail by the command\\n' >> shared.txt"
+        try await shell.capture("claude-code", try shell.payload("claude-code-pre-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
+        // While the command runs, another session writes two files, one of which the
+        // command then appends to.
+        try await other.claude("Write", "other.txt", write: numberedLines(2, prefix: "other"))
+        try await other.claude("Write", "shared.txt", write: numberedLines(2, prefix: "shared"))
+        let ran = try await fixture.sandbox.run("bash", ["-c", command], in: fixture.repository)
+        #expect(ran.status == 0, "\(ran)")
+        try await shell.capture("claude-code", try shell.payload("claude-code-post-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
+        let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
+        #expect(record.origins("gen.txt") == lines((1...2, Self.s1)))
+        #expect(record.origins("other.txt") == lines((1...2, Self.s2)), "not the command's: another session reported it")
+        #expect(record.origins("shared.txt") == lines((1...2, Self.s2), (3...3, Self.s1)))
+    }
+}
