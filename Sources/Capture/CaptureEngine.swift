@@ -62,7 +62,7 @@ public final class CaptureEngine {
                     agent: event.agent, session: event.session, model: event.model, prompt: try promptDigest(text), files: [:], startedAt: now)
                 return CaptureSummary()
             case .edit(let files):
-                let paths = files.compactMap { repositoryPath($0, event: event) }
+                let paths = capturable(files.compactMap { repositoryPath($0, event: event) })
                 switch event.phase {
                 case .before: return try before(paths: paths, event: event, state: &state, now: now)
                 case .after: return try after(paths: paths, event: event, state: &state)
@@ -256,6 +256,19 @@ public final class CaptureEngine {
               !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
         else { return nil }
         return relative
+    }
+
+    /// The paths capture may copy: a file git ignores (`.env`, build output) is never
+    /// snapshotted, unless the user asks with `git config sessiontrace.captureIgnored
+    /// true` (spec/capture.md §2). Shell commands only look at paths git reports, which
+    /// leave ignored files out already.
+    private func capturable(_ paths: [String]) -> [String] {
+        let ignoredFiles = IgnoredFiles(layout: layout)
+        let ignored = Set(paths.filter(ignoredFiles.isIgnored))
+        guard !ignored.isEmpty else { return paths }
+        let asked = try? GitCommand(directory: layout.workTree).run(["config", "--type=bool", "--get", "sessiontrace.captureIgnored"])
+        if asked?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "true" { return paths }
+        return paths.filter { !ignored.contains($0) }
     }
 
     private func sessionKey(_ event: AgentEvent) -> String { "\(event.agent)/\(event.session ?? "unknown")" }

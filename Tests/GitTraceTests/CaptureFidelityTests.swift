@@ -657,3 +657,38 @@ extension KilledProcessTests {
         #expect(record.origins("shared.txt") == lines((1...2, Self.s2), (3...3, Self.s1)))
     }
 }
+
+/// Ignored files are not copied (issue: capture fidelity, case 10): a git-ignored
+/// `.env` an agent edits leaves no snapshot, unless the user asks.
+@Suite struct IgnoredFileCaptureTests {
+    static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+
+    func snapshotsHold(_ fixture: Fixture, _ text: String) throws -> Bool {
+        let state = fixture.repository.appendingPathComponent(".git/sessiontrace")
+        let enumerator = try #require(FileManager.default.enumerator(atPath: state.path))
+        while let relative = enumerator.nextObject() as? String {
+            let data = (try? Data(contentsOf: state.appendingPathComponent(relative))) ?? Data()
+            if String(decoding: data, as: UTF8.self).contains(text) { return true }
+        }
+        return false
+    }
+
+    @Test(arguments: [false, true])
+    func anIgnoredFileIsNotSnapshottedUnlessAsked(asked: Bool) async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(".env\n/build/\n*.lo[gG]\n", to: ".gitignore")
+        if asked { try await fixture.git("config", "sessiontrace.captureIgnored", "true") }
+        let secret = "API_KEY=\(UUID().uuidString)\n"
+        try fixture.sandbox.write(secret, to: ".env", in: fixture.repository)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.repository.appendingPathComponent(".env").path)
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", ".env", write: secret + "DEBUG=1\n")
+        try await agent.claude("Write", "build/out.txt", write: "built \(secret)")
+        try await agent.claude("Write", "trace.loG", write: "log \(secret)")
+        // Files no pattern ignores are captured as ever, also under an ignored name's look-alike.
+        try await agent.claude("Write", "src/env.txt", write: numberedLines(2))
+        #expect(try snapshotsHold(fixture, secret) == asked, asked ? "asked for: captured" : "an ignored file was copied")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("source"))
+        #expect(record.origins("src/env.txt") == lines((1...2, Self.claude)))
+    }
+}
