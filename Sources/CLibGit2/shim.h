@@ -13,3 +13,9 @@ static inline int sessiontrace_git_set_cache_max_size(ssize_t bytes) {
 static inline int sessiontrace_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+/* For GitCommand's posix_spawn of git: glibc declares these only under _GNU_SOURCE,
+   which Swift's Glibc module is not built with. */
+#include <spawn.h>
+extern int pipe2(int pipefd[2], int flags);
+extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);

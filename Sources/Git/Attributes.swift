@@ -16,7 +16,7 @@ extension Repository {
         var values = [UnsafePointer<CChar>?](repeating: nil, count: names.count)
         var result = [String: Set<String>]()
         for path in paths {
-            try check(git_attr_get_many_ext(&values, pointer, &options, path, names.count, &namePointers),
+            try check(GitPath.withCString(path) { git_attr_get_many_ext(&values, pointer, &options, $0, names.count, &namePointers) },
                       "cannot read attributes of \(path)")
             var set = Set<String>()
             for (index, value) in values.enumerated() {

@@ -106,7 +106,8 @@ public struct GitLayout: Sendable, Equatable {
     /// a symbolic link, or lies outside the work tree through a linked directory: capture
     /// never copies a file from outside the work tree by following a link.
     public func readWorkingFile(_ path: String) -> [UInt8]? {
-        let full = workTree + "/" + path
+        // The path's own bytes (GitPath), not its text's: a name that is not UTF-8 too.
+        let full = (Array(workTree.utf8) + [UInt8(ascii: "/")] + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
         guard let resolved = realpath(full, nil) else { return nil }
         let resolvedPath = String(cString: resolved)
         free(resolved)

@@ -319,7 +319,7 @@ extension Repository {
     private func blobID(_ path: String, inTree tree: ObjectID) -> ObjectID? {
         guard let root = recentTrees.tree(tree, in: self) else { return nil }
         var entry: OpaquePointer?
-        guard git_tree_entry_bypath(&entry, root, path) == 0 else { return nil }
+        guard GitPath.withCString(path, { git_tree_entry_bypath(&entry, root, $0) }) == 0 else { return nil }
         defer { git_tree_entry_free(entry) }
         return git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry).pointee) : nil
     }

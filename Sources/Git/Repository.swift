@@ -263,7 +263,7 @@ public final class Repository {
         let treeID = try withCommit(commitID) { ObjectID(git_commit_tree_id($0).pointee) }
         return try withTree(treeID) { tree in
             var entry: OpaquePointer?
-            let code = git_tree_entry_bypath(&entry, tree, path)
+            let code = GitPath.withCString(path) { git_tree_entry_bypath(&entry, tree, $0) }
             if code == GIT_ENOTFOUND.rawValue { return .missing }
             try check(code, "cannot read \(path) at \(commitID.shortHex)")
             defer { git_tree_entry_free(entry) }

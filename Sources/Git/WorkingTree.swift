@@ -39,8 +39,8 @@ extension Repository {
                 let newIsFile = hasNew && delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
                 result.append(FileChange(
                     kind: kind,
-                    oldPath: hasOld ? String(cString: delta.old_file.path) : nil,
-                    newPath: hasNew ? String(cString: delta.new_file.path) : nil,
+                    oldPath: hasOld ? GitPath.string(delta.old_file.path) : nil,
+                    newPath: hasNew ? GitPath.string(delta.new_file.path) : nil,
                     oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
                     newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil))
             }
@@ -67,7 +67,7 @@ extension Repository {
         var index: OpaquePointer?
         try check(git_repository_index(&index, pointer), "cannot read the index")
         defer { git_index_free(index) }
-        guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+        guard let entry = GitPath.withCString(path, { git_index_get_bypath(index, $0, 0) }) else { return nil }
         return ObjectID(entry.pointee.id)
     }
 
@@ -87,8 +87,8 @@ extension Repository {
             guard let entry = git_status_byindex(list, index)?.pointee else { continue }
             for delta in [entry.head_to_index, entry.index_to_workdir] {
                 guard let delta = delta?.pointee else { continue }
-                if let path = delta.new_file.path { paths.insert(String(cString: path)) }
-                if let path = delta.old_file.path { paths.insert(String(cString: path)) }
+                if let path = delta.new_file.path { paths.insert(GitPath.string(path)) }
+                if let path = delta.old_file.path { paths.insert(GitPath.string(path)) }
             }
         }
         return paths.sorted()
@@ -130,7 +130,7 @@ extension Repository {
     /// bytes unchanged when no filter applies or one fails.
     public func storedForm(_ bytes: [UInt8], path: String) -> [UInt8] {
         var filters: OpaquePointer?
-        guard git_filter_list_load(&filters, pointer, nil, path, GIT_FILTER_TO_ODB, 0) == 0, let filters else { return bytes }
+        guard GitPath.withCString(path, { git_filter_list_load(&filters, pointer, nil, $0, GIT_FILTER_TO_ODB, 0) }) == 0, let filters else { return bytes }
         defer { git_filter_list_free(filters) }
         var output = git_buf()
         defer { git_buf_dispose(&output) }

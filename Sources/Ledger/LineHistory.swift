@@ -98,7 +98,7 @@ public enum Blame {
                 } else if line.hasPrefix("filename ") {
                     // The last line of every entry.
                     entries.append(Entry(commit: current.commit, original: current.original, final: current.final,
-                                         count: current.count, path: String(line.dropFirst(9))))
+                                         count: current.count, path: GitPath.string(printedByGit: bytes.dropFirst(9))))
                     header = nil
                 }
             }

@@ -35,7 +35,7 @@ public enum History {
         let result = try git.run(["-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
                                   "--format=\(format)", range, "--"])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
-        return try parse(Array(result.stdout.utf8))
+        return try parse(result.output)
     }
 
     static func parse(_ bytes: [UInt8]) throws -> [CommitFacts] {
@@ -51,14 +51,14 @@ public enum History {
             var files = [CommitFacts.FileChange]()
             var cursor = headerEnd + 1
             if cursor < chunk.endIndex, chunk[cursor] == 0x0A { cursor += 1 }
-            func field(until terminator: UInt8) -> Substring? {
+            func field(until terminator: UInt8) -> ArraySlice<UInt8>? {
                 guard let end = chunk[cursor...].firstIndex(of: terminator) else { return nil }
                 defer { cursor = end + 1 }
-                return Substring(decoding: chunk[cursor..<end], as: UTF8.self)
+                return chunk[cursor..<end]
             }
             while cursor < chunk.endIndex {
                 guard let added = field(until: 0x09), field(until: 0x09) != nil else { break }
-                let path: Substring?
+                let path: ArraySlice<UInt8>?
                 if cursor < chunk.endIndex, chunk[cursor] == 0 {
                     cursor += 1  // a rename: old path, then new path
                     _ = field(until: 0)
@@ -67,7 +67,8 @@ public enum History {
                     path = field(until: 0)
                 }
                 guard let path else { break }
-                files.append(CommitFacts.FileChange(path: String(path), added: Int(added)))
+                // -z: the path's own bytes, held as GitPath text.
+                files.append(CommitFacts.FileChange(path: GitPath.string(bytes: path), added: Int(String(decoding: added, as: UTF8.self))))
             }
             commits.append(CommitFacts(
                 commit: commit, parentCount: fields[1].split(separator: " ").count, authorName: fields[2], authorEmail: fields[3],

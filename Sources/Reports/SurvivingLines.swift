@@ -68,7 +68,9 @@ public enum SurvivingLines {
             let log = try git.run(["log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
                                    "\(base.commit.hex)..\(end.hex)", "--"])
             guard log.status == 0 else { throw ReportError("git log: \(log.reason)") }
-            touched = Set(log.stdout.split(separator: "\0").map { String($0).trimmingCharacters(in: .newlines) })
+            touched = Set(log.output.split(separator: 0).map { name in
+                GitPath.string(bytes: name.drop { $0 == 0x0A }.reversed().drop { $0 == 0x0A }.reversed())
+            })
         }
         let notesChanged = base?.notes != notesTip
 
@@ -174,12 +176,12 @@ public enum SurvivingLines {
     static func listTree(_ commit: ObjectID, git: GitCommand) throws -> [(String, String)] {
         let result = try git.run(["ls-tree", "-r", "-z", "--full-tree", commit.hex])
         guard result.status == 0 else { throw ReportError("git ls-tree: \(result.reason)") }
-        return result.stdout.split(separator: "\0").compactMap { entry in
-            // "<mode> SP <type> SP <object> TAB <path>"
-            guard let tab = entry.firstIndex(of: "\t") else { return nil }
-            let fields = entry[..<tab].split(separator: " ")
+        return result.output.split(separator: 0).compactMap { entry in
+            // "<mode> SP <type> SP <object> TAB <path>", the path as its bytes (-z).
+            guard let tab = entry.firstIndex(of: 0x09) else { return nil }
+            let fields = entry[..<tab].split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
             guard fields.count == 3, fields[1] == "blob", fields[0] == "100644" || fields[0] == "100755" else { return nil }
-            return (String(entry[entry.index(after: tab)...]), String(fields[2]))
+            return (GitPath.string(bytes: entry[(tab + 1)...]), fields[2])
         }
     }
 

@@ -333,6 +333,38 @@ import TestSupport
         #expect(try await fixture.verify().status == 0)
     }
 
+    /// Writes a file whose name is `name`'s bytes (not necessarily UTF-8).
+    func writeFile(named name: [UInt8], _ text: String, in directory: URL) throws {
+        let full = Array(directory.path.utf8) + [0x2F] + name
+        let descriptor = (full.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644) }
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        _ = Array(text.utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    @Test func aFileWhoseNameIsNotUTF8IsRecordedAndReadBack() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let latin1 = Array("caf".utf8) + [0xE9] + Array(".txt".utf8)
+        try writeFile(named: latin1, numberedLines(3), in: fixture.repository)
+        try writeFile(named: Array("\"quoted\".txt".utf8), numberedLines(2), in: fixture.repository)
+        let commit = try await fixture.commitRecorded("names git quotes")
+        let record = try await fixture.attribution(commit)
+        // The path as `git diff --name-only` prints it, and back to its bytes.
+        #expect(record.origins("\"caf\\351.txt\"") == lines((1...3, "human")), "\(record.files.map(\.path))")
+        #expect(record.origins("\"\\\"quoted\\\".txt\"") == lines((1...2, "human")), "\(record.files.map(\.path))")
+        let listed = try await fixture.git("-c", "core.quotePath=true", "diff", "--name-only", "HEAD~1", "HEAD")
+        #expect(Set(record.files.map(\.path)) == Set(listed.split(separator: "\n").map(String.init)))
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
+        let status = try await fixture.sandbox.trace("status", "--json", in: fixture.repository)
+        #expect(try LostRecordTests.withoutRecord(status.stdout) == [])
+        let blame = try await fixture.trace("blame", "\"caf\\351.txt\"", "--trust", fixture.trustFile.path)
+        #expect(blame.status == 0 && blame.stdout.contains("human"), "\(blame)")
+        let report = try await fixture.trace("report", "--trust", fixture.trustFile.path, "--format", "json")
+        #expect(report.status == 0, "\(report)")
+    }
+
     @Test func eachLinkedWorktreeHasItsOwnWorkingLog() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
