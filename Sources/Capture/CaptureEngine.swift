@@ -50,6 +50,34 @@ public final class CaptureEngine {
         return "hmac-sha256:" + HMACSHA256.authenticationCode(key: key, data: Array(text.utf8)).hexString
     }
 
+    /// Handles `event` in the repository each of its files belongs to: a file inside a
+    /// submodule (any repository nested in `layout`'s work tree) goes to that
+    /// repository's working log, so that the commit made there records it
+    /// (spec/capture.md §2). Shell commands and prompts stay with `layout`.
+    public static func handle(_ event: AgentEvent, in layout: GitLayout) throws {
+        guard case .edit(let files) = event.action, !files.isEmpty else {
+            try CaptureEngine(layout: layout).handle(event)
+            return
+        }
+        let base = event.cwd ?? FileManager.default.currentDirectoryPath
+        var groups = [(layout: GitLayout, files: [String])]()
+        for file in files {
+            let absolute = file.hasPrefix("/") ? file : base + "/" + file
+            var owner = layout
+            if let nested = GitLayout.discover(from: (absolute as NSString).deletingLastPathComponent),
+               nested.workTree.hasPrefix(layout.workTree + "/") {
+                owner = nested
+            }
+            if let index = groups.firstIndex(where: { $0.layout == owner }) { groups[index].files.append(file) } else { groups.append((owner, [file])) }
+        }
+        for group in groups {
+            var part = event
+            part.action = .edit(files: group.files)
+            if group.layout != layout { part.cwd = base }
+            try CaptureEngine(layout: group.layout).handle(part)
+        }
+    }
+
     @discardableResult
     public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
         return try log.update { state in

@@ -63,8 +63,9 @@ public final class CommitRecorder {
             }
             let content = try repository.blobContent(newBlob)
             if isBinary(content) || isBinary(oldContent) { continue }
-            var addedLines = try LineOrigins.addedLines(old: oldContent, new: content)
-            deleted += LineDiff.hunks(old: oldContent, new: content).reduce(0) { $0 + $1.oldCount }
+            let hunks = LineDiff.hunks(old: oldContent, new: content)
+            var addedLines = LineOrigins.addedLines(hunks)
+            deleted += hunks.reduce(0) { $0 + $1.oldCount }
             for otherParent in parents.dropFirst() where !addedLines.isEmpty {
                 let theirs: [UInt8]
                 if case .blob(let bytes) = try repository.content(ofPath: path, inCommit: otherParent) { theirs = bytes } else { theirs = [] }
@@ -130,7 +131,8 @@ public final class CommitRecorder {
     /// blame` there): blocks the person moved within the file (the parent's version);
     /// lines of a commit a `git reset` undid — committed again, squashed by `reset
     /// --soft HEAD~2`, split over two commits — unchanged, moved or edited; and blocks
-    /// copied unchanged from a local branch (`git checkout other -- file`). A line a
+    /// copied unchanged from a local branch (`git checkout other -- file`); for a merge,
+    /// lines a person wrote resolving a conflict over another parent's AI line. A line a
     /// reset commit held with no record saying who wrote it is `unknown`, never the
     /// person's (spec/capture.md §4).
     private func inheritFromOtherVersions(
@@ -150,6 +152,8 @@ public final class CommitRecorder {
         }
         var versions = [(commit: ObjectID, evidence: LineOrigins.Evidence)]()
         if let parent = parents.first, parentContent != nil { versions.append((parent, .copy)) }  // moves only: unchanged lines were not added
+        // A merge's other parents: a conflict resolved by editing their AI line is `mixed`.
+        versions += parents.dropFirst().map { ($0, .source) }
         versions += candidates ?? []
         var open = lines.map { $0 - 1 }.sorted()
         var unknown = Set<Int>()
@@ -322,7 +326,7 @@ public final class CommitRecorder {
         let committedLines = FileLines(content).count
         guard committedLines > 0 else { return nil }
         var best: (path: String, shared: Int)?
-        for (path, tracked) in state.files where !excluding.contains(path) && repository.readWorkingFile(path) == nil {
+        for (path, tracked) in state.files where !excluding.contains(path) && !repository.hasWorkingFile(path) {
             let logged = repository.storedForm(try engine.content(ofBlob: tracked.blob), path: path)
             let changed = LineDiff.hunks(old: logged, new: content).reduce(0) { $0 + $1.newCount }
             let shared = committedLines - changed

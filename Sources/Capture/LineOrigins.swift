@@ -230,8 +230,13 @@ public enum LineOrigins {
 
     /// 1-based numbers of the lines of `new` that a diff from `old` inserts or replaces.
     public static func addedLines(old: [UInt8], new: [UInt8]) throws -> Set<Int> {
+        addedLines(LineDiff.hunks(old: old, new: new))
+    }
+
+    /// 1-based numbers of the new lines `hunks` insert or replace.
+    public static func addedLines(_ hunks: [DiffHunk]) -> Set<Int> {
         var added = Set<Int>()
-        for hunk in LineDiff.hunks(old: old, new: new) where hunk.newCount > 0 {
+        for hunk in hunks where hunk.newCount > 0 {
             added.formUnion(hunk.newStart..<hunk.newStart + hunk.newCount)
         }
         return added

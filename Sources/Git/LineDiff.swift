@@ -45,7 +45,12 @@ private struct LineInterner {
     mutating func id(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int32 {
         let start = bytes.baseAddress.map { $0 + range.lowerBound }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes[range] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        if var byte = start {
+            for _ in 0..<range.count {
+                hash = (hash ^ UInt64(byte.pointee)) &* 0x0000_0100_0000_01b3
+                byte += 1
+            }
+        }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let id = slots[slot], line = lines[Int(id) - 1]
@@ -73,6 +78,11 @@ public enum LineDiff {
     /// The same, over bytes in place (a blob in libgit2's buffer, not copied).
     public static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) -> [DiffHunk] {
         let oldStarts = lineStarts(old), newStarts = lineStarts(new)
+        // A file created or emptied: one hunk, nothing to search.
+        if oldStarts.isEmpty || newStarts.isEmpty {
+            return oldStarts.isEmpty && newStarts.isEmpty ? []
+                : [DiffHunk(oldStart: oldStarts.isEmpty ? 0 : 1, oldCount: oldStarts.count, newStart: newStarts.isEmpty ? 0 : 1, newCount: newStarts.count)]
+        }
         func line(_ bytes: UnsafeBufferPointer<UInt8>, _ starts: [Int], _ index: Int) -> Range<Int> {
             starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)
         }

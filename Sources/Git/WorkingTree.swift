@@ -124,6 +124,22 @@ extension Repository {
         layout?.readWorkingFile(path)
     }
 
+    /// The work trees of this repository's checked-out submodules, nested ones too.
+    public func submoduleWorkTrees() throws -> [String] {
+        guard workingDirectory != nil else { return [] }
+        let result = try GitCommand(repository: self).run(["submodule", "--quiet", "foreach", "--recursive", "pwd"])
+        guard result.status == 0 else { throw GitError(kind: .other(result.status), message: "git submodule foreach: \(result.reason)") }
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// Whether the working tree has a regular file at `path` (not read: it may be large).
+    public func hasWorkingFile(_ path: String) -> Bool {
+        guard let root = workingDirectory else { return false }
+        let full = (Array(root.utf8) + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
+        var status = stat()
+        return lstat(full, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Working-tree bytes of `path` as git would store them: its clean filters applied
     /// (end-of-line conversion for `text eol=crlf` or `core.autocrlf`, `ident`), so that
     /// a CRLF working copy compares line for line with the LF blob git commits. The

@@ -66,7 +66,7 @@ struct CaptureCommand: ParsableCommand {
                 }
                 return  // An agent working outside git: nothing to attribute.
             }
-            try CaptureEngine(layout: layout).handle(parsed)
+            try CaptureEngine.handle(parsed, in: layout)
             if agent == .cursor || agent == .gemini { print("{}") }
         } catch {
             printError("git-trace capture: \(error) (this edit is not attributed)")

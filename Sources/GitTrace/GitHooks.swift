@@ -163,14 +163,17 @@ struct Uninstall: ParsableCommand {
 
     func run() throws {
         let repository = try openRepository()
-        for change in try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).uninstall() {
-            switch change {
-            case .removed(let path): print("removed \(path)")
-            case .restored(let path): print("restored \(path)")
-            default: break
+        let submodules = try repository.submoduleWorkTrees().map { (try Repository(discoveringFrom: $0), "submodule \($0): ") }
+        for (repository, label) in [(repository, "")] + submodules {
+            for change in try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).uninstall() {
+                switch change {
+                case .removed(let path): print("\(label)removed \(path)")
+                case .restored(let path): print("\(label)restored \(path)")
+                default: break
+                }
             }
+            for change in try RepositorySetup(repository: repository).remove() { print("\(label)unset \(change)") }
         }
-        for change in try RepositorySetup(repository: repository).remove() { print("unset \(change)") }
     }
 }
 

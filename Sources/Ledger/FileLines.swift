@@ -1,3 +1,4 @@
+import Foundation
 import Signing
 
 /// A file's bytes split into lines as spec/records.md §4.1 counts them: every LF ends
@@ -9,14 +10,17 @@ public struct FileLines {
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var starts = [Int]()
-        var start = 0
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A {
-            starts.append(start)
-            start = offset + 1
+        // memchr, not a loop over the bytes: files of 50 MB are read at commit time.
+        lineStarts = bytes.withUnsafeBufferPointer { buffer in
+            var starts = [Int]()
+            var start = 0
+            while start < buffer.count {
+                starts.append(start)
+                guard let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { break }
+                start = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return starts
         }
-        if start < bytes.count { starts.append(start) }
-        lineStarts = starts
     }
 
     public var count: Int { lineStarts.count }

@@ -296,6 +296,7 @@ import TestSupport
 /// record, line by line, or the command says plainly why it cannot.
 @Suite struct OddRepositoryTests {
     static let claude = "ai claude-code anthropic/claude-sonnet-4-5-20250929 s1"
+    static let claudeMixed = "mixed claude-code anthropic/claude-sonnet-4-5-20250929 s1"
 
     @Test func anAgentsEditOnAnUnbornBranchIsInTheFirstCommit() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
@@ -363,6 +364,114 @@ import TestSupport
         #expect(blame.status == 0 && blame.stdout.contains("human"), "\(blame)")
         let report = try await fixture.trace("report", "--trust", fixture.trustFile.path, "--format", "json")
         #expect(report.status == 0, "\(report)")
+    }
+
+    @Test func aSparseCheckoutIsCaptured() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try fixture.sandbox.write("kept\n", to: "in/a.txt", in: fixture.repository)
+        try fixture.sandbox.write("away\n", to: "out/b.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("two directories")
+        try await fixture.git("sparse-checkout", "set", "in")
+        #expect(!FileManager.default.fileExists(atPath: fixture.repository.appendingPathComponent("out/b.txt").path))
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", "in/a.txt", write: "kept\n" + numberedLines(2))
+        let record = try await fixture.attribution(try await fixture.commitRecorded("sparse"))
+        #expect(record.origins("in/a.txt") == lines((2...3, Self.claude)))
+        #expect(record.files.map(\.path) == ["in/a.txt"], "the files outside the checkout were not touched")
+    }
+
+    @Test func aShallowCloneIsCaptured() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        for round in 0..<3 { try await fixture.commit(numberedLines(round + 2), to: "a.txt") }
+        let shallow = fixture.sandbox.root.appendingPathComponent("shallow")
+        try await fixture.sandbox.git("clone", "-q", "--depth", "1", "file://" + fixture.repository.path, shallow.path, in: fixture.sandbox.root)
+        #expect(try await fixture.sandbox.trace("init", in: shallow).status == 0)
+        var agent = try AgentDriver(fixture, session: "s1")
+        agent.workspace = shallow.path
+        // The person edits a line of the boundary commit's file, the agent adds one.
+        try fixture.sandbox.write("line 1 by hand\n" + numberedLines(4).split(separator: "\n").dropFirst().map { $0 + "\n" }.joined(), to: "a.txt", in: shallow)
+        let payload = { (name: String) in try agent.payload(name, file: "b.txt", toolUseID: "t-shallow", extra: ["TOOL": "Write"]) }
+        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow, input: try payload("claude-code-pre-tool-use.json")).status == 0)
+        try fixture.sandbox.write(numberedLines(2), to: "b.txt", in: shallow)
+        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow, input: try payload("claude-code-post-tool-use.json")).status == 0)
+        try await fixture.sandbox.git("add", "-A", in: shallow)
+        try await fixture.sandbox.git("commit", "-q", "-m", "in a shallow clone", in: shallow)
+        let commit = try await fixture.sandbox.git("rev-parse", "HEAD", in: shallow).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await fixture.waitForRecord(commit, in: shallow))
+        let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: shallow)
+        let record = try #require(try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+        #expect(record.origins("b.txt") == lines((1...2, Self.claude)))
+        #expect(record.origins("a.txt") == lines((1...1, "human")))
+    }
+
+    @Test func a200000LineFileAndA50MegabyteFile() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let long = numberedLines(200_000)
+        let large = String(repeating: String(repeating: "x", count: 99) + "\n", count: 500_000)
+        try fixture.sandbox.write(long, to: "long.txt", in: fixture.repository)
+        try fixture.sandbox.write(large, to: "large.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("big files")
+        var agent = try AgentDriver(fixture, session: "s1")
+        // One line in the middle of each, by the agent.
+        try await agent.claude("Edit", "long.txt", write: long.replacingOccurrences(of: "line 100000\n", with: "line 100000\nagent's line\n"))
+        try await agent.claude("Edit", "large.txt", write: "agent's first line\n" + large)
+        let record = try await fixture.attribution(try await fixture.commitRecorded("one line each"))
+        #expect(record.origins("long.txt") == lines((100_001...100_001, Self.claude)))
+        #expect(record.origins("large.txt") == lines((1...1, Self.claude)))
+        #expect(try await fixture.verify().status == 0)
+    }
+
+    @Test func aMergeWhoseConflictAPersonResolvedByHand() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("one\ntwo\nthree\n", to: "a.txt")
+        try await fixture.git("checkout", "-q", "-b", "topic")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Edit", "a.txt", write: "one\nagent's two\nthree\nagent's four\n")
+        _ = try await fixture.commitRecorded("agent on topic")
+        try await fixture.git("checkout", "-q", "main")
+        try fixture.sandbox.write("one\nmain's two\nthree\n", to: "a.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("person on main")
+        let merged = try await fixture.sandbox.run("git", ["merge", "-q", "topic"], in: fixture.repository)
+        #expect(merged.status != 0, "the merge stops on the conflict")
+        // The person writes a line of their own in place of both.
+        try fixture.sandbox.write("one\nboth twos, merged by hand\nthree\nagent's four\n", to: "a.txt", in: fixture.repository)
+        try await fixture.git("add", "a.txt")
+        try await fixture.git("commit", "-q", "--no-edit")
+        let merge = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await fixture.waitForRecord(merge))
+        let record = try await fixture.attribution(merge)
+        // Only the resolution is the merge's own line: an edit of the agent's line 2.
+        #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed)))
+        #expect(record.totals.added == 1)
+    }
+
+    @Test func editsInsideASubmoduleAreRecordedInTheSubmodule() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        let library = try await fixture.sandbox.makeRepository("library")
+        try fixture.sandbox.write("lib\n", to: "lib.txt", in: library)
+        try await fixture.sandbox.git("add", "-A", in: library)
+        try await fixture.sandbox.git("commit", "-q", "-m", "library", in: library)
+        try await fixture.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "lib")
+        _ = try await fixture.commitRecorded("add the submodule")
+        let initialised = try await fixture.trace("init")
+        #expect(initialised.status == 0 && initialised.stdout.contains("submodule"), "init sets the submodule up: \(initialised)")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "lib/feature.txt", write: numberedLines(3))
+        try await agent.claude("Write", "top.txt", write: numberedLines(2))
+        let submodule = fixture.repository.appendingPathComponent("lib")
+        try await fixture.sandbox.git("add", "-A", in: submodule)
+        try await fixture.sandbox.git("commit", "-q", "-m", "feature", in: submodule)
+        let inner = try await fixture.sandbox.git("rev-parse", "HEAD", in: submodule).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await fixture.waitForRecord(inner, in: submodule), "the submodule's commit gets its record")
+        let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", inner, in: submodule)
+        let innerRecord = try #require(try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+        #expect(innerRecord.origins("feature.txt") == lines((1...3, Self.claude)))
+        let outer = try await fixture.attribution(try await fixture.commitRecorded("top and the new submodule commit"))
+        #expect(outer.origins("top.txt") == lines((1...2, Self.claude)))
+        #expect(!outer.files.contains { $0.path.hasPrefix("lib") }, "the submodule's lines are not the superproject's")
+        let status = try await fixture.trace("status")
+        #expect(!status.stdout.contains("feature.txt"), "\(status)")
     }
 
     @Test func eachLinkedWorktreeHasItsOwnWorkingLog() async throws {
