@@ -126,17 +126,41 @@ public final class CaptureEngine {
             let beforeContent: [UInt8]
             if let blob = pending?.files[path] {
                 beforeContent = try content(ofBlob: blob)
-            } else if let rebuilt = rebuild(afterContent, undoing: event.replacements,
-                                            lastSeen: try state.files[path].map { try content(ofBlob: $0.blob) }) {
-                beforeContent = rebuilt
             } else {
-                // No before event and nothing to rebuild from: the last content capture
-                // saw, else what git has staged.
-                beforeContent = try state.files[path].map { try content(ofBlob: $0.blob) } ?? stagedContent(path)
+                // No before event: the last content capture saw, else what git has staged
+                // (read only when needed: it starts libgit2).
+                var lastSeen = try state.files[path].map { try content(ofBlob: $0.blob) }
+                var rebuilt = rebuild(afterContent, undoing: event.replacements, lastSeen: lastSeen)
+                if rebuilt == nil, lastSeen == nil {
+                    lastSeen = try stagedContent(path)
+                    if lastSeen != nil { rebuilt = rebuild(afterContent, undoing: event.replacements, lastSeen: lastSeen) }
+                }
+                if let rebuilt {
+                    beforeContent = rebuilt
+                } else if !event.replacements.isEmpty {
+                    // The replacements cannot be placed: what changed since the last
+                    // content seen has no known author, rather than a wrong one.
+                    try applyUnplacedEdit(path, lastSeen: lastSeen ?? [], after: afterContent, state: &state)
+                    continue
+                } else {
+                    beforeContent = lastSeen ?? []
+                }
             }
             summary.linesWritten += try applyAgentEdit(path, before: beforeContent, after: afterContent, event: event, state: &state)
         }
         return summary
+    }
+
+    /// Lines an after-only edit changed that cannot be told from a person's edit made
+    /// before it (spec/capture.md §3): `unknown`, never the agent's nor the person's.
+    private func applyUnplacedEdit(_ path: String, lastSeen: [UInt8], after: [UInt8], state: inout WorkingState) throws {
+        if state.files[path] == nil {
+            state.track(path, blob: try snapshots.write(lastSeen), provenance: Array(repeating: .base, count: FileLines(lastSeen).count))
+        }
+        let tracked = state.files[path]!
+        let labels = try LineOrigins.afterAgentEdit(state.provenance(of: tracked), old: try content(ofBlob: tracked.blob), new: after,
+                                                    agent: Provenance(kind: .unknown))
+        state.track(path, blob: try snapshots.write(after), provenance: labels)
     }
 
     private func shellBefore(event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
@@ -274,8 +298,9 @@ public final class CaptureEngine {
         return try repository.blobContent(id)
     }
 
-    private func stagedContent(_ path: String) throws -> [UInt8] {
-        try repository.indexBlob(path: path).map { try repository.blobContent($0) } ?? []
+    /// What git has staged for `path`; nil when nothing is.
+    private func stagedContent(_ path: String) throws -> [UInt8]? {
+        try repository.indexBlob(path: path).map { try repository.blobContent($0) }
     }
 
     private func repositoryPath(_ path: String, event: AgentEvent) -> String? {

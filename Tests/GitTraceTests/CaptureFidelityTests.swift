@@ -285,6 +285,28 @@ import TestSupport
         #expect(record.origins("f.py") == lines((1...4, Self.claude), (5...5, Self.cursor)))
     }
 
+    @Test func aReplacementThatCannotBePlacedLeavesItsLinesUnknownNotTheAgents() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        // A person's new file, never seen by capture nor staged; Cursor then turns its
+        // second line into a copy of the first: which `return x` is Cursor's?
+        try fixture.sandbox.write("return x\nreturn y\n", to: "x.py", in: fixture.repository)
+        var cursor = try AgentDriver(fixture, session: "conv-9")
+        try await cursor.cursor("x.py", replace: "return y\n", with: "return x\n")
+        let record = try await fixture.attribution(try await fixture.commitRecorded("cannot place"))
+        #expect(record.origins("x.py").isEmpty, "neither line may be credited to Cursor or the person: \(record.origins("x.py"))")
+        #expect(record.totals.added == 2)
+    }
+
+    @Test func aReplacementIsPlacedAgainstTheStagedVersionWhenCaptureSawNothing() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("return x\nreturn y\n", to: "x.py")
+        var cursor = try AgentDriver(fixture, session: "conv-9")
+        try await cursor.cursor("x.py", replace: "return y\n", with: "return x\n", last: true)
+        let record = try await fixture.attribution(try await fixture.commitRecorded("placed"))
+        #expect(record.origins("x.py") == lines((2...2, Self.cursor)))
+    }
+
     @Test func aDeletionIsPlacedFromTheLastSeenText() async throws {
         let record = try await cursorAfterClaude("g.txt", written: "one\ntwo\nthree\nfour\n", replace: "two\n", with: "")
         #expect(record.origins("g.txt") == lines((1...3, Self.claude)))
