@@ -324,17 +324,19 @@ extension Repository {
 extension Repository {
     /// How old a reference's lock file must be to count as left by a killed process: a
     /// writer holds it for the few milliseconds of one update.
-    static let staleLockAge: TimeInterval = 10
+    public static let staleLockAge: TimeInterval = 10
 
     /// Removes `<ref>.lock` when it is older than `staleLockAge` (a process killed in the
     /// middle of an update leaves it, and every later update would fail); says whether
     /// it did. The reference itself is untouched: the lock never replaced it.
-    func removeStaleLock(ofReference name: String) -> Bool {
+    @discardableResult
+    public func removeStaleLock(ofReference name: String) -> Bool {
         let lock = String(cString: git_repository_commondir(pointer)) + name + ".lock"
         guard let modified = (try? FileManager.default.attributesOfItem(atPath: lock))?[.modificationDate] as? Date,
-              Date().timeIntervalSince(modified) > Self.staleLockAge
+              Date().timeIntervalSince(modified) > Self.staleLockAge, unlink(lock) == 0
         else { return false }
-        return unlink(lock) == 0
+        recoveries.append("removed \(name).lock, left by a process killed while updating \(name)")
+        return true
     }
 
     /// Writes a notes commit whose tree is `baseTree` with `changes` applied (blob ids;

@@ -60,6 +60,9 @@ public final class Repository {
     /// Trees `addedLines` parsed lately: a commit's tree is read again as its child's
     /// parent tree, which verify checks just before it (newest first).
     var recentTrees = RecentTrees()
+    /// What this handle repaired that a killed process had left (a stale ref lock),
+    /// one line each, for the command to say.
+    public internal(set) var recoveries: [String] = []
 
     deinit {
         recentTrees.removeAll()

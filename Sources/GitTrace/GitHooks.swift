@@ -63,6 +63,7 @@ struct Hook: ParsableCommand {
         if synced.recordsMissingOnRemote > 0 {
             report("git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
         }
+        reportRecoveries(repository)
     }
 
     /// Reads git's `old new` list and records the new commits from the old records.
@@ -90,11 +91,23 @@ struct Hook: ParsableCommand {
         // handling, not re-derived here.
         if repository.rebaseInProgress { return }
         let config = try repository.config()
+        let head = try? repository.resolveCommit("HEAD")
         let outcome = try CommitRecorder(repository: repository).recordNewCommits(
             signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
         for failure in outcome.failures {
             report("git-trace: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
         }
+        // What a job that did not finish (killed, a full disk, a commit made in between) left.
+        let earlier = outcome.recorded.map(\.commit).filter { $0 != head }
+        if !earlier.isEmpty {
+            report("git-trace: also recorded \(earlier.count) earlier commit\(earlier.count == 1 ? "" : "s") that had no record yet: "
+                   + earlier.map(\.shortHex).joined(separator: ", "))
+        }
+        reportRecoveries(repository)
+    }
+
+    private func reportRecoveries(_ repository: Repository) {
+        for recovery in repository.recoveries { report("git-trace: \(recovery)") }
     }
 }
 

@@ -36,6 +36,7 @@ struct SyncCommand: ParsableCommand {
             throw CommandFailure("no remote named '\(name)': see 'git remote -v'")
         }
         let report = try NotesSync(repository: repository, remote: name).sync(push: !noPush)
+        for recovery in repository.recoveries { printError("git-trace: \(recovery)") }
         printSyncReport(report, remote: name)
     }
 

@@ -89,6 +89,9 @@ public struct NotesLedger {
     /// so concurrent writers never lose each other's records.
     public func append(_ linesByCommit: [ObjectID: [String]], message: String, attempts: Int = 100) throws {
         var attempt = 0
+        // A lock a killed writer left is removed once it is stale: until then, keep trying
+        // (a live writer holds it for milliseconds), whatever the number of attempts.
+        let started = Date()
         while true {
             attempt += 1
             let tip = try repository.notesTip(ref)
@@ -110,7 +113,8 @@ public struct NotesLedger {
             do {
                 try repository.updateNotes(ref: ref, expectedTip: tip, changes: changes, message: message)
                 return
-            } catch let error as GitError where error.kind == .modified && attempt < attempts {
+            } catch let error as GitError where error.kind == .modified
+                        && (attempt < attempts || Date().timeIntervalSince(started) < Repository.staleLockAge + 2) {
                 // Back off with jitter so that writers racing for the ref spread out.
                 let ceiling = UInt32(min(50_000, 500 << min(attempt, 7)))
                 usleep(UInt32.random(in: ceiling / 2...ceiling))

@@ -67,6 +67,8 @@ public final class NotesSync {
     /// Fetches the remote's records into the remote-tracking ref (force: it mirrors the
     /// remote, whatever happened there; local records live in the local ref).
     public func fetch() throws {
+        // git's own fetch, killed, leaves the tracking ref's lock: every later fetch would fail.
+        repository.removeStaleLock(ofReference: trackingRef)
         let result = try git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(ref):\(trackingRef)"],
                                  environment: [NotesSync.reentryVariable: "1"])
         if result.status == 0 { return }
@@ -89,7 +91,10 @@ public final class NotesSync {
                 do {
                     try repository.moveReference(ref, to: remoteTip, expected: nil, logMessage: "git trace sync: records from \(remote)")
                     return (.fastForward, lost)
-                } catch let error as GitError where error.kind == .modified { continue }
+                } catch let error as GitError where error.kind == .modified {
+                    usleep(UInt32.random(in: 5_000...20_000))
+                    continue
+                }
             }
             if repository.isAncestor(remoteTip, of: localTip) { return (.upToDate, lost) }
             let local = try notes(at: localTip), remoteNotes = try notes(at: remoteTip)
@@ -109,7 +114,10 @@ public final class NotesSync {
                 try repository.moveReference(ref, to: commit, expected: localTip, logMessage: "git trace sync: merge \(remote)")
                 return (.merged, lost)
             } catch let error as GitError where error.kind == .modified {
-                continue  // a local record was written meanwhile: merge again
+                // A local record was written meanwhile (or a killed writer's lock is not
+                // yet stale): merge again, after a moment.
+                usleep(UInt32.random(in: 5_000...20_000))
+                continue
             }
         }
     }
