@@ -29,8 +29,9 @@ public struct RewriteSources: Sendable {
                 guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
                       statement.commit == commit.hex, let attribution = statement.attribution
                 else { continue }
-                if newest == nil || attribution.recordedAt >= newest!.attribution.recordedAt {
-                    newest = Source(commit: commit, digest: Envelope.recordDigest(ofLine: line), attribution: attribution)
+                let digest = Envelope.recordDigest(ofLine: line)
+                if newest == nil || Attribution.governs(attribution, digest, over: newest!.attribution, newest!.digest) {
+                    newest = Source(commit: commit, digest: digest, attribution: attribution)
                 }
             }
             if let newest { sources.append(newest) }

@@ -99,11 +99,27 @@ public struct RecordBuilder {
             committer: CommitterStamp(
                 name: commit.committer.name, email: commit.committer.email,
                 time: Timestamp.format(unixSeconds: commit.committer.time)),
-            recordedAt: Timestamp.format(unixSeconds: recordedAt),
+            recordedAt: Timestamp.format(unixSeconds: laterThanEarlierRecords(recordedAt, on: commitID)),
             files: files,
             totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)),
             sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
         return Statement(commit: commitID.hex, predicate: .attribution(attribution))
+    }
+
+    /// `time`, or one second after the newest attribution record already on `commitID`
+    /// when that is as new: two records this clone wrote in the same second (the
+    /// automatic one, then `git trace record`) must never tie, since the tie-break
+    /// (spec/reports.md) cannot depend on line order, which sync's merge changes.
+    func laterThanEarlierRecords(_ time: Int64, on commitID: ObjectID) -> Int64 {
+        guard case .lines(let lines, _)? = NotesLedger(repository: repository).note(on: commitID) else { return time }
+        var newest = Int64.min
+        for line in lines {
+            guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
+                  statement.commit == commitID.hex, let attribution = statement.attribution,
+                  let recorded = Timestamp.parse(attribution.recordedAt) else { continue }
+            newest = max(newest, recorded)
+        }
+        return newest >= time ? newest + 1 : time
     }
 
     /// A review of `commitID` by `signer` (spec/records.md §4.2); a review of one's own

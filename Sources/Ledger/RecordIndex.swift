@@ -34,10 +34,12 @@ public final class RecordIndex {
 
         public var isEmpty: Bool { attribution == nil && reviews.isEmpty }
 
-        /// Takes in one record: the newest attribution wins, every review is kept.
+        /// Takes in one record: the newest attribution wins (equal times: the greater
+        /// record digest, so that every clone picks the same one whatever the order of
+        /// the note's lines), every review is kept.
         public mutating func add(_ statement: Statement, digest: String) {
             if let new = statement.attribution {
-                if attribution.map({ new.recordedAt >= $0.predicate.recordedAt }) ?? true {
+                if attribution.map({ Attribution.governs(new, digest, over: $0.predicate, $0.digest) }) ?? true {
                     attribution = Signed(predicate: new, digest: digest)
                 }
             } else if let review = statement.review {

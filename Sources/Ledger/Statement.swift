@@ -176,6 +176,15 @@ public struct Attribution: Sendable, Equatable {
     }
 }
 
+extension Attribution {
+    /// Whether record `a` (digest `aDigest`) governs a commit rather than `b`: the newer
+    /// `recorded_at`; on equal times, the greater record digest (spec/reports.md), which
+    /// every clone computes alike, whatever order sync's merge left the note's lines in.
+    public static func governs(_ a: Attribution, _ aDigest: String, over b: Attribution, _ bDigest: String) -> Bool {
+        a.recordedAt != b.recordedAt ? a.recordedAt > b.recordedAt : aDigest > bDigest
+    }
+}
+
 /// The review predicate (`https://sessiontrace.dev/review/v1`): a person attests that
 /// they reviewed the commit (spec/records.md §4.2).
 public struct Review: Sendable, Equatable {

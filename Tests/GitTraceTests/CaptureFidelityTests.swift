@@ -145,6 +145,16 @@ import TestSupport
             #expect(lines.count == 2, "the automatic record, then the manual one: \(lines.count)")
             let newest = try await fixture.attribution(commit)
             #expect(newest.totals.ai == 6 + round, "round \(round): the manual record must be the one that counts")
+            // Never a tie with the automatic record (same second or not), so the order of
+            // the note's lines, which sync's merge changes, decides nothing.
+            let times = try lines.map { try #require(try Statement(payload: try Envelope(line: $0).payload).attribution).recordedAt }
+            #expect(times[1] > times[0], "round \(round): \(times)")
+            let stats = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
+            try await fixture.overwriteNote(commit, lines: lines.reversed())
+            let reordered = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
+            let allAI = (0...round).reduce(0) { $0 + 6 + $1 }  // every round's manual record counts
+            let aiLine = stats.stdout.split(separator: "\n").map { $0.split(separator: " ") }.first { $0.first == "ai" }
+            #expect(stats.stdout == reordered.stdout && aiLine?.dropFirst().first == "\(allAI)"[...], "\(stats) vs \(reordered)")
         }
     }
 }
