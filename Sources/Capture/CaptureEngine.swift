@@ -64,10 +64,7 @@ public final class CaptureEngine {
         for file in files {
             let absolute = file.hasPrefix("/") ? file : base + "/" + file
             var owner = layout
-            if let nested = GitLayout.discover(from: (absolute as NSString).deletingLastPathComponent),
-               nested.workTree.hasPrefix(layout.workTree + "/") {
-                owner = nested
-            }
+            if let nested = nestedRepository(holding: absolute, below: layout) { owner = nested }
             if let index = groups.firstIndex(where: { $0.layout == owner }) { groups[index].files.append(file) } else { groups.append((owner, [file])) }
         }
         for group in groups {
@@ -78,8 +75,25 @@ public final class CaptureEngine {
         }
     }
 
+    /// The repository nested in `layout`'s work tree that holds `path` (a submodule):
+    /// the innermost directory between the file and the work tree with a `.git`.
+    private static func nestedRepository(holding path: String, below layout: GitLayout) -> GitLayout? {
+        var directory = (path as NSString).deletingLastPathComponent
+        while directory.count > layout.workTree.count, directory.hasPrefix(layout.workTree + "/") {
+            var status = stat()
+            if lstat(directory + "/.git", &status) == 0 {
+                return GitLayout.discover(from: directory).flatMap { $0.workTree.hasPrefix(layout.workTree + "/") ? $0 : nil }
+            }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
     @discardableResult
     public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
+        // A read or a search changes nothing: the working log is not even opened, unless
+        // the event names the session's model (remembered for its later events).
+        if case .ignored = event.action, event.model == nil { return CaptureSummary(ignored: true) }
         return try log.update { state in
             if let model = event.model { state.sessionModels[sessionKey(event)] = model }
             switch event.action {

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Ledger
 
 /// Capture's state between hook calls, kept under the worktree's git directory in
 /// `sessiontrace/` (spec/capture.md §2). Read and written only while holding the
@@ -177,7 +178,7 @@ public final class WorkingLog {
     private func load() throws -> WorkingState {
         guard let data = FileManager.default.contents(atPath: statePath) else { return WorkingState() }
         do {
-            return try JSONDecoder().decode(WorkingState.self, from: data)
+            return try WorkingState(json: try JSONValue(parsing: [UInt8](data)))
         } catch {
             // A state file from a future version or damaged by hand: keep it for
             // inspection and start afresh rather than failing every hook from now on.
@@ -188,9 +189,6 @@ public final class WorkingLog {
     }
 
     private func save(_ state: WorkingState) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(state)
-        do { try AtomicFile.replace(statePath, with: Array(data)) } catch { throw WorkingLogError(description: "\(error)") }
+        do { try AtomicFile.replace(statePath, with: state.json.canonicalBytes) } catch { throw WorkingLogError(description: "\(error)") }
     }
 }

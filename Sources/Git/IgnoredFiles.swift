@@ -39,16 +39,15 @@ public struct IgnoredFiles {
     /// user's excludes file: `core.excludesFile` when a config sets it, else git's default.
     private func globalFiles() -> [String] {
         var files = [layout.gitDirectory + "/info/exclude"]
-        if let common = try? String(contentsOfFile: layout.gitDirectory + "/commondir", encoding: .utf8) {
+        if let common = Self.text(of: layout.gitDirectory + "/commondir") {
             let trimmed = common.trimmingCharacters(in: .whitespacesAndNewlines)
             files.append((trimmed.hasPrefix("/") ? trimmed : layout.gitDirectory + "/" + trimmed) + "/info/exclude")
         }
-        let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let xdg = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let home = getenv("HOME").map { String(cString: $0) } ?? NSHomeDirectory()
+        let xdg = getenv("XDG_CONFIG_HOME").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         files.append(xdg + "/git/ignore")
         for config in [home + "/.gitconfig", xdg + "/git/config", layout.gitDirectory + "/config", "/etc/gitconfig"] {
-            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { continue }
+            guard let text = Self.text(of: config), text.range(of: "excludesfile", options: .caseInsensitive) != nil else { continue }
             for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "excludesfile" else { continue }
@@ -64,7 +63,7 @@ public struct IgnoredFiles {
     /// Whether a pattern of `file` may match `components` (relative to the file's
     /// directory), or any directory on the way to it.
     static func anyPatternMatches(_ file: String, _ components: [String]) -> Bool {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return false }
+        guard let text = text(of: file) else { return false }
         let prefixes = components.indices.map { components[...$0].joined(separator: "/") }
         for rawLine in text.split(whereSeparator: \.isNewline) {
             var pattern = rawLine.trimmingCharacters(in: .whitespaces)
@@ -83,5 +82,22 @@ public struct IgnoredFiles {
             if candidates.contains(where: { fnmatch(folded, $0.lowercased(), 0) == 0 }) { return true }
         }
         return false
+    }
+
+    /// A small file's text, read with one open and read (most of these files do not
+    /// exist, and an agent hook reads several on every call).
+    static func text(of path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,6 +3,7 @@ import Capture
 import Foundation
 import Git
 import Ledger
+import Signing
 
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +57,7 @@ struct CaptureCommand: ParsableCommand {
     }
 
     static func capture(agent: AgentKind, event: AgentEvent.Phase?) throws {
+        GitObjectHash.startOpenSSLForHashingOnly()
         let payload = FileHandle.standardInput.readDataToEndOfFile()
         do {
             let parsed = try agent.event(from: Array(payload), declaredPhase: event)

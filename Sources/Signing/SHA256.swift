@@ -37,6 +37,13 @@ public enum SHA256 {
 /// Git's object ids (SHA-1 of `"<type> <size>\0" ‖ content`), for content-addressed
 /// snapshots that line up with the object store's ids.
 public enum GitObjectHash {
+    /// For a process that only hashes (an agent hook): OpenSSL starts without reading
+    /// the system's openssl.cnf, which costs half a millisecond of a hook's budget and
+    /// configures nothing SHA-1 uses. Must come before any other OpenSSL call.
+    public static func startOpenSSLForHashingOnly() {
+        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
+    }
+
     public static func blobID(_ content: [UInt8]) -> String {
         let data = Array("blob \(content.count)\0".utf8) + content
         var digest = [UInt8](repeating: 0, count: 20)
