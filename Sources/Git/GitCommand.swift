@@ -127,7 +127,7 @@ public struct GitCommand: Sendable {
 }
 
 /// Everything left to read on a file descriptor.
-private func readToEnd(_ descriptor: Int32) -> [UInt8] {
+func readToEnd(_ descriptor: Int32) -> [UInt8] {
     var data = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {

@@ -105,7 +105,7 @@ public enum LineDiff {
     }
 
     /// Byte offsets where each line starts.
-    static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+    public static func lineStarts(_ bytes: [UInt8]) -> [Int] {
         bytes.withUnsafeBufferPointer { lineStarts($0) }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Git
 import Signing
 
 /// A file's bytes split into lines as spec/records.md §4.1 counts them: every LF ends
@@ -11,16 +11,7 @@ public struct FileLines {
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // memchr, not a loop over the bytes: files of 50 MB are read at commit time.
-        lineStarts = bytes.withUnsafeBufferPointer { buffer in
-            var starts = [Int]()
-            var start = 0
-            while start < buffer.count {
-                starts.append(start)
-                guard let newline = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { break }
-                start = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-            return starts
-        }
+        lineStarts = LineDiff.lineStarts(bytes)
     }
 
     public var count: Int { lineStarts.count }

@@ -455,14 +455,8 @@ import TestSupport
 
     @Test func aMergeWhoseConflictAPersonResolvedByHand() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        try await fixture.commit("one\ntwo\nthree\n", to: "a.txt")
-        try await fixture.git("checkout", "-q", "-b", "topic")
-        var agent = try AgentDriver(fixture, session: "s1")
-        try await agent.claude("Edit", "a.txt", write: "one\nagent's two\nthree\nagent's four\n")
-        _ = try await fixture.commitRecorded("agent on topic")
-        try await fixture.git("checkout", "-q", "main")
-        try fixture.sandbox.write("one\nmain's two\nthree\n", to: "a.txt", in: fixture.repository)
-        _ = try await fixture.commitRecorded("person on main")
+        try await fixture.diverge(base: "one\ntwo\nthree\n", agentOnTopic: "one\nagent's two\nthree\nagent's four\n",
+                                  personOnMain: "one\nmain's two\nthree\n")
         let merged = try await fixture.sandbox.run("git", ["merge", "-q", "topic"], in: fixture.repository)
         #expect(merged.status != 0, "the merge stops on the conflict")
         // The person writes a line of their own in place of both.
@@ -611,6 +605,21 @@ import TestSupport
         }
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
+    }
+}
+
+extension Fixture {
+    /// `a.txt` committed as `base` on main; branch `topic` where session s1 edits it to
+    /// `agentOnTopic`; main again, where a person edits it to `personOnMain`. Ends on main.
+    func diverge(base: String, agentOnTopic: String, personOnMain: String) async throws {
+        try await commit(base, to: "a.txt")
+        try await git("checkout", "-q", "-b", "topic")
+        var agent = try AgentDriver(self, session: "s1")
+        try await agent.claude("Edit", "a.txt", write: agentOnTopic)
+        _ = try await commitRecorded("agent on topic")
+        try await git("checkout", "-q", "main")
+        try sandbox.write(personOnMain, to: "a.txt", in: repository)
+        _ = try await commitRecorded("person on main")
     }
 }
 
@@ -851,14 +860,8 @@ extension KilledProcessTests {
 
     @Test func anAILineEditedToResolveARebaseConflictIsMixed() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        try await fixture.commit("base 1\nbase 2\nbase 3\n", to: "a.txt")
-        try await fixture.git("checkout", "-q", "-b", "topic")
-        var agent = try AgentDriver(fixture, session: "s1")
-        try await agent.claude("Edit", "a.txt", write: "base 1\nagent 2\nbase 3\n")
-        _ = try await fixture.commitRecorded("agent's change")
-        try await fixture.git("checkout", "-q", "main")
-        try fixture.sandbox.write("base 1\nmain 2\nbase 3\n", to: "a.txt", in: fixture.repository)
-        _ = try await fixture.commitRecorded("main's change")
+        try await fixture.diverge(base: "base 1\nbase 2\nbase 3\n", agentOnTopic: "base 1\nagent 2\nbase 3\n",
+                                  personOnMain: "base 1\nmain 2\nbase 3\n")
         try await fixture.git("checkout", "-q", "topic")
         let conflicted = try await fixture.sandbox.run("git", ["rebase", "main"], in: fixture.repository)
         #expect(conflicted.status != 0, "the rebase stops on the conflict: \(conflicted)")
