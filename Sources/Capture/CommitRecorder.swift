@@ -141,7 +141,10 @@ public final class CommitRecorder {
     ) throws {
         if candidates == nil {
             let head = try? repository.resolveCommit("HEAD")
-            let left = repository.commitsLeftByReset()
+            var left = repository.commitsLeftByReset()
+            // Without a reflog (core.logAllRefUpdates off), ORIG_HEAD names what the last
+            // reset (or merge, rebase: those are in the commit's history) left.
+            if left.isEmpty, !repository.hasHeadReflog, let original = try? repository.resolveCommit("ORIG_HEAD") { left = [original] }
             var found = left.map { (commit: $0, evidence: LineOrigins.Evidence.source) }
             for tip in repository.localBranchTips() where !left.contains(tip) { found.append((tip, .copy)) }
             // Versions in this commit's own line of history say nothing new.

@@ -428,6 +428,9 @@ extension Repository {
         } ?? []
     }
 
+    /// Whether HEAD has a reflog (git keeps one unless `core.logAllRefUpdates` is off).
+    public var hasHeadReflog: Bool { withHeadReflog { _ in true } ?? false }
+
     /// The commits local branches point at (at most `limit`, by branch name).
     public func localBranchTips(limit: Int = 32) -> [ObjectID] {
         var iterator: OpaquePointer?

@@ -734,6 +734,19 @@ extension KilledProcessTests {
         #expect(again.totals.human == 0)
     }
 
+    @Test func withoutAReflogOrigHeadNamesTheUndoneCommit() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit("seed\n", to: "README")
+        try await fixture.git("config", "core.logAllRefUpdates", "false")
+        try FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".git/logs"))
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: numberedLines(3))
+        _ = try await fixture.commitRecorded("first try")
+        try await fixture.git("reset", "-q", "--soft", "HEAD~1")
+        let again = try await commitStaged(fixture, "second try")
+        #expect(again.origins("a.txt") == lines((1...3, Self.s1)))
+    }
+
     @Test func aSquashByResetSoftKeepsEveryCommitsOrigins() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
