@@ -62,7 +62,12 @@ struct GitTrace: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            printError(fullMessage(for: error))
+            // A wrong argument: one line naming it, as for every other failure (the
+            // usage is one `--help` away, not repeated under each mistake).
+            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            let names = Set(configuration.subcommands.map { $0._commandName })
+            let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }.flatMap { names.contains($0) ? $0 + " " : nil } ?? ""
+            printError("fatal: \(message) (see 'git trace \(command)--help')")
             Foundation.exit(2)
         }
     }

@@ -248,3 +248,25 @@ import TestSupport
         #expect(shown.stdout.contains("  src/deep/a.txt\n"))
     }
 }
+
+/// A wrong argument gets what every other failure gets: one `fatal:` line naming the
+/// problem and exit status 2, not ArgumentParser's usage block under it.
+@Suite struct ArgumentErrorTests {
+    @Test(arguments: [["verify", "--jobs", "0"], ["verify", "--jobs", "x"], ["record", "HEAD"], ["--bogus"], ["nosuchcommand"],
+                      ["report", "--format", "pdfx"], ["stats", "--nope"]])
+    func aWrongArgumentIsOneLine(arguments: [String]) async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit("seed\n", to: "README")
+        let result = try await fixture.sandbox.run(fixture.sandbox.binary, arguments, in: fixture.repository)
+        #expect(result.status == 2, "\(result)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("fatal: "), "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Usage:"))
+    }
+
+    @Test func helpStillPrintsTheUsage() async throws {
+        let fixture = try await Fixture.make()
+        let help = try await fixture.sandbox.run(fixture.sandbox.binary, ["verify", "--help"], in: fixture.repository)
+        #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help)")
+    }
+}
