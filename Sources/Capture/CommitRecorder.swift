@@ -149,7 +149,7 @@ public final class CommitRecorder {
             for tip in repository.localBranchTips() where !left.contains(tip) { found.append((tip, .copy)) }
             // Versions in this commit's own line of history say nothing new.
             candidates = found.filter { candidate in
-                !parents.contains(candidate.commit) && !(head.map { repository.isAncestor(candidate.commit, of: $0) } ?? false)
+                !(head.map { repository.isAncestor(candidate.commit, of: $0) } ?? false)
                     && !parents.contains { repository.isAncestor(candidate.commit, of: $0) }
             }
         }
@@ -164,21 +164,26 @@ public final class CommitRecorder {
             guard case .blob(let old)? = try? repository.content(ofPath: path, inCommit: version.commit),
                   version.commit == parents.first || old != parentContent
             else { continue }
-            // Which open lines this version could explain (were all its lines AI), before
-            // asking blame about it.
-            let reachable = LineOrigins.inherited(from: old, new: content, evidence: version.evidence) { _ in Provenance(kind: .ai) }
-            let explained = open.filter { reachable[$0] != nil }
-            guard !explained.isEmpty else { continue }
-            let origins = try blameOrigins(path: path, in: version.commit, lines: Set(0..<FileLines(old).count))
-            let found = LineOrigins.inherited(from: old, new: content, evidence: version.evidence) { index in
-                guard let origin = origins[index] else { return nil }
-                return origin.kind == .unknown && version.evidence == .copy ? nil : origin
-            }.mapValues(\.provenance)
+            // Which open lines this version could explain, before asking blame about it:
+            // then blame once, over the span of the old lines they correspond to.
+            let correspondence = LineOrigins.correspondence(from: old, new: content, evidence: version.evidence)
+            let explained = open.filter { correspondence[$0] != nil }
+            guard let first = explained.map({ correspondence[$0]!.old }).min(),
+                  let last = explained.map({ correspondence[$0]!.old }).max() else { continue }
+            let origins = try blameOrigins(path: path, in: version.commit, lines: Set(first...last))
+            var settled = Set<Int>()
             for index in explained {
-                guard let provenance = found[index] else { continue }
-                if provenance.kind == .unknown { unknown.insert(index) } else { labels[index] = provenance }
+                let found = correspondence[index]!
+                guard let origin = origins[found.old], !found.edited || origin.isAI else { continue }
+                let provenance = found.edited ? origin.editedByPerson : origin
+                if provenance.kind != .unknown {
+                    labels[index] = provenance
+                    settled.insert(index)
+                } else if version.evidence == .source {
+                    unknown.insert(index)  // another version may still know it
+                }
             }
-            open = open.filter { found[$0] == nil || found[$0]!.kind == .unknown }
+            open = open.filter { !settled.contains($0) }
         }
         for index in open where unknown.contains(index) { labels[index] = Provenance(kind: .unknown) }
     }

@@ -115,44 +115,55 @@ public enum LineOrigins {
         case copy
     }
 
-    /// What an earlier version `old` of a file says about the lines of `new` (0-based
-    /// new index → provenance), given what is known of old lines (`label`, nil when
-    /// nothing is): a line the diff leaves unchanged, or that was moved, keeps its old
-    /// line's provenance; from a `.source`, a line replacing an AI line (paired as in a
-    /// person's edit) is that line edited, `mixed`. Other lines get nothing from `old`.
-    public static func inherited(from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
-                                 label: (Int) -> Provenance?) -> [Int: Inherited] {
-        var result = [Int: Inherited]()
+    /// Where lines of `new` come from in an earlier version `old` (0-based new index →
+    /// old index): lines the diff leaves unchanged and blocks moved; from a `.source`,
+    /// also each line paired with an old line it replaced (as in a person's edit),
+    /// marked `edited`. A move wins over the diff's own view of a line.
+    public static func correspondence(from old: [UInt8], new: [UInt8], evidence: Evidence = .source) -> [Int: Correspondence] {
+        var result = [Int: Correspondence]()
         let hunks = LineDiff.hunks(old: old, new: new)
         let oldLines = FileLines(old)
         var oldLine = 0, newLine = 0
         func unchanged(until oldEnd: Int) {
             let run = oldLine..<oldEnd
-            if evidence == .copy, !run.isEmpty, significantCharacters(oldLines, run) < movedBlockCharacters {
-                (oldLine, newLine) = (oldEnd, newLine + run.count)
-                return
+            if evidence == .source || run.isEmpty || significantCharacters(oldLines, run) >= movedBlockCharacters {
+                for offset in 0..<run.count { result[newLine + offset] = Correspondence(old: oldLine + offset, edited: false) }
             }
-            while oldLine < oldEnd {
-                if let known = label(oldLine) { result[newLine] = Inherited(provenance: known, edited: false) }
-                oldLine += 1
-                newLine += 1
-            }
+            (oldLine, newLine) = (oldEnd, newLine + run.count)
         }
         for hunk in hunks {
             unchanged(until: hunk.oldIndex)
             for offset in 0..<min(hunk.oldCount, hunk.newCount) where evidence == .source {
-                if let known = label(hunk.oldIndex + offset), known.isAI {
-                    result[hunk.newIndex + offset] = Inherited(provenance: known.editedByPerson, edited: true)
-                }
+                result[hunk.newIndex + offset] = Correspondence(old: hunk.oldIndex + offset, edited: true)
             }
             oldLine = hunk.oldIndex + hunk.oldCount
             newLine = hunk.newIndex + hunk.newCount
         }
         unchanged(until: oldLines.count)
         for (newIndex, oldIndex) in movedLines(old: old, new: new, hunks: hunks) {
-            result[newIndex] = label(oldIndex).map { Inherited(provenance: $0, edited: false) }
+            result[newIndex] = Correspondence(old: oldIndex, edited: false)
         }
         return result
+    }
+
+    /// A line of one version found in another: at `old`, taken over as it is or, when
+    /// `edited`, the line it replaced.
+    public struct Correspondence: Sendable {
+        public let old: Int
+        public let edited: Bool
+    }
+
+    /// What an earlier version `old` of a file says about the lines of `new` (0-based
+    /// new index → provenance), given what is known of old lines (`label`, nil when
+    /// nothing is): a line that corresponds unchanged keeps its old line's provenance;
+    /// one that replaced an AI line is that line edited, `mixed`. Other lines get nothing.
+    public static func inherited(from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
+                                 label: (Int) -> Provenance?) -> [Int: Inherited] {
+        correspondence(from: old, new: new, evidence: evidence).compactMapValues { found in
+            guard let known = label(found.old) else { return nil }
+            guard found.edited else { return Inherited(provenance: known, edited: false) }
+            return known.isAI ? Inherited(provenance: known.editedByPerson, edited: true) : nil
+        }
     }
 
     /// A line's provenance taken from another version; `edited` when the line is an
