@@ -70,7 +70,6 @@ public final class CaptureEngine {
         for group in groups {
             var part = event
             part.action = .edit(files: group.files)
-            if group.layout != layout { part.cwd = base }
             try CaptureEngine(layout: group.layout).handle(part)
         }
     }
@@ -249,8 +248,6 @@ public final class CaptureEngine {
         return written
     }
 
-    /// Undoes an after-only agent's replacements (last first) to get the text before
-    /// its edit; nil when a replacement's new text is not in the file.
     /// The text before an edit reported only afterwards (Cursor: which text replaced
     /// which), by undoing each replacement where it was made. `new` can occur more than
     /// once (`return x`, `}`): the occurrence is the one whose undoing gives back what

@@ -90,11 +90,14 @@ public struct GitCommand: Sendable {
         // stdout and stderr through two pipes, stderr drained on another thread: reading
         // one pipe to its end while git blocks writing the other could never finish.
         // (No file in /tmp: git's messages can name private paths and contents.)
+        func cannotStart(_ code: Int32) -> GitError {
+            GitError(kind: .other(-1), message: "cannot start git: \(String(cString: strerror(code)))")
+        }
         var output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
-        guard pipe2(&output, O_CLOEXEC) == 0 else { throw GitError(kind: .other(-1), message: "cannot start git: \(String(cString: strerror(errno)))") }
+        guard pipe2(&output, O_CLOEXEC) == 0 else { throw cannotStart(errno) }
         guard pipe2(&errors, O_CLOEXEC) == 0 else {
             close(output[0]); close(output[1])
-            throw GitError(kind: .other(-1), message: "cannot start git: \(String(cString: strerror(errno)))")
+            throw cannotStart(errno)
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -112,7 +115,7 @@ public struct GitCommand: Sendable {
         close(errors[1])
         guard code == 0 else {
             close(output[0]); close(errors[0])
-            throw GitError(kind: .other(-1), message: "cannot start git: \(String(cString: strerror(code)))")
+            throw cannotStart(code)
         }
         let errorData = ErrorDrain(errors[0])
         let stdout = consume(output[0])

@@ -106,6 +106,30 @@ public struct GitLayout: Sendable, Equatable {
     /// a symbolic link, or lies outside the work tree through a linked directory: capture
     /// never copies a file from outside the work tree by following a link.
     public func readWorkingFile(_ path: String) -> [UInt8]? {
+        guard let (descriptor, size) = openWorkingFile(path) else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        return filled == bytes.count ? bytes : Array(bytes.prefix(filled))
+    }
+
+    /// Whether `readWorkingFile` would find a file at `path`, without reading it (it
+    /// may be large).
+    public func hasWorkingFile(_ path: String) -> Bool {
+        guard let (descriptor, _) = openWorkingFile(path) else { return false }
+        close(descriptor)
+        return true
+    }
+
+    /// The working-tree file at `path` opened for reading, with its size, under the rules
+    /// of `readWorkingFile`; nil when they refuse it.
+    private func openWorkingFile(_ path: String) -> (descriptor: Int32, size: Int)? {
         // The path's own bytes (GitPath), not its text's: a name that is not UTF-8 too.
         let full = (Array(workTree.utf8) + [UInt8(ascii: "/")] + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
         guard let resolved = realpath(full, nil) else { return nil }
@@ -115,17 +139,11 @@ public struct GitLayout: Sendable, Equatable {
         guard resolvedPath.hasPrefix(root), resolvedPath.count > root.count else { return nil }
         let descriptor = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            filled += count
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            return nil
         }
-        return filled == bytes.count ? bytes : Array(bytes.prefix(filled))
+        return (descriptor, Int(status.st_size))
     }
 }

@@ -132,12 +132,9 @@ extension Repository {
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
-    /// Whether the working tree has a regular file at `path` (not read: it may be large).
+    /// Whether `readWorkingFile` would find a file at `path`, without reading it.
     public func hasWorkingFile(_ path: String) -> Bool {
-        guard let root = workingDirectory else { return false }
-        let full = (Array(root.utf8) + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
-        var status = stat()
-        return lstat(full, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        layout?.hasWorkingFile(path) ?? false
     }
 
     /// Working-tree bytes of `path` as git would store them: its clean filters applied
