@@ -1,14 +1,31 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: git-trace (CLI) → Ledger → Git, Signing → C libraries.
+// Dependencies point one way: the git-trace executable → features (Setup, Capture,
+// Sync, Reports, Policy) → Provenance → Verification → Ledger → Records, Keys →
+// CanonicalJSON, Git, Signing → the C libraries. One line per module:
+//   Git            libgit2 behind small Swift types; the line diff
+//   Signing        Ed25519 and SHA-256 over OpenSSL, OpenSSH key formats, ssh-agent
+//   CanonicalJSON  strict JSON parsing, canonical serialisation, strict base64
+//   Records        envelopes, statements, timestamps, model ids: what a record says
+//   Keys           key files, the configured signing identity, per-user secrets
+//   Ledger         records in refs/notes/sessiontrace: read, build, sign, append
+//   Verification   trust files, the verifier and its cache, checkpoints, governing records
+//   Provenance     git blame joined with verified records
+//   Capture        agent payloads → working log → line origins → commit attribution
+//   Setup          git and agent hook installation, repository configuration
+//   Sync           notes fetch, union merge and push
+//   Policy         the policy file
+//   Reports        stats and compliance reports over ranges of commits
 let package = Package(
     name: "SessionTrace",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "git-trace", targets: ["git-trace"]),
         // For Tests/Fuzz, a package of its own (its targets are built with libFuzzer).
-        .library(name: "SessionTraceParsers", targets: ["Git", "Signing", "Ledger", "Capture", "Policy"]),
+        .library(name: "SessionTraceParsers", targets: [
+            "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,15 +49,22 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         .target(name: "Signing", dependencies: ["COpenSSL"]),
-        .target(name: "Ledger", dependencies: ["Git", "Signing"]),
-        .target(name: "Capture", dependencies: ["Ledger", "Git", "Signing"]),
-        .target(name: "Sync", dependencies: ["Ledger", "Git"]),
+        .target(name: "CanonicalJSON"),
+        .target(name: "Records", dependencies: ["CanonicalJSON", "Signing"]),
+        .target(name: "Keys", dependencies: ["Git", "Signing"]),
+        .target(name: "Ledger", dependencies: ["Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Verification", dependencies: ["Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Provenance", dependencies: ["Verification", "Ledger", "Records", "Git"]),
+        .target(name: "Capture", dependencies: ["Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Setup", dependencies: ["Capture", "Ledger", "Git"]),
+        .target(name: "Sync", dependencies: ["Ledger", "Records", "CanonicalJSON", "Git"]),
         .target(name: "Policy", dependencies: ["Git", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["Policy", "Ledger", "Git", "Signing"]),
+        .target(name: "Reports", dependencies: ["Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
-                "Capture", "Sync", "Reports", "Policy", "Ledger", "Git", "Signing",
+                "Setup", "Capture", "Sync", "Reports", "Policy", "Provenance", "Verification", "Ledger", "Records",
+                "Keys", "CanonicalJSON", "Git", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -48,7 +72,7 @@ let package = Package(
 
         .executableTarget(
             name: "sessiontrace-ledger-generator",
-            dependencies: ["Ledger", "Git", "Signing"],
+            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing"],
             path: "Tests/Benchmarks/LedgerGenerator"
         ),
         .target(
@@ -58,11 +82,16 @@ let package = Package(
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "TestSupport"]),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "CanonicalJSON", "Signing", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "GitTraceTests", dependencies: ["Capture", "Sync", "Ledger", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "GitTraceTests", dependencies: [
+            "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git", "Signing", "TestSupport",
+        ]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Records
 
 /// One adapter per agent's documented hook payload (spec/capture.md §1; samples in
 /// Tests/Fixtures/agents/).

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Keys
 import Ledger
 import Signing
 

@@ -1,6 +1,10 @@
 import Foundation
 import Git
+import Keys
 import Ledger
+import Provenance
+import Records
+import Verification
 
 /// The attribution of one commit's new lines, derived from the working log
 /// (spec/capture.md §4).
@@ -385,13 +389,12 @@ public final class CommitRecorder {
     }
 
     /// Does now, in this process, what the post-commit job of a commit just made would
-    /// do, when capture is on here (our post-commit hook installed): `git trace record`
-    /// and `review` call it first, so their record always comes after the automatic one
+    /// do, when capture is on here (`postCommitHookInstalled`: Setup's installer says):
+    /// `git trace record` and `review` call it first, so their record always comes after the automatic one
     /// and never races the background job (which then finds nothing left to do, or is
     /// waited for, holding the working log's lock).
-    public func recordPendingCommits(signer: () throws -> SigningIdentity) throws -> Outcome {
-        guard try GitHookInstaller(repository: repository, binaryPath: "").installedHooks()["post-commit"] == true,
-              !repository.rebaseInProgress
+    public func recordPendingCommits(postCommitHookInstalled: Bool, signer: () throws -> SigningIdentity) throws -> Outcome {
+        guard postCommitHookInstalled, !repository.rebaseInProgress
         else { return Outcome() }
         return try recordNewCommits(signer: signer)
     }

@@ -1,5 +1,6 @@
 import Git
 import Ledger
+import Records
 
 /// Who wrote a line of a working file, as far as capture knows (spec/capture.md §3).
 public struct Provenance: Codable, Hashable, Sendable {

@@ -1,6 +1,8 @@
 import Foundation
 import Git
 import Ledger
+import Provenance
+import Records
 
 /// Attribution that follows lines from earlier commits' records into a rewritten
 /// commit (spec/capture.md §6): amend, rebase, squash, cherry-pick, squash merges and

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Ledger
 
 /// The working log's file (`sessiontrace/state.json`) read and written by hand with the

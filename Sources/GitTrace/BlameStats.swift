@@ -1,8 +1,11 @@
 import ArgumentParser
+import CanonicalJSON
+import Capture
 import Foundation
 import Git
 import Ledger
 import Policy
+import Provenance
 import Reports
 
 struct BlameCommand: ParsableCommand {

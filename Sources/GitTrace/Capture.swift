@@ -3,6 +3,7 @@ import Capture
 import Foundation
 import Git
 import Ledger
+import Setup
 import Signing
 
 struct CaptureCommand: ParsableCommand {

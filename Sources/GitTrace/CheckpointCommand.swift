@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Git
 import Ledger
+import Verification
 
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

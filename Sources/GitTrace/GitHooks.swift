@@ -1,8 +1,12 @@
 import ArgumentParser
+import CanonicalJSON
 import Capture
 import Foundation
 import Git
+import Keys
 import Ledger
+import Records
+import Setup
 import Sync
 
 /// What the git hooks call. Never fails a git command: problems are one line on stderr.

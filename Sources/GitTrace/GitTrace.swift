@@ -1,12 +1,17 @@
 import ArgumentParser
-import Foundation
 import Capture
+import Foundation
 import Git
+import Keys
 import Ledger
 import Policy
+import Provenance
+import Records
 import Reports
+import Setup
 import Signing
 import Sync
+import Verification
 
 @main
 struct GitTrace: ParsableCommand {
@@ -75,7 +80,7 @@ struct GitTrace: ParsableCommand {
     private static func isDomainError(_ error: Error) -> Bool {
         error is KeyError || error is IdentityError || error is ClaimError || error is AllowedSigners.Error
             || error is TrustFileError || error is KeyFileError || error is SchemaError || error is EnvelopeError
-            || error is PayloadError || error is WorkingLogError || error is SyncError || error is CheckpointError || error is BlameError
+            || error is PayloadError || error is WorkingLogError || error is SetupError || error is SyncError || error is CheckpointError || error is BlameError
             || error is ReportError || error is HistoryError || error is PolicyError
     }
 }
@@ -114,7 +119,9 @@ func signingIdentity(explicitPath: String?, repository: Repository) throws -> Si
 func recordPendingCommits(_ repository: Repository, _ identity: SigningIdentity) {
     guard !repository.isBare, !repository.hasNoCommits else { return }
     do {
-        let outcome = try CommitRecorder(repository: repository).recordPendingCommits(signer: { identity })
+        let outcome = try CommitRecorder(repository: repository).recordPendingCommits(
+            postCommitHookInstalled: GitHookInstaller(repository: repository, binaryPath: "").installedHooks()["post-commit"] == true,
+            signer: { identity })
         for failure in outcome.failures { printError("warning: commit \(failure.commit.shortHex) not recorded: \(failure.reason)") }
     } catch {
         printError("warning: the automatic records of new commits were not made: \(describe(error))")

@@ -1,10 +1,12 @@
 import ArgumentParser
-import Foundation
 import Capture
+import Foundation
 import Git
+import Keys
 import Ledger
-import Sync
+import Setup
 import Signing
+import Sync
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Capture
 import Foundation
 import Git
 import Ledger
-import Signing
+import Records
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,9 @@ import Foundation
 import Git
 import Ledger
 import Policy
+import Records
 import Reports
+import Verification
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

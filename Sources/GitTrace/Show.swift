@@ -1,8 +1,10 @@
 import ArgumentParser
+import CanonicalJSON
 import Foundation
 import Git
 import Ledger
 import Signing
+import Verification
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(

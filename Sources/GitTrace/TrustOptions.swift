@@ -1,6 +1,8 @@
 import ArgumentParser
 import Git
 import Ledger
+import Signing
+import Verification
 
 /// `--trust` and `--revoked`, shared by every command that uses records: the keys the
 /// user chooses to trust (spec/records.md §6).

@@ -1,8 +1,11 @@
 import ArgumentParser
+import CanonicalJSON
 import Foundation
 import Git
 import Ledger
+import Records
 import Signing
+import Verification
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,6 +6,17 @@ import Git
 public struct NotesLedger {
     public static let notesRef = "refs/notes/sessiontrace"
 
+    /// The remote-tracking notes ref a remote's records are fetched into. Never the
+    /// local ref: a fetch must not overwrite local records; sync merges them.
+    public static func trackingRef(remote: String) -> String {
+        "refs/notes/remotes/\(remote)/sessiontrace"
+    }
+
+    /// The fetch refspec `init` adds for each remote.
+    public static func fetchRefspec(remote: String) -> String {
+        "+\(notesRef):\(trackingRef(remote: remote))"
+    }
+
     /// The text of one commit's note, split into record lines.
     public enum Note: Sendable {
         /// The non-empty lines, in note order.

@@ -1,4 +1,7 @@
+import CanonicalJSON
 import Git
+import Keys
+import Records
 import Signing
 
 /// What a caller claims about some lines of one file in a commit.
@@ -143,7 +146,7 @@ public struct RecordBuilder {
     public static func sign(_ statement: Statement, with key: any MessageSigner) throws -> Envelope {
         let payload = statement.json.canonicalBytes
         do {
-            _ = try Statement(tape: try JSONTape(parsing: payload))
+            _ = try Statement(payload: payload)
         } catch {
             throw ClaimError(message: "refusing to sign a record that verification would reject: \(error)")
         }

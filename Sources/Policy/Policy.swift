@@ -1,3 +1,5 @@
+// Policy: spec/policy.md. The policy file and its path patterns.
+
 import Foundation
 import Git
 import Yams

@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import Ledger
+import Verification
 
 /// `git trace log`: git's own log, one summary line of each commit's records under it
 /// (spec/reports.md §4), so that `git log` itself never has to show the envelopes.

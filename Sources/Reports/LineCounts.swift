@@ -1,4 +1,6 @@
+import CanonicalJSON
 import Ledger
+import Records
 
 /// Lines by origin. Shares are basis points of the total computed from the integers
 /// once (reports never round twice), and undefined — JSON null — when there are no

@@ -2,6 +2,8 @@ import Foundation
 import Git
 import Ledger
 import Policy
+import Records
+import Verification
 
 /// What to report on (the options of `git trace report`).
 public struct ReportOptions: Sendable {

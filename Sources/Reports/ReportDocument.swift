@@ -1,4 +1,5 @@
 import Ledger
+import Records
 
 /// The report laid out as sections of sentences and tables: the one layout that the
 /// text, markdown, CSV and HTML renderers share, so that they cannot disagree.

@@ -1,4 +1,6 @@
+import CanonicalJSON
 import Ledger
+import Records
 
 extension Report {
     /// The report as canonical JSON (spec/reports.md §3.7): the reference every other

@@ -1,6 +1,8 @@
 import Foundation
 import Git
 import Ledger
+import Provenance
+import Verification
 
 /// The lines of a commit's tree by origin (spec/reports.md §3.3): each line traced by
 /// `git blame` to the commit that introduced it, whose record gives its origin.

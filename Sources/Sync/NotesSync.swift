@@ -27,7 +27,7 @@ public final class NotesSync {
     public let remote: String
     private let git: GitCommand
     private let ref = NotesLedger.notesRef
-    public var trackingRef: String { RepositorySetup.trackingRef(remote: remote) }
+    public var trackingRef: String { NotesLedger.trackingRef(remote: remote) }
     /// Set for git processes sync starts, so that our own pre-push hook stands aside.
     public static let reentryVariable = "SESSIONTRACE_SYNCING"
 

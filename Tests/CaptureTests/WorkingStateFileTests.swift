@@ -1,7 +1,8 @@
+import CanonicalJSON
 import Foundation
-@testable import Capture
 import Ledger
 import Testing
+@testable import Capture
 
 /// The working log's file format is the one earlier versions wrote with Codable: a state
 /// they left must read the same, and what is written now must read back unchanged.

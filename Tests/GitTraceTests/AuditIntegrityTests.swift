@@ -1,9 +1,13 @@
+import CanonicalJSON
 import Foundation
 import Git
+import Keys
 import Ledger
+import Records
 import Signing
-import Testing
 import TestSupport
+import Testing
+import Verification
 
 /// What `verify` and the reports say must hold under attack and accident: each test
 /// here is a way the audit trail was once bent (issue 11), on a real repository with
@@ -279,12 +283,24 @@ import TestSupport
             #expect(result.status == 2, "\(arguments): \(result)")
             #expect(result.stderr.contains(message), "\(arguments): \(result)")
         }
+        // Line ranges are 1-based and ascending (the parser of `--lines`).
+        for bad in ["0-3", "5-2", "1-", "a", "1,,2", "-3", "1-2-3", "1,2,"] {
+            let result = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=\(bad)", "--origin", "human"], in: fixture.repository)
+            #expect(result.status == 2, "\(bad): \(result)")
+            #expect(result.stderr.contains("--lines '\(bad)' is not a list of line ranges"), "\(bad): \(result)")
+        }
+        let empty = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=", "--origin", "human"], in: fixture.repository)
+        #expect(empty.status == 2 && empty.stderr.contains("--lines"), "\(empty)")
         let review = try await fixture.trace("review", "HEAD", "--comment", "")
         #expect(review.status == 2, "\(review)")
         #expect(review.stderr.contains("--comment is empty"), "\(review)")
         // Nothing reached the ledger.
         let notes = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
         #expect(notes.status != 0, "\(notes)")
+        // The same ranges written as the parser accepts them are recorded.
+        let good = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=3-4,1,2-2", "--origin", "human"], in: fixture.repository)
+        #expect(good.status == 0, "\(good)")
+        #expect(try await fixture.verify().status == 0)
     }
 
     /// An agent's payload naming a malformed model: the edit is still the agent's, with

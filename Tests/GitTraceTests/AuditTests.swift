@@ -1,8 +1,9 @@
+import CanonicalJSON
 import Foundation
 import Ledger
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// Audit-grade findings beyond the record itself: revocation, reviews and separation of
 /// duties, duplicated and truncated notes, an edited repository trust file, SARIF.

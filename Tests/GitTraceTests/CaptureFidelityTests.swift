@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
-import Testing
+import Records
 import TestSupport
+import Testing
 
 /// Capture never loses a record (issue: capture fidelity): every commit made here since
 /// `git trace init` gets one, whatever the timing of the background jobs.

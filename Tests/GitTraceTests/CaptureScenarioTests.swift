@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
-import Testing
+import Records
 import TestSupport
+import Testing
 
 /// Scripted sessions whose truth is known, checked line by line against the record
 /// the post-commit hook signs (issue: session capture).

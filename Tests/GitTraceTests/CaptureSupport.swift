@@ -1,7 +1,9 @@
+import CanonicalJSON
 import Foundation
 import Ledger
-import Testing
+import Records
 import TestSupport
+import Testing
 
 /// Drives `git trace capture` with the agents' real payloads (Tests/Fixtures/agents/),
 /// doing the edit in between as the agent would.

@@ -1,9 +1,11 @@
 import Foundation
 import Git
+import Keys
 import Ledger
+import Records
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// Checkpoints prove that nothing was removed since an audit.
 @Suite struct CheckpointTests {

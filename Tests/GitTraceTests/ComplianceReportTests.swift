@@ -1,7 +1,9 @@
+import CanonicalJSON
 import Foundation
 import Ledger
-import Testing
+import Records
 import TestSupport
+import Testing
 
 /// `git trace report` on a history whose attribution is known line by line: every
 /// figure of the JSON report is asserted, and the other formats are checked to be

@@ -1,9 +1,10 @@
 import Foundation
 import Git
 import Ledger
+import Records
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// A user with a signing key and a repository with one committed file: the state
 /// after the README's quick start up to `git trace init`.

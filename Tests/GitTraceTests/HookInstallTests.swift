@@ -1,7 +1,8 @@
 import Capture
 import Foundation
-import Testing
+import Setup
 import TestSupport
+import Testing
 
 /// Agent hook configurations and git hooks: installed, merged, chained and removed
 /// without disturbing what users already have.

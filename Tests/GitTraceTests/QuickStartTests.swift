@@ -1,8 +1,10 @@
+import CanonicalJSON
 import Foundation
 import Ledger
+import Records
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// The README's quick start, run as a user runs it: through `git trace`.
 @Suite struct QuickStartTests {

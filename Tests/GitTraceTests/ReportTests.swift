@@ -1,7 +1,8 @@
+import CanonicalJSON
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 /// blame and stats from records whose truth is known.
 @Suite struct ReportTests {

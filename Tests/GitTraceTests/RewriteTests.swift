@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
-import Testing
+import Records
 import TestSupport
+import Testing
 
 /// Attribution survives amend, rebase, squash, cherry-pick and squash merges: every
 /// surviving line keeps its origin, changed lines become the rewriter's, and the new

@@ -1,8 +1,9 @@
 import Foundation
 import Ledger
+import Records
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 /// Records travel between clones through a real bare remote on disk, and none is
 /// ever lost (issue: rewrites and sync).

@@ -1,9 +1,11 @@
+import CanonicalJSON
 import Foundation
 import Git
 import Ledger
+import Records
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// Each way of tampering with the ledger is caught by `git trace verify` with its own
 /// message and exit status 1 (spec/records.md §7).

@@ -7,7 +7,9 @@
 //   sessiontrace-ledger-generator --existing <repository> <commits> <signing-key.pem> <email>
 import Foundation
 import Git
+import Keys
 import Ledger
+import Records
 import Signing
 
 var arguments = CommandLine.arguments

@@ -1,9 +1,12 @@
+import CanonicalJSON
 import Capture
 import Foundation
 import Git
 import Ledger
 import Policy
+import Records
 import Signing
+import Verification
 
 /// One fuzz target: bytes in; a crash, a hang or a broken invariant (`fail`) is a
 /// finding. Each target states what must hold for every input, not only that nothing

@@ -1,0 +1,389 @@
+import CanonicalJSON
+import Foundation
+import Signing
+
+/// Why a payload is not a valid statement (spec/records.md §4), naming the member.
+public struct SchemaError: Error, Equatable, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+
+    /// The same error seen from the object holding `member` (a key, or `key[index]`).
+    func under(_ member: String) -> SchemaError {
+        SchemaError(path: path.isEmpty ? member : path.hasPrefix("[") ? member + path : member + "." + path, problem: problem)
+    }
+}
+
+/// Reads one JSON object member by member and refuses members it was not asked for,
+/// so that a verifier never silently ignores a claim it does not understand. Reads
+/// the parsed document in place: values are tape indices, text becomes a `String`
+/// only when asked for.
+///
+/// Nested objects are read in closures (`object`, `objects`): an error names its
+/// member relative to the reader that throws it and gains its path on the way out, so
+/// no path text is built for a statement that is valid.
+private struct MemberReader {
+    let tape: JSONTape
+    /// The object's entry in the tape.
+    let object: Int
+    /// The positions of the members read so far, one bit each.
+    private var read: UInt64 = 0
+
+    private init(_ tape: JSONTape, _ index: Int) throws {
+        let entry = tape.entries[index]
+        guard entry.kind == .object else { throw SchemaError(path: "", problem: "must be an object") }
+        // No object of the schema comes near this; it keeps `read` to one word.
+        guard entry.count <= 64 else { throw SchemaError(path: "", problem: "has \(entry.count) members, more than any record object") }
+        self.tape = tape
+        object = index
+    }
+
+    /// Reads the value at `index` as an object with `body`, which must leave no member unread.
+    static func read<T>(_ tape: JSONTape, _ index: Int, _ body: (inout MemberReader) throws -> T) throws -> T {
+        var reader = try MemberReader(tape, index)
+        let result = try body(&reader)
+        try reader.finish()
+        return result
+    }
+
+    func error(_ key: StaticString, _ problem: String) -> SchemaError {
+        SchemaError(path: "\(key)", problem: problem)
+    }
+
+    /// Where the last member was found (position, key entry): the next search starts
+    /// after it, so keys asked for in canonical (sorted) order are found at once.
+    private var lastFound = (position: -1, key: 0)
+
+    /// The position and value index of member `key`.
+    private mutating func find(_ key: StaticString) -> (position: Int, value: Int)? {
+        let count = Int(tape.entries[object].count)
+        var (position, index) = lastFound
+        for _ in 0..<count {
+            if position < 0 || position == count - 1 {
+                (position, index) = (0, object + 1)  // the first member, or around to it
+            } else {
+                position += 1
+                index = tape.next(after: index + 1)
+            }
+            if tape.string(at: index, equals: key) {
+                lastFound = (position, index)
+                return (position, index + 1)
+            }
+        }
+        return nil
+    }
+
+    /// The index of member `key`'s value.
+    mutating func value(_ key: StaticString) throws -> Int {
+        guard let (position, value) = find(key) else { throw error(key, "missing") }
+        read |= 1 << UInt64(position)
+        return value
+    }
+
+    mutating func has(_ key: StaticString) -> Bool { find(key) != nil }
+
+    mutating func string(_ key: StaticString, nonEmpty: Bool = true) throws -> String {
+        let index = try value(key)
+        guard tape.entries[index].kind == .string else { throw error(key, "must be a string") }
+        let text = tape.string(at: index)
+        guard !nonEmpty || !text.isEmpty else { throw error(key, "must not be empty") }
+        return text
+    }
+
+    /// Whether member `key`, a string, is `text` (compared as bytes, no `String` made).
+    mutating func string(_ key: StaticString, is text: String) throws -> Bool {
+        let index = try value(key)
+        guard tape.entries[index].kind == .string else { throw error(key, "must be a string") }
+        return tape.stringBytes(at: index).elementsEqual(text.utf8)
+    }
+
+    mutating func optionalString(_ key: StaticString) throws -> String? {
+        has(key) ? try string(key) : nil
+    }
+
+    mutating func integer(_ key: StaticString, in range: ClosedRange<Int64>) throws -> Int {
+        let entry = tape.entries[try value(key)]
+        guard entry.kind == .integer else { throw error(key, "must be an integer") }
+        guard range.contains(entry.integer) else {
+            throw error(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return Int(entry.integer)
+    }
+
+    mutating func bool(_ key: StaticString) throws -> Bool {
+        let entry = tape.entries[try value(key)]
+        guard entry.kind == .boolean else { throw error(key, "must be true or false") }
+        return entry.flag
+    }
+
+    /// The indices of the elements of member `key`, an array.
+    mutating func array(_ key: StaticString) throws -> [Int] {
+        let index = try value(key)
+        let entry = tape.entries[index]
+        guard entry.kind == .array else { throw error(key, "must be an array") }
+        var elements = [Int]()
+        elements.reserveCapacity(Int(entry.count))
+        var element = index + 1
+        while element < Int(entry.end) {
+            elements.append(element)
+            element = tape.next(after: element)
+        }
+        return elements
+    }
+
+    /// Member `key`, an object, read with `body`.
+    mutating func object<T>(_ key: StaticString, _ body: (inout MemberReader) throws -> T) throws -> T {
+        let index = try value(key)
+        do {
+            return try MemberReader.read(tape, index, body)
+        } catch let error as SchemaError {
+            throw error.under("\(key)")
+        }
+    }
+
+    /// Member `key`, an array of objects, each read with `body` (given its index).
+    mutating func objects<T>(_ key: StaticString, _ body: (Int, inout MemberReader) throws -> T) throws -> [T] {
+        let elements = try array(key)
+        var results = [T]()
+        results.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            do {
+                results.append(try MemberReader.read(tape, element) { try body(index, &$0) })
+            } catch let error as SchemaError {
+                throw error.under("\(key)[\(index)]")
+            }
+        }
+        return results
+    }
+
+    /// `{"name", "version"}`.
+    mutating func tool(_ key: StaticString) throws -> ToolInfo {
+        try object(key) { ToolInfo(name: try $0.string("name"), version: try $0.string("version")) }
+    }
+
+    /// `{"email", "public_key"}`, the key an ssh-ed25519 public key.
+    mutating func signer(_ key: StaticString) throws -> SignerInfo {
+        try object(key) { reader in
+            let signer = SignerInfo(email: try reader.string("email"), publicKey: try reader.string("public_key"))
+            guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
+                throw reader.error("public_key", "must be an ssh-ed25519 public key")
+            }
+            return signer
+        }
+    }
+
+    /// `{"name", "email", "time"}` of a commit's author or committer.
+    mutating func person(_ key: StaticString) throws -> CommitterStamp {
+        try object(key) { reader in
+            let person = CommitterStamp(name: try reader.string("name", nonEmpty: false), email: try reader.string("email", nonEmpty: false),
+                                        time: try reader.string("time"))
+            guard Timestamp.parse(person.time) != nil else { throw reader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ") }
+            return person
+        }
+    }
+
+    func finish() throws {
+        let count = Int(tape.entries[object].count)
+        let everything: UInt64 = count == 64 ? ~0 : (1 << UInt64(count)) - 1
+        guard read != everything else { return }
+        var unknown = [String]()
+        var index = object + 1
+        for position in 0..<count {
+            if read & (1 << UInt64(position)) == 0 { unknown.append(tape.string(at: index)) }
+            index = tape.next(after: index + 1)
+        }
+        throw SchemaError(path: "", problem: "unknown member \(unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+    }
+}
+
+private let maxLineNumber: Int64 = 1 << 31
+
+/// Whether `text` is `prefix` followed by `count` lower-case hexadecimal digits.
+private func isLowerHex(_ text: String, count: Int, after prefix: StaticString = "") -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+        let skip = prefix.utf8CodeUnitCount
+        guard bytes.count == skip + count,
+              skip == 0 || memcmp(bytes.baseAddress!, prefix.utf8Start, skip) == 0
+        else { return false }
+        return bytes[skip...].allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+}
+
+extension Statement {
+    /// Decodes and validates a statement payload.
+    public init(payload: [UInt8]) throws {
+        try self.init(tape: try JSONTape(parsing: payload))
+    }
+
+    /// Decodes and validates a statement given as a JSON value.
+    public init(json: JSONValue) throws {
+        try self.init(payload: json.canonicalBytes)
+    }
+
+    /// Decodes and validates a parsed payload.
+    package init(tape: JSONTape) throws {
+        self = try MemberReader.read(tape, 0) { root in
+            guard try root.string("_type", is: Statement.type) else {
+                throw root.error("_type", "must be \"\(Statement.type)\"")
+            }
+            guard try root.array("subject").count == 1 else { throw root.error("subject", "must hold exactly one commit") }
+            let commit = try root.objects("subject") { _, subject in
+                let commit = try subject.object("digest") { try $0.string("gitCommit") }
+                guard isLowerHex(commit, count: 40) else {
+                    throw SchemaError(path: "digest.gitCommit", problem: "must be a full lower-case commit id")
+                }
+                guard try subject.string("name", is: commit) else { throw subject.error("name", "must equal digest.gitCommit") }
+                return commit
+            }[0]
+            let isAttribution = try root.string("predicateType", is: Attribution.predicateType)
+            guard try isAttribution || root.string("predicateType", is: Review.predicateType) else {
+                throw root.error("predicateType", "unknown predicate type \"\(try root.string("predicateType"))\"")
+            }
+            return Statement(commit: commit, predicate: try root.object("predicate") { reader in
+                isAttribution
+                    ? .attribution(try Attribution(reader: &reader)) : .review(try Review(reader: &reader))
+            })
+        }
+    }
+}
+
+extension Attribution {
+    /// Reads the predicate; errors name members relative to it.
+    fileprivate init(reader: inout MemberReader) throws {
+        tool = try reader.tool("tool")
+        signer = try reader.signer("signer")
+        committer = try reader.person("committer")
+
+        recordedAt = try reader.string("recorded_at")
+        guard Timestamp.parse(recordedAt) != nil else { throw reader.error("recorded_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+
+        files = try reader.objects("files") { _, file in try AttributedFile(reader: &file) }
+        for index in files.indices.dropFirst() where !JSONValue.codePointOrder(files[index - 1].path, files[index].path) {
+            throw SchemaError(path: "files[\(index)].path", problem: "files must be sorted by path without duplicates")
+        }
+
+        let count: ClosedRange<Int64> = 0...JSONValue.maxSafeInteger
+        totals = try reader.object("totals") { totals in
+            Totals(
+                added: try totals.integer("added", in: count), deleted: try totals.integer("deleted", in: count),
+                ai: try totals.integer("ai", in: count), human: try totals.integer("human", in: count),
+                mixed: try totals.integer("mixed", in: count))
+        }
+        sessions = []
+        if reader.has("sessions") {
+            sessions = try reader.objects("sessions") { _, session in
+                SessionAcceptance(
+                    agent: try session.string("agent"), sessionID: try session.string("session_id"),
+                    modelID: try session.string("model_id"),
+                    linesWritten: try session.integer("lines_written", in: count),
+                    linesCommittedUnchanged: try session.integer("lines_committed_unchanged", in: count),
+                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count))
+            }
+            guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
+        }
+        rewrite = nil
+        derivedFrom = []
+        if reader.has("rewrite") || reader.has("derived_from") {
+            let kind = try reader.string("rewrite")
+            guard let rewriteKind = RewriteKind(rawValue: kind) else {
+                throw reader.error("rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            rewrite = rewriteKind
+            derivedFrom = try reader.objects("derived_from") { _, source in
+                let reference = RecordReference(commit: try source.string("commit"), record: try source.string("record"))
+                guard isLowerHex(reference.commit, count: 40) else { throw source.error("commit", "must be a full lower-case commit id") }
+                guard isLowerHex(reference.record, count: 64, after: "sha256:") else {
+                    throw source.error("record", "must be sha256:<64 lower-case hex digits>")
+                }
+                return reference
+            }
+            guard !derivedFrom.isEmpty else { throw reader.error("derived_from", "must name at least one record") }
+        }
+        var covered = (ai: 0, human: 0, mixed: 0)
+        for file in files {
+            for range in file.ranges {
+                switch range.contributor.type {
+                case .ai: covered.ai += range.lineCount
+                case .human: covered.human += range.lineCount
+                case .mixed: covered.mixed += range.lineCount
+                }
+            }
+        }
+        for (origin, stated, lines) in [(Origin.ai, totals.ai, covered.ai), (.human, totals.human, covered.human), (.mixed, totals.mixed, covered.mixed)]
+        where lines != stated {
+            throw SchemaError(path: "totals.\(origin.rawValue)", problem: "is \(stated) but the ranges cover \(lines) lines")
+        }
+    }
+}
+
+extension Review {
+    fileprivate init(reader: inout MemberReader) throws {
+        tool = try reader.tool("tool")
+        signer = try reader.signer("signer")
+        reviewedAt = try reader.string("reviewed_at")
+        guard Timestamp.parse(reviewedAt) != nil else { throw reader.error("reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        author = try reader.person("author")
+        selfReview = try reader.bool("self_review")
+        comment = try reader.optionalString("comment")
+    }
+}
+
+extension AttributedFile {
+    fileprivate init(reader: inout MemberReader) throws {
+        path = try reader.string("path")
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.hasPrefix("/"), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              !path.utf8.contains(0)
+        else { throw reader.error("path", "must be a normalised repository-relative path") }
+        ranges = try reader.objects("ranges") { _, range in try AttributedRange(reader: &range) }
+        for index in ranges.indices.dropFirst() where ranges[index].startLine <= ranges[index - 1].endLine {
+            throw SchemaError(path: "ranges[\(index)]", problem: "ranges must be sorted and must not overlap")
+        }
+        guard !ranges.isEmpty else { throw reader.error("ranges", "must hold at least one range") }
+    }
+}
+
+extension AttributedRange {
+    fileprivate init(reader: inout MemberReader) throws {
+        startLine = try reader.integer("start_line", in: 1...maxLineNumber)
+        endLine = try reader.integer("end_line", in: 1...maxLineNumber)
+        guard endLine >= startLine else { throw reader.error("end_line", "must not be before start_line") }
+        contentHash = try reader.string("content_hash")
+        guard isLowerHex(contentHash, count: 64, after: "sha256:") else {
+            throw reader.error("content_hash", "must be sha256:<64 lower-case hex digits>")
+        }
+        contributor = try reader.object("contributor") { reader in
+            let typeName = try reader.string("type")
+            guard let type = Origin(rawValue: typeName) else {
+                throw reader.error("type", "must be ai, human or mixed")
+            }
+            var contributor = Contributor(type: type)
+            if type == .human {
+                guard !reader.has("agent"), !reader.has("model_id") else {
+                    throw SchemaError(path: "", problem: "a human range names no agent or model")
+                }
+            } else {
+                contributor.agent = try reader.string("agent")
+                let model = try reader.string("model_id")
+                guard ModelID.isValid(model) else {
+                    throw reader.error("model_id", "must be provider/model")
+                }
+                contributor.modelID = model
+            }
+            return contributor
+        }
+        sessionID = try reader.optionalString("session_id")
+        let plain = try reader.optionalString("prompt_sha256")
+        if let plain, !isLowerHex(plain, count: 64) {
+            throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
+        }
+        let keyed = try reader.optionalString("prompt_hmac_sha256")
+        if let keyed, !isLowerHex(keyed, count: 64) {
+            throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
+        }
+        if plain != nil, keyed != nil { throw reader.error("prompt_hmac_sha256", "a range gives one prompt digest, not two") }
+        promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
+        confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
+    }
+}

@@ -1,0 +1,141 @@
+import Capture
+import Foundation
+import Git
+
+/// Writes each agent's hook configuration so that it calls `git trace capture`
+/// (spec/capture.md §1). Merges into what is there, never replacing other hooks; the
+/// reference configurations are in `git-extensions/agents/`.
+public struct AgentHookConfig {
+    public enum Scope: String, Sendable, CaseIterable { case project, user }
+
+    public let agent: AgentKind
+    public let scope: Scope
+
+    public init(agent: AgentKind, scope: Scope) throws {
+        guard agent != .generic else {
+            throw SetupError("the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool")
+        }
+        if agent == .copilot && scope == .user {
+            throw SetupError("copilot reads hooks from the repository's .github/hooks/ only: use --project")
+        }
+        self.agent = agent
+        self.scope = scope
+    }
+
+    public static func command(_ agent: AgentKind, phase: String? = nil) -> String {
+        "git-trace capture --agent \(agent.rawValue)" + (phase.map { " --event \($0)" } ?? "")
+    }
+
+    /// The configuration file, relative to the repository root (project) or home (user).
+    public var relativePath: String {
+        switch agent {
+        case .claudeCode: return ".claude/settings.json"
+        case .cursor: return ".cursor/hooks.json"
+        case .gemini: return ".gemini/settings.json"
+        case .codex: return ".codex/hooks.json"
+        case .copilot: return ".github/hooks/sessiontrace.json"
+        case .generic: return ""
+        }
+    }
+
+    /// Our entries, event by event, in the agent's own format.
+    public var entries: [String: [[String: Any]]] {
+        let command = AgentHookConfig.command(agent)
+        func matcherGroup(_ matcher: String?) -> [String: Any] {
+            var group: [String: Any] = ["hooks": [["type": "command", "command": command, "timeout": 10]]]
+            if let matcher { group["matcher"] = matcher }
+            return group
+        }
+        switch agent {
+        case .claudeCode:
+            let tools = "Write|Edit|MultiEdit|NotebookEdit|Bash"
+            return ["PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)], "UserPromptSubmit": [matcherGroup(nil)]]
+        case .gemini:
+            let tools = "write_file|replace|run_shell_command"
+            return ["BeforeTool": [matcherGroup(tools)], "AfterTool": [matcherGroup(tools)], "BeforeAgent": [matcherGroup(nil)]]
+        case .codex:
+            let tools = "apply_patch|Bash|shell|exec_command"
+            return ["PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)], "UserPromptSubmit": [matcherGroup(nil)]]
+        case .cursor:
+            let events = ["afterFileEdit", "afterTabFileEdit", "beforeShellExecution", "afterShellExecution", "beforeSubmitPrompt"]
+            return Dictionary(uniqueKeysWithValues: events.map { ($0, [["command": command]]) })
+        case .copilot:
+            func entry(_ phase: String) -> [String: Any] {
+                ["type": "command", "bash": AgentHookConfig.command(.copilot, phase: phase), "timeoutSec": 10]
+            }
+            return ["preToolUse": [entry("before")], "postToolUse": [entry("after")], "userPromptSubmitted": [entry("before")]]
+        case .generic:
+            return [:]
+        }
+    }
+
+    /// Merges our entries into `existing` (a parsed config file, or empty).
+    /// Returns the merged object and whether anything changed.
+    public func merged(into existing: [String: Any]) -> ([String: Any], Bool) {
+        var config = existing
+        var changed = false
+        if agent == .cursor || agent == .copilot, config["version"] == nil {
+            config["version"] = 1
+            changed = true
+        }
+        if agent == .gemini {
+            var hooksConfig = config["hooksConfig"] as? [String: Any] ?? [:]
+            if hooksConfig["enabled"] as? Bool != true {
+                hooksConfig["enabled"] = true
+                config["hooksConfig"] = hooksConfig
+                changed = true
+            }
+        }
+        var hooks = config["hooks"] as? [String: Any] ?? [:]
+        for (event, ours) in entries {
+            var list = hooks[event] as? [Any] ?? []
+            if !list.contains(where: Self.mentionsCapture) {
+                list += ours as [Any]
+                hooks[event] = list
+                changed = true
+            }
+        }
+        config["hooks"] = hooks
+        return (config, changed)
+    }
+
+    static func mentionsCapture(_ value: Any) -> Bool {
+        switch value {
+        case let text as String: return text.contains("git-trace capture") || text.contains("git trace capture")
+        case let list as [Any]: return list.contains(where: mentionsCapture)
+        case let map as [String: Any]: return map.values.contains(where: mentionsCapture)
+        default: return false
+        }
+    }
+
+    /// Installs into `base` (repository root or home); returns the file and whether it changed.
+    public func install(base: String) throws -> (path: String, changed: Bool) {
+        let path = base + "/" + relativePath
+        var existing: [String: Any] = [:]
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
+            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw SetupError("\(path) is not a JSON object: fix or move it, then run this again (nothing was changed)")
+            }
+            existing = parsed
+        }
+        let (config, changed) = merged(into: existing)
+        guard changed else { return (path, false) }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        // The agent's own file keeps its mode (a settings file may be private).
+        var status = stat()
+        let mode = stat(path, &status) == 0 ? status.st_mode & 0o7777 : 0o644
+        try AtomicFile.replace(path, with: Array(data + Data("\n".utf8)), mode: mode)
+        chmod(path, mode)
+        return (path, true)
+    }
+
+    /// Whether the configuration in `base` calls capture.
+    public func isInstalled(base: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: base + "/" + relativePath),
+              let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let hooks = parsed["hooks"]
+        else { return false }
+        return Self.mentionsCapture(hooks)
+    }
+}

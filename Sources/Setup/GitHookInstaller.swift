@@ -1,0 +1,218 @@
+import Capture
+import Foundation
+import Git
+
+/// Installs and removes SessionTrace's git hooks (spec/capture.md §5). A hook already in
+/// place (hand-written, husky, the pre-commit framework) is kept beside ours as
+/// `<hook>.sessiontrace-chained` and run first; uninstalling puts it back.
+public struct GitHookInstaller {
+    public static let marker = "SessionTrace"
+    public static let chainedSuffix = ".sessiontrace-chained"
+
+    /// The scripts, identical to `git-extensions/hooks/` (a test keeps them so), with
+    /// `@GIT_TRACE@` standing for the path of the installed binary.
+    public static let scripts: [String: String] = [
+        "post-commit": #"""
+#!/bin/sh
+# SessionTrace post-commit hook: signs a record of who wrote the commit's lines.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first, as it always did.
+chained="$0.sessiontrace-chained"
+status=0
+if [ -x "$chained" ]; then
+    "$chained" "$@" || status=$?
+fi
+# A rebase replays commits: its post-rewrite hook records them when it ends. (Git runs
+# hooks at the top of the working tree; linked worktrees are checked by git-trace.)
+if [ -d .git/rebase-merge ] || [ -d .git/rebase-apply ]; then
+    exit $status
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# Recording runs in the background so that 'git commit' returns at once (set
+# SESSIONTRACE_FOREGROUND=1 to wait for it), holding none of git's output streams, so
+# that a program reading git through a pipe sees it finish when git does. It never
+# undoes a commit: a failure is one line in 'git trace status' (on stderr in the
+# foreground).
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    "$git_trace" hook post-commit "$@" </dev/null
+else
+    "$git_trace" hook --background post-commit "$@" </dev/null >/dev/null 2>&1 &
+fi
+exit $status
+
+"""#,
+        "post-merge": #"""
+#!/bin/sh
+# SessionTrace post-merge hook: records a merge commit that 'git merge' or 'git pull'
+# made without stopping (only lines the merge itself introduced are attributed, so
+# usually none: the record says the merge added nothing). Installed by 'git trace
+# init'; 'git trace uninstall' removes it and puts back any hook it chained. A hook
+# that was here before runs first.
+chained="$0.sessiontrace-chained"
+status=0
+if [ -x "$chained" ]; then
+    "$chained" "$@" || status=$?
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    "$git_trace" hook post-merge "$@" </dev/null
+else
+    "$git_trace" hook --background post-merge "$@" </dev/null >/dev/null 2>&1 &
+fi
+exit $status
+
+"""#,
+        "post-rewrite": #"""
+#!/bin/sh
+# SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
+# records for the new commits, following each line from the old commits' records.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first, with the same input.
+chained="$0.sessiontrace-chained"
+rewritten=$(cat)
+status=0
+if [ -x "$chained" ]; then
+    printf '%s\n' "$rewritten" | "$chained" "$@" || status=$?
+fi
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# In the background, like post-commit (SESSIONTRACE_FOREGROUND=1 waits for it).
+if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+    printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@"
+else
+    printf '%s\n' "$rewritten" | "$git_trace" hook --background post-rewrite "$@" >/dev/null 2>&1 &
+fi
+exit $status
+
+"""#,
+        "pre-push": #"""
+#!/bin/sh
+# SessionTrace pre-push hook: pushes the records of the commits along with them
+# ('git trace sync'). Installed by 'git trace init'; 'git trace uninstall' removes it
+# and puts back any hook it chained. A hook that was here before runs first; if it
+# refuses the push, the push is refused as before.
+chained="$0.sessiontrace-chained"
+refs=$(cat)
+if [ -x "$chained" ]; then
+    printf '%s\n' "$refs" | "$chained" "$@" || exit $?
+fi
+# The records' own push, made from inside this hook, needs no second round.
+[ -n "$SESSIONTRACE_SYNCING" ] && exit 0
+git_trace='@GIT_TRACE@'
+[ -x "$git_trace" ] || git_trace=git-trace
+# Syncing never blocks the push: a failure is one line on stderr.
+printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@" || true
+exit 0
+
+"""#,
+        "prepare-commit-msg": #"""
+#!/bin/sh
+# SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
+# adds an AI-Assisted: trailer summarising the staged lines' origin to the message.
+# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+# hook it chained. A hook that was here before runs first and keeps its exit status.
+chained="$0.sessiontrace-chained"
+if [ -x "$chained" ]; then
+    "$chained" "$@" || exit $?
+fi
+if [ "$(git config --bool sessiontrace.trailers 2>/dev/null)" = true ]; then
+    git_trace='@GIT_TRACE@'
+    [ -x "$git_trace" ] || git_trace=git-trace
+    "$git_trace" hook prepare-commit-msg "$@" </dev/null || true
+fi
+exit 0
+
+"""#,
+    ]
+
+    public let repository: Repository
+    public let binaryPath: String
+
+    public init(repository: Repository, binaryPath: String) {
+        self.repository = repository
+        self.binaryPath = binaryPath
+    }
+
+    public enum Change: Equatable, Sendable {
+        case installed(String)
+        case chained(String)
+        case updated(String)
+        case removed(String)
+        case restored(String)
+    }
+
+    func isOurs(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.contains("# \(GitHookInstaller.marker) ")
+    }
+
+    /// The hooks this repository needs: prepare-commit-msg only with
+    /// `sessiontrace.trailers` set, so that a commit without trailers does not pay for
+    /// a hook that would do nothing.
+    public func wantedHooks() throws -> Set<String> {
+        let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
+        let always: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
+        return trailers ? always.union(["prepare-commit-msg"]) : always
+    }
+
+    /// Installs the wanted hooks and removes ours that are not wanted; idempotent.
+    public func install() throws -> [Change] {
+        let directory = try repository.hooksDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let wanted = try wantedHooks()
+        var changes = try uninstall(only: Set(GitHookInstaller.scripts.keys).subtracting(wanted))
+        for (name, template) in GitHookInstaller.scripts.sorted(by: { $0.key < $1.key }) where wanted.contains(name) {
+            let path = directory + "/" + name
+            let script = template.replacingOccurrences(of: "@GIT_TRACE@", with: binaryPath)
+            let manager = FileManager.default
+            if manager.fileExists(atPath: path) {
+                if isOurs(path) {
+                    if (try? String(contentsOfFile: path, encoding: .utf8)) == script { continue }
+                    changes.append(.updated(path))
+                } else {
+                    let chained = path + GitHookInstaller.chainedSuffix
+                    guard !manager.fileExists(atPath: chained) else {
+                        throw SetupError("cannot chain \(path): \(chained) already exists")
+                    }
+                    try manager.moveItem(atPath: path, toPath: chained)
+                    changes.append(.chained(path))
+                }
+            } else {
+                changes.append(.installed(path))
+            }
+            try AtomicFile.replace(path, with: Array(script.utf8), mode: 0o755)
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        return changes
+    }
+
+    /// Removes our hooks and restores the ones they chained; touches nothing else.
+    public func uninstall(only names: Set<String> = Set(GitHookInstaller.scripts.keys)) throws -> [Change] {
+        let directory = try repository.hooksDirectory()
+        var changes = [Change]()
+        let manager = FileManager.default
+        for name in names.sorted() {
+            let path = directory + "/" + name
+            let chained = path + GitHookInstaller.chainedSuffix
+            if manager.fileExists(atPath: path), isOurs(path) {
+                try manager.removeItem(atPath: path)
+                changes.append(.removed(path))
+            }
+            if manager.fileExists(atPath: chained), !manager.fileExists(atPath: path) {
+                try manager.moveItem(atPath: chained, toPath: path)
+                changes.append(.restored(path))
+            }
+        }
+        return changes
+    }
+
+    /// Which hooks are ours, for `git trace hooks status`.
+    public func installedHooks() throws -> [String: Bool] {
+        let directory = try repository.hooksDirectory()
+        var result = [String: Bool]()
+        for name in GitHookInstaller.scripts.keys { result[name] = isOurs(directory + "/" + name) }
+        return result
+    }
+}

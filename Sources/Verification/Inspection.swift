@@ -1,0 +1,87 @@
+import Git
+import Ledger
+import Records
+import Signing
+
+/// One note line as `git trace show` presents it: decoded as far as it goes, with its
+/// signature checked against the key it names and, when a trust file is at hand,
+/// verified as an auditor would.
+public struct InspectedRecord: Sendable {
+    public enum Trust: Sendable {
+        case notChecked
+        case verified(trustLine: Int)
+        case problem(Problem)
+    }
+
+    public let index: Int
+    public let digest: String
+    public let envelope: Envelope?
+    public let statement: Statement?
+    /// Why the line could not be decoded, if it could not.
+    public let decodeError: String?
+    /// Whether the signature verifies with the public key the record embeds
+    /// (integrity only: says nothing about whether that key is trusted).
+    public let signatureMatchesEmbeddedKey: Bool
+    public let trust: Trust
+
+    public var hasProblem: Bool {
+        if decodeError != nil || !signatureMatchesEmbeddedKey { return true }
+        if case .problem = trust { return true }
+        return false
+    }
+}
+
+public enum Inspection {
+    /// The records on `commit` (nil when it has no note), checked with `trust` when given.
+    public static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws -> [InspectedRecord]? {
+        guard let note = ledger.note(on: commit) else { return nil }
+        let lines: [Substring]
+        switch note {
+        case .unreadable(let why): throw TrustFileError(message: "the note on \(commit.shortHex) cannot be read: \(why)")
+        case .lines(let noteLines, _): lines = noteLines
+        }
+        var trustByIndex = [Int: InspectedRecord.Trust]()
+        if let trust {
+            // One commit: checking its ranges against its files costs little.
+            let result = try Verifier(ledger: ledger, trust: trust, checksContent: true).verify(commits: [commit])
+            for record in result.verified { trustByIndex[record.record] = .verified(trustLine: record.trustLine) }
+            for problem in result.problems { if let index = problem.record { trustByIndex[index] = .problem(problem) } }
+        }
+        return lines.enumerated().map { offset, line in
+            let index = offset + 1
+            let digest = Envelope.recordDigest(ofLine: line)
+            let trustStatus = trustByIndex[index] ?? .notChecked
+            let envelope: Envelope
+            let statement: Statement
+            do {
+                envelope = try Envelope(line: line)
+                statement = try Statement(payload: envelope.payload)
+            } catch {
+                return InspectedRecord(
+                    index: index, digest: digest, envelope: try? Envelope(line: line), statement: nil,
+                    decodeError: "\(error)", signatureMatchesEmbeddedKey: false, trust: trustStatus)
+            }
+            let embedded = try? PublicKey.cached(openSSH: statement.signer.publicKey)
+            let signature = envelope.signatures[0]
+            let valid = embedded.map {
+                $0.fingerprint == signature.keyID && $0.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding)
+            } ?? false
+            return InspectedRecord(
+                index: index, digest: digest, envelope: envelope, statement: statement, decodeError: nil,
+                signatureMatchesEmbeddedKey: valid, trust: trustStatus)
+        }
+    }
+}
+
+/// `Reviewed-by:` trailers in a commit message: evidence of review that nobody signed,
+/// reported apart from signed reviews (spec/records.md §4.2).
+public enum UnsignedReviews {
+    public static func reviewers(inMessage message: String) -> [String] {
+        message.split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.lowercased().hasPrefix("reviewed-by:") else { return nil }
+            let reviewer = trimmed.dropFirst("reviewed-by:".count).trimmingCharacters(in: .whitespaces)
+            return reviewer.isEmpty ? nil : reviewer
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Git
+import Ledger
+import Records
+import Signing
+
+/// The keys a display or report trusts: with them, only records that pass every check
+/// of `git trace verify` are used (spec/reports.md §3.4).
+public struct RecordTrust: Sendable {
+    public let signers: AllowedSigners
+    public let revoked: Set<String>
+
+    public init(signers: AllowedSigners, revoked: Set<String> = []) {
+        self.signers = signers
+        self.revoked = revoked
+    }
+}
+
+/// The records of each commit, decoded, for displays and reports (blame, stats,
+/// report). With a `RecordTrust`, only records that verify under it are used; without
+/// one, records whose signature holds for the key they name, which proves only that
+/// they were not altered (callers say that nothing was checked against trust).
+public final class RecordIndex {
+    /// A record with the digest that names it (spec/records.md §3).
+    public struct Signed<Predicate: Sendable>: Sendable {
+        public let predicate: Predicate
+        public let digest: String
+    }
+
+    /// What one commit's note holds.
+    public struct CommitRecords: Sendable {
+        /// The newest attribution record (by `recorded_at`).
+        public var attribution: Signed<Attribution>?
+        public var reviews: [Signed<Review>] = []
+
+        public init() {}
+
+        public var isEmpty: Bool { attribution == nil && reviews.isEmpty }
+
+        /// Takes in one record: the newest attribution wins (equal times: the greater
+        /// record digest, so that every clone picks the same one whatever the order of
+        /// the note's lines), every review is kept.
+        public mutating func add(_ statement: Statement, digest: String) {
+            if let new = statement.attribution {
+                if attribution.map({ Attribution.governs(new, digest, over: $0.predicate, $0.digest) }) ?? true {
+                    attribution = Signed(predicate: new, digest: digest)
+                }
+            } else if let review = statement.review {
+                reviews.append(Signed(predicate: review, digest: digest))
+            }
+        }
+    }
+
+    private let ledger: NotesLedger
+    private var cache = [ObjectID: CommitRecords]()
+    /// The notes commit read from, resolved once: every lookup sees the same ledger.
+    public let notesCommit: ObjectID?
+    /// OpenSSL contexts reused across the records read (an index is used by one
+    /// thread at a time).
+    private let signatureContext = SignatureContext()
+
+    /// Checks each commit's note as `git trace verify` does, when there is a trust.
+    private let verifier: Verifier?
+
+    public init(repository: Repository, trust: RecordTrust? = nil) {
+        let ledger = NotesLedger(repository: repository)
+        self.ledger = ledger
+        notesCommit = try? repository.notesTip(NotesLedger.notesRef)
+        verifier = trust.map { Verifier(ledger: ledger, trust: $0.signers, revoked: $0.revoked, keepsStatements: true) }
+    }
+
+    public func attribution(of commit: ObjectID) -> Attribution? {
+        records(of: commit).attribution?.predicate
+    }
+
+    /// The records of `commit`, kept for the next lookup (blame asks again and again).
+    public func records(of commit: ObjectID) -> CommitRecords {
+        if let cached = cache[commit] { return cached }
+        let found = readRecords(of: commit)
+        cache[commit] = found
+        return found
+    }
+
+    /// The records of `commit`, read afresh and not kept: for one pass over a long
+    /// history, which would otherwise hold every record in memory.
+    /// `verified` holds digests of records `Verifier` passed (`allVerified`: every record
+    /// of this note passed, as a verification cache says): their signatures are not
+    /// checked a second time.
+    public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords {
+        var found = CommitRecords()
+        if let verifier {
+            for record in (try? verifier.verify(commits: [commit], workers: 1))?.verified ?? [] {
+                if let statement = record.statement, let digest = record.recordDigest { found.add(statement, digest: digest) }
+            }
+            return found
+        }
+        if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
+            for line in lines {
+                let digest = Envelope.recordDigest(ofLine: line)
+                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
+                      statement.commit == commit.hex
+                else { continue }
+                if !allVerified && !verified.contains(digest) {
+                    guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
+                          key.fingerprint == envelope.signatures[0].keyID,
+                          key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding, using: signatureContext)
+                    else { continue }
+                }
+                found.add(clipped(statement, on: commit), digest: digest)
+            }
+        }
+        return found
+    }
+
+    /// Without a trust, a record's claims are cut to the lines its commit added: a
+    /// record claiming lines 1-1000000 of a 3-line change counts 3 lines at most
+    /// (with a trust, such a record fails verification and is not used at all).
+    private func clipped(_ statement: Statement, on commit: ObjectID) -> Statement {
+        guard var attribution = statement.attribution else { return statement }
+        var changed = false
+        for (fileIndex, file) in attribution.files.enumerated() {
+            let added = ledger.repository.addedLines(ofPath: file.path, inCommit: commit)
+            var ranges = [AttributedRange]()
+            for range in file.ranges {
+                let pieces = added.clip(range.startLine...range.endLine)
+                if pieces != [range.startLine...range.endLine] { changed = true }
+                ranges += pieces.map { piece in
+                    var cut = range
+                    (cut.startLine, cut.endLine) = (piece.lowerBound, piece.upperBound)
+                    return cut
+                }
+            }
+            attribution.files[fileIndex].ranges = ranges
+        }
+        guard changed else { return statement }
+        var result = statement
+        result.predicate = .attribution(attribution)
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Git
+import Keys
+import Ledger
+import Signing
+
+/// Notes already verified under one trust configuration (spec/records.md §7, cache):
+/// keyed by the annotated commit and the note's blob ids, so any change to a note —
+/// or to the trust file, the revoked keys or the tool — means checking it again.
+///
+/// The file lives in `<git dir>/sessiontrace/verify-cache/`, where whoever supplied the
+/// repository (a tarball, a CI cache) could have written it. So it vouches for nothing
+/// unless it carries an HMAC-SHA-256 under a secret of this user's that never enters a
+/// repository (`~/.config/sessiontrace/cache-key`, 0600): a cache that does not
+/// authenticate is ignored whole. Losing it costs time, never correctness.
+public final class VerificationCache: @unchecked Sendable {
+    /// Where the cache is, nil when there is no secret to authenticate it with.
+    private let path: String?
+    private let secret: [UInt8]
+    private let configurationDigest: String
+    private var entries: [String: Int] = [:]
+    private var added = false
+    private let lock = NSLock()
+    /// Why the cache on disk was not used, for a warning line (nil when it was, or there was none).
+    public private(set) var ignoredBecause: String?
+
+    static let header = "sessiontrace verify-cache 2"
+
+    /// `configuration` is everything the result depends on besides the note itself.
+    public init(gitDirectory: String, configuration: String, secretPath: String = VerificationCache.defaultSecretPath) {
+        configurationDigest = SHA256.hexDigest(configuration)
+        do {
+            secret = try SecretFile.loadOrCreate(at: secretPath, describing: "the cache key")
+        } catch {
+            secret = []
+            path = nil
+            ignoredBecause = "\(error)"
+            return
+        }
+        let directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/verify-cache"
+        // Named by the secret too: nobody else can tell which file a configuration uses.
+        path = directory + "/" + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
+        guard let data = FileManager.default.contents(atPath: path!) else { return }
+        let bytes = [UInt8](data)
+        guard let (body, code) = VerificationCache.split(bytes), HMACSHA256.authenticationCode(key: secret, data: authenticated(body)) == code else {
+            ignoredBecause = "the verification cache \(path!) is not authenticated by your cache key: ignored, every note is checked"
+            return
+        }
+        entries.reserveCapacity(body.count / 100)
+        for line in body.split(separator: 0x0A).dropFirst() {
+            guard let tab = line.lastIndex(of: 0x09), tab > line.startIndex, tab + 1 < line.endIndex,
+                  let count = Int(String(decoding: line[(tab + 1)...], as: UTF8.self)), count >= 0
+            else { continue }
+            entries[String(decoding: line[..<tab], as: UTF8.self)] = count
+        }
+    }
+
+    /// The cache for verification with `trust` and `revoked` (and content checks or
+    /// not) by this version of the tool: `git trace verify --cache` and `git trace
+    /// report --cache` share it.
+    public convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
+        self.init(gitDirectory: gitDirectory,
+                  configuration: "git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
+                      + (checksContent ? "\ncontent" : ""))
+    }
+
+    /// `$XDG_CONFIG_HOME/sessiontrace/cache-key`, or `~/.config/sessiontrace/cache-key`.
+    public static var defaultSecretPath: String {
+        (KeyFile.defaultPath as NSString).deletingLastPathComponent + "/cache-key"
+    }
+
+    /// How many records the note with this key held when it verified, if it did.
+    func records(for key: String) -> Int? { entries[key] }
+
+    func insert(_ key: String, records: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard path != nil, entries[key] == nil else { return }
+        entries[key] = records
+        added = true
+    }
+
+    /// Writes the whole cache with its code, atomically (a new file renamed into place,
+    /// 0600): a reader sees the old cache or the new one, never half of one.
+    public func save() {
+        guard added, let path else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        try? AtomicFile.makePrivateDirectory(directory)
+        var body = Array((VerificationCache.header + "\n").utf8)
+        for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
+        let file = body + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
+        // A cache that cannot be written costs the next run time, nothing else.
+        try? AtomicFile.replace(path, with: file)
+        added = false
+    }
+
+    /// What the code covers: the configuration (so a file cannot be renamed to serve
+    /// another trust file) and every byte before the code line.
+    private func authenticated(_ body: ArraySlice<UInt8>) -> [UInt8] { Array((configurationDigest + "\n").utf8) + body }
+    private func authenticated(_ body: [UInt8]) -> [UInt8] { authenticated(body[...]) }
+
+    /// The body (header and entries) and the code of a cache file; nil when malformed.
+    private static func split(_ bytes: [UInt8]) -> (ArraySlice<UInt8>, [UInt8])? {
+        guard bytes.last == 0x0A, bytes.starts(with: Array((header + "\n").utf8)) else { return nil }
+        let withoutLF = bytes.dropLast()
+        guard let start = withoutLF.lastIndex(of: 0x0A).map({ $0 + 1 }) else { return nil }
+        let codeLine = String(decoding: withoutLF[start...], as: UTF8.self)
+        guard codeLine.hasPrefix("mac "), let code = [UInt8](hex: String(codeLine.dropFirst(4))), code.count == 32 else { return nil }
+        return (bytes[..<start], code)
+    }
+
+}

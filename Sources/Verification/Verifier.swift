@@ -1,0 +1,614 @@
+import CanonicalJSON
+import Foundation
+import Git
+import Ledger
+import Records
+import Signing
+
+/// One failed check of one record (spec/records.md §7).
+public struct Problem: Error, Sendable, Equatable {
+    public enum Code: String, Sendable, CaseIterable {
+        case unreadableNote = "unreadable-note"
+        case notJSON = "not-json"
+        case notEnvelope = "not-envelope"
+        case payloadType = "payload-type"
+        case untrustedKey = "untrusted-key"
+        case payloadAltered = "payload-altered"
+        case signatureAltered = "signature-altered"
+        case badSignature = "bad-signature"
+        case notCanonical = "not-canonical"
+        case badSchema = "bad-schema"
+        case subjectMismatch = "subject-mismatch"
+        case principalMismatch = "principal-mismatch"
+        case keyNotYetValid = "key-not-yet-valid"
+        case keyExpired = "key-expired"
+        case fileMissing = "file-missing"
+        case rangeOutsideFile = "range-outside-file"
+        case contentMismatch = "content-mismatch"
+        case truncatedNote = "truncated-note"
+        case duplicateRecord = "duplicate-record"
+        case revokedKey = "revoked-key"
+        case recordRemoved = "record-removed"
+        case notesHistoryRewritten = "notes-history-rewritten"
+        case checkpointMismatch = "checkpoint-mismatch"
+        case reviewMismatch = "review-mismatch"
+        case rangeNotAdded = "range-not-added"
+        // Warnings: reported, but the record still counts as verified.
+        case selfReview = "self-review"
+        case repositoryTrustEdited = "repository-trust-edited"
+        case commitAbsent = "commit-absent"
+
+        public var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
+    }
+
+    public let commit: ObjectID
+    /// 1-based position of the record among the note's lines; nil for the note as a whole.
+    public let record: Int?
+    public let recordDigest: String?
+    public let code: Code
+    public let message: String
+
+    public init(commit: ObjectID, record: Int?, recordDigest: String?, code: Code, message: String) {
+        self.commit = commit
+        self.record = record
+        self.recordDigest = recordDigest
+        self.code = code
+        self.message = message
+    }
+
+    /// `<commit> record <n>: <code>: <message>` (`warning: …` for warnings).
+    public var line: String {
+        let place = record.map { "\(commit.shortHex) record \($0)" } ?? commit.shortHex
+        return (code.isWarning ? "warning: " : "") + "\(place): \(code.rawValue): \(message)"
+    }
+}
+
+/// A record that passed every check. (Kept small: a long history has many.)
+public struct VerifiedRecord: Sendable {
+    public let commit: ObjectID
+    public let record: Int
+    public let predicateType: String
+    public let trustLine: Int
+    /// The reviewer, when the record is a review of the reviewer's own commit.
+    public let selfReviewBy: String?
+    /// The decoded statement, when the verifier was asked to keep it (reports).
+    public var statement: Statement? { kept?.statement }
+    /// `sha256:<hex>` of the record's line, kept with its statement (a verification
+    /// that keeps neither spares a hash per record).
+    public var recordDigest: String? { kept?.digest }
+    /// Boxed: a statement is ~200 bytes, and results are copied record by record.
+    private let kept: Kept?
+
+    private final class Kept: Sendable {
+        let statement: Statement
+        let digest: String
+        init(_ statement: Statement, _ digest: String) {
+            self.statement = statement
+            self.digest = digest
+        }
+    }
+
+    init(commit: ObjectID, record: Int, predicateType: String, trustLine: Int,
+         selfReviewBy: String?, kept: (statement: Statement, digest: String)?) {
+        self.commit = commit
+        self.record = record
+        self.predicateType = predicateType
+        self.trustLine = trustLine
+        self.selfReviewBy = selfReviewBy
+        self.kept = kept.map { Kept($0.statement, $0.digest) }
+    }
+}
+
+public struct VerificationResult: Sendable {
+    public var commitsWithNotes = 0
+    public var recordsChecked = 0
+    public var verified: [VerifiedRecord] = []
+    public var problems: [Problem] = []
+    /// Findings that do not fail verification (self-reviews, an edited repository trust file).
+    public var warnings: [Problem] = []
+    /// Records counted from the cache instead of checked again.
+    public var cachedRecords = 0
+    /// The commits whose notes the cache vouched for (every record on them verified).
+    public var cachedCommits: [ObjectID] = []
+    /// Notes with neither problem nor warning (cache key, record count).
+    var cleanNotes: [(String, Int)] = []
+
+    public init() {}
+
+    /// Adds the results of other parts of the work, in order, after this one's. (Room
+    /// is made once: growing the arrays part by part was serial time after the workers.)
+    mutating func absorb(_ parts: [VerificationResult]) {
+        verified.reserveCapacity(verified.count + parts.reduce(0) { $0 + $1.verified.count })
+        cachedCommits.reserveCapacity(cachedCommits.count + parts.reduce(0) { $0 + $1.cachedCommits.count })
+        cleanNotes.reserveCapacity(cleanNotes.count + parts.reduce(0) { $0 + $1.cleanNotes.count })
+        for part in parts {
+            commitsWithNotes += part.commitsWithNotes
+            recordsChecked += part.recordsChecked
+            verified += part.verified
+            problems += part.problems
+            warnings += part.warnings
+            cachedRecords += part.cachedRecords
+            cachedCommits += part.cachedCommits
+            cleanNotes += part.cleanNotes
+        }
+    }
+}
+
+/// Checks records against a trust file the auditor chose (spec/records.md §7).
+public final class Verifier {
+    public let ledger: NotesLedger
+    public let trust: AllowedSigners
+    /// Fingerprints of revoked keys: their records fail whatever the trust file says.
+    public let revoked: Set<String>
+    private var repository: Repository { ledger.repository }
+    /// Files of the commit being checked (records on one commit often share them);
+    /// dropped when the next commit starts, so memory does not grow with history.
+    private var fileCache = PerCommitCache<FileLines?>()
+    /// The lines each file of the commit being checked added (same lifetime).
+    private var addedCache = PerCommitCache<AddedLines>()
+    /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
+    private var keyLines: [String: String] = [:]
+    /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
+    /// a library context of its own so that the threads share no OpenSSL lock.
+    private let signatureContext = SignatureContext(isolated: true)
+    /// How many notes commits the forensic search reads back (only on a failed signature).
+    private let historyLimit = 5_000
+
+    /// What a checkpoint the auditor holds says about when records existed
+    /// (spec/checkpoints.md §5): the records it covered existed by its time; any other
+    /// record entered this ledger after it, whatever time it claims.
+    public struct Coverage: Sendable {
+        public let time: Int64
+        public let digests: Set<String>
+
+        public init(time: Int64, digests: Set<String>) {
+            self.time = time
+            self.digests = digests
+        }
+    }
+
+    public let coverage: Coverage?
+    /// Whether each attribution range is also checked against the commit's file
+    /// (`file-missing`, `range-outside-file`, `content-mismatch`): that reads every
+    /// file a record names, so it costs more than the signatures.
+    public let checksContent: Bool
+    /// Whether each verified record keeps its decoded statement (for reports, which
+    /// would otherwise parse every record a second time).
+    public let keepsStatements: Bool
+
+    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
+                checksContent: Bool = false, keepsStatements: Bool = false) {
+        self.ledger = ledger
+        self.trust = trust
+        self.revoked = revoked
+        self.coverage = coverage
+        self.checksContent = checksContent
+        self.keepsStatements = keepsStatements
+    }
+
+    /// A note to verify: its commit and its blobs.
+    struct PendingNote: Sendable {
+        let commit: ObjectID
+        let blobs: [ObjectID]
+
+        /// What the verification cache knows this note by: commit and blobs.
+        var cacheKey: String { commit.hex + " " + blobs.map(\.hex).joined(separator: ",") }
+    }
+
+    /// Verifies the notes of `commits`, or of every annotated object when nil, on
+    /// `workers` threads (each with its own repository handle). Notes the `cache`
+    /// already holds as verified under the same trust are counted but not re-checked.
+    public func verify(commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       cache: VerificationCache? = nil) throws -> VerificationResult {
+        var entries = [(ObjectID, [ObjectID])]()
+        if let commits {
+            // A range's walk is already in history order.
+            for commit in commits {
+                let blobs = try repository.noteBlobIDs(for: commit, ref: ledger.ref)
+                if !blobs.isEmpty { entries.append((commit, blobs)) }
+            }
+        } else {
+            entries = try allNotes(workers: workers)
+        }
+        var (pending, result) = Verifier.notYetVerified(entries, cache: cache)
+        if commits == nil { pending = try newestFirst(pending, workers: workers) }
+        // Notes are read by the workers themselves, a chunk at a time, so memory stays
+        // flat however long the history is.
+        result.absorb(try verifyInParallel(pending, workers: workers, hasCache: cache != nil))
+        if let cache {
+            for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
+        }
+        return result
+    }
+
+    /// Every note, in object-id order. The fan-out directories are listed by the
+    /// workers, so that a long ledger's listing is spread over the cores too.
+    private func allNotes(workers: Int) throws -> [(ObjectID, [ObjectID])] {
+        if workers > 1, let shards = try repository.noteShards(ref: ledger.ref), shards.count >= 8 * workers {
+            return try inParallel(count: shards.count, workers: workers) { verifier, index in
+                try verifier.repository.notes(in: shards[index]).map { ($0.target, $0.blobs) }
+            }.flatMap { $0 }
+        }
+        return try repository.allNotes(ref: ledger.ref).map { ($0.target, $0.blobs) }
+    }
+
+    /// `pending` newest commit first (commits this repository lacks last), ties by id.
+    /// The order is for speed: checking which lines a commit added reads its tree, its
+    /// parent's tree and the file's two versions, all stored as deltas against their
+    /// neighbours in history. In the notes' own order (by object id, so random in
+    /// history) libgit2's small delta-base cache misses nearly every time: 4.1 s instead
+    /// of 2.2 s for 40,000 records' reads. Only the notes still to check are dated (the
+    /// cache's are not read at all); the workers read the commit times.
+    private func newestFirst(_ pending: [PendingNote], workers: Int) throws -> [PendingNote] {
+        let chunk = 4_096
+        let times: [Int64] = pending.count <= chunk || workers < 2
+            ? pending.map { repository.commitTime(of: $0.commit) ?? .min }
+            : try inParallel(count: (pending.count + chunk - 1) / chunk, workers: workers) { verifier, index in
+            pending[(index * chunk)..<min(pending.count, (index + 1) * chunk)].map { verifier.repository.commitTime(of: $0.commit) ?? .min }
+        }.flatMap { $0 }
+        return pending.indices.sorted { a, b in
+            times[a] != times[b] ? times[a] > times[b] : pending[a].commit < pending[b].commit
+        }.map { pending[$0] }
+    }
+
+    /// The notes of `entries` still to check; those the cache vouches for are counted
+    /// in the result instead.
+    private static func notYetVerified(_ entries: [(ObjectID, [ObjectID])], cache: VerificationCache?) -> ([PendingNote], VerificationResult) {
+        var result = VerificationResult()
+        var pending = [PendingNote]()
+        pending.reserveCapacity(entries.count)
+        for (commit, blobs) in entries {
+            let note = PendingNote(commit: commit, blobs: blobs)
+            if let cached = cache?.records(for: note.cacheKey) {
+                result.commitsWithNotes += 1
+                result.recordsChecked += cached
+                result.cachedRecords += cached
+                result.cachedCommits.append(commit)
+                continue
+            }
+            pending.append(note)
+        }
+        return (pending, result)
+    }
+
+    /// Worker verifiers, one per thread, kept for the next call.
+    private var workerVerifiers: [Verifier] = []
+
+    /// `hasCache`: whether to note the notes that passed cleanly, for the cache.
+    private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult] {
+        guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending, hasCache: hasCache)] }
+        // Chunks handed out in turn, results kept per chunk in order (output is stable).
+        // Eight a worker, so that no thread waits long for a slower one at the end, and
+        // no smaller: a chunk is a stretch of history, and a file version read as one
+        // commit's parent is reused when the next commit in the chunk that wrote it is
+        // checked (CarriedVersions), which small chunks split between threads would miss.
+        let chunkSize = max(128, pending.count / (8 * workers))
+        return try inParallel(count: (pending.count + chunkSize - 1) / chunkSize, workers: workers) { verifier, chunk in
+            verifier.verifyLoaded(Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)]), hasCache: hasCache)
+        }
+    }
+
+    /// Runs `work` for items 0..<count on `workers` threads, each with its own verifier
+    /// (and so its own repository handle), items handed out in turn; the results in
+    /// item order.
+    private func inParallel<Value>(count: Int, workers: Int,
+                                   _ work: @escaping @Sendable (Verifier, Int) throws -> Value) throws -> [Value] {
+        if workerVerifiers.count != workers {
+            workerVerifiers = try (0..<workers).map { _ in
+                Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
+                         trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent,
+                         keepsStatements: keepsStatements)
+            }
+        }
+        let verifiers = PerWorker(workerVerifiers)
+        return try Parallel.map(count: count, workers: workers) { worker, item in try work(verifiers.items[worker], item) }
+    }
+
+    /// Reads and checks notes on this thread (each thread has its own repository
+    /// handle, so reading the notes is spread over the cores too); records which notes
+    /// had neither problem nor warning.
+    func verifyLoaded(_ notes: [PendingNote], hasCache: Bool) -> VerificationResult {
+        var result = VerificationResult()
+        for loaded in notes {
+            let commit = loaded.commit
+            let before = (result.problems.count, result.warnings.count)
+            result.commitsWithNotes += 1
+            let note: (lines: [ArraySlice<UInt8>], truncated: Bool)
+            do {
+                guard let split = NotesLedger.lineSlices(noteBytes: try ledger.noteBytes(fromBlobs: loaded.blobs)) else {
+                    result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: not UTF-8 text"))
+                    continue
+                }
+                note = split
+            } catch {
+                result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(error)"))
+                continue
+            }
+            do {
+                let (lines, truncated) = note
+                // A record is named by its line's digest, which costs a hash: taken only
+                // where something needs it (a second record to compare with, a problem
+                // to name, the checkpoint's list, a report).
+                var firstIndex = lines.count > 1 ? [String: Int]() : nil
+                // A shallow clone holds notes on commits it does not have (and its boundary
+                // commits lack their parents): their records are checked, but not which
+                // lines the commit added, nor (--content) its files.
+                let commitPresent = repository.hasObject(commit)
+                let checksContent = self.checksContent && commitPresent
+                if !commitPresent {
+                    result.warnings.append(Problem(
+                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                        message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against it"))
+                } else if let parent = try? repository.firstParentID(of: commit), !repository.hasObject(parent) {
+                    result.warnings.append(Problem(
+                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                        message: "the parent of commit \(commit.shortHex) is not in this repository (a shallow clone's boundary): which lines the commit added was not checked"))
+                }
+                for (offset, line) in lines.enumerated() {
+                    let index = offset + 1
+                    result.recordsChecked += 1
+                    let digest = firstIndex != nil ? Envelope.recordDigest(ofLineBytes: line) : nil
+                    if let digest, let earlier = firstIndex?[digest] {
+                        result.problems.append(Problem(
+                            commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
+                            message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
+                        continue
+                    }
+                    if let digest { firstIndex?[digest] = index }
+                    switch check(line: line, digest: digest, index: index, on: commit, checksContent: checksContent) {
+                    case .success(let record):
+                        result.verified.append(record)
+                        if let reviewer = record.selfReviewBy {
+                            result.warnings.append(Problem(
+                                commit: commit, record: index, recordDigest: record.recordDigest ?? Envelope.recordDigest(ofLineBytes: line), code: .selfReview,
+                                message: "\(reviewer) reviewed their own commit (separation of duties not met)"))
+                        }
+                    case .failure(var problem):
+                        if truncated, offset == lines.count - 1, problem.code == .notJSON {
+                            problem = Problem(commit: commit, record: index, recordDigest: problem.recordDigest, code: .truncatedNote,
+                                              message: "the note ends in the middle of record \(index): it was cut short")
+                        }
+                        result.problems.append(problem)
+                    }
+                }
+                if hasCache, (result.problems.count, result.warnings.count) == before { result.cleanNotes.append((loaded.cacheKey, lines.count)) }
+            }
+        }
+        return result
+    }
+
+    private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID,
+                       checksContent: Bool) -> Result<VerifiedRecord, Problem> {
+        // Hashed at most once, and only when a problem, the checkpoint or a report asks.
+        lazy var digest = knownDigest ?? Envelope.recordDigest(ofLineBytes: line)
+        func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
+            .failure(Problem(commit: commit, record: index, recordDigest: digest, code: code, message: message))
+        }
+        let envelope: Envelope
+        let lineIsCanonical: Bool
+        do {
+            (envelope, lineIsCanonical) = try Envelope.parse(bytes: line)
+        } catch EnvelopeError.notJSON(let why) {
+            return problem(.notJSON, "not JSON: \(why)")
+        } catch {
+            return problem(.notEnvelope, "\(error)")
+        }
+        guard envelope.payloadType == Envelope.inTotoPayloadType else {
+            return problem(.payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
+        }
+        let signature = envelope.signatures[0]
+        if revoked.contains(signature.keyID) {
+            return problem(.revokedKey, "signed by \(signature.keyID), which is revoked")
+        }
+        guard let key = trust.key(forKeyID: signature.keyID) else {
+            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+        }
+        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding, using: signatureContext) else {
+            let (code, message) = explainBadSignature(envelope, key: key, on: commit)
+            return problem(code, message)
+        }
+        let payload: JSONTape
+        do {
+            payload = try JSONTape(parsing: envelope.payload)
+        } catch {
+            return problem(.notJSON, "payload is not JSON: \(error)")
+        }
+        guard payload.canonical else {
+            return problem(.notCanonical, "payload is not canonical JSON (spec/records.md §2)")
+        }
+        guard lineIsCanonical else {
+            return problem(.notCanonical, "envelope line is not canonical JSON (spec/records.md §3)")
+        }
+        let statement: Statement
+        do {
+            statement = try Statement(tape: payload)
+        } catch {
+            return problem(.badSchema, "invalid statement: \(error)")
+        }
+        let signer = statement.signer
+        // The signing key's own OpenSSH line is by far the usual spelling: compared as
+        // text first, parsed only when it differs (a comment, another key).
+        let signingKeyLine = keyLines[signature.keyID] ?? key.openSSH
+        keyLines[signature.keyID] = signingKeyLine
+        guard signer.publicKey == signingKeyLine
+            || (try? PublicKey.cached(openSSH: signer.publicKey))?.fingerprint == signature.keyID
+        else {
+            return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
+        }
+        guard statement.commit == commit.hex else {
+            return problem(.subjectMismatch, "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)")
+        }
+        var signedAt = statement.signedAt
+        var recordTime = Timestamp.parse(signedAt)!
+        if let coverage {
+            // A record the checkpoint covers existed by its time; one it does not cover
+            // was added after it, so a claimed earlier time cannot be believed.
+            let adjusted = coverage.digests.contains(digest) ? min(recordTime, coverage.time) : max(recordTime, coverage.time)
+            if adjusted != recordTime {
+                recordTime = adjusted
+                signedAt = Timestamp.format(unixSeconds: adjusted) + " (bounded by the checkpoint; the record claims \(statement.signedAt))"
+            }
+        }
+        switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
+        case .trusted(let trustLine):
+            if let attribution = statement.attribution {
+                if checksContent, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+                if let failure = checkAdded(attribution, on: commit) { return problem(.rangeNotAdded, failure) }
+            }
+            var selfReviewBy: String?
+            if let review = statement.review {
+                switch checkReview(review, on: commit) {
+                case .failure(let mismatch): return problem(.reviewMismatch, mismatch.message)
+                case .success(let isSelfReview): selfReviewBy = isSelfReview ? review.signer.email : nil
+                }
+            }
+            return .success(VerifiedRecord(
+                commit: commit, record: index, predicateType: statement.predicate.type, trustLine: trustLine,
+                selfReviewBy: selfReviewBy,
+                kept: keepsStatements ? (statement, digest) : nil))
+        case .untrustedKey:
+            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+        case .principalMismatch:
+            return problem(.principalMismatch, "key \(signature.keyID) is not allowed to sign as \(signer.email) in \(trust.source)")
+        case .notYetValid(let after):
+            return problem(.keyNotYetValid, "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(signedAt)")
+        case .expired(let before):
+            return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)")
+        }
+    }
+
+    private struct ReviewMismatch: Error { let message: String }
+
+    /// Whether a review is its author's own, derived from the commit (spec/records.md
+    /// §4.2), never taken from the record: an author who signs `self_review: false`
+    /// must not pass as an independent reviewer. The record's copy of the author and
+    /// its flag must agree with the commit. (A shallow clone may lack the commit: then
+    /// the record's flag is all there is.)
+    private func checkReview(_ review: Review, on commit: ObjectID) -> Result<Bool, ReviewMismatch> {
+        guard repository.hasObject(commit), let author = try? repository.commit(commit).author else { return .success(review.selfReview) }
+        let isSelfReview = author.email.lowercased() == review.signer.email.lowercased()
+        let authorStamp = "\(author.name) <\(author.email)> \(Timestamp.format(unixSeconds: author.time))"
+        let recorded = "\(review.author.name) <\(review.author.email)> \(review.author.time)"
+        guard recorded == authorStamp else {
+            return .failure(ReviewMismatch(message: "the review names the author as \(recorded), but commit \(commit.shortHex) was written by \(authorStamp)"))
+        }
+        guard review.selfReview == isSelfReview else {
+            return .failure(ReviewMismatch(message: "self_review is \(review.selfReview), but the reviewer \(review.signer.email) \(isSelfReview ? "is" : "is not") the commit's author \(author.email)"))
+        }
+        return .success(isSelfReview)
+    }
+
+    /// Every claimed range must be lines the commit added (spec/records.md §7): a
+    /// record claiming lines 1-1000000 of a 3-line change would otherwise count a
+    /// million AI lines in every report.
+    private func checkAdded(_ attribution: Attribution, on commit: ObjectID) -> String? {
+        for file in attribution.files {
+            let added = addedLines(file.path, commit)
+            if added == .notAFile { return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it" }
+            for range in file.ranges {
+                if let failure = added.uncovered(range.startLine...range.endLine, path: file.path, commit: commit) { return failure }
+            }
+        }
+        return nil
+    }
+
+    private func addedLines(_ path: String, _ commit: ObjectID) -> AddedLines {
+        addedCache.value(path, on: commit) { repository.addedLines(ofPath: path, inCommit: commit) }
+    }
+
+    private func checkFiles(_ attribution: Attribution, on commit: ObjectID) -> (Problem.Code, String)? {
+        for file in attribution.files {
+            guard let lines = fileLines(file.path, commit) else {
+                return (.fileMissing, "\(file.path) does not exist in commit \(commit.shortHex)")
+            }
+            for range in file.ranges {
+                guard range.endLine <= lines.count else {
+                    return (.rangeOutsideFile, "\(file.path): lines \(range.startLine)-\(range.endLine) are outside the file, which has \(lines.count) lines")
+                }
+                guard lines.contentHash(ofLines: range.startLine...range.endLine) == range.contentHash else {
+                    return (.contentMismatch, "\(file.path): lines \(range.startLine)-\(range.endLine) do not match their content_hash")
+                }
+            }
+        }
+        return nil
+    }
+
+    private func fileLines(_ path: String, _ commit: ObjectID) -> FileLines? {
+        fileCache.value(path, on: commit) {
+            if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { return FileLines(bytes) }
+            return nil
+        }
+    }
+
+    /// Every version of each note in the notes history (up to `historyLimit` notes
+    /// commits back), built on the first failed signature by reading only what each
+    /// notes commit changed: one pass over the history, however many records fail.
+    private var noteVersions: [ObjectID: [(notesCommit: ObjectID, blob: ObjectID)]]?
+    /// The earlier records of a note, parsed once per note, not once per failed line.
+    private var earlierRecords: [ObjectID: [(notesCommit: ObjectID, envelope: Envelope)]] = [:]
+    /// How many notes commits the forensic search has read (each at most once).
+    public private(set) var notesCommitsSearched = 0
+
+    private func earlierVersions(of commit: ObjectID) -> [(notesCommit: ObjectID, envelope: Envelope)] {
+        if let known = earlierRecords[commit] { return known }
+        if noteVersions == nil {
+            var versions = [ObjectID: [(notesCommit: ObjectID, blob: ObjectID)]]()
+            for notesCommit in (try? repository.notesHistory(ledger.ref, limit: historyLimit)) ?? [] {
+                notesCommitsSearched += 1
+                for change in (try? repository.notesChanged(in: notesCommit)) ?? [] {
+                    versions[change.target, default: []].append((notesCommit, change.blob))
+                }
+            }
+            noteVersions = versions
+        }
+        var seen = Set<[UInt8]>()
+        var records = [(notesCommit: ObjectID, envelope: Envelope)]()
+        for version in noteVersions?[commit] ?? [] {
+            guard let bytes = try? repository.blobContent(version.blob) else { continue }
+            for line in bytes.split(separator: 0x0A) where seen.insert(Array(line)).inserted {
+                if let envelope = try? Envelope(line: String(decoding: line, as: UTF8.self)) { records.append((version.notesCommit, envelope)) }
+            }
+        }
+        earlierRecords[commit] = records
+        return records
+    }
+
+    /// A signature failed: look back through the notes history for this record as it
+    /// was first written, to tell whether its payload or its signature was changed.
+    private func explainBadSignature(_ envelope: Envelope, key: PublicKey, on commit: ObjectID) -> (Problem.Code, String) {
+        let signature = envelope.signatures[0]
+        for (notesCommit, earlier) in earlierVersions(of: commit) {
+            // Compared first, verified only when one half matches: at most a few
+            // signature checks per failed record.
+            guard earlier != envelope, earlier.payloadType == envelope.payloadType,
+                  let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
+                  earlierSignature.bytes == signature.bytes || earlier.payload == envelope.payload,
+                  key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
+            else { continue }
+            if earlierSignature.bytes == signature.bytes {
+                return (.payloadAltered, "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)")
+            }
+            return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
+        }
+        return (.badSignature, "signature does not verify with key \(signature.keyID): the payload or the signature was altered")
+    }
+}
+
+/// Values per path for the commit being checked: records on one commit often name the
+/// same files, and the cache is emptied when the next commit starts, so memory does
+/// not grow with history.
+private struct PerCommitCache<Value> {
+    private var commit: ObjectID?
+    private var values: [String: Value] = [:]
+
+    mutating func value(_ path: String, on commit: ObjectID, _ make: () -> Value) -> Value {
+        if self.commit != commit {
+            values.removeAll(keepingCapacity: true)
+            self.commit = commit
+        }
+        if let known = values[path] { return known }
+        let made = make()
+        values[path] = made
+        return made
+    }
+}
