@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies point one way: the git-trace executable → features (Setup, Capture,
 // Sync, Reports, Policy) → Provenance → Verification → Ledger → Records, Keys →
 // CanonicalJSON, Git, Signing → the C libraries. One line per module:
+//   Diagnostics    UserFacingError: the one protocol every module's errors adopt
 //   Git            libgit2 behind small Swift types; the line diff
 //   Signing        Ed25519 and SHA-256 over OpenSSL, OpenSSH key formats, ssh-agent
 //   CanonicalJSON  strict JSON parsing, canonical serialisation, strict base64
@@ -24,7 +25,7 @@ let package = Package(
         .executable(name: "git-trace", targets: ["git-trace"]),
         // For Tests/Fuzz, a package of its own (its targets are built with libFuzzer).
         .library(name: "SessionTraceParsers", targets: [
-            "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
+            "Diagnostics", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
         ]),
     ],
     dependencies: [
@@ -44,27 +45,28 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .target(name: "Diagnostics"),
         .target(name: "Git", dependencies: [
-            "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
+            "Diagnostics", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
-        .target(name: "Signing", dependencies: ["COpenSSL"]),
-        .target(name: "CanonicalJSON"),
-        .target(name: "Records", dependencies: ["CanonicalJSON", "Signing"]),
-        .target(name: "Keys", dependencies: ["Git", "Signing"]),
-        .target(name: "Ledger", dependencies: ["Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Verification", dependencies: ["Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Provenance", dependencies: ["Verification", "Ledger", "Records", "Git"]),
-        .target(name: "Capture", dependencies: ["Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Setup", dependencies: ["Capture", "Ledger", "Git"]),
-        .target(name: "Sync", dependencies: ["Ledger", "Records", "CanonicalJSON", "Git"]),
-        .target(name: "Policy", dependencies: ["Git", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
+        .target(name: "Signing", dependencies: ["Diagnostics", "COpenSSL"]),
+        .target(name: "CanonicalJSON", dependencies: ["Diagnostics"]),
+        .target(name: "Records", dependencies: ["Diagnostics", "CanonicalJSON", "Signing"]),
+        .target(name: "Keys", dependencies: ["Diagnostics", "Git", "Signing"]),
+        .target(name: "Ledger", dependencies: ["Diagnostics", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Verification", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Provenance", dependencies: ["Diagnostics", "Verification", "Ledger", "Records", "Git"]),
+        .target(name: "Capture", dependencies: ["Diagnostics", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git"]),
+        .target(name: "Sync", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Git"]),
+        .target(name: "Policy", dependencies: ["Diagnostics", "Git", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reports", dependencies: ["Diagnostics", "Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
                 "Setup", "Capture", "Sync", "Reports", "Policy", "Provenance", "Verification", "Ledger", "Records",
-                "Keys", "CanonicalJSON", "Git", "Signing",
+                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"

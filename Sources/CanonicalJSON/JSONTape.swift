@@ -1,7 +1,8 @@
+import Diagnostics
 import Foundation
 
 /// Why a text is not acceptable JSON for a record.
-public struct JSONParseError: Error, CustomStringConvertible, Equatable {
+public struct JSONParseError: UserFacingError, Equatable {
     public let message: String
     public let offset: Int
     public var description: String { "\(message) at byte \(offset)" }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Ledger
 import Signing
@@ -55,7 +56,7 @@ public struct AgentEvent: Sendable, Equatable {
     }
 }
 
-public struct PayloadError: Error, CustomStringConvertible {
+public struct PayloadError: UserFacingError {
     public let description: String
 }
 

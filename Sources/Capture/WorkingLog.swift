@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Diagnostics
 import Foundation
 import Git
 import Ledger
@@ -103,7 +104,7 @@ public struct WorkingState: Codable, Sendable {
     }
 }
 
-public struct WorkingLogError: Error, CustomStringConvertible {
+public struct WorkingLogError: UserFacingError {
     public let description: String
 }
 

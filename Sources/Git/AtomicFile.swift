@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Files replaced atomically: the bytes go to a new file beside the target (never
@@ -8,7 +9,7 @@ import Foundation
 /// used: on Linux it goes through a directory in /tmp that it leaves behind, and is a
 /// copy, not a rename, when /tmp is another file system.
 public enum AtomicFile {
-    public struct WriteError: Error, CustomStringConvertible {
+    public struct WriteError: UserFacingError {
         public let description: String
     }
 
@@ -33,10 +34,30 @@ public enum AtomicFile {
         }
     }
 
+    /// Creates `directory` and its parents (mode as for mkdir(2), the umask applies);
+    /// nothing to do when it exists. A failure is one line naming the path in the way,
+    /// not Foundation's nested NSError text.
+    public static func makeDirectory(_ directory: String, mode: mode_t = 0o755) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        } catch {
+            var prefix = directory.hasPrefix("/") ? "" : "."
+            for component in directory.split(separator: "/") {
+                prefix += "/" + component
+                if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    throw WriteError(description: "cannot create directory \(directory): \(prefix) is not a directory")
+                }
+            }
+            throw WriteError(description: "cannot create directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
     /// Creates `directory` (and its parents) for private files: 0700, also when it
     /// existed with a wider mode.
     public static func makePrivateDirectory(_ directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try makeDirectory(directory, mode: 0o700)
         chmod(directory, 0o700)
     }
 }

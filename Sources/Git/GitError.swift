@@ -1,7 +1,8 @@
 import CLibGit2
+import Diagnostics
 
 /// A failed libgit2 call, with libgit2's own message and the operation that failed.
-public struct GitError: Error, CustomStringConvertible, Sendable {
+public struct GitError: UserFacingError, Sendable {
     public enum Kind: Sendable, Equatable {
         case notFound, notARepository, ambiguous, invalidSpec, modified, exists, unbornBranch, other(Int32)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CanonicalJSON
 import Capture
+import Diagnostics
 import Foundation
 import Git
 import Keys
@@ -194,7 +195,7 @@ struct Uninstall: ParsableCommand {
     }
 }
 
+/// An error as one line for a warning: what a user-facing error says, else Swift's text.
 func describe(_ error: Error) -> String {
-    if let failure = error as? CommandFailure { return failure.message }
-    return "\(error)"
+    (error as? any UserFacingError)?.description ?? "\(error)"
 }

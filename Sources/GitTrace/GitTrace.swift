@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Diagnostics
 import Foundation
 import Git
 import Keys
@@ -51,15 +52,9 @@ struct GitTrace: ParsableCommand {
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
-        } catch let failure as CommandFailure {
-            printError("fatal: \(failure.message)")
-            Foundation.exit(2)
-        } catch let error as GitError {
-            printError("fatal: \(error.message)")
-            Foundation.exit(2)
-        } catch let error as any Error & CustomStringConvertible where isDomainError(error) {
+        } catch let error as any UserFacingError {
             printError("fatal: \(error.description)")
-            Foundation.exit(2)
+            Foundation.exit(error.exitStatus)
         } catch {
             // Argument errors, --help and --version: ArgumentParser's own text.
             let code = exitCode(for: error)
@@ -67,29 +62,28 @@ struct GitTrace: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
+            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            guard code == .validationFailure else {
+                // Not an argument: an error from outside the package (Foundation's).
+                printError("fatal: \(message)")
+                Foundation.exit(2)
+            }
             // A wrong argument: one line naming it, as for every other failure (the
             // usage is one `--help` away, not repeated under each mistake).
-            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
             let names = Set(configuration.subcommands.map { $0._commandName })
             let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }.flatMap { names.contains($0) ? $0 + " " : nil } ?? ""
             printError("fatal: \(message) (see 'git trace \(command)--help')")
             Foundation.exit(2)
         }
     }
-
-    private static func isDomainError(_ error: Error) -> Bool {
-        error is KeyError || error is IdentityError || error is ClaimError || error is AllowedSigners.Error
-            || error is TrustFileError || error is KeyFileError || error is SchemaError || error is EnvelopeError
-            || error is PayloadError || error is WorkingLogError || error is SetupError || error is SyncError || error is CheckpointError || error is BlameError
-            || error is ReportError || error is HistoryError || error is PolicyError
-    }
 }
 
 /// A command could not do what was asked; the message says why and, where there is
 /// one, the fix.
-struct CommandFailure: Error {
+struct CommandFailure: UserFacingError {
     let message: String
     init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 func printError(_ message: String) {
@@ -143,10 +137,6 @@ func emit(_ text: String, to path: String?, describing what: String) throws {
         print(text, terminator: "")
         return
     }
-    do {
-        try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o644)
-    } catch {
-        throw CommandFailure("\(error)")
-    }
+    try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o644)
     printError("\(what) written to \(path)")
 }

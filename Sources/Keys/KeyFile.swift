@@ -1,8 +1,9 @@
+import Diagnostics
 import Foundation
 import Git
 import Signing
 
-public struct KeyFileError: Error, CustomStringConvertible {
+public struct KeyFileError: UserFacingError {
     public let message: String
     public var description: String { message }
 }
@@ -25,13 +26,7 @@ public enum KeyFile {
             throw KeyFileError(message: "\(path) already exists: pass --force to replace it or --output to write elsewhere")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !manager.fileExists(atPath: directory) {
-            do {
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw KeyFileError(message: "cannot create \(directory): \(error.localizedDescription)")
-            }
-        }
+        if !directory.isEmpty { try AtomicFile.makeDirectory(directory, mode: 0o700) }
         do {
             try AtomicFile.replace(path, with: Array(try key.pkcs8PEM().utf8))
         } catch let error as AtomicFile.WriteError {

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Signing
 
 /// Secrets that make local state unforgeable and records unguessable, kept where no
@@ -13,7 +14,7 @@ public enum SecretFile {
         if lstat(path, &status) != 0 {
             guard errno == ENOENT else { throw KeyFileError(message: "cannot read \(what) \(path): \(String(cString: strerror(errno)))") }
             let directory = (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? AtomicFile.makeDirectory(directory, mode: 0o700)
             let secret = HMACSHA256.randomKey()
             let hex = Array((secret.hexString + "\n").utf8)
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)

@@ -1,9 +1,10 @@
+import Diagnostics
 import Foundation
 import Git
 import Signing
 
 /// Why no signing identity could be set up; each message says how to fix it.
-public enum IdentityError: Error, CustomStringConvertible {
+public enum IdentityError: UserFacingError {
     case noKeyConfigured
     case noEmail
     case key(KeyError)

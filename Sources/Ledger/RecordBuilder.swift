@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Diagnostics
 import Git
 import Keys
 import Records
@@ -27,7 +28,7 @@ public struct LineClaim: Sendable {
 }
 
 /// Why claims cannot become a record; the message names the file and lines.
-public struct ClaimError: Error, CustomStringConvertible {
+public struct ClaimError: UserFacingError {
     public let message: String
     public var description: String { message }
 }

@@ -1,11 +1,12 @@
 // Policy: spec/policy.md. The policy file and its path patterns.
 
+import Diagnostics
 import Foundation
 import Git
 import Yams
 
 /// Why a policy file cannot be used: one line, naming the file and the problem.
-public struct PolicyError: Error, CustomStringConvertible, Equatable {
+public struct PolicyError: UserFacingError, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

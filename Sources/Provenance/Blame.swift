@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Git
 import Records
@@ -21,7 +22,7 @@ public struct BlameLine: Sendable {
     public let content: String
 }
 
-public struct BlameError: Error, CustomStringConvertible {
+public struct BlameError: UserFacingError {
     public let description: String
 }
 

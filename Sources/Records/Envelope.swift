@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Diagnostics
 import Foundation
 import Signing
 
@@ -73,7 +74,7 @@ public struct Envelope: Sendable, Equatable {
 }
 
 /// Why a note line is not a well-formed envelope.
-public enum EnvelopeError: Error, Equatable, CustomStringConvertible {
+public enum EnvelopeError: UserFacingError, Equatable {
     case notJSON(String)
     case notEnvelope(String)
 

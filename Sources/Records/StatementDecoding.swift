@@ -1,9 +1,10 @@
 import CanonicalJSON
+import Diagnostics
 import Foundation
 import Signing
 
 /// Why a payload is not a valid statement (spec/records.md §4), naming the member.
-public struct SchemaError: Error, Equatable, CustomStringConvertible {
+public struct SchemaError: UserFacingError, Equatable {
     public let path: String
     public let problem: String
     public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Git
 
@@ -20,7 +21,7 @@ public struct CommitFacts: Sendable {
     public let files: [FileChange]
 }
 
-public struct HistoryError: Error, CustomStringConvertible {
+public struct HistoryError: UserFacingError {
     public let description: String
 }
 

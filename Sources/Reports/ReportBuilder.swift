@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Git
 import Ledger
@@ -21,7 +22,7 @@ public struct ReportOptions: Sendable {
     public init() {}
 }
 
-public struct ReportError: Error, CustomStringConvertible {
+public struct ReportError: UserFacingError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

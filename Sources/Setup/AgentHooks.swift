@@ -120,7 +120,7 @@ public struct AgentHookConfig {
         }
         let (config, changed) = merged(into: existing)
         guard changed else { return (path, false) }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
         let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         // The agent's own file keeps its mode (a settings file may be private).
         var status = stat()

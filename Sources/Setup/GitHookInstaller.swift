@@ -160,7 +160,7 @@ exit 0
     /// Installs the wanted hooks and removes ours that are not wanted; idempotent.
     public func install() throws -> [Change] {
         let directory = try repository.hooksDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try AtomicFile.makeDirectory(directory)
         let wanted = try wantedHooks()
         var changes = try uninstall(only: Set(GitHookInstaller.scripts.keys).subtracting(wanted))
         for (name, template) in GitHookInstaller.scripts.sorted(by: { $0.key < $1.key }) where wanted.contains(name) {

@@ -1,6 +1,8 @@
+import Diagnostics
+
 /// Why a key could not be loaded, parsed or used. Messages name the problem and,
 /// where there is one, the fix; they never contain key material.
-public enum KeyError: Error, Equatable, CustomStringConvertible {
+public enum KeyError: UserFacingError, Equatable {
     case unreadableFile(path: String, reason: String)
     case notAKey(String)
     case notEd25519(String)

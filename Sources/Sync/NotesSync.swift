@@ -1,8 +1,9 @@
+import Diagnostics
 import Foundation
 import Git
 import Ledger
 
-public struct SyncError: Error, CustomStringConvertible {
+public struct SyncError: UserFacingError {
     public let description: String
 }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Signing
 
@@ -14,7 +15,7 @@ public struct AllowedSigners: Sendable {
         public let namespaces: [String]?
     }
 
-    public struct Error: Swift.Error, CustomStringConvertible {
+    public struct Error: UserFacingError {
         public let source: String
         public let line: Int
         public let problem: String

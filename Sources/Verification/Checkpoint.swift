@@ -1,10 +1,11 @@
+import Diagnostics
 import Foundation
 import Git
 import Ledger
 import Records
 import Signing
 
-public struct CheckpointError: Error, CustomStringConvertible {
+public struct CheckpointError: UserFacingError {
     public let description: String
 }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Git
 import Signing
@@ -10,7 +11,7 @@ public enum TrustSource: Equatable, Sendable {
     case repository(commit: String)
 }
 
-public struct TrustFileError: Error, CustomStringConvertible {
+public struct TrustFileError: UserFacingError {
     public let message: String
     public var description: String { message }
 }

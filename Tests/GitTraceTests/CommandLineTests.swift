@@ -264,6 +264,30 @@ import TestSupport
         #expect(!result.stderr.contains("Usage:"))
     }
 
+    /// Whichever module a failure comes from (the work tree, an agent's settings, an
+    /// output file), it is one `fatal:` line naming the path, exit 2, and not
+    /// mistaken for a wrong argument.
+    @Test func failuresFromEveryModuleAreOneFatalLine() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit("seed\n", to: "README")
+        let claude = fixture.repository.appendingPathComponent(".claude")
+        try Data("not a directory\n".utf8).write(to: claude)
+        let blocked = try await fixture.trace("hooks", "install", "--agent", "claude-code", "--project")
+        #expect(blocked.status == 2, "\(blocked)")
+        #expect(blocked.stderrLines.count == 1 && blocked.stderr.hasPrefix("fatal: cannot create directory ")
+                && blocked.stderr.hasSuffix("/.claude is not a directory\n"), "\(blocked)")
+        try FileManager.default.removeItem(at: claude)
+        try FileManager.default.createDirectory(at: claude.appendingPathComponent("settings.json"), withIntermediateDirectories: true)
+        let directory = try await fixture.trace("hooks", "install", "--agent", "claude-code", "--project")
+        #expect(directory.status == 2, "\(directory)")
+        #expect(directory.stderrLines.count == 1 && directory.stderr.hasPrefix("fatal: cannot write ")
+                && directory.stderr.hasSuffix("/.claude/settings.json: Is a directory\n"), "\(directory)")
+        let output = try await fixture.trace("report", "--no-tree", "--output", "/nonexistent-dir/report.txt")
+        #expect(output.status == 2, "\(output)")
+        #expect(output.stderr == "fatal: cannot write /nonexistent-dir/report.txt: No such file or directory\n", "\(output)")
+        for result in [blocked, directory, output] { #expect(!result.stderr.contains("--help"), "\(result)") }
+    }
+
     @Test func helpStillPrintsTheUsage() async throws {
         let fixture = try await Fixture.make()
         let help = try await fixture.sandbox.run(fixture.sandbox.binary, ["verify", "--help"], in: fixture.repository)
