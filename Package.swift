@@ -5,6 +5,7 @@ import PackageDescription
 // Sync, Reports, Policy) → Provenance → Verification → Ledger → Records, Keys →
 // CanonicalJSON, Git, Signing → the C libraries. One line per module:
 //   Diagnostics    UserFacingError: the one protocol every module's errors adopt
+//   Hex            hexadecimal encoding and decoding, once
 //   Git            libgit2 behind small Swift types; the line diff
 //   Signing        Ed25519 and SHA-256 over OpenSSL, OpenSSH key formats, ssh-agent
 //   CanonicalJSON  strict JSON parsing, canonical serialisation, strict base64
@@ -25,7 +26,7 @@ let package = Package(
         .executable(name: "git-trace", targets: ["git-trace"]),
         // For Tests/Fuzz, a package of its own (its targets are built with libFuzzer).
         .library(name: "SessionTraceParsers", targets: [
-            "Diagnostics", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
+            "Diagnostics", "Hex", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
         ]),
     ],
     dependencies: [
@@ -46,27 +47,28 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "Diagnostics"),
+        .target(name: "Hex"),
         .target(name: "Git", dependencies: [
-            "Diagnostics", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
+            "Diagnostics", "Hex", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
-        .target(name: "Signing", dependencies: ["Diagnostics", "COpenSSL"]),
+        .target(name: "Signing", dependencies: ["Diagnostics", "Hex", "COpenSSL"]),
         .target(name: "CanonicalJSON", dependencies: ["Diagnostics"]),
         .target(name: "Records", dependencies: ["Diagnostics", "CanonicalJSON", "Signing"]),
-        .target(name: "Keys", dependencies: ["Diagnostics", "Git", "Signing"]),
+        .target(name: "Keys", dependencies: ["Diagnostics", "Hex", "Git", "Signing"]),
         .target(name: "Ledger", dependencies: ["Diagnostics", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Verification", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Provenance", dependencies: ["Diagnostics", "Verification", "Ledger", "Records", "Git"]),
-        .target(name: "Capture", dependencies: ["Diagnostics", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Verification", dependencies: ["Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(name: "Provenance", dependencies: ["Diagnostics", "Hex", "Verification", "Ledger", "Records", "Git"]),
+        .target(name: "Capture", dependencies: ["Diagnostics", "Hex", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
         .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git"]),
         .target(name: "Sync", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Git"]),
         .target(name: "Policy", dependencies: ["Diagnostics", "Git", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["Diagnostics", "Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
+        .target(name: "Reports", dependencies: ["Diagnostics", "Hex", "Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
                 "Setup", "Capture", "Sync", "Reports", "Policy", "Provenance", "Verification", "Ledger", "Records",
-                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics",
+                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics", "Hex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -74,7 +76,7 @@ let package = Package(
 
         .executableTarget(
             name: "sessiontrace-ledger-generator",
-            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing"],
+            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing", "Hex"],
             path: "Tests/Benchmarks/LedgerGenerator"
         ),
         .target(
@@ -82,18 +84,19 @@ let package = Package(
             dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
+        .testTarget(name: "HexTests", dependencies: ["Hex"]),
+        .testTarget(name: "GitTests", dependencies: ["Hex", "Git", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Hex", "Signing", "TestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "CanonicalJSON", "Signing", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", "Git", "Signing", "TestSupport"]),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Hex", "Records", "CanonicalJSON", "Signing", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Git", "Signing", "TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "GitTraceTests", dependencies: [
-            "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git", "Signing", "TestSupport",
+            "Hex", "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git", "Signing", "TestSupport",
         ]),
     ]
 )

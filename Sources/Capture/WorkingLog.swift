@@ -115,7 +115,7 @@ public final class WorkingLog {
     private var lockPath: String { directory + "/lock" }
 
     public init(gitDirectory: String) {
-        directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace"
+        directory = StateDirectory.path(inGitDirectory: gitDirectory)
     }
 
     public convenience init(repository: Repository) {

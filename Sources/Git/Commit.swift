@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 /// Who and when, as recorded in a commit header.
 public struct Identity: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 import Foundation
 
 /// Runs the `git` program, for what libgit2 does not do as users expect: talking to

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 import Diagnostics
 
 /// A failed libgit2 call, with libgit2's own message and the operation that failed.

@@ -1,4 +1,5 @@
-import CLibGit2
+internal import CLibGit2
+import Hex
 import Foundation
 
 /// A note in a notes tree: the annotated object and the blob(s) holding its text.
@@ -73,7 +74,7 @@ extension Repository {
             for index in 0..<git_tree_entrycount(tree) {
                 guard let entry = git_tree_entry_byindex(tree, index) else { continue }
                 let name = String(cString: git_tree_entry_name(entry))
-                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                guard name.utf8.allSatisfy(Hex.isDigit) else { continue }
                 guard git_tree_entry_type(entry) == GIT_OBJECT_TREE, name.utf8.count == 2 else { return nil }
                 shards.append(NoteShard(prefix: name.lowercased(), tree: ObjectID(git_tree_entry_id(entry).pointee)))
             }
@@ -96,7 +97,7 @@ extension Repository {
             for index in 0..<git_tree_entrycount(tree) {
                 guard let entry = git_tree_entry_byindex(tree, index) else { continue }
                 let name = String(cString: git_tree_entry_name(entry))
-                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                guard name.utf8.allSatisfy(Hex.isDigit) else { continue }
                 let path = prefix + name.lowercased()
                 let id = ObjectID(git_tree_entry_id(entry).pointee)
                 switch git_tree_entry_type(entry) {
@@ -135,7 +136,7 @@ extension Repository {
             for index in 0..<git_tree_entrycount(new) {
                 guard let entry = git_tree_entry_byindex(new, index) else { continue }
                 let name = String(cString: git_tree_entry_name(entry))
-                guard name.utf8.allSatisfy(isHexDigit) else { continue }
+                guard name.utf8.allSatisfy(Hex.isDigit) else { continue }
                 let id = ObjectID(git_tree_entry_id(entry).pointee)
                 let before = old.flatMap { git_tree_entry_byname($0, name) }
                 if let before, ObjectID(git_tree_entry_id(before).pointee) == id { continue }

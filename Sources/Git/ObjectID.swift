@@ -1,4 +1,5 @@
-import CLibGit2
+internal import CLibGit2
+import Hex
 
 /// A git object id (SHA-1, 20 bytes).
 public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -8,26 +9,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Parses a full 40-digit hexadecimal id; nil otherwise.
     public init?(hex: String) {
-        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ isHexDigit($0) }) else { return nil }
+        guard hex.utf8.count == 40, let bytes = Hex.decode(hex) else { return nil }
         var oid = git_oid()
-        guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        withUnsafeMutableBytes(of: &oid.id) { $0.copyBytes(from: bytes) }
         self.oid = oid
     }
 
-    public var hex: String {
-        let digits: StaticString = "0123456789abcdef"
-        return withUnsafeBytes(of: oid.id) { bytes in
-            String(unsafeUninitializedCapacity: 40) { buffer in
-                digits.withUTF8Buffer { table in
-                    for (index, byte) in bytes.enumerated() {
-                        buffer[2 * index] = table[Int(byte >> 4)]
-                        buffer[2 * index + 1] = table[Int(byte & 0x0F)]
-                    }
-                }
-                return 40
-            }
-        }
-    }
+    public var hex: String { withUnsafeBytes(of: oid.id, Hex.encode) }
 
     public var shortHex: String { String(hex.prefix(12)) }
 
@@ -47,8 +35,4 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public func hash(into hasher: inout Hasher) {
         withUnsafeBytes(of: oid.id) { hasher.combine(bytes: $0) }
     }
-}
-
-func isHexDigit(_ c: UInt8) -> Bool {
-    (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
 }

@@ -1,6 +1,7 @@
-import CLibGit2
 import Foundation
 import HeapModule
+import Hex
+internal import CLibGit2
 
 /// An open git repository. Owns its libgit2 handle; not shared between threads.
 public final class Repository {

@@ -4,6 +4,7 @@ import Capture
 import Diagnostics
 import Foundation
 import Git
+import Hex
 import Keys
 import Ledger
 import Records

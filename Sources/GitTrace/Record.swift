@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Foundation
 import Git
+import Hex
 import Ledger
 import Records
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CanonicalJSON
 import Foundation
 import Git
+import Hex
 import Ledger
 import Records
 import Signing

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Hex
 import Signing
 
 /// Secrets that make local state unforgeable and records unguessable, kept where no

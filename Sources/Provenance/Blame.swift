@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Git
+import Hex
 import Records
 import Verification
 

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Git
+import Hex
 
 /// What `git log` says about one commit, for reports: who, when, which files gained
 /// how many lines, and who is named in `Reviewed-by:` trailers.

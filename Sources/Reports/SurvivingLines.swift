@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Hex
 import Ledger
 import Provenance
 import Verification
@@ -188,8 +189,7 @@ public enum SurvivingLines {
     }
 
     static func cacheDirectory(_ repository: Repository) -> String {
-        let gitDirectory = repository.gitDirectory
-        return (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/provenance"
+        repository.stateDirectory("provenance")
     }
 
     /// Cached commits, newest file first.

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Foundation
 
 /// Owns one OpenSSL `EVP_PKEY`. Instances are immutable after creation, and OpenSSL

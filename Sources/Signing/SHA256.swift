@@ -1,5 +1,6 @@
-import COpenSSL
 import Foundation
+import Hex
+internal import COpenSSL
 
 /// SHA-256 fetched from OpenSSL's provider once: `EVP_sha256()` makes every digest look
 /// its implementation up again, which costs half as much as hashing a record.
@@ -53,45 +54,6 @@ public enum GitObjectHash {
         }
         precondition(ok == 1 && length == 20, "OpenSSL SHA-1 failed")
         return digest.hexString
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal rendering of the bytes.
-    public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(underestimatedCount * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Parses lower- or upper-case hexadecimal; nil on odd length or a non-hex digit.
-    public init?(hex: String) {
-        let chars = Array(hex.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-        }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(chars.count / 2)
-        var index = 0
-        while index < chars.count {
-            guard let high = value(chars[index]), let low = value(chars[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        self = bytes
     }
 }
 

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Git
+import Hex
 import Ledger
 import Records
 import Signing

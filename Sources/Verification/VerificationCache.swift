@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Hex
 import Keys
 import Ledger
 import Signing
@@ -37,7 +38,7 @@ public final class VerificationCache: @unchecked Sendable {
             ignoredBecause = "\(error)"
             return
         }
-        let directory = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace/verify-cache"
+        let directory = StateDirectory.path(inGitDirectory: gitDirectory, "verify-cache")
         // Named by the secret too: nobody else can tell which file a configuration uses.
         path = directory + "/" + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
         guard let data = FileManager.default.contents(atPath: path!) else { return }

@@ -1,7 +1,8 @@
 import Foundation
 import Git
-import Testing
+import Hex
 import TestSupport
+import Testing
 
 @Suite struct RepositoryTests {
     func repository(_ sandbox: Sandbox) async throws -> URL {
@@ -317,5 +318,20 @@ private final class Counter: @unchecked Sendable {
 
     @Test func aDirectoryThatCannotBeWrittenIsAClearError() throws {
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.replace("/nonexistent-dir/x", with: [1]) }
+    }
+}
+
+@Suite struct ObjectIDTests {
+    @Test func parsesFortyDigitsOnlyAndPrintsLowerCase() {
+        let hex = "0123456789abcdef0123456789abcdef01234567"
+        #expect(ObjectID(hex: hex)?.hex == hex)
+        #expect(ObjectID(hex: hex.uppercased())?.hex == hex)
+        #expect(ObjectID(hex: hex)?.shortHex == "0123456789ab")
+        for bad in [String(hex.dropLast()), hex + "8", String(hex.dropLast()) + "g", "", String(repeating: "0", count: 64)] {
+            #expect(ObjectID(hex: bad) == nil, "\(bad)")
+        }
+        #expect(ObjectID(hex: String(repeating: "0", count: 40))?.isZero == true)
+        #expect(ObjectID(hex: hex)?.isZero == false)
+        #expect(ObjectID(hex: hex)! < ObjectID(hex: "1" + hex.dropFirst())!)
     }
 }

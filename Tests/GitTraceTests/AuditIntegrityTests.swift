@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import Git
+import Hex
 import Keys
 import Ledger
 import Records

@@ -1,9 +1,10 @@
 import Foundation
 import Git
+import Hex
 import Ledger
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct NotesLedgerTests {
     func repositoryWithCommits(_ sandbox: Sandbox, count: Int) async throws -> (URL, [ObjectID]) {

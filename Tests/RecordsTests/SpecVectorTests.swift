@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import Hex
 import Records
 import Signing
 import TestSupport

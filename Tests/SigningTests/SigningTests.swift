@@ -1,7 +1,8 @@
 import Foundation
+import Hex
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SigningTests {
     /// RFC 8032 §7.1, test 1: the empty message.

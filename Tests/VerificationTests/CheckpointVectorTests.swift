@@ -1,4 +1,5 @@
 import Foundation
+import Hex
 import Ledger
 import Signing
 import TestSupport

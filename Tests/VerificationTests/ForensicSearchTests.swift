@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Hex
 import Keys
 import Ledger
 import Records

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Hex
 import Ledger
 import TestSupport
 import Testing

@@ -7,6 +7,7 @@
 //   sessiontrace-ledger-generator --existing <repository> <commits> <signing-key.pem> <email>
 import Foundation
 import Git
+import Hex
 import Keys
 import Ledger
 import Records

@@ -2,6 +2,7 @@ import CanonicalJSON
 import Capture
 import Foundation
 import Git
+import Hex
 import Ledger
 import Policy
 import Records
