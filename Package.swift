@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Hex", "Records", "CanonicalJSON", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Git", "Signing", "TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),

@@ -460,12 +460,12 @@ public final class CommitRecorder {
     /// commits that had no record get none ("no data" stays no data), except amends,
     /// which the working log can attribute.
     public func recordRewrite(
-        kind: String, pairs: [(old: ObjectID, new: ObjectID)], signer: () throws -> SigningIdentity,
+        _ rewrite: PostRewrite, signer: () throws -> SigningIdentity,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> Outcome {
         var order = [ObjectID]()
         var sourcesByNew = [ObjectID: [ObjectID]]()
-        for (old, new) in pairs {
+        for (old, new) in rewrite.pairs {
             if sourcesByNew[new] == nil { order.append(new) }
             sourcesByNew[new, default: []].append(old)
         }
@@ -476,7 +476,7 @@ public final class CommitRecorder {
             for new in order {
                 let olds = sourcesByNew[new]!
                 let sources = RewriteSources(commits: olds, ledger: ledger)
-                let amend = kind == "amend"
+                let amend = rewrite.command == .amend
                 guard amend || !sources.sources.isEmpty else { continue }
                 let rewrite: RewriteKind = amend ? .amend : olds.count > 1 ? .squash : .rebase
                 do {

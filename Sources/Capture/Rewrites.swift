@@ -98,3 +98,34 @@ extension Provenance {
                   session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptDigest)
     }
 }
+
+/// What git's post-rewrite hook is told (githooks(5)): the command that rewrote, as its
+/// first argument, and on stdin one `<old> SP <new> [SP <extra>]` line per commit.
+public struct PostRewrite {
+    public enum Command: String, Sendable {
+        case amend, rebase
+    }
+
+    public let command: Command
+    /// In git's order; a squash lists several old commits for one new one.
+    public let pairs: [(old: ObjectID, new: ObjectID)]
+
+    /// Lines that are not two full object ids are skipped; a command git does not
+    /// document is taken as a rebase (its list maps old commits to new ones the same way).
+    public init(argument: String?, input: String) {
+        command = argument.flatMap(Command.init(rawValue:)) ?? .rebase
+        pairs = input.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2, let old = ObjectID(hex: String(fields[0])), let new = ObjectID(hex: String(fields[1])) else { return nil }
+            return (old, new)
+        }
+    }
+
+    /// Whether another rewrite's list will cover these commits: an amend in the middle
+    /// of a rebase (`git commit --amend` at an `edit` stop) is in the rebase's own list,
+    /// which maps the original commit to the final one.
+    public func isCoveredByARebase(rebaseInProgress: Bool) -> Bool {
+        command == .amend && rebaseInProgress
+    }
+}
+

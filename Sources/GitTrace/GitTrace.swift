@@ -37,7 +37,7 @@ struct GitTrace: ParsableCommand {
             2 when a command could not run.
             """,
         version: RecordBuilder.toolVersion,
-        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, Hooks.self, Status.self, Uninstall.self, Hook.self]
+        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, HooksCommand.self, StatusCommand.self, Uninstall.self, HookCommand.self]
     )
 
     /// Runs the command with git-style failure output: one `fatal:` line and exit 2
@@ -139,4 +139,16 @@ func emit(_ text: String, to path: String?, describing what: String) throws {
     }
     try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o644)
     printError("\(what) written to \(path)")
+}
+
+/// An error as one line for a warning: what a user-facing error says, else Swift's text.
+func describe(_ error: Error) -> String {
+    (error as? any UserFacingError)?.description ?? "\(error)"
+}
+
+/// The absolute path of the running git-trace, which the git hooks call.
+func currentBinaryPath() -> String {
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+    let argument = CommandLine.arguments[0]
+    return argument.hasPrefix("/") ? argument : FileManager.default.currentDirectoryPath + "/" + argument
 }

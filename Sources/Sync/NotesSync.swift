@@ -180,3 +180,16 @@ public final class NotesSync {
         return Array((union.joined(separator: "\n") + "\n").utf8)
     }
 }
+
+extension NotesSync {
+    /// Whether a push already carries the records: pre-push's stdin (githooks(5): one
+    /// `<local ref> SP <local id> SP <remote ref> SP <remote id>` line per ref) names the
+    /// notes ref as a remote ref, as `git push origin refs/notes/sessiontrace` and
+    /// `sync` itself do. Then the hook must not sync again (it would push inside a push).
+    public static func pushCarriesRecords(_ refList: String) -> Bool {
+        refList.split(whereSeparator: \.isNewline).contains { line in
+            line.split(separator: " ").dropFirst(2).first == Substring(NotesLedger.notesRef)
+        }
+    }
+}
+

@@ -1,0 +1,109 @@
+import ArgumentParser
+import CanonicalJSON
+import Capture
+import Diagnostics
+import Foundation
+import Git
+import Hex
+import Keys
+import Ledger
+import Records
+import Setup
+import Sync
+
+/// What the git hooks call. Never fails a git command: problems are one line on stderr.
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Run SessionTrace's part of a git hook (called by the installed hooks).",
+        shouldDisplay: false
+    )
+
+    @Flag(help: "Running in the background: messages go to the status log, not stderr.")
+    var background = false
+
+    @Argument(help: "The hook: post-commit or prepare-commit-msg.")
+    var name: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The hook's own arguments.")
+    var arguments: [String] = []
+
+    func run() throws {
+        do {
+            let repository = try openRepository()
+            switch name {
+            case "post-commit": try postCommit(repository)
+            case "pre-push": try prePush(repository)
+            case "post-rewrite": try postRewrite(repository)
+            case "post-merge":
+                let config = try repository.config()
+                let outcome = try CommitRecorder(repository: repository).recordMergeCommit(
+                    signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+                for failure in outcome.failures { report("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)") }
+            case "prepare-commit-msg":
+                guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
+                try Trailers.prepare(messageFile: file, repository: repository)
+            default:
+                throw CommandFailure("unknown hook '\(name)'")
+            }
+        } catch {
+            report("git-trace: \(name): \(describe(error))")
+        }
+    }
+
+    /// One line for the user: on stderr, or (in the background, where git's streams are
+    /// closed to the job) in the status log `git trace status` shows.
+    private func report(_ message: String) {
+        guard background, let repository = try? openRepository() else { return printError(message) }
+        do { try WorkingLog(repository: repository).appendMessage(message) } catch { printError(message) }
+    }
+
+    /// Syncs the records with the remote being pushed to, unless this push carries
+    /// the records itself or goes to a URL rather than a configured remote.
+    private func prePush(_ repository: Repository) throws {
+        guard let remote = arguments.first, try repository.remoteNames().contains(remote) else { return }
+        let refs = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        if NotesSync.pushCarriesRecords(refs) { return }
+        let synced = try NotesSync(repository: repository, remote: remote).sync(push: true)
+        if synced.recordsMissingOnRemote > 0 {
+            report("git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
+        }
+        reportRecoveries(repository)
+    }
+
+    /// Reads git's `old new` list and records the new commits from the old records.
+    private func postRewrite(_ repository: Repository) throws {
+        let rewrite = PostRewrite(argument: arguments.first, input: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
+        if rewrite.isCoveredByARebase(rebaseInProgress: repository.rebaseInProgress) { return }
+        let config = try repository.config()
+        let outcome = try CommitRecorder(repository: repository).recordRewrite(
+            rewrite, signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+        for failure in outcome.failures {
+            report("git-trace: rewritten commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+        }
+    }
+
+    private func postCommit(_ repository: Repository) throws {
+        // A rebase replays commits whose records are carried over by the rewrite
+        // handling, not re-derived here.
+        if repository.rebaseInProgress { return }
+        let config = try repository.config()
+        let head = try? repository.resolveCommit("HEAD")
+        let outcome = try CommitRecorder(repository: repository).recordNewCommits(
+            signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
+        for failure in outcome.failures {
+            report("git-trace: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+        }
+        // What a job that did not finish (killed, a full disk, a commit made in between) left.
+        let earlier = outcome.recorded.map(\.commit).filter { $0 != head }
+        if !earlier.isEmpty {
+            report("git-trace: also recorded \(earlier.count) earlier commit\(earlier.count == 1 ? "" : "s") that had no record yet: "
+                   + earlier.map(\.shortHex).joined(separator: ", "))
+        }
+        reportRecoveries(repository)
+    }
+
+    private func reportRecoveries(_ repository: Repository) {
+        for recovery in repository.recoveries { report("git-trace: \(recovery)") }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Capture
+import Foundation
+import Git
+import Ledger
+import Setup
+import Signing
+
+struct HooksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hooks",
+        abstract: "Set up and inspect the coding agents' hooks that feed capture.",
+        subcommands: [Install.self, Status.self]
+    )
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add 'git trace capture' to an agent's hook configuration.",
+            discussion: """
+                Merges into the agent's configuration file, keeping every other hook:
+                  claude-code  .claude/settings.json      cursor   .cursor/hooks.json
+                  gemini       .gemini/settings.json      codex    .codex/hooks.json
+                  copilot      .github/hooks/sessiontrace.json
+                --project (default) writes the repository's file, --user the one in your
+                home directory. Running it again changes nothing.
+                """
+        )
+
+        @Option(help: ArgumentHelp("claude-code, cursor, codex, gemini or copilot.", valueName: "agent"))
+        var agent: AgentKind
+
+        @Flag(help: "Configure the agent for this repository (default) or for your user account.")
+        var scope: AgentHookConfig.Scope = .project
+
+        func run() throws {
+            let config = try AgentHookConfig(agent: agent, scope: scope)
+            let base: String
+            switch scope {
+            case .project:
+                let repository = try openRepository()
+                guard let root = repository.workingDirectory else { throw CommandFailure("this repository has no working tree") }
+                base = String(root.dropLast())
+            case .user:
+                base = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+            }
+            let (path, changed) = try config.install(base: base)
+            print(changed ? "installed \(agent.rawValue) hooks in \(path)" : "\(agent.rawValue) hooks already in \(path)")
+            if agent == .codex { printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml") }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which agents' and which git hooks call git trace.")
+
+        func run() throws {
+            let repository = try openRepository()
+            let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+            let root = repository.workingDirectory.map { String($0.dropLast()) }
+            for agent in AgentKind.allCases where agent != .generic {
+                var places = [String]()
+                if let root, (try? AgentHookConfig(agent: agent, scope: .project))?.isInstalled(base: root) == true { places.append("project") }
+                if (try? AgentHookConfig(agent: agent, scope: .user))?.isInstalled(base: home) == true { places.append("user") }
+                print("\(agent.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(places.isEmpty ? "not installed" : places.joined(separator: ", "))")
+            }
+            let installer = GitHookInstaller(repository: repository, binaryPath: currentBinaryPath())
+            let wanted = try installer.wantedHooks()
+            for (name, ours) in try installer.installedHooks().sorted(by: { $0.key < $1.key }) {
+                let state = ours ? "installed" : wanted.contains(name) ? "not installed: run 'git trace init'" : "not needed (sessiontrace.trailers is off)"
+                print("git \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(state)")
+            }
+        }
+    }
+}
+
+extension AgentHookConfig.Scope: EnumerableFlag {}
