@@ -80,10 +80,10 @@ extension Provenance {
     /// What `git trace blame` says of a line: its record's origin, `unknown` without one.
     init(_ line: BlameLine) {
         switch line.origin {
-        case "ai", "mixed":
-            self.init(kind: line.origin == "ai" ? .ai : .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
-        case "human": self = .human
-        default: self.init(kind: .unknown)
+        case .ai?: self.init(kind: .ai, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+        case .mixed?: self.init(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+        case .human?: self = .human
+        case nil: self.init(kind: .unknown)
         }
     }
 

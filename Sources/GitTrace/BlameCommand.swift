@@ -6,6 +6,7 @@ import Git
 import Ledger
 import Policy
 import Provenance
+import Records
 import Reports
 
 struct BlameCommand: ParsableCommand {
@@ -48,7 +49,7 @@ struct BlameCommand: ParsableCommand {
                 var members: JSONObject = [
                     "line": .integer(Int64(line.finalLine)), "commit": .string(line.commit.hex),
                     "original_line": .integer(Int64(line.originalLine)), "original_path": .string(line.originalPath),
-                    "author": .string(line.author), "origin": .string(line.origin), "content": .string(line.content),
+                    "author": .string(line.author), "origin": .string(line.originName), "content": .string(line.content),
                 ]
                 if let agent = line.agent { members["agent"] = .string(agent) }
                 if let model = line.model { members["model_id"] = .string(model) }
@@ -59,11 +60,11 @@ struct BlameCommand: ParsableCommand {
         let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         for line in lines {
             if porcelain {
-                print([line.commit.hex, String(line.originalLine), line.origin, line.agent ?? "-", line.model ?? "-", line.content].joined(separator: "\t"))
+                print([line.commit.hex, String(line.originalLine), line.originName, line.agent ?? "-", line.model ?? "-", line.content].joined(separator: "\t"))
                 continue
             }
             let model = line.model.map { String($0.split(separator: "/").last ?? "") } ?? ""
-            let who = line.origin.padding(toLength: 7, withPad: " ", startingAt: 0) + " " + model
+            let who = line.originName.padding(toLength: 7, withPad: " ", startingAt: 0) + " " + model
                 + String(repeating: " ", count: max(0, 26 - model.count))
             let text = "\(line.commit.hex.prefix(8)) \(who) \(String(line.finalLine).leftPadded(to: 5))) \(line.content)"
             print(colour ? Self.paint(text, origin: line.origin) : text)
@@ -71,12 +72,12 @@ struct BlameCommand: ParsableCommand {
     }
 
     /// ANSI colour per origin on a terminal: ai red, mixed yellow, unknown dim.
-    static func paint(_ text: String, origin: String) -> String {
+    static func paint(_ text: String, origin: Origin?) -> String {
         switch origin {
-        case "ai": return "\u{1B}[31m\(text)\u{1B}[0m"
-        case "mixed": return "\u{1B}[33m\(text)\u{1B}[0m"
-        case "unknown": return "\u{1B}[2m\(text)\u{1B}[0m"
-        default: return text
+        case .ai?: return "\u{1B}[31m\(text)\u{1B}[0m"
+        case .mixed?: return "\u{1B}[33m\(text)\u{1B}[0m"
+        case nil: return "\u{1B}[2m\(text)\u{1B}[0m"
+        case .human?: return text
         }
     }
 }

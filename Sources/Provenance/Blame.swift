@@ -14,13 +14,19 @@ public struct BlameLine: Sendable {
     public let originalLine: Int
     public let originalPath: String
     public let author: String
-    /// `ai`, `mixed`, `human`, or `unknown` when no record of that commit covers the line.
-    public let origin: String
+    /// The origin the governing record of that commit gives the line; nil (shown as
+    /// `unknown`) when no record covers it.
+    public let origin: Origin?
     public let agent: String?
     public let model: String?
     public let session: String?
     public let prompt: String?
     public let content: String
+}
+
+extension BlameLine {
+    /// `ai`, `mixed`, `human` or `unknown`, as blame prints it.
+    public var originName: String { origin?.rawValue ?? "unknown" }
 }
 
 public struct BlameError: UserFacingError {
@@ -118,7 +124,7 @@ public enum Blame {
             .first(where: { $0.startLine <= original && original <= $0.endLine })
         return BlameLine(
             finalLine: final, commit: commit, originalLine: original, originalPath: path, author: author,
-            origin: range?.contributor.type.rawValue ?? "unknown", agent: range?.contributor.agent, model: range?.contributor.modelID,
+            origin: range?.contributor.type, agent: range?.contributor.agent, model: range?.contributor.modelID,
             session: range?.sessionID, prompt: range?.promptDigest, content: content)
     }
 
