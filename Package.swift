@@ -25,9 +25,12 @@ let package = Package(
     products: [
         .executable(name: "git-trace", targets: ["git-trace"]),
         // For Tests/Fuzz, a package of its own (its targets are built with libFuzzer).
-        .library(name: "SessionTraceParsers", targets: [
-            "Diagnostics", "Hex", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification", "Capture", "Policy",
-        ]),
+        .library(
+            name: "SessionTraceParsers",
+            targets: [
+                "Diagnostics", "Hex", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification",
+                "Capture", "Policy",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,22 +51,36 @@ let package = Package(
         ),
         .target(name: "Diagnostics"),
         .target(name: "Hex"),
-        .target(name: "Git", dependencies: [
-            "Diagnostics", "Hex", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
-            .product(name: "DequeModule", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Git",
+            dependencies: [
+                "Diagnostics", "Hex", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
         .target(name: "Signing", dependencies: ["Diagnostics", "Hex", "COpenSSL"]),
         .target(name: "CanonicalJSON", dependencies: ["Diagnostics"]),
         .target(name: "Records", dependencies: ["Diagnostics", "CanonicalJSON", "Signing"]),
         .target(name: "Keys", dependencies: ["Diagnostics", "Hex", "Git", "Signing"]),
         .target(name: "Ledger", dependencies: ["Diagnostics", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
-        .target(name: "Verification", dependencies: ["Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(
+            name: "Verification",
+            dependencies: ["Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
         .target(name: "Provenance", dependencies: ["Diagnostics", "Hex", "Verification", "Ledger", "Records", "Git"]),
-        .target(name: "Capture", dependencies: ["Diagnostics", "Hex", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+        .target(
+            name: "Capture",
+            dependencies: [
+                "Diagnostics", "Hex", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git",
+                "Signing",
+            ]),
         .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git"]),
         .target(name: "Sync", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Git"]),
         .target(name: "Policy", dependencies: ["Diagnostics", "Git", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reports", dependencies: ["Diagnostics", "Hex", "Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Git", "Signing"]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "Diagnostics", "Hex", "Policy", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON",
+                "Git", "Signing",
+            ]),
         .executableTarget(
             name: "git-trace",
             dependencies: [
@@ -90,13 +107,19 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),
         .testTarget(name: "RecordsTests", dependencies: ["Hex", "Records", "CanonicalJSON", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Git", "Signing", "TestSupport"]),
-        .testTarget(name: "VerificationTests", dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
+        .testTarget(
+            name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "GitTraceTests", dependencies: [
-            "Hex", "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git", "Signing", "TestSupport",
-        ]),
+        .testTarget(
+            name: "GitTraceTests",
+            dependencies: [
+                "Hex", "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git",
+                "Signing", "TestSupport",
+            ]),
     ]
 )

@@ -45,7 +45,9 @@ package final class JSONTape {
     /// outside ±(2^53-1), invalid UTF-8, lone surrogates and trailing data. White
     /// space and member order are accepted but make `canonical` false.
     package init(parsing bytes: [UInt8]) throws {
-        guard bytes.count < Int(Int32.max) else { throw JSONParseError(message: "document larger than 2 GB", offset: 0) }
+        guard bytes.count < Int(Int32.max) else {
+            throw JSONParseError(message: "document larger than 2 GB", offset: 0)
+        }
         self.bytes = bytes
         var parser = Parser()
         try bytes.withUnsafeBufferPointer { buffer in
@@ -161,7 +163,8 @@ package final class JSONTape {
             case UInt8(ascii: "["): try parseArray(bytes)
             case UInt8(ascii: "\""): try parseString(bytes)
             case UInt8(ascii: "t"): try expectLiteral("true", bytes); entries.append(Entry(kind: .boolean, flag: true))
-            case UInt8(ascii: "f"): try expectLiteral("false", bytes); entries.append(Entry(kind: .boolean, flag: false))
+            case UInt8(ascii: "f"):
+                try expectLiteral("false", bytes); entries.append(Entry(kind: .boolean, flag: false))
             case UInt8(ascii: "n"): try expectLiteral("null", bytes); entries.append(Entry(kind: .null))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 entries.append(Entry(kind: .integer, integer: try parseInteger(bytes)))
@@ -171,7 +174,8 @@ package final class JSONTape {
 
         mutating func expectLiteral(_ literal: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) throws {
             let count = literal.utf8CodeUnitCount
-            guard bytes.count - offset >= count, memcmp(literal.utf8Start, bytes.baseAddress! + offset, count) == 0 else {
+            guard bytes.count - offset >= count, memcmp(literal.utf8Start, bytes.baseAddress! + offset, count) == 0
+            else {
                 throw fail("invalid literal")
             }
             offset += count
@@ -189,16 +193,22 @@ package final class JSONTape {
 
         func keyPrecedes(_ a: Int, _ b: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             let first = entries[a], second = entries[b]
-            guard !first.flag && !second.flag else { return keyBytes(a, bytes).lexicographicallyPrecedes(keyBytes(b, bytes)) }
+            guard !first.flag && !second.flag else {
+                return keyBytes(a, bytes).lexicographicallyPrecedes(keyBytes(b, bytes))
+            }
             let firstCount = Int(first.end - first.start), secondCount = Int(second.end - second.start)
-            let order = memcmp(bytes.baseAddress! + Int(first.start), bytes.baseAddress! + Int(second.start), min(firstCount, secondCount))
+            let order = memcmp(
+                bytes.baseAddress! + Int(first.start), bytes.baseAddress! + Int(second.start),
+                min(firstCount, secondCount))
             return order < 0 || (order == 0 && firstCount < secondCount)
         }
 
         /// Parses `{…}` or `[…]`: its entry, then each item `parseItem` reads (a member,
         /// or an element), then its count and end in the entry.
-        mutating func parseContainer(_ kind: Kind, closedBy closing: UInt8, _ bytes: UnsafeBufferPointer<UInt8>,
-                                     parseItem: (inout Parser) throws -> Void) throws {
+        mutating func parseContainer(
+            _ kind: Kind, closedBy closing: UInt8, _ bytes: UnsafeBufferPointer<UInt8>,
+            parseItem: (inout Parser) throws -> Void
+        ) throws {
             try enter()
             defer { depth -= 1 }
             offset += 1
@@ -257,11 +267,14 @@ package final class JSONTape {
                 if seen != nil {
                     let name = parser.keyBytes(key, bytes)
                     guard seen!.insert(name).inserted else {
-                        throw JSONParseError(message: "duplicate member \"\(String(decoding: name, as: UTF8.self))\"", offset: keyOffset)
+                        throw JSONParseError(
+                            message: "duplicate member \"\(String(decoding: name, as: UTF8.self))\"", offset: keyOffset)
                     }
                 }
                 parser.skipWhitespace(bytes)
-                guard parser.offset < bytes.count, bytes[parser.offset] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
+                guard parser.offset < bytes.count, bytes[parser.offset] == UInt8(ascii: ":") else {
+                    throw parser.fail("expected ':'")
+                }
                 parser.offset += 1
                 parser.skipWhitespace(bytes)
                 try parser.parseValue(bytes)
@@ -279,10 +292,15 @@ package final class JSONTape {
             while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
             let digitCount = offset - digitsStart
             guard digitCount > 0 else { throw fail("invalid number") }
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") || bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+            if offset < bytes.count,
+                bytes[offset] == UInt8(ascii: ".") || bytes[offset] == UInt8(ascii: "e")
+                    || bytes[offset] == UInt8(ascii: "E")
+            {
                 throw fail("fractional or exponent numbers are not allowed")
             }
-            guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { throw fail("leading zero in number") }
+            guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else {
+                throw fail("leading zero in number")
+            }
             guard digitCount <= 16 else { throw fail("integer outside ±(2^53-1)") }
             var magnitude: Int64 = 0
             for index in digitsStart..<offset { magnitude = magnitude * 10 + Int64(bytes[index] - UInt8(ascii: "0")) }
@@ -300,7 +318,9 @@ package final class JSONTape {
                 let end = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(quote))
                 let flags = Parser.plainTextFlags(bytes, start..<end)
                 if flags & 1 == 0 {
-                    if flags & 2 != 0, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) == nil {
+                    if flags & 2 != 0,
+                        String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) == nil
+                    {
                         throw JSONParseError(message: "invalid UTF-8 in string", offset: start)
                     }
                     entries.append(Entry(kind: .string, start: Int32(start), end: Int32(end)))
@@ -348,7 +368,8 @@ package final class JSONTape {
         /// Decodes the string whose text starts at `start`: its closing quote's offset,
         /// its UTF-8 bytes, and whether every escape is the one the canonical form uses.
         static func decodeEscapedString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws
-            -> (end: Int, decoded: [UInt8], canonical: Bool) {
+            -> (end: Int, decoded: [UInt8], canonical: Bool)
+        {
             var decoded = [UInt8]()
             var canonical = true
             var offset = start
@@ -392,7 +413,9 @@ package final class JSONTape {
                     // Canonical only for a control character without a short escape.
                     if high >= 0x20 || [0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(high) { canonical = false }
                     if (0xD800..<0xDC00).contains(high) {
-                        guard bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                        guard bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"),
+                            bytes[offset + 1] == UInt8(ascii: "u")
+                        else {
                             throw fail("lone surrogate in string")
                         }
                         offset += 2

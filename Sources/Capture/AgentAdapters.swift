@@ -8,9 +8,13 @@ enum AgentAdapters {
     // MARK: Claude Code (.claude/settings.json, PreToolUse / PostToolUse / UserPromptSubmit)
 
     static func claudeCode(_ payload: Payload) throws -> AgentEvent {
-        try toolHook(payload, ToolHookDialect(
-            agent: "claude-code", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
-            editTools: ["Write", "Edit", "MultiEdit", "NotebookEdit"], shellTools: ["Bash"], toolUseKeys: ["tool_use_id"]),
+        try toolHook(
+            payload,
+            ToolHookDialect(
+                agent: "claude-code", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse",
+                afterEvent: "PostToolUse",
+                editTools: ["Write", "Edit", "MultiEdit", "NotebookEdit"], shellTools: ["Bash"],
+                toolUseKeys: ["tool_use_id"]),
             model: payload.string("transcript_path").flatMap(modelFromClaudeTranscript))
     }
 
@@ -25,8 +29,8 @@ enum AgentAdapters {
         guard let data = try? handle.readToEnd() else { return nil }
         for line in data.split(separator: UInt8(ascii: "\n")).reversed() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let message = object["message"] as? [String: Any],
-                  let model = message["model"] as? String, !model.isEmpty, model != "<synthetic>"
+                let message = object["message"] as? [String: Any],
+                let model = message["model"] as? String, !model.isEmpty, model != "<synthetic>"
             else { continue }
             if let qualified = ModelID.qualified(model) { return qualified }
         }
@@ -46,42 +50,57 @@ enum AgentAdapters {
             let path = try required(payload, "file_path", agent: "cursor")
             let replacements = payload.array("edits").compactMap { entry -> AgentEvent.Replacement? in
                 guard let edit = entry as? [String: Any] else { return nil }
-                return AgentEvent.Replacement(old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
+                return AgentEvent.Replacement(
+                    old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
             }
             return AgentEvent(
                 agent: "cursor", phase: .after, action: .edit(files: [path]),
                 session: eventName == "afterTabFileEdit" ? "tab:" + (session ?? "completion") : session,
-                model: model, toolUseID: generation.map { "cursor:\($0):\(path)" }, cwd: cwd, replacements: replacements)
+                model: model, toolUseID: generation.map { "cursor:\($0):\(path)" }, cwd: cwd, replacements: replacements
+            )
         case "beforeShellExecution", "afterShellExecution":
-            return AgentEvent(agent: "cursor", phase: eventName.hasPrefix("before") ? .before : .after, action: .shell,
-                              session: session, model: model, toolUseID: generation.map { "cursor:\($0):shell" }, cwd: payload.string("cwd") ?? cwd)
+            return AgentEvent(
+                agent: "cursor", phase: eventName.hasPrefix("before") ? .before : .after, action: .shell,
+                session: session, model: model, toolUseID: generation.map { "cursor:\($0):shell" },
+                cwd: payload.string("cwd") ?? cwd)
         case "beforeSubmitPrompt":
             let prompt = payload.string("prompt") ?? ""
-            return AgentEvent(agent: "cursor", phase: .before, action: .prompt(text: prompt), session: session, model: model)
+            return AgentEvent(
+                agent: "cursor", phase: .before, action: .prompt(text: prompt), session: session, model: model)
         default:
-            throw PayloadError(description: "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution or beforeSubmitPrompt")
+            throw PayloadError(
+                description:
+                    "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution or beforeSubmitPrompt"
+            )
         }
     }
 
     // MARK: Gemini CLI (.gemini/settings.json: BeforeTool / AfterTool / BeforeAgent)
 
     static func gemini(_ payload: Payload) throws -> AgentEvent {
-        try toolHook(payload, ToolHookDialect(
-            agent: "gemini", promptEvent: "BeforeAgent", beforeEvent: "BeforeTool", afterEvent: "AfterTool",
-            editTools: ["write_file", "replace", "edit", "write_new_file"], shellTools: ["run_shell_command"],
-            toolUseKeys: ["tool_call_id", "tool_use_id"]),
-            model: (payload.string("model") ?? payload.object("llm_request")?.string("model")).flatMap(ModelID.qualified))
+        try toolHook(
+            payload,
+            ToolHookDialect(
+                agent: "gemini", promptEvent: "BeforeAgent", beforeEvent: "BeforeTool", afterEvent: "AfterTool",
+                editTools: ["write_file", "replace", "edit", "write_new_file"], shellTools: ["run_shell_command"],
+                toolUseKeys: ["tool_call_id", "tool_use_id"]),
+            model: (payload.string("model") ?? payload.object("llm_request")?.string("model")).flatMap(
+                ModelID.qualified))
     }
 
     // MARK: Codex CLI (.codex/hooks.json: PreToolUse / PostToolUse / UserPromptSubmit; edits as apply_patch)
 
     static func codex(_ payload: Payload) throws -> AgentEvent {
-        var event = try toolHook(payload, ToolHookDialect(
-            agent: "codex", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
-            editTools: ["apply_patch"], shellTools: ["Bash", "shell", "exec_command", "local_shell", "unified_exec"],
-            toolUseKeys: ["tool_use_id", "call_id"], editedFiles: { input in
-                input.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths)
-            }),
+        var event = try toolHook(
+            payload,
+            ToolHookDialect(
+                agent: "codex", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
+                editTools: ["apply_patch"],
+                shellTools: ["Bash", "shell", "exec_command", "local_shell", "unified_exec"],
+                toolUseKeys: ["tool_use_id", "call_id"],
+                editedFiles: { input in
+                    input.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths)
+                }),
             model: payload.string("model").flatMap(ModelID.qualified))
         if event.toolUseID == nil, let turn = payload.string("turn_id"), let tool = payload.string("tool_name") {
             event.toolUseID = "codex:\(turn):\(tool)"
@@ -93,7 +112,8 @@ enum AgentAdapters {
     static func patchedPaths(_ patch: String) -> [String] {
         var paths = [String]()
         for line in patch.split(separator: "\n") {
-            for marker in ["*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: "] where line.hasPrefix(marker) {
+            for marker in ["*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: "]
+            where line.hasPrefix(marker) {
                 paths.append(String(line.dropFirst(marker.count)).trimmingCharacters(in: .whitespaces))
             }
         }
@@ -106,15 +126,20 @@ enum AgentAdapters {
         let eventName = payload.string("hookEventName", "hook_event_name") ?? ""
         let session = payload.string("sessionId", "session_id")
         let model = payload.string("model").flatMap(ModelID.qualified)
-        if ["userPromptSubmitted", "UserPromptSubmit"].contains(eventName) || (payload.has("prompt") && !payload.has("toolName") && !payload.has("tool_name")) {
+        if ["userPromptSubmitted", "UserPromptSubmit"].contains(eventName)
+            || (payload.has("prompt") && !payload.has("toolName") && !payload.has("tool_name"))
+        {
             let prompt = payload.string("prompt") ?? ""
-            return AgentEvent(agent: "copilot", phase: .before, action: .prompt(text: prompt), session: session, model: model)
+            return AgentEvent(
+                agent: "copilot", phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
         guard let tool = payload.string("toolName", "tool_name") else {
             throw PayloadError(description: "copilot payload has no toolName or tool_name")
         }
         let phase: AgentEvent.Phase
-        if let named = self.phase(eventName, before: ["preToolUse", "PreToolUse"], after: ["postToolUse", "PostToolUse"]) {
+        if let named = self.phase(
+            eventName, before: ["preToolUse", "PreToolUse"], after: ["postToolUse", "PostToolUse"])
+        {
             phase = named
         } else if let declaredPhase {
             phase = declaredPhase
@@ -128,14 +153,17 @@ enum AgentAdapters {
             action = .edit(files: patchedPaths(patch))
         } else if ["bash", "shell", "powershell", "run_in_terminal", "runinterminal"].contains(lower) {
             action = .shell
-        } else if ["edit", "create", "write", "str_replace_editor", "editfiles", "createfile", "replace_string_in_file",
-                   "multi_replace_string_in_file", "insert_edit_into_file", "create_file", "edit_file"].contains(lower) {
+        } else if [
+            "edit", "create", "write", "str_replace_editor", "editfiles", "createfile", "replace_string_in_file",
+            "multi_replace_string_in_file", "insert_edit_into_file", "create_file", "edit_file",
+        ].contains(lower) {
             action = .edit(files: arguments.filePaths)
         } else {
             action = .ignored
         }
-        return AgentEvent(agent: "copilot", phase: phase, action: action, session: session, model: model,
-                          toolUseID: payload.string("toolCallId", "tool_use_id"), cwd: payload.string("cwd"))
+        return AgentEvent(
+            agent: "copilot", phase: phase, action: action, session: session, model: model,
+            toolUseID: payload.string("toolCallId", "tool_use_id"), cwd: payload.string("cwd"))
     }
 
     // MARK: generic (spec/capture.md §1.6)
@@ -149,14 +177,17 @@ enum AgentAdapters {
         let session = payload.string("session")
         let model = payload.string("model").flatMap(ModelID.qualified)
         if let prompt = payload.string("prompt"), !payload.has("files") {
-            return AgentEvent(agent: agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
+            return AgentEvent(
+                agent: agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
-        let action: AgentEvent.Action = (payload.object["shell"] as? Bool) == true ? .shell : .edit(files: payload.filePaths)
+        let action: AgentEvent.Action =
+            (payload.object["shell"] as? Bool) == true ? .shell : .edit(files: payload.filePaths)
         if case .edit(let files) = action, files.isEmpty {
             throw PayloadError(description: "generic payload names no files (and is not \"shell\": true)")
         }
-        return AgentEvent(agent: agent, phase: phase, action: action, session: session, model: model,
-                          toolUseID: payload.string("id"), cwd: payload.string("cwd"))
+        return AgentEvent(
+            agent: agent, phase: phase, action: action, session: session, model: model,
+            toolUseID: payload.string("id"), cwd: payload.string("cwd"))
     }
 
     // MARK: helpers
@@ -179,10 +210,14 @@ enum AgentAdapters {
         let eventName = payload.string("hook_event_name") ?? ""
         let session = payload.string("session_id")
         if eventName == dialect.promptEvent, let prompt = payload.string("prompt") {
-            return AgentEvent(agent: dialect.agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
+            return AgentEvent(
+                agent: dialect.agent, phase: .before, action: .prompt(text: prompt), session: session, model: model)
         }
         guard let phase = phase(eventName, before: [dialect.beforeEvent], after: [dialect.afterEvent]) else {
-            throw PayloadError(description: "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected \(dialect.beforeEvent), \(dialect.afterEvent) or \(dialect.promptEvent)")
+            throw PayloadError(
+                description:
+                    "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected \(dialect.beforeEvent), \(dialect.afterEvent) or \(dialect.promptEvent)"
+            )
         }
         let tool = try required(payload, "tool_name", agent: dialect.agent)
         let input = payload.object("tool_input") ?? Payload([:])
@@ -199,8 +234,9 @@ enum AgentAdapters {
         }
         var toolUseID: String?
         for key in dialect.toolUseKeys { toolUseID = toolUseID ?? payload.string(key) }
-        return AgentEvent(agent: dialect.agent, phase: phase, action: action, session: session, model: model,
-                          toolUseID: toolUseID, cwd: payload.string("cwd"))
+        return AgentEvent(
+            agent: dialect.agent, phase: phase, action: action, session: session, model: model,
+            toolUseID: toolUseID, cwd: payload.string("cwd"))
     }
 
     private static func phase(_ name: String, before: [String], after: [String]) -> AgentEvent.Phase? {

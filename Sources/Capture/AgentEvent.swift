@@ -43,8 +43,10 @@ public struct AgentEvent: Sendable, Equatable {
         }
     }
 
-    public init(agent: String, phase: Phase, action: Action, session: String? = nil, model: String? = nil,
-                toolUseID: String? = nil, cwd: String? = nil, replacements: [Replacement] = []) {
+    public init(
+        agent: String, phase: Phase, action: Action, session: String? = nil, model: String? = nil,
+        toolUseID: String? = nil, cwd: String? = nil, replacements: [Replacement] = []
+    ) {
         self.agent = agent
         self.phase = phase
         self.action = action
@@ -105,7 +107,8 @@ struct Payload {
         if let value = object[key] as? [String: Any] { return Payload(value) }
         // Some agents pass tool arguments as a JSON string.
         if let text = object[key] as? String, let data = text.data(using: .utf8),
-           let value = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let value = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
             return Payload(value)
         }
         return nil

@@ -67,7 +67,11 @@ public final class CaptureEngine {
             let absolute = file.hasPrefix("/") ? file : base + "/" + file
             var owner = layout
             if let nested = nestedRepository(holding: absolute, below: layout) { owner = nested }
-            if let index = groups.firstIndex(where: { $0.layout == owner }) { groups[index].files.append(file) } else { groups.append((owner, [file])) }
+            if let index = groups.firstIndex(where: { $0.layout == owner }) {
+                groups[index].files.append(file)
+            } else {
+                groups.append((owner, [file]))
+            }
         }
         for group in groups {
             var part = event
@@ -83,7 +87,9 @@ public final class CaptureEngine {
         while directory.count > layout.workTree.count, directory.hasPrefix(layout.workTree + "/") {
             var status = stat()
             if lstat(directory + "/.git", &status) == 0 {
-                return GitLayout.discover(from: directory).flatMap { $0.workTree.hasPrefix(layout.workTree + "/") ? $0 : nil }
+                return GitLayout.discover(from: directory).flatMap {
+                    $0.workTree.hasPrefix(layout.workTree + "/") ? $0 : nil
+                }
             }
             directory = (directory as NSString).deletingLastPathComponent
         }
@@ -102,7 +108,8 @@ public final class CaptureEngine {
                 return CaptureSummary(ignored: true)
             case .prompt(let text):
                 state.pending["prompt:" + sessionKey(event)] = WorkingState.PendingEdit(
-                    agent: event.agent, session: event.session, model: event.model, prompt: try promptDigest(text), files: [:], startedAt: now)
+                    agent: event.agent, session: event.session, model: event.model, prompt: try promptDigest(text),
+                    files: [:], startedAt: now)
                 return CaptureSummary()
             case .edit(let files):
                 let paths = capturable(files.compactMap { repositoryPath($0, event: event) })
@@ -121,7 +128,9 @@ public final class CaptureEngine {
 
     // MARK: Events
 
-    private func before(paths: [String], event: AgentEvent, state: inout WorkingState, now: Int64) throws -> CaptureSummary {
+    private func before(paths: [String], event: AgentEvent, state: inout WorkingState, now: Int64) throws
+        -> CaptureSummary
+    {
         var snapshot = [String: String]()
         for path in paths {
             let current = layout.readWorkingFile(path)
@@ -129,7 +138,8 @@ public final class CaptureEngine {
             snapshot[path] = current == nil ? "" : try snapshots.write(current!)
         }
         state.pending[pairingKey(event, paths: paths)] = WorkingState.PendingEdit(
-            agent: event.agent, session: event.session, model: event.model, prompt: nil, files: snapshot, startedAt: now)
+            agent: event.agent, session: event.session, model: event.model, prompt: nil, files: snapshot, startedAt: now
+        )
         return CaptureSummary(files: paths)
     }
 
@@ -148,7 +158,9 @@ public final class CaptureEngine {
                 var rebuilt = rebuild(afterContent, undoing: event.replacements, lastSeen: lastSeen)
                 if rebuilt == nil, lastSeen == nil {
                     lastSeen = try stagedContent(path)
-                    if lastSeen != nil { rebuilt = rebuild(afterContent, undoing: event.replacements, lastSeen: lastSeen) }
+                    if lastSeen != nil {
+                        rebuilt = rebuild(afterContent, undoing: event.replacements, lastSeen: lastSeen)
+                    }
                 }
                 if let rebuilt {
                     beforeContent = rebuilt
@@ -161,20 +173,25 @@ public final class CaptureEngine {
                     beforeContent = lastSeen ?? []
                 }
             }
-            summary.linesWritten += try applyAgentEdit(path, before: beforeContent, after: afterContent, event: event, state: &state)
+            summary.linesWritten += try applyAgentEdit(
+                path, before: beforeContent, after: afterContent, event: event, state: &state)
         }
         return summary
     }
 
     /// Lines an after-only edit changed that cannot be told from a person's edit made
     /// before it (spec/capture.md §3): `unknown`, never the agent's nor the person's.
-    private func applyUnplacedEdit(_ path: String, lastSeen: [UInt8], after: [UInt8], state: inout WorkingState) throws {
+    private func applyUnplacedEdit(_ path: String, lastSeen: [UInt8], after: [UInt8], state: inout WorkingState) throws
+    {
         if state.files[path] == nil {
-            state.track(path, blob: try snapshots.write(lastSeen), provenance: Array(repeating: .base, count: FileLines(lastSeen).count))
+            state.track(
+                path, blob: try snapshots.write(lastSeen),
+                provenance: Array(repeating: .base, count: FileLines(lastSeen).count))
         }
         let tracked = state.files[path]!
-        let labels = try LineOrigins.afterAgentEdit(state.provenance(of: tracked), old: try content(ofBlob: tracked.blob), new: after,
-                                                    agent: Provenance(kind: .unknown))
+        let labels = try LineOrigins.afterAgentEdit(
+            state.provenance(of: tracked), old: try content(ofBlob: tracked.blob), new: after,
+            agent: Provenance(kind: .unknown))
         state.track(path, blob: try snapshots.write(after), provenance: labels)
     }
 
@@ -192,9 +209,10 @@ public final class CaptureEngine {
 
     private func shellAfter(event: AgentEvent, state: inout WorkingState) throws -> CaptureSummary {
         guard let pending = state.pending.removeValue(forKey: pairingKey(event, paths: [])),
-              let baseline = pending.shellBaseline
+            let baseline = pending.shellBaseline
         else {
-            throw WorkingLogError(description: "shell command ended without its start event: its changes are not attributed")
+            throw WorkingLogError(
+                description: "shell command ended without its start event: its changes are not attributed")
         }
         var summary = CaptureSummary()
         for path in Set(baseline.keys).union(try repository.dirtyPaths()).sorted() {
@@ -209,7 +227,8 @@ public final class CaptureEngine {
             let beforeID = try reported ?? baseline[path] ?? (repository.indexBlob(path: path)?.hex ?? "")
             guard currentID != beforeID else { continue }
             summary.files.append(path)
-            summary.linesWritten += try applyAgentEdit(path, before: try content(ofBlob: beforeID), after: current ?? [], event: event, state: &state)
+            summary.linesWritten += try applyAgentEdit(
+                path, before: try content(ofBlob: beforeID), after: current ?? [], event: event, state: &state)
         }
         return summary
     }
@@ -225,24 +244,31 @@ public final class CaptureEngine {
             let labels = try LineOrigins.afterPersonEdit(state.provenance(of: tracked), old: previous, new: current)
             state.track(path, blob: try snapshots.write(current), provenance: labels)
         } else {
-            state.track(path, blob: try snapshots.write(current), provenance: Array(repeating: .base, count: FileLines(current).count))
+            state.track(
+                path, blob: try snapshots.write(current),
+                provenance: Array(repeating: .base, count: FileLines(current).count))
         }
     }
 
     /// Applies one agent edit of `path`; returns how many lines the agent wrote.
-    private func applyAgentEdit(_ path: String, before: [UInt8], after: [UInt8], event: AgentEvent, state: inout WorkingState) throws -> Int {
+    private func applyAgentEdit(
+        _ path: String, before: [UInt8], after: [UInt8], event: AgentEvent, state: inout WorkingState
+    ) throws -> Int {
         try reconcile(path, with: before, state: &state)
         let key = sessionKey(event)
         let agentLabel = Provenance(
             kind: .ai, agent: event.agent, model: event.model ?? state.sessionModels[key] ?? defaultModel(event.agent),
             session: event.session, prompt: state.pending["prompt:" + key]?.prompt)
         let tracked = state.files[path]!
-        let labels = try LineOrigins.afterAgentEdit(state.provenance(of: tracked), old: before, new: after, agent: agentLabel)
+        let labels = try LineOrigins.afterAgentEdit(
+            state.provenance(of: tracked), old: before, new: after, agent: agentLabel)
         state.track(path, blob: try snapshots.write(after), provenance: labels)
         let written = LineDiff.hunks(old: before, new: after).reduce(0) { $0 + $1.newCount }
         if written > 0 || state.sessions[key] == nil {
-            var activity = state.sessions[key] ?? WorkingState.SessionActivity(
-                agent: event.agent, session: event.session ?? "unknown", model: agentLabel.model, linesWritten: 0)
+            var activity =
+                state.sessions[key]
+                ?? WorkingState.SessionActivity(
+                    agent: event.agent, session: event.session ?? "unknown", model: agentLabel.model, linesWritten: 0)
             activity.linesWritten += written
             activity.model = agentLabel.model
             state.sessions[key] = activity
@@ -257,13 +283,17 @@ public final class CaptureEngine {
     /// close (or nothing was seen) the edit cannot be placed: nil, never a guess that
     /// credits another session's line to this agent. A deletion (empty `new`) is placed
     /// only where removing `old` from the last-seen text gives the text after.
-    private func rebuild(_ after: [UInt8], undoing replacements: [AgentEvent.Replacement], lastSeen: [UInt8]?) -> [UInt8]? {
+    private func rebuild(_ after: [UInt8], undoing replacements: [AgentEvent.Replacement], lastSeen: [UInt8]?)
+        -> [UInt8]?
+    {
         guard !replacements.isEmpty else { return nil }
         var text = String(decoding: after, as: UTF8.self)
         let seen = lastSeen.map { String(decoding: $0, as: UTF8.self) }
         for replacement in replacements.reversed() {
             if replacement.new.isEmpty {
-                guard let seen, let placed = Self.reinserted(replacement.old, into: text, giving: seen) else { return nil }
+                guard let seen, let placed = Self.reinserted(replacement.old, into: text, giving: seen) else {
+                    return nil
+                }
                 text = placed
                 continue
             }
@@ -279,7 +309,9 @@ public final class CaptureEngine {
             if candidates.count == 1 { text = candidates[0]; continue }
             guard let seen else { return nil }
             if let exact = candidates.first(where: { $0 == seen }) { text = exact; continue }
-            let distances = candidates.map { LineDiff.hunks(old: Array(seen.utf8), new: Array($0.utf8)).reduce(0) { $0 + $1.oldCount + $1.newCount } }
+            let distances = candidates.map {
+                LineDiff.hunks(old: Array(seen.utf8), new: Array($0.utf8)).reduce(0) { $0 + $1.oldCount + $1.newCount }
+            }
             let best = distances.min()!
             guard distances.filter({ $0 == best }).count == 1 else { return nil }
             text = candidates[distances.firstIndex(of: best)!]
@@ -297,7 +329,9 @@ public final class CaptureEngine {
         // The deletion starts at or before the first difference; every start that fits
         // gives the same text back, the last-seen one.
         for start in stride(from: prefix, through: max(0, prefix - gap.count), by: -1)
-        where Array(b[start..<start + gap.count]) == gap && Array(b[start + gap.count..<b.count]) == Array(a[start..<a.count]) {
+        where Array(b[start..<start + gap.count]) == gap
+            && Array(b[start + gap.count..<b.count]) == Array(a[start..<a.count])
+        {
             return seen
         }
         return nil
@@ -319,7 +353,7 @@ public final class CaptureEngine {
     private func repositoryPath(_ path: String, event: AgentEvent) -> String? {
         let base = event.cwd ?? FileManager.default.currentDirectoryPath
         guard let relative = layout.repositoryPath(forUserPath: path, currentDirectory: base),
-              !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
+            !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
         else { return nil }
         return relative
     }
@@ -332,7 +366,9 @@ public final class CaptureEngine {
         let ignoredFiles = IgnoredFiles(layout: layout)
         let ignored = Set(paths.filter(ignoredFiles.isIgnored))
         guard !ignored.isEmpty else { return paths }
-        let asked = try? GitCommand(directory: layout.workTree).run(["config", "--type=bool", "--get", "sessiontrace.captureIgnored"])
+        let asked = try? GitCommand(directory: layout.workTree).run([
+            "config", "--type=bool", "--get", "sessiontrace.captureIgnored",
+        ])
         if asked?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "true" { return paths }
         return paths.filter { !ignored.contains($0) }
     }

@@ -50,7 +50,9 @@ public final class CommitRecorder {
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
-    public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil) throws -> CommitAttribution {
+    public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil)
+        throws -> CommitAttribution
+    {
         let parentTree = try parents.first.map { try repository.treeID(ofCommit: $0) }
         var claims = [LineClaim]()
         var usedFiles = [String: String]()
@@ -73,7 +75,11 @@ public final class CommitRecorder {
             deleted += hunks.reduce(0) { $0 + $1.oldCount }
             for otherParent in parents.dropFirst() where !addedLines.isEmpty {
                 let theirs: [UInt8]
-                if case .blob(let bytes) = try repository.content(ofPath: path, inCommit: otherParent) { theirs = bytes } else { theirs = [] }
+                if case .blob(let bytes) = try repository.content(ofPath: path, inCommit: otherParent) {
+                    theirs = bytes
+                } else {
+                    theirs = []
+                }
                 addedLines.formIntersection(try LineOrigins.addedLines(old: theirs, new: content))
             }
             added += addedLines.count
@@ -83,7 +89,9 @@ public final class CommitRecorder {
             // file it was renamed from), carried over the edits made since.
             var logPath: String? = state.files[path] != nil ? path : nil
             if logPath == nil, let old = change.oldPath, state.files[old] != nil { logPath = old }
-            if logPath == nil, let orphan = try orphanMatching(content, state: state, tree: tree, excluding: consumedOrphans) {
+            if logPath == nil,
+                let orphan = try orphanMatching(content, state: state, tree: tree, excluding: consumedOrphans)
+            {
                 logPath = orphan
                 consumedOrphans.insert(orphan)
             }
@@ -91,12 +99,14 @@ public final class CommitRecorder {
             if let logPath, let tracked = state.files[logPath] {
                 // The log holds working-tree bytes; the commit, git's stored form.
                 let snapshot = repository.storedForm(try engine.content(ofBlob: tracked.blob), path: path)
-                let traced = try LineOrigins.afterPersonEditTracingBase(state.provenance(of: tracked), old: snapshot, new: content)
+                let traced = try LineOrigins.afterPersonEditTracingBase(
+                    state.provenance(of: tracked), old: snapshot, new: content)
                 labels = traced.labels
                 usedFiles[logPath] = path
                 let rewritten = traced.replacedBase.filter { addedLines.contains($0.key + 1) }
                 if inherited == nil, !rewritten.isEmpty, let oldPath = change.oldPath, let parent = parents.first {
-                    let seeded = try seedRewrittenBaseLines(&labels, rewritten, snapshot: snapshot, oldPath: oldPath, old: oldContent, parent: parent)
+                    let seeded = try seedRewrittenBaseLines(
+                        &labels, rewritten, snapshot: snapshot, oldPath: oldPath, old: oldContent, parent: parent)
                     recommitted[path, default: []].formUnion(seeded)
                 }
                 // Lines the log holds as `base` although the commit added them: a person
@@ -104,15 +114,20 @@ public final class CommitRecorder {
                 // agent's before-snapshot). A rewrite of an earlier AI line is `mixed`.
                 if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
                     let unseen = Set(labels.indices.filter { labels[$0] == .base && addedLines.contains($0 + 1) })
-                    let seeded = try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent,
-                                                            only: unseen.contains)
+                    let seeded = try seedFromEarlierRecords(
+                        &labels, oldPath: oldPath, old: oldContent, new: content, parent: parent,
+                        only: unseen.contains)
                     recommitted[path, default: []].formUnion(seeded)
                 }
-            } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first {
-                recommitted[path] = try seedFromEarlierRecords(&labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
+            } else if inherited == nil, let oldPath = change.oldPath, change.oldBlob != nil, let parent = parents.first
+            {
+                recommitted[path] = try seedFromEarlierRecords(
+                    &labels, oldPath: oldPath, old: oldContent, new: content, parent: parent)
             }
             if let inherited {
-                for (line, provenance) in try inherited.provenance(path: path, content: content, newTree: tree, repository: repository) {
+                for (line, provenance) in try inherited.provenance(
+                    path: path, content: content, newTree: tree, repository: repository)
+                {
                     // A line an agent's captured edit wrote during an amend stays the agent's.
                     if provenance.edited, labels[line - 1].kind == .ai { continue }
                     labels[line - 1] = provenance.provenance
@@ -120,9 +135,10 @@ public final class CommitRecorder {
             } else {
                 let unseen = addedLines.filter { labels[$0 - 1].kind == .base }
                 if !unseen.isEmpty {
-                    try inheritFromOtherVersions(&labels, lines: unseen, path: path, content: content, parents: parents,
-                                                 parentContent: change.oldPath == path && change.oldBlob != nil ? oldContent : nil,
-                                                 candidates: &otherVersions)
+                    try inheritFromOtherVersions(
+                        &labels, lines: unseen, path: path, content: content, parents: parents,
+                        parentContent: change.oldPath == path && change.oldBlob != nil ? oldContent : nil,
+                        candidates: &otherVersions)
                 }
             }
             claims += Self.claims(path: path, lines: addedLines.sorted(), labels: labels)
@@ -149,7 +165,9 @@ public final class CommitRecorder {
             var left = repository.commitsLeftByReset()
             // Without a reflog (core.logAllRefUpdates off), ORIG_HEAD names what the last
             // reset (or merge, rebase: those are in the commit's history) left.
-            if left.isEmpty, !repository.hasHeadReflog, let original = try? repository.resolveCommit("ORIG_HEAD") { left = [original] }
+            if left.isEmpty, !repository.hasHeadReflog, let original = try? repository.resolveCommit("ORIG_HEAD") {
+                left = [original]
+            }
             var found = left.map { (commit: $0, evidence: LineOrigins.Evidence.source) }
             for tip in repository.localBranchTips() where !left.contains(tip) { found.append((tip, .copy)) }
             // Versions in this commit's own line of history say nothing new.
@@ -159,7 +177,8 @@ public final class CommitRecorder {
             }
         }
         var versions = [(commit: ObjectID, evidence: LineOrigins.Evidence)]()
-        if let parent = parents.first, parentContent != nil { versions.append((parent, .copy)) }  // moves only: unchanged lines were not added
+        // The parent: for moves only (its unchanged lines were not added).
+        if let parent = parents.first, parentContent != nil { versions.append((parent, .copy)) }
         // A merge's other parents: a conflict resolved by editing their AI line is `mixed`.
         versions += parents.dropFirst().map { ($0, .source) }
         versions += candidates ?? []
@@ -167,14 +186,15 @@ public final class CommitRecorder {
         var unknown = Set<Int>()
         for version in versions where !open.isEmpty {
             guard case .blob(let old)? = try? repository.content(ofPath: path, inCommit: version.commit),
-                  version.commit == parents.first || old != parentContent
+                version.commit == parents.first || old != parentContent
             else { continue }
             // Which open lines this version could explain, before asking blame about it:
             // then blame once, over the span of the old lines they correspond to.
             let correspondence = LineOrigins.correspondence(from: old, new: content, evidence: version.evidence)
             let explained = open.filter { correspondence[$0] != nil }
             guard let first = explained.map({ correspondence[$0]!.old }).min(),
-                  let last = explained.map({ correspondence[$0]!.old }).max() else { continue }
+                let last = explained.map({ correspondence[$0]!.old }).max()
+            else { continue }
             let origins = try blameOrigins(path: path, in: version.commit, lines: Set(first...last))
             var settled = Set<Int>()
             for index in explained {
@@ -198,13 +218,20 @@ public final class CommitRecorder {
     private func blameOrigins(path: String, in commit: ObjectID, lines: Set<Int>) throws -> [Int: Provenance] {
         var runs = [ClosedRange<Int>]()
         for index in lines.sorted() {
-            if let last = runs.last, last.upperBound + 1 == index { runs[runs.count - 1] = last.lowerBound...index } else { runs.append(index...index) }
+            if let last = runs.last, last.upperBound + 1 == index {
+                runs[runs.count - 1] = last.lowerBound...index
+            } else {
+                runs.append(index...index)
+            }
         }
         var origins = [Int: Provenance]()
         for run in runs {
-            let blamed = try Blame.lines(path: path, revision: commit.hex, repository: repository,
-                                         lines: (run.lowerBound + 1)...(run.upperBound + 1), index: recordIndex)
-            for (offset, line) in blamed.prefix(run.count).enumerated() { origins[run.lowerBound + offset] = Provenance(line) }
+            let blamed = try Blame.lines(
+                path: path, revision: commit.hex, repository: repository,
+                lines: (run.lowerBound + 1)...(run.upperBound + 1), index: recordIndex)
+            for (offset, line) in blamed.prefix(run.count).enumerated() {
+                origins[run.lowerBound + offset] = Provenance(line)
+            }
         }
         return origins
     }
@@ -213,8 +240,10 @@ public final class CommitRecorder {
     /// of an earlier commit (paired as in spec/capture.md §3) is `mixed`, which the
     /// records of the commits that introduced the old lines say. Returns the 1-based new
     /// lines made mixed.
-    private func seedFromEarlierRecords(_ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8],
-                                        parent: ObjectID, only wanted: (Int) -> Bool = { _ in true }) throws -> Set<Int> {
+    private func seedFromEarlierRecords(
+        _ labels: inout [Provenance], oldPath: String, old: [UInt8], new: [UInt8],
+        parent: ObjectID, only wanted: (Int) -> Bool = { _ in true }
+    ) throws -> Set<Int> {
         var pairs = [Int: Int]()
         for hunk in LineDiff.hunks(old: old, new: new) where hunk.oldCount > 0 && hunk.newCount > 0 {
             for offset in 0..<min(hunk.oldCount, hunk.newCount) where wanted(hunk.newIndex + offset) {
@@ -230,8 +259,10 @@ public final class CommitRecorder {
     /// `rewritten` maps new line indexes to indexes in `snapshot`; lines of the snapshot
     /// are found in the parent's version `old` where the two agree. Returns the 1-based
     /// new lines made mixed.
-    private func seedRewrittenBaseLines(_ labels: inout [Provenance], _ rewritten: [Int: Int], snapshot: [UInt8], oldPath: String,
-                                        old: [UInt8], parent: ObjectID) throws -> Set<Int> {
+    private func seedRewrittenBaseLines(
+        _ labels: inout [Provenance], _ rewritten: [Int: Int], snapshot: [UInt8], oldPath: String,
+        old: [UInt8], parent: ObjectID
+    ) throws -> Set<Int> {
         // Snapshot line → parent line, for the lines the two share.
         var toParent = [Int: Int]()
         var snapshotPosition = 0, parentPosition = 0
@@ -249,14 +280,17 @@ public final class CommitRecorder {
             parentPosition = hunk.oldIndex + hunk.oldCount
         }
         skipEqual(until: FileLines(snapshot).count)
-        return try markEarlierAILines(&labels, rewritten.compactMapValues { toParent[$0] }, oldPath: oldPath, parent: parent)
+        return try markEarlierAILines(
+            &labels, rewritten.compactMapValues { toParent[$0] }, oldPath: oldPath, parent: parent)
     }
 
     /// Makes `mixed` each new line (index) whose paired line of the parent (index in
     /// `oldPath` there) an agent wrote, as the records of the commits that introduced
     /// those lines say: `git blame -L` on the parent, over each run of paired lines
     /// only. Returns the 1-based new lines made mixed.
-    private func markEarlierAILines(_ labels: inout [Provenance], _ pairs: [Int: Int], oldPath: String, parent: ObjectID) throws -> Set<Int> {
+    private func markEarlierAILines(
+        _ labels: inout [Provenance], _ pairs: [Int: Int], oldPath: String, parent: ObjectID
+    ) throws -> Set<Int> {
         let origins = try blameOrigins(path: oldPath, in: parent, lines: Set(pairs.values))
         var marked = Set<Int>()
         for (newIndex, parentIndex) in pairs {
@@ -277,13 +311,15 @@ public final class CommitRecorder {
             guard let start = runStart, let end = previous, let label = runLabel else { return }
             let contributor = label.contributor
             if let last = claims.last, last.path == path, last.contributor == contributor,
-               last.sessionID == (contributor.type == .human ? nil : label.session), last.promptDigest == label.prompt {
+                last.sessionID == (contributor.type == .human ? nil : label.session), last.promptDigest == label.prompt
+            {
                 claims[claims.count - 1].lines.append(start...end)
             } else {
-                claims.append(LineClaim(
-                    path: path, lines: [start...end], contributor: contributor,
-                    sessionID: contributor.type == .human ? nil : label.session,
-                    promptDigest: contributor.type == .human ? nil : label.prompt))
+                claims.append(
+                    LineClaim(
+                        path: path, lines: [start...end], contributor: contributor,
+                        sessionID: contributor.type == .human ? nil : label.session,
+                        promptDigest: contributor.type == .human ? nil : label.prompt))
             }
         }
         for line in lines {
@@ -294,7 +330,11 @@ public final class CommitRecorder {
                 (runStart, previous, runLabel) = (nil, nil, nil)
                 continue
             }
-            let sameRun = previous == line - 1 && runLabel.map { $0.contributor == label.contributor && $0.session == label.session && $0.prompt == label.prompt } == true
+            let sameRun =
+                previous == line - 1
+                && runLabel.map {
+                    $0.contributor == label.contributor && $0.session == label.session && $0.prompt == label.prompt
+                } == true
             if !sameRun {
                 flush()
                 runStart = line
@@ -309,7 +349,9 @@ public final class CommitRecorder {
     /// Per session: lines written since the previous record, and this commit's AI and
     /// mixed lines of the session — each line counted once, at the first commit that
     /// holds it (`recommitted` lines were counted before).
-    static func acceptance(claims: [LineClaim], state: WorkingState, recommitted: [String: Set<Int>] = [:]) -> [SessionAcceptance] {
+    static func acceptance(claims: [LineClaim], state: WorkingState, recommitted: [String: Set<Int>] = [:])
+        -> [SessionAcceptance]
+    {
         var result = [String: SessionAcceptance]()
         for activity in state.sessions.values {
             let key = activity.agent + "/" + activity.session
@@ -322,11 +364,17 @@ public final class CommitRecorder {
             let earlier = recommitted[claim.path] ?? []
             let lines = claim.lines.reduce(0) { total, range in total + range.filter { !earlier.contains($0) }.count }
             guard lines > 0 else { continue }
-            var entry = result[key] ?? SessionAcceptance(
-                agent: claim.contributor.agent ?? "unknown", sessionID: claim.sessionID ?? "unknown",
-                modelID: claim.contributor.modelID ?? "unknown/unknown", linesWritten: 0,
-                linesCommittedUnchanged: 0, linesCommittedEdited: 0)
-            if claim.contributor.type == .ai { entry.linesCommittedUnchanged += lines } else { entry.linesCommittedEdited += lines }
+            var entry =
+                result[key]
+                ?? SessionAcceptance(
+                    agent: claim.contributor.agent ?? "unknown", sessionID: claim.sessionID ?? "unknown",
+                    modelID: claim.contributor.modelID ?? "unknown/unknown", linesWritten: 0,
+                    linesCommittedUnchanged: 0, linesCommittedEdited: 0)
+            if claim.contributor.type == .ai {
+                entry.linesCommittedUnchanged += lines
+            } else {
+                entry.linesCommittedEdited += lines
+            }
             result[key] = entry
         }
         return result.values.sorted { ($0.agent, $0.sessionID) < ($1.agent, $1.sessionID) }
@@ -335,7 +383,9 @@ public final class CommitRecorder {
     /// A logged file that no longer exists under its own name and whose content best
     /// matches `content`: the source of a rename git could not see (the old path was
     /// never committed).
-    private func orphanMatching(_ content: [UInt8], state: WorkingState, tree: ObjectID, excluding: Set<String>) throws -> String? {
+    private func orphanMatching(_ content: [UInt8], state: WorkingState, tree: ObjectID, excluding: Set<String>) throws
+        -> String?
+    {
         let committedLines = FileLines(content).count
         guard committedLines > 0 else { return nil }
         var best: (path: String, shared: Int)?
@@ -360,7 +410,9 @@ public final class CommitRecorder {
     /// Records the commits made since the last recorded one (normally just HEAD), oldest
     /// first. A failure is kept in the working log for `git trace status` and does not
     /// stop later commits from being recorded.
-    public func recordNewCommits(signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Outcome {
+    public func recordNewCommits(signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970))
+        throws -> Outcome
+    {
         guard !repository.hasNoCommits else { return Outcome() }
         let head = try repository.resolveCommit("HEAD")
         return try engine.log.update { state in
@@ -375,8 +427,9 @@ public final class CommitRecorder {
                 if commit == head, repository.headReflogMessage()?.hasPrefix("commit (amend)") == true { continue }
                 do {
                     let inferred = try inferredSources(commit, isHead: commit == head)
-                    let digest = try record(commit, state: &state, signer: signer(), now: now,
-                                            inherited: inferred?.sources, rewrite: inferred?.kind)
+                    let digest = try record(
+                        commit, state: &state, signer: signer(), now: now,
+                        inherited: inferred?.sources, rewrite: inferred?.kind)
                     outcome.recorded.append((commit, digest))
                 } catch {
                     Self.fail(commit, error, at: now, state: &state, outcome: &outcome)
@@ -394,7 +447,9 @@ public final class CommitRecorder {
     /// `git trace record` and `review` call it first, so their record always comes after the automatic one
     /// and never races the background job (which then finds nothing left to do, or is
     /// waited for, holding the working log's lock).
-    public func recordPendingCommits(postCommitHookInstalled: Bool, signer: () throws -> SigningIdentity) throws -> Outcome {
+    public func recordPendingCommits(postCommitHookInstalled: Bool, signer: () throws -> SigningIdentity) throws
+        -> Outcome
+    {
         guard postCommitHookInstalled, !repository.rebaseInProgress
         else { return Outcome() }
         return try recordNewCommits(signer: signer)
@@ -419,7 +474,8 @@ public final class CommitRecorder {
             if !squashed.isEmpty { return (RewriteSources(commits: squashed.reversed(), ledger: ledger), .squashMerge) }
         }
         if isHead, repository.headReflogMessage()?.hasPrefix("cherry-pick") == true,
-           let original = try commitWithSameChange(as: commit, ledger: ledger) {
+            let original = try commitWithSameChange(as: commit, ledger: ledger)
+        {
             return (RewriteSources(commits: [original], ledger: ledger), .cherryPick)
         }
         return nil
@@ -430,7 +486,7 @@ public final class CommitRecorder {
         let signature = try changeSignature(commit)
         for entry in try repository.allNotes(ref: ledger.ref).prefix(5_000) where entry.target != commit.id {
             guard let candidate = try? repository.commit(entry.target), candidate.summary == commit.summary,
-                  try changeSignature(candidate) == signature
+                try changeSignature(candidate) == signature
             else { continue }
             return candidate.id
         }
@@ -447,8 +503,20 @@ public final class CommitRecorder {
             let oldLines = FileLines(old), newLines = FileLines(new)
             var text = (change.newPath ?? change.oldPath ?? "") + "\n"
             for hunk in LineDiff.hunks(old: old, new: new) {
-                if hunk.oldCount > 0 { text += "-" + String(decoding: oldLines.bytes(ofLines: hunk.oldStart...(hunk.oldStart + hunk.oldCount - 1)), as: UTF8.self) }
-                if hunk.newCount > 0 { text += "+" + String(decoding: newLines.bytes(ofLines: hunk.newStart...(hunk.newStart + hunk.newCount - 1)), as: UTF8.self) }
+                if hunk.oldCount > 0 {
+                    text +=
+                        "-"
+                        + String(
+                            decoding: oldLines.bytes(ofLines: hunk.oldStart...(hunk.oldStart + hunk.oldCount - 1)),
+                            as: UTF8.self)
+                }
+                if hunk.newCount > 0 {
+                    text +=
+                        "+"
+                        + String(
+                            decoding: newLines.bytes(ofLines: hunk.newStart...(hunk.newStart + hunk.newCount - 1)),
+                            as: UTF8.self)
+                }
             }
             signature.append(text)
         }
@@ -482,11 +550,15 @@ public final class CommitRecorder {
                 do {
                     let digest: String
                     if amend {
-                        digest = try record(new, state: &state, signer: signer(), now: now, inherited: sources, rewrite: rewrite, batch: batch)
+                        digest = try record(
+                            new, state: &state, signer: signer(), now: now, inherited: sources, rewrite: rewrite,
+                            batch: batch)
                     } else {
                         // Replayed commits: the working log says nothing about them.
                         var scratch = WorkingState()
-                        digest = try record(new, state: &scratch, signer: signer(), now: now, inherited: sources, rewrite: rewrite, batch: batch)
+                        digest = try record(
+                            new, state: &scratch, signer: signer(), now: now, inherited: sources, rewrite: rewrite,
+                            batch: batch)
                     }
                     outcome.recorded.append((new, digest))
                 } catch {
@@ -497,9 +569,12 @@ public final class CommitRecorder {
             // One notes commit for the whole rewrite.
             if !batch.lines.isEmpty {
                 do {
-                    try ledger.append(batch.lines, message: "git trace: records of \(batch.lines.count) rewritten commit(s)")
+                    try ledger.append(
+                        batch.lines, message: "git trace: records of \(batch.lines.count) rewritten commit(s)")
                 } catch {
-                    for commit in batch.lines.keys { Self.fail(commit, error, at: now, state: &state, outcome: &outcome) }
+                    for commit in batch.lines.keys {
+                        Self.fail(commit, error, at: now, state: &state, outcome: &outcome)
+                    }
                     outcome.recorded.removeAll()
                 }
             }
@@ -511,7 +586,9 @@ public final class CommitRecorder {
 
     /// post-merge: records HEAD when `git merge` just made it as a merge commit (not for
     /// a fast-forward, whose commits came from elsewhere).
-    public func recordMergeCommit(signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Outcome {
+    public func recordMergeCommit(
+        signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> Outcome {
         guard !repository.hasNoCommits else { return Outcome() }
         let head = try repository.resolveCommit("HEAD")
         guard try repository.commit(head).parentIDs.count > 1 else { return Outcome() }
@@ -530,19 +607,26 @@ public final class CommitRecorder {
 
     /// `git trace carry`: a record for `commit` derived from the records of `sources`
     /// (oldest first), for squash or rebase merges made where no hook runs.
-    public func recordCarry(_ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,
-                            now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> (digest: String, sources: Int) {
+    public func recordCarry(
+        _ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> (digest: String, sources: Int) {
         let inherited = RewriteSources(commits: sources, ledger: NotesLedger(repository: repository))
         guard !inherited.sources.isEmpty else {
             throw WorkingLogError(description: "none of the \(sources.count) source commit(s) has a record to carry")
         }
         var scratch = WorkingState()
-        return (try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry), inherited.sources.count)
+        return (
+            try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry),
+            inherited.sources.count
+        )
     }
 
     /// A commit that could not be recorded: reported now, and kept (the last 100) for
     /// `git trace status`.
-    private static func fail(_ commit: ObjectID, _ error: Error, at now: Int64, state: inout WorkingState, outcome: inout Outcome) {
+    private static func fail(
+        _ commit: ObjectID, _ error: Error, at now: Int64, state: inout WorkingState, outcome: inout Outcome
+    ) {
         outcome.failures.append((commit, "\(error)"))
         state.failed.append(WorkingState.FailedRecord(commit: commit.hex, reason: "\(error)", at: now))
         state.failed = Array(state.failed.suffix(100))
@@ -589,7 +673,9 @@ public final class CommitRecorder {
     public func commitsWithoutRecord(limit: Int = 50) throws -> [ObjectID] {
         guard !repository.hasNoCommits else { return [] }
         let state = try engine.log.snapshot()
-        guard state.captureStarted != nil, let createdHere = repository.commitsCreatedHere(after: state.captureReflogMark) else { return [] }
+        guard state.captureStarted != nil,
+            let createdHere = repository.commitsCreatedHere(after: state.captureReflogMark)
+        else { return [] }
         let ledger = NotesLedger(repository: repository)
         var missing = [ObjectID]()
         var current: ObjectID? = try repository.resolveCommit("HEAD")
@@ -609,7 +695,8 @@ public final class CommitRecorder {
         inherited: RewriteSources? = nil, rewrite: RewriteKind? = nil, batch: RecordBatch? = nil
     ) throws -> String {
         let commit = try repository.commit(commitID)
-        let attribution = try attribution(tree: commit.treeID, parents: commit.parentIDs, state: state, inherited: inherited)
+        let attribution = try attribution(
+            tree: commit.treeID, parents: commit.parentIDs, state: state, inherited: inherited)
         let derived = rewrite != nil && !(inherited?.sources.isEmpty ?? true)
         let statement = try RecordBuilder(repository: repository).attribution(
             for: commitID, claims: attribution.claims, signer: signer, recordedAt: now,
@@ -619,14 +706,19 @@ public final class CommitRecorder {
         if let batch {
             batch.lines[commitID, default: []].append(envelope.line)
         } else {
-            try NotesLedger(repository: repository).append([commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
+            try NotesLedger(repository: repository).append(
+                [commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
         }
         // Forget what this commit settled: files whose working copy is what was
         // committed, and the sessions' counts. Uncommitted AI lines stay logged.
         for (logPath, committedPath) in attribution.usedFiles {
             guard let tracked = state.files.removeValue(forKey: logPath) else { continue }
-            let working = repository.readWorkingFile(committedPath).map { repository.storedForm($0, path: committedPath) }
-            if case .blob(let committed)? = try? repository.content(ofPath: committedPath, inCommit: commitID), working == committed {
+            let working = repository.readWorkingFile(committedPath).map {
+                repository.storedForm($0, path: committedPath)
+            }
+            if case .blob(let committed)? = try? repository.content(ofPath: committedPath, inCommit: commitID),
+                working == committed
+            {
                 continue
             }
             state.files[committedPath] = tracked

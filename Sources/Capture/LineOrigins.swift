@@ -65,7 +65,8 @@ public enum LineOrigins {
     /// earlier commit may have had them from an agent (the caller can ask its record).
     /// Lines the person moved (cut and pasted elsewhere in the file) keep their origin.
     public static func afterPersonEditTracingBase(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws
-        -> (labels: [Provenance], replacedBase: [Int: Int]) {
+        -> (labels: [Provenance], replacedBase: [Int: Int])
+    {
         var replacedBase = [Int: Int]()
         let hunks = LineDiff.hunks(old: old, new: new)
         var result = try carry(labels, old: old, hunks: hunks) { oldRegion, hunk in
@@ -78,15 +79,23 @@ public enum LineOrigins {
         }
         for (newIndex, oldIndex) in movedLines(old: old, new: new, hunks: hunks) {
             result[newIndex] = labels[oldIndex]
-            if labels[oldIndex].kind == .base { replacedBase[newIndex] = oldIndex } else { replacedBase[newIndex] = nil }
+            if labels[oldIndex].kind == .base {
+                replacedBase[newIndex] = oldIndex
+            } else {
+                replacedBase[newIndex] = nil
+            }
         }
         return (result, replacedBase)
     }
 
     /// An agent's edit from `old` to `new`: unchanged lines keep their provenance, every
     /// new or replaced line is the agent's.
-    public static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws -> [Provenance] {
-        try carry(labels, old: old, hunks: LineDiff.hunks(old: old, new: new)) { _, hunk in Array(repeating: agent, count: hunk.newCount) }
+    public static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws
+        -> [Provenance]
+    {
+        try carry(labels, old: old, hunks: LineDiff.hunks(old: old, new: new)) { _, hunk in
+            Array(repeating: agent, count: hunk.newCount)
+        }
     }
 
     private static func carry(
@@ -120,7 +129,9 @@ public enum LineOrigins {
     /// old index): lines the diff leaves unchanged and blocks moved; from a `.source`,
     /// also each line paired with an old line it replaced (as in a person's edit),
     /// marked `edited`. A move wins over the diff's own view of a line.
-    public static func correspondence(from old: [UInt8], new: [UInt8], evidence: Evidence = .source) -> [Int: Correspondence] {
+    public static func correspondence(from old: [UInt8], new: [UInt8], evidence: Evidence = .source) -> [Int:
+        Correspondence]
+    {
         var result = [Int: Correspondence]()
         let hunks = LineDiff.hunks(old: old, new: new)
         let oldLines = FileLines(old)
@@ -128,7 +139,9 @@ public enum LineOrigins {
         func unchanged(until oldEnd: Int) {
             let run = oldLine..<oldEnd
             if evidence == .source || run.isEmpty || significantCharacters(oldLines, run) >= movedBlockCharacters {
-                for offset in 0..<run.count { result[newLine + offset] = Correspondence(old: oldLine + offset, edited: false) }
+                for offset in 0..<run.count {
+                    result[newLine + offset] = Correspondence(old: oldLine + offset, edited: false)
+                }
             }
             (oldLine, newLine) = (oldEnd, newLine + run.count)
         }
@@ -158,8 +171,10 @@ public enum LineOrigins {
     /// new index → provenance), given what is known of old lines (`label`, nil when
     /// nothing is): a line that corresponds unchanged keeps its old line's provenance;
     /// one that replaced an AI line is that line edited, `mixed`. Other lines get nothing.
-    public static func inherited(from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
-                                 label: (Int) -> Provenance?) -> [Int: Inherited] {
+    public static func inherited(
+        from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
+        label: (Int) -> Provenance?
+    ) -> [Int: Inherited] {
         correspondence(from: old, new: new, evidence: evidence).compactMapValues { found in
             guard let known = label(found.old) else { return nil }
             guard found.edited else { return Inherited(provenance: known, edited: false) }
@@ -185,7 +200,10 @@ public enum LineOrigins {
     /// Letters and digits (and any non-ASCII byte) in lines `range` (0-based).
     static func significantCharacters(_ lines: FileLines, _ range: Range<Int>) -> Int {
         range.reduce(0) { total, index in
-            total + text(lines, index).filter { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 >= 0x80 }.count
+            total
+                + text(lines, index).filter {
+                    ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 >= 0x80
+                }.count
         }
     }
 
@@ -195,7 +213,9 @@ public enum LineOrigins {
     /// `movedBlockCharacters` letters and digits together (git's default score, 20), so
     /// that a lone `}` or blank line is never taken for a move.
     static func movedLines(old: [UInt8], new: [UInt8], hunks: [DiffHunk]) -> [Int: Int] {
-        guard hunks.contains(where: { $0.oldCount > 0 }) && hunks.contains(where: { $0.newCount > 0 }) else { return [:] }
+        guard hunks.contains(where: { $0.oldCount > 0 }) && hunks.contains(where: { $0.newCount > 0 }) else {
+            return [:]
+        }
         let oldLines = FileLines(old), newLines = FileLines(new)
         var removed = Set<Int>(), inserted = [Int]()
         var removedByText = [ArraySlice<UInt8>: [Int]]()
@@ -215,8 +235,10 @@ public enum LineOrigins {
             var best: (old: Int, length: Int)?
             for candidate in (removedByText[text(newLines, start)] ?? []).prefix(32) where !used.contains(candidate) {
                 var length = 1
-                while insertedSet.contains(start + length), removed.contains(candidate + length), !used.contains(candidate + length),
-                      text(newLines, start + length) == text(oldLines, candidate + length) {
+                while insertedSet.contains(start + length), removed.contains(candidate + length),
+                    !used.contains(candidate + length),
+                    text(newLines, start + length) == text(oldLines, candidate + length)
+                {
                     length += 1
                 }
                 if length > (best?.length ?? 0) { best = (candidate, length) }

@@ -28,11 +28,13 @@ public struct RewriteSources: Sendable {
             guard case .lines(let lines, _)? = ledger.note(on: commit) else { continue }
             var newest: Source?
             for line in lines {
-                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
-                      statement.commit == commit.hex, let attribution = statement.attribution
+                guard let envelope = try? Envelope(line: line),
+                    let statement = try? Statement(payload: envelope.payload),
+                    statement.commit == commit.hex, let attribution = statement.attribution
                 else { continue }
                 let digest = Envelope.recordDigest(ofLine: line)
-                if newest == nil || Attribution.governs(attribution, digest, over: newest!.attribution, newest!.digest) {
+                if newest == nil || Attribution.governs(attribution, digest, over: newest!.attribution, newest!.digest)
+                {
                     newest = Source(commit: commit, digest: digest, attribution: attribution)
                 }
             }
@@ -46,7 +48,9 @@ public struct RewriteSources: Sendable {
     /// source's version of the file (same path, or the path git sees renamed to this
     /// one): unchanged or moved lines keep the source's provenance, a line edited from
     /// one of its AI lines is `mixed` (spec/capture.md §6).
-    func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int: LineOrigins.Inherited] {
+    func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int:
+        LineOrigins.Inherited]
+    {
         var result = [Int: LineOrigins.Inherited]()
         for source in sources {
             var sourcePaths = Set([path])
@@ -54,18 +58,22 @@ public struct RewriteSources: Sendable {
             // a whole-tree diff with rename detection is the costly part of a rewrite.
             if !source.attribution.files.contains(where: { $0.path == path }) {
                 let sourceTree = try repository.commit(source.commit).treeID
-                for change in try repository.changes(from: sourceTree, to: newTree) where change.newPath == path && change.kind == .renamed {
+                for change in try repository.changes(from: sourceTree, to: newTree)
+                where change.newPath == path && change.kind == .renamed {
                     if let old = change.oldPath { sourcePaths.insert(old) }
                 }
             }
             for file in source.attribution.files where sourcePaths.contains(file.path) {
-                guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit) else { continue }
+                guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit)
+                else { continue }
                 var claimed = [Int: Provenance]()
                 for range in file.ranges {
                     let provenance = Provenance(range)
                     for line in range.startLine...range.endLine { claimed[line - 1] = provenance }
                 }
-                for (index, inherited) in LineOrigins.inherited(from: sourceContent, new: content, label: { claimed[$0] }) {
+                for (index, inherited) in LineOrigins.inherited(
+                    from: sourceContent, new: content, label: { claimed[$0] })
+                {
                     // An edit of a line keeps a later source's unchanged view of it.
                     if inherited.edited, let earlier = result[index + 1], !earlier.edited { continue }
                     result[index + 1] = inherited
@@ -80,8 +88,10 @@ extension Provenance {
     /// What `git trace blame` says of a line: its record's origin, `unknown` without one.
     init(_ line: BlameLine) {
         switch line.origin {
-        case .ai?: self.init(kind: .ai, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
-        case .mixed?: self.init(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+        case .ai?:
+            self.init(kind: .ai, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
+        case .mixed?:
+            self.init(kind: .mixed, agent: line.agent, model: line.model, session: line.session, prompt: line.prompt)
         case .human?: self = .human
         case nil: self.init(kind: .unknown)
         }
@@ -89,13 +99,15 @@ extension Provenance {
 
     /// The provenance a record's range states.
     init(_ range: AttributedRange) {
-        let kind: Kind = switch range.contributor.type {
-        case .ai: .ai
-        case .mixed: .mixed
-        case .human: .human
-        }
-        self.init(kind: kind, agent: range.contributor.agent, model: range.contributor.modelID,
-                  session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptDigest)
+        let kind: Kind =
+            switch range.contributor.type {
+            case .ai: .ai
+            case .mixed: .mixed
+            case .human: .human
+            }
+        self.init(
+            kind: kind, agent: range.contributor.agent, model: range.contributor.modelID,
+            session: kind == .human ? nil : range.sessionID, prompt: kind == .human ? nil : range.promptDigest)
     }
 }
 
@@ -116,7 +128,9 @@ public struct PostRewrite {
         command = argument.flatMap(Command.init(rawValue:)) ?? .rebase
         pairs = input.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: " ")
-            guard fields.count >= 2, let old = ObjectID(hex: String(fields[0])), let new = ObjectID(hex: String(fields[1])) else { return nil }
+            guard fields.count >= 2, let old = ObjectID(hex: String(fields[0])),
+                let new = ObjectID(hex: String(fields[1]))
+            else { return nil }
             return (old, new)
         }
     }
@@ -128,4 +142,3 @@ public struct PostRewrite {
         command == .amend && rebaseInProgress
     }
 }
-

@@ -27,7 +27,9 @@ struct SnapshotStore {
         // directories, whatever the umask and the file's own mode.
         try AtomicFile.makePrivateDirectory(directory)
         try AtomicFile.makePrivateDirectory(folder)
-        do { try AtomicFile.replace(target, with: content) } catch { throw WorkingLogError(description: "cannot write snapshot: \(error)") }
+        do { try AtomicFile.replace(target, with: content) } catch {
+            throw WorkingLogError(description: "cannot write snapshot: \(error)")
+        }
         return id
     }
 
@@ -42,7 +44,8 @@ struct SnapshotStore {
         guard let folders = try? manager.contentsOfDirectory(atPath: directory) else { return }
         for folder in folders {
             let folderPath = directory + "/" + folder
-            for file in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] where !keep.contains(folder + file) {
+            for file in (try? manager.contentsOfDirectory(atPath: folderPath)) ?? [] where !keep.contains(folder + file)
+            {
                 try? manager.removeItem(atPath: folderPath + "/" + file)
             }
         }

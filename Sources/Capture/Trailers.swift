@@ -27,9 +27,10 @@ public enum Trailers {
         var body = Array(lines[..<commentStart])
         let rest = Array(lines[commentStart...])
         guard !trailers.isEmpty else { return (body + rest).joined(separator: "\n") }
-        let lastParagraphIsTrailers = body.last.map { line in
-            line.range(of: #"^[A-Za-z0-9-]+: "#, options: .regularExpression) != nil
-        } ?? false
+        let lastParagraphIsTrailers =
+            body.last.map { line in
+                line.range(of: #"^[A-Za-z0-9-]+: "#, options: .regularExpression) != nil
+            } ?? false
         if !body.isEmpty && !lastParagraphIsTrailers { body.append("") }
         body += trailers
         return (body + (rest.first == "" ? rest : [""] + rest)).joined(separator: "\n")
@@ -43,7 +44,8 @@ public enum Trailers {
         let attribution = try recorder.attribution(tree: try repository.indexTree(), parents: parents, state: state)
         let message = (try? String(contentsOfFile: messageFile, encoding: .utf8)) ?? ""
         let commentPrefix = (try? repository.config().string("core.commentChar")).flatMap { $0 } ?? "#"
-        let updated = apply(lines(for: attribution), to: message, commentPrefix: commentPrefix == "auto" ? "#" : commentPrefix)
+        let updated = apply(
+            lines(for: attribution), to: message, commentPrefix: commentPrefix == "auto" ? "#" : commentPrefix)
         if updated != message { try Data(updated.utf8).write(to: URL(fileURLWithPath: messageFile)) }
     }
 }

@@ -128,7 +128,9 @@ public final class WorkingLog {
     public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
         try AtomicFile.makePrivateDirectory(directory)  // also when made 0755 by versions before this one
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard lock >= 0 else {
+            throw WorkingLogError(description: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else {
             throw WorkingLogError(description: "cannot lock \(lockPath): \(String(cString: strerror(errno)))")
@@ -149,9 +151,13 @@ public final class WorkingLog {
     public func appendMessage(_ message: String, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
         try update { _ in
             let line = "\(now) " + message.replacingOccurrences(of: "\n", with: " ")
-            let kept = (try? String(contentsOfFile: messagesPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            let kept =
+                (try? String(contentsOfFile: messagesPath, encoding: .utf8))?.split(separator: "\n").map(String.init)
+                ?? []
             let text = (kept + [line]).suffix(Self.keptMessages).joined(separator: "\n") + "\n"
-            do { try AtomicFile.replace(messagesPath, with: Array(text.utf8)) } catch { throw WorkingLogError(description: "\(error)") }
+            do { try AtomicFile.replace(messagesPath, with: Array(text.utf8)) } catch {
+                throw WorkingLogError(description: "\(error)")
+            }
         }
     }
 
@@ -191,6 +197,8 @@ public final class WorkingLog {
     }
 
     private func save(_ state: WorkingState) throws {
-        do { try AtomicFile.replace(statePath, with: state.json.canonicalBytes) } catch { throw WorkingLogError(description: "\(error)") }
+        do { try AtomicFile.replace(statePath, with: state.json.canonicalBytes) } catch {
+            throw WorkingLogError(description: "\(error)")
+        }
     }
 }

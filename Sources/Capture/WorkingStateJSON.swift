@@ -16,44 +16,67 @@ extension WorkingState {
         labels = try root.array("labels").map(Provenance.init(json:))
         files = try root.dictionary("files") { value in
             guard case .object(let file) = value else { throw FormatError() }
-            return TrackedFile(blob: try file.string("blob"), runs: try file.array("runs").map { run in
-                guard case .array(let pair) = run, pair.count == 2, let index = pair[0].integerValue, let count = pair[1].integerValue,
-                      index >= 0, count >= 0 else { throw FormatError() }
-                return [Int(index), Int(count)]
-            })
+            return TrackedFile(
+                blob: try file.string("blob"),
+                runs: try file.array("runs").map { run in
+                    guard case .array(let pair) = run, pair.count == 2, let index = pair[0].integerValue,
+                        let count = pair[1].integerValue,
+                        index >= 0, count >= 0
+                    else { throw FormatError() }
+                    return [Int(index), Int(count)]
+                })
         }
         pending = try root.dictionary("pending", PendingEdit.init(json:))
         sessions = try root.dictionary("sessions") { value in
             guard case .object(let session) = value else { throw FormatError() }
-            return SessionActivity(agent: try session.string("agent"), session: try session.string("session"),
-                                   model: try session.optionalString("model"), linesWritten: Int(try session.integer("linesWritten")))
+            return SessionActivity(
+                agent: try session.string("agent"), session: try session.string("session"),
+                model: try session.optionalString("model"), linesWritten: Int(try session.integer("linesWritten")))
         }
-        recorded = try root.array("recorded").map { guard let hex = $0.stringValue else { throw FormatError() }; return hex }
+        recorded = try root.array("recorded").map {
+            guard let hex = $0.stringValue else { throw FormatError() }; return hex
+        }
         captureStarted = try root.optionalInteger("captureStarted")
         captureReflogMark = try root.optionalString("captureReflogMark")
         failed = try root.array("failed").map { value in
             guard case .object(let failure) = value else { throw FormatError() }
-            return FailedRecord(commit: try failure.string("commit"), reason: try failure.string("reason"), at: try failure.integer("at"))
+            return FailedRecord(
+                commit: try failure.string("commit"), reason: try failure.string("reason"),
+                at: try failure.integer("at"))
         }
-        sessionModels = try root.dictionary("sessionModels") { guard let model = $0.stringValue else { throw FormatError() }; return model }
+        sessionModels = try root.dictionary("sessionModels") {
+            guard let model = $0.stringValue else { throw FormatError() }; return model
+        }
     }
 
     var json: JSONValue {
         var root: [String: JSONValue] = [
             "version": .integer(Int64(version)),
             "labels": .array(labels.map(\.json)),
-            "files": .object(JSONObject(files.mapValues { file in
-                .object(["blob": .string(file.blob), "runs": .array(file.runs.map { .array($0.map { .integer(Int64($0)) }) })])
-            })),
+            "files": .object(
+                JSONObject(
+                    files.mapValues { file in
+                        .object([
+                            "blob": .string(file.blob),
+                            "runs": .array(file.runs.map { .array($0.map { .integer(Int64($0)) }) }),
+                        ])
+                    })),
             "pending": .object(JSONObject(pending.mapValues(\.json))),
-            "sessions": .object(JSONObject(sessions.mapValues { session in
-                var members: [String: JSONValue] = ["agent": .string(session.agent), "session": .string(session.session),
-                                                    "linesWritten": .integer(Int64(session.linesWritten))]
-                if let model = session.model { members["model"] = .string(model) }
-                return .object(JSONObject(members))
-            })),
+            "sessions": .object(
+                JSONObject(
+                    sessions.mapValues { session in
+                        var members: [String: JSONValue] = [
+                            "agent": .string(session.agent), "session": .string(session.session),
+                            "linesWritten": .integer(Int64(session.linesWritten)),
+                        ]
+                        if let model = session.model { members["model"] = .string(model) }
+                        return .object(JSONObject(members))
+                    })),
             "recorded": .array(recorded.map(JSONValue.string)),
-            "failed": .array(failed.map { .object(["commit": .string($0.commit), "reason": .string($0.reason), "at": .integer($0.at)]) }),
+            "failed": .array(
+                failed.map {
+                    .object(["commit": .string($0.commit), "reason": .string($0.reason), "at": .integer($0.at)])
+                }),
             "sessionModels": .object(JSONObject(sessionModels.mapValues(JSONValue.string))),
         ]
         if let captureStarted { root["captureStarted"] = .integer(captureStarted) }
@@ -67,30 +90,44 @@ extension WorkingState.PendingEdit {
         guard case .object(let edit) = json else { throw WorkingState.FormatError() }
         func blobs(_ key: String) throws -> [String: String]? {
             guard edit[key] != nil else { return nil }
-            return try edit.dictionary(key) { guard let blob = $0.stringValue else { throw WorkingState.FormatError() }; return blob }
+            return try edit.dictionary(key) {
+                guard let blob = $0.stringValue else { throw WorkingState.FormatError() }; return blob
+            }
         }
-        self.init(agent: try edit.string("agent"), session: try edit.optionalString("session"), model: try edit.optionalString("model"),
-                  prompt: try edit.optionalString("prompt"), files: try blobs("files") ?? [:], shellBaseline: try blobs("shellBaseline"),
-                  trackedAtStart: try blobs("trackedAtStart"), startedAt: try edit.integer("startedAt"))
+        self.init(
+            agent: try edit.string("agent"), session: try edit.optionalString("session"),
+            model: try edit.optionalString("model"),
+            prompt: try edit.optionalString("prompt"), files: try blobs("files") ?? [:],
+            shellBaseline: try blobs("shellBaseline"),
+            trackedAtStart: try blobs("trackedAtStart"), startedAt: try edit.integer("startedAt"))
     }
 
     var json: JSONValue {
-        var members: [String: JSONValue] = ["agent": .string(agent), "files": .object(JSONObject(files.mapValues(JSONValue.string))),
-                                            "startedAt": .integer(startedAt)]
+        var members: [String: JSONValue] = [
+            "agent": .string(agent), "files": .object(JSONObject(files.mapValues(JSONValue.string))),
+            "startedAt": .integer(startedAt),
+        ]
         if let session { members["session"] = .string(session) }
         if let model { members["model"] = .string(model) }
         if let prompt { members["prompt"] = .string(prompt) }
-        if let shellBaseline { members["shellBaseline"] = .object(JSONObject(shellBaseline.mapValues(JSONValue.string))) }
-        if let trackedAtStart { members["trackedAtStart"] = .object(JSONObject(trackedAtStart.mapValues(JSONValue.string))) }
+        if let shellBaseline {
+            members["shellBaseline"] = .object(JSONObject(shellBaseline.mapValues(JSONValue.string)))
+        }
+        if let trackedAtStart {
+            members["trackedAtStart"] = .object(JSONObject(trackedAtStart.mapValues(JSONValue.string)))
+        }
         return .object(JSONObject(members))
     }
 }
 
 extension Provenance {
     init(json: JSONValue) throws {
-        guard case .object(let members) = json, let kind = Kind(rawValue: try members.string("kind")) else { throw WorkingState.FormatError() }
-        self.init(kind: kind, agent: try members.optionalString("agent"), model: try members.optionalString("model"),
-                  session: try members.optionalString("session"), prompt: try members.optionalString("prompt"))
+        guard case .object(let members) = json, let kind = Kind(rawValue: try members.string("kind")) else {
+            throw WorkingState.FormatError()
+        }
+        self.init(
+            kind: kind, agent: try members.optionalString("agent"), model: try members.optionalString("model"),
+            session: try members.optionalString("session"), prompt: try members.optionalString("prompt"))
     }
 
     var json: JSONValue {

@@ -5,10 +5,13 @@ extension Repository {
     /// Which of the boolean attributes `names` are set (`name`, or `name=true`) for
     /// each path, reading `.gitattributes` from `commit`'s tree (and the index) but not
     /// the system-wide file, so that the answer is the repository's own.
-    public func setAttributes(_ names: [String], forPaths paths: [String], atCommit commit: ObjectID) throws -> [String: Set<String>] {
+    public func setAttributes(_ names: [String], forPaths paths: [String], atCommit commit: ObjectID) throws -> [String:
+        Set<String>]
+    {
         var options = git_attr_options()
         options.version = UInt32(GIT_ATTR_OPTIONS_VERSION)
-        options.flags = UInt32(GIT_ATTR_CHECK_INDEX_ONLY) | UInt32(GIT_ATTR_CHECK_NO_SYSTEM) | UInt32(GIT_ATTR_CHECK_INCLUDE_COMMIT)
+        options.flags =
+            UInt32(GIT_ATTR_CHECK_INDEX_ONLY) | UInt32(GIT_ATTR_CHECK_NO_SYSTEM) | UInt32(GIT_ATTR_CHECK_INCLUDE_COMMIT)
         options.attr_commit_id = commit.oid
         let cNames = names.map { strdup($0) }
         defer { cNames.forEach { free($0) } }
@@ -16,8 +19,11 @@ extension Repository {
         var values = [UnsafePointer<CChar>?](repeating: nil, count: names.count)
         var result = [String: Set<String>]()
         for path in paths {
-            try check(GitPath.withCString(path) { git_attr_get_many_ext(&values, pointer, &options, $0, names.count, &namePointers) },
-                      "cannot read attributes of \(path)")
+            try check(
+                GitPath.withCString(path) {
+                    git_attr_get_many_ext(&values, pointer, &options, $0, names.count, &namePointers)
+                },
+                "cannot read attributes of \(path)")
             var set = Set<String>()
             for (index, value) in values.enumerated() {
                 switch git_attr_value(value) {

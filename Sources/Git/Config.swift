@@ -83,7 +83,9 @@ extension Config {
     @discardableResult
     public func remove(_ name: String, value: String) throws -> Bool {
         guard try strings(name).contains(value) else { return false }
-        try check(git_config_delete_multivar(pointer, name, "^" + escapeExtendedRegex(value) + "$"), "cannot unset config \(name)")
+        try check(
+            git_config_delete_multivar(pointer, name, "^" + escapeExtendedRegex(value) + "$"),
+            "cannot unset config \(name)")
         return true
     }
 }

@@ -16,9 +16,12 @@ public struct GitCommand: Sendable {
         /// line without that prefix (callers add their own), else the last line of
         /// stderr (hints and progress come before it).
         public var reason: String {
-            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter
+            { !$0.isEmpty }
             for prefix in ["fatal: ", "error: "] {
-                if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return String(line.dropFirst(prefix.count)) }
+                if let line = lines.first(where: { $0.hasPrefix(prefix) }) {
+                    return String(line.dropFirst(prefix.count))
+                }
             }
             return lines.last ?? "exit status \(status)"
         }
@@ -77,14 +80,18 @@ public struct GitCommand: Sendable {
 
     /// Starts git (posix_spawn, so that arguments can be bytes that are not UTF-8),
     /// lets `consume` read its standard output to the end, and waits.
-    private func execute(_ arguments: [String], environment: [String: String], consume: (Int32) -> [UInt8]) throws -> Result {
+    private func execute(_ arguments: [String], environment: [String: String], consume: (Int32) -> [UInt8]) throws
+        -> Result
+    {
         var argumentBytes: [[UInt8]] = [Array("git".utf8)]
         var paths = false
         for argument in arguments {
             argumentBytes.append(paths ? GitPath.bytes(argument) : Array(argument.utf8))
             if argument == "--" { paths = true }
         }
-        let variables = ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) { $1 }
+        let variables = ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) {
+            $1
+        }
         let environmentBytes = variables.map { Array("\($0.key)=\($0.value)".utf8) }
 
         // stdout and stderr through two pipes, stderr drained on another thread: reading
@@ -143,12 +150,13 @@ func readToEnd(_ descriptor: Int32) -> [UInt8] {
 
 /// `strings` as a NUL-terminated array of C strings, for the length of `body`.
 private func withCStrings<T>(_ strings: [[UInt8]], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
-    let pointers = strings.map { bytes -> UnsafeMutablePointer<CChar>? in
-        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-        for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
-        pointer[bytes.count] = 0
-        return pointer
-    } + [nil]
+    let pointers =
+        strings.map { bytes -> UnsafeMutablePointer<CChar>? in
+            let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
+            pointer[bytes.count] = 0
+            return pointer
+        } + [nil]
     defer { pointers.forEach { $0?.deallocate() } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -29,10 +29,12 @@ public struct GitLayout: Sendable, Equatable {
             if manager.fileExists(atPath: dotGit, isDirectory: &isDirectory) {
                 if isDirectory.boolValue { return GitLayout(workTree: directory, gitDirectory: dotGit) }
                 if let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
-                   let line = text.split(separator: "\n").first, line.hasPrefix("gitdir: ") {
+                    let line = text.split(separator: "\n").first, line.hasPrefix("gitdir: ")
+                {
                     var target = String(line.dropFirst(8)).trimmingCharacters(in: .whitespaces)
                     if !target.hasPrefix("/") { target = directory + "/" + target }
-                    return GitLayout(workTree: directory, gitDirectory: URL(fileURLWithPath: target).standardizedFileURL.path)
+                    return GitLayout(
+                        workTree: directory, gitDirectory: URL(fileURLWithPath: target).standardizedFileURL.path)
                 }
             }
             if directory == "/" { return nil }
@@ -48,8 +50,9 @@ public struct GitLayout: Sendable, Equatable {
         while true {
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: directory + "/HEAD"),
-               manager.fileExists(atPath: directory + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
-               manager.fileExists(atPath: directory + "/refs", isDirectory: &isDirectory), isDirectory.boolValue {
+                manager.fileExists(atPath: directory + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
+                manager.fileExists(atPath: directory + "/refs", isDirectory: &isDirectory), isDirectory.boolValue
+            {
                 return directory
             }
             if directory == "/" { return nil }
@@ -81,7 +84,9 @@ public struct GitLayout: Sendable, Equatable {
         // symlinked directory, ~/src -> /data/src, is the same work tree), the file
         // itself not: a link in the work tree is a file of its own, never followed.
         let name = components.removeLast()
-        components = canonicalComponents(components.count == 1 ? "/" : components.joined(separator: "/").dropFirst().description) + [name]
+        components =
+            canonicalComponents(components.count == 1 ? "/" : components.joined(separator: "/").dropFirst().description)
+            + [name]
         guard components.count > root.count, Array(components.prefix(root.count)) == root else { return nil }
         return components.dropFirst(root.count).joined(separator: "/")
     }
@@ -131,7 +136,8 @@ public struct GitLayout: Sendable, Equatable {
     /// of `readWorkingFile`; nil when they refuse it.
     private func openWorkingFile(_ path: String) -> (descriptor: Int32, size: Int)? {
         // The path's own bytes (GitPath), not its text's: a name that is not UTF-8 too.
-        let full = (Array(workTree.utf8) + [UInt8(ascii: "/")] + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
+        let full =
+            (Array(workTree.utf8) + [UInt8(ascii: "/")] + GitPath.bytes(path)).map { CChar(bitPattern: $0) } + [0]
         guard let resolved = realpath(full, nil) else { return nil }
         let resolvedPath = String(cString: resolved)
         free(resolved)

@@ -11,7 +11,9 @@ public enum GitPath {
     /// The text of a path libgit2 hands over (NUL-terminated bytes).
     public static func string(_ pointer: UnsafePointer<CChar>) -> String {
         let length = strlen(pointer)
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { string(bytes: UnsafeBufferPointer(start: $0, count: length)) }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            string(bytes: UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     public static func string<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
@@ -57,7 +59,9 @@ public enum GitPath {
     private static func unquoted(_ path: String) -> [UInt8]? {
         guard let result = unquoting(Array(path.utf8)) else { return nil }
         // Held quoted only when the plain form would not do: anything else is not ours.
-        guard !result.isEmpty, !result.contains(0), result.first == UInt8(ascii: "\"") || String(validating: result, as: UTF8.self) == nil else { return nil }
+        guard !result.isEmpty, !result.contains(0),
+            result.first == UInt8(ascii: "\"") || String(validating: result, as: UTF8.self) == nil
+        else { return nil }
         return result
     }
 
@@ -84,11 +88,16 @@ public enum GitPath {
             }
             guard index + 1 < end else { return nil }
             let escape = text[index + 1]
-            let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x61: 0x07, 0x62: 0x08, 0x74: 0x09, 0x6E: 0x0A, 0x76: 0x0B, 0x66: 0x0C, 0x72: 0x0D]
+            let simple: [UInt8: UInt8] = [
+                0x22: 0x22, 0x5C: 0x5C, 0x61: 0x07, 0x62: 0x08, 0x74: 0x09, 0x6E: 0x0A, 0x76: 0x0B, 0x66: 0x0C,
+                0x72: 0x0D,
+            ]
             if let value = simple[escape] {
                 result.append(value)
                 index += 2
-            } else if index + 3 < end, (0x30...0x33).contains(escape), (0x30...0x37).contains(text[index + 2]), (0x30...0x37).contains(text[index + 3]) {
+            } else if index + 3 < end, (0x30...0x33).contains(escape), (0x30...0x37).contains(text[index + 2]),
+                (0x30...0x37).contains(text[index + 3])
+            {
                 result.append((escape - 0x30) << 6 | (text[index + 2] - 0x30) << 3 | (text[index + 3] - 0x30))
                 index += 4
             } else {

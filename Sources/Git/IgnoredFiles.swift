@@ -44,15 +44,20 @@ public struct IgnoredFiles {
             files.append((trimmed.hasPrefix("/") ? trimmed : layout.gitDirectory + "/" + trimmed) + "/info/exclude")
         }
         let home = getenv("HOME").map { String(cString: $0) } ?? NSHomeDirectory()
-        let xdg = getenv("XDG_CONFIG_HOME").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let xdg =
+            getenv("XDG_CONFIG_HOME").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         files.append(xdg + "/git/ignore")
         for config in [home + "/.gitconfig", xdg + "/git/config", layout.gitDirectory + "/config", "/etc/gitconfig"] {
-            guard let text = Self.text(of: config), text.range(of: "excludesfile", options: .caseInsensitive) != nil else { continue }
+            guard let text = Self.text(of: config), text.range(of: "excludesfile", options: .caseInsensitive) != nil
+            else { continue }
             for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "excludesfile" else { continue }
+                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "excludesfile"
+                else { continue }
                 var value = parts[1].trimmingCharacters(in: .whitespaces)
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                    value = String(value.dropFirst().dropLast())
+                }
                 if value.hasPrefix("~/") { value = home + value.dropFirst() }
                 files.append(value)
             }

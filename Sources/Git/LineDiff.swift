@@ -54,7 +54,11 @@ private struct LineInterner {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let id = slots[slot], line = lines[Int(id) - 1]
-            if line.hash == hash, line.count == range.count, range.isEmpty || memcmp(line.start!, start!, range.count) == 0 { return id }
+            if line.hash == hash, line.count == range.count,
+                range.isEmpty || memcmp(line.start!, start!, range.count) == 0
+            {
+                return id
+            }
             slot = (slot + 1) & mask
         }
         lines.append((hash, start, range.count))
@@ -80,8 +84,13 @@ public enum LineDiff {
         let oldStarts = lineStarts(old), newStarts = lineStarts(new)
         // A file created or emptied: one hunk, nothing to search.
         if oldStarts.isEmpty || newStarts.isEmpty {
-            return oldStarts.isEmpty && newStarts.isEmpty ? []
-                : [DiffHunk(oldStart: oldStarts.isEmpty ? 0 : 1, oldCount: oldStarts.count, newStart: newStarts.isEmpty ? 0 : 1, newCount: newStarts.count)]
+            return oldStarts.isEmpty && newStarts.isEmpty
+                ? []
+                : [
+                    DiffHunk(
+                        oldStart: oldStarts.isEmpty ? 0 : 1, oldCount: oldStarts.count,
+                        newStart: newStarts.isEmpty ? 0 : 1, newCount: newStarts.count)
+                ]
         }
         func line(_ bytes: UnsafeBufferPointer<UInt8>, _ starts: [Int], _ index: Int) -> Range<Int> {
             starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)
@@ -92,15 +101,21 @@ public enum LineDiff {
         // Most edits touch a few lines: set the common head and tail aside by comparing
         // bytes, and give identities only to the lines in between.
         var head = 0
-        while head < oldStarts.count, head < newStarts.count, equal(line(old, oldStarts, head), line(new, newStarts, head)) { head += 1 }
+        while head < oldStarts.count, head < newStarts.count,
+            equal(line(old, oldStarts, head), line(new, newStarts, head))
+        { head += 1 }
         var tail = 0
         while tail < oldStarts.count - head, tail < newStarts.count - head,
-              equal(line(old, oldStarts, oldStarts.count - 1 - tail), line(new, newStarts, newStarts.count - 1 - tail)) { tail += 1 }
-        var interner = LineInterner(capacity: max(0, oldStarts.count - tail - head) + max(0, newStarts.count - tail - head))
+            equal(line(old, oldStarts, oldStarts.count - 1 - tail), line(new, newStarts, newStarts.count - 1 - tail))
+        { tail += 1 }
+        var interner = LineInterner(
+            capacity: max(0, oldStarts.count - tail - head) + max(0, newStarts.count - tail - head))
         let oldIDs = (head..<(oldStarts.count - tail)).map { interner.id(old, line(old, oldStarts, $0)) }
         let newIDs = (head..<(newStarts.count - tail)).map { interner.id(new, line(new, newStarts, $0)) }
         return hunks(old: oldIDs, new: newIDs).map {
-            DiffHunk(oldStart: $0.oldStart + head, oldCount: $0.oldCount, newStart: $0.newStart + head, newCount: $0.newCount)
+            DiffHunk(
+                oldStart: $0.oldStart + head, oldCount: $0.oldCount, newStart: $0.newStart + head, newCount: $0.newCount
+            )
         }
     }
 
@@ -135,9 +150,10 @@ public enum LineDiff {
         for (oldLine, newLine) in matches + [(a.count - tail, b.count - tail)] {
             let oldCount = oldLine - oldPosition, newCount = newLine - newPosition
             if oldCount > 0 || newCount > 0 {
-                result.append(DiffHunk(
-                    oldStart: oldCount == 0 ? oldPosition : oldPosition + 1, oldCount: oldCount,
-                    newStart: newCount == 0 ? newPosition : newPosition + 1, newCount: newCount))
+                result.append(
+                    DiffHunk(
+                        oldStart: oldCount == 0 ? oldPosition : oldPosition + 1, oldCount: oldCount,
+                        newStart: newCount == 0 ? newPosition : newPosition + 1, newCount: newCount))
             }
             oldPosition = oldLine + 1
             newPosition = newLine + 1
@@ -172,7 +188,9 @@ public enum LineDiff {
                     trace.append(frontier - d - 1, count: 2 * d + 3)
                     var k = -d
                     while k <= d {
-                        var x = Int(k == -d || (k != d && frontier[k - 1] < frontier[k + 1]) ? frontier[k + 1] : frontier[k - 1] + 1)
+                        var x = Int(
+                            k == -d || (k != d && frontier[k - 1] < frontier[k + 1])
+                                ? frontier[k + 1] : frontier[k - 1] + 1)
                         var y = x - k
                         while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
                         frontier[k] = Int32(x)
@@ -214,7 +232,12 @@ public enum LineDiff {
             // Identities from elsewhere than LineInterner: renumber them densely first.
             var dense = [Int32: Int32]()
             func renumbered(_ ids: [Int32]) -> [Int32] {
-                ids.map { id in dense[id] ?? { dense[id] = Int32(dense.count + 1); return Int32(dense.count) }() }
+                ids.map { id in
+                    dense[id]
+                        ?? {
+                            dense[id] = Int32(dense.count + 1); return Int32(dense.count)
+                        }()
+                }
             }
             return sharableLines(renumbered(a), renumbered(b))
         }
@@ -255,7 +278,9 @@ public enum AddedLines: Equatable, Sendable {
     public var summary: String? {
         guard case .ranges(let ranges) = self else { return nil }
         if ranges.isEmpty { return "no lines" }
-        let shown = ranges.prefix(4).map { $0.count == 1 ? "line \($0.lowerBound)" : "lines \($0.lowerBound)-\($0.upperBound)" }
+        let shown = ranges.prefix(4).map {
+            $0.count == 1 ? "line \($0.lowerBound)" : "lines \($0.lowerBound)-\($0.upperBound)"
+        }
         return shown.joined(separator: ", ") + (ranges.count > 4 ? ", …" : "")
     }
 
@@ -287,13 +312,18 @@ extension Repository {
     public func addedLines(ofPath path: String, inCommit commitID: ObjectID) -> AddedLines {
         guard hasObject(commitID) else { return .unknown }
         let ids: (tree: ObjectID, parent: ObjectID?)? = try? withCommit(commitID) { commit in
-            (ObjectID(git_commit_tree_id(commit).pointee), git_commit_parentcount(commit) > 0 ? ObjectID(git_commit_parent_id(commit, 0).pointee) : nil)
+            (
+                ObjectID(git_commit_tree_id(commit).pointee),
+                git_commit_parentcount(commit) > 0 ? ObjectID(git_commit_parent_id(commit, 0).pointee) : nil
+            )
         }
         guard let ids else { return .unknown }
         guard let newBlob = blobID(path, inTree: ids.tree) else { return .notAFile }
         var oldBlob: ObjectID?
         if let parent = ids.parent {
-            guard hasObject(parent), let parentTree = try? withCommit(parent, { ObjectID(git_commit_tree_id($0).pointee) }) else { return .unknown }
+            guard hasObject(parent),
+                let parentTree = try? withCommit(parent, { ObjectID(git_commit_tree_id($0).pointee) })
+            else { return .unknown }
             oldBlob = blobID(path, inTree: parentTree)
             if oldBlob == newBlob { return .ranges([]) }
         }
@@ -314,7 +344,9 @@ extension Repository {
     /// A blob's bytes for `addedLines`: a version the carried set holds is taken from it
     /// (it was read as a parent's version and is now wanted once more, as the version its
     /// own commit wrote); with `carried`, a version read here is kept for that moment.
-    private func withVersion<T>(_ id: ObjectID, carried: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+    private func withVersion<T>(_ id: ObjectID, carried: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws
+        -> T
+    {
         if let bytes = carriedVersions.take(id) {
             if carried { carriedVersions.keep(id, bytes) }  // a parent's version again (a sibling)
             return try bytes.withUnsafeBufferPointer(body)

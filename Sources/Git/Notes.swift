@@ -1,6 +1,6 @@
 internal import CLibGit2
-import Hex
 import Foundation
+import Hex
 
 /// A note in a notes tree: the annotated object and the blob(s) holding its text.
 /// More than one blob means the tree stores the same object's note at several
@@ -40,12 +40,14 @@ extension Repository {
 
     private func noteBlobs(in tree: OpaquePointer, remainingHex: Substring) throws -> [ObjectID] {
         var found = [ObjectID]()
-        if let entry = git_tree_entry_byname(tree, String(remainingHex)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+        if let entry = git_tree_entry_byname(tree, String(remainingHex)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB
+        {
             found.append(ObjectID(git_tree_entry_id(entry).pointee))
         }
         if remainingHex.count > 2,
-           let entry = git_tree_entry_byname(tree, String(remainingHex.prefix(2))),
-           git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+            let entry = git_tree_entry_byname(tree, String(remainingHex.prefix(2))),
+            git_tree_entry_type(entry) == GIT_OBJECT_TREE
+        {
             let subtreeID = ObjectID(git_tree_entry_id(entry).pointee)
             found += try withTree(subtreeID) { try noteBlobs(in: $0, remainingHex: remainingHex.dropFirst(2)) }
         }
@@ -145,7 +147,9 @@ extension Repository {
                 case GIT_OBJECT_BLOB where path.utf8.count == 40:
                     if let target = ObjectID(hex: path) { changed.append((target, id)) }
                 case GIT_OBJECT_TREE where name.utf8.count == 2 && path.utf8.count < 40:
-                    let oldSubtree = before.flatMap { git_tree_entry_type($0) == GIT_OBJECT_TREE ? ObjectID(git_tree_entry_id($0).pointee) : nil }
+                    let oldSubtree = before.flatMap {
+                        git_tree_entry_type($0) == GIT_OBJECT_TREE ? ObjectID(git_tree_entry_id($0).pointee) : nil
+                    }
                     try withTree(id) { subtree in
                         if let oldSubtree {
                             try withTree(oldSubtree) { try compare(subtree, $0, prefix: path) }
@@ -188,7 +192,8 @@ extension Repository {
         ref: String, expectedTip: ObjectID?, changes: [ObjectID: [UInt8]?], message: String
     ) throws -> ObjectID {
         let baseTree = try expectedTip.map { try treeID(ofCommit: $0) }
-        let commitID = try writeNotesCommit(baseTree: baseTree, changes: changes, parents: expectedTip.map { [$0] } ?? [], message: message)
+        let commitID = try writeNotesCommit(
+            baseTree: baseTree, changes: changes, parents: expectedTip.map { [$0] } ?? [], message: message)
         try moveReference(ref, to: commitID, expected: expectedTip, logMessage: message)
         return commitID
     }
@@ -243,12 +248,16 @@ extension Repository {
     }
 
     private func subtreeID(_ builder: OpaquePointer, name: String) throws -> ObjectID? {
-        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_TREE else {
+            return nil
+        }
         return ObjectID(git_tree_entry_id(entry).pointee)
     }
 
     private func removeBlob(_ builder: OpaquePointer, name: String) throws {
-        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return }
+        guard let entry = git_treebuilder_get(builder, name), git_tree_entry_type(entry) == GIT_OBJECT_BLOB else {
+            return
+        }
         try check(git_treebuilder_remove(builder, name), "cannot update notes tree")
     }
 
@@ -294,7 +303,9 @@ extension Repository {
             var oid = git_oid()
             _ = try parentHandles.withUnsafeMutableBufferPointer { handles in
                 try check(
-                    git_commit_create(&oid, pointer, nil, signature, signature, nil, message, treeHandle, handles.count, handles.baseAddress),
+                    git_commit_create(
+                        &oid, pointer, nil, signature, signature, nil, message, treeHandle, handles.count,
+                        handles.baseAddress),
                     "cannot write commit")
             }
             return ObjectID(oid)
@@ -334,7 +345,7 @@ extension Repository {
     public func removeStaleLock(ofReference name: String) -> Bool {
         let lock = String(cString: git_repository_commondir(pointer)) + name + ".lock"
         guard let modified = (try? FileManager.default.attributesOfItem(atPath: lock))?[.modificationDate] as? Date,
-              Date().timeIntervalSince(modified) > Self.staleLockAge, unlink(lock) == 0
+            Date().timeIntervalSince(modified) > Self.staleLockAge, unlink(lock) == 0
         else { return false }
         recoveries.append("removed \(name).lock, left by a process killed while updating \(name)")
         return true
@@ -383,7 +394,9 @@ extension Repository {
                 guard let entry = git_reflog_entry_byindex(reflog, index) else { continue }
                 if let mark, Self.mark(entry) == mark { break }
                 let message = Self.message(entry) ?? ""
-                let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains { message.hasPrefix($0) }
+                let made = ["commit:", "commit (initial):", "commit (merge):", "cherry-pick:", "revert:"].contains {
+                    message.hasPrefix($0)
+                }
                 if made { created.insert(ObjectID(git_reflog_entry_id_new(entry).pointee)) }
             }
             return created
@@ -421,7 +434,9 @@ extension Repository {
         withHeadReflog { reflog in
             var left = [ObjectID]()
             for index in 0..<min(git_reflog_entrycount(reflog), limit) {
-                guard let entry = git_reflog_entry_byindex(reflog, index), Self.message(entry)?.hasPrefix("reset:") == true else { continue }
+                guard let entry = git_reflog_entry_byindex(reflog, index),
+                    Self.message(entry)?.hasPrefix("reset:") == true
+                else { continue }
                 let old = ObjectID(git_reflog_entry_id_old(entry).pointee)
                 if !old.isZero, !left.contains(old) { left.append(old) }
             }

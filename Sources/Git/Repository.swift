@@ -1,7 +1,7 @@
+internal import CLibGit2
 import Foundation
 import HeapModule
 import Hex
-internal import CLibGit2
 
 /// An open git repository. Owns its libgit2 handle; not shared between threads.
 public final class Repository {
@@ -32,7 +32,10 @@ public final class Repository {
         _ = libgit2Initialised
         let directory = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String {
-            path.hasPrefix("/") ? path : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+            path.hasPrefix("/")
+                ? path
+                : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: directory, isDirectory: true))
+                    .standardizedFileURL.path
         }
         var repository: OpaquePointer?
         let code: Int32
@@ -44,13 +47,16 @@ public final class Repository {
         } else {
             code = git_repository_open_ext(&repository, directory, 0, environment["GIT_CEILING_DIRECTORIES"])
             if code == GIT_ENOTFOUND.rawValue {
-                throw GitError(kind: .notARepository, message: "not a git repository (or any parent up to /): \(directory)")
+                throw GitError(
+                    kind: .notARepository, message: "not a git repository (or any parent up to /): \(directory)")
             }
         }
         try check(code, "cannot open repository at \(directory)")
         pointer = repository!
         if let workTree = environment["GIT_WORK_TREE"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try check(git_repository_set_workdir(pointer, absolute(workTree), 0), "cannot use work tree \(workTree) (GIT_WORK_TREE)")
+            try check(
+                git_repository_set_workdir(pointer, absolute(workTree), 0),
+                "cannot use work tree \(workTree) (GIT_WORK_TREE)")
         }
     }
 
@@ -111,7 +117,9 @@ public final class Repository {
 
     public func commit(_ id: ObjectID) throws -> Commit {
         try withCommit(id) { commit in
-            let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+            let parents = (0..<git_commit_parentcount(commit)).map {
+                ObjectID(git_commit_parent_id(commit, $0).pointee)
+            }
             return Commit(
                 id: id,
                 treeID: ObjectID(git_commit_tree_id(commit).pointee),
@@ -192,7 +200,8 @@ public final class Repository {
         guard git_repository_is_shallow(pointer) == 1 else { return [] }
         let path = String(cString: git_repository_commondir(pointer)) + "shallow"
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GitError(kind: .other(-1), message: "cannot read \(path), the list of a shallow clone's boundary commits")
+            throw GitError(
+                kind: .other(-1), message: "cannot read \(path), the list of a shallow clone's boundary commits")
         }
         var boundary = Set<ObjectID>()
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
@@ -208,7 +217,9 @@ public final class Repository {
     /// do (its walk fails at the first missing parent): the ancestors of `tip` not
     /// reachable from `excluded`, never past a boundary commit, each after all of its
     /// children and otherwise newest first, as git rev-list --topo-order lists them.
-    private func commitsStoppingAt(_ boundary: Set<ObjectID>, tip: ObjectID, excluded: ObjectID?, range: String) throws -> [ObjectID] {
+    private func commitsStoppingAt(_ boundary: Set<ObjectID>, tip: ObjectID, excluded: ObjectID?, range: String) throws
+        -> [ObjectID]
+    {
         func parents(_ id: ObjectID) throws -> [ObjectID] {
             boundary.contains(id) ? [] : try commit(id).parentIDs
         }
@@ -289,7 +300,9 @@ public final class Repository {
             throw GitError(kind: .invalidSpec, message: "cannot read blob \(id.shortHex): the object is not a blob")
         }
         let size = git_odb_object_size(object)
-        guard size > 0, let raw = git_odb_object_data(object) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard size > 0, let raw = git_odb_object_data(object) else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
         return try body(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size))
     }
 
@@ -321,7 +334,8 @@ public final class Repository {
         return try withTree(commit.treeID) { newTree in
             func diff(_ oldTree: OpaquePointer?) throws -> (Int, Int) {
                 var diff: OpaquePointer?
-                try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "cannot diff \(commitID.shortHex)")
+                try check(
+                    git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "cannot diff \(commitID.shortHex)")
                 defer { git_diff_free(diff) }
                 try check(git_diff_find_similar(diff, nil), "cannot detect renames in \(commitID.shortHex)")
                 var stats: OpaquePointer?
@@ -364,7 +378,9 @@ public final class Repository {
 
     /// The identity git would use for a commit (user.name / user.email), if configured.
     public func defaultIdentity() -> (name: String, email: String)? {
-        if let name = CommandLineConfig.values("user.name").last, let email = CommandLineConfig.values("user.email").last {
+        if let name = CommandLineConfig.values("user.name").last,
+            let email = CommandLineConfig.values("user.email").last
+        {
             return (name, email)
         }
         var signature: UnsafeMutablePointer<git_signature>?

@@ -37,12 +37,13 @@ extension Repository {
                 // Submodules (commits in the tree) have no lines to attribute.
                 let oldIsFile = hasOld && delta.old_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
                 let newIsFile = hasNew && delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
-                result.append(FileChange(
-                    kind: kind,
-                    oldPath: hasOld ? GitPath.string(delta.old_file.path) : nil,
-                    newPath: hasNew ? GitPath.string(delta.new_file.path) : nil,
-                    oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
-                    newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil))
+                result.append(
+                    FileChange(
+                        kind: kind,
+                        oldPath: hasOld ? GitPath.string(delta.old_file.path) : nil,
+                        newPath: hasNew ? GitPath.string(delta.new_file.path) : nil,
+                        oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
+                        newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil))
             }
             return result
         }
@@ -77,7 +78,8 @@ extension Repository {
         var options = git_status_options()
         git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        options.flags =
+            GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var list: OpaquePointer?
         try check(git_status_list_new(&list, pointer, &options), "cannot read status")
@@ -128,7 +130,9 @@ extension Repository {
     public func submoduleWorkTrees() throws -> [String] {
         guard workingDirectory != nil else { return [] }
         let result = try GitCommand(repository: self).run(["submodule", "--quiet", "foreach", "--recursive", "pwd"])
-        guard result.status == 0 else { throw GitError(kind: .other(result.status), message: "git submodule foreach: \(result.reason)") }
+        guard result.status == 0 else {
+            throw GitError(kind: .other(result.status), message: "git submodule foreach: \(result.reason)")
+        }
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
@@ -143,12 +147,17 @@ extension Repository {
     /// bytes unchanged when no filter applies or one fails.
     public func storedForm(_ bytes: [UInt8], path: String) -> [UInt8] {
         var filters: OpaquePointer?
-        guard GitPath.withCString(path, { git_filter_list_load(&filters, pointer, nil, $0, GIT_FILTER_TO_ODB, 0) }) == 0, let filters else { return bytes }
+        guard
+            GitPath.withCString(path, { git_filter_list_load(&filters, pointer, nil, $0, GIT_FILTER_TO_ODB, 0) }) == 0,
+            let filters
+        else { return bytes }
         defer { git_filter_list_free(filters) }
         var output = git_buf()
         defer { git_buf_dispose(&output) }
         let code = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { git_filter_list_apply_to_buffer(&output, filters, $0.baseAddress, buffer.count) }
+            buffer.withMemoryRebound(to: CChar.self) {
+                git_filter_list_apply_to_buffer(&output, filters, $0.baseAddress, buffer.count)
+            }
         }
         guard code == 0, let data = output.ptr else { return bytes }
         return Array(UnsafeRawBufferPointer(start: data, count: output.size))

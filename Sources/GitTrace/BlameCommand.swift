@@ -45,28 +45,39 @@ struct BlameCommand: ParsableCommand {
         let lines = try Blame.lines(path: path, revision: revision, repository: repository, trust: trust)
         defer { if trust == nil { printError(TrustOptions.unverifiedWarning) } }
         if json {
-            print(JSONValue.array(lines.map { line in
-                var members: JSONObject = [
-                    "line": .integer(Int64(line.finalLine)), "commit": .string(line.commit.hex),
-                    "original_line": .integer(Int64(line.originalLine)), "original_path": .string(line.originalPath),
-                    "author": .string(line.author), "origin": .string(line.originName), "content": .string(line.content),
-                ]
-                if let agent = line.agent { members["agent"] = .string(agent) }
-                if let model = line.model { members["model_id"] = .string(model) }
-                return .object(members)
-            }).canonicalString)
+            print(
+                JSONValue.array(
+                    lines.map { line in
+                        var members: JSONObject = [
+                            "line": .integer(Int64(line.finalLine)), "commit": .string(line.commit.hex),
+                            "original_line": .integer(Int64(line.originalLine)),
+                            "original_path": .string(line.originalPath),
+                            "author": .string(line.author), "origin": .string(line.originName),
+                            "content": .string(line.content),
+                        ]
+                        if let agent = line.agent { members["agent"] = .string(agent) }
+                        if let model = line.model { members["model_id"] = .string(model) }
+                        return .object(members)
+                    }
+                ).canonicalString)
             return
         }
         let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         for line in lines {
             if porcelain {
-                print([line.commit.hex, String(line.originalLine), line.originName, line.agent ?? "-", line.model ?? "-", line.content].joined(separator: "\t"))
+                print(
+                    [
+                        line.commit.hex, String(line.originalLine), line.originName, line.agent ?? "-",
+                        line.model ?? "-", line.content,
+                    ].joined(separator: "\t"))
                 continue
             }
             let model = line.model.map { String($0.split(separator: "/").last ?? "") } ?? ""
-            let who = line.originName.padding(toLength: 7, withPad: " ", startingAt: 0) + " " + model
+            let who =
+                line.originName.padding(toLength: 7, withPad: " ", startingAt: 0) + " " + model
                 + String(repeating: " ", count: max(0, 26 - model.count))
-            let text = "\(line.commit.hex.prefix(8)) \(who) \(String(line.finalLine).leftPadded(to: 5))) \(line.content)"
+            let text =
+                "\(line.commit.hex.prefix(8)) \(who) \(String(line.finalLine).leftPadded(to: 5))) \(line.content)"
             print(colour ? Self.paint(text, origin: line.origin) : text)
         }
     }

@@ -65,7 +65,8 @@ struct CaptureCommand: ParsableCommand {
             let directory = parsed.cwd ?? FileManager.default.currentDirectoryPath
             guard let layout = GitLayout.discover(from: directory) else {
                 if let bare = GitLayout.bareRepository(containing: directory) {
-                    printError("git-trace capture: \(bare) is a bare repository: no working tree, so nothing to capture")
+                    printError(
+                        "git-trace capture: \(bare) is a bare repository: no working tree, so nothing to capture")
                 }
                 return  // An agent working outside git: nothing to attribute.
             }

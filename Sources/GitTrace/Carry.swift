@@ -22,7 +22,8 @@ struct Carry: ParsableCommand {
     @Argument(help: ArgumentHelp("The new commit.", valueName: "new-commit"))
     var commit: String
 
-    @Option(help: ArgumentHelp("The source commits: a range such as base..topic, or one commit.", valueName: "rev-range"))
+    @Option(
+        help: ArgumentHelp("The source commits: a range such as base..topic, or one commit.", valueName: "rev-range"))
     var from: String
 
     @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
@@ -31,11 +32,13 @@ struct Carry: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         let target = try resolveCommit(commit, in: repository)
-        let sources: [ObjectID] = from.contains("..")
+        let sources: [ObjectID] =
+            from.contains("..")
             ? try repository.commits(inRange: from).reversed()
             : [try resolveCommit(from, in: repository)]
         let identity = try signingIdentity(explicitPath: key, repository: repository)
-        let (digest, count) = try CommitRecorder(repository: repository).recordCarry(target, from: sources, signer: identity)
+        let (digest, count) = try CommitRecorder(repository: repository).recordCarry(
+            target, from: sources, signer: identity)
         print("recorded \(digest) on \(target.shortHex), derived from \(count) record(s)")
     }
 }

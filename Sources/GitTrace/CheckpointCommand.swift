@@ -30,6 +30,8 @@ struct CheckpointCommand: ParsableCommand {
         let identity = try signingIdentity(explicitPath: key, repository: repository)
         let checkpoint = try Checkpoint.make(repository: repository, now: Int64(Date().timeIntervalSince1970))
         let note = try checkpoint.signedNote(name: identity.email, key: identity.key)
-        try emit(note, to: output, describing: "checkpoint of \(checkpoint.size) records at notes commit \(checkpoint.notesCommit.prefix(12))")
+        try emit(
+            note, to: output,
+            describing: "checkpoint of \(checkpoint.size) records at notes commit \(checkpoint.notesCommit.prefix(12))")
     }
 }

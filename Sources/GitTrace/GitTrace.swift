@@ -37,7 +37,11 @@ struct GitTrace: ParsableCommand {
             2 when a command could not run.
             """,
         version: RecordBuilder.toolVersion,
-        subcommands: [Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self, StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self, CaptureCommand.self, HooksCommand.self, StatusCommand.self, Uninstall.self, HookCommand.self]
+        subcommands: [
+            Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self,
+            StatsCommand.self, ReportCommand.self, Verify.self, CheckpointCommand.self, SyncCommand.self, Carry.self,
+            CaptureCommand.self, HooksCommand.self, StatusCommand.self, Uninstall.self, HookCommand.self,
+        ]
     )
 
     /// Runs the command with git-style failure output: one `fatal:` line and exit 2
@@ -62,7 +66,8 @@ struct GitTrace: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            let message =
+                self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
             guard code == .validationFailure else {
                 // Not an argument: an error from outside the package (Foundation's).
                 printError("fatal: \(message)")
@@ -71,7 +76,10 @@ struct GitTrace: ParsableCommand {
             // A wrong argument: one line naming it, as for every other failure (the
             // usage is one `--help` away, not repeated under each mistake).
             let names = Set(configuration.subcommands.map { $0._commandName })
-            let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }.flatMap { names.contains($0) ? $0 + " " : nil } ?? ""
+            let command =
+                CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }.flatMap {
+                    names.contains($0) ? $0 + " " : nil
+                } ?? ""
             printError("fatal: \(message) (see 'git trace \(command)--help')")
             Foundation.exit(2)
         }
@@ -95,7 +103,8 @@ func openRepository() throws -> Repository {
     do {
         return try Repository.openFromEnvironment()
     } catch let error as GitError where error.kind == .notARepository {
-        throw CommandFailure(error.message.replacingOccurrences(of: "any parent up to /", with: "any of the parent directories"))
+        throw CommandFailure(
+            error.message.replacingOccurrences(of: "any parent up to /", with: "any of the parent directories"))
     }
 }
 
@@ -114,9 +123,12 @@ func recordPendingCommits(_ repository: Repository, _ identity: SigningIdentity)
     guard !repository.isBare, !repository.hasNoCommits else { return }
     do {
         let outcome = try CommitRecorder(repository: repository).recordPendingCommits(
-            postCommitHookInstalled: GitHookInstaller(repository: repository, binaryPath: "").installedHooks()["post-commit"] == true,
+            postCommitHookInstalled: GitHookInstaller(repository: repository, binaryPath: "").installedHooks()[
+                "post-commit"] == true,
             signer: { identity })
-        for failure in outcome.failures { printError("warning: commit \(failure.commit.shortHex) not recorded: \(failure.reason)") }
+        for failure in outcome.failures {
+            printError("warning: commit \(failure.commit.shortHex) not recorded: \(failure.reason)")
+        }
     } catch {
         printError("warning: the automatic records of new commits were not made: \(describe(error))")
     }

@@ -39,9 +39,13 @@ struct HookCommand: ParsableCommand {
                 let config = try repository.config()
                 let outcome = try CommitRecorder(repository: repository).recordMergeCommit(
                     signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
-                for failure in outcome.failures { report("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)") }
+                for failure in outcome.failures {
+                    report("git-trace: merge \(failure.commit.shortHex) not recorded: \(failure.reason)")
+                }
             case "prepare-commit-msg":
-                guard let file = arguments.first else { throw CommandFailure("prepare-commit-msg needs the message file") }
+                guard let file = arguments.first else {
+                    throw CommandFailure("prepare-commit-msg needs the message file")
+                }
                 try Trailers.prepare(messageFile: file, repository: repository)
             default:
                 throw CommandFailure("unknown hook '\(name)'")
@@ -66,14 +70,18 @@ struct HookCommand: ParsableCommand {
         if NotesSync.pushCarriesRecords(refs) { return }
         let synced = try NotesSync(repository: repository, remote: remote).sync(push: true)
         if synced.recordsMissingOnRemote > 0 {
-            report("git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back")
+            report(
+                "git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back"
+            )
         }
         reportRecoveries(repository)
     }
 
     /// Reads git's `old new` list and records the new commits from the old records.
     private func postRewrite(_ repository: Repository) throws {
-        let rewrite = PostRewrite(argument: arguments.first, input: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
+        let rewrite = PostRewrite(
+            argument: arguments.first,
+            input: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
         if rewrite.isCoveredByARebase(rebaseInProgress: repository.rebaseInProgress) { return }
         let config = try repository.config()
         let outcome = try CommitRecorder(repository: repository).recordRewrite(
@@ -97,8 +105,9 @@ struct HookCommand: ParsableCommand {
         // What a job that did not finish (killed, a full disk, a commit made in between) left.
         let earlier = outcome.recorded.map(\.commit).filter { $0 != head }
         if !earlier.isEmpty {
-            report("git-trace: also recorded \(earlier.count) earlier commit\(earlier.count == 1 ? "" : "s") that had no record yet: "
-                   + earlier.map(\.shortHex).joined(separator: ", "))
+            report(
+                "git-trace: also recorded \(earlier.count) earlier commit\(earlier.count == 1 ? "" : "s") that had no record yet: "
+                    + earlier.map(\.shortHex).joined(separator: ", "))
         }
         reportRecoveries(repository)
     }

@@ -38,19 +38,25 @@ struct HooksCommand: ParsableCommand {
             switch scope {
             case .project:
                 let repository = try openRepository()
-                guard let root = repository.workingDirectory else { throw CommandFailure("this repository has no working tree") }
+                guard let root = repository.workingDirectory else {
+                    throw CommandFailure("this repository has no working tree")
+                }
                 base = String(root.dropLast())
             case .user:
                 base = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
             }
             let (path, changed) = try config.install(base: base)
-            print(changed ? "installed \(agent.rawValue) hooks in \(path)" : "\(agent.rawValue) hooks already in \(path)")
-            if agent == .codex { printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml") }
+            print(
+                changed ? "installed \(agent.rawValue) hooks in \(path)" : "\(agent.rawValue) hooks already in \(path)")
+            if agent == .codex {
+                printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml")
+            }
         }
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show which agents' and which git hooks call git trace.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show which agents' and which git hooks call git trace.")
 
         func run() throws {
             let repository = try openRepository()
@@ -58,14 +64,24 @@ struct HooksCommand: ParsableCommand {
             let root = repository.workingDirectory.map { String($0.dropLast()) }
             for agent in AgentKind.allCases where agent != .generic {
                 var places = [String]()
-                if let root, (try? AgentHookConfig(agent: agent, scope: .project))?.isInstalled(base: root) == true { places.append("project") }
-                if (try? AgentHookConfig(agent: agent, scope: .user))?.isInstalled(base: home) == true { places.append("user") }
-                print("\(agent.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(places.isEmpty ? "not installed" : places.joined(separator: ", "))")
+                if let root, (try? AgentHookConfig(agent: agent, scope: .project))?.isInstalled(base: root) == true {
+                    places.append("project")
+                }
+                if (try? AgentHookConfig(agent: agent, scope: .user))?.isInstalled(base: home) == true {
+                    places.append("user")
+                }
+                print(
+                    "\(agent.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(places.isEmpty ? "not installed" : places.joined(separator: ", "))"
+                )
             }
             let installer = GitHookInstaller(repository: repository, binaryPath: currentBinaryPath())
             let wanted = try installer.wantedHooks()
             for (name, ours) in try installer.installedHooks().sorted(by: { $0.key < $1.key }) {
-                let state = ours ? "installed" : wanted.contains(name) ? "not installed: run 'git trace init'" : "not needed (sessiontrace.trailers is off)"
+                let state =
+                    ours
+                    ? "installed"
+                    : wanted.contains(name)
+                        ? "not installed: run 'git trace init'" : "not needed (sessiontrace.trailers is off)"
                 print("git \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(state)")
             }
         }

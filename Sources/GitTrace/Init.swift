@@ -33,7 +33,8 @@ struct Init: ParsableCommand {
         var changed = try Self.setUp(repository, label: "")
         // Edits inside a submodule are recorded there, by its own hooks (spec/capture.md §2).
         for workTree in try repository.submoduleWorkTrees() {
-            changed = try Self.setUp(try Repository(discoveringFrom: workTree), label: "submodule \(workTree): ") || changed
+            changed =
+                try Self.setUp(try Repository(discoveringFrom: workTree), label: "submodule \(workTree): ") || changed
         }
         if !changed { print("already initialised: nothing to change") }
         // A fresh clone gets the records that already exist.

@@ -27,7 +27,10 @@ struct Keygen: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the new key.", valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Use this existing Ed25519 key instead of generating one: a private key file, or a public key that ssh-agent holds.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Use this existing Ed25519 key instead of generating one: a private key file, or a public key that ssh-agent holds.",
+            valueName: "path"))
     var existing: String?
 
     @Option(help: ArgumentHelp("The principal for the allowed_signers line (default: user.email).", valueName: "email"))
@@ -48,14 +51,17 @@ struct Keygen: ParsableCommand {
     func run() throws {
         let globalConfig = try Config.openDefault()
         guard let principal = try email ?? globalConfig.string("user.email"), !principal.isEmpty else {
-            throw CommandFailure("no email for the allowed_signers line: pass --email or set 'git config --global user.email'")
+            throw CommandFailure(
+                "no email for the allowed_signers line: pass --email or set 'git config --global user.email'")
         }
         let path: String
         let key: any MessageSigner
         if let existing {
             path = absolute(SigningIdentity.expandTilde(existing))
             key = try SigningIdentity.loadSigner(path)
-            if key is SigningKey, let warning = try SigningIdentity.permissionWarning(privateKeyPath: path) { printError(warning) }
+            if key is SigningKey, let warning = try SigningIdentity.permissionWarning(privateKeyPath: path) {
+                printError(warning)
+            }
         } else {
             path = absolute(SigningIdentity.expandTilde(output ?? KeyFile.defaultPath))
             let generated = try SigningKey.generate()

@@ -5,8 +5,8 @@ public enum LineRangeList {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count),
-                  let start = Int(bounds[0]), let end = Int(bounds.last!),
-                  start >= 1, end >= start
+                let start = Int(bounds[0]), let end = Int(bounds.last!),
+                start >= 1, end >= start
             else { return nil }
             ranges.append(start...end)
         }

@@ -21,16 +21,24 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var trustOptions: TrustOptions
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Arguments for git log (a range, -n 20, --since, -- paths).", valueName: "git-log-arguments"))
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp("Arguments for git log (a range, -n 20, --since, -- paths).", valueName: "git-log-arguments")
+    )
     var gitArguments: [String] = []
 
     func validate() throws {
         // The output is git's commit line and the summary: options that change what
         // git prints per commit would be lost, so they are refused, not ignored.
-        let printing = ["--oneline", "--format", "--pretty", "-p", "-u", "--patch", "--stat", "--numstat", "--shortstat", "--name-only",
-                        "--name-status", "--raw", "--graph", "-z", "--notes", "--show-notes"]
-        for argument in gitArguments where printing.contains(where: { argument == $0 || argument.hasPrefix($0 + "=") }) {
-            throw ValidationError("git trace log prints each commit its own way: \(argument) is not supported (use git log for that)")
+        let printing = [
+            "--oneline", "--format", "--pretty", "-p", "-u", "--patch", "--stat", "--numstat", "--shortstat",
+            "--name-only",
+            "--name-status", "--raw", "--graph", "-z", "--notes", "--show-notes",
+        ]
+        for argument in gitArguments where printing.contains(where: { argument == $0 || argument.hasPrefix($0 + "=") })
+        {
+            throw ValidationError(
+                "git trace log prints each commit its own way: \(argument) is not supported (use git log for that)")
         }
     }
 

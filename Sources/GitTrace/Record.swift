@@ -28,28 +28,41 @@ struct Record: ParsableCommand {
     @Argument(help: ArgumentHelp("The commit to record (a revision).", valueName: "rev"))
     var revision: String
 
-    @Option(name: .customLong("file"), help: ArgumentHelp("A path in the commit, relative to the current directory.", valueName: "path"))
+    @Option(
+        name: .customLong("file"),
+        help: ArgumentHelp("A path in the commit, relative to the current directory.", valueName: "path"))
     var files: [String] = []
 
-    @Option(name: .customLong("lines"), help: ArgumentHelp("Line ranges of that file: 3-20,40-41.", valueName: "ranges"))
+    @Option(
+        name: .customLong("lines"), help: ArgumentHelp("Line ranges of that file: 3-20,40-41.", valueName: "ranges"))
     var lines: [String] = []
 
-    @Option(name: .customLong("origin"), help: ArgumentHelp("ai, human or mixed (AI-written, then edited by a person).", valueName: "origin"))
+    @Option(
+        name: .customLong("origin"),
+        help: ArgumentHelp("ai, human or mixed (AI-written, then edited by a person).", valueName: "origin"))
     var origins: [Origin] = [.ai]
 
-    @Option(name: .customLong("agent"), help: ArgumentHelp("The coding agent: claude-code, cursor, codex, gemini, copilot, …", valueName: "name"))
+    @Option(
+        name: .customLong("agent"),
+        help: ArgumentHelp("The coding agent: claude-code, cursor, codex, gemini, copilot, …", valueName: "name"))
     var agents: [String] = []
 
-    @Option(name: .customLong("model"), help: ArgumentHelp("The model, as provider/model or a bare model name.", valueName: "name"))
+    @Option(
+        name: .customLong("model"),
+        help: ArgumentHelp("The model, as provider/model or a bare model name.", valueName: "name"))
     var models: [String] = []
 
-    @Option(name: .customLong("session"), help: ArgumentHelp("The agent's session or conversation id.", valueName: "id"))
+    @Option(
+        name: .customLong("session"), help: ArgumentHelp("The agent's session or conversation id.", valueName: "id"))
     var sessions: [String] = []
 
-    @Option(name: .customLong("prompt-sha256"), help: ArgumentHelp("SHA-256 of the prompt, 64 hex digits.", valueName: "hex"))
+    @Option(
+        name: .customLong("prompt-sha256"),
+        help: ArgumentHelp("SHA-256 of the prompt, 64 hex digits.", valueName: "hex"))
     var promptDigests: [String] = []
 
-    @Option(name: .customLong("confidence"), help: ArgumentHelp("Confidence in basis points, 0-10000.", valueName: "bp"))
+    @Option(
+        name: .customLong("confidence"), help: ArgumentHelp("Confidence in basis points, 0-10000.", valueName: "bp"))
     var confidences: [Int] = []
 
     @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
@@ -79,7 +92,9 @@ struct Record: ParsableCommand {
             throw ValidationError("--agent '\(agent)' is empty: name the coding agent (claude-code, cursor, …)")
         }
         for model in models where ModelID.qualified(model) == nil {
-            throw ValidationError("--model '\(model)' is not a model: give provider/model (anthropic/claude-sonnet-4-5) or a bare model name")
+            throw ValidationError(
+                "--model '\(model)' is not a model: give provider/model (anthropic/claude-sonnet-4-5) or a bare model name"
+            )
         }
         for session in sessions where session.isEmpty {
             throw ValidationError("--session is empty: give the agent's session id, or leave the option out")
@@ -93,7 +108,8 @@ struct Record: ParsableCommand {
 
     private func checkPairing(_ option: String, _ count: Int) throws {
         guard count <= 1 || count == files.count else {
-            throw ValidationError("\(option) is given \(count) times for \(files.count) files: give it once, or once per --file")
+            throw ValidationError(
+                "\(option) is given \(count) times for \(files.count) files: give it once, or once per --file")
         }
     }
 
@@ -108,13 +124,16 @@ struct Record: ParsableCommand {
         let identity = try signingIdentity(explicitPath: key, repository: repository)
         let currentDirectory = FileManager.default.currentDirectoryPath
         let claims = try files.indices.map { index -> LineClaim in
-            guard let path = repository.repositoryPath(forUserPath: files[index], currentDirectory: currentDirectory) else {
+            guard let path = repository.repositoryPath(forUserPath: files[index], currentDirectory: currentDirectory)
+            else {
                 throw CommandFailure("\(files[index]) is outside the repository")
             }
             let origin = pick(origins, index)!
-            let contributor = origin == .human
+            let contributor =
+                origin == .human
                 ? Contributor(type: .human)
-                : Contributor(type: origin, agent: pick(agents, index), modelID: pick(models, index).flatMap(ModelID.qualified))
+                : Contributor(
+                    type: origin, agent: pick(agents, index), modelID: pick(models, index).flatMap(ModelID.qualified))
             return LineClaim(
                 path: path, lines: LineRangeList.parse(lines[index])!, contributor: contributor,
                 sessionID: origin == .human ? nil : pick(sessions, index),
@@ -125,9 +144,12 @@ struct Record: ParsableCommand {
         let statement = try RecordBuilder(repository: repository).attribution(
             for: commit, claims: claims, signer: identity, recordedAt: Int64(Date().timeIntervalSince1970))
         let envelope = try RecordBuilder.sign(statement, with: identity.key)
-        try NotesLedger(repository: repository).append([commit: [envelope.line]], message: "git trace record \(commit.shortHex)")
+        try NotesLedger(repository: repository).append(
+            [commit: [envelope.line]], message: "git trace record \(commit.shortHex)")
         let totals = statement.attribution!.totals
-        print("recorded \(Envelope.recordDigest(ofLine: envelope.line)) on \(commit.shortHex): ai \(totals.ai), mixed \(totals.mixed), human \(totals.human) lines")
+        print(
+            "recorded \(Envelope.recordDigest(ofLine: envelope.line)) on \(commit.shortHex): ai \(totals.ai), mixed \(totals.mixed), human \(totals.human) lines"
+        )
     }
 }
 

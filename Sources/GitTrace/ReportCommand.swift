@@ -40,7 +40,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Last day of the period (or the instant it ends, exclusive).", valueName: "date"))
     var until: String?
 
-    @Option(help: ArgumentHelp("Map the evidence to a framework's controls: soc2, hipaa or pci-dss.", valueName: "framework"))
+    @Option(
+        help: ArgumentHelp(
+            "Map the evidence to a framework's controls: soc2, hipaa or pci-dss.", valueName: "framework"))
     var framework: String?
 
     @Option(help: ArgumentHelp("text, markdown, json, csv or html.", valueName: "format"))
@@ -51,20 +53,25 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var trustOptions: TrustOptions
 
-    @Option(help: ArgumentHelp("The policy file giving sensitive paths (default: .sessiontrace/policy.yml at HEAD).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The policy file giving sensitive paths (default: .sessiontrace/policy.yml at HEAD).", valueName: "file"))
     var policy: String?
 
     @Flag(name: .customLong("include-generated"), help: "Count generated, vendored and lock files too.")
     var includeGenerated = false
 
-    @Flag(help: ArgumentHelp("Use and extend the verification cache of 'git trace verify --cache'.",
-                             discussion: "Notes already verified under the same trust are read, not checked again."))
+    @Flag(
+        help: ArgumentHelp(
+            "Use and extend the verification cache of 'git trace verify --cache'.",
+            discussion: "Notes already verified under the same trust are read, not checked again."))
     var cache = false
 
     @Option(help: ArgumentHelp("Path components per directory in 'by directory'.", valueName: "n"))
     var depth = 1
 
-    @Flag(name: .customLong("no-tree"), help: "Skip the lines surviving in the tree at the end of the period (no blame).")
+    @Flag(
+        name: .customLong("no-tree"), help: "Skip the lines surviving in the tree at the end of the period (no blame).")
     var noTree = false
 
     func run() throws {
@@ -95,8 +102,13 @@ struct ReportCommand: ParsableCommand {
         let loaded = try trustOptions.load(repository: repository, announce: false)
         let revokedKeys = loaded?.revoked ?? []
         let chosenPolicy = try Policy.load(explicitPath: policy, repository: repository)
-        let verificationCache = cache
-            ? loaded.map { VerificationCache(gitDirectory: repository.gitDirectory, trust: $0.signers, revoked: revokedKeys, checksContent: false) } : nil
+        let verificationCache =
+            cache
+            ? loaded.map {
+                VerificationCache(
+                    gitDirectory: repository.gitDirectory, trust: $0.signers, revoked: revokedKeys, checksContent: false
+                )
+            } : nil
         if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.signers,

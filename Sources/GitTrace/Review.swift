@@ -36,7 +36,8 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let repository = try openRepository()
-        let commits: [ObjectID] = revision.contains("..")
+        let commits: [ObjectID] =
+            revision.contains("..")
             ? try repository.commits(inRange: revision).reversed()
             : [try resolveCommit(revision, in: repository)]
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }

@@ -41,7 +41,9 @@ struct Show: ParsableCommand {
             }
         }
         guard let records = try Inspection.inspect(commit: commit, ledger: ledger, trust: trustFile?.0) else {
-            if json { print("[]") } else {
+            if json {
+                print("[]")
+            } else {
                 print("no SessionTrace records on commit \(commit.hex)")
                 printUnsigned()
             }
@@ -69,29 +71,39 @@ struct Show: ParsableCommand {
         print("  signer     \(statement.signer.email)  \(keyID)")
         print("  signature  \(signatureSummary(record, trustSource: trustSource))")
         if let review = statement.review {
-            print("  reviewed   \(review.reviewedAt) by \(review.signer.email)\(review.selfReview ? "  (self-review: the commit's author)" : "")")
+            print(
+                "  reviewed   \(review.reviewedAt) by \(review.signer.email)\(review.selfReview ? "  (self-review: the commit's author)" : "")"
+            )
             if let comment = review.comment { print("  comment    \(comment)") }
             return
         }
         guard let attribution = statement.attribution else { return }
         print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
-        print("  committer  \(attribution.committer.name) <\(attribution.committer.email)> \(attribution.committer.time)")
+        print(
+            "  committer  \(attribution.committer.name) <\(attribution.committer.email)> \(attribution.committer.time)")
         for file in attribution.files {
             print("  \(file.path)")
             for range in file.ranges {
-                let lines = range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
+                let lines =
+                    range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
                 var fields = [lines.leftPadded(to: 11), range.contributor.type.rawValue]
                 if let agent = range.contributor.agent { fields.append(agent) }
                 if let model = range.contributor.modelID { fields.append(model) }
                 if let session = range.sessionID { fields.append("session \(session)") }
-                if range.confidenceBasisPoints != 10_000 { fields.append("confidence \(range.confidenceBasisPoints / 100).\(String(format: "%02d", range.confidenceBasisPoints % 100))%") }
+                if range.confidenceBasisPoints != 10_000 {
+                    fields.append(
+                        "confidence \(range.confidenceBasisPoints / 100).\(String(format: "%02d", range.confidenceBasisPoints % 100))%"
+                    )
+                }
                 // Origins padded to one width so that agents line up.
                 if fields.count > 2 { fields[1] = fields[1].padding(toLength: 6, withPad: " ", startingAt: 0) }
                 print(fields.joined(separator: "  "))
             }
         }
         let totals = attribution.totals
-        print("  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)")
+        print(
+            "  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)"
+        )
     }
 
     private func signatureSummary(_ record: InspectedRecord, trustSource: String?) -> String {

@@ -41,8 +41,9 @@ struct StatsCommand: ParsableCommand {
         options.range = range
         options.surviving = false
         options.includeGenerated = includeGenerated
-        let report = try ReportBuilder.build(repository: repository, options: options, trust: trust?.signers, trustFromRepository: false,
-                                             revoked: trust?.revoked ?? [], policy: Policy())
+        let report = try ReportBuilder.build(
+            repository: repository, options: options, trust: trust?.signers, trustFromRepository: false,
+            revoked: trust?.revoked ?? [], policy: Policy())
         defer {
             if trust == nil { printError(TrustOptions.unverifiedWarning) }
             for warning in report.headlineWarnings where trust != nil && !warning.hasPrefix("no attribution data") {
@@ -52,14 +53,21 @@ struct StatsCommand: ParsableCommand {
         let lines = report.added
         let models = report.models.sorted { ($0.ai + $0.mixed, $1.agent) > ($1.ai + $1.mixed, $0.agent) }
         if json {
-            print(JSONValue.object([
-                "commits": .integer(Int64(report.commits)), "commits_with_records": .integer(Int64(report.commitsWithRecords)),
-                "lines_added": .integer(Int64(lines.total)), "ai": .integer(Int64(lines.ai)), "mixed": .integer(Int64(lines.mixed)),
-                "human": .integer(Int64(lines.human)), "unknown": .integer(Int64(lines.unknown)),
-                "by_model": .array(models.map {
-                    .object(["agent": .string($0.agent), "model_id": .string($0.model), "ai": .integer(Int64($0.ai)), "mixed": .integer(Int64($0.mixed))])
-                }),
-            ]).canonicalString)
+            print(
+                JSONValue.object([
+                    "commits": .integer(Int64(report.commits)),
+                    "commits_with_records": .integer(Int64(report.commitsWithRecords)),
+                    "lines_added": .integer(Int64(lines.total)), "ai": .integer(Int64(lines.ai)),
+                    "mixed": .integer(Int64(lines.mixed)),
+                    "human": .integer(Int64(lines.human)), "unknown": .integer(Int64(lines.unknown)),
+                    "by_model": .array(
+                        models.map {
+                            .object([
+                                "agent": .string($0.agent), "model_id": .string($0.model), "ai": .integer(Int64($0.ai)),
+                                "mixed": .integer(Int64($0.mixed)),
+                            ])
+                        }),
+                ]).canonicalString)
             return
         }
         if report.hasNoAttributionData {
@@ -69,7 +77,9 @@ struct StatsCommand: ParsableCommand {
         func share(_ count: Int) -> String {
             "\(String(count).leftPadded(to: 8))  \(percent(lines.basisPoints(count)).leftPadded(to: 7))"
         }
-        print("commits       \(report.commits) (\(report.commitsWithRecords) with records, \(report.commits - report.commitsWithRecords) without)")
+        print(
+            "commits       \(report.commits) (\(report.commitsWithRecords) with records, \(report.commits - report.commitsWithRecords) without)"
+        )
         print("lines added   \(lines.total)")
         print("  ai        \(share(lines.ai))")
         print("  mixed     \(share(lines.mixed))   AI-written, then edited by a person")
@@ -77,10 +87,14 @@ struct StatsCommand: ParsableCommand {
         print("  unknown   \(share(lines.unknown))   no record")
         if !models.isEmpty { print("by agent and model") }
         for model in models {
-            print("  \(model.agent.padding(toLength: 12, withPad: " ", startingAt: 0)) \(model.model.padding(toLength: 36, withPad: " ", startingAt: 0)) ai \(String(model.ai).leftPadded(to: 6))  mixed \(String(model.mixed).leftPadded(to: 6))")
+            print(
+                "  \(model.agent.padding(toLength: 12, withPad: " ", startingAt: 0)) \(model.model.padding(toLength: 36, withPad: " ", startingAt: 0)) ai \(String(model.ai).leftPadded(to: 6))  mixed \(String(model.mixed).leftPadded(to: 6))"
+            )
         }
         if report.excluded.total > 0 {
-            print("excluded      \(report.excluded.total) lines in generated, vendored or lock files (--include-generated counts them)")
+            print(
+                "excluded      \(report.excluded.total) lines in generated, vendored or lock files (--include-generated counts them)"
+            )
         }
     }
 }

@@ -42,9 +42,12 @@ struct SyncCommand: ParsableCommand {
 
     private func defaultRemote(_ repository: Repository) throws -> String {
         let config = try repository.config()
-        if !repository.hasNoCommits, let branch = try? GitCommand(repository: repository)
-            .run(["symbolic-ref", "--quiet", "--short", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines),
-           !branch.isEmpty, let upstream = try config.string("branch.\(branch).remote") {
+        if !repository.hasNoCommits,
+            let branch = try? GitCommand(repository: repository)
+                .run(["symbolic-ref", "--quiet", "--short", "HEAD"]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines),
+            !branch.isEmpty, let upstream = try config.string("branch.\(branch).remote")
+        {
             return upstream
         }
         return "origin"
@@ -58,7 +61,11 @@ func printSyncReport(_ report: SyncReport, remote: String) {
     case .merged: print("records from \(remote) merged")
     }
     if report.recordsMissingOnRemote > 0 {
-        printError("warning: \(remote) lacks \(report.recordsMissingOnRemote) record(s) this repository has (were its notes rewritten?); they are kept\(report.pushed ? " and pushed back" : "")")
+        printError(
+            "warning: \(remote) lacks \(report.recordsMissingOnRemote) record(s) this repository has (were its notes rewritten?); they are kept\(report.pushed ? " and pushed back" : "")"
+        )
     }
-    if report.pushed { print("records pushed to \(remote)\(report.attempts > 1 ? " after \(report.attempts) attempts" : "")") }
+    if report.pushed {
+        print("records pushed to \(remote)\(report.attempts > 1 ? " after \(report.attempts) attempts" : "")")
+    }
 }

@@ -7,20 +7,26 @@ import Verification
 /// `--trust` and `--revoked`, shared by every command that uses records: the keys the
 /// user chooses to trust (spec/records.md §6).
 struct TrustOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The allowed_signers file to trust (default: the repository's .sessiontrace/allowed_signers, with a warning).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The allowed_signers file to trust (default: the repository's .sessiontrace/allowed_signers, with a warning).",
+            valueName: "file"))
     var trust: String?
 
-    @Option(help: ArgumentHelp("A file of revoked keys (ssh-ed25519 lines or SHA256: fingerprints).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("A file of revoked keys (ssh-ed25519 lines or SHA256: fingerprints).", valueName: "file"))
     var revoked: String?
 
     /// The trust file given, else the repository's own at HEAD (said on stderr when
     /// `announce`); nil when there is neither.
     func load(repository: Repository, announce: Bool = true) throws -> ChosenTrust? {
-        try ChosenTrust.load(trustFile: trust, revokedFile: revoked, repository: repository,
-                             warn: announce ? { printError("warning: \($0)") } : nil)
+        try ChosenTrust.load(
+            trustFile: trust, revokedFile: revoked, repository: repository,
+            warn: announce ? { printError("warning: \($0)") } : nil)
     }
 
-    static let unverifiedWarning = "warning: no trust file: records are shown unverified (their signatures hold for the keys they name, which anyone can make); pass --trust FILE or commit \(TrustFile.repositoryPath)"
+    static let unverifiedWarning =
+        "warning: no trust file: records are shown unverified (their signatures hold for the keys they name, which anyone can make); pass --trust FILE or commit \(TrustFile.repositoryPath)"
 
     /// For displays (blame, stats): the trust to filter records with; nil when there is
     /// none, and then the display ends with `unverifiedWarning` (after its output, so

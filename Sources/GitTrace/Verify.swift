@@ -26,14 +26,17 @@ struct Verify: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Commits to check, as 'A..B' or a revision and its ancestors (default: all notes).", valueName: "range"))
+    @Argument(
+        help: ArgumentHelp(
+            "Commits to check, as 'A..B' or a revision and its ancestors (default: all notes).", valueName: "range"))
     var range: String?
 
     @OptionGroup var trustOptions: TrustOptions
 
-    @Option(name: .customLong("since-checkpoint"), help: ArgumentHelp("Also prove that every record this checkpoint covered is still there.", valueName: "file"))
+    @Option(
+        name: .customLong("since-checkpoint"),
+        help: ArgumentHelp("Also prove that every record this checkpoint covered is still there.", valueName: "file"))
     var checkpoint: String?
-
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 
@@ -43,8 +46,10 @@ struct Verify: ParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Flag(help: ArgumentHelp("Remember verified notes (in .git/sessiontrace/verify-cache) and skip them next time.",
-                             discussion: "Keyed by each note's blobs and by the trust file, revoked keys and tool version in use."))
+    @Flag(
+        help: ArgumentHelp(
+            "Remember verified notes (in .git/sessiontrace/verify-cache) and skip them next time.",
+            discussion: "Keyed by each note's blobs and by the trust file, revoked keys and tool version in use."))
     var cache = false
 
     @Flag(help: "Also check every attributed line range against the file in its commit.")
@@ -60,7 +65,8 @@ struct Verify: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         guard let trust = try trustOptions.load(repository: repository) else {
-            throw CommandFailure("no trust file: pass --trust FILE (an allowed_signers file) or commit \(TrustFile.repositoryPath)")
+            throw CommandFailure(
+                "no trust file: pass --trust FILE (an allowed_signers file) or commit \(TrustFile.repositoryPath)")
         }
         var request = Audit.Request(range: range, checkpointFile: checkpoint)
         request.usesCache = cache

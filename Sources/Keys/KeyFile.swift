@@ -23,7 +23,8 @@ public enum KeyFile {
     public static func write(_ key: SigningKey, to path: String, replace: Bool) throws {
         let manager = FileManager.default
         if manager.fileExists(atPath: path), !replace {
-            throw KeyFileError(message: "\(path) already exists: pass --force to replace it or --output to write elsewhere")
+            throw KeyFileError(
+                message: "\(path) already exists: pass --force to replace it or --output to write elsewhere")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try AtomicFile.makeDirectory(directory, mode: 0o700) }

@@ -13,7 +13,9 @@ public enum SecretFile {
     public static func loadOrCreate(at path: String, describing what: String) throws -> [UInt8] {
         var status = stat()
         if lstat(path, &status) != 0 {
-            guard errno == ENOENT else { throw KeyFileError(message: "cannot read \(what) \(path): \(String(cString: strerror(errno)))") }
+            guard errno == ENOENT else {
+                throw KeyFileError(message: "cannot read \(what) \(path): \(String(cString: strerror(errno)))")
+            }
             let directory = (path as NSString).deletingLastPathComponent
             try? AtomicFile.makeDirectory(directory, mode: 0o700)
             let secret = HMACSHA256.randomKey()
@@ -26,7 +28,9 @@ public enum SecretFile {
                 unlink(path)
                 throw KeyFileError(message: "cannot write \(what) \(path)")
             }
-            guard errno == EEXIST else { throw KeyFileError(message: "cannot create \(what) \(path): \(String(cString: strerror(errno)))") }
+            guard errno == EEXIST else {
+                throw KeyFileError(message: "cannot create \(what) \(path): \(String(cString: strerror(errno)))")
+            }
             // Another process created it first: read theirs.
             guard lstat(path, &status) == 0 else { throw KeyFileError(message: "cannot read \(what) \(path)") }
         }
@@ -34,12 +38,17 @@ public enum SecretFile {
             throw KeyFileError(message: "\(what) \(path) is not a regular file (a link?): not used")
         }
         guard status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
-            throw KeyFileError(message: "\(what) \(path) is not private to you (mode or owner): not used; remove it to get a new one")
+            throw KeyFileError(
+                message: "\(what) \(path) is not private to you (mode or owner): not used; remove it to get a new one")
         }
         guard let data = FileManager.default.contents(atPath: path),
-              let secret = [UInt8](hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-              secret.count >= 32
-        else { throw KeyFileError(message: "\(what) \(path) is not 32 or more bytes in hexadecimal: remove it to get a new one") }
+            let secret = [UInt8](
+                hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            secret.count >= 32
+        else {
+            throw KeyFileError(
+                message: "\(what) \(path) is not 32 or more bytes in hexadecimal: remove it to get a new one")
+        }
         return secret
     }
 }

@@ -17,7 +17,8 @@ public enum IdentityError: UserFacingError {
         case .noEmail: return "no signer identity: set it with 'git config --global user.email you@example.com'"
         case .key(let error): return error.description
         case .keyWritableByOthers(let path, let mode):
-            return "private key \(path) can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it; run 'chmod 600 \(path)'"
+            return
+                "private key \(path) can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it; run 'chmod 600 \(path)'"
         }
     }
 }
@@ -40,8 +41,12 @@ public struct SigningIdentity {
     /// The configured key path: `explicitPath`, then `$SESSIONTRACE_SIGNING_KEY`, then
     /// `sessiontrace.signingKey`; `~/` expanded.
     public static func configuredKeyPath(explicitPath: String?, config: Config?) throws -> String? {
-        let environment = ProcessInfo.processInfo.environment["SESSIONTRACE_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let path = try explicitPath ?? environment ?? config?.string("sessiontrace.signingKey") else { return nil }
+        let environment = ProcessInfo.processInfo.environment["SESSIONTRACE_SIGNING_KEY"].flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        guard let path = try explicitPath ?? environment ?? config?.string("sessiontrace.signingKey") else {
+            return nil
+        }
         return expandTilde(path)
     }
 
@@ -64,7 +69,8 @@ public struct SigningIdentity {
         let mode = Int(status.st_mode & 0o7777)
         if mode & 0o022 != 0 { throw IdentityError.keyWritableByOthers(path: path, mode: mode) }
         if mode & 0o044 != 0 {
-            return "warning: private key \(path) is readable by other users (mode \(String(mode, radix: 8))): run 'chmod 600 \(path)'"
+            return
+                "warning: private key \(path) is readable by other users (mode \(String(mode, radix: 8))): run 'chmod 600 \(path)'"
         }
         return nil
     }

@@ -124,8 +124,10 @@ public struct NotesLedger {
             do {
                 try repository.updateNotes(ref: ref, expectedTip: tip, changes: changes, message: message)
                 return
-            } catch let error as GitError where error.kind == .modified
-                        && (attempt < attempts || Date().timeIntervalSince(started) < Repository.staleLockAge + 2) {
+            } catch let error as GitError
+                where error.kind == .modified
+                && (attempt < attempts || Date().timeIntervalSince(started) < Repository.staleLockAge + 2)
+            {
                 // Back off with jitter so that writers racing for the ref spread out.
                 let ceiling = UInt32(min(50_000, 500 << min(attempt, 7)))
                 usleep(UInt32.random(in: ceiling / 2...ceiling))

@@ -6,7 +6,9 @@ public enum Parallel {
     /// `body(worker, item)` for every item in `0..<count`, on `workers` threads; a
     /// worker number lets each thread use state of its own (a repository handle). The
     /// first error thrown is rethrown after all threads finish.
-    public static func map<Value>(count: Int, workers: Int, _ body: @Sendable (_ worker: Int, _ item: Int) throws -> Value) throws -> [Value] {
+    public static func map<Value>(
+        count: Int, workers: Int, _ body: @Sendable (_ worker: Int, _ item: Int) throws -> Value
+    ) throws -> [Value] {
         let box = Box<Value>(count: count)
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { worker in
             while let item = box.claim() {

@@ -69,7 +69,10 @@ public struct RecordBuilder {
             }
             for range in claim.lines {
                 guard range.upperBound <= lines.count else {
-                    throw ClaimError(message: "\(path) has \(lines.count) lines in commit \(commitID.shortHex); lines \(range.lowerBound)-\(range.upperBound) are beyond its end")
+                    throw ClaimError(
+                        message:
+                            "\(path) has \(lines.count) lines in commit \(commitID.shortHex); lines \(range.lowerBound)-\(range.upperBound) are beyond its end"
+                    )
                 }
                 // A record speaks of the lines its commit added (verify: range-not-added).
                 let added = addedCache[path] ?? repository.addedLines(ofPath: path, inCommit: commitID)
@@ -77,18 +80,22 @@ public struct RecordBuilder {
                 if let failure = added.uncovered(range, path: path, commit: commitID) {
                     throw ClaimError(message: failure + ": a record claims only lines its commit added")
                 }
-                rangesByPath[path, default: []].append(AttributedRange(
-                    startLine: range.lowerBound, endLine: range.upperBound,
-                    contentHash: lines.contentHash(ofLines: range), contributor: claim.contributor,
-                    sessionID: claim.sessionID, promptDigest: claim.promptDigest,
-                    confidenceBasisPoints: claim.confidenceBasisPoints))
+                rangesByPath[path, default: []].append(
+                    AttributedRange(
+                        startLine: range.lowerBound, endLine: range.upperBound,
+                        contentHash: lines.contentHash(ofLines: range), contributor: claim.contributor,
+                        sessionID: claim.sessionID, promptDigest: claim.promptDigest,
+                        confidenceBasisPoints: claim.confidenceBasisPoints))
             }
         }
         var files = [AttributedFile]()
         for path in rangesByPath.keys.sorted(by: JSONValue.codePointOrder) {
             let ranges = rangesByPath[path]!.sorted { $0.startLine < $1.startLine }
             for (previous, next) in zip(ranges, ranges.dropFirst()) where next.startLine <= previous.endLine {
-                throw ClaimError(message: "\(path): lines \(previous.startLine)-\(previous.endLine) and \(next.startLine)-\(next.endLine) overlap")
+                throw ClaimError(
+                    message:
+                        "\(path): lines \(previous.startLine)-\(previous.endLine) and \(next.startLine)-\(next.endLine) overlap"
+                )
             }
             files.append(AttributedFile(path: path, ranges: ranges))
         }
@@ -105,7 +112,9 @@ public struct RecordBuilder {
                 time: Timestamp.format(unixSeconds: commit.committer.time)),
             recordedAt: Timestamp.format(unixSeconds: laterThanEarlierRecords(recordedAt, on: commitID)),
             files: files,
-            totals: Totals(added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human), mixed: covered(.mixed)),
+            totals: Totals(
+                added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human),
+                mixed: covered(.mixed)),
             sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
         return Statement(commit: commitID.hex, predicate: .attribution(attribution))
     }
@@ -119,8 +128,9 @@ public struct RecordBuilder {
         var newest = Int64.min
         for line in lines {
             guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
-                  statement.commit == commitID.hex, let attribution = statement.attribution,
-                  let recorded = Timestamp.parse(attribution.recordedAt) else { continue }
+                statement.commit == commitID.hex, let attribution = statement.attribution,
+                let recorded = Timestamp.parse(attribution.recordedAt)
+            else { continue }
             newest = max(newest, recorded)
         }
         return newest >= time ? newest + 1 : time
@@ -128,13 +138,17 @@ public struct RecordBuilder {
 
     /// A review of `commitID` by `signer` (spec/records.md §4.2); a review of one's own
     /// commit is marked as such.
-    public func review(of commitID: ObjectID, signer: SigningIdentity, comment: String?, reviewedAt: Int64) throws -> Statement {
+    public func review(of commitID: ObjectID, signer: SigningIdentity, comment: String?, reviewedAt: Int64) throws
+        -> Statement
+    {
         let commit = try repository.commit(commitID)
         let review = Review(
             tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
             signer: SignerInfo(email: signer.email, publicKey: signer.key.publicKey.openSSH),
             reviewedAt: Timestamp.format(unixSeconds: reviewedAt),
-            author: CommitterStamp(name: commit.author.name, email: commit.author.email, time: Timestamp.format(unixSeconds: commit.author.time)),
+            author: CommitterStamp(
+                name: commit.author.name, email: commit.author.email,
+                time: Timestamp.format(unixSeconds: commit.author.time)),
             selfReview: commit.author.email.lowercased() == signer.email.lowercased(),
             comment: comment)
         return Statement(commit: commitID.hex, predicate: .review(review))

@@ -13,8 +13,11 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         var segments = pattern.split(separator: "/", omittingEmptySubsequences: true)
         guard !segments.isEmpty else { throw PolicyError("path pattern '\(text)' matches nothing") }
         // No slash: a name anywhere in the tree, and whatever is under it.
-        if !text.contains("/") { segments = ["**"] + segments + ["**"] }
-        else if segments.last != "**" { segments.append("**") }  // a directory covers its contents
+        if !text.contains("/") {
+            segments = ["**"] + segments + ["**"]
+        } else if segments.last != "**" {
+            segments.append("**")
+        }  // a directory covers its contents
         self.text = text
         self.segments = segments
     }
@@ -36,7 +39,9 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
                 candidate = candidate.dropFirst()
             }
         }
-        guard let segment = path.first, matchSegment(Array(first.utf8)[...], Array(segment.utf8)[...]) else { return false }
+        guard let segment = path.first, matchSegment(Array(first.utf8)[...], Array(segment.utf8)[...]) else {
+            return false
+        }
         return match(pattern.dropFirst(), path.dropFirst())
     }
 

@@ -42,24 +42,37 @@ public struct Policy: Sendable {
         do {
             document = try Yams.compose(yaml: text)
         } catch {
-            throw PolicyError("\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+            throw PolicyError(
+                "\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
         func place(_ node: Node) -> String { node.mark.map { "\(source):\($0.line)" } ?? source }
         guard let document, document.null == nil else { self.init(source: source); return }
-        guard case .mapping(let members) = document else { throw PolicyError("\(place(document)): must be a mapping of rules") }
+        guard case .mapping(let members) = document else {
+            throw PolicyError("\(place(document)): must be a mapping of rules")
+        }
         var seen = Set<String>()
         var patterns = [PathPattern]()
         for (key, value) in members {
-            guard case .scalar(let name) = key else { throw PolicyError("\(place(key)): a rule's name must be a plain word") }
-            guard Policy.knownMembers.contains(name.string) else {
-                throw PolicyError("\(place(key)): unknown rule '\(name.string)' (known: \(Policy.knownMembers.sorted().joined(separator: ", ")))")
+            guard case .scalar(let name) = key else {
+                throw PolicyError("\(place(key)): a rule's name must be a plain word")
             }
-            guard seen.insert(name.string).inserted else { throw PolicyError("\(place(key)): '\(name.string)' is given twice") }
+            guard Policy.knownMembers.contains(name.string) else {
+                throw PolicyError(
+                    "\(place(key)): unknown rule '\(name.string)' (known: \(Policy.knownMembers.sorted().joined(separator: ", ")))"
+                )
+            }
+            guard seen.insert(name.string).inserted else {
+                throw PolicyError("\(place(key)): '\(name.string)' is given twice")
+            }
             switch name.string {
             case "version":
-                guard case .scalar = value, value.int == 1 else { throw PolicyError("\(place(value)): version must be 1") }
+                guard case .scalar = value, value.int == 1 else {
+                    throw PolicyError("\(place(value)): version must be 1")
+                }
             default:  // sensitive_paths
-                guard case .sequence(let list) = value else { throw PolicyError("\(place(value)): sensitive_paths must be a list of path patterns") }
+                guard case .sequence(let list) = value else {
+                    throw PolicyError("\(place(value)): sensitive_paths must be a list of path patterns")
+                }
                 for entry in list {
                     // A pattern is a string: `- 3` is a number, quoted `- "3"` a path.
                     guard case .scalar(let scalar) = entry, entry.tag == Tag(.str) else {
@@ -81,13 +94,19 @@ public struct Policy: Sendable {
             guard let data = FileManager.default.contents(atPath: explicitPath) else {
                 throw PolicyError("cannot read policy file \(explicitPath)")
             }
-            guard let text = String(data: data, encoding: .utf8) else { throw PolicyError("policy file \(explicitPath) is not UTF-8 text") }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw PolicyError("policy file \(explicitPath) is not UTF-8 text")
+            }
             return try Policy(yaml: text, source: explicitPath)
         }
         if repository.hasNoCommits { return Policy() }
         let at = try commit ?? repository.resolveCommit("HEAD")
-        guard case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: at) else { return Policy() }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw PolicyError("\(repositoryPath) is not UTF-8 text") }
+        guard case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: at) else {
+            return Policy()
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PolicyError("\(repositoryPath) is not UTF-8 text")
+        }
         return try Policy(yaml: text, source: "\(repositoryPath)@\(at.shortHex)")
     }
 }

@@ -41,27 +41,36 @@ public enum Blame {
     /// so the records are read on another thread while git is still working; the
     /// lines' text comes from the file itself (the blob at `revision`, or the working
     /// file), or from `--porcelain` when the file cannot be matched line for line.
-    public static func lines(path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
-                             index: RecordIndex? = nil, trust: RecordTrust? = nil) throws -> [BlameLine] {
+    public static func lines(
+        path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
+        index: RecordIndex? = nil, trust: RecordTrust? = nil
+    ) throws -> [BlameLine] {
         let git = GitCommand(repository: repository)
         let lookups = RecordLookups(gitDirectory: repository.gitDirectory, index: index, trust: trust)
-        let (entries, authors) = try self.entries(path: path, revision: revision, lines: range, git: git, onCommit: lookups.request)
+        let (entries, authors) = try self.entries(
+            path: path, revision: revision, lines: range, git: git, onCommit: lookups.request)
         let records = lookups.finish()
 
         let finalLines = entries.reduce(0) { $0 + $1.count }
         let first = range?.lowerBound ?? 1
         guard let text = fileLines(path: path, revision: revision, repository: repository),
-              text.count >= first - 1 + finalLines, finalLines == (range.map { min($0.count, text.count - first + 1) } ?? text.count)
-        else { return try porcelainLines(path: path, revision: revision, range: range, git: git, records: records, lookups: lookups) }
+            text.count >= first - 1 + finalLines,
+            finalLines == (range.map { min($0.count, text.count - first + 1) } ?? text.count)
+        else {
+            return try porcelainLines(
+                path: path, revision: revision, range: range, git: git, records: records, lookups: lookups)
+        }
 
         var lines = [BlameLine]()
         lines.reserveCapacity(finalLines)
         for entry in entries {
             let attribution = records[entry.commit] ?? nil
             for offset in 0..<entry.count {
-                lines.append(blameLine(final: entry.final + offset, commit: entry.commit, original: entry.original + offset,
-                                       path: entry.path, author: authors[entry.commit]?.name ?? "", attribution: attribution,
-                                       content: text[entry.final + offset - 1]))
+                lines.append(
+                    blameLine(
+                        final: entry.final + offset, commit: entry.commit, original: entry.original + offset,
+                        path: entry.path, author: authors[entry.commit]?.name ?? "", attribution: attribution,
+                        content: text[entry.final + offset - 1]))
             }
         }
         return lines
@@ -80,8 +89,10 @@ public enum Blame {
     /// Streams `git blame --incremental`: `onCommit` hears of each commit as soon as git
     /// names it (so that its records can be read while git still works). Returns the
     /// entries in line order, and each commit's author (name, and email lower-cased).
-    public static func entries(path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand,
-                               onCommit: (ObjectID) -> Void = { _ in }) throws -> ([Entry], [ObjectID: (name: String, email: String)]) {
+    public static func entries(
+        path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand,
+        onCommit: (ObjectID) -> Void = { _ in }
+    ) throws -> ([Entry], [ObjectID: (name: String, email: String)]) {
         var arguments = ["blame", "--incremental"]
         if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         if let revision { arguments.append(revision) }
@@ -95,7 +106,8 @@ public enum Blame {
             if header == nil {
                 let fields = line.split(separator: " ")
                 if fields.count == 4, fields[0].utf8.count == 40, let commit = ObjectID(hex: String(fields[0])),
-                   let original = Int(fields[1]), let final = Int(fields[2]), let count = Int(fields[3]) {
+                    let original = Int(fields[1]), let final = Int(fields[2]), let count = Int(fields[3])
+                {
                     header = (commit, original, final, count)
                     if named.insert(commit).inserted { onCommit(commit) }
                 }
@@ -104,11 +116,15 @@ public enum Blame {
                 if line.hasPrefix("author ") {
                     authors[current.commit, default: ("", "")].name = String(line.dropFirst(7))
                 } else if line.hasPrefix("author-mail ") {
-                    authors[current.commit, default: ("", "")].email = line.dropFirst(12).trimmingCharacters(in: CharacterSet(charactersIn: "<>")).lowercased()
+                    authors[current.commit, default: ("", "")].email = line.dropFirst(12).trimmingCharacters(
+                        in: CharacterSet(charactersIn: "<>")
+                    ).lowercased()
                 } else if line.hasPrefix("filename ") {
                     // The last line of every entry.
-                    entries.append(Entry(commit: current.commit, original: current.original, final: current.final,
-                                         count: current.count, path: GitPath.string(printedByGit: bytes.dropFirst(9))))
+                    entries.append(
+                        Entry(
+                            commit: current.commit, original: current.original, final: current.final,
+                            count: current.count, path: GitPath.string(printedByGit: bytes.dropFirst(9))))
                     header = nil
                 }
             }
@@ -117,8 +133,10 @@ public enum Blame {
         return (entries.sorted { $0.final < $1.final }, authors)
     }
 
-    static func blameLine(final: Int, commit: ObjectID, original: Int, path: String, author: String, attribution: Attribution?,
-                          content: String) -> BlameLine {
+    static func blameLine(
+        final: Int, commit: ObjectID, original: Int, path: String, author: String, attribution: Attribution?,
+        content: String
+    ) -> BlameLine {
         // Uncommitted lines (all-zero id) have no record.
         let range = attribution?.files.first(where: { $0.path == path })?.ranges
             .first(where: { $0.startLine <= original && original <= $0.endLine })
@@ -133,21 +151,27 @@ public enum Blame {
         let bytes: [UInt8]
         if let revision {
             guard let commit = try? repository.resolveCommit(revision),
-                  case .blob(let blob)? = try? repository.content(ofPath: path, inCommit: commit) else { return nil }
+                case .blob(let blob)? = try? repository.content(ofPath: path, inCommit: commit)
+            else { return nil }
             bytes = blob
         } else {
             guard let root = repository.workingDirectory,
-                  let data = FileManager.default.contents(atPath: (root.hasSuffix("/") ? root : root + "/") + path) else { return nil }
+                let data = FileManager.default.contents(atPath: (root.hasSuffix("/") ? root : root + "/") + path)
+            else { return nil }
             bytes = [UInt8](data)
         }
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         if bytes.last == 0x0A { lines.removeLast() }
         return lines
     }
 
     /// The same answer from `git blame --porcelain`, which carries each line's text.
-    private static func porcelainLines(path: String, revision: String?, range: ClosedRange<Int>?, git: GitCommand,
-                                       records: [ObjectID: Attribution?], lookups: RecordLookups) throws -> [BlameLine] {
+    private static func porcelainLines(
+        path: String, revision: String?, range: ClosedRange<Int>?, git: GitCommand,
+        records: [ObjectID: Attribution?], lookups: RecordLookups
+    ) throws -> [BlameLine] {
         var arguments = ["blame", "--porcelain"]
         if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         if let revision { arguments.append(revision) }
@@ -165,15 +189,20 @@ public enum Blame {
                 let path = filename ?? filenames[commitName] ?? path
                 filenames[commitName] = path
                 guard let commit = ObjectID(hex: commitName) else { continue }
-                lines.append(blameLine(final: current.final, commit: commit, original: current.original, path: path,
-                                       author: authors[commitName] ?? "", attribution: records[commit] ?? lookups.attribution(of: commit),
-                                       content: String(line.dropFirst())))
+                lines.append(
+                    blameLine(
+                        final: current.final, commit: commit, original: current.original, path: path,
+                        author: authors[commitName] ?? "",
+                        attribution: records[commit] ?? lookups.attribution(of: commit),
+                        content: String(line.dropFirst())))
                 header = nil
                 filename = nil
                 continue
             }
             let fields = line.split(separator: " ")
-            if header == nil, fields.count >= 3, fields[0].count == 40, let original = Int(fields[1]), let final = Int(fields[2]) {
+            if header == nil, fields.count >= 3, fields[0].count == 40, let original = Int(fields[1]),
+                let final = Int(fields[2])
+            {
                 header = (String(fields[0]), original, final)
             } else if line.hasPrefix("filename ") {
                 filename = String(line.dropFirst(9))
@@ -208,7 +237,9 @@ final class RecordLookups: @unchecked Sendable {
     func request(_ commit: ObjectID) {
         guard requested.insert(commit).inserted, caller == nil else { return }
         queue.async { [self] in
-            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository, trust: trust) }
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) {
+                index = RecordIndex(repository: repository, trust: trust)
+            }
             results[commit] = index?.attribution(of: commit)
         }
     }
@@ -225,7 +256,9 @@ final class RecordLookups: @unchecked Sendable {
     func attribution(of commit: ObjectID) -> Attribution? {
         if let caller { return caller.attribution(of: commit) }
         return queue.sync {
-            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) { index = RecordIndex(repository: repository, trust: trust) }
+            if index == nil, let repository = try? Repository(discoveringFrom: gitDirectory) {
+                index = RecordIndex(repository: repository, trust: trust)
+            }
             return index?.attribution(of: commit)
         }
     }

@@ -28,7 +28,9 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// Signs `payload` with `key`, producing a one-signature envelope.
-    public static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: any MessageSigner) throws -> Envelope {
+    public static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: any MessageSigner)
+        throws -> Envelope
+    {
         let signature = try key.signature(for: preAuthenticationEncoding(type: payloadType, body: payload))
         return Envelope(
             payload: payload, payloadType: payloadType,
@@ -53,9 +55,10 @@ public struct Envelope: Sendable, Equatable {
         .object([
             "payload": .string(Data(payload).base64EncodedString()),
             "payloadType": .string(payloadType),
-            "signatures": .array(signatures.map {
-                .object(["keyid": .string($0.keyID), "sig": .string(Data($0.bytes).base64EncodedString())])
-            }),
+            "signatures": .array(
+                signatures.map {
+                    .object(["keyid": .string($0.keyID), "sig": .string(Data($0.bytes).base64EncodedString())])
+                }),
         ])
     }
 
@@ -99,7 +102,8 @@ extension Envelope {
     }
 
     private static let canonicalHead = Array(#"{"payload":""#.utf8)
-    private static let canonicalMiddle = Array(#"","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":""#.utf8)
+    private static let canonicalMiddle = Array(
+        #"","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":""#.utf8)
     private static let canonicalSig = Array(#"","sig":""#.utf8)
     private static let canonicalTail = Array(#""}]}"#.utf8)
 
@@ -112,7 +116,9 @@ extension Envelope {
             var offset = 0
             func expect(_ literal: [UInt8]) -> Bool {
                 guard bytes.count - offset >= literal.count,
-                      literal.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + offset, literal.count) == 0 })
+                    literal.withUnsafeBufferPointer({
+                        memcmp($0.baseAddress!, bytes.baseAddress! + offset, literal.count) == 0
+                    })
                 else { return false }
                 offset += literal.count
                 return true
@@ -125,15 +131,16 @@ extension Envelope {
                 return offset < bytes.count ? UnsafeBufferPointer(rebasing: bytes[start..<offset]) : nil
             }
             guard expect(canonicalHead), let payloadText = quoted(), expect(canonicalMiddle),
-                  let keyID = quoted(), expect(canonicalSig), let sigText = quoted(), expect(canonicalTail),
-                  offset == bytes.count,
-                  // A key id is printable ASCII without escapes (spec/records.md §3).
-                  keyID.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
-                  let payload = CanonicalBase64.decode(payloadText),
-                  let sig = CanonicalBase64.decode(sigText), sig.count == 64
+                let keyID = quoted(), expect(canonicalSig), let sigText = quoted(), expect(canonicalTail),
+                offset == bytes.count,
+                // A key id is printable ASCII without escapes (spec/records.md §3).
+                keyID.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
+                let payload = CanonicalBase64.decode(payloadText),
+                let sig = CanonicalBase64.decode(sigText), sig.count == 64
             else { return nil }
-            return Envelope(payload: payload, payloadType: inTotoPayloadType,
-                            signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
+            return Envelope(
+                payload: payload, payloadType: inTotoPayloadType,
+                signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
         }
     }
 
@@ -148,8 +155,10 @@ extension Envelope {
         }
         let envelope = try Envelope(json: parsed.value)
         // Canonical JSON also needs the base64 to be the encoder's (padding, no line breaks).
-        let canonical = parsed.canonical && Data(envelope.payload).base64EncodedString() == parsed.value["payload"]?.stringValue
-            && Data(envelope.signatures[0].bytes).base64EncodedString() == parsed.value["signatures"]?.arrayValue?.first?["sig"]?.stringValue
+        let canonical =
+            parsed.canonical && Data(envelope.payload).base64EncodedString() == parsed.value["payload"]?.stringValue
+            && Data(envelope.signatures[0].bytes).base64EncodedString()
+                == parsed.value["signatures"]?.arrayValue?.first?["sig"]?.stringValue
         return (envelope, canonical)
     }
 
@@ -157,10 +166,15 @@ extension Envelope {
         guard let members = value.objectValue else { throw EnvelopeError.notEnvelope("not a JSON object") }
         let unexpected = Set(members.keys).subtracting(["payload", "payloadType", "signatures"])
         guard unexpected.isEmpty else {
-            throw EnvelopeError.notEnvelope("unexpected member \(unexpected.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw EnvelopeError.notEnvelope(
+                "unexpected member \(unexpected.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
         }
-        guard let payloadText = members["payload"]?.stringValue else { throw EnvelopeError.notEnvelope("missing payload") }
-        guard let payload = Data(base64Encoded: payloadText) else { throw EnvelopeError.notEnvelope("payload is not base64") }
+        guard let payloadText = members["payload"]?.stringValue else {
+            throw EnvelopeError.notEnvelope("missing payload")
+        }
+        guard let payload = Data(base64Encoded: payloadText) else {
+            throw EnvelopeError.notEnvelope("payload is not base64")
+        }
         guard let payloadType = members["payloadType"]?.stringValue else {
             throw EnvelopeError.notEnvelope("missing payloadType")
         }
@@ -173,7 +187,7 @@ extension Envelope {
         var signatures = [Signature]()
         for entry in signatureValues {
             guard let object = entry.objectValue, Set(object.keys) == ["keyid", "sig"],
-                  let keyID = object["keyid"]?.stringValue, let sigText = object["sig"]?.stringValue
+                let keyID = object["keyid"]?.stringValue, let sigText = object["sig"]?.stringValue
             else { throw EnvelopeError.notEnvelope("a signature must have exactly \"keyid\" and \"sig\"") }
             guard let sig = Data(base64Encoded: sigText), sig.count == 64 else {
                 throw EnvelopeError.notEnvelope("signature is not 64 base64-encoded bytes")

@@ -117,7 +117,10 @@ public struct SessionAcceptance: Sendable, Equatable {
     /// Of the commit's lines, those the session wrote and a person then edited (`mixed`).
     public var linesCommittedEdited: Int
 
-    public init(agent: String, sessionID: String, modelID: String, linesWritten: Int, linesCommittedUnchanged: Int, linesCommittedEdited: Int) {
+    public init(
+        agent: String, sessionID: String, modelID: String, linesWritten: Int, linesCommittedUnchanged: Int,
+        linesCommittedEdited: Int
+    ) {
         self.agent = agent
         self.sessionID = sessionID
         self.modelID = modelID
@@ -201,7 +204,10 @@ public struct Review: Sendable, Equatable {
     public var selfReview: Bool
     public var comment: String?
 
-    public init(tool: ToolInfo, signer: SignerInfo, reviewedAt: String, author: CommitterStamp, selfReview: Bool, comment: String?) {
+    public init(
+        tool: ToolInfo, signer: SignerInfo, reviewedAt: String, author: CommitterStamp, selfReview: Bool,
+        comment: String?
+    ) {
         self.tool = tool
         self.signer = signer
         self.reviewedAt = reviewedAt
@@ -300,9 +306,10 @@ extension Attribution {
             "signer": signer.json,
             "committer": committer.json,
             "recorded_at": .string(recordedAt),
-            "files": .array(files.map { file in
-                .object(["path": .string(file.path), "ranges": .array(file.ranges.map(\.json))])
-            }),
+            "files": .array(
+                files.map { file in
+                    .object(["path": .string(file.path), "ranges": .array(file.ranges.map(\.json))])
+                }),
             "totals": .object([
                 "added": .integer(Int64(totals.added)), "deleted": .integer(Int64(totals.deleted)),
                 "ai": .integer(Int64(totals.ai)), "human": .integer(Int64(totals.human)),
@@ -310,19 +317,21 @@ extension Attribution {
             ]),
         ]
         if !sessions.isEmpty {
-            members["sessions"] = .array(sessions.map { session in
-                .object([
-                    "agent": .string(session.agent), "session_id": .string(session.sessionID),
-                    "model_id": .string(session.modelID),
-                    "lines_written": .integer(Int64(session.linesWritten)),
-                    "lines_committed_unchanged": .integer(Int64(session.linesCommittedUnchanged)),
-                    "lines_committed_edited": .integer(Int64(session.linesCommittedEdited)),
-                ])
-            })
+            members["sessions"] = .array(
+                sessions.map { session in
+                    .object([
+                        "agent": .string(session.agent), "session_id": .string(session.sessionID),
+                        "model_id": .string(session.modelID),
+                        "lines_written": .integer(Int64(session.linesWritten)),
+                        "lines_committed_unchanged": .integer(Int64(session.linesCommittedUnchanged)),
+                        "lines_committed_edited": .integer(Int64(session.linesCommittedEdited)),
+                    ])
+                })
         }
         if let rewrite {
             members["rewrite"] = .string(rewrite.rawValue)
-            members["derived_from"] = .array(derivedFrom.map { .object(["commit": .string($0.commit), "record": .string($0.record)]) })
+            members["derived_from"] = .array(
+                derivedFrom.map { .object(["commit": .string($0.commit), "record": .string($0.record)]) })
         }
         return .object(members)
     }
@@ -381,7 +390,8 @@ public struct PromptDigest: Sendable, Equatable {
             kind = .sha256
             hex = tagged
         }
-        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
     }
 
     public var tagged: String { "\(kind.rawValue):\(hex)" }

@@ -11,7 +11,8 @@ public struct SchemaError: UserFacingError, Equatable {
 
     /// The same error seen from the object holding `member` (a key, or `key[index]`).
     func under(_ member: String) -> SchemaError {
-        SchemaError(path: path.isEmpty ? member : path.hasPrefix("[") ? member + path : member + "." + path, problem: problem)
+        SchemaError(
+            path: path.isEmpty ? member : path.hasPrefix("[") ? member + path : member + "." + path, problem: problem)
     }
 }
 
@@ -34,7 +35,9 @@ private struct MemberReader {
         let entry = tape.entries[index]
         guard entry.kind == .object else { throw SchemaError(path: "", problem: "must be an object") }
         // No object of the schema comes near this; it keeps `read` to one word.
-        guard entry.count <= 64 else { throw SchemaError(path: "", problem: "has \(entry.count) members, more than any record object") }
+        guard entry.count <= 64 else {
+            throw SchemaError(path: "", problem: "has \(entry.count) members, more than any record object")
+        }
         self.tape = tape
         object = index
     }
@@ -176,9 +179,12 @@ private struct MemberReader {
     /// `{"name", "email", "time"}` of a commit's author or committer.
     mutating func person(_ key: StaticString) throws -> CommitterStamp {
         try object(key) { reader in
-            let person = CommitterStamp(name: try reader.string("name", nonEmpty: false), email: try reader.string("email", nonEmpty: false),
-                                        time: try reader.string("time"))
-            guard Timestamp.parse(person.time) != nil else { throw reader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ") }
+            let person = CommitterStamp(
+                name: try reader.string("name", nonEmpty: false), email: try reader.string("email", nonEmpty: false),
+                time: try reader.string("time"))
+            guard Timestamp.parse(person.time) != nil else {
+                throw reader.error("time", "must be YYYY-MM-DDTHH:MM:SSZ")
+            }
             return person
         }
     }
@@ -193,7 +199,8 @@ private struct MemberReader {
             if read & (1 << UInt64(position)) == 0 { unknown.append(tape.string(at: index)) }
             index = tape.next(after: index + 1)
         }
-        throw SchemaError(path: "", problem: "unknown member \(unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+        throw SchemaError(
+            path: "", problem: "unknown member \(unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
     }
 }
 
@@ -205,7 +212,7 @@ private func isLowerHex(_ text: String, count: Int, after prefix: StaticString =
     return text.withUTF8 { bytes in
         let skip = prefix.utf8CodeUnitCount
         guard bytes.count == skip + count,
-              skip == 0 || memcmp(bytes.baseAddress!, prefix.utf8Start, skip) == 0
+            skip == 0 || memcmp(bytes.baseAddress!, prefix.utf8Start, skip) == 0
         else { return false }
         return bytes[skip...].allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
@@ -228,23 +235,29 @@ extension Statement {
             guard try root.string("_type", is: Statement.type) else {
                 throw root.error("_type", "must be \"\(Statement.type)\"")
             }
-            guard try root.array("subject").count == 1 else { throw root.error("subject", "must hold exactly one commit") }
+            guard try root.array("subject").count == 1 else {
+                throw root.error("subject", "must hold exactly one commit")
+            }
             let commit = try root.objects("subject") { _, subject in
                 let commit = try subject.object("digest") { try $0.string("gitCommit") }
                 guard isLowerHex(commit, count: 40) else {
                     throw SchemaError(path: "digest.gitCommit", problem: "must be a full lower-case commit id")
                 }
-                guard try subject.string("name", is: commit) else { throw subject.error("name", "must equal digest.gitCommit") }
+                guard try subject.string("name", is: commit) else {
+                    throw subject.error("name", "must equal digest.gitCommit")
+                }
                 return commit
             }[0]
             let isAttribution = try root.string("predicateType", is: Attribution.predicateType)
             guard try isAttribution || root.string("predicateType", is: Review.predicateType) else {
                 throw root.error("predicateType", "unknown predicate type \"\(try root.string("predicateType"))\"")
             }
-            return Statement(commit: commit, predicate: try root.object("predicate") { reader in
-                isAttribution
-                    ? .attribution(try Attribution(reader: &reader)) : .review(try Review(reader: &reader))
-            })
+            return Statement(
+                commit: commit,
+                predicate: try root.object("predicate") { reader in
+                    isAttribution
+                        ? .attribution(try Attribution(reader: &reader)) : .review(try Review(reader: &reader))
+                })
         }
     }
 }
@@ -257,10 +270,13 @@ extension Attribution {
         committer = try reader.person("committer")
 
         recordedAt = try reader.string("recorded_at")
-        guard Timestamp.parse(recordedAt) != nil else { throw reader.error("recorded_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        guard Timestamp.parse(recordedAt) != nil else {
+            throw reader.error("recorded_at", "must be YYYY-MM-DDTHH:MM:SSZ")
+        }
 
         files = try reader.objects("files") { _, file in try AttributedFile(reader: &file) }
-        for index in files.indices.dropFirst() where !JSONValue.codePointOrder(files[index - 1].path, files[index].path) {
+        for index in files.indices.dropFirst() where !JSONValue.codePointOrder(files[index - 1].path, files[index].path)
+        {
             throw SchemaError(path: "files[\(index)].path", problem: "files must be sorted by path without duplicates")
         }
 
@@ -288,12 +304,16 @@ extension Attribution {
         if reader.has("rewrite") || reader.has("derived_from") {
             let kind = try reader.string("rewrite")
             guard let rewriteKind = RewriteKind(rawValue: kind) else {
-                throw reader.error("rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw reader.error(
+                    "rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             rewrite = rewriteKind
             derivedFrom = try reader.objects("derived_from") { _, source in
-                let reference = RecordReference(commit: try source.string("commit"), record: try source.string("record"))
-                guard isLowerHex(reference.commit, count: 40) else { throw source.error("commit", "must be a full lower-case commit id") }
+                let reference = RecordReference(
+                    commit: try source.string("commit"), record: try source.string("record"))
+                guard isLowerHex(reference.commit, count: 40) else {
+                    throw source.error("commit", "must be a full lower-case commit id")
+                }
                 guard isLowerHex(reference.record, count: 64, after: "sha256:") else {
                     throw source.error("record", "must be sha256:<64 lower-case hex digits>")
                 }
@@ -311,9 +331,13 @@ extension Attribution {
                 }
             }
         }
-        for (origin, stated, lines) in [(Origin.ai, totals.ai, covered.ai), (.human, totals.human, covered.human), (.mixed, totals.mixed, covered.mixed)]
+        for (origin, stated, lines) in [
+            (Origin.ai, totals.ai, covered.ai), (.human, totals.human, covered.human),
+            (.mixed, totals.mixed, covered.mixed),
+        ]
         where lines != stated {
-            throw SchemaError(path: "totals.\(origin.rawValue)", problem: "is \(stated) but the ranges cover \(lines) lines")
+            throw SchemaError(
+                path: "totals.\(origin.rawValue)", problem: "is \(stated) but the ranges cover \(lines) lines")
         }
     }
 }
@@ -323,7 +347,9 @@ extension Review {
         tool = try reader.tool("tool")
         signer = try reader.signer("signer")
         reviewedAt = try reader.string("reviewed_at")
-        guard Timestamp.parse(reviewedAt) != nil else { throw reader.error("reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ") }
+        guard Timestamp.parse(reviewedAt) != nil else {
+            throw reader.error("reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ")
+        }
         author = try reader.person("author")
         selfReview = try reader.bool("self_review")
         comment = try reader.optionalString("comment")
@@ -335,7 +361,7 @@ extension AttributedFile {
         path = try reader.string("path")
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.hasPrefix("/"), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-              !path.utf8.contains(0)
+            !path.utf8.contains(0)
         else { throw reader.error("path", "must be a normalised repository-relative path") }
         ranges = try reader.objects("ranges") { _, range in try AttributedRange(reader: &range) }
         for index in ranges.indices.dropFirst() where ranges[index].startLine <= ranges[index - 1].endLine {
@@ -383,7 +409,9 @@ extension AttributedRange {
         if let keyed, !isLowerHex(keyed, count: 64) {
             throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
         }
-        if plain != nil, keyed != nil { throw reader.error("prompt_hmac_sha256", "a range gives one prompt digest, not two") }
+        if plain != nil, keyed != nil {
+            throw reader.error("prompt_hmac_sha256", "a range gives one prompt digest, not two")
+        }
         promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
         confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
     }

@@ -17,25 +17,27 @@ public enum Timestamp {
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`; nil for anything else or an impossible date.
     public static func parse(_ text: String) -> Int64? {
         var text = text
-        guard let (year, month, day, hour, minute, second) = text.withUTF8({ bytes -> (Int64, Int64, Int64, Int64, Int64, Int64)? in
-            guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                  bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-                  bytes[19] == UInt8(ascii: "Z")
-            else { return nil }
-            func number(_ range: Range<Int>) -> Int64? {
-                var value: Int64 = 0
-                for index in range {
-                    let digit = bytes[index] &- UInt8(ascii: "0")
-                    guard digit < 10 else { return nil }
-                    value = value * 10 + Int64(digit)
+        guard
+            let (year, month, day, hour, minute, second) = text.withUTF8({
+                bytes -> (Int64, Int64, Int64, Int64, Int64, Int64)? in
+                guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                    bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                    bytes[19] == UInt8(ascii: "Z")
+                else { return nil }
+                func number(_ range: Range<Int>) -> Int64? {
+                    var value: Int64 = 0
+                    for index in range {
+                        let digit = bytes[index] &- UInt8(ascii: "0")
+                        guard digit < 10 else { return nil }
+                        value = value * 10 + Int64(digit)
+                    }
+                    return value
                 }
-                return value
-            }
-            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-                  let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
-            else { return nil }
-            return (year, month, day, hour, minute, second)
-        }), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+                guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+                    let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+                else { return nil }
+                return (year, month, day, hour, minute, second)
+            }), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         let days = days(fromCivilYear: year, month: month, day: day)
         guard civilDate(fromDays: days) == (year, month, day) else { return nil }

@@ -12,7 +12,9 @@ public enum CommitLog {
     /// whether the record verified (against `trust`; without one, that it was not
     /// checked). Returns how many commits were listed.
     @discardableResult
-    public static func run(repository: Repository, gitArguments: [String], trust: RecordTrust?, write: (String) -> Void) throws -> Int {
+    public static func run(repository: Repository, gitArguments: [String], trust: RecordTrust?, write: (String) -> Void)
+        throws -> Int
+    {
         let git = GitCommand(repository: repository)
         let separator = "\u{1F}"
         let format = ["%H", "%h", "%ad", "%an", "%s"].joined(separator: "%x1f")
@@ -25,16 +27,23 @@ public enum CommitLog {
             guard fields.count == 5, let commit = ObjectID(hex: fields[0]) else { return }
             count += 1
             write("\(fields[1]) \(fields[2]) \(fields[3])  \(fields[4])")
-            write("        " + summary(of: commit, verified: verified, anyRecord: anyRecord, ledger: ledger, trusted: trust != nil))
+            write(
+                "        "
+                    + summary(
+                        of: commit, verified: verified, anyRecord: anyRecord, ledger: ledger, trusted: trust != nil))
         }
         guard result.status == 0 else { throw ReportError("git log: \(result.reason)") }
         return count
     }
 
-    static func summary(of commit: ObjectID, verified: RecordIndex, anyRecord: RecordIndex, ledger: NotesLedger, trusted: Bool) -> String {
+    static func summary(
+        of commit: ObjectID, verified: RecordIndex, anyRecord: RecordIndex, ledger: NotesLedger, trusted: Bool
+    ) -> String {
         guard ledger.note(on: commit) != nil else { return "no record" }
         guard let attribution = verified.records(of: commit).attribution?.predicate else {
-            if trusted, anyRecord.records(of: commit).attribution != nil { return "record does not verify against the trust file (git trace verify says why)" }
+            if trusted, anyRecord.records(of: commit).attribution != nil {
+                return "record does not verify against the trust file (git trace verify says why)"
+            }
             return "no valid attribution record"
         }
         var lines = LineCounts()
@@ -50,7 +59,9 @@ public enum CommitLog {
         }
         lines.unknown = max(0, attribution.totals.added - lines.total)
         func share(_ part: Int) -> String { "\(Int((Double(part) * 100 / Double(max(1, lines.total))).rounded())) %" }
-        var parts = ["ai \(share(lines.ai)) · mixed \(share(lines.mixed)) · human \(share(lines.human)) of \(lines.total) lines added"]
+        var parts = [
+            "ai \(share(lines.ai)) · mixed \(share(lines.mixed)) · human \(share(lines.human)) of \(lines.total) lines added"
+        ]
         if lines.unknown > 0 { parts[0] += " (\(lines.unknown) unknown)" }
         if !models.isEmpty { parts.append(models.joined(separator: ", ")) }
         parts.append(trusted ? "verified" : "not checked against a trust file")

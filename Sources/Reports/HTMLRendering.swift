@@ -32,7 +32,9 @@ enum HTMLRendering {
 
             """
         for warning in document.warnings { out += "<p class=\"warning\">\(escape(warning))</p>\n" }
-        out += "<nav><ul>" + document.sections.map { "<li><a href=\"#\($0.id)\">\(escape($0.title))</a></li>" }.joined() + "</ul></nav>\n"
+        out +=
+            "<nav><ul>" + document.sections.map { "<li><a href=\"#\($0.id)\">\(escape($0.title))</a></li>" }.joined()
+            + "</ul></nav>\n"
         for section in document.sections {
             out += "<section id=\"\(section.id)\">\n<h2>\(escape(section.title))</h2>\n"
             for paragraph in section.paragraphs { out += "<p>\(escape(paragraph))</p>\n" }
@@ -46,12 +48,20 @@ enum HTMLRendering {
 
     static func html(_ table: ReportDocument.Table) -> String {
         let rows = table.rows.prefix(ReportDocument.displayedRows)
-        var out = "<table class=\"\(table.name)\">\n<thead><tr>" + table.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        var out =
+            "<table class=\"\(table.name)\">\n<thead><tr>" + table.columns.map { "<th>\(escape($0))</th>" }.joined()
+            + "</tr></thead>\n<tbody>\n"
         for row in rows {
-            out += "<tr>" + row.map { cell in
-                let kind = TextRendering.isNumeric(cell) ? " class=\"n\"" : cell.hasPrefix("sha256:") || (cell.count == 40 && cell.allSatisfy(\.isHexDigit)) ? " class=\"digest\"" : ""
-                return "<td\(kind)>\(escape(cell))</td>"
-            }.joined() + "</tr>\n"
+            out +=
+                "<tr>"
+                + row.map { cell in
+                    let kind =
+                        TextRendering.isNumeric(cell)
+                        ? " class=\"n\""
+                        : cell.hasPrefix("sha256:") || (cell.count == 40 && cell.allSatisfy(\.isHexDigit))
+                            ? " class=\"digest\"" : ""
+                    return "<td\(kind)>\(escape(cell))</td>"
+                }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>\n"
         if table.rows.count > rows.count {
@@ -63,32 +73,40 @@ enum HTMLRendering {
     /// A horizontal stacked bar chart of lines by origin, scaled to the largest bar
     /// (amounts) or each to the full width (shares).
     static func svg(_ chart: ReportDocument.Chart) -> String {
-        let (title, bars, asShares): (String, [(label: String, lines: LineCounts)], Bool) = switch chart {
-        case .stacked(let title, let bars): (title, bars, false)
-        case .shares(let title, let bars): (title, bars, true)
-        }
+        let (title, bars, asShares): (String, [(label: String, lines: LineCounts)], Bool) =
+            switch chart {
+            case .stacked(let title, let bars): (title, bars, false)
+            case .shares(let title, let bars): (title, bars, true)
+            }
         guard !bars.isEmpty else { return "" }
         let largest = max(1, bars.map(\.lines.total).max() ?? 1)
         let labelWidth = 220, barWidth = 520, rowHeight = 22, top = 8
         let height = top + bars.count * rowHeight + 8
         var out = "<figure>\n<figcaption>\(escape(title))</figcaption>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 150)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">\n"
+        out +=
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barWidth + 150)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">\n"
         for (row, bar) in bars.enumerated() {
             let y = top + row * rowHeight
             let label = bar.label.count > 32 ? String(bar.label.prefix(31)) + "…" : bar.label
-            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" font-size=\"12\">\(escape(label))</text>\n"
+            out +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" font-size=\"12\">\(escape(label))</text>\n"
             var x = labelWidth
             let counts = [bar.lines.ai, bar.lines.mixed, bar.lines.human, bar.lines.unknown]
             for (index, lines) in counts.enumerated() where lines > 0 {
                 let width = max(1, lines * barWidth / (asShares ? max(1, bar.lines.total) : largest))
-                out += "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" fill=\"\(colours[index].colour)\">"
+                out +=
+                    "<rect x=\"\(x)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" fill=\"\(colours[index].colour)\">"
                     + "<title>\(escape(bar.label)): \(lines) \(colours[index].name)</title></rect>\n"
                 x += width
             }
-            let caption = asShares ? "AI-written \(percent(bar.lines.originShare(bar.lines.aiWritten)))" : String(bar.lines.total)
+            let caption =
+                asShares ? "AI-written \(percent(bar.lines.originShare(bar.lines.aiWritten)))" : String(bar.lines.total)
             out += "<text x=\"\(x + 6)\" y=\"\(y + 15)\" font-size=\"12\">\(escape(caption))</text>\n"
         }
-        out += "</svg>\n<div class=\"legend\">" + colours.map { "<span><i style=\"background:\($0.colour)\"></i>\($0.name)</span>" }.joined() + "</div>\n</figure>\n"
+        out +=
+            "</svg>\n<div class=\"legend\">"
+            + colours.map { "<span><i style=\"background:\($0.colour)\"></i>\($0.name)</span>" }.joined()
+            + "</div>\n</figure>\n"
         return out
     }
 

@@ -34,8 +34,10 @@ public enum History {
     /// that this can run on another thread.
     public static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
-        let result = try git.run(["-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
-                                  "--format=\(format)", range, "--"])
+        let result = try git.run([
+            "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
+            "--format=\(format)", range, "--",
+        ])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
         return try parse(result.output)
     }
@@ -44,9 +46,10 @@ public enum History {
         var commits = [CommitFacts]()
         for chunk in bytes.split(separator: 0x1E, omittingEmptySubsequences: true) {
             guard let headerEnd = chunk.firstIndex(of: 0) else { continue }
-            let fields = chunk[chunk.startIndex..<headerEnd].split(separator: 0x1F, omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
-            }
+            let fields = chunk[chunk.startIndex..<headerEnd].split(separator: 0x1F, omittingEmptySubsequences: false)
+                .map {
+                    String(decoding: $0, as: UTF8.self)
+                }
             guard fields.count >= 6, let commit = ObjectID(hex: fields[0]), let time = Int64(fields[4]) else {
                 throw HistoryError(description: "unexpected git log output")
             }
@@ -70,13 +73,20 @@ public enum History {
                 }
                 guard let path else { break }
                 // -z: the path's own bytes, held as GitPath text.
-                files.append(CommitFacts.FileChange(path: GitPath.string(bytes: path), added: Int(String(decoding: added, as: UTF8.self))))
+                files.append(
+                    CommitFacts.FileChange(
+                        path: GitPath.string(bytes: path), added: Int(String(decoding: added, as: UTF8.self))))
             }
-            commits.append(CommitFacts(
-                commit: commit, parentCount: fields[1].split(separator: " ").count, authorName: fields[2], authorEmail: fields[3],
-                time: time, reviewedBy: fields[5].split(separator: "\u{1D}").map { String($0).trimmingCharacters(in: .whitespaces) }
+            commits.append(
+                CommitFacts(
+                    commit: commit, parentCount: fields[1].split(separator: " ").count, authorName: fields[2],
+                    authorEmail: fields[3],
+                    time: time,
+                    reviewedBy: fields[5].split(separator: "\u{1D}").map {
+                        String($0).trimmingCharacters(in: .whitespaces)
+                    }
                     .filter { !$0.isEmpty },
-                files: files))
+                    files: files))
         }
         return commits
     }

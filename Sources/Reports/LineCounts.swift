@@ -55,7 +55,8 @@ public struct LineCounts: Sendable, Equatable {
         return .object([
             "ai": .integer(Int64(ai)), "mixed": .integer(Int64(mixed)), "human": .integer(Int64(human)),
             "unknown": .integer(Int64(unknown)), "total": .integer(Int64(total)),
-            "ai_bp": share(originShare(ai)), "mixed_bp": share(originShare(mixed)), "human_bp": share(originShare(human)),
+            "ai_bp": share(originShare(ai)), "mixed_bp": share(originShare(mixed)),
+            "human_bp": share(originShare(human)),
             "unknown_bp": share(basisPoints(unknown)), "ai_written_bp": share(originShare(aiWritten)),
         ])
     }

@@ -25,7 +25,8 @@ public struct PathFilter: Sendable {
         for path in candidates where PathFilter.lockFileNames.contains(String(path.split(separator: "/").last ?? "")) {
             reasons[path] = "lock-file"
         }
-        let marked = try repository.setAttributes(PathFilter.attributes, forPaths: candidates.filter { reasons[$0] == nil }, atCommit: commit)
+        let marked = try repository.setAttributes(
+            PathFilter.attributes, forPaths: candidates.filter { reasons[$0] == nil }, atCommit: commit)
         for (path, names) in marked {
             reasons[path] = PathFilter.attributes.first(where: names.contains)
         }

@@ -134,21 +134,28 @@ public struct Report: Sendable {
         if commits == 0 {
             warnings.append("no attribution data: there is no commit in this period")
         } else if hasNoAttributionData {
-            warnings.append("no attribution data: none of the \(commits) commits in this period has a SessionTrace record, so no AI share can be given")
+            warnings.append(
+                "no attribution data: none of the \(commits) commits in this period has a SessionTrace record, so no AI share can be given"
+            )
         }
         if integrity.trustSource == nil && integrity.recordsUsed > 0 {
-            warnings.append("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)")
+            warnings.append(
+                "records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)")
         } else if integrity.recordsUnverified > 0 {
             let count = integrity.recordsUnverified
-            warnings.append("left out \(count) record\(count == 1 ? "" : "s") that do\(count == 1 ? "es" : "") not verify against \(integrity.trustSource ?? "the trust file"): every figure uses verified records only (see Integrity)")
+            warnings.append(
+                "left out \(count) record\(count == 1 ? "" : "s") that do\(count == 1 ? "es" : "") not verify against \(integrity.trustSource ?? "the trust file"): every figure uses verified records only (see Integrity)"
+            )
         }
         let problems = integrity.problems.values.reduce(0, +)
         if problems > 0 {
-            warnings.append("verification found \(problems) problem\(problems == 1 ? "" : "s") in this period's records "
-                + "(\(integrity.problems.keys.sorted().joined(separator: ", "))): see Integrity")
+            warnings.append(
+                "verification found \(problems) problem\(problems == 1 ? "" : "s") in this period's records "
+                    + "(\(integrity.problems.keys.sorted().joined(separator: ", "))): see Integrity")
         }
         if integrity.trustFromRepository {
-            warnings.append("trust file taken from the repository (\(integrity.trustSource ?? "")): whoever can push can edit it")
+            warnings.append(
+                "trust file taken from the repository (\(integrity.trustSource ?? "")): whoever can push can edit it")
         }
         return warnings
     }

@@ -31,9 +31,11 @@ public enum ReportBuilder {
     /// Builds the report of `options` over `repository`, verifying every record it
     /// uses against `trust` (nil: no trust file — the report then says its records
     /// are unverified).
-    public static func build(repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
-                             revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
-                             now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report {
+    public static func build(
+        repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
+        revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> Report {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
         // Both ends first: an unknown revision is named before any work starts.
         let tip = try repository.resolveRange(options.range).tip
@@ -48,7 +50,9 @@ public enum ReportBuilder {
         let periodBound = options.since != nil || options.until != nil
         let facts: [CommitFacts]
         var verification: VerificationResult?
-        let verifier = trust.map { Verifier(ledger: NotesLedger(repository: repository), trust: $0, revoked: revoked, keepsStatements: true) }
+        let verifier = trust.map {
+            Verifier(ledger: NotesLedger(repository: repository), trust: $0, revoked: revoked, keepsStatements: true)
+        }
         if periodBound {
             facts = try history.value().filter(inPeriod)
             verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache)
@@ -59,9 +63,11 @@ public enum ReportBuilder {
         cache?.save()
         var report = Report(
             generatedAt: Timestamp.format(unixSeconds: now),
-            period: Report.Period(range: options.range, since: options.since.map(Timestamp.format(unixSeconds:)),
-                                  until: options.until.map(Timestamp.format(unixSeconds:)),
-                                  endCommit: try endCommit(from: tip, until: options.until, since: options.since, repository: repository)))
+            period: Report.Period(
+                range: options.range, since: options.since.map(Timestamp.format(unixSeconds:)),
+                until: options.until.map(Timestamp.format(unixSeconds:)),
+                endCommit: try endCommit(from: tip, until: options.until, since: options.since, repository: repository))
+        )
         report.framework = options.framework
         report.includesGenerated = options.includeGenerated
         report.policySource = policy.source
@@ -89,7 +95,8 @@ public enum ReportBuilder {
             for commit in verification.cachedCommits where inPeriod.contains(commit) {
                 let records = index.readRecords(of: commit, allVerified: true)
                 if !records.isEmpty { recordsByCommit[commit] = records }
-                verifiedDigests.formUnion([records.attribution?.digest].compactMap { $0 } + records.reviews.map(\.digest))
+                verifiedDigests.formUnion(
+                    [records.attribution?.digest].compactMap { $0 } + records.reviews.map(\.digest))
             }
             for problem in verification.problems where inPeriod.contains(problem.commit) {
                 report.integrity.problems[problem.code.rawValue, default: 0] += 1
@@ -111,9 +118,11 @@ public enum ReportBuilder {
         // The tree's files too: lines surviving at the end may come from files the
         // period never touched.
         let git = GitCommand(repository: repository)
-        let tree = try options.surviving ? report.period.endCommit.map { try SurvivingLines.listTree($0, git: git) } : nil
+        let tree =
+            try options.surviving ? report.period.endCommit.map { try SurvivingLines.listTree($0, git: git) } : nil
         for (path, _) in tree ?? [] { paths.insert(path) }
-        let filter = options.includeGenerated || report.period.endCommit == nil
+        let filter =
+            options.includeGenerated || report.period.endCommit == nil
             ? PathFilter() : try PathFilter(paths: paths, repository: repository, commit: report.period.endCommit!)
         report.excludedPaths = filter.reasons
 
@@ -160,10 +169,16 @@ public enum ReportBuilder {
             var modelsInCommit = Set<String>()
             for (path, ranges) in rangesByPath where !filter.isExcluded(path) {
                 for range in ranges where range.contributor.type != .human {
-                    let agent = range.contributor.agent ?? "unknown", model = range.contributor.modelID ?? "unknown/unknown"
+                    let agent = range.contributor.agent ?? "unknown",
+                        model = range.contributor.modelID ?? "unknown/unknown"
                     let key = agent + "\u{0}" + model
-                    var entry = models[key] ?? Report.Model(agent: agent, model: model, firstUse: fact.time, lastUse: fact.time)
-                    if range.contributor.type == .ai { entry.ai += range.lineCount } else { entry.mixed += range.lineCount }
+                    var entry =
+                        models[key] ?? Report.Model(agent: agent, model: model, firstUse: fact.time, lastUse: fact.time)
+                    if range.contributor.type == .ai {
+                        entry.ai += range.lineCount
+                    } else {
+                        entry.mixed += range.lineCount
+                    }
                     entry.firstUse = min(entry.firstUse, fact.time)
                     entry.lastUse = max(entry.lastUse, fact.time)
                     if modelsInCommit.insert(key).inserted { entry.commits += 1 }
@@ -172,7 +187,9 @@ public enum ReportBuilder {
             }
             for session in attribution?.sessions ?? [] {
                 let key = [session.agent, session.sessionID, session.modelID].joined(separator: "\u{0}")
-                var entry = sessions[key] ?? Report.Session(agent: session.agent, sessionID: session.sessionID, model: session.modelID)
+                var entry =
+                    sessions[key]
+                    ?? Report.Session(agent: session.agent, sessionID: session.sessionID, model: session.modelID)
                 entry.written += session.linesWritten
                 entry.committedUnchanged += session.linesCommittedUnchanged
                 entry.committedEdited += session.linesCommittedEdited
@@ -182,7 +199,9 @@ public enum ReportBuilder {
             // Reviews: only verified signatures count as signed; trailers are shown apart.
             let reviews = (records?.reviews ?? []).filter { trust != nil && verifiedDigests.contains($0.digest) }
             used += (records?.reviews ?? []).map(\.digest)
-            let independent = reviews.contains { $0.predicate.signer.email.lowercased() != developerKey && !$0.predicate.selfReview }
+            let independent = reviews.contains {
+                $0.predicate.signer.email.lowercased() != developerKey && !$0.predicate.selfReview
+            }
             let aiWritten = commitLines.aiWritten
             if aiWritten > 0 {
                 report.reviews.commitsWithAI += 1
@@ -198,7 +217,8 @@ public enum ReportBuilder {
                 }
             }
             if !independent {
-                for (path, lines) in perPath where lines.aiWritten > 0 && !filter.isExcluded(path) && policy.isSensitive(path) {
+                for (path, lines) in perPath
+                where lines.aiWritten > 0 && !filter.isExcluded(path) && policy.isSensitive(path) {
                     var item = risk[path] ?? Report.RiskItem(path: path)
                     item.lines += lines.aiWritten
                     item.commits.append(fact.commit)
@@ -213,27 +233,37 @@ public enum ReportBuilder {
             report.integrity.recordsUsed += used.count
             if trust != nil { report.integrity.recordsVerified += used.count }
             if records != nil {
-                report.evidence.append(Report.Evidence(
-                    commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
-                    attributionDigest: records?.attribution?.digest, reviewDigests: (records?.reviews ?? []).map(\.digest),
-                    verified: trust != nil, lines: commitLines))
+                report.evidence.append(
+                    Report.Evidence(
+                        commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
+                        attributionDigest: records?.attribution?.digest,
+                        reviewDigests: (records?.reviews ?? []).map(\.digest),
+                        verified: trust != nil, lines: commitLines))
             }
         }
-        report.byDeveloper = developers.values.sorted { ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email) }
+        report.byDeveloper = developers.values.sorted {
+            ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email)
+        }
         report.byDirectory = directories.map { ($0.key, $0.value) }.sorted { $0.directory < $1.directory }
         report.byMonth = months.map { ($0.key, $0.value) }.sorted { $0.month < $1.month }
         report.models = models.values.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }
-        report.sessions = sessions.values.sorted { ($0.agent, $0.sessionID, $0.model) < ($1.agent, $1.sessionID, $1.model) }
+        report.sessions = sessions.values.sorted {
+            ($0.agent, $0.sessionID, $0.model) < ($1.agent, $1.sessionID, $1.model)
+        }
         report.risk = risk.values.sorted { ($1.lines, $0.path) < ($0.lines, $1.path) }
         if let tree, let end = report.period.endCommit {
-            let counts = try SurvivingLines.count(at: end, tree: tree, repository: repository, index: index, filter: filter,
-                                                  directoryDepth: options.directoryDepth)
+            let counts = try SurvivingLines.count(
+                at: end, tree: tree, repository: repository, index: index, filter: filter,
+                directoryDepth: options.directoryDepth)
             report.surviving = counts.lines
-            report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted { $0.directory < $1.directory }
+            report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted {
+                $0.directory < $1.directory
+            }
             report.survivingByDeveloper = counts.byAuthor.map { ($0.key, $0.value) }
                 .sorted { ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email) }
             report.survivingByModel = counts.byModel.map { key, lines in
-                let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(
+                    String.init)
                 return (parts[0], parts.count > 1 ? parts[1] : "", lines.ai, lines.mixed)
             }.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }
         }
@@ -243,7 +273,8 @@ public enum ReportBuilder {
 
     /// The newest commit on `tip`'s first-parent line committed before `until`, if it
     /// is not older than `since`.
-    static func endCommit(from tip: ObjectID, until: Int64?, since: Int64?, repository: Repository) throws -> ObjectID? {
+    static func endCommit(from tip: ObjectID, until: Int64?, since: Int64?, repository: Repository) throws -> ObjectID?
+    {
         var current: ObjectID? = tip
         while let commit = current {
             let info = try repository.commit(commit)

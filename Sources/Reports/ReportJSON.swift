@@ -23,27 +23,43 @@ extension Report {
             "commits_with_records": integer(commitsWithRecords),
             "lines_added": added.json,
             "lines_surviving": surviving?.json ?? .null,
-            "lines_surviving_by_developer": .array(survivingByDeveloper.map { .object(["email": .string($0.email), "lines": $0.lines.json]) }),
-            "lines_surviving_by_directory": .array(survivingByDirectory.map { .object(["directory": .string($0.directory), "lines": $0.lines.json]) }),
-            "lines_surviving_by_model": .array(survivingByModel.map {
-                .object(["agent": .string($0.agent), "model_id": .string($0.model), "ai": integer($0.ai), "mixed": integer($0.mixed)])
-            }),
+            "lines_surviving_by_developer": .array(
+                survivingByDeveloper.map { .object(["email": .string($0.email), "lines": $0.lines.json]) }),
+            "lines_surviving_by_directory": .array(
+                survivingByDirectory.map { .object(["directory": .string($0.directory), "lines": $0.lines.json]) }),
+            "lines_surviving_by_model": .array(
+                survivingByModel.map {
+                    .object([
+                        "agent": .string($0.agent), "model_id": .string($0.model), "ai": integer($0.ai),
+                        "mixed": integer($0.mixed),
+                    ])
+                }),
             "excluded": .object([
                 "included_by_flag": .bool(includesGenerated),
                 "lines": excluded.json,
-                "paths": .array(excludedPaths.sorted { $0.key < $1.key }.map { .object(["path": .string($0.key), "reason": .string($0.value)]) }),
+                "paths": .array(
+                    excludedPaths.sorted { $0.key < $1.key }.map {
+                        .object(["path": .string($0.key), "reason": .string($0.value)])
+                    }),
             ]),
-            "by_developer": .array(byDeveloper.map {
-                .object(["name": .string($0.name), "email": .string($0.email), "commits": integer($0.commits), "lines": $0.lines.json])
-            }),
-            "by_directory": .array(byDirectory.map { .object(["directory": .string($0.directory), "lines": $0.lines.json]) }),
+            "by_developer": .array(
+                byDeveloper.map {
+                    .object([
+                        "name": .string($0.name), "email": .string($0.email), "commits": integer($0.commits),
+                        "lines": $0.lines.json,
+                    ])
+                }),
+            "by_directory": .array(
+                byDirectory.map { .object(["directory": .string($0.directory), "lines": $0.lines.json]) }),
             "by_month": .array(byMonth.map { .object(["month": .string($0.month), "lines": $0.lines.json]) }),
-            "models": .array(models.map {
-                .object([
-                    "agent": .string($0.agent), "model_id": .string($0.model), "ai": integer($0.ai), "mixed": integer($0.mixed),
-                    "commits": integer($0.commits), "first_use": time($0.firstUse), "last_use": time($0.lastUse),
-                ])
-            }),
+            "models": .array(
+                models.map {
+                    .object([
+                        "agent": .string($0.agent), "model_id": .string($0.model), "ai": integer($0.ai),
+                        "mixed": integer($0.mixed),
+                        "commits": integer($0.commits), "first_use": time($0.firstUse), "last_use": time($0.lastUse),
+                    ])
+                }),
             "acceptance": .object([
                 "sessions": .array(sessions.map { sessionJSON($0, naming: true) }),
                 "by_model": .array(acceptanceByModel.map { sessionJSON($0, naming: false) }),
@@ -61,12 +77,14 @@ extension Report {
             "risk": .object([
                 "policy": .string(policySource),
                 "sensitive_paths": .array(sensitivePatterns.map(JSONValue.string)),
-                "unreviewed_ai_lines": .array(risk.map {
-                    .object([
-                        "path": .string($0.path), "lines": integer($0.lines),
-                        "commits": .array($0.commits.map { .string($0.hex) }), "models": .array($0.models.map(JSONValue.string)),
-                    ])
-                }),
+                "unreviewed_ai_lines": .array(
+                    risk.map {
+                        .object([
+                            "path": .string($0.path), "lines": integer($0.lines),
+                            "commits": .array($0.commits.map { .string($0.hex) }),
+                            "models": .array($0.models.map(JSONValue.string)),
+                        ])
+                    }),
             ]),
             "integrity": .object([
                 "trust_file": optional(integrity.trustSource),
@@ -78,24 +96,27 @@ extension Report {
                 "problem_lines": .array(integrity.problemLines.map(JSONValue.string)),
                 "all_verified": .bool(integrity.verifiedAll),
             ]),
-            "evidence": .array(evidence.map {
-                .object([
-                    "commit": .string($0.commit.hex), "time": time($0.time), "author": .string($0.author),
-                    "attribution_record": optional($0.attributionDigest),
-                    "review_records": .array($0.reviewDigests.map(JSONValue.string)),
-                    "verified": .bool($0.verified), "lines": $0.lines.json,
-                ])
-            }),
+            "evidence": .array(
+                evidence.map {
+                    .object([
+                        "commit": .string($0.commit.hex), "time": time($0.time), "author": .string($0.author),
+                        "attribution_record": optional($0.attributionDigest),
+                        "review_records": .array($0.reviewDigests.map(JSONValue.string)),
+                        "verified": .bool($0.verified), "lines": $0.lines.json,
+                    ])
+                }),
         ]
         if let framework {
             members["framework"] = .object([
                 "id": .string(framework.rawValue), "title": .string(framework.title),
-                "controls": .array(controls.map {
-                    .object([
-                        "id": .string($0.id), "title": .string($0.title), "status": .string($0.status),
-                        "figures": .array($0.figures.map(JSONValue.string)), "gaps": .array($0.gaps.map(JSONValue.string)),
-                    ])
-                }),
+                "controls": .array(
+                    controls.map {
+                        .object([
+                            "id": .string($0.id), "title": .string($0.title), "status": .string($0.status),
+                            "figures": .array($0.figures.map(JSONValue.string)),
+                            "gaps": .array($0.gaps.map(JSONValue.string)),
+                        ])
+                    }),
             ])
         } else {
             members["framework"] = .null

@@ -55,7 +55,9 @@ enum TextRendering {
         }
         var out = line(table.columns) + line(widths.map { String(repeating: "-", count: $0) })
         for row in rows { out += line(row) }
-        if table.rows.count > rows.count { out += "… \(table.rows.count - rows.count) more rows in --format json or csv\n" }
+        if table.rows.count > rows.count {
+            out += "… \(table.rows.count - rows.count) more rows in --format json or csv\n"
+        }
         return out
     }
 
@@ -85,7 +87,9 @@ enum MarkdownRendering {
                 out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
                 out += "|" + table.columns.map { _ in " --- |" }.joined() + "\n"
                 for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
-                if table.rows.count > rows.count { out += "\n*\(table.rows.count - rows.count) more rows in --format json or csv.*\n" }
+                if table.rows.count > rows.count {
+                    out += "\n*\(table.rows.count - rows.count) more rows in --format json or csv.*\n"
+                }
                 out += "\n"
             }
         }
@@ -112,13 +116,17 @@ enum CSVRendering {
             for table in section.tables {
                 for row in table.rows {
                     for (index, column) in table.columns.enumerated().dropFirst() {
-                        out += [section.id, table.name, row[0], column, row[index]].map(quote).joined(separator: ",") + "\r\n"
+                        out +=
+                            [section.id, table.name, row[0], column, row[index]].map(quote).joined(separator: ",")
+                            + "\r\n"
                     }
                 }
             }
         }
         for (index, warning) in document.warnings.enumerated() {
-            out += ["summary", "warnings", String(index + 1), "warning", warning].map(quote).joined(separator: ",") + "\r\n"
+            out +=
+                ["summary", "warnings", String(index + 1), "warning", warning].map(quote).joined(separator: ",")
+                + "\r\n"
         }
         return out
     }

@@ -52,8 +52,10 @@ public enum SurvivingLines {
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
     /// what `filter` excludes.
-    static func count(at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
-                      filter: PathFilter, directoryDepth: Int) throws -> Counts {
+    static func count(
+        at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
+        filter: PathFilter, directoryDepth: Int
+    ) throws -> Counts {
         let git = GitCommand(repository: repository)
         let directory = cacheDirectory(repository)
         let notesTip = index.notesCommit?.hex ?? "-"
@@ -68,12 +70,15 @@ public enum SurvivingLines {
         var touched = Set<String>()
         if let base, base.commit != end {
             // Merges too: a file a conflict resolution changed and changed back keeps its blob.
-            let log = try git.run(["log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
-                                   "\(base.commit.hex)..\(end.hex)", "--"])
+            let log = try git.run([
+                "log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
+                "\(base.commit.hex)..\(end.hex)", "--",
+            ])
             guard log.status == 0 else { throw ReportError("git log: \(log.reason)") }
-            touched = Set(log.output.split(separator: 0).map { name in
-                GitPath.string(bytes: name.drop { $0 == 0x0A }.reversed().drop { $0 == 0x0A }.reversed())
-            })
+            touched = Set(
+                log.output.split(separator: 0).map { name in
+                    GitPath.string(bytes: name.drop { $0 == 0x0A }.reversed().drop { $0 == 0x0A }.reversed())
+                })
         }
         let notesChanged = base?.notes != notesTip
 
@@ -82,7 +87,9 @@ public enum SurvivingLines {
         for (path, blob) in tree {
             if let cached = base?.files[path], cached.blob == blob, !touched.contains(path) {
                 var entry = cached
-                if notesChanged { (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index) }
+                if notesChanged {
+                    (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index)
+                }
                 files[path] = entry
             } else if let id = ObjectID(hex: blob), try repository.isBinaryBlob(id) {
                 files[path] = FileEntry(blob: blob, lines: LineCounts(), runs: [])  // no lines to attribute
@@ -101,7 +108,8 @@ public enum SurvivingLines {
         var counts = Counts()
         for (path, entry) in files where !filter.isExcluded(path) {
             counts.lines += entry.lines
-            counts.byDirectory[ReportBuilder.directory(of: path, depth: directoryDepth), default: LineCounts()] += entry.lines
+            counts.byDirectory[ReportBuilder.directory(of: path, depth: directoryDepth), default: LineCounts()] +=
+                entry.lines
             for (key, lines) in entry.models {
                 counts.byModel[key, default: ModelLines()].ai += lines.ai
                 counts.byModel[key, default: ModelLines()].mixed += lines.mixed
@@ -129,19 +137,25 @@ public enum SurvivingLines {
         for entry in entries {
             let originalPath = entry.path == path ? nil : entry.path
             if var last = runs.last, last.commit == entry.commit, last.originalPath == originalPath,
-               last.originalStart + last.count == entry.original {
+                last.originalStart + last.count == entry.original
+            {
                 last.count += entry.count
                 runs[runs.count - 1] = last
             } else {
-                runs.append(Run(commit: entry.commit, originalStart: entry.original, count: entry.count, originalPath: originalPath,
-                                author: authors[entry.commit]?.email ?? ""))
+                runs.append(
+                    Run(
+                        commit: entry.commit, originalStart: entry.original, count: entry.count,
+                        originalPath: originalPath,
+                        author: authors[entry.commit]?.email ?? ""))
             }
         }
         return runs
     }
 
     /// The origins of `runs` from the records of the commits that introduced them.
-    static func origins(of runs: [Run], path: String, index: RecordIndex) -> (LineCounts, [String: ModelLines], [String: LineCounts]) {
+    static func origins(of runs: [Run], path: String, index: RecordIndex) -> (
+        LineCounts, [String: ModelLines], [String: LineCounts]
+    ) {
         var total = LineCounts()
         var models = [String: ModelLines]()
         var authors = [String: LineCounts]()
@@ -162,8 +176,14 @@ public enum SurvivingLines {
                     lines.add(range.contributor.type, overlap)
                     covered += overlap
                     if range.contributor.type != .human {
-                        let key = (range.contributor.agent ?? "unknown") + "\u{0}" + (range.contributor.modelID ?? "unknown/unknown")
-                        if range.contributor.type == .ai { models[key, default: ModelLines()].ai += overlap } else { models[key, default: ModelLines()].mixed += overlap }
+                        let key =
+                            (range.contributor.agent ?? "unknown") + "\u{0}"
+                            + (range.contributor.modelID ?? "unknown/unknown")
+                        if range.contributor.type == .ai {
+                            models[key, default: ModelLines()].ai += overlap
+                        } else {
+                            models[key, default: ModelLines()].mixed += overlap
+                        }
                     }
                 }
             }
@@ -183,7 +203,9 @@ public enum SurvivingLines {
             // "<mode> SP <type> SP <object> TAB <path>", the path as its bytes (-z).
             guard let tab = entry.firstIndex(of: 0x09) else { return nil }
             let fields = entry[..<tab].split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
-            guard fields.count == 3, fields[1] == "blob", fields[0] == "100644" || fields[0] == "100755" else { return nil }
+            guard fields.count == 3, fields[1] == "blob", fields[0] == "100644" || fields[0] == "100755" else {
+                return nil
+            }
             return (GitPath.string(bytes: entry[(tab + 1)...]), fields[2])
         }
     }
@@ -197,7 +219,8 @@ public enum SurvivingLines {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         let dated = names.compactMap { name -> (ObjectID, Date)? in
             guard let commit = ObjectID(hex: name),
-                  let date = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.modificationDate] as? Date
+                let date = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[
+                    .modificationDate] as? Date
             else { return nil }
             return (commit, date)
         }
@@ -205,11 +228,13 @@ public enum SurvivingLines {
     }
 
     private static func escape(_ path: String) -> String {
-        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09").replacingOccurrences(of: "\n", with: "%0A")
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09")
+            .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     private static func unescape(_ text: Substring) -> String {
-        String(text).replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t").replacingOccurrences(of: "%25", with: "%")
+        String(text).replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t")
+            .replacingOccurrences(of: "%25", with: "%")
     }
 
     /// Writes the cache for `commit` (atomically) and keeps only the newest few.
@@ -225,7 +250,8 @@ public enum SurvivingLines {
                 text += "D\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(author))\n"
             }
             for run in entry.runs {
-                text += "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)\t\(escape(run.author))"
+                text +=
+                    "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)\t\(escape(run.author))"
                     + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
             }
         }
@@ -251,19 +277,32 @@ public enum SurvivingLines {
         for line in lines.dropFirst(2) where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             if fields[0] == "F", fields.count == 7, let ai = Int(fields[2]), let mixed = Int(fields[3]),
-               let human = Int(fields[4]), let unknown = Int(fields[5]) {
+                let human = Int(fields[4]), let unknown = Int(fields[5])
+            {
                 let path = unescape(fields[6])
-                files[path] = FileEntry(blob: String(fields[1]), lines: LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown), runs: [])
+                files[path] = FileEntry(
+                    blob: String(fields[1]), lines: LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown),
+                    runs: [])
                 current = path
-            } else if fields[0] == "M", fields.count == 5, let path = current, let ai = Int(fields[1]), let mixed = Int(fields[2]) {
-                files[path]?.models[unescape(fields[3]) + "\u{0}" + unescape(fields[4])] = ModelLines(ai: ai, mixed: mixed)
-            } else if fields[0] == "D", fields.count == 6, let path = current, let ai = Int(fields[1]), let mixed = Int(fields[2]),
-                      let human = Int(fields[3]), let unknown = Int(fields[4]) {
-                files[path]?.authors[unescape(fields[5])] = LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown)
-            } else if fields[0] == "R", fields.count >= 5, let path = current, let commit = ObjectID(hex: String(fields[1])),
-                      let start = Int(fields[2]), let count = Int(fields[3]) {
-                files[path]?.runs.append(Run(commit: commit, originalStart: start, count: count,
-                                             originalPath: fields.count > 5 ? unescape(fields[5]) : nil, author: unescape(fields[4])))
+            } else if fields[0] == "M", fields.count == 5, let path = current, let ai = Int(fields[1]),
+                let mixed = Int(fields[2])
+            {
+                files[path]?.models[unescape(fields[3]) + "\u{0}" + unescape(fields[4])] = ModelLines(
+                    ai: ai, mixed: mixed)
+            } else if fields[0] == "D", fields.count == 6, let path = current, let ai = Int(fields[1]),
+                let mixed = Int(fields[2]),
+                let human = Int(fields[3]), let unknown = Int(fields[4])
+            {
+                files[path]?.authors[unescape(fields[5])] = LineCounts(
+                    ai: ai, mixed: mixed, human: human, unknown: unknown)
+            } else if fields[0] == "R", fields.count >= 5, let path = current,
+                let commit = ObjectID(hex: String(fields[1])),
+                let start = Int(fields[2]), let count = Int(fields[3])
+            {
+                files[path]?.runs.append(
+                    Run(
+                        commit: commit, originalStart: start, count: count,
+                        originalPath: fields.count > 5 ? unescape(fields[5]) : nil, author: unescape(fields[4])))
             } else {
                 return nil  // torn or foreign: start over
             }

@@ -13,7 +13,8 @@ public struct AgentHookConfig {
 
     public init(agent: AgentKind, scope: Scope) throws {
         guard agent != .generic else {
-            throw SetupError("the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool")
+            throw SetupError(
+                "the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool")
         }
         if agent == .copilot && scope == .user {
             throw SetupError("copilot reads hooks from the repository's .github/hooks/ only: use --project")
@@ -49,21 +50,36 @@ public struct AgentHookConfig {
         switch agent {
         case .claudeCode:
             let tools = "Write|Edit|MultiEdit|NotebookEdit|Bash"
-            return ["PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)], "UserPromptSubmit": [matcherGroup(nil)]]
+            return [
+                "PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)],
+                "UserPromptSubmit": [matcherGroup(nil)],
+            ]
         case .gemini:
             let tools = "write_file|replace|run_shell_command"
-            return ["BeforeTool": [matcherGroup(tools)], "AfterTool": [matcherGroup(tools)], "BeforeAgent": [matcherGroup(nil)]]
+            return [
+                "BeforeTool": [matcherGroup(tools)], "AfterTool": [matcherGroup(tools)],
+                "BeforeAgent": [matcherGroup(nil)],
+            ]
         case .codex:
             let tools = "apply_patch|Bash|shell|exec_command"
-            return ["PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)], "UserPromptSubmit": [matcherGroup(nil)]]
+            return [
+                "PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)],
+                "UserPromptSubmit": [matcherGroup(nil)],
+            ]
         case .cursor:
-            let events = ["afterFileEdit", "afterTabFileEdit", "beforeShellExecution", "afterShellExecution", "beforeSubmitPrompt"]
+            let events = [
+                "afterFileEdit", "afterTabFileEdit", "beforeShellExecution", "afterShellExecution",
+                "beforeSubmitPrompt",
+            ]
             return Dictionary(uniqueKeysWithValues: events.map { ($0, [["command": command]]) })
         case .copilot:
             func entry(_ phase: String) -> [String: Any] {
                 ["type": "command", "bash": AgentHookConfig.command(.copilot, phase: phase), "timeoutSec": 10]
             }
-            return ["preToolUse": [entry("before")], "postToolUse": [entry("after")], "userPromptSubmitted": [entry("before")]]
+            return [
+                "preToolUse": [entry("before")], "postToolUse": [entry("after")],
+                "userPromptSubmitted": [entry("before")],
+            ]
         case .generic:
             return [:]
         }
@@ -114,14 +130,16 @@ public struct AgentHookConfig {
         var existing: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
             guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw SetupError("\(path) is not a JSON object: fix or move it, then run this again (nothing was changed)")
+                throw SetupError(
+                    "\(path) is not a JSON object: fix or move it, then run this again (nothing was changed)")
             }
             existing = parsed
         }
         let (config, changed) = merged(into: existing)
         guard changed else { return (path, false) }
         try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
-        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         // The agent's own file keeps its mode (a settings file may be private).
         var status = stat()
         let mode = stat(path, &status) == 0 ? status.st_mode & 0o7777 : 0o644
@@ -133,8 +151,8 @@ public struct AgentHookConfig {
     /// Whether the configuration in `base` calls capture.
     public func isInstalled(base: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: base + "/" + relativePath),
-              let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let hooks = parsed["hooks"]
+            let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let hooks = parsed["hooks"]
         else { return false }
         return Self.mentionsCapture(hooks)
     }

@@ -13,118 +13,118 @@ public struct GitHookInstaller {
     /// `@GIT_TRACE@` standing for the path of the installed binary.
     public static let scripts: [String: String] = [
         "post-commit": #"""
-#!/bin/sh
-# SessionTrace post-commit hook: signs a record of who wrote the commit's lines.
-# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
-# hook it chained. A hook that was here before runs first, as it always did.
-chained="$0.sessiontrace-chained"
-status=0
-if [ -x "$chained" ]; then
-    "$chained" "$@" || status=$?
-fi
-# A rebase replays commits: its post-rewrite hook records them when it ends. (Git runs
-# hooks at the top of the working tree; linked worktrees are checked by git-trace.)
-if [ -d .git/rebase-merge ] || [ -d .git/rebase-apply ]; then
-    exit $status
-fi
-git_trace='@GIT_TRACE@'
-[ -x "$git_trace" ] || git_trace=git-trace
-# Recording runs in the background so that 'git commit' returns at once (set
-# SESSIONTRACE_FOREGROUND=1 to wait for it), holding none of git's output streams, so
-# that a program reading git through a pipe sees it finish when git does. It never
-# undoes a commit: a failure is one line in 'git trace status' (on stderr in the
-# foreground).
-if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
-    "$git_trace" hook post-commit "$@" </dev/null
-else
-    "$git_trace" hook --background post-commit "$@" </dev/null >/dev/null 2>&1 &
-fi
-exit $status
+        #!/bin/sh
+        # SessionTrace post-commit hook: signs a record of who wrote the commit's lines.
+        # Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+        # hook it chained. A hook that was here before runs first, as it always did.
+        chained="$0.sessiontrace-chained"
+        status=0
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || status=$?
+        fi
+        # A rebase replays commits: its post-rewrite hook records them when it ends. (Git runs
+        # hooks at the top of the working tree; linked worktrees are checked by git-trace.)
+        if [ -d .git/rebase-merge ] || [ -d .git/rebase-apply ]; then
+            exit $status
+        fi
+        git_trace='@GIT_TRACE@'
+        [ -x "$git_trace" ] || git_trace=git-trace
+        # Recording runs in the background so that 'git commit' returns at once (set
+        # SESSIONTRACE_FOREGROUND=1 to wait for it), holding none of git's output streams, so
+        # that a program reading git through a pipe sees it finish when git does. It never
+        # undoes a commit: a failure is one line in 'git trace status' (on stderr in the
+        # foreground).
+        if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+            "$git_trace" hook post-commit "$@" </dev/null
+        else
+            "$git_trace" hook --background post-commit "$@" </dev/null >/dev/null 2>&1 &
+        fi
+        exit $status
 
-"""#,
+        """#,
         "post-merge": #"""
-#!/bin/sh
-# SessionTrace post-merge hook: records a merge commit that 'git merge' or 'git pull'
-# made without stopping (only lines the merge itself introduced are attributed, so
-# usually none: the record says the merge added nothing). Installed by 'git trace
-# init'; 'git trace uninstall' removes it and puts back any hook it chained. A hook
-# that was here before runs first.
-chained="$0.sessiontrace-chained"
-status=0
-if [ -x "$chained" ]; then
-    "$chained" "$@" || status=$?
-fi
-git_trace='@GIT_TRACE@'
-[ -x "$git_trace" ] || git_trace=git-trace
-if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
-    "$git_trace" hook post-merge "$@" </dev/null
-else
-    "$git_trace" hook --background post-merge "$@" </dev/null >/dev/null 2>&1 &
-fi
-exit $status
+        #!/bin/sh
+        # SessionTrace post-merge hook: records a merge commit that 'git merge' or 'git pull'
+        # made without stopping (only lines the merge itself introduced are attributed, so
+        # usually none: the record says the merge added nothing). Installed by 'git trace
+        # init'; 'git trace uninstall' removes it and puts back any hook it chained. A hook
+        # that was here before runs first.
+        chained="$0.sessiontrace-chained"
+        status=0
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || status=$?
+        fi
+        git_trace='@GIT_TRACE@'
+        [ -x "$git_trace" ] || git_trace=git-trace
+        if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+            "$git_trace" hook post-merge "$@" </dev/null
+        else
+            "$git_trace" hook --background post-merge "$@" </dev/null >/dev/null 2>&1 &
+        fi
+        exit $status
 
-"""#,
+        """#,
         "post-rewrite": #"""
-#!/bin/sh
-# SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
-# records for the new commits, following each line from the old commits' records.
-# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
-# hook it chained. A hook that was here before runs first, with the same input.
-chained="$0.sessiontrace-chained"
-rewritten=$(cat)
-status=0
-if [ -x "$chained" ]; then
-    printf '%s\n' "$rewritten" | "$chained" "$@" || status=$?
-fi
-git_trace='@GIT_TRACE@'
-[ -x "$git_trace" ] || git_trace=git-trace
-# In the background, like post-commit (SESSIONTRACE_FOREGROUND=1 waits for it).
-if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
-    printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@"
-else
-    printf '%s\n' "$rewritten" | "$git_trace" hook --background post-rewrite "$@" >/dev/null 2>&1 &
-fi
-exit $status
+        #!/bin/sh
+        # SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
+        # records for the new commits, following each line from the old commits' records.
+        # Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+        # hook it chained. A hook that was here before runs first, with the same input.
+        chained="$0.sessiontrace-chained"
+        rewritten=$(cat)
+        status=0
+        if [ -x "$chained" ]; then
+            printf '%s\n' "$rewritten" | "$chained" "$@" || status=$?
+        fi
+        git_trace='@GIT_TRACE@'
+        [ -x "$git_trace" ] || git_trace=git-trace
+        # In the background, like post-commit (SESSIONTRACE_FOREGROUND=1 waits for it).
+        if [ -n "$SESSIONTRACE_FOREGROUND" ]; then
+            printf '%s\n' "$rewritten" | "$git_trace" hook post-rewrite "$@"
+        else
+            printf '%s\n' "$rewritten" | "$git_trace" hook --background post-rewrite "$@" >/dev/null 2>&1 &
+        fi
+        exit $status
 
-"""#,
+        """#,
         "pre-push": #"""
-#!/bin/sh
-# SessionTrace pre-push hook: pushes the records of the commits along with them
-# ('git trace sync'). Installed by 'git trace init'; 'git trace uninstall' removes it
-# and puts back any hook it chained. A hook that was here before runs first; if it
-# refuses the push, the push is refused as before.
-chained="$0.sessiontrace-chained"
-refs=$(cat)
-if [ -x "$chained" ]; then
-    printf '%s\n' "$refs" | "$chained" "$@" || exit $?
-fi
-# The records' own push, made from inside this hook, needs no second round.
-[ -n "$SESSIONTRACE_SYNCING" ] && exit 0
-git_trace='@GIT_TRACE@'
-[ -x "$git_trace" ] || git_trace=git-trace
-# Syncing never blocks the push: a failure is one line on stderr.
-printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@" || true
-exit 0
+        #!/bin/sh
+        # SessionTrace pre-push hook: pushes the records of the commits along with them
+        # ('git trace sync'). Installed by 'git trace init'; 'git trace uninstall' removes it
+        # and puts back any hook it chained. A hook that was here before runs first; if it
+        # refuses the push, the push is refused as before.
+        chained="$0.sessiontrace-chained"
+        refs=$(cat)
+        if [ -x "$chained" ]; then
+            printf '%s\n' "$refs" | "$chained" "$@" || exit $?
+        fi
+        # The records' own push, made from inside this hook, needs no second round.
+        [ -n "$SESSIONTRACE_SYNCING" ] && exit 0
+        git_trace='@GIT_TRACE@'
+        [ -x "$git_trace" ] || git_trace=git-trace
+        # Syncing never blocks the push: a failure is one line on stderr.
+        printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@" || true
+        exit 0
 
-"""#,
+        """#,
         "prepare-commit-msg": #"""
-#!/bin/sh
-# SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
-# adds an AI-Assisted: trailer summarising the staged lines' origin to the message.
-# Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
-# hook it chained. A hook that was here before runs first and keeps its exit status.
-chained="$0.sessiontrace-chained"
-if [ -x "$chained" ]; then
-    "$chained" "$@" || exit $?
-fi
-if [ "$(git config --bool sessiontrace.trailers 2>/dev/null)" = true ]; then
-    git_trace='@GIT_TRACE@'
-    [ -x "$git_trace" ] || git_trace=git-trace
-    "$git_trace" hook prepare-commit-msg "$@" </dev/null || true
-fi
-exit 0
+        #!/bin/sh
+        # SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
+        # adds an AI-Assisted: trailer summarising the staged lines' origin to the message.
+        # Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+        # hook it chained. A hook that was here before runs first and keeps its exit status.
+        chained="$0.sessiontrace-chained"
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || exit $?
+        fi
+        if [ "$(git config --bool sessiontrace.trailers 2>/dev/null)" = true ]; then
+            git_trace='@GIT_TRACE@'
+            [ -x "$git_trace" ] || git_trace=git-trace
+            "$git_trace" hook prepare-commit-msg "$@" </dev/null || true
+        fi
+        exit 0
 
-"""#,
+        """#,
     ]
 
     public let repository: Repository
@@ -152,7 +152,10 @@ exit 0
     /// `sessiontrace.trailers` set, so that a commit without trailers does not pay for
     /// a hook that would do nothing.
     public func wantedHooks() throws -> Set<String> {
-        let trailers = try repository.config().string("sessiontrace.trailers").map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false
+        let trailers =
+            try repository.config().string("sessiontrace.trailers").map {
+                ["true", "yes", "on", "1"].contains($0.lowercased())
+            } ?? false
         let always: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
         return trailers ? always.union(["prepare-commit-msg"]) : always
     }

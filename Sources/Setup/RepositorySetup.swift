@@ -17,7 +17,9 @@ public struct RepositorySetup {
         // git log would print every record's base64 envelope under each commit:
         // `git trace log` is the readable view. An earlier init set this; take it back.
         if try config.remove("notes.displayRef", value: NotesLedger.notesRef) {
-            changes.append("notes.displayRef -= \(NotesLedger.notesRef) (git log stays readable; 'git trace log' shows the records)")
+            changes.append(
+                "notes.displayRef -= \(NotesLedger.notesRef) (git log stays readable; 'git trace log' shows the records)"
+            )
         }
         for remote in try repository.remoteNames() {
             let refspec = NotesLedger.fetchRefspec(remote: remote)
@@ -27,7 +29,9 @@ public struct RepositorySetup {
         }
         let rewriteRefs = try config.strings("notes.rewriteRef")
         if rewriteRefs.contains(where: { $0 == NotesLedger.notesRef || $0 == "refs/notes/*" }) {
-            warnings.append("notes.rewriteRef includes \(NotesLedger.notesRef): git will copy signed records onto rewritten commits, where they fail verification; remove it with 'git config --unset-all notes.rewriteRef'")
+            warnings.append(
+                "notes.rewriteRef includes \(NotesLedger.notesRef): git will copy signed records onto rewritten commits, where they fail verification; remove it with 'git config --unset-all notes.rewriteRef'"
+            )
         }
         return (changes, warnings)
     }
@@ -41,7 +45,9 @@ public struct RepositorySetup {
         }
         for remote in try repository.remoteNames() {
             let refspec = NotesLedger.fetchRefspec(remote: remote)
-            if try config.remove("remote.\(remote).fetch", value: refspec) { removed.append("remote.\(remote).fetch \(refspec)") }
+            if try config.remove("remote.\(remote).fetch", value: refspec) {
+                removed.append("remote.\(remote).fetch \(refspec)")
+            }
         }
         return removed
     }

@@ -12,14 +12,14 @@ final class EVPKey: @unchecked Sendable {
 
     static func ed25519(privateSeed seed: [UInt8]) throws -> EVPKey {
         guard seed.count == 32,
-              let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, seed, seed.count)
+            let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, seed, seed.count)
         else { throw KeyError.openSSL("cannot load Ed25519 private key: \(openSSLErrorText())") }
         return EVPKey(key)
     }
 
     static func ed25519(publicBytes bytes: [UInt8]) throws -> EVPKey {
         guard bytes.count == 32,
-              let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, bytes, bytes.count)
+            let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, bytes, bytes.count)
         else { throw KeyError.badPublicKey("not a 32-byte Ed25519 key") }
         return EVPKey(key)
     }
@@ -127,7 +127,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     public init(sshBlob blob: [UInt8]) throws {
         var reader = SSHWireReader(blob)
         guard let type = reader.readString(), type == Array("ssh-ed25519".utf8),
-              let bytes = reader.readString(), bytes.count == 32, reader.isAtEnd
+            let bytes = reader.readString(), bytes.count == 32, reader.isAtEnd
         else { throw KeyError.badPublicKey("not an ssh-ed25519 key blob") }
         try self.init(rawRepresentation: bytes)
     }
@@ -294,7 +294,7 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
         defer { EVP_PKEY_CTX_free(context) }
         var generated: OpaquePointer?
         guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_keygen(context, &generated) == 1,
-              let generated
+            let generated
         else { throw KeyError.openSSL("key generation failed: \(openSSLErrorText())") }
         return SigningKey(key: EVPKey(generated))
     }
@@ -338,7 +338,8 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or unreadable" : "no such file"
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "permission denied or unreadable" : "no such file"
             throw KeyError.unreadableFile(path: path, reason: reason)
         }
         guard let text = String(data: data, encoding: .utf8) else { throw KeyError.notAKey(path) }
@@ -367,8 +368,8 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
         var signature = [UInt8](repeating: 0, count: 64)
         var length = 64
         guard EVP_DigestSignInit(context, nil, nil, nil, key.pointer) == 1,
-              EVP_DigestSign(context, &signature, &length, message, message.count) == 1,
-              length == 64
+            EVP_DigestSign(context, &signature, &length, message, message.count) == 1,
+            length == 64
         else { throw KeyError.openSSL("signing failed: \(openSSLErrorText())") }
         return signature
     }

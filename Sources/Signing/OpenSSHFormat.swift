@@ -49,7 +49,8 @@ enum OpenSSHPrivateKey {
 
     /// The 32-byte Ed25519 seed of an unencrypted single-key file.
     static func ed25519Seed(fromPEM text: String, source: String) throws -> [UInt8] {
-        let body = text
+        let body =
+            text
             .split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("-----") }
@@ -57,10 +58,10 @@ enum OpenSSHPrivateKey {
         guard let decoded = Data(base64Encoded: body) else { throw KeyError.notAKey(source) }
         var reader = SSHWireReader(Array(decoded))
         guard reader.readBytes(magic.count) == magic,
-              let cipher = reader.readString(),
-              let kdf = reader.readString(),
-              reader.readString() != nil,  // kdf options
-              let keyCount = reader.readUInt32()
+            let cipher = reader.readString(),
+            let kdf = reader.readString(),
+            reader.readString() != nil,  // kdf options
+            let keyCount = reader.readUInt32()
         else { throw KeyError.notAKey(source) }
         guard cipher == Array("none".utf8), kdf == Array("none".utf8) else { throw KeyError.encryptedKey(source) }
         guard keyCount == 1, let publicBlob = reader.readString(), let privateSection = reader.readString() else {
@@ -68,14 +69,14 @@ enum OpenSSHPrivateKey {
         }
         var keys = SSHWireReader(privateSection)
         guard let check1 = keys.readUInt32(), let check2 = keys.readUInt32(), check1 == check2,
-              let type = keys.readString()
+            let type = keys.readString()
         else { throw KeyError.notAKey(source) }
         guard type == Array("ssh-ed25519".utf8) else { throw KeyError.notEd25519(source) }
         // ssh-ed25519 private part: string(public 32) ‖ string(seed 32 ‖ public 32).
         guard let publicBytes = keys.readString(), publicBytes.count == 32,
-              let secret = keys.readString(), secret.count == 64,
-              Array(secret[32...]) == publicBytes,
-              (try? PublicKey(sshBlob: publicBlob))?.rawRepresentation == publicBytes
+            let secret = keys.readString(), secret.count == 64,
+            Array(secret[32...]) == publicBytes,
+            (try? PublicKey(sshBlob: publicBlob))?.rawRepresentation == publicBytes
         else { throw KeyError.notAKey(source) }
         return Array(secret[..<32])
     }

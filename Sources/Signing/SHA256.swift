@@ -1,6 +1,6 @@
+internal import COpenSSL
 import Foundation
 import Hex
-internal import COpenSSL
 
 /// SHA-256 fetched from OpenSSL's provider once: `EVP_sha256()` makes every digest look
 /// its implementation up again, which costs half as much as hashing a record.
@@ -13,7 +13,8 @@ public enum SHA256 {
         var length: UInt32 = 0
         let ok = data.withUnsafeBytes { input in
             digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, fetchedSHA256 ?? EVP_sha256(), nil)
+                EVP_Digest(
+                    input.baseAddress, input.count, output.baseAddress, &length, fetchedSHA256 ?? EVP_sha256(), nil)
             }
         }
         // EVP_Digest with SHA-256 fails only when the library itself is broken.
@@ -50,7 +51,9 @@ public enum GitObjectHash {
         var digest = [UInt8](repeating: 0, count: 20)
         var length: UInt32 = 0
         let ok = data.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { EVP_Digest(input.baseAddress, input.count, $0.baseAddress, &length, EVP_sha1(), nil) }
+            digest.withUnsafeMutableBufferPointer {
+                EVP_Digest(input.baseAddress, input.count, $0.baseAddress, &length, EVP_sha1(), nil)
+            }
         }
         precondition(ok == 1 && length == 20, "OpenSSL SHA-1 failed")
         return digest.hexString
@@ -66,8 +69,10 @@ public enum HMACSHA256 {
         let result = key.withUnsafeBytes { keyBytes in
             data.withUnsafeBytes { input in
                 code.withUnsafeMutableBufferPointer { output in
-                    EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, keyBytes.baseAddress, keyBytes.count,
-                              input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, output.baseAddress, 32, &length)
+                    EVP_Q_mac(
+                        nil, "HMAC", nil, "SHA256", nil, keyBytes.baseAddress, keyBytes.count,
+                        input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, output.baseAddress, 32,
+                        &length)
                 }
             }
         }

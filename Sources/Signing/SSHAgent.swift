@@ -22,7 +22,8 @@ public struct SSHAgentKey: MessageSigner {
     private static let signResponse: UInt8 = 14
 
     /// The agent's key equal to `publicKey`; fails when there is no agent or it does not hold it.
-    public init(publicKey: PublicKey, socketPath: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]) throws {
+    public init(publicKey: PublicKey, socketPath: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]) throws
+    {
         guard let socketPath, !socketPath.isEmpty else {
             throw KeyError.openSSL("no ssh-agent: SSH_AUTH_SOCK is not set (start one and 'ssh-add' your key)")
         }
@@ -44,12 +45,14 @@ public struct SSHAgentKey: MessageSigner {
         request.writeString(publicKey.sshBlob)
         request.writeString(message)
         request.writeUInt32(0)
-        var reply = SSHWireReader(try SSHAgentKey.exchange([SSHAgentKey.signRequest] + request.bytes, socketPath: socketPath))
+        var reply = SSHWireReader(
+            try SSHAgentKey.exchange([SSHAgentKey.signRequest] + request.bytes, socketPath: socketPath))
         guard reply.readBytes(1) == [SSHAgentKey.signResponse], let blob = reply.readString() else {
             throw KeyError.openSSL("ssh-agent refused to sign with \(publicKey.fingerprint)")
         }
         var signature = SSHWireReader(blob)
-        guard signature.readString() == Array("ssh-ed25519".utf8), let bytes = signature.readString(), bytes.count == 64 else {
+        guard signature.readString() == Array("ssh-ed25519".utf8), let bytes = signature.readString(), bytes.count == 64
+        else {
             throw KeyError.openSSL("ssh-agent returned a signature that is not ssh-ed25519")
         }
         guard publicKey.isValidSignature(bytes, for: message) else {
@@ -74,9 +77,13 @@ public struct SSHAgentKey: MessageSigner {
             buffer[pathBytes.count] = 0
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
-        guard connected == 0 else { throw KeyError.openSSL("cannot reach ssh-agent at \(socketPath): \(String(cString: strerror(errno)))") }
+        guard connected == 0 else {
+            throw KeyError.openSSL("cannot reach ssh-agent at \(socketPath): \(String(cString: strerror(errno)))")
+        }
         var framed = SSHWireWriter()
         framed.writeString(message)
         try writeAll(descriptor, framed.bytes)

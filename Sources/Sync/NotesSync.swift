@@ -55,14 +55,16 @@ public final class NotesSync {
                 // with that when it asks what the remote lost.
                 if let tip {
                     let seen = try repository.referenceTarget(trackingRef)
-                    try? repository.moveReference(trackingRef, to: tip, expected: seen, logMessage: "git trace sync: pushed to \(remote)")
+                    try? repository.moveReference(
+                        trackingRef, to: tip, expected: seen, logMessage: "git trace sync: pushed to \(remote)")
                 }
                 return report
             }
             // Someone pushed in between: back off a little, with jitter, and merge again.
             usleep(UInt32.random(in: 20_000...(60_000 * UInt32(attempt))))
         }
-        throw SyncError(description: "gave up after \(attempts) attempts: \(remote)'s notes kept changing while pushing")
+        throw SyncError(
+            description: "gave up after \(attempts) attempts: \(remote)'s notes kept changing while pushing")
     }
 
     /// Fetches the remote's records into the remote-tracking ref (force: it mirrors the
@@ -70,8 +72,9 @@ public final class NotesSync {
     public func fetch() throws {
         // git's own fetch, killed, leaves the tracking ref's lock: every later fetch would fail.
         repository.removeStaleLock(ofReference: trackingRef)
-        let result = try git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(ref):\(trackingRef)"],
-                                 environment: [NotesSync.reentryVariable: "1"])
+        let result = try git.run(
+            ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(ref):\(trackingRef)"],
+            environment: [NotesSync.reentryVariable: "1"])
         if result.status == 0 { return }
         if result.stderr.contains("couldn't find remote ref") {
             // The remote has no records yet: nothing to merge.
@@ -90,7 +93,8 @@ public final class NotesSync {
             guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, lost) }
             guard let localTip = try repository.notesTip(ref) else {
                 do {
-                    try repository.moveReference(ref, to: remoteTip, expected: nil, logMessage: "git trace sync: records from \(remote)")
+                    try repository.moveReference(
+                        ref, to: remoteTip, expected: nil, logMessage: "git trace sync: records from \(remote)")
                     return (.fastForward, lost)
                 } catch let error as GitError where error.kind == .modified {
                     usleep(UInt32.random(in: 5_000...20_000))
@@ -106,13 +110,16 @@ public final class NotesSync {
             }
             do {
                 if changes.isEmpty && repository.isAncestor(localTip, of: remoteTip) {
-                    try repository.moveReference(ref, to: remoteTip, expected: localTip, logMessage: "git trace sync: fast-forward to \(remote)")
+                    try repository.moveReference(
+                        ref, to: remoteTip, expected: localTip, logMessage: "git trace sync: fast-forward to \(remote)")
                     return (.fastForward, lost)
                 }
                 let commit = try repository.writeNotesCommit(
-                    baseTree: try repository.commit(remoteTip).treeID, changes: changes, parents: [localTip, remoteTip],
+                    baseTree: try repository.commit(remoteTip).treeID, changes: changes,
+                    parents: [localTip, remoteTip],
                     message: "Notes merged by 'git trace sync' from \(remote) (union of records)")
-                try repository.moveReference(ref, to: commit, expected: localTip, logMessage: "git trace sync: merge \(remote)")
+                try repository.moveReference(
+                    ref, to: commit, expected: localTip, logMessage: "git trace sync: merge \(remote)")
                 return (.merged, lost)
             } catch let error as GitError where error.kind == .modified {
                 // A local record was written meanwhile (or a killed writer's lock is not
@@ -127,12 +134,14 @@ public final class NotesSync {
     /// moved (non-fast-forward).
     public func pushLocal(_ tip: ObjectID?) throws -> Bool {
         guard let tip else { return true }
-        let result = try git.run(["push", "--porcelain", "--no-verify", remote, "\(tip.hex):\(ref)"],
-                                 environment: [NotesSync.reentryVariable: "1"])
+        let result = try git.run(
+            ["push", "--porcelain", "--no-verify", remote, "\(tip.hex):\(ref)"],
+            environment: [NotesSync.reentryVariable: "1"])
         if result.status == 0 { return true }
         let text = result.stdout + result.stderr
         if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first")
-            || text.contains("[remote rejected]") && text.contains("lock") {
+            || text.contains("[remote rejected]") && text.contains("lock")
+        {
             return false
         }
         throw SyncError(description: "cannot push records to \(remote): \(result.reason)")
@@ -141,7 +150,7 @@ public final class NotesSync {
     /// Lines the remote's notes held at `lastSeen` that its current tip lacks.
     private func linesLost(since lastSeen: ObjectID?) throws -> Int {
         guard let lastSeen, let remoteTip = try repository.referenceTarget(trackingRef), remoteTip != lastSeen,
-              repository.hasObject(lastSeen)
+            repository.hasObject(lastSeen)
         else { return 0 }
         let before = try notes(at: lastSeen), now = try notes(at: remoteTip)
         var lost = 0
@@ -192,4 +201,3 @@ extension NotesSync {
         }
     }
 }
-

@@ -54,7 +54,8 @@ public struct AllowedSigners: Sendable {
             if !AllowedSigners.looksLikeKeyType(afterPrincipals) {
                 for option in AllowedSigners.splitOptions(afterPrincipals) {
                     // (Empty pieces kept: an option of "=" alone is refused, not a crash — found by fuzzing.)
-                    let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(
+                        String.init)
                     let name = parts[0].lowercased()
                     if name == "cert-authority" { certAuthority = true; continue }
                     guard parts.count == 2, ["valid-after", "valid-before", "namespaces"].contains(name) else {
@@ -67,7 +68,8 @@ public struct AllowedSigners: Sendable {
             }
             guard let keyData = scanner.next() else { throw fail("missing key data") }
             guard keyType == "ssh-ed25519", !certAuthority else {
-                ignored.append("\(source):\(lineNumber): \(certAuthority ? "cert-authority" : keyType) entries are not trusted")
+                ignored.append(
+                    "\(source):\(lineNumber): \(certAuthority ? "cert-authority" : keyType) entries are not trusted")
                 continue
             }
             let key: PublicKey
@@ -79,13 +81,14 @@ public struct AllowedSigners: Sendable {
                 }
                 return value
             }
-            entries.append(Entry(
-                line: lineNumber,
-                principals: AllowedSigners.stripQuotes(principalField).split(separator: ",").map(String.init),
-                key: key,
-                validAfter: try time("valid-after"),
-                validBefore: try time("valid-before"),
-                namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) }))
+            entries.append(
+                Entry(
+                    line: lineNumber,
+                    principals: AllowedSigners.stripQuotes(principalField).split(separator: ",").map(String.init),
+                    key: key,
+                    validAfter: try time("valid-after"),
+                    validBefore: try time("valid-before"),
+                    namespaces: options["namespaces"].map { $0.split(separator: ",").map(String.init) }))
         }
         self.entries = entries
         self.ignored = ignored
@@ -93,9 +96,10 @@ public struct AllowedSigners: Sendable {
 
     /// A digest of everything this trust file says, for caches keyed by trust.
     public var fingerprint: String {
-        SHA256.hexDigest(entries.map { entry in
-            "\(entry.key.fingerprint) \(entry.principals.joined(separator: ",")) \(entry.validAfter ?? -1) \(entry.validBefore ?? -1) \(entry.namespaces?.joined(separator: ",") ?? "*")"
-        }.joined(separator: "\n"))
+        SHA256.hexDigest(
+            entries.map { entry in
+                "\(entry.key.fingerprint) \(entry.principals.joined(separator: ",")) \(entry.validAfter ?? -1) \(entry.validBefore ?? -1) \(entry.namespaces?.joined(separator: ",") ?? "*")"
+            }.joined(separator: "\n"))
     }
 
     /// The trusted key with this fingerprint, if any entry has it.
@@ -113,10 +117,12 @@ public struct AllowedSigners: Sendable {
         for entry in entries where entry.key.fingerprint == keyID {
             keyKnown = true
             guard AllowedSigners.matchList(email, patterns: entry.principals),
-                  entry.namespaces.map({ AllowedSigners.matchList(AllowedSigners.namespace, patterns: $0) }) ?? true
+                entry.namespaces.map({ AllowedSigners.matchList(AllowedSigners.namespace, patterns: $0) }) ?? true
             else { continue }
             principalAllowed = true
-            if (entry.validAfter ?? .min) <= time && time < (entry.validBefore ?? .max) { return .trusted(line: entry.line) }
+            if (entry.validAfter ?? .min) <= time && time < (entry.validBefore ?? .max) {
+                return .trusted(line: entry.line)
+            }
             if let before = entry.validBefore, time >= before { latestExpiry = max(latestExpiry ?? before, before) }
             if let after = entry.validAfter { earliestStart = min(earliestStart ?? after, after) }
         }
@@ -129,7 +135,8 @@ public struct AllowedSigners: Sendable {
     // MARK: Parsing helpers
 
     static func looksLikeKeyType(_ token: String) -> Bool {
-        token.hasPrefix("ssh-") || token.hasPrefix("ecdsa-") || token.hasPrefix("sk-") || token.hasSuffix("@openssh.com")
+        token.hasPrefix("ssh-") || token.hasPrefix("ecdsa-") || token.hasPrefix("sk-")
+            || token.hasSuffix("@openssh.com")
     }
 
     static func stripQuotes(_ text: String) -> String {
@@ -179,7 +186,7 @@ public struct AllowedSigners: Sendable {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (0...11).contains(parts.tm_mon), (1...daysInMonth[Int(parts.tm_mon)]).contains(Int(parts.tm_mday)),
-              parts.tm_hour < 24, parts.tm_min < 60, parts.tm_sec < 60
+            parts.tm_hour < 24, parts.tm_min < 60, parts.tm_sec < 60
         else { return nil }
         return Int64(utc ? timegm(&parts) : mktime(&parts))
     }

@@ -21,19 +21,26 @@ public struct ChosenTrust: Sendable {
     /// The trust file named (else the repository's at HEAD) and the revoked keys; nil
     /// when there is no trust file at all. Warnings (the repository's file is used, lines
     /// ignored) go to `warn` when it is given.
-    public static func load(trustFile: String?, revokedFile: String?, repository: Repository,
-                            warn: ((String) -> Void)?) throws -> ChosenTrust? {
+    public static func load(
+        trustFile: String?, revokedFile: String?, repository: Repository,
+        warn: ((String) -> Void)?
+    ) throws -> ChosenTrust? {
         guard let (signers, source) = try TrustFile.load(explicitPath: trustFile, repository: repository) else {
-            if revokedFile != nil { _ = try RevokedKeys.load(explicitPath: revokedFile, repository: repository, fromRepository: false) }
+            if revokedFile != nil {
+                _ = try RevokedKeys.load(explicitPath: revokedFile, repository: repository, fromRepository: false)
+            }
             return nil
         }
         if let warn {
             if case .repository(let commit) = source {
-                warn("trusting \(TrustFile.repositoryPath) from HEAD (\(commit.prefix(12))): anyone who can push can edit it; pass --trust FILE to choose the keys yourself")
+                warn(
+                    "trusting \(TrustFile.repositoryPath) from HEAD (\(commit.prefix(12))): anyone who can push can edit it; pass --trust FILE to choose the keys yourself"
+                )
             }
             for ignored in signers.ignored { warn(ignored) }
         }
-        let revoked = try RevokedKeys.load(explicitPath: revokedFile, repository: repository, fromRepository: trustFile == nil)
+        let revoked = try RevokedKeys.load(
+            explicitPath: revokedFile, repository: repository, fromRepository: trustFile == nil)
         return ChosenTrust(signers: signers, source: source, revoked: revoked)
     }
 }
@@ -80,8 +87,10 @@ public struct Audit {
 
     /// Verifies; warnings that are not findings (a cache not used, the shallow boundary)
     /// go to `warn` as they arise.
-    public static func run(_ request: Request, trust: ChosenTrust, repository: Repository,
-                           warn: (String) -> Void) throws -> Audit {
+    public static func run(
+        _ request: Request, trust: ChosenTrust, repository: Repository,
+        warn: (String) -> Void
+    ) throws -> Audit {
         let commits: [ObjectID]?
         if let range = request.range {
             if repository.hasNoCommits { throw AuditError(description: "repository has no commits yet") }
@@ -95,46 +104,63 @@ public struct Audit {
         let stoppedAt = try repository.shallowBoundary().filter { reached.contains($0) }.sorted { $0.hex < $1.hex }
         if let range = request.range, !stoppedAt.isEmpty {
             let names = stoppedAt.prefix(3).map(\.shortHex).joined(separator: ", ") + (stoppedAt.count > 3 ? ", …" : "")
-            warn("shallow clone: verified \(range) down to its boundary (\(names)); the commits before it are not in this clone and were not verified: run 'git fetch --unshallow' to verify them")
+            warn(
+                "shallow clone: verified \(range) down to its boundary (\(names)); the commits before it are not in this clone and were not verified: run 'git fetch --unshallow' to verify them"
+            )
         }
-        let cache = request.usesCache
-            ? VerificationCache(gitDirectory: repository.gitDirectory, trust: trust.signers, revoked: trust.revoked,
-                                checksContent: request.checksContent)
+        let cache =
+            request.usesCache
+            ? VerificationCache(
+                gitDirectory: repository.gitDirectory, trust: trust.signers, revoked: trust.revoked,
+                checksContent: request.checksContent)
             : nil
         if let why = cache?.ignoredBecause { warn(why) }
         var opened: Checkpoint?
         var used: CheckpointUsed?
         var coverage: Verifier.Coverage?
         if let path = request.checkpointFile {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 throw AuditError(description: "cannot read checkpoint \(path)")
             }
             let (checkpoint, signer) = try Checkpoint.open(text, trust: trust.signers)
             opened = checkpoint
             used = CheckpointUsed(size: checkpoint.size, time: checkpoint.time, signer: signer)
             if let notesCommit = ObjectID(hex: checkpoint.notesCommit), (try? repository.commit(notesCommit)) != nil {
-                let digests = try Checkpoint.leaves(repository: repository, notesCommit: notesCommit).map { "sha256:" + $0.hexString }
+                let digests = try Checkpoint.leaves(repository: repository, notesCommit: notesCommit).map {
+                    "sha256:" + $0.hexString
+                }
                 coverage = Verifier.Coverage(time: Timestamp.parse(checkpoint.time)!, digests: Set(digests))
             }
         }
-        var result = try Verifier(ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
-                                  coverage: coverage, checksContent: request.checksContent)
-            .verify(commits: commits, workers: request.workers, cache: coverage == nil ? cache : nil)
+        var result = try Verifier(
+            ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
+            coverage: coverage, checksContent: request.checksContent
+        )
+        .verify(commits: commits, workers: request.workers, cache: coverage == nil ? cache : nil)
         cache?.save()
-        if !trust.fromRepository { result.warnings += try TrustFile.repositoryDifferences(from: trust.signers, repository: repository) }
+        if !trust.fromRepository {
+            result.warnings += try TrustFile.repositoryDifferences(from: trust.signers, repository: repository)
+        }
         if let opened { result.problems += try opened.audit(repository: repository) }
-        return Audit(trust: trust, result: result, checksContent: request.checksContent, shallowBoundary: stoppedAt, checkpoint: used)
+        return Audit(
+            trust: trust, result: result, checksContent: request.checksContent, shallowBoundary: stoppedAt,
+            checkpoint: used)
     }
 
     /// The text output: the checkpoint used, one line per problem and warning, a summary.
     public var textLines: [String] {
         var lines = [String]()
-        if let checkpoint { lines.append("checkpoint of \(checkpoint.size) records at \(checkpoint.time), signed by \(checkpoint.signer)") }
+        if let checkpoint {
+            lines.append(
+                "checkpoint of \(checkpoint.size) records at \(checkpoint.time), signed by \(checkpoint.signer)")
+        }
         lines += result.problems.map(\.line) + result.warnings.map(\.line)
         let verifiedCount = result.verified.count + result.cachedRecords
         let cached = result.cachedRecords > 0 ? " (\(result.cachedRecords) from the cache)" : ""
         let scope = checksContent ? ", line ranges checked against the files" : ""
-        let summary = "\(verifiedCount) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(trust.signers.source)\(scope)\(cached)"
+        let summary =
+            "\(verifiedCount) of \(result.recordsChecked) records on \(result.commitsWithNotes) commits verified with \(trust.signers.source)\(scope)\(cached)"
         let problems = result.problems.count
         lines.append(problems == 0 ? "ok: \(summary)" : "\(problems) problem\(problems == 1 ? "" : "s"): \(summary)")
         return lines
@@ -160,29 +186,46 @@ public struct Audit {
     /// located at the commit (a logical location) with the record digest as fingerprint.
     public var sarif: JSONValue {
         let rules = Problem.Code.allCases.map { code in
-            JSONValue.object(["id": .string(code.rawValue), "shortDescription": .object(["text": .string("SessionTrace \(code.rawValue)")])])
+            JSONValue.object([
+                "id": .string(code.rawValue),
+                "shortDescription": .object(["text": .string("SessionTrace \(code.rawValue)")]),
+            ])
         }
         let results = (result.problems + result.warnings).map { finding -> JSONValue in
             var members: JSONObject = [
                 "ruleId": .string(finding.code.rawValue),
                 "level": .string(finding.code.isWarning ? "warning" : "error"),
                 "message": .object(["text": .string(finding.line)]),
-                "locations": .array([.object(["logicalLocations": .array([.object([
-                    "name": .string(finding.commit.hex), "kind": .string("commit"),
-                    "fullyQualifiedName": .string(finding.record.map { "\(finding.commit.hex)/record/\($0)" } ?? finding.commit.hex),
-                ])])])]),
+                "locations": .array([
+                    .object([
+                        "logicalLocations": .array([
+                            .object([
+                                "name": .string(finding.commit.hex), "kind": .string("commit"),
+                                "fullyQualifiedName": .string(
+                                    finding.record.map { "\(finding.commit.hex)/record/\($0)" } ?? finding.commit.hex),
+                            ])
+                        ])
+                    ])
+                ]),
             ]
-            if let digest = finding.recordDigest { members["partialFingerprints"] = .object(["recordDigest": .string(digest)]) }
+            if let digest = finding.recordDigest {
+                members["partialFingerprints"] = .object(["recordDigest": .string(digest)])
+            }
             return .object(members)
         }
         return .object([
             "version": .string("2.1.0"),
-            "runs": .array([.object([
-                "tool": .object(["driver": .object([
-                    "name": .string("git-trace"), "version": .string(RecordBuilder.toolVersion), "rules": .array(rules),
-                ])]),
-                "results": .array(results),
-            ])]),
+            "runs": .array([
+                .object([
+                    "tool": .object([
+                        "driver": .object([
+                            "name": .string("git-trace"), "version": .string(RecordBuilder.toolVersion),
+                            "rules": .array(rules),
+                        ])
+                    ]),
+                    "results": .array(results),
+                ])
+            ]),
         ])
     }
 }

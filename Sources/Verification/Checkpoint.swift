@@ -36,14 +36,21 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// The leaves of the ledger at `notesCommit`: every record line's digest, sorted,
     /// without repeats.
-    public static func leaves(repository: Repository, notesCommit: ObjectID, ref: String = NotesLedger.notesRef) throws -> [[UInt8]] {
-        try recordsByDigest(repository: repository, notesCommit: notesCommit, ref: ref).keys.sorted { $0.lexicographicallyPrecedes($1) }
+    public static func leaves(repository: Repository, notesCommit: ObjectID, ref: String = NotesLedger.notesRef) throws
+        -> [[UInt8]]
+    {
+        try recordsByDigest(repository: repository, notesCommit: notesCommit, ref: ref).keys.sorted {
+            $0.lexicographicallyPrecedes($1)
+        }
     }
 
     /// `sessiontrace/<id of the repository's first commit>`: names the ledger.
     public static func origin(repository: Repository) throws -> String {
         if !(try repository.shallowBoundary()).isEmpty {
-            throw CheckpointError(description: "shallow clone: the repository's first commit, which names the ledger, is not here: run 'git fetch --unshallow' first")
+            throw CheckpointError(
+                description:
+                    "shallow clone: the repository's first commit, which names the ledger, is not here: run 'git fetch --unshallow' first"
+            )
         }
         let roots = try repository.commits(inRange: "HEAD").filter { try repository.commit($0).parentIDs.isEmpty }
         guard let root = roots.min() else { throw CheckpointError(description: "repository has no commits yet") }
@@ -55,8 +62,9 @@ public struct Checkpoint: Sendable, Equatable {
             throw CheckpointError(description: "no records yet: nothing to checkpoint")
         }
         let leaves = try leaves(repository: repository, notesCommit: tip)
-        return Checkpoint(origin: try origin(repository: repository), size: leaves.count, root: MerkleTree.root(leaves),
-                          notesCommit: tip.hex, time: Timestamp.format(unixSeconds: now))
+        return Checkpoint(
+            origin: try origin(repository: repository), size: leaves.count, root: MerkleTree.root(leaves),
+            notesCommit: tip.hex, time: Timestamp.format(unixSeconds: now))
     }
 
     // MARK: Signed note
@@ -77,34 +85,49 @@ public struct Checkpoint: Sendable, Equatable {
     /// signature line by a key the trust file allows for that name must verify.
     /// Returns the checkpoint and the signer's name.
     public static func open(_ text: String, trust: AllowedSigners) throws -> (Checkpoint, String) {
-        guard let separator = text.range(of: "\n\n") else { throw CheckpointError(description: "not a signed checkpoint: no signature block") }
+        guard let separator = text.range(of: "\n\n") else {
+            throw CheckpointError(description: "not a signed checkpoint: no signature block")
+        }
         let body = String(text[..<separator.lowerBound]) + "\n"
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        guard lines.count == 5, let size = Int(lines[1]), size >= 0, let root = Data(base64Encoded: lines[2]), root.count == 32,
-              lines[3].hasPrefix("notes-commit "), ObjectID(hex: String(lines[3].dropFirst(13))) != nil,
-              lines[4].hasPrefix("time "), let time = Timestamp.parse(String(lines[4].dropFirst(5)))
-        else { throw CheckpointError(description: "not a SessionTrace checkpoint: expected origin, size, root hash, notes-commit and time lines") }
-        let checkpoint = Checkpoint(origin: lines[0], size: size, root: Array(root), notesCommit: String(lines[3].dropFirst(13)),
-                                    time: String(lines[4].dropFirst(5)))
+        guard lines.count == 5, let size = Int(lines[1]), size >= 0, let root = Data(base64Encoded: lines[2]),
+            root.count == 32,
+            lines[3].hasPrefix("notes-commit "), ObjectID(hex: String(lines[3].dropFirst(13))) != nil,
+            lines[4].hasPrefix("time "), let time = Timestamp.parse(String(lines[4].dropFirst(5)))
+        else {
+            throw CheckpointError(
+                description:
+                    "not a SessionTrace checkpoint: expected origin, size, root hash, notes-commit and time lines")
+        }
+        let checkpoint = Checkpoint(
+            origin: lines[0], size: size, root: Array(root), notesCommit: String(lines[3].dropFirst(13)),
+            time: String(lines[4].dropFirst(5)))
         for line in text[separator.upperBound...].split(separator: "\n") where line.hasPrefix("\u{2014} ") {
             let fields = line.dropFirst(2).split(separator: " ")
-            guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count == 68 else { continue }
+            guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count == 68 else {
+                continue
+            }
             let name = String(fields[0])
             for entry in trust.entries where AllowedSigners.matchList(name, patterns: entry.principals) {
                 guard Checkpoint.keyHash(name: name, key: entry.key) == Array(blob.prefix(4)),
-                      entry.key.isValidSignature(Array(blob.dropFirst(4)), for: Array(body.utf8)),
-                      case .trusted = trust.decide(keyID: entry.key.fingerprint, email: name, at: time)
+                    entry.key.isValidSignature(Array(blob.dropFirst(4)), for: Array(body.utf8)),
+                    case .trusted = trust.decide(keyID: entry.key.fingerprint, email: name, at: time)
                 else { continue }
                 return (checkpoint, name)
             }
         }
-        throw CheckpointError(description: "the checkpoint carries no valid signature by a key the trust file allows (altered, or signed by an untrusted key)")
+        throw CheckpointError(
+            description:
+                "the checkpoint carries no valid signature by a key the trust file allows (altered, or signed by an untrusted key)"
+        )
     }
 }
 
 extension Checkpoint {
     /// Every record line's digest at `notesCommit`, with the objects whose notes hold it.
-    static func recordsByDigest(repository: Repository, notesCommit: ObjectID, ref: String) throws -> [[UInt8]: Set<ObjectID>] {
+    static func recordsByDigest(repository: Repository, notesCommit: ObjectID, ref: String) throws -> [[UInt8]: Set<
+        ObjectID
+    >] {
         var records = [[UInt8]: Set<ObjectID>]()
         for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) {
             let bytes = try entry.blobs.flatMap { try repository.blobContent($0) }
@@ -121,35 +144,57 @@ extension Checkpoint {
     public func audit(repository: Repository, ref: String = NotesLedger.notesRef) throws -> [Problem] {
         let covered = ObjectID(hex: notesCommit)!
         guard let tip = try repository.notesTip(ref) else {
-            return [Problem(commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
-                            message: "\(ref) no longer exists: all \(size) records the checkpoint covered are gone")]
+            return [
+                Problem(
+                    commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
+                    message: "\(ref) no longer exists: all \(size) records the checkpoint covered are gone")
+            ]
         }
         guard (try? repository.commit(covered)) != nil else {
-            return [Problem(commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
-                            message: "notes commit \(covered.shortHex), which the checkpoint covered, no longer exists: the notes history was rewritten")]
+            return [
+                Problem(
+                    commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
+                    message:
+                        "notes commit \(covered.shortHex), which the checkpoint covered, no longer exists: the notes history was rewritten"
+                )
+            ]
         }
         var problems = [Problem]()
         if !repository.isAncestor(covered, of: tip) {
-            problems.append(Problem(commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
-                                    message: "\(ref) no longer descends from notes commit \(covered.shortHex), which the checkpoint covered: its history was force-rewritten"))
+            problems.append(
+                Problem(
+                    commit: covered, record: nil, recordDigest: nil, code: .notesHistoryRewritten,
+                    message:
+                        "\(ref) no longer descends from notes commit \(covered.shortHex), which the checkpoint covered: its history was force-rewritten"
+                ))
         }
         // Each covered record belongs to the commit whose note held it: a record moved
         // onto another commit's note is gone from its own, whatever range is verified.
         let then = try Checkpoint.recordsByDigest(repository: repository, notesCommit: covered, ref: ref)
         let thenDigests = then.keys.sorted { $0.lexicographicallyPrecedes($1) }
         guard thenDigests.count == size, MerkleTree.root(thenDigests) == root else {
-            problems.append(Problem(commit: covered, record: nil, recordDigest: nil, code: .checkpointMismatch,
-                                    message: "notes commit \(covered.shortHex) holds \(thenDigests.count) records whose root is not the checkpoint's (\(size) records)"))
+            problems.append(
+                Problem(
+                    commit: covered, record: nil, recordDigest: nil, code: .checkpointMismatch,
+                    message:
+                        "notes commit \(covered.shortHex) holds \(thenDigests.count) records whose root is not the checkpoint's (\(size) records)"
+                ))
             return problems
         }
         let now = try Checkpoint.recordsByDigest(repository: repository, notesCommit: tip, ref: ref)
         for digest in thenDigests {
             let holders = now[digest] ?? []
             for commit in then[digest]!.sorted(by: { $0.hex < $1.hex }) where !holders.contains(commit) {
-                let whereNow = holders.isEmpty ? "removed or altered"
+                let whereNow =
+                    holders.isEmpty
+                    ? "removed or altered"
                     : "moved to the note of \(holders.sorted { $0.hex < $1.hex }.map(\.shortHex).joined(separator: ", "))"
-                problems.append(Problem(commit: commit, record: nil, recordDigest: "sha256:" + digest.hexString, code: .recordRemoved,
-                                        message: "record sha256:\(digest.hexString), covered by the checkpoint, is no longer on the note of commit \(commit.shortHex) (\(whereNow))"))
+                problems.append(
+                    Problem(
+                        commit: commit, record: nil, recordDigest: "sha256:" + digest.hexString, code: .recordRemoved,
+                        message:
+                            "record sha256:\(digest.hexString), covered by the checkpoint, is no longer on the note of commit \(commit.shortHex) (\(whereNow))"
+                    ))
             }
         }
         return problems

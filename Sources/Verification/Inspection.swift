@@ -33,11 +33,14 @@ public struct InspectedRecord: Sendable {
 
 public enum Inspection {
     /// The records on `commit` (nil when it has no note), checked with `trust` when given.
-    public static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws -> [InspectedRecord]? {
+    public static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws
+        -> [InspectedRecord]?
+    {
         guard let note = ledger.note(on: commit) else { return nil }
         let lines: [Substring]
         switch note {
-        case .unreadable(let why): throw TrustFileError(message: "the note on \(commit.shortHex) cannot be read: \(why)")
+        case .unreadable(let why):
+            throw TrustFileError(message: "the note on \(commit.shortHex) cannot be read: \(why)")
         case .lines(let noteLines, _): lines = noteLines
         }
         var trustByIndex = [Int: InspectedRecord.Trust]()
@@ -63,9 +66,11 @@ public enum Inspection {
             }
             let embedded = try? PublicKey.cached(openSSH: statement.signer.publicKey)
             let signature = envelope.signatures[0]
-            let valid = embedded.map {
-                $0.fingerprint == signature.keyID && $0.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding)
-            } ?? false
+            let valid =
+                embedded.map {
+                    $0.fingerprint == signature.keyID
+                        && $0.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding)
+                } ?? false
             return InspectedRecord(
                 index: index, digest: digest, envelope: envelope, statement: statement, decodeError: nil,
                 signatureMatchesEmbeddedKey: valid, trust: trustStatus)

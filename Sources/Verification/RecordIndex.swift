@@ -85,24 +85,30 @@ public final class RecordIndex {
     /// `verified` holds digests of records `Verifier` passed (`allVerified`: every record
     /// of this note passed, as a verification cache says): their signatures are not
     /// checked a second time.
-    public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords {
+    public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords
+    {
         var found = CommitRecords()
         if let verifier {
             for record in (try? verifier.verify(commits: [commit], workers: 1))?.verified ?? [] {
-                if let statement = record.statement, let digest = record.recordDigest { found.add(statement, digest: digest) }
+                if let statement = record.statement, let digest = record.recordDigest {
+                    found.add(statement, digest: digest)
+                }
             }
             return found
         }
         if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
                 let digest = Envelope.recordDigest(ofLine: line)
-                guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
-                      statement.commit == commit.hex
+                guard let envelope = try? Envelope(line: line),
+                    let statement = try? Statement(payload: envelope.payload),
+                    statement.commit == commit.hex
                 else { continue }
                 if !allVerified && !verified.contains(digest) {
                     guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
-                          key.fingerprint == envelope.signatures[0].keyID,
-                          key.isValidSignature(envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding, using: signatureContext)
+                        key.fingerprint == envelope.signatures[0].keyID,
+                        key.isValidSignature(
+                            envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding,
+                            using: signatureContext)
                     else { continue }
                 }
                 found.add(clipped(statement, on: commit), digest: digest)

@@ -36,7 +36,9 @@ public enum TrustFile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TrustFileError(message: "\(repositoryPath) at HEAD is not UTF-8 text")
         }
-        return (try AllowedSigners(text: text, source: "\(repositoryPath)@\(head.shortHex)"), .repository(commit: head.hex))
+        return (
+            try AllowedSigners(text: text, source: "\(repositoryPath)@\(head.shortHex)"), .repository(commit: head.hex)
+        )
     }
 }
 
@@ -49,7 +51,9 @@ public enum RevokedKeys {
     public static func parse(_ text: String, source: String) throws -> Set<String> {
         var fingerprints = Set<String>()
         for (number, line) in TextLines.meaningful(text) {
-            func fail(_ problem: String) -> TrustFileError { TrustFileError(message: "\(source):\(number): \(problem)") }
+            func fail(_ problem: String) -> TrustFileError {
+                TrustFileError(message: "\(source):\(number): \(problem)")
+            }
             let fields = TextLines.fields(line)
             if fields[0].hasPrefix("SHA256:") {
                 guard PublicKey.isFingerprint(String(fields[0])) else {
@@ -61,7 +65,9 @@ public enum RevokedKeys {
                 fingerprints.insert(String(fields[0]))
                 continue
             }
-            guard let typeIndex = fields.firstIndex(where: { AllowedSigners.looksLikeKeyType(String($0)) }), typeIndex + 1 < fields.count else {
+            guard let typeIndex = fields.firstIndex(where: { AllowedSigners.looksLikeKeyType(String($0)) }),
+                typeIndex + 1 < fields.count
+            else {
                 throw fail("expected 'ssh-ed25519 <key>' or a SHA256: fingerprint")
             }
             // Other key types can never sign a record: nothing to revoke.
@@ -87,7 +93,7 @@ public enum RevokedKeys {
             return try parse(text, source: explicitPath)
         }
         guard fromRepository, !repository.hasNoCommits, let head = try? repository.resolveCommit("HEAD"),
-              case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head)
+            case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head)
         else { return [] }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TrustFileError(message: "\(repositoryPath) at HEAD is not UTF-8 text")
@@ -102,25 +108,35 @@ extension TrustFile {
     /// changed that file: whoever can push can add themselves there.
     public static func repositoryDifferences(from auditor: AllowedSigners, repository: Repository) throws -> [Problem] {
         guard !repository.hasNoCommits, let head = try? repository.resolveCommit("HEAD"),
-              case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head),
-              let text = String(validating: bytes, as: UTF8.self),
-              let ours = try? AllowedSigners(text: text, source: repositoryPath)
+            case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head),
+            let text = String(validating: bytes, as: UTF8.self),
+            let ours = try? AllowedSigners(text: text, source: repositoryPath)
         else { return [] }
-        let trusted = Set(auditor.entries.flatMap { entry in entry.principals.map { "\(entry.key.fingerprint) \($0)" } })
+        let trusted = Set(
+            auditor.entries.flatMap { entry in entry.principals.map { "\(entry.key.fingerprint) \($0)" } })
         let extra = ours.entries.flatMap { entry in
-            entry.principals.filter { !trusted.contains("\(entry.key.fingerprint) \($0)") }.map { (entry.key.fingerprint, $0) }
+            entry.principals.filter { !trusted.contains("\(entry.key.fingerprint) \($0)") }.map {
+                (entry.key.fingerprint, $0)
+            }
         }
         guard !extra.isEmpty else { return [] }
         let changed = try lastChange(of: repositoryPath, from: head, repository: repository)
-        let by = try changed.map { " (last changed in commit \($0.shortHex) by \(try repository.commit($0).author.email))" } ?? ""
+        let by =
+            try changed.map { " (last changed in commit \($0.shortHex) by \(try repository.commit($0).author.email))" }
+            ?? ""
         return extra.map { key, principal in
-            Problem(commit: changed ?? head, record: nil, recordDigest: nil, code: .repositoryTrustEdited,
-                    message: "the repository's \(repositoryPath) trusts \(key) for \(principal), which your trust file does not\(by)")
+            Problem(
+                commit: changed ?? head, record: nil, recordDigest: nil, code: .repositoryTrustEdited,
+                message:
+                    "the repository's \(repositoryPath) trusts \(key) for \(principal), which your trust file does not\(by)"
+            )
         }
     }
 
     /// The newest commit on HEAD's first-parent history that changed `path`.
-    static func lastChange(of path: String, from head: ObjectID, repository: Repository, limit: Int = 10_000) throws -> ObjectID? {
+    static func lastChange(of path: String, from head: ObjectID, repository: Repository, limit: Int = 10_000) throws
+        -> ObjectID?
+    {
         func blob(_ commit: ObjectID) throws -> [UInt8]? {
             if case .blob(let bytes) = try repository.content(ofPath: path, inCommit: commit) { return bytes }
             return nil
@@ -128,7 +144,9 @@ extension TrustFile {
         var current = head
         var content = try blob(head)
         for _ in 0..<limit {
-            guard let parent = try repository.commit(current).parentIDs.first else { return content == nil ? nil : current }
+            guard let parent = try repository.commit(current).parentIDs.first else {
+                return content == nil ? nil : current
+            }
             let parentContent = try blob(parent)
             if parentContent != content { return current }
             current = parent

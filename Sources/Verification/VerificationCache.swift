@@ -40,17 +40,22 @@ public final class VerificationCache: @unchecked Sendable {
         }
         let directory = StateDirectory.path(inGitDirectory: gitDirectory, "verify-cache")
         // Named by the secret too: nobody else can tell which file a configuration uses.
-        path = directory + "/" + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
+        path =
+            directory + "/"
+            + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
         guard let data = FileManager.default.contents(atPath: path!) else { return }
         let bytes = [UInt8](data)
-        guard let (body, code) = VerificationCache.split(bytes), HMACSHA256.authenticationCode(key: secret, data: authenticated(body)) == code else {
-            ignoredBecause = "the verification cache \(path!) is not authenticated by your cache key: ignored, every note is checked"
+        guard let (body, code) = VerificationCache.split(bytes),
+            HMACSHA256.authenticationCode(key: secret, data: authenticated(body)) == code
+        else {
+            ignoredBecause =
+                "the verification cache \(path!) is not authenticated by your cache key: ignored, every note is checked"
             return
         }
         entries.reserveCapacity(body.count / 100)
         for line in body.split(separator: 0x0A).dropFirst() {
             guard let tab = line.lastIndex(of: 0x09), tab > line.startIndex, tab + 1 < line.endIndex,
-                  let count = Int(String(decoding: line[(tab + 1)...], as: UTF8.self)), count >= 0
+                let count = Int(String(decoding: line[(tab + 1)...], as: UTF8.self)), count >= 0
             else { continue }
             entries[String(decoding: line[..<tab], as: UTF8.self)] = count
         }
@@ -60,9 +65,11 @@ public final class VerificationCache: @unchecked Sendable {
     /// not) by this version of the tool: `git trace verify --cache` and `git trace
     /// report --cache` share it.
     public convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
-        self.init(gitDirectory: gitDirectory,
-                  configuration: "git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
-                      + (checksContent ? "\ncontent" : ""))
+        self.init(
+            gitDirectory: gitDirectory,
+            configuration:
+                "git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
+                + (checksContent ? "\ncontent" : ""))
     }
 
     /// `$XDG_CONFIG_HOME/sessiontrace/cache-key`, or `~/.config/sessiontrace/cache-key`.
@@ -89,7 +96,9 @@ public final class VerificationCache: @unchecked Sendable {
         try? AtomicFile.makePrivateDirectory(directory)
         var body = Array((VerificationCache.header + "\n").utf8)
         for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
-        let file = body + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
+        let file =
+            body
+            + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
         // A cache that cannot be written costs the next run time, nothing else.
         try? AtomicFile.replace(path, with: file)
         added = false
@@ -106,7 +115,8 @@ public final class VerificationCache: @unchecked Sendable {
         let withoutLF = bytes.dropLast()
         guard let start = withoutLF.lastIndex(of: 0x0A).map({ $0 + 1 }) else { return nil }
         let codeLine = String(decoding: withoutLF[start...], as: UTF8.self)
-        guard codeLine.hasPrefix("mac "), let code = [UInt8](hex: String(codeLine.dropFirst(4))), code.count == 32 else { return nil }
+        guard codeLine.hasPrefix("mac "), let code = [UInt8](hex: String(codeLine.dropFirst(4))), code.count == 32
+        else { return nil }
         return (bytes[..<start], code)
     }
 

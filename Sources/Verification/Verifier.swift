@@ -88,8 +88,10 @@ public struct VerifiedRecord: Sendable {
         }
     }
 
-    init(commit: ObjectID, record: Int, predicateType: String, trustLine: Int,
-         selfReviewBy: String?, kept: (statement: Statement, digest: String)?) {
+    init(
+        commit: ObjectID, record: Int, predicateType: String, trustLine: Int,
+        selfReviewBy: String?, kept: (statement: Statement, digest: String)?
+    ) {
         self.commit = commit
         self.record = record
         self.predicateType = predicateType
@@ -176,8 +178,10 @@ public final class Verifier {
     /// would otherwise parse every record a second time).
     public let keepsStatements: Bool
 
-    public init(ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
-                checksContent: Bool = false, keepsStatements: Bool = false) {
+    public init(
+        ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
+        checksContent: Bool = false, keepsStatements: Bool = false
+    ) {
         self.ledger = ledger
         self.trust = trust
         self.revoked = revoked
@@ -198,8 +202,10 @@ public final class Verifier {
     /// Verifies the notes of `commits`, or of every annotated object when nil, on
     /// `workers` threads (each with its own repository handle). Notes the `cache`
     /// already holds as verified under the same trust are counted but not re-checked.
-    public func verify(commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                       cache: VerificationCache? = nil) throws -> VerificationResult {
+    public func verify(
+        commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        cache: VerificationCache? = nil
+    ) throws -> VerificationResult {
         var entries = [(ObjectID, [ObjectID])]()
         if let commits {
             // A range's walk is already in history order.
@@ -241,11 +247,14 @@ public final class Verifier {
     /// cache's are not read at all); the workers read the commit times.
     private func newestFirst(_ pending: [PendingNote], workers: Int) throws -> [PendingNote] {
         let chunk = 4_096
-        let times: [Int64] = pending.count <= chunk || workers < 2
+        let times: [Int64] =
+            pending.count <= chunk || workers < 2
             ? pending.map { repository.commitTime(of: $0.commit) ?? .min }
             : try inParallel(count: (pending.count + chunk - 1) / chunk, workers: workers) { verifier, index in
-            pending[(index * chunk)..<min(pending.count, (index + 1) * chunk)].map { verifier.repository.commitTime(of: $0.commit) ?? .min }
-        }.flatMap { $0 }
+                pending[(index * chunk)..<min(pending.count, (index + 1) * chunk)].map {
+                    verifier.repository.commitTime(of: $0.commit) ?? .min
+                }
+            }.flatMap { $0 }
         return pending.indices.sorted { a, b in
             times[a] != times[b] ? times[a] > times[b] : pending[a].commit < pending[b].commit
         }.map { pending[$0] }
@@ -253,7 +262,9 @@ public final class Verifier {
 
     /// The notes of `entries` still to check; those the cache vouches for are counted
     /// in the result instead.
-    private static func notYetVerified(_ entries: [(ObjectID, [ObjectID])], cache: VerificationCache?) -> ([PendingNote], VerificationResult) {
+    private static func notYetVerified(_ entries: [(ObjectID, [ObjectID])], cache: VerificationCache?) -> (
+        [PendingNote], VerificationResult
+    ) {
         var result = VerificationResult()
         var pending = [PendingNote]()
         pending.reserveCapacity(entries.count)
@@ -275,7 +286,8 @@ public final class Verifier {
     private var workerVerifiers: [Verifier] = []
 
     /// `hasCache`: whether to note the notes that passed cleanly, for the cache.
-    private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult] {
+    private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult]
+    {
         guard workers > 1 && pending.count >= 2 * workers else { return [verifyLoaded(pending, hasCache: hasCache)] }
         // Chunks handed out in turn, results kept per chunk in order (output is stable).
         // Eight a worker, so that no thread waits long for a slower one at the end, and
@@ -284,24 +296,31 @@ public final class Verifier {
         // checked (CarriedVersions), which small chunks split between threads would miss.
         let chunkSize = max(128, pending.count / (8 * workers))
         return try inParallel(count: (pending.count + chunkSize - 1) / chunkSize, workers: workers) { verifier, chunk in
-            verifier.verifyLoaded(Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)]), hasCache: hasCache)
+            verifier.verifyLoaded(
+                Array(pending[(chunk * chunkSize)..<min(pending.count, (chunk + 1) * chunkSize)]), hasCache: hasCache)
         }
     }
 
     /// Runs `work` for items 0..<count on `workers` threads, each with its own verifier
     /// (and so its own repository handle), items handed out in turn; the results in
     /// item order.
-    private func inParallel<Value>(count: Int, workers: Int,
-                                   _ work: @escaping @Sendable (Verifier, Int) throws -> Value) throws -> [Value] {
+    private func inParallel<Value>(
+        count: Int, workers: Int,
+        _ work: @escaping @Sendable (Verifier, Int) throws -> Value
+    ) throws -> [Value] {
         if workerVerifiers.count != workers {
             workerVerifiers = try (0..<workers).map { _ in
-                Verifier(ledger: NotesLedger(repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
-                         trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent,
-                         keepsStatements: keepsStatements)
+                Verifier(
+                    ledger: NotesLedger(
+                        repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
+                    trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent,
+                    keepsStatements: keepsStatements)
             }
         }
         let verifiers = PerWorker(workerVerifiers)
-        return try Parallel.map(count: count, workers: workers) { worker, item in try work(verifiers.items[worker], item) }
+        return try Parallel.map(count: count, workers: workers) { worker, item in
+            try work(verifiers.items[worker], item)
+        }
     }
 
     /// Reads and checks notes on this thread (each thread has its own repository
@@ -315,13 +334,20 @@ public final class Verifier {
             result.commitsWithNotes += 1
             let note: (lines: [ArraySlice<UInt8>], truncated: Bool)
             do {
-                guard let split = NotesLedger.lineSlices(noteBytes: try ledger.noteBytes(fromBlobs: loaded.blobs)) else {
-                    result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: not UTF-8 text"))
+                guard let split = NotesLedger.lineSlices(noteBytes: try ledger.noteBytes(fromBlobs: loaded.blobs))
+                else {
+                    result.problems.append(
+                        Problem(
+                            commit: commit, record: nil, recordDigest: nil, code: .unreadableNote,
+                            message: "note cannot be read: not UTF-8 text"))
                     continue
                 }
                 note = split
             } catch {
-                result.problems.append(Problem(commit: commit, record: nil, recordDigest: nil, code: .unreadableNote, message: "note cannot be read: \(error)"))
+                result.problems.append(
+                    Problem(
+                        commit: commit, record: nil, recordDigest: nil, code: .unreadableNote,
+                        message: "note cannot be read: \(error)"))
                 continue
             }
             do {
@@ -336,22 +362,29 @@ public final class Verifier {
                 let commitPresent = repository.hasObject(commit)
                 let checksContent = self.checksContent && commitPresent
                 if !commitPresent {
-                    result.warnings.append(Problem(
-                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
-                        message: "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against it"))
+                    result.warnings.append(
+                        Problem(
+                            commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                            message:
+                                "commit \(commit.hex) is not in this repository (a shallow clone?): its records' line ranges were not checked against it"
+                        ))
                 } else if let parent = try? repository.firstParentID(of: commit), !repository.hasObject(parent) {
-                    result.warnings.append(Problem(
-                        commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
-                        message: "the parent of commit \(commit.shortHex) is not in this repository (a shallow clone's boundary): which lines the commit added was not checked"))
+                    result.warnings.append(
+                        Problem(
+                            commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                            message:
+                                "the parent of commit \(commit.shortHex) is not in this repository (a shallow clone's boundary): which lines the commit added was not checked"
+                        ))
                 }
                 for (offset, line) in lines.enumerated() {
                     let index = offset + 1
                     result.recordsChecked += 1
                     let digest = firstIndex != nil ? Envelope.recordDigest(ofLineBytes: line) : nil
                     if let digest, let earlier = firstIndex?[digest] {
-                        result.problems.append(Problem(
-                            commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
-                            message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
+                        result.problems.append(
+                            Problem(
+                                commit: commit, record: index, recordDigest: digest, code: .duplicateRecord,
+                                message: "record \(index) repeats record \(earlier) (a note holds each record once)"))
                         continue
                     }
                     if let digest { firstIndex?[digest] = index }
@@ -359,26 +392,34 @@ public final class Verifier {
                     case .success(let record):
                         result.verified.append(record)
                         if let reviewer = record.selfReviewBy {
-                            result.warnings.append(Problem(
-                                commit: commit, record: index, recordDigest: record.recordDigest ?? Envelope.recordDigest(ofLineBytes: line), code: .selfReview,
-                                message: "\(reviewer) reviewed their own commit (separation of duties not met)"))
+                            result.warnings.append(
+                                Problem(
+                                    commit: commit, record: index,
+                                    recordDigest: record.recordDigest ?? Envelope.recordDigest(ofLineBytes: line),
+                                    code: .selfReview,
+                                    message: "\(reviewer) reviewed their own commit (separation of duties not met)"))
                         }
                     case .failure(var problem):
                         if truncated, offset == lines.count - 1, problem.code == .notJSON {
-                            problem = Problem(commit: commit, record: index, recordDigest: problem.recordDigest, code: .truncatedNote,
-                                              message: "the note ends in the middle of record \(index): it was cut short")
+                            problem = Problem(
+                                commit: commit, record: index, recordDigest: problem.recordDigest, code: .truncatedNote,
+                                message: "the note ends in the middle of record \(index): it was cut short")
                         }
                         result.problems.append(problem)
                     }
                 }
-                if hasCache, (result.problems.count, result.warnings.count) == before { result.cleanNotes.append((loaded.cacheKey, lines.count)) }
+                if hasCache, (result.problems.count, result.warnings.count) == before {
+                    result.cleanNotes.append((loaded.cacheKey, lines.count))
+                }
             }
         }
         return result
     }
 
-    private func check(line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID,
-                       checksContent: Bool) -> Result<VerifiedRecord, Problem> {
+    private func check(
+        line: ArraySlice<UInt8>, digest knownDigest: String?, index: Int, on commit: ObjectID,
+        checksContent: Bool
+    ) -> Result<VerifiedRecord, Problem> {
         // Hashed at most once, and only when a problem, the checkpoint or a report asks.
         lazy var digest = knownDigest ?? Envelope.recordDigest(ofLineBytes: line)
         func problem(_ code: Problem.Code, _ message: String) -> Result<VerifiedRecord, Problem> {
@@ -394,16 +435,19 @@ public final class Verifier {
             return problem(.notEnvelope, "\(error)")
         }
         guard envelope.payloadType == Envelope.inTotoPayloadType else {
-            return problem(.payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
+            return problem(
+                .payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
         }
         let signature = envelope.signatures[0]
         if revoked.contains(signature.keyID) {
             return problem(.revokedKey, "signed by \(signature.keyID), which is revoked")
         }
         guard let key = trust.key(forKeyID: signature.keyID) else {
-            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+            return problem(
+                .untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         }
-        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding, using: signatureContext) else {
+        guard key.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding, using: signatureContext)
+        else {
             let (code, message) = explainBadSignature(envelope, key: key, on: commit)
             return problem(code, message)
         }
@@ -430,29 +474,38 @@ public final class Verifier {
         // text first, parsed only when it differs (a comment, another key).
         let signingKeyLine = keyLines[signature.keyID] ?? key.openSSH
         keyLines[signature.keyID] = signingKeyLine
-        guard signer.publicKey == signingKeyLine
-            || (try? PublicKey.cached(openSSH: signer.publicKey))?.fingerprint == signature.keyID
+        guard
+            signer.publicKey == signingKeyLine
+                || (try? PublicKey.cached(openSSH: signer.publicKey))?.fingerprint == signature.keyID
         else {
             return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
         }
         guard statement.commit == commit.hex else {
-            return problem(.subjectMismatch, "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)")
+            return problem(
+                .subjectMismatch,
+                "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)"
+            )
         }
         var signedAt = statement.signedAt
         var recordTime = Timestamp.parse(signedAt)!
         if let coverage {
             // A record the checkpoint covers existed by its time; one it does not cover
             // was added after it, so a claimed earlier time cannot be believed.
-            let adjusted = coverage.digests.contains(digest) ? min(recordTime, coverage.time) : max(recordTime, coverage.time)
+            let adjusted =
+                coverage.digests.contains(digest) ? min(recordTime, coverage.time) : max(recordTime, coverage.time)
             if adjusted != recordTime {
                 recordTime = adjusted
-                signedAt = Timestamp.format(unixSeconds: adjusted) + " (bounded by the checkpoint; the record claims \(statement.signedAt))"
+                signedAt =
+                    Timestamp.format(unixSeconds: adjusted)
+                    + " (bounded by the checkpoint; the record claims \(statement.signedAt))"
             }
         }
         switch trust.decide(keyID: signature.keyID, email: signer.email, at: recordTime) {
         case .trusted(let trustLine):
             if let attribution = statement.attribution {
-                if checksContent, let failure = checkFiles(attribution, on: commit) { return problem(failure.0, failure.1) }
+                if checksContent, let failure = checkFiles(attribution, on: commit) {
+                    return problem(failure.0, failure.1)
+                }
                 if let failure = checkAdded(attribution, on: commit) { return problem(.rangeNotAdded, failure) }
             }
             var selfReviewBy: String?
@@ -462,18 +515,28 @@ public final class Verifier {
                 case .success(let isSelfReview): selfReviewBy = isSelfReview ? review.signer.email : nil
                 }
             }
-            return .success(VerifiedRecord(
-                commit: commit, record: index, predicateType: statement.predicate.type, trustLine: trustLine,
-                selfReviewBy: selfReviewBy,
-                kept: keepsStatements ? (statement, digest) : nil))
+            return .success(
+                VerifiedRecord(
+                    commit: commit, record: index, predicateType: statement.predicate.type, trustLine: trustLine,
+                    selfReviewBy: selfReviewBy,
+                    kept: keepsStatements ? (statement, digest) : nil))
         case .untrustedKey:
-            return problem(.untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
+            return problem(
+                .untrustedKey, "signed by \(signature.keyID), which is not in the trust file \(trust.source)")
         case .principalMismatch:
-            return problem(.principalMismatch, "key \(signature.keyID) is not allowed to sign as \(signer.email) in \(trust.source)")
+            return problem(
+                .principalMismatch,
+                "key \(signature.keyID) is not allowed to sign as \(signer.email) in \(trust.source)")
         case .notYetValid(let after):
-            return problem(.keyNotYetValid, "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(signedAt)")
+            return problem(
+                .keyNotYetValid,
+                "key \(signature.keyID) is valid only from \(Timestamp.format(unixSeconds: after)) but the record was made at \(signedAt)"
+            )
         case .expired(let before):
-            return problem(.keyExpired, "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)")
+            return problem(
+                .keyExpired,
+                "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)"
+            )
         }
     }
 
@@ -485,15 +548,25 @@ public final class Verifier {
     /// its flag must agree with the commit. (A shallow clone may lack the commit: then
     /// the record's flag is all there is.)
     private func checkReview(_ review: Review, on commit: ObjectID) -> Result<Bool, ReviewMismatch> {
-        guard repository.hasObject(commit), let author = try? repository.commit(commit).author else { return .success(review.selfReview) }
+        guard repository.hasObject(commit), let author = try? repository.commit(commit).author else {
+            return .success(review.selfReview)
+        }
         let isSelfReview = author.email.lowercased() == review.signer.email.lowercased()
         let authorStamp = "\(author.name) <\(author.email)> \(Timestamp.format(unixSeconds: author.time))"
         let recorded = "\(review.author.name) <\(review.author.email)> \(review.author.time)"
         guard recorded == authorStamp else {
-            return .failure(ReviewMismatch(message: "the review names the author as \(recorded), but commit \(commit.shortHex) was written by \(authorStamp)"))
+            return .failure(
+                ReviewMismatch(
+                    message:
+                        "the review names the author as \(recorded), but commit \(commit.shortHex) was written by \(authorStamp)"
+                ))
         }
         guard review.selfReview == isSelfReview else {
-            return .failure(ReviewMismatch(message: "self_review is \(review.selfReview), but the reviewer \(review.signer.email) \(isSelfReview ? "is" : "is not") the commit's author \(author.email)"))
+            return .failure(
+                ReviewMismatch(
+                    message:
+                        "self_review is \(review.selfReview), but the reviewer \(review.signer.email) \(isSelfReview ? "is" : "is not") the commit's author \(author.email)"
+                ))
         }
         return .success(isSelfReview)
     }
@@ -504,9 +577,13 @@ public final class Verifier {
     private func checkAdded(_ attribution: Attribution, on commit: ObjectID) -> String? {
         for file in attribution.files {
             let added = addedLines(file.path, commit)
-            if added == .notAFile { return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it" }
+            if added == .notAFile {
+                return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it"
+            }
             for range in file.ranges {
-                if let failure = added.uncovered(range.startLine...range.endLine, path: file.path, commit: commit) { return failure }
+                if let failure = added.uncovered(range.startLine...range.endLine, path: file.path, commit: commit) {
+                    return failure
+                }
             }
         }
         return nil
@@ -523,10 +600,16 @@ public final class Verifier {
             }
             for range in file.ranges {
                 guard range.endLine <= lines.count else {
-                    return (.rangeOutsideFile, "\(file.path): lines \(range.startLine)-\(range.endLine) are outside the file, which has \(lines.count) lines")
+                    return (
+                        .rangeOutsideFile,
+                        "\(file.path): lines \(range.startLine)-\(range.endLine) are outside the file, which has \(lines.count) lines"
+                    )
                 }
                 guard lines.contentHash(ofLines: range.startLine...range.endLine) == range.contentHash else {
-                    return (.contentMismatch, "\(file.path): lines \(range.startLine)-\(range.endLine) do not match their content_hash")
+                    return (
+                        .contentMismatch,
+                        "\(file.path): lines \(range.startLine)-\(range.endLine) do not match their content_hash"
+                    )
                 }
             }
         }
@@ -535,7 +618,9 @@ public final class Verifier {
 
     private func fileLines(_ path: String, _ commit: ObjectID) -> FileLines? {
         fileCache.value(path, on: commit) {
-            if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) { return FileLines(bytes) }
+            if case .blob(let bytes)? = try? repository.content(ofPath: path, inCommit: commit) {
+                return FileLines(bytes)
+            }
             return nil
         }
     }
@@ -566,7 +651,9 @@ public final class Verifier {
         for version in noteVersions?[commit] ?? [] {
             guard let bytes = try? repository.blobContent(version.blob) else { continue }
             for line in bytes.split(separator: 0x0A) where seen.insert(Array(line)).inserted {
-                if let envelope = try? Envelope(line: String(decoding: line, as: UTF8.self)) { records.append((version.notesCommit, envelope)) }
+                if let envelope = try? Envelope(line: String(decoding: line, as: UTF8.self)) {
+                    records.append((version.notesCommit, envelope))
+                }
             }
         }
         earlierRecords[commit] = records
@@ -575,22 +662,33 @@ public final class Verifier {
 
     /// A signature failed: look back through the notes history for this record as it
     /// was first written, to tell whether its payload or its signature was changed.
-    private func explainBadSignature(_ envelope: Envelope, key: PublicKey, on commit: ObjectID) -> (Problem.Code, String) {
+    private func explainBadSignature(_ envelope: Envelope, key: PublicKey, on commit: ObjectID) -> (
+        Problem.Code, String
+    ) {
         let signature = envelope.signatures[0]
         for (notesCommit, earlier) in earlierVersions(of: commit) {
             // Compared first, verified only when one half matches: at most a few
             // signature checks per failed record.
             guard earlier != envelope, earlier.payloadType == envelope.payloadType,
-                  let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
-                  earlierSignature.bytes == signature.bytes || earlier.payload == envelope.payload,
-                  key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
+                let earlierSignature = earlier.signatures.first, earlierSignature.keyID == signature.keyID,
+                earlierSignature.bytes == signature.bytes || earlier.payload == envelope.payload,
+                key.isValidSignature(earlierSignature.bytes, for: earlier.preAuthenticationEncoding)
             else { continue }
             if earlierSignature.bytes == signature.bytes {
-                return (.payloadAltered, "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)")
+                return (
+                    .payloadAltered,
+                    "payload was changed after signing; the signed version is in notes commit \(notesCommit.shortHex)"
+                )
             }
-            return (.signatureAltered, "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)")
+            return (
+                .signatureAltered,
+                "signature was changed after signing; the original is in notes commit \(notesCommit.shortHex)"
+            )
         }
-        return (.badSignature, "signature does not verify with key \(signature.keyID): the payload or the signature was altered")
+        return (
+            .badSignature,
+            "signature does not verify with key \(signature.keyID): the payload or the signature was altered"
+        )
     }
 }
 

@@ -17,7 +17,9 @@ import Testing
     }
 
     @Test func duplicateMembersAreFoundInAnyOrder() {
-        for text in [#"{"a":1,"a":2}"#, #"{"b":1,"a":2,"b":3}"#, #"{"a":1,"c":2,"b":3,"a":4}"#, #"{"a":{"x":1,"x":1}}"#] {
+        for text in [
+            #"{"a":1,"a":2}"#, #"{"b":1,"a":2,"b":3}"#, #"{"a":1,"c":2,"b":3,"a":4}"#, #"{"a":{"x":1,"x":1}}"#,
+        ] {
             #expect(throws: JSONParseError.self, "\(text)") { try JSONValue(parsing: text) }
         }
         // Out of order but unique: accepted, and not canonical.
@@ -54,10 +56,16 @@ import Testing
             #expect(throws: JSONParseError.self, "control at \(offset)") { try JSONValue(parsing: document([0x01])) }
             #expect(throws: JSONParseError.self, "bad UTF-8 at \(offset)") { try JSONValue(parsing: document([0xC3])) }
             var expected = String(decoding: plain, as: UTF8.self)
-            expected.replaceSubrange(expected.index(expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset), with: "é")
+            expected.replaceSubrange(
+                expected.index(
+                    expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset),
+                with: "é")
             #expect(try JSONValue(parsing: document([0xC3, 0xA9])) == .array([.string(expected)]))
             expected = String(decoding: plain, as: UTF8.self)
-            expected.replaceSubrange(expected.index(expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset), with: "\"")
+            expected.replaceSubrange(
+                expected.index(
+                    expected.startIndex, offsetBy: offset)...expected.index(expected.startIndex, offsetBy: offset),
+                with: "\"")
             let escaped = try JSONValue.parseCheckingCanonical(document(Array(#"\""#.utf8)))
             #expect(escaped.value == .array([.string(expected)]) && escaped.canonical, "escape at \(offset)")
         }
@@ -76,7 +84,10 @@ import Testing
     /// whether the input was that text (spec/records.md §2).
     @Test func canonicalFlagMatchesReserialisingOnMutatedRecords() throws {
         let seed = Array(try SpecVectors.data("attribution-v1/statement.json"))
-        let alphabet = Array(#"{}[]:,"\u0123456789abcdefABCDEF-.eE tnrfl/"#.utf8) + [0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xff, 0x0a]
+        let alphabet =
+            Array(#"{}[]:,"\u0123456789abcdefABCDEF-.eE tnrfl/"#.utf8) + [
+                0x00, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xff, 0x0a,
+            ]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // xorshift: the same cases every run
         func next(_ bound: Int) -> Int {
             state ^= state << 13

@@ -9,9 +9,13 @@ import Testing
 
     func payload(_ name: String, _ values: [String: String] = [:]) throws -> [UInt8] {
         var text = try String(contentsOf: AgentAdapterTests.fixtures.appendingPathComponent(name), encoding: .utf8)
-        let defaults = ["ROOT": "/repo", "FILE": "src/a.swift", "SESSION": "s1", "TOOL_USE_ID": "t1", "TRANSCRIPT": "/nonexistent",
-                        "TOOL": "Edit", "COMMAND": "make", "OLD": "a", "NEW": "b"]
-        for (key, value) in defaults.merging(values, uniquingKeysWith: { $1 }).sorted(by: { $0.key.count > $1.key.count }) {
+        let defaults = [
+            "ROOT": "/repo", "FILE": "src/a.swift", "SESSION": "s1", "TOOL_USE_ID": "t1", "TRANSCRIPT": "/nonexistent",
+            "TOOL": "Edit", "COMMAND": "make", "OLD": "a", "NEW": "b",
+        ]
+        for (key, value) in defaults.merging(values, uniquingKeysWith: { $1 }).sorted(by: {
+            $0.key.count > $1.key.count
+        }) {
             text = text.replacingOccurrences(of: "$" + key, with: value)
         }
         return Array(text.utf8)
@@ -19,7 +23,11 @@ import Testing
 
     @Test func claudeCodeEvents() throws {
         let before = try AgentKind.claudeCode.event(from: try payload("claude-code-pre-tool-use.json"))
-        #expect(before == AgentEvent(agent: "claude-code", phase: .before, action: .edit(files: ["/repo/src/a.swift"]), session: "s1", toolUseID: "t1", cwd: "/repo"))
+        #expect(
+            before
+                == AgentEvent(
+                    agent: "claude-code", phase: .before, action: .edit(files: ["/repo/src/a.swift"]), session: "s1",
+                    toolUseID: "t1", cwd: "/repo"))
         let shell = try AgentKind.claudeCode.event(from: try payload("claude-code-post-bash.json"))
         #expect(shell.action == .shell && shell.phase == .after)
         let read = try AgentKind.claudeCode.event(from: try payload("claude-code-pre-tool-use.json", ["TOOL": "Read"]))
@@ -46,12 +54,15 @@ import Testing
         #expect(before.phase == .before && before.action == .edit(files: ["/repo/src/a.swift"]))
         let after = try AgentKind.copilot.event(from: try payload("copilot-post-tool-use.json"))
         #expect(after.phase == .after)
-        let declared = try AgentKind.copilot.event(from: try payload("copilot-pre-tool-use.json"), declaredPhase: .after)
+        let declared = try AgentKind.copilot.event(
+            from: try payload("copilot-pre-tool-use.json"), declaredPhase: .after)
         #expect(declared.phase == .after)
     }
 
     @Test func geminiAndGeneric() throws {
-        #expect(try AgentKind.gemini.event(from: try payload("gemini-after-tool.json")).action == .edit(files: ["/repo/src/a.swift"]))
+        #expect(
+            try AgentKind.gemini.event(from: try payload("gemini-after-tool.json")).action
+                == .edit(files: ["/repo/src/a.swift"]))
         let generic = try AgentKind.generic.event(from: try payload("generic-before.json"))
         #expect(generic.agent == "aider" && generic.model == "anthropic/claude-opus-4")
     }
@@ -64,7 +75,10 @@ import Testing
             (.claudeCode, "{\"hook_event_name\":\"PreToolUse\"}", "no tool_name"),
             (.cursor, "{\"hook_event_name\":\"afterFileEdit\"}", "no file_path"),
             (.generic, "{\"event\":\"before\",\"agent\":\"x\"}", "names no files"),
-            (.codex, "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"apply_patch\",\"tool_input\":{}}", "names no file"),
+            (
+                .codex, "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"apply_patch\",\"tool_input\":{}}",
+                "names no file"
+            ),
         ]
         for (agent, text, reason) in cases {
             #expect(performing: { try agent.event(from: Array(text.utf8)) }, throws: { "\($0)".contains(reason) })
@@ -83,7 +97,8 @@ import Testing
     }
 
     @Test func agentsEditOwnsEveryNewOrReplacedLine() throws {
-        let labels = try LineOrigins.afterAgentEdit([.human, .human], old: Array("x\ny\n".utf8), new: Array("x\nz\nw\n".utf8), agent: agent)
+        let labels = try LineOrigins.afterAgentEdit(
+            [.human, .human], old: Array("x\ny\n".utf8), new: Array("x\nz\nw\n".utf8), agent: agent)
         #expect(labels == [.human, agent, agent])
     }
 
@@ -96,13 +111,17 @@ import Testing
     @Test func trailersGoAfterTheMessageAndBeforeComments() {
         let message = "Fix it\n\nBecause.\n# Please enter the commit message\n# lines starting with #\n"
         let result = Trailers.apply(["AI-Assisted: cursor gpt-5 2/3 lines"], to: message)
-        #expect(result == "Fix it\n\nBecause.\n\nAI-Assisted: cursor gpt-5 2/3 lines\n\n# Please enter the commit message\n# lines starting with #\n")
+        #expect(
+            result
+                == "Fix it\n\nBecause.\n\nAI-Assisted: cursor gpt-5 2/3 lines\n\n# Please enter the commit message\n# lines starting with #\n"
+        )
     }
 
     @Test func existingTrailersAreJoinedAndOldAIAssistedReplaced() {
         let message = "Fix it\n\nSigned-off-by: A <a@b>\nAI-Assisted: old 1/1 lines\n"
-        #expect(Trailers.apply(["AI-Assisted: codex gpt-5 1/2 lines"], to: message)
-            == "Fix it\n\nSigned-off-by: A <a@b>\nAI-Assisted: codex gpt-5 1/2 lines\n")
+        #expect(
+            Trailers.apply(["AI-Assisted: codex gpt-5 1/2 lines"], to: message)
+                == "Fix it\n\nSigned-off-by: A <a@b>\nAI-Assisted: codex gpt-5 1/2 lines\n")
     }
 
     @Test func noTrailerLeavesTheMessageAlone() {

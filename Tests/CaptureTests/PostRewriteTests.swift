@@ -4,7 +4,8 @@ import Testing
 
 /// What the post-rewrite hook makes of git's arguments and list (githooks(5)).
 @Suite struct PostRewriteTests {
-    let a = String(repeating: "a", count: 40), b = String(repeating: "b", count: 40), c = String(repeating: "c", count: 40)
+    let a = String(repeating: "a", count: 40), b = String(repeating: "b", count: 40),
+        c = String(repeating: "c", count: 40)
 
     @Test func pairsAreReadInGitsOrderWithExtraFieldsAndOddLinesSkipped() {
         let input = "\(a) \(b)\n\n\(c) \(b) extra-info\r\nnot ids\n\(a)\n\(a.dropLast()) \(b)\n\(a) \(c)"

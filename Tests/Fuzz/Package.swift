@@ -10,6 +10,6 @@ let package = Package(
         .executableTarget(
             name: "sessiontrace-fuzz",
             dependencies: [.product(name: "SessionTraceParsers", package: "SessionTrace")]
-        ),
+        )
     ]
 )

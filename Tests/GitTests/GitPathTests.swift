@@ -1,7 +1,8 @@
 import Foundation
-@testable import Git
-import Testing
 import TestSupport
+import Testing
+
+@testable import Git
 
 /// Paths are bytes; the text a record holds must turn back into exactly those bytes and
 /// be what git itself prints (issue: capture fidelity, case 3).
@@ -37,8 +38,10 @@ import TestSupport
         let sandbox = try Sandbox(name: #function)
         try await sandbox.configureIdentity()
         let repository = try await sandbox.makeRepository()
-        let names: [[UInt8]] = [Array("caf".utf8) + [0xE9] + Array(".txt".utf8), [0xFF, 0xFE, 0x41], Array("\"q\".txt".utf8),
-                                Array("sub/".utf8) + [0x80, 0x5C, 0x22]]
+        let names: [[UInt8]] = [
+            Array("caf".utf8) + [0xE9] + Array(".txt".utf8), [0xFF, 0xFE, 0x41], Array("\"q\".txt".utf8),
+            Array("sub/".utf8) + [0x80, 0x5C, 0x22],
+        ]
         for name in names {
             let full = Array(repository.path.utf8) + [0x2F] + name
             if let slash = name.firstIndex(of: 0x2F) {
@@ -46,7 +49,9 @@ import TestSupport
                     mkdir(String(decoding: Array(repository.path.utf8) + [0x2F] + name[..<slash], as: UTF8.self), 0o755)
                 }
             }
-            let descriptor = (full.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+            let descriptor = (full.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644)
+            }
             #expect(descriptor >= 0)
             close(descriptor)
         }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Git
-import Testing
 import TestSupport
+import Testing
+
+@testable import Git
 
 /// The pattern test that spares agent hooks a git process must never rule out a path
 /// git ignores: checked against `git check-ignore` itself.
@@ -10,15 +11,18 @@ import TestSupport
         let sandbox = try Sandbox(name: #function)
         try await sandbox.configureIdentity()
         let repository = try await sandbox.makeRepository()
-        try sandbox.write("*.log\n!keep.log\n/anchored.txt\nbuild/\n[Tt]emp?\nspace\\ name\n\\#hash\nnested/deep/*.tmp\n",
-                          to: ".gitignore", in: repository)
+        try sandbox.write(
+            "*.log\n!keep.log\n/anchored.txt\nbuild/\n[Tt]emp?\nspace\\ name\n\\#hash\nnested/deep/*.tmp\n",
+            to: ".gitignore", in: repository)
         try sandbox.write("local-*\n", to: "sub/.gitignore", in: repository)
         try sandbox.write("secret*\n", to: ".git/info/exclude", in: repository)
         let ignoredFiles = IgnoredFiles(layout: try #require(GitLayout.discover(from: repository.path)))
-        let paths = ["src/main.swift", "sub/anchored.txt", "README", "a.log", "keep.log", "deep/x.LOG", "x.log.txt",
-                     "anchored.txt", "dir/anchored.txt", "build/x", "src/build/y", "build", "Temp1", "temp12", "space name",
-                     "#hash", "sub/local-notes", "local-notes", "secret.txt", "sub/secret", "nested/deep/a.tmp",
-                     "nested/a.tmp", "sub/keep.log"]
+        let paths = [
+            "src/main.swift", "sub/anchored.txt", "README", "a.log", "keep.log", "deep/x.LOG", "x.log.txt",
+            "anchored.txt", "dir/anchored.txt", "build/x", "src/build/y", "build", "Temp1", "temp12", "space name",
+            "#hash", "sub/local-notes", "local-notes", "secret.txt", "sub/secret", "nested/deep/a.tmp",
+            "nested/a.tmp", "sub/keep.log",
+        ]
         var ruledOut = 0
         for path in paths {
             let byGit = try await sandbox.run("git", ["check-ignore", "-q", "--", path], in: repository).status == 0

@@ -1,7 +1,7 @@
 import Foundation
 import Git
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LineDiffTests {
     /// Applying the hunks to the old text gives the new one.
@@ -29,11 +29,26 @@ import TestSupport
 
     @Test func simpleCasesMatchGitDiffU0() {
         #expect(LineDiff.hunks(old: Array("a\nb\nc\n".utf8), new: Array("a\nb\nc\n".utf8)) == [])
-        #expect(LineDiff.hunks(old: Array("a\nb\nc\n".utf8), new: Array("a\nx\nc\n".utf8)) == [DiffHunk(oldStart: 2, oldCount: 1, newStart: 2, newCount: 1)])
-        #expect(LineDiff.hunks(old: Array("a\nc\n".utf8), new: Array("a\nb\nc\n".utf8)) == [DiffHunk(oldStart: 1, oldCount: 0, newStart: 2, newCount: 1)])
-        #expect(LineDiff.hunks(old: Array("a\nb\nc\n".utf8), new: Array("b\nc\n".utf8)) == [DiffHunk(oldStart: 1, oldCount: 1, newStart: 0, newCount: 0)])
-        #expect(LineDiff.hunks(old: [], new: Array("x\ny\n".utf8)) == [DiffHunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 2)])
-        #expect(LineDiff.hunks(old: Array("a".utf8), new: Array("a\n".utf8)) == [DiffHunk(oldStart: 1, oldCount: 1, newStart: 1, newCount: 1)])
+        #expect(
+            LineDiff.hunks(old: Array("a\nb\nc\n".utf8), new: Array("a\nx\nc\n".utf8)) == [
+                DiffHunk(oldStart: 2, oldCount: 1, newStart: 2, newCount: 1)
+            ])
+        #expect(
+            LineDiff.hunks(old: Array("a\nc\n".utf8), new: Array("a\nb\nc\n".utf8)) == [
+                DiffHunk(oldStart: 1, oldCount: 0, newStart: 2, newCount: 1)
+            ])
+        #expect(
+            LineDiff.hunks(old: Array("a\nb\nc\n".utf8), new: Array("b\nc\n".utf8)) == [
+                DiffHunk(oldStart: 1, oldCount: 1, newStart: 0, newCount: 0)
+            ])
+        #expect(
+            LineDiff.hunks(old: [], new: Array("x\ny\n".utf8)) == [
+                DiffHunk(oldStart: 0, oldCount: 0, newStart: 1, newCount: 2)
+            ])
+        #expect(
+            LineDiff.hunks(old: Array("a".utf8), new: Array("a\n".utf8)) == [
+                DiffHunk(oldStart: 1, oldCount: 1, newStart: 1, newCount: 1)
+            ])
     }
 
     /// On pseudo-random edits: the hunks reproduce the new text and change exactly as
@@ -43,7 +58,9 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         for round in 0..<12 {
             let vocabulary = (0..<8).map { "token \($0)\n" }
-            let old = (0..<Int.random(in: 0...60, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }
+            let old = (0..<Int.random(in: 0...60, using: &generator)).map { _ in
+                vocabulary.randomElement(using: &generator)!
+            }
             var new = old
             for _ in 0..<Int.random(in: 0...15, using: &generator) {
                 let index = Int.random(in: 0...new.count, using: &generator)
@@ -57,7 +74,8 @@ import TestSupport
             #expect(apply(hunks, old: old, new: new) == new)
             let oldFile = try sandbox.write(old.joined(), to: "old-\(round)", in: sandbox.root)
             let newFile = try sandbox.write(new.joined(), to: "new-\(round)", in: sandbox.root)
-            let numstat = try await sandbox.run("git", ["diff", "--no-index", "--minimal", "--numstat", oldFile.path, newFile.path])
+            let numstat = try await sandbox.run(
+                "git", ["diff", "--no-index", "--minimal", "--numstat", oldFile.path, newFile.path])
             let fields = numstat.stdout.split(separator: "\t")
             let gitChanged = fields.count >= 2 ? Int(fields[0])! + Int(fields[1])! : 0
             #expect(hunks.reduce(0) { $0 + $1.oldCount + $1.newCount } == gitChanged, "round \(round)")
@@ -66,7 +84,10 @@ import TestSupport
 
     @Test func aCompleteRewriteIsOneHunk() {
         let old = (0..<5000).map { "old \($0)\n" }.joined(), new = (0..<5000).map { "new \($0)\n" }.joined()
-        #expect(LineDiff.hunks(old: Array(old.utf8), new: Array(new.utf8)) == [DiffHunk(oldStart: 1, oldCount: 5000, newStart: 1, newCount: 5000)])
+        #expect(
+            LineDiff.hunks(old: Array(old.utf8), new: Array(new.utf8)) == [
+                DiffHunk(oldStart: 1, oldCount: 5000, newStart: 1, newCount: 5000)
+            ])
     }
 
     /// The fast diff (interned lines in place, one flat trace, the early "too different"
@@ -76,17 +97,21 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         for round in 0..<300 {
             let vocabularySize = [2, 5, 40, 1000][round % 4]
-            let old = (0..<Int.random(in: 0...120, using: &generator)).map { _ in Int32.random(in: 1...Int32(vocabularySize), using: &generator) }
+            let old = (0..<Int.random(in: 0...120, using: &generator)).map { _ in
+                Int32.random(in: 1...Int32(vocabularySize), using: &generator)
+            }
             var new = old
             for _ in 0..<Int.random(in: 0...40, using: &generator) {
                 let index = Int.random(in: 0...new.count, using: &generator)
                 switch Int.random(in: 0..<3, using: &generator) {
                 case 0: new.insert(Int32.random(in: 1...Int32(vocabularySize), using: &generator), at: index)
                 case 1: if index < new.count { new.remove(at: index) }
-                default: if index < new.count { new[index] = Int32.random(in: 1...Int32(vocabularySize), using: &generator) }
+                default:
+                    if index < new.count { new[index] = Int32.random(in: 1...Int32(vocabularySize), using: &generator) }
                 }
             }
-            #expect(LineDiff.hunks(old: old, new: new) == Self.textbookHunks(old, new), "round \(round): \(old) → \(new)")
+            #expect(
+                LineDiff.hunks(old: old, new: new) == Self.textbookHunks(old, new), "round \(round): \(old) → \(new)")
             // Identities that are not small dense numbers give the same hunks.
             let spread = { (ids: [Int32]) in ids.map { $0 &* -7919 } }
             #expect(LineDiff.hunks(old: spread(old), new: spread(new)) == Self.textbookHunks(old, new))
@@ -123,7 +148,9 @@ import TestSupport
             search: for d in 0...limit {
                 trace.append(v)
                 for k in stride(from: -d, through: d, by: 2) {
-                    var x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1] : v[offset + k - 1] + 1
+                    var x =
+                        (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
+                        ? v[offset + k + 1] : v[offset + k - 1] + 1
                     var y = x - k
                     while x < n, y < m, x0[x] == y0[y] { x += 1; y += 1 }
                     v[offset + k] = x
@@ -151,8 +178,10 @@ import TestSupport
         for (oldLine, newLine) in pairs + [(a.count - tail, b.count - tail)] {
             let oldCount = oldLine - oldPosition, newCount = newLine - newPosition
             if oldCount > 0 || newCount > 0 {
-                result.append(DiffHunk(oldStart: oldCount == 0 ? oldPosition : oldPosition + 1, oldCount: oldCount,
-                                       newStart: newCount == 0 ? newPosition : newPosition + 1, newCount: newCount))
+                result.append(
+                    DiffHunk(
+                        oldStart: oldCount == 0 ? oldPosition : oldPosition + 1, oldCount: oldCount,
+                        newStart: newCount == 0 ? newPosition : newPosition + 1, newCount: newCount))
             }
             (oldPosition, newPosition) = (oldLine + 1, newLine + 1)
         }

@@ -12,7 +12,8 @@ import Testing
         try sandbox.write("keep\n", to: "dir/b.txt", in: directory)
         try await sandbox.commitAll("one", in: directory)
         try sandbox.write(numberedLines(15) + "new\nlines\n", to: "a.txt", in: directory)
-        try FileManager.default.moveItem(at: directory.appendingPathComponent("dir/b.txt"), to: directory.appendingPathComponent("dir/c.txt"))
+        try FileManager.default.moveItem(
+            at: directory.appendingPathComponent("dir/b.txt"), to: directory.appendingPathComponent("dir/c.txt"))
         try await sandbox.commitAll("two", in: directory)
         try sandbox.write("third\n", to: "d.txt", in: directory)
         try await sandbox.commitAll("three", in: directory)
@@ -41,7 +42,8 @@ import Testing
         let directory = try await repository(sandbox)
         let repository = try Repository(discoveringFrom: directory.path)
         for range in ["HEAD", "HEAD~2..HEAD", "HEAD~1..", "HEAD~1"] {
-            let expected = try await sandbox.git("rev-list", range, in: directory).split(separator: "\n").map(String.init)
+            let expected = try await sandbox.git("rev-list", range, in: directory).split(separator: "\n").map(
+                String.init)
             #expect(try repository.commits(inRange: range).map(\.hex) == expected, "\(range)")
         }
         #expect(throws: GitError.self) { try repository.commits(inRange: "HEAD...HEAD~1") }
@@ -60,7 +62,9 @@ import Testing
         if case .blob = try repository.content(ofPath: "dir/b.txt", inCommit: try repository.resolveCommit("HEAD")) {
             Issue.record("b.txt was renamed away")
         }
-        guard case .notAFile = try repository.content(ofPath: "dir", inCommit: first) else { Issue.record("dir is a tree"); return }
+        guard case .notAFile = try repository.content(ofPath: "dir", inCommit: first) else {
+            Issue.record("dir is a tree"); return
+        }
     }
 
     @Test func userPathsBecomeRepositoryPaths() async throws {
@@ -124,7 +128,9 @@ import Testing
                     defer { finished.leave() }
                     let repository = try? Repository(discoveringFrom: directory.path)
                     start.wait()
-                    if (try? repository?.moveReference(name, to: head, expected: nil, logMessage: "race")) != nil { wins.increment() }
+                    if (try? repository?.moveReference(name, to: head, expected: nil, logMessage: "race")) != nil {
+                        wins.increment()
+                    }
                 }.start()
             }
             finished.wait()
@@ -196,7 +202,8 @@ private final class Counter: @unchecked Sendable {
         let position = Dictionary(uniqueKeysWithValues: walked.enumerated().map { ($1, $0) })
         for id in walked where !boundary.contains(id) {
             for parent in try repository.commit(id).parentIDs {
-                #expect(position[parent].map { $0 > position[id]! } ?? false, "\(id.shortHex) before \(parent.shortHex)")
+                #expect(
+                    position[parent].map { $0 > position[id]! } ?? false, "\(id.shortHex) before \(parent.shortHex)")
             }
         }
         #expect(try repository.commits(inRange: "HEAD..HEAD").isEmpty)
@@ -220,12 +227,19 @@ private final class Counter: @unchecked Sendable {
         let sandbox = try Sandbox()
         let bin = sandbox.root.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let script = try sandbox.write("#!/bin/sh\nprintf '%s' \"$GIT_CONFIG_PARAMETERS\"\n", to: "bin/git-showenv", in: sandbox.root)
+        let script = try sandbox.write(
+            "#!/bin/sh\nprintf '%s' \"$GIT_CONFIG_PARAMETERS\"\n", to: "bin/git-showenv", in: sandbox.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        let output = try await sandbox.run("git", ["-c", "sessiontrace.signingKey=/k ey", "-c", "A.Sub.Name=it's!x", "-c", "core.flag", "-c", "e.f=", "showenv"],
-                                           environment: ["PATH": "\(bin.path):/usr/bin:/bin"])
+        let output = try await sandbox.run(
+            "git",
+            [
+                "-c", "sessiontrace.signingKey=/k ey", "-c", "A.Sub.Name=it's!x", "-c", "core.flag", "-c", "e.f=",
+                "showenv",
+            ],
+            environment: ["PATH": "\(bin.path):/usr/bin:/bin"])
         let entries = CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": output.stdout])
-        #expect(entries.map(\.name) == ["sessiontrace.signingkey", "a.Sub.name", "core.flag", "e.f"], "\(output.stdout)")
+        #expect(
+            entries.map(\.name) == ["sessiontrace.signingkey", "a.Sub.name", "core.flag", "e.f"], "\(output.stdout)")
         #expect(entries.map(\.value) == ["/k ey", "it's!x", "true", ""], "\(output.stdout)")
     }
 
@@ -233,8 +247,10 @@ private final class Counter: @unchecked Sendable {
         let old = CommandLineConfig.parse(["GIT_CONFIG_PARAMETERS": "'user.email=a@b.c' 'x.y=it'\\''s'"])
         #expect(old.map(\.name) == ["user.email", "x.y"])
         #expect(old.map(\.value) == ["a@b.c", "it's"])
-        let counted = CommandLineConfig.parse(["GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "User.Email", "GIT_CONFIG_VALUE_0": "x@y.z",
-                                               "GIT_CONFIG_KEY_1": "core.bare", "GIT_CONFIG_VALUE_1": "false"])
+        let counted = CommandLineConfig.parse([
+            "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "User.Email", "GIT_CONFIG_VALUE_0": "x@y.z",
+            "GIT_CONFIG_KEY_1": "core.bare", "GIT_CONFIG_VALUE_1": "false",
+        ])
         #expect(counted.map(\.name) == ["user.email", "core.bare"])
         #expect(counted.map(\.value) == ["x@y.z", "false"])
         #expect(CommandLineConfig.parse(["GIT_CONFIG_COUNT": "nope"]).isEmpty)
@@ -298,7 +314,9 @@ private final class Counter: @unchecked Sendable {
         try AtomicFile.replace(target, with: Array("two\n".utf8))
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "two\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["file"])
-        let mode = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777 }
+        let mode = { (path: String) in
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777
+        }
         #expect(try mode(target) == 0o600)
         #expect(try mode(directory) == 0o700)
         try AtomicFile.replace(directory + "/script", with: Array("#!/bin/sh\n".utf8), mode: 0o755)
@@ -327,7 +345,9 @@ private final class Counter: @unchecked Sendable {
         #expect(ObjectID(hex: hex)?.hex == hex)
         #expect(ObjectID(hex: hex.uppercased())?.hex == hex)
         #expect(ObjectID(hex: hex)?.shortHex == "0123456789ab")
-        for bad in [String(hex.dropLast()), hex + "8", String(hex.dropLast()) + "g", "", String(repeating: "0", count: 64)] {
+        for bad in [
+            String(hex.dropLast()), hex + "8", String(hex.dropLast()) + "g", "", String(repeating: "0", count: 64),
+        ] {
             #expect(ObjectID(hex: bad) == nil, "\(bad)")
         }
         #expect(ObjectID(hex: String(repeating: "0", count: 40))?.isZero == true)

@@ -31,15 +31,19 @@ import Verification
             let file = try fixture.sandbox.write(text, to: name, in: fixture.sandbox.root)
             let result = try await fixture.verify("--revoked", file.path)
             #expect(result.status == 1, "\(name): \(result)")
-            #expect(result.stdout.contains(": revoked-key: signed by \(fingerprint), which is revoked"), "\(name): \(result)")
+            #expect(
+                result.stdout.contains(": revoked-key: signed by \(fingerprint), which is revoked"),
+                "\(name): \(result)")
         }
     }
 
     @Test func repositoryRevocationFileWithCRLFRevokes() async throws {
         let (fixture, _) = try await recorded()
         let fingerprint = try fixture.signingKey().publicKey.fingerprint
-        try fixture.sandbox.write(fixture.signerLine + "\r\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
-        try fixture.sandbox.write("# revoked\r\n\(fingerprint)\r\n", to: ".sessiontrace/revoked_keys", in: fixture.repository)
+        try fixture.sandbox.write(
+            fixture.signerLine + "\r\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        try fixture.sandbox.write(
+            "# revoked\r\n\(fingerprint)\r\n", to: ".sessiontrace/revoked_keys", in: fixture.repository)
         try await fixture.sandbox.commitAll("trust", in: fixture.repository)
         let result = try await fixture.trace("verify")
         #expect(result.status == 1, "\(result)")
@@ -50,11 +54,11 @@ import Verification
         let (fixture, _) = try await recorded()
         let fingerprint = try fixture.signingKey().publicKey.fingerprint
         for (text, line) in [
-            ("# ok\n\(fingerprint.dropLast())\n", 2),        // one character short
-            ("\(fingerprint.dropLast())!\n", 1),             // not base64
+            ("# ok\n\(fingerprint.dropLast())\n", 2),  // one character short
+            ("\(fingerprint.dropLast())!\n", 1),  // not base64
             ("SHA256:\n", 1),
-            ("\(fingerprint) trailing words\n", 1),         // not a comment
-            ("laptop key\n", 1),                             // no key at all
+            ("\(fingerprint) trailing words\n", 1),  // not a comment
+            ("laptop key\n", 1),  // no key at all
             ("ssh-ed25519 AAAAnotakey\n", 1),
         ] {
             let file = try fixture.sandbox.write(text, to: "revoked", in: fixture.sandbox.root)
@@ -69,7 +73,10 @@ import Verification
         let (fixture, _) = try await recorded()
         let laptopKey = fixture.sandbox.root.appendingPathComponent("laptop.pem").path
         let laptop = try await fixture.trace("keygen", "--output", laptopKey, "--no-config")
-        #expect(try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "2", "--origin", "human", "--key", laptopKey).status == 0)
+        #expect(
+            try await fixture.trace(
+                "record", "HEAD", "--file", "a.txt", "--lines", "2", "--origin", "human", "--key", laptopKey
+            ).status == 0)
         // The second key's line last: with CRLF read as one line, only the first entry was trusted.
         let text = "# team\r\n\(fixture.signerLine)\r\n\(laptop.stdout.trimmingCharacters(in: .newlines))\r\n"
         try Data(text.utf8).write(to: fixture.trustFile)
@@ -86,7 +93,9 @@ import Verification
             let result = try await fixture.verify()
             #expect(result.status == 2, "\(date): \(result)")
             #expect(result.failedCleanly, "\(date): \(result)")
-            #expect(result.stderr.contains("\(fixture.trustFile.path):1: valid-before '\(date)' is not a date"), "\(date): \(result)")
+            #expect(
+                result.stderr.contains("\(fixture.trustFile.path):1: valid-before '\(date)' is not a date"),
+                "\(date): \(result)")
         }
         // A real leap day is a date.
         try Data("alice@example.com valid-after=\"20240229\" \(key)\n".utf8).write(to: fixture.trustFile)
@@ -99,27 +108,42 @@ import Verification
         let fixture = try await Fixture.make()
         for index in 1...3 {
             let commit = try await fixture.commit(numberedLines(index + 2), to: "a.txt")
-            #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "\(index + 2)", "--origin", "human").status == 0)
+            #expect(
+                try await fixture.trace(
+                    "record", commit, "--file", "a.txt", "--lines", "\(index + 2)", "--origin", "human"
+                ).status == 0)
         }
         let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
         let line = try #require(try await fixture.noteLines(head).first)
         try await fixture.overwriteNote(head, lines: [try tamper(line, signature: { $0[7] ^= 0x20 })])
-        try await fixture.sandbox.git("clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", "ci", in: fixture.sandbox.root)
+        try await fixture.sandbox.git(
+            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", "ci", in: fixture.sandbox.root)
         let clone = fixture.sandbox.root.appendingPathComponent("ci")
-        try await fixture.sandbox.git("fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
-        let ranged = try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
+        try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let ranged = try await fixture.sandbox.traceArgs(
+            ["verify", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
         #expect(ranged.status == 1, "\(ranged)")
         #expect(ranged.stdout.contains("\(head.prefix(12)) record 1: "), "\(ranged)")
         #expect(ranged.stdout.contains("1 problem: 0 of 1 records on 1 commits"), "\(ranged)")
-        #expect(ranged.stderr.contains("warning: shallow clone: verified HEAD down to its boundary (\(head.prefix(12)))"), "\(ranged)")
-        let json = try JSONValue(parsing: try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "HEAD", "--json"], in: clone).stdout)
+        #expect(
+            ranged.stderr.contains("warning: shallow clone: verified HEAD down to its boundary (\(head.prefix(12)))"),
+            "\(ranged)")
+        let json = try JSONValue(
+            parsing: try await fixture.sandbox.traceArgs(
+                ["verify", "--trust", fixture.trustFile.path, "HEAD", "--json"], in: clone
+            ).stdout)
         #expect(json["shallow_boundary"] == .array([.string(head)]), "\(json)")
         // Every note is still checked; the commits the clone lacks cannot have their files read.
-        let all = try await fixture.sandbox.traceArgs(["verify", "--trust", fixture.trustFile.path, "--content"], in: clone)
+        let all = try await fixture.sandbox.traceArgs(
+            ["verify", "--trust", fixture.trustFile.path, "--content"], in: clone)
         #expect(all.status == 1, "\(all)")
         #expect(all.stdout.contains("1 problem: 2 of 3 records on 3 commits"), "\(all)")
         #expect(all.stdout.components(separatedBy: ": commit-absent: commit ").count == 3, "\(all)")
-        #expect(all.stdout.contains("warning: \(head.prefix(12)): commit-absent: the parent of commit \(head.prefix(12)) is not in this repository"), "\(all)")
+        #expect(
+            all.stdout.contains(
+                "warning: \(head.prefix(12)): commit-absent: the parent of commit \(head.prefix(12)) is not in this repository"
+            ), "\(all)")
         // A checkpoint names the ledger by the first commit, which the clone does not have.
         let checkpoint = try await fixture.sandbox.traceArgs(["checkpoint"], in: clone)
         #expect(checkpoint.failedCleanly, "\(checkpoint)")
@@ -145,8 +169,11 @@ import Verification
         for range in ["audited", "audited~1..audited", commits[0], "main~3..main"] {
             let result = try await fixture.verify(range, "--since-checkpoint", checkpoint.path)
             #expect(result.status == 1, "\(range): \(result)")
-            #expect(result.stdout.contains("\(commits[1].prefix(12)): record-removed: record \(Envelope.recordDigest(ofLine: moved)), covered by the checkpoint, is no longer on the note of commit \(commits[1].prefix(12)) (moved to the note of \(target.prefix(12)))"),
-                    "\(range): \(result)")
+            #expect(
+                result.stdout.contains(
+                    "\(commits[1].prefix(12)): record-removed: record \(Envelope.recordDigest(ofLine: moved)), covered by the checkpoint, is no longer on the note of commit \(commits[1].prefix(12)) (moved to the note of \(target.prefix(12)))"
+                ),
+                "\(range): \(result)")
         }
     }
 
@@ -157,12 +184,15 @@ import Verification
     func appendReview(_ fixture: Fixture, edit: (inout Review) -> Void) throws {
         let repository = try Repository(discoveringFrom: fixture.repository.path)
         let head = try repository.resolveCommit("HEAD")
-        let identity = SigningIdentity(key: try fixture.signingKey(), email: "alice@example.com", keyPath: fixture.keyPath)
-        var statement = try RecordBuilder(repository: repository).review(of: head, signer: identity, comment: nil, reviewedAt: 1_790_000_000)
+        let identity = SigningIdentity(
+            key: try fixture.signingKey(), email: "alice@example.com", keyPath: fixture.keyPath)
+        var statement = try RecordBuilder(repository: repository).review(
+            of: head, signer: identity, comment: nil, reviewedAt: 1_790_000_000)
         guard case .review(var review) = statement.predicate else { Issue.record("not a review"); return }
         edit(&review)
         statement.predicate = .review(review)
-        try NotesLedger(repository: repository).append([head: [try RecordBuilder.sign(statement, with: identity.key).line]], message: "review")
+        try NotesLedger(repository: repository).append(
+            [head: [try RecordBuilder.sign(statement, with: identity.key).line]], message: "review")
     }
 
     @Test func authorsReviewSignedAsIndependentIsAProblem() async throws {
@@ -170,7 +200,10 @@ import Verification
         try appendReview(fixture) { $0.selfReview = false }
         let result = try await fixture.verify()
         #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("\(commit.prefix(12)) record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author alice@example.com"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "\(commit.prefix(12)) record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author alice@example.com"
+            ), "\(result)")
         #expect(!result.stdout.contains("ok:"), "\(result)")
     }
 
@@ -182,7 +215,10 @@ import Verification
         }
         let result = try await fixture.verify()
         #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("\(commit.prefix(12)) record 2: review-mismatch: the review names the author as Bob Builder <bob@example.com>"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "\(commit.prefix(12)) record 2: review-mismatch: the review names the author as Bob Builder <bob@example.com>"
+            ), "\(result)")
     }
 
     @Test func selfReviewIsFoundWhateverTheCaseOfTheEmail() async throws {
@@ -194,12 +230,16 @@ import Verification
         #expect(reviewed.status == 0, "\(reviewed)")
         let result = try await fixture.verify()
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("record 1: self-review: alice@example.com reviewed their own commit"), "\(result)")
+        #expect(
+            result.stdout.contains("record 1: self-review: alice@example.com reviewed their own commit"), "\(result)")
         // A flag claiming independence fails, however the email is spelled.
         try appendReview(fixture) { $0.selfReview = false }
         let forged = try await fixture.verify()
         #expect(forged.status == 1, "\(forged)")
-        #expect(forged.stdout.contains("record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author ALICE@Example.COM"), "\(forged)")
+        #expect(
+            forged.stdout.contains(
+                "record 2: review-mismatch: self_review is false, but the reviewer alice@example.com is the commit's author ALICE@Example.COM"
+            ), "\(forged)")
     }
 
     // MARK: The verification cache vouches only for what this user verified
@@ -219,7 +259,8 @@ import Verification
         // Whoever hands over the repository forges a note and vouches for it in the cache.
         let line = try #require(try await fixture.noteLines(commits[1]).first)
         try await fixture.overwriteNote(commits[1], lines: [try tamper(line, signature: { $0[11] ^= 0x02 })])
-        let blob = try await fixture.git("notes", "--ref", "sessiontrace", "list", commits[1]).trimmingCharacters(in: .newlines)
+        let blob = try await fixture.git("notes", "--ref", "sessiontrace", "list", commits[1]).trimmingCharacters(
+            in: .newlines)
         let entries = commits.map { commit in "\(commit) \(commit == commits[1] ? blob : "x")\t1\n" }.joined()
         let trust = try AllowedSigners(text: fixture.signerLine + "\n", source: "t")
         let configuration = SHA256.hexDigest("git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n")
@@ -228,7 +269,8 @@ import Verification
         case "legacy":
             try Data(entries.utf8).write(to: cacheFile)
         case "wrong-key":
-            let code = HMACSHA256.authenticationCode(key: HMACSHA256.randomKey(), data: Array((configuration + "\n" + body).utf8))
+            let code = HMACSHA256.authenticationCode(
+                key: HMACSHA256.randomKey(), data: Array((configuration + "\n" + body).utf8))
             try Data((body + "mac \(code.hexString)\n").utf8).write(to: cacheFile)
         default:
             try Data(body.utf8).write(to: cacheFile)
@@ -243,7 +285,9 @@ import Verification
         #expect(report.stderr.contains("is not authenticated") || report.stderr.isEmpty, "\(report)")
         let document = try JSONValue(parsing: report.stdout)
         #expect(document["integrity"]?["all_verified"] == .bool(false), "\(document["integrity"] ?? .null)")
-        #expect(document["integrity"]?["problems"]?["signature-altered"] == .integer(1), "\(document["integrity"] ?? .null)")
+        #expect(
+            document["integrity"]?["problems"]?["signature-altered"] == .integer(1), "\(document["integrity"] ?? .null)"
+        )
     }
 
     @Test func cacheKeyOthersCanReadIsNotUsed() async throws {
@@ -255,11 +299,13 @@ import Verification
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
         let result = try await fixture.verify("--cache")
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == "ok: 1 of 1 records on 1 commits verified with \(fixture.trustFile.path)\n", "\(result)")
+        #expect(
+            result.stdout == "ok: 1 of 1 records on 1 commits verified with \(fixture.trustFile.path)\n", "\(result)")
         #expect(result.stderr.contains("the cache key \(secret.path) is not private to you"), "\(result)")
         // A link in its place is not followed.
         try FileManager.default.removeItem(at: secret)
-        let elsewhere = try fixture.sandbox.write(String(repeating: "ab", count: 32) + "\n", to: "elsewhere", in: fixture.sandbox.root)
+        let elsewhere = try fixture.sandbox.write(
+            String(repeating: "ab", count: 32) + "\n", to: "elsewhere", in: fixture.sandbox.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: elsewhere.path)
         try FileManager.default.createSymbolicLink(at: secret, withDestinationURL: elsewhere)
         let linked = try await fixture.verify("--cache")
@@ -280,26 +326,31 @@ import Verification
             (["--agent", "cursor", "--model", "gpt 5"], "--model 'gpt 5' is not a model"),
             (["--agent", "cursor", "--model", "gpt-5", "--session", ""], "--session is empty"),
         ] {
-            let result = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines", "1-2"] + arguments, in: fixture.repository)
+            let result = try await fixture.sandbox.traceArgs(
+                ["record", "HEAD", "--file", "a.txt", "--lines", "1-2"] + arguments, in: fixture.repository)
             #expect(result.status == 2, "\(arguments): \(result)")
             #expect(result.stderr.contains(message), "\(arguments): \(result)")
         }
         // Line ranges are 1-based and ascending (the parser of `--lines`).
         for bad in ["0-3", "5-2", "1-", "a", "1,,2", "-3", "1-2-3", "1,2,"] {
-            let result = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=\(bad)", "--origin", "human"], in: fixture.repository)
+            let result = try await fixture.sandbox.traceArgs(
+                ["record", "HEAD", "--file", "a.txt", "--lines=\(bad)", "--origin", "human"], in: fixture.repository)
             #expect(result.status == 2, "\(bad): \(result)")
             #expect(result.stderr.contains("--lines '\(bad)' is not a list of line ranges"), "\(bad): \(result)")
         }
-        let empty = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=", "--origin", "human"], in: fixture.repository)
+        let empty = try await fixture.sandbox.traceArgs(
+            ["record", "HEAD", "--file", "a.txt", "--lines=", "--origin", "human"], in: fixture.repository)
         #expect(empty.status == 2 && empty.stderr.contains("--lines"), "\(empty)")
         let review = try await fixture.trace("review", "HEAD", "--comment", "")
         #expect(review.status == 2, "\(review)")
         #expect(review.stderr.contains("--comment is empty"), "\(review)")
         // Nothing reached the ledger.
-        let notes = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+        let notes = try await fixture.sandbox.run(
+            "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
         #expect(notes.status != 0, "\(notes)")
         // The same ranges written as the parser accepts them are recorded.
-        let good = try await fixture.sandbox.traceArgs(["record", "HEAD", "--file", "a.txt", "--lines=3-4,1,2-2", "--origin", "human"], in: fixture.repository)
+        let good = try await fixture.sandbox.traceArgs(
+            ["record", "HEAD", "--file", "a.txt", "--lines=3-4,1,2-2", "--origin", "human"], in: fixture.repository)
         #expect(good.status == 0, "\(good)")
         #expect(try await fixture.verify().status == 0)
     }
@@ -310,13 +361,21 @@ import Verification
     func capturedMalformedModelStillGivesAVerifiableRecord(model: String) async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
-        let before = "{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"\(model)\", \"session\": \"s1\", \"cwd\": \"\(fixture.repository.path)\", \"files\": [\"gen.txt\"]}"
+        let before =
+            "{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"\(model)\", \"session\": \"s1\", \"cwd\": \"\(fixture.repository.path)\", \"files\": [\"gen.txt\"]}"
         let after = before.replacingOccurrences(of: "\"before\"", with: "\"after\"")
-        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: before).status == 0)
+        #expect(
+            try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: before
+            ).status == 0)
         try fixture.sandbox.write("one\ntwo\n", to: "gen.txt", in: fixture.repository)
-        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: after).status == 0)
+        #expect(
+            try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: after
+            ).status == 0)
         let commit = try await fixture.commitRecorded("agent")
-        #expect(try await fixture.attribution(commit).origins("gen.txt") == lines((1...2, "ai aider unknown/unknown s1")))
+        #expect(
+            try await fixture.attribution(commit).origins("gen.txt") == lines((1...2, "ai aider unknown/unknown s1")))
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
     }
@@ -328,11 +387,14 @@ import Verification
     func overriddenByAnUntrustedKey() async throws -> Fixture {
         let fixture = try await Fixture.make()
         try await fixture.commit(numberedLines(3), to: "a.txt")
-        let trusted = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--agent", "claude-code", "--model", "claude-sonnet-4-5")
+        let trusted = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "claude-sonnet-4-5")
         #expect(trusted.status == 0, "\(trusted)")
         let mallory = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
         #expect(try await fixture.trace("keygen", "--output", mallory, "--no-config").status == 0)
-        let forged = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human", "--key", mallory)
+        let forged = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human", "--key", mallory)
         #expect(forged.status == 0, "\(forged)")
         return fixture
     }
@@ -345,7 +407,9 @@ import Verification
         #expect(document["lines_added"]?["ai"] == .integer(3), "\(document["lines_added"] ?? .null)")
         #expect(document["lines_added"]?["human"] == .integer(0), "\(document["lines_added"] ?? .null)")
         #expect(document["integrity"]?["records_used"] == .integer(1))
-        #expect(document["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix("left out 1 record that does not verify") == true, "\(document["warnings"] ?? .null)")
+        #expect(
+            document["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix("left out 1 record that does not verify")
+                == true, "\(document["warnings"] ?? .null)")
 
         let stats = try await fixture.trace("stats", "--trust", trust, "--json")
         let figures = try JSONValue(parsing: stats.stdout)
@@ -358,12 +422,17 @@ import Verification
         #expect(blame.stderr.isEmpty, "\(blame)")
 
         // The repository's own trust file is used when none is given, and said.
-        try fixture.sandbox.write(fixture.signerLine + "\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        try fixture.sandbox.write(
+            fixture.signerLine + "\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
         try await fixture.sandbox.git("add", ".sessiontrace", in: fixture.repository)
         try await fixture.sandbox.git("commit", "-q", "-m", "trust", in: fixture.repository)
         let fromRepository = try await fixture.trace("blame", "a.txt", "--json")
-        #expect(try JSONValue(parsing: fromRepository.stdout).arrayValue?.first?["origin"] == .string("ai"), "\(fromRepository)")
-        #expect(fromRepository.stderr.contains("warning: trusting .sessiontrace/allowed_signers from HEAD"), "\(fromRepository)")
+        #expect(
+            try JSONValue(parsing: fromRepository.stdout).arrayValue?.first?["origin"] == .string("ai"),
+            "\(fromRepository)")
+        #expect(
+            fromRepository.stderr.contains("warning: trusting .sessiontrace/allowed_signers from HEAD"),
+            "\(fromRepository)")
     }
 
     @Test func withoutATrustFileDisplaysSayNothingWasChecked() async throws {
@@ -374,7 +443,10 @@ import Verification
         let blame = try await fixture.trace("blame", "a.txt")
         #expect(blame.stderr.contains("warning: no trust file: records are shown unverified"), "\(blame)")
         let report = try await fixture.trace("report", "--format", "json", "--no-tree")
-        #expect(try JSONValue(parsing: report.stdout)["warnings"]?.arrayValue?.first == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)"))
+        #expect(
+            try JSONValue(parsing: report.stdout)["warnings"]?.arrayValue?.first
+                == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)")
+        )
     }
 
     // MARK: A record claims only the lines its commit added
@@ -383,18 +455,23 @@ import Verification
     func inflatedClaim(_ fixture: Fixture, claimed: ClosedRange<Int>) throws {
         let repository = try Repository(discoveringFrom: fixture.repository.path)
         let head = try repository.resolveCommit("HEAD")
-        let range = AttributedRange(startLine: claimed.lowerBound, endLine: claimed.upperBound,
-                                    contentHash: "sha256:" + String(repeating: "0", count: 64),
-                                    contributor: Contributor(type: .ai, agent: "claude-code", modelID: "anthropic/claude-sonnet-4-5"))
+        let range = AttributedRange(
+            startLine: claimed.lowerBound, endLine: claimed.upperBound,
+            contentHash: "sha256:" + String(repeating: "0", count: 64),
+            contributor: Contributor(type: .ai, agent: "claude-code", modelID: "anthropic/claude-sonnet-4-5"))
         let commit = try repository.commit(head)
         let attribution = Attribution(
             tool: ToolInfo(name: "git-trace", version: "0.1.0"),
             signer: SignerInfo(email: "alice@example.com", publicKey: try fixture.signingKey().publicKey.openSSH),
-            committer: CommitterStamp(name: commit.committer.name, email: commit.committer.email, time: Timestamp.format(unixSeconds: commit.committer.time)),
+            committer: CommitterStamp(
+                name: commit.committer.name, email: commit.committer.email,
+                time: Timestamp.format(unixSeconds: commit.committer.time)),
             recordedAt: Timestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970)),
             files: [AttributedFile(path: "a.txt", ranges: [range])],
             totals: Totals(added: 3, deleted: 0, ai: claimed.count, human: 0, mixed: 0))
-        let line = try RecordBuilder.sign(Statement(commit: head.hex, predicate: .attribution(attribution)), with: try fixture.signingKey()).line
+        let line = try RecordBuilder.sign(
+            Statement(commit: head.hex, predicate: .attribution(attribution)), with: try fixture.signingKey()
+        ).line
         try NotesLedger(repository: repository).append([head: [line]], message: "inflated")
     }
 
@@ -404,12 +481,18 @@ import Verification
         try inflatedClaim(fixture, claimed: 1...1_000_000)
         let verified = try await fixture.verify()
         #expect(verified.status == 1, "\(verified)")
-        #expect(verified.stdout.contains("\(head.prefix(12)) record 1: range-not-added: a.txt: lines 1-1000000 were not all added by commit \(head.prefix(12)) (it added lines 1-3)"), "\(verified)")
+        #expect(
+            verified.stdout.contains(
+                "\(head.prefix(12)) record 1: range-not-added: a.txt: lines 1-1000000 were not all added by commit \(head.prefix(12)) (it added lines 1-3)"
+            ), "\(verified)")
         // With trust, the record is left out; without, its claim is cut to the 3 lines added.
         let trusted = try await fixture.trace("stats", "--trust", fixture.trustFile.path, "--json")
         let figures = try JSONValue(parsing: trusted.stdout)
         #expect(figures["ai"] == .integer(0) && figures["unknown"] == .integer(3), "\(trusted)")
-        let report = try JSONValue(parsing: try await fixture.trace("report", "--trust", fixture.trustFile.path, "--format", "json", "--no-tree").stdout)
+        let report = try JSONValue(
+            parsing: try await fixture.trace(
+                "report", "--trust", fixture.trustFile.path, "--format", "json", "--no-tree"
+            ).stdout)
         #expect(report["lines_added"]?["ai"] == .integer(0), "\(report["lines_added"] ?? .null)")
         #expect(report["integrity"]?["problems"] == .object(["range-not-added": .integer(1)]))
         let untrusted = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
@@ -422,14 +505,19 @@ import Verification
         let head = try await fixture.commit(numberedLines(3) + "fourth\n", to: "a.txt")
         try inflatedClaim(fixture, claimed: 1...4)
         let verified = try await fixture.verify()
-        #expect(verified.stdout.contains("range-not-added: a.txt: lines 1-4 were not all added by commit \(head.prefix(12)) (it added line 4)"), "\(verified)")
+        #expect(
+            verified.stdout.contains(
+                "range-not-added: a.txt: lines 1-4 were not all added by commit \(head.prefix(12)) (it added line 4)"),
+            "\(verified)")
         let untrusted = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
         #expect(untrusted["ai"] == .integer(1), "\(untrusted)")
         // Our own tool refuses to sign such a claim.
-        let refused = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "cursor", "--model", "gpt-5")
+        let refused = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "cursor", "--model", "gpt-5")
         #expect(refused.failedCleanly, "\(refused)")
         #expect(refused.stderr.contains("a.txt: lines 2-4 were not all added by commit"), "\(refused)")
-        let ok = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "4", "--agent", "cursor", "--model", "gpt-5")
+        let ok = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "4", "--agent", "cursor", "--model", "gpt-5")
         #expect(ok.status == 0, "\(ok)")
     }
 
@@ -441,12 +529,18 @@ import Verification
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: fixture.keyPath)
         let readable = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "human")
         #expect(readable.status == 0, "\(readable)")
-        #expect(readable.stderr.contains("warning: private key \(fixture.keyPath) is readable by other users (mode 644): run 'chmod 600 \(fixture.keyPath)'"), "\(readable)")
+        #expect(
+            readable.stderr.contains(
+                "warning: private key \(fixture.keyPath) is readable by other users (mode 644): run 'chmod 600 \(fixture.keyPath)'"
+            ), "\(readable)")
         for mode in [0o664, 0o602, 0o620] {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: fixture.keyPath)
             let writable = try await fixture.trace("review", "HEAD")
             #expect(writable.failedCleanly, "\(String(mode, radix: 8)): \(writable)")
-            #expect(writable.stderr.contains("can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it"), "\(writable)")
+            #expect(
+                writable.stderr.contains(
+                    "can be changed by other users (mode \(String(mode, radix: 8))): refusing to sign with it"),
+                "\(writable)")
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.keyPath)
         let quiet = try await fixture.trace("review", "HEAD", "--comment", "fine")
@@ -456,12 +550,16 @@ import Verification
 
     @Test func gitsMessageIsQuotedOnceAndNeverWrittenToATemporaryFile() async throws {
         let (fixture, _) = try await recorded()
-        let temporary = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("git-trace-stderr") }
+        let temporary = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter {
+            $0.hasPrefix("git-trace-stderr")
+        }
         let missing = try await fixture.trace("blame", "nope.txt", "--trust", fixture.trustFile.path)
         #expect(missing.failedCleanly, "\(missing)")
         #expect(missing.stderr.hasPrefix("fatal: git blame: no such path"), "\(missing)")
         #expect(missing.stderr.components(separatedBy: "fatal:").count == 2, "\(missing)")
-        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("git-trace-stderr") }
+        let after = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter {
+            $0.hasPrefix("git-trace-stderr")
+        }
         #expect(after.count <= temporary.count, "git's messages went to a file in \(NSTemporaryDirectory())")
     }
 
@@ -470,7 +568,8 @@ import Verification
         for jobs in ["0", "-1"] {
             let result = try await fixture.verify("--jobs=\(jobs)")
             #expect(result.status == 2, "\(jobs): \(result)")
-            #expect(result.stderr.contains("--jobs \(jobs): give a number of threads of 1 or more"), "\(jobs): \(result)")
+            #expect(
+                result.stderr.contains("--jobs \(jobs): give a number of threads of 1 or more"), "\(jobs): \(result)")
         }
         #expect(try await fixture.verify("--jobs", "1").status == 0)
     }
@@ -482,25 +581,33 @@ import Verification
         try await fixture.commit(numberedLines(3), to: "a.txt")
         let otherKey = fixture.sandbox.root.appendingPathComponent("other.pem").path
         #expect(try await fixture.trace("keygen", "--output", otherKey, "--no-config").status == 0)
-        let signed = try await fixture.sandbox.run("git", ["-c", "sessiontrace.signingKey=\(otherKey)", "trace", "record", "HEAD", "--file", "a.txt",
-                                                           "--lines", "1", "--origin", "human"], in: fixture.repository)
+        let signed = try await fixture.sandbox.run(
+            "git",
+            [
+                "-c", "sessiontrace.signingKey=\(otherKey)", "trace", "record", "HEAD", "--file", "a.txt",
+                "--lines", "1", "--origin", "human",
+            ], in: fixture.repository)
         #expect(signed.status == 0, "\(signed)")
         let shown = try await fixture.trace("show", "--json")
         let keyID = try #require(try JSONValue(parsing: shown.stdout).arrayValue?.first?["keyid"]?.stringValue)
         #expect(keyID == (try SigningKey(contentsOfFile: otherKey).publicKey.fingerprint), "\(shown)")
         // -c user.email too: the record is signed as the given principal.
-        let asBob = try await fixture.sandbox.run("git", ["-c", "user.email=bob@example.com", "trace", "review", "HEAD"], in: fixture.repository)
+        let asBob = try await fixture.sandbox.run(
+            "git", ["-c", "user.email=bob@example.com", "trace", "review", "HEAD"], in: fixture.repository)
         #expect(asBob.stdout.contains("reviewed 1 commit as bob@example.com"), "\(asBob)")
 
         // --git-dir names another repository than the current directory's.
         let elsewhere = try await fixture.sandbox.makeRepository("elsewhere")
-        let fromOutside = try await fixture.sandbox.run("git", ["--git-dir=\(fixture.repository.path)/.git", "trace", "verify", "--trust", fixture.trustFile.path],
-                                                        in: elsewhere)
+        let fromOutside = try await fixture.sandbox.run(
+            "git", ["--git-dir=\(fixture.repository.path)/.git", "trace", "verify", "--trust", fixture.trustFile.path],
+            in: elsewhere)
         #expect(fromOutside.stdout.contains("of 2 records on 1 commits"), "\(fromOutside)")
-        let relative = try await fixture.sandbox.run("git", ["--git-dir=../repo/.git", "--work-tree=../repo", "trace", "stats", "--json"], in: elsewhere)
+        let relative = try await fixture.sandbox.run(
+            "git", ["--git-dir=../repo/.git", "--work-tree=../repo", "trace", "stats", "--json"], in: elsewhere)
         #expect(relative.status == 0, "\(relative)")
         #expect(try JSONValue(parsing: relative.stdout)["commits"] == .integer(1), "\(relative)")
-        let viaC = try await fixture.sandbox.run("git", ["-C", fixture.repository.path, "trace", "verify", "--trust", fixture.trustFile.path], in: elsewhere)
+        let viaC = try await fixture.sandbox.run(
+            "git", ["-C", fixture.repository.path, "trace", "verify", "--trust", fixture.trustFile.path], in: elsewhere)
         #expect(viaC.stdout.contains("of 2 records on 1 commits"), "\(viaC)")
     }
 
@@ -516,13 +623,18 @@ import Verification
         #expect(lines.count == 4, "\(log)")
         #expect(lines[0].hasSuffix("  unrecorded") && lines[1] == "        no record", "\(log)")
         #expect(lines[2].hasPrefix(head) && lines[2].hasSuffix("  change"), "\(log)")
-        #expect(lines[3] == "        ai 100 % · mixed 0 % · human 0 % of 3 lines added · claude-code anthropic/claude-sonnet-4-5 · verified", "\(log)")
+        #expect(
+            lines[3]
+                == "        ai 100 % · mixed 0 % · human 0 % of 3 lines added · claude-code anthropic/claude-sonnet-4-5 · verified",
+            "\(log)")
         // git log's own selection applies; without a trust file, the summary says so.
         let limited = try await fixture.trace("log", "-n", "1", "--", "a.txt")
         #expect(limited.stdout.split(separator: "\n").count == 2, "\(limited)")
         #expect(limited.stderr.contains("warning: no trust file"), "\(limited)")
         let wrong = try await fixture.trace("log", "--no-such-option")
-        #expect(wrong.failedCleanly && wrong.stderr.hasPrefix("fatal: git log: unrecognized argument: --no-such-option"), "\(wrong)")
+        #expect(
+            wrong.failedCleanly && wrong.stderr.hasPrefix("fatal: git log: unrecognized argument: --no-such-option"),
+            "\(wrong)")
     }
 
     // MARK: Each check has a test that fails without it
@@ -545,14 +657,25 @@ import Verification
     @Test func alteredRecordCountsNothingEvenWithoutATrustFile() async throws {
         let fixture = try await Fixture.make()
         let commit = try await fixture.commit(numberedLines(3), to: "a.txt")
-        #expect(try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human").status == 0)
+        #expect(
+            try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--origin", "human").status
+                == 0)
         let line = try #require(try await fixture.noteLines(commit).first)
-        let altered = try tamper(line, payload: { payload in
-            payload = Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "{\"type\":\"human\"}",
-                with: "{\"agent\":\"cursor\",\"model_id\":\"openai/gpt-5\",\"type\":\"ai\"}")
-                .replacingOccurrences(of: "\"ai\":0", with: "\"ai\":3").replacingOccurrences(of: "\"human\":3", with: "\"human\":0").utf8)
-        })
-        #expect(try Statement(payload: try Envelope(line: altered).payload).attribution?.totals.ai == 3, "the forgery must be well-formed")
+        let altered = try tamper(
+            line,
+            payload: { payload in
+                payload = Array(
+                    String(decoding: payload, as: UTF8.self).replacingOccurrences(
+                        of: "{\"type\":\"human\"}",
+                        with: "{\"agent\":\"cursor\",\"model_id\":\"openai/gpt-5\",\"type\":\"ai\"}"
+                    )
+                    .replacingOccurrences(of: "\"ai\":0", with: "\"ai\":3").replacingOccurrences(
+                        of: "\"human\":3", with: "\"human\":0"
+                    ).utf8)
+            })
+        #expect(
+            try Statement(payload: try Envelope(line: altered).payload).attribution?.totals.ai == 3,
+            "the forgery must be well-formed")
         try await fixture.overwriteNote(commit, lines: [altered])
         let stats = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)
         #expect(stats["ai"] == .integer(0) && stats["unknown"] == .integer(3), "\(stats)")
@@ -571,7 +694,8 @@ import Verification
             #expect(result.failedCleanly, "\(path): \(result)")
             #expect(result.stderr.contains("is outside the repository"), "\(path): \(result)")
         }
-        let inside = try await fixture.trace("record", "HEAD", "--file", "../repo/a.txt", "--lines", "1", "--origin", "human")
+        let inside = try await fixture.trace(
+            "record", "HEAD", "--file", "../repo/a.txt", "--lines", "1", "--origin", "human")
         #expect(inside.status == 0, "\(inside)")
     }
 
@@ -583,25 +707,39 @@ import Verification
         let root = fixture.repository.path
         let prompt = "fix it"
         func capture(_ json: String) async throws {
-            let output = try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: json)
+            let output = try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "generic"], in: fixture.repository, input: json)
             #expect(output.status == 0, "\(output)")
         }
-        try await capture("{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"prompt\": \"\(prompt)\"}")
-        try await capture("{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}")
+        try await capture(
+            "{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"prompt\": \"\(prompt)\"}"
+        )
+        try await capture(
+            "{\"event\": \"before\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}"
+        )
         try fixture.sandbox.write("one\ntwo\n", to: "gen.txt", in: fixture.repository)
-        try await capture("{\"event\": \"after\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}")
+        try await capture(
+            "{\"event\": \"after\", \"agent\": \"aider\", \"model\": \"openai/gpt-5\", \"session\": \"s1\", \"cwd\": \"\(root)\", \"files\": [\"gen.txt\"]}"
+        )
         let commit = try await fixture.commitRecorded("agent")
 
         let keyPath = fixture.repository.appendingPathComponent(".git/sessiontrace/prompt-key").path
         let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let key = try #require([UInt8](hex: try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let key = try #require(
+            [UInt8](
+                hex: try String(contentsOfFile: keyPath, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         let expected = HMACSHA256.authenticationCode(key: key, data: Array(prompt.utf8)).hexString
         let note = try await fixture.noteLines(commit).joined()
-        let payload = String(decoding: try Envelope(line: try #require(try await fixture.noteLines(commit).last)).payload, as: UTF8.self)
+        let payload = String(
+            decoding: try Envelope(line: try #require(try await fixture.noteLines(commit).last)).payload, as: UTF8.self)
         #expect(payload.contains("\"prompt_hmac_sha256\":\"\(expected)\""), "\(payload)")
-        #expect(!payload.contains("prompt_sha256") && !note.contains(SHA256.hexDigest(prompt)), "a guessable digest reached the notes: \(payload)")
-        #expect(try await fixture.attribution(commit).files.first?.ranges.first?.promptDigest == "hmac-sha256:" + expected)
+        #expect(
+            !payload.contains("prompt_sha256") && !note.contains(SHA256.hexDigest(prompt)),
+            "a guessable digest reached the notes: \(payload)")
+        #expect(
+            try await fixture.attribution(commit).files.first?.ranges.first?.promptDigest == "hmac-sha256:" + expected)
         #expect(try await fixture.verify().status == 0)
     }
 
@@ -614,10 +752,13 @@ import Verification
         var attribution = try #require(statement.attribution)
         let other = try SigningKey.generate().publicKey
         attribution.signer = SignerInfo(email: attribution.signer.email, publicKey: other.openSSH)
-        let forged = try RecordBuilder.sign(Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
+        let forged = try RecordBuilder.sign(
+            Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
         try await fixture.overwriteNote(commit, lines: [forged.line])
         let result = try await fixture.verify()
         #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("record 1: bad-schema: signer.public_key does not match the signing key"), "\(result)")
+        #expect(
+            result.stdout.contains("record 1: bad-schema: signer.public_key does not match the signing key"),
+            "\(result)")
     }
 }

@@ -13,11 +13,16 @@ import Testing
     @Test func revokedKeyFailsWhateverTheTrustFileSays() async throws {
         let (fixture, _) = try await recorded()
         let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
-        let revoked = try fixture.sandbox.write("# compromised 2026-11-01\n\(fields[1]) laptop\n", to: "revoked", in: fixture.sandbox.root)
+        let revoked = try fixture.sandbox.write(
+            "# compromised 2026-11-01\n\(fields[1]) laptop\n", to: "revoked", in: fixture.sandbox.root)
         let result = try await fixture.verify("--revoked", revoked.path)
         #expect(result.status == 1)
-        #expect(result.stdout.contains(": revoked-key: signed by \(try fixture.signingKey().publicKey.fingerprint), which is revoked"), "\(result)")
-        let byFingerprint = try fixture.sandbox.write(try fixture.signingKey().publicKey.fingerprint + "\n", to: "revoked2", in: fixture.sandbox.root)
+        #expect(
+            result.stdout.contains(
+                ": revoked-key: signed by \(try fixture.signingKey().publicKey.fingerprint), which is revoked"),
+            "\(result)")
+        let byFingerprint = try fixture.sandbox.write(
+            try fixture.signingKey().publicKey.fingerprint + "\n", to: "revoked2", in: fixture.sandbox.root)
         #expect(try await fixture.verify("--revoked", byFingerprint.path).status == 1)
     }
 
@@ -25,15 +30,23 @@ import Testing
         let (fixture, commit) = try await recorded()
         let newKey = fixture.sandbox.root.appendingPathComponent("new.pem").path
         let newLine = try await fixture.trace("keygen", "--output", newKey, "--no-config")
-        #expect(try await fixture.trace("record", commit, "--file", "a.txt", "--lines", "2", "--origin", "human", "--key", newKey).status == 0)
+        #expect(
+            try await fixture.trace(
+                "record", commit, "--file", "a.txt", "--lines", "2", "--origin", "human", "--key", newKey
+            ).status == 0)
         let oldKey = fixture.signerLine.split(separator: " ", maxSplits: 1)[1]
         let newPublic = newLine.stdout.split(separator: " ", maxSplits: 1)[1].trimmingCharacters(in: .newlines)
         // The old key was retired in 2020; the new one has been valid since then.
-        try Data("alice@example.com valid-before=\"20200101Z\" \(oldKey)\nalice@example.com valid-after=\"20200101Z\" \(newPublic)\n".utf8).write(to: fixture.trustFile)
+        try Data(
+            "alice@example.com valid-before=\"20200101Z\" \(oldKey)\nalice@example.com valid-after=\"20200101Z\" \(newPublic)\n"
+                .utf8
+        ).write(to: fixture.trustFile)
         let result = try await fixture.verify()
         #expect(result.status == 1)
         #expect(result.stdout.contains("record 1: key-expired"), "\(result)")
-        #expect(result.stdout.hasSuffix("1 problem: 1 of 2 records on 1 commits verified with \(fixture.trustFile.path)\n"), "\(result)")
+        #expect(
+            result.stdout.hasSuffix("1 problem: 1 of 2 records on 1 commits verified with \(fixture.trustFile.path)\n"),
+            "\(result)")
     }
 
     @Test func reviewsAreSignedAndSelfReviewIsFlagged() async throws {
@@ -47,7 +60,10 @@ import Testing
         #expect(shown.stdout.contains("comment    looked at every line"))
         let result = try await fixture.verify()
         #expect(result.status == 0, "a self-review is a finding, not a failure: \(result)")
-        #expect(result.stdout.contains("warning: \(commit.prefix(12)) record 2: self-review: alice@example.com reviewed their own commit"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "warning: \(commit.prefix(12)) record 2: self-review: alice@example.com reviewed their own commit"),
+            "\(result)")
         // Someone else's review is no finding.
         let bobKey = fixture.sandbox.root.appendingPathComponent("bob.pem").path
         let bobLine = try await fixture.trace("keygen", "--output", bobKey, "--no-config", "--email", "bob@example.com")
@@ -65,7 +81,10 @@ import Testing
         try await fixture.git("add", "-A")
         try await fixture.git("commit", "-q", "-m", "fix\n\nReviewed-by: Bob Reviewer <bob@example.com>")
         let shown = try await fixture.trace("show")
-        #expect(shown.stdout.contains("unsigned   Reviewed-by: Bob Reviewer <bob@example.com> (a commit-message trailer: nobody signed it)"), "\(shown)")
+        #expect(
+            shown.stdout.contains(
+                "unsigned   Reviewed-by: Bob Reviewer <bob@example.com> (a commit-message trailer: nobody signed it)"),
+            "\(shown)")
     }
 
     @Test func duplicatedRecordIsReported() async throws {
@@ -83,17 +102,23 @@ import Testing
         try await fixture.overwriteNote(commit, bytes: Array(line.utf8.prefix(line.utf8.count / 2)))
         let result = try await fixture.verify()
         #expect(result.status == 1)
-        #expect(result.stdout.contains("record 1: truncated-note: the note ends in the middle of record 1"), "\(result)")
+        #expect(
+            result.stdout.contains("record 1: truncated-note: the note ends in the middle of record 1"), "\(result)")
     }
 
     @Test func trustFileEditedInTheRepositoryIsReported() async throws {
         let (fixture, _) = try await recorded()
         let mallory = try SigningKey.generate().publicKey
-        try fixture.sandbox.write(fixture.signerLine + "\nmallory@example.com \(mallory.openSSH)\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        try fixture.sandbox.write(
+            fixture.signerLine + "\nmallory@example.com \(mallory.openSSH)\n", to: ".sessiontrace/allowed_signers",
+            in: fixture.repository)
         let changed = try await fixture.commit("x\n", to: "other.txt")
         let result = try await fixture.verify()
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("warning: \(changed.prefix(12)): repository-trust-edited: the repository's .sessiontrace/allowed_signers trusts \(mallory.fingerprint) for mallory@example.com, which your trust file does not (last changed in commit \(changed.prefix(12)) by alice@example.com)"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "warning: \(changed.prefix(12)): repository-trust-edited: the repository's .sessiontrace/allowed_signers trusts \(mallory.fingerprint) for mallory@example.com, which your trust file does not (last changed in commit \(changed.prefix(12)) by alice@example.com)"
+            ), "\(result)")
     }
 
     @Test func sarifListsEveryFinding() async throws {
@@ -114,13 +139,19 @@ import Testing
         var commits = [String]()
         for index in 1...6 {
             let commit = try await fixture.commit(numberedLines(index), to: "f\(index).txt")
-            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
+            #expect(
+                try await fixture.trace(
+                    "record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human"
+                ).status == 0)
             commits.append(commit)
         }
         let cold = try await fixture.verify("--cache")
         #expect(cold.stdout == "ok: 6 of 6 records on 6 commits verified with \(fixture.trustFile.path)\n", "\(cold)")
         let warm = try await fixture.verify("--cache")
-        #expect(warm.stdout.contains("ok: 6 of 6 records on 6 commits verified with \(fixture.trustFile.path) (6 from the cache)"), "\(warm)")
+        #expect(
+            warm.stdout.contains(
+                "ok: 6 of 6 records on 6 commits verified with \(fixture.trustFile.path) (6 from the cache)"), "\(warm)"
+        )
         let line = try #require(try await fixture.noteLines(commits[2]).first)
         try await fixture.overwriteNote(commits[2], lines: [try tamper(line, signature: { $0[3] ^= 1 })])
         let tampered = try await fixture.verify("--cache")
@@ -138,8 +169,13 @@ import Testing
         let fixture = try await Fixture.make()
         for index in 1...12 {
             let commit = try await fixture.commit(numberedLines(index), to: "f\(index).txt")
-            #expect(try await fixture.trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human").status == 0)
-            if index % 4 == 0 { try await fixture.git("notes", "--ref", "sessiontrace", "append", "-m", "junk \(index)", commit) }
+            #expect(
+                try await fixture.trace(
+                    "record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human"
+                ).status == 0)
+            if index % 4 == 0 {
+                try await fixture.git("notes", "--ref", "sessiontrace", "append", "-m", "junk \(index)", commit)
+            }
         }
         let one = try await fixture.verify("--jobs", "1", "--json")
         let many = try await fixture.verify("--jobs", "4", "--json")

@@ -17,7 +17,9 @@ import Testing
     }
 
     func hasRecord(_ fixture: Fixture, _ commit: String) async throws -> Bool {
-        try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository).status == 0
+        try await fixture.sandbox.run(
+            "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository
+        ).status == 0
     }
 
     static func withoutRecord(_ statusJSON: String) throws -> [String]? {
@@ -34,7 +36,9 @@ import Testing
         #expect(try Self.withoutRecord(status.stdout) == [second, first], "status must list them: \(status)")
         try fixture.sandbox.write("three\n", to: "c.txt", in: fixture.repository)
         let third = try await fixture.commitRecorded("third")
-        for commit in [first, second, third] { #expect(try await hasRecord(fixture, commit), "\(commit) has no record") }
+        for commit in [first, second, third] {
+            #expect(try await hasRecord(fixture, commit), "\(commit) has no record")
+        }
         let after = try await fixture.sandbox.trace("status", "--json", in: fixture.repository)
         #expect(try Self.withoutRecord(after.stdout) == [])
         #expect(try await fixture.verify().status == 0)
@@ -49,7 +53,8 @@ import Testing
         try fixture.sandbox.write("theirs\n", to: "t.txt", in: teammate)
         try await fixture.sandbox.git("add", "-A", in: teammate)
         try await fixture.sandbox.git("-c", "user.email=bob@example.com", "commit", "-q", "-m", "bob's", in: teammate)
-        let bobs = try await fixture.sandbox.git("rev-parse", "HEAD", in: teammate).trimmingCharacters(in: .whitespacesAndNewlines)
+        let bobs = try await fixture.sandbox.git("rev-parse", "HEAD", in: teammate).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         try await fixture.git("pull", "-q", "--ff-only", teammate.path, "main")
         try fixture.sandbox.write("mine\n", to: "m.txt", in: fixture.repository)
         let mine = try await fixture.commitRecorded("mine")
@@ -81,7 +86,8 @@ import Testing
         let release = fixture.sandbox.root.appendingPathComponent("release")
         let waitedOut = fixture.sandbox.root.appendingPathComponent("waited-out")
         // The hook's git-trace, made to wait until the test has seen the commit finish.
-        let wrapper = try fixture.sandbox.write("""
+        let wrapper = try fixture.sandbox.write(
+            """
             #!/bin/sh
             for i in $(seq 200); do [ -e '\(release.path)' ] && exec '\(fixture.sandbox.binary)' "$@"; sleep 0.1; done
             touch '\(waitedOut.path)'
@@ -90,13 +96,17 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
         let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
         let script = try String(contentsOf: hook, encoding: .utf8)
-        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(to: hook, atomically: false, encoding: .utf8)
+        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(
+            to: hook, atomically: false, encoding: .utf8)
         try fixture.sandbox.write("one\n", to: "a.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
         // As a program reading git's output does: until every writer has closed the pipe.
-        let committed = try await fixture.sandbox.run("bash", ["-c", "git commit -q -m 'through pipes' 2>&1 | cat"], in: fixture.repository)
+        let committed = try await fixture.sandbox.run(
+            "bash", ["-c", "git commit -q -m 'through pipes' 2>&1 | cat"], in: fixture.repository)
         #expect(committed.status == 0)
-        #expect(!FileManager.default.fileExists(atPath: waitedOut.path), "git commit returned only once the job gave up waiting")
+        #expect(
+            !FileManager.default.fileExists(atPath: waitedOut.path),
+            "git commit returned only once the job gave up waiting")
         try Data().write(to: release)
         let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try await fixture.waitForRecord(commit), "the job still records the commit")
@@ -125,19 +135,22 @@ import Testing
     @Test func aRecordRightAfterACommitIsTheOneThatCounts() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         // The job starts late, as on a loaded machine: after the manual record.
-        let wrapper = try fixture.sandbox.write("#!/bin/sh\nsleep 1\nexec '\(fixture.sandbox.binary)' \"$@\"\n",
-                                                to: "late-git-trace", in: fixture.sandbox.root)
+        let wrapper = try fixture.sandbox.write(
+            "#!/bin/sh\nsleep 1\nexec '\(fixture.sandbox.binary)' \"$@\"\n",
+            to: "late-git-trace", in: fixture.sandbox.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
         let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
         let script = try String(contentsOf: hook, encoding: .utf8)
-        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(to: hook, atomically: false, encoding: .utf8)
+        try script.replacingOccurrences(of: fixture.sandbox.binary, with: wrapper.path).write(
+            to: hook, atomically: false, encoding: .utf8)
         for round in 0..<3 {
             try fixture.sandbox.write(numberedLines(6 + round), to: "f\(round).txt", in: fixture.repository)
             try await fixture.git("add", "-A")
             try await fixture.git("commit", "-q", "-m", "round \(round)")
-            let recorded = try await fixture.trace("record", "HEAD", "--file", "f\(round).txt", "--lines", "1-\(6 + round)",
-                                                   "--origin", "ai", "--agent", "claude-code", "--model", "anthropic/claude-sonnet-4-5",
-                                                   "--session", "s\(round)")
+            let recorded = try await fixture.trace(
+                "record", "HEAD", "--file", "f\(round).txt", "--lines", "1-\(6 + round)",
+                "--origin", "ai", "--agent", "claude-code", "--model", "anthropic/claude-sonnet-4-5",
+                "--session", "s\(round)")
             #expect(recorded.status == 0, "\(recorded)")
             let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
             // Whatever the job does later, it adds nothing after the manual record.
@@ -148,14 +161,18 @@ import Testing
             #expect(newest.totals.ai == 6 + round, "round \(round): the manual record must be the one that counts")
             // Never a tie with the automatic record (same second or not), so the order of
             // the note's lines, which sync's merge changes, decides nothing.
-            let times = try lines.map { try #require(try Statement(payload: try Envelope(line: $0).payload).attribution).recordedAt }
+            let times = try lines.map {
+                try #require(try Statement(payload: try Envelope(line: $0).payload).attribution).recordedAt
+            }
             #expect(times[1] > times[0], "round \(round): \(times)")
             let stats = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
             try await fixture.overwriteNote(commit, lines: lines.reversed())
             let reordered = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
             let allAI = (0...round).reduce(0) { $0 + 6 + $1 }  // every round's manual record counts
             let aiLine = stats.stdout.split(separator: "\n").map { $0.split(separator: " ") }.first { $0.first == "ai" }
-            #expect(stats.stdout == reordered.stdout && aiLine?.dropFirst().first == "\(allAI)"[...], "\(stats) vs \(reordered)")
+            #expect(
+                stats.stdout == reordered.stdout && aiLine?.dropFirst().first == "\(allAI)"[...],
+                "\(stats) vs \(reordered)")
         }
     }
 }
@@ -184,19 +201,29 @@ import Testing
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let secret = "SECRET-\(UUID().uuidString)\n"
         try fixture.sandbox.write(secret, to: "private.txt", in: outside)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: outside.appendingPathComponent("private.txt").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: outside.appendingPathComponent("private.txt").path)
         // A file link and a directory link in the work tree, both pointing outside it.
-        try FileManager.default.createSymbolicLink(atPath: fixture.repository.appendingPathComponent("notes.txt").path,
-                                                   withDestinationPath: outside.appendingPathComponent("private.txt").path)
-        try FileManager.default.createSymbolicLink(atPath: fixture.repository.appendingPathComponent("docs").path, withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.repository.appendingPathComponent("notes.txt").path,
+            withDestinationPath: outside.appendingPathComponent("private.txt").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.repository.appendingPathComponent("docs").path, withDestinationPath: outside.path)
         var agent = try AgentDriver(fixture, session: "s1")
         for path in ["notes.txt", "docs/private.txt"] {
-            try await agent.capture("claude-code", try agent.payload("claude-code-pre-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
-            try await agent.capture("claude-code", try agent.payload("claude-code-post-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
+            try await agent.capture(
+                "claude-code",
+                try agent.payload(
+                    "claude-code-pre-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
+            try await agent.capture(
+                "claude-code",
+                try agent.payload(
+                    "claude-code-post-tool-use.json", file: path, toolUseID: "t-\(path)", extra: ["TOOL": "Edit"]))
         }
         // And an ordinary edit, so that there are snapshots whose modes to check.
         try fixture.sandbox.write("mine\n", to: "env.txt", in: fixture.repository)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: fixture.repository.appendingPathComponent("env.txt").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: fixture.repository.appendingPathComponent("env.txt").path)
         try await agent.claude("Edit", "env.txt", write: "mine\nagent\n")
         let state = fixture.repository.appendingPathComponent(".git/sessiontrace")
         let enumerator = try #require(FileManager.default.enumerator(atPath: state.path))
@@ -215,7 +242,8 @@ import Testing
             }
         }
         #expect(files > 0)
-        let modeOfState = (try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int ?? 0) & 0o777
+        let modeOfState =
+            (try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int ?? 0) & 0o777
         #expect(modeOfState == 0o700)
     }
 }
@@ -280,7 +308,9 @@ import Testing
     static let cursor = "ai cursor openai/gpt-5 conv-9"
 
     /// Claude writes `path`, then Cursor replaces `old` with `new` in it; the record.
-    func cursorAfterClaude(_ path: String, written: String, replace old: String, with new: String) async throws -> Attribution {
+    func cursorAfterClaude(_ path: String, written: String, replace old: String, with new: String) async throws
+        -> Attribution
+    {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
         var claude = try AgentDriver(fixture, session: "s1")
@@ -291,8 +321,9 @@ import Testing
     }
 
     @Test func aReplacementWhoseTextOccursEarlierIsUndoneWhereItWasMade() async throws {
-        let record = try await cursorAfterClaude("f.py", written: "def f(x):\n    return x\n\ndef g(y):\n    pass\n",
-                                                 replace: "    pass\n", with: "    return x\n")
+        let record = try await cursorAfterClaude(
+            "f.py", written: "def f(x):\n    return x\n\ndef g(y):\n    pass\n",
+            replace: "    pass\n", with: "    return x\n")
         #expect(record.origins("f.py") == lines((1...4, Self.claude), (5...5, Self.cursor)))
     }
 
@@ -305,7 +336,9 @@ import Testing
         var cursor = try AgentDriver(fixture, session: "conv-9")
         try await cursor.cursor("x.py", replace: "return y\n", with: "return x\n")
         let record = try await fixture.attribution(try await fixture.commitRecorded("cannot place"))
-        #expect(record.origins("x.py").isEmpty, "neither line may be credited to Cursor or the person: \(record.origins("x.py"))")
+        #expect(
+            record.origins("x.py").isEmpty,
+            "neither line may be credited to Cursor or the person: \(record.origins("x.py"))")
         #expect(record.totals.added == 2)
     }
 
@@ -319,7 +352,8 @@ import Testing
     }
 
     @Test func aDeletionIsPlacedFromTheLastSeenText() async throws {
-        let record = try await cursorAfterClaude("g.txt", written: "one\ntwo\nthree\nfour\n", replace: "two\n", with: "")
+        let record = try await cursorAfterClaude(
+            "g.txt", written: "one\ntwo\nthree\nfour\n", replace: "two\n", with: "")
         #expect(record.origins("g.txt") == lines((1...3, Self.claude)))
         #expect(record.totals.deleted == 0)  // the line never reached a commit
     }
@@ -370,7 +404,9 @@ import Testing
     /// Writes a file whose name is `name`'s bytes (not necessarily UTF-8).
     func writeFile(named name: [UInt8], _ text: String, in directory: URL) throws {
         let full = Array(directory.path.utf8) + [0x2F] + name
-        let descriptor = (full.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644) }
+        let descriptor = (full.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+            open($0.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+        }
         try #require(descriptor >= 0)
         defer { close(descriptor) }
         _ = Array(text.utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -417,22 +453,37 @@ import Testing
         let fixture = try await Fixture.make(commitHooks: true)
         for round in 0..<3 { try await fixture.commit(numberedLines(round + 2), to: "a.txt") }
         let shallow = fixture.sandbox.root.appendingPathComponent("shallow")
-        try await fixture.sandbox.git("clone", "-q", "--depth", "1", "file://" + fixture.repository.path, shallow.path, in: fixture.sandbox.root)
+        try await fixture.sandbox.git(
+            "clone", "-q", "--depth", "1", "file://" + fixture.repository.path, shallow.path, in: fixture.sandbox.root)
         #expect(try await fixture.sandbox.trace("init", in: shallow).status == 0)
         var agent = try AgentDriver(fixture, session: "s1")
         agent.workspace = shallow.path
         // The person edits a line of the boundary commit's file, the agent adds one.
-        try fixture.sandbox.write("line 1 by hand\n" + numberedLines(4).split(separator: "\n").dropFirst().map { $0 + "\n" }.joined(), to: "a.txt", in: shallow)
-        let payload = { (name: String) in try agent.payload(name, file: "b.txt", toolUseID: "t-shallow", extra: ["TOOL": "Write"]) }
-        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow, input: try payload("claude-code-pre-tool-use.json")).status == 0)
+        try fixture.sandbox.write(
+            "line 1 by hand\n" + numberedLines(4).split(separator: "\n").dropFirst().map { $0 + "\n" }.joined(),
+            to: "a.txt", in: shallow)
+        let payload = { (name: String) in
+            try agent.payload(name, file: "b.txt", toolUseID: "t-shallow", extra: ["TOOL": "Write"])
+        }
+        #expect(
+            try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow,
+                input: try payload("claude-code-pre-tool-use.json")
+            ).status == 0)
         try fixture.sandbox.write(numberedLines(2), to: "b.txt", in: shallow)
-        #expect(try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow, input: try payload("claude-code-post-tool-use.json")).status == 0)
+        #expect(
+            try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: shallow,
+                input: try payload("claude-code-post-tool-use.json")
+            ).status == 0)
         try await fixture.sandbox.git("add", "-A", in: shallow)
         try await fixture.sandbox.git("commit", "-q", "-m", "in a shallow clone", in: shallow)
-        let commit = try await fixture.sandbox.git("rev-parse", "HEAD", in: shallow).trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try await fixture.sandbox.git("rev-parse", "HEAD", in: shallow).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(try await fixture.waitForRecord(commit, in: shallow))
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: shallow)
-        let record = try #require(try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+        let record = try #require(
+            try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
         #expect(record.origins("b.txt") == lines((1...2, Self.claude)))
         #expect(record.origins("a.txt") == lines((1...1, "human")))
     }
@@ -446,7 +497,9 @@ import Testing
         _ = try await fixture.commitRecorded("big files")
         var agent = try AgentDriver(fixture, session: "s1")
         // One line in the middle of each, by the agent.
-        try await agent.claude("Edit", "long.txt", write: long.replacingOccurrences(of: "line 100000\n", with: "line 100000\nagent's line\n"))
+        try await agent.claude(
+            "Edit", "long.txt",
+            write: long.replacingOccurrences(of: "line 100000\n", with: "line 100000\nagent's line\n"))
         try await agent.claude("Edit", "large.txt", write: "agent's first line\n" + large)
         let record = try await fixture.attribution(try await fixture.commitRecorded("one line each"))
         #expect(record.origins("long.txt") == lines((100_001...100_001, Self.claude)))
@@ -456,12 +509,14 @@ import Testing
 
     @Test func aMergeWhoseConflictAPersonResolvedByHand() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        try await fixture.diverge(base: "one\ntwo\nthree\n", agentOnTopic: "one\nagent's two\nthree\nagent's four\n",
-                                  personOnMain: "one\nmain's two\nthree\n")
+        try await fixture.diverge(
+            base: "one\ntwo\nthree\n", agentOnTopic: "one\nagent's two\nthree\nagent's four\n",
+            personOnMain: "one\nmain's two\nthree\n")
         let merged = try await fixture.sandbox.run("git", ["merge", "-q", "topic"], in: fixture.repository)
         #expect(merged.status != 0, "the merge stops on the conflict")
         // The person writes a line of their own in place of both.
-        try fixture.sandbox.write("one\nboth twos, merged by hand\nthree\nagent's four\n", to: "a.txt", in: fixture.repository)
+        try fixture.sandbox.write(
+            "one\nboth twos, merged by hand\nthree\nagent's four\n", to: "a.txt", in: fixture.repository)
         try await fixture.git("add", "a.txt")
         try await fixture.git("commit", "-q", "--no-edit")
         let merge = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -482,17 +537,21 @@ import Testing
         try await fixture.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "lib")
         _ = try await fixture.commitRecorded("add the submodule")
         let initialised = try await fixture.trace("init")
-        #expect(initialised.status == 0 && initialised.stdout.contains("submodule"), "init sets the submodule up: \(initialised)")
+        #expect(
+            initialised.status == 0 && initialised.stdout.contains("submodule"),
+            "init sets the submodule up: \(initialised)")
         var agent = try AgentDriver(fixture, session: "s1")
         try await agent.claude("Write", "lib/feature.txt", write: numberedLines(3))
         try await agent.claude("Write", "top.txt", write: numberedLines(2))
         let submodule = fixture.repository.appendingPathComponent("lib")
         try await fixture.sandbox.git("add", "-A", in: submodule)
         try await fixture.sandbox.git("commit", "-q", "-m", "feature", in: submodule)
-        let inner = try await fixture.sandbox.git("rev-parse", "HEAD", in: submodule).trimmingCharacters(in: .whitespacesAndNewlines)
+        let inner = try await fixture.sandbox.git("rev-parse", "HEAD", in: submodule).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(try await fixture.waitForRecord(inner, in: submodule), "the submodule's commit gets its record")
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", inner, in: submodule)
-        let innerRecord = try #require(try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+        let innerRecord = try #require(
+            try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
         #expect(innerRecord.origins("feature.txt") == lines((1...3, Self.claude)))
         let outer = try await fixture.attribution(try await fixture.commitRecorded("top and the new submodule commit"))
         #expect(outer.origins("top.txt") == lines((1...2, Self.claude)))
@@ -512,7 +571,8 @@ import Testing
         try fixture.sandbox.write(numberedLines(2), to: "w.txt", in: other)
         try await fixture.sandbox.git("add", "-A", in: other)
         try await fixture.sandbox.git("commit", "-q", "-m", "by hand in the other tree", in: other)
-        let otherCommit = try await fixture.sandbox.git("rev-parse", "HEAD", in: other).trimmingCharacters(in: .whitespacesAndNewlines)
+        let otherCommit = try await fixture.sandbox.git("rev-parse", "HEAD", in: other).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(try await fixture.waitForRecord(otherCommit, in: other))
         #expect(try await fixture.attribution(otherCommit).origins("w.txt") == lines((1...2, "human")))
         let main = try await fixture.attribution(try await fixture.commitRecorded("the agent's"))
@@ -524,16 +584,23 @@ import Testing
         try await fixture.commit("seed\n", to: "README")
         _ = try await fixture.trace("record", "HEAD", "--file", "README", "--lines", "1", "--origin", "human")
         let bare = fixture.sandbox.root.appendingPathComponent("bare.git")
-        try await fixture.sandbox.git("clone", "-q", "--bare", fixture.repository.path, bare.path, in: fixture.sandbox.root)
-        try await fixture.sandbox.git("fetch", "-q", fixture.repository.path, "refs/notes/sessiontrace:refs/notes/sessiontrace", in: bare)
-        let verified = try await fixture.sandbox.run(fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path], in: bare)
+        try await fixture.sandbox.git(
+            "clone", "-q", "--bare", fixture.repository.path, bare.path, in: fixture.sandbox.root)
+        try await fixture.sandbox.git(
+            "fetch", "-q", fixture.repository.path, "refs/notes/sessiontrace:refs/notes/sessiontrace", in: bare)
+        let verified = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path], in: bare)
         #expect(verified.status == 0, "\(verified)")
         var agent = try AgentDriver(fixture, session: "s1")
         agent.workspace = bare.path
-        let payload = try agent.payload("claude-code-pre-tool-use.json", file: "x.txt", toolUseID: "t1", extra: ["TOOL": "Write"])
-        let captured = try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: bare, input: payload)
+        let payload = try agent.payload(
+            "claude-code-pre-tool-use.json", file: "x.txt", toolUseID: "t1", extra: ["TOOL": "Write"])
+        let captured = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: bare, input: payload)
         #expect(captured.status != 2, "capture never blocks the agent: \(captured)")
-        #expect(captured.stderr.contains("bare") && captured.stderr.split(separator: "\n").count == 1, "one line saying why: \(captured)")
+        #expect(
+            captured.stderr.contains("bare") && captured.stderr.split(separator: "\n").count == 1,
+            "one line saying why: \(captured)")
     }
 }
 
@@ -543,8 +610,10 @@ import Testing
 /// what the killed ones left.
 @Suite struct KilledProcessTests {
     /// Starts `arguments` with `input` on stdin and kills it after `delay` microseconds.
-    func runKilled(_ fixture: Fixture, _ arguments: [String], input: String, afterMicroseconds delay: UInt32,
-                   environment extra: [String: String] = [:]) throws {
+    func runKilled(
+        _ fixture: Fixture, _ arguments: [String], input: String, afterMicroseconds delay: UInt32,
+        environment extra: [String: String] = [:]
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: fixture.sandbox.binary)
         process.arguments = arguments
@@ -571,25 +640,37 @@ import Testing
         for round in 0..<12 {
             let path = "k\(round % 3).txt"
             let id = "toolu_kill_\(round)"
-            try await agent.capture("claude-code", try agent.payload("claude-code-pre-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]))
+            try await agent.capture(
+                "claude-code",
+                try agent.payload("claude-code-pre-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]))
             try fixture.sandbox.write(numberedLines(5 + round), to: path, in: fixture.repository)
-            try runKilled(fixture, ["capture", "--agent", "claude-code"],
-                          input: try agent.payload("claude-code-post-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]),
-                          afterMicroseconds: UInt32.random(in: 0...30_000, using: &generator))
+            try runKilled(
+                fixture, ["capture", "--agent", "claude-code"],
+                input: try agent.payload(
+                    "claude-code-post-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": "Write"]),
+                afterMicroseconds: UInt32.random(in: 0...30_000, using: &generator))
             let status = try await fixture.sandbox.trace("status", "--json", in: fixture.repository)
             #expect(status.status == 0, "round \(round): the working log must parse: \(status)")
             try await fixture.git("add", "-A")
             try await fixture.git("commit", "-q", "-m", "round \(round)")
             commits.append(try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
             // The commit's job, killed at a random moment.
-            try runKilled(fixture, ["hook", "post-commit"], input: "", afterMicroseconds: UInt32.random(in: 0...60_000, using: &generator))
+            try runKilled(
+                fixture, ["hook", "post-commit"], input: "",
+                afterMicroseconds: UInt32.random(in: 0...60_000, using: &generator))
             let verified = try await fixture.verify()
             #expect(verified.status == 0, "round \(round): every record that exists verifies: \(verified)")
         }
         // One job that runs to the end records whatever the killed ones left, and says so.
-        let unrecorded = try await ([seed] + commits).asyncFilter { try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", $0], in: fixture.repository).status != 0 }
-        let lockLeft = FileManager.default.fileExists(atPath: fixture.repository.appendingPathComponent(".git/refs/notes/sessiontrace.lock").path)
-        let finished = try await fixture.sandbox.run(fixture.sandbox.binary, ["hook", "post-commit"], in: fixture.repository)
+        let unrecorded = try await ([seed] + commits).asyncFilter {
+            try await fixture.sandbox.run(
+                "git", ["notes", "--ref", "sessiontrace", "show", $0], in: fixture.repository
+            ).status != 0
+        }
+        let lockLeft = FileManager.default.fileExists(
+            atPath: fixture.repository.appendingPathComponent(".git/refs/notes/sessiontrace.lock").path)
+        let finished = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["hook", "post-commit"], in: fixture.repository)
         #expect(finished.status == 0, "\(finished)")
         if lockLeft {
             // It waits for the killed writer's lock to go stale, removes it, and says so.
@@ -597,11 +678,14 @@ import Testing
         }
         let leftBehind = unrecorded.filter { $0 != commits.last }
         if !leftBehind.isEmpty {
-            #expect(finished.stderr.contains("also recorded \(leftBehind.count) earlier commit"), "says what it recovered: \(finished)")
+            #expect(
+                finished.stderr.contains("also recorded \(leftBehind.count) earlier commit"),
+                "says what it recovered: \(finished)")
             for commit in leftBehind { #expect(finished.stderr.contains(String(commit.prefix(12)))) }
         }
         for commit in commits {
-            let note = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+            let note = try await fixture.sandbox.run(
+                "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
             #expect(note.status == 0, "\(commit) has no record after the recovering run")
         }
         let verified = try await fixture.verify()
@@ -654,43 +738,61 @@ extension KilledProcessTests {
             try await fixture.git("add", "-A")
             try await fixture.git("commit", "-q", "-m", "round \(round)")
             commits.append(try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
-            try runKilled(fixture, ["hook", "post-commit"], input: "", afterMicroseconds: UInt32.random(in: 0...60_000, using: &generator))
-            try runKilled(fixture, ["sync"], input: "", afterMicroseconds: UInt32.random(in: 0...150_000, using: &generator))
+            try runKilled(
+                fixture, ["hook", "post-commit"], input: "",
+                afterMicroseconds: UInt32.random(in: 0...60_000, using: &generator))
+            try runKilled(
+                fixture, ["sync"], input: "", afterMicroseconds: UInt32.random(in: 0...150_000, using: &generator))
             #expect(try await fixture.verify().status == 0, "round \(round): local records verify")
-            let tracking = try await fixture.sandbox.run("git", ["rev-parse", "--verify", "-q", "refs/notes/remotes/origin/sessiontrace"], in: fixture.repository)
+            let tracking = try await fixture.sandbox.run(
+                "git", ["rev-parse", "--verify", "-q", "refs/notes/remotes/origin/sessiontrace"], in: fixture.repository
+            )
             if tracking.status == 0 {
-                let parsed = try await fixture.sandbox.run("git", ["cat-file", "-e", tracking.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "^{commit}"], in: fixture.repository)
+                let parsed = try await fixture.sandbox.run(
+                    "git",
+                    ["cat-file", "-e", tracking.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "^{commit}"],
+                    in: fixture.repository)
                 #expect(parsed.status == 0, "round \(round): the tracking ref names a whole commit")
             }
         }
         // Later (as by the next push): locks the killed processes left are old by now.
         var locks = [String]()
-        for directory in [fixture.repository.appendingPathComponent(".git/refs"), remote.appendingPathComponent("refs")] {
+        for directory in [
+            fixture.repository.appendingPathComponent(".git/refs"), remote.appendingPathComponent("refs"),
+        ] {
             let enumerator = FileManager.default.enumerator(atPath: directory.path)
             while let relative = enumerator?.nextObject() as? String {
                 guard relative.hasSuffix(".lock") else { continue }
                 let path = directory.appendingPathComponent(relative).path
                 locks.append(path)
-                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+                try FileManager.default.setAttributes(
+                    [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
             }
         }
-        let recorded = try await fixture.sandbox.run(fixture.sandbox.binary, ["hook", "post-commit"], in: fixture.repository)
+        let recorded = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["hook", "post-commit"], in: fixture.repository)
         #expect(recorded.status == 0, "\(recorded)")
         let synced = try await fixture.trace("sync")
         #expect(synced.status == 0, "the next sync recovers: \(synced), locks left: \(locks)")
         if locks.contains(where: { $0.hasSuffix("remotes/origin/sessiontrace.lock") }) {
-            #expect(synced.stderr.contains("removed refs/notes/remotes/origin/sessiontrace.lock"), "says what it recovered: \(synced)")
+            #expect(
+                synced.stderr.contains("removed refs/notes/remotes/origin/sessiontrace.lock"),
+                "says what it recovered: \(synced)")
         }
         // A fresh clone of the remote holds every commit's record, and they verify.
         let clone = fixture.sandbox.root.appendingPathComponent("fresh-clone")
-        let cloned = try await fixture.sandbox.run("git", ["clone", "-q", remote.path, clone.path], in: fixture.sandbox.root)
+        let cloned = try await fixture.sandbox.run(
+            "git", ["clone", "-q", remote.path, clone.path], in: fixture.sandbox.root)
         try #require(cloned.status == 0, "\(cloned)")
-        try await fixture.sandbox.git("fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
         for commit in commits {
-            let note = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: clone)
+            let note = try await fixture.sandbox.run(
+                "git", ["notes", "--ref", "sessiontrace", "show", commit], in: clone)
             #expect(note.status == 0, "\(commit) has no record on the remote")
         }
-        let verified = try await fixture.sandbox.run(fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path], in: clone)
+        let verified = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path], in: clone)
         #expect(verified.status == 0, "\(verified)")
     }
 
@@ -702,7 +804,8 @@ extension KilledProcessTests {
         let lock = fixture.repository.appendingPathComponent(".git/refs/notes/sessiontrace.lock")
         try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("0000000000000000000000000000000000000000\n".utf8).write(to: lock)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lock.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lock.path)
         try fixture.sandbox.write("after the kill\n", to: "b.txt", in: fixture.repository)
         let commit = try await fixture.commitRecorded("after a killed writer")
         #expect(try await fixture.noteLines(commit).count == 1)
@@ -874,8 +977,9 @@ extension KilledProcessTests {
 
     @Test func anAILineEditedToResolveARebaseConflictIsMixed() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        try await fixture.diverge(base: "base 1\nbase 2\nbase 3\n", agentOnTopic: "base 1\nagent 2\nbase 3\n",
-                                  personOnMain: "base 1\nmain 2\nbase 3\n")
+        try await fixture.diverge(
+            base: "base 1\nbase 2\nbase 3\n", agentOnTopic: "base 1\nagent 2\nbase 3\n",
+            personOnMain: "base 1\nmain 2\nbase 3\n")
         try await fixture.git("checkout", "-q", "topic")
         let conflicted = try await fixture.sandbox.run("git", ["rebase", "main"], in: fixture.repository)
         #expect(conflicted.status != 0, "the rebase stops on the conflict: \(conflicted)")
@@ -913,17 +1017,22 @@ extension KilledProcessTests {
         var shell = try AgentDriver(fixture, session: "s1")
         var other = try AgentDriver(fixture, session: "s2")
         let command = "printf 'generated 1\\ngenerated 2\\n' > gen.txt && printf 'tail by the command\\n' >> shared.txt"
-        try await shell.capture("claude-code", try shell.payload("claude-code-pre-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
+        try await shell.capture(
+            "claude-code",
+            try shell.payload("claude-code-pre-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
         // While the command runs, another session writes two files, one of which the
         // command then appends to.
         try await other.claude("Write", "other.txt", write: numberedLines(2, prefix: "other"))
         try await other.claude("Write", "shared.txt", write: numberedLines(2, prefix: "shared"))
         let ran = try await fixture.sandbox.run("bash", ["-c", command], in: fixture.repository)
         #expect(ran.status == 0, "\(ran)")
-        try await shell.capture("claude-code", try shell.payload("claude-code-post-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
+        try await shell.capture(
+            "claude-code",
+            try shell.payload("claude-code-post-bash.json", toolUseID: "bash-1", extra: ["COMMAND": command]))
         let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
         #expect(record.origins("gen.txt") == lines((1...2, Self.s1)))
-        #expect(record.origins("other.txt") == lines((1...2, Self.s2)), "not the command's: another session reported it")
+        #expect(
+            record.origins("other.txt") == lines((1...2, Self.s2)), "not the command's: another session reported it")
         #expect(record.origins("shared.txt") == lines((1...2, Self.s2), (3...3, Self.s1)))
     }
 }
@@ -950,14 +1059,16 @@ extension KilledProcessTests {
         if asked { try await fixture.git("config", "sessiontrace.captureIgnored", "true") }
         let secret = "API_KEY=\(UUID().uuidString)\n"
         try fixture.sandbox.write(secret, to: ".env", in: fixture.repository)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.repository.appendingPathComponent(".env").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: fixture.repository.appendingPathComponent(".env").path)
         var agent = try AgentDriver(fixture, session: "s1")
         try await agent.claude("Edit", ".env", write: secret + "DEBUG=1\n")
         try await agent.claude("Write", "build/out.txt", write: "built \(secret)")
         try await agent.claude("Write", "trace.loG", write: "log \(secret)")
         // Files no pattern ignores are captured as ever, also under an ignored name's look-alike.
         try await agent.claude("Write", "src/env.txt", write: numberedLines(2))
-        #expect(try snapshotsHold(fixture, secret) == asked, asked ? "asked for: captured" : "an ignored file was copied")
+        #expect(
+            try snapshotsHold(fixture, secret) == asked, asked ? "asked for: captured" : "an ignored file was copied")
         let record = try await fixture.attribution(try await fixture.commitRecorded("source"))
         #expect(record.origins("src/env.txt") == lines((1...2, Self.claude)))
     }

@@ -23,7 +23,12 @@ import Testing
         let record = try await fixture.attribution(commit)
         #expect(record.origins("src/greet.swift") == lines((1...5, Self.claude)))
         #expect(record.totals == Totals(added: 5, deleted: 0, ai: 5, human: 0, mixed: 0))
-        #expect(record.sessions == [SessionAcceptance(agent: "claude-code", sessionID: "s1", modelID: "anthropic/claude-sonnet-4-5-20250929", linesWritten: 5, linesCommittedUnchanged: 5, linesCommittedEdited: 0)])
+        #expect(
+            record.sessions == [
+                SessionAcceptance(
+                    agent: "claude-code", sessionID: "s1", modelID: "anthropic/claude-sonnet-4-5-20250929",
+                    linesWritten: 5, linesCommittedUnchanged: 5, linesCommittedEdited: 0)
+            ])
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
     }
@@ -35,7 +40,11 @@ import Testing
         for index in [1, 4, 5] { text[index] += " // reviewed" }
         try fixture.sandbox.write(text.joined(separator: "\n") + "\n", to: "a.txt", in: fixture.repository)
         let record = try await fixture.attribution(try await fixture.commitRecorded("edited"))
-        #expect(record.origins("a.txt") == lines((1...1, Self.claude), (2...2, Self.claudeMixed), (3...4, Self.claude), (5...6, Self.claudeMixed), (7...8, Self.claude)))
+        #expect(
+            record.origins("a.txt")
+                == lines(
+                    (1...1, Self.claude), (2...2, Self.claudeMixed), (3...4, Self.claude), (5...6, Self.claudeMixed),
+                    (7...8, Self.claude)))
         #expect(record.sessions.first?.linesCommittedUnchanged == 5)
         #expect(record.sessions.first?.linesCommittedEdited == 3)
     }
@@ -45,7 +54,8 @@ import Testing
         try await agent.claude("Write", "a.txt", write: numberedLines(4))
         _ = try await fixture.commitRecorded("ai lines")
         // Later, by hand (capture never sees the file again): one AI line edited, one line added.
-        try fixture.sandbox.write("line 1\nline 2 adjusted\nline 3\nline 4\nmine\n", to: "a.txt", in: fixture.repository)
+        try fixture.sandbox.write(
+            "line 1\nline 2 adjusted\nline 3\nline 4\nmine\n", to: "a.txt", in: fixture.repository)
         let record = try await fixture.attribution(try await fixture.commitRecorded("by hand"))
         #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed), (5...5, "human")))
     }
@@ -59,9 +69,12 @@ import Testing
         var later = try AgentDriver(fixture, session: "s2")
         try await later.claude("Edit", "a.txt", write: numberedLines(5))
         // The person then edits line 2, which s1 wrote.
-        try fixture.sandbox.write("line 1\nline 2 adjusted\nline 3\nline 4\nline 5\n", to: "a.txt", in: fixture.repository)
+        try fixture.sandbox.write(
+            "line 1\nline 2 adjusted\nline 3\nline 4\nline 5\n", to: "a.txt", in: fixture.repository)
         let record = try await fixture.attribution(try await fixture.commitRecorded("both"))
-        #expect(record.origins("a.txt") == lines((2...2, Self.claudeMixed), (5...5, "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2")))
+        #expect(
+            record.origins("a.txt")
+                == lines((2...2, Self.claudeMixed), (5...5, "ai claude-code anthropic/claude-sonnet-4-5-20250929 s2")))
         // s1's line was counted when it was first committed; s2 wrote and committed one.
         #expect(record.sessions.map(\.sessionID) == ["s2"])
         #expect(record.sessions.first?.linesCommittedUnchanged == 1)
@@ -80,8 +93,10 @@ import Testing
         var (fixture, agent) = try await started()
         try await agent.claude("Write", "a.txt", write: numberedLines(6))
         // Stage only the first three lines, as 'git add -p' would.
-        let partial = try await fixture.sandbox.git("hash-object", "-w", "--stdin", in: fixture.repository, input: numberedLines(3))
-        try await fixture.git("update-index", "--add", "--cacheinfo", "100644,\(partial.trimmingCharacters(in: .newlines)),a.txt")
+        let partial = try await fixture.sandbox.git(
+            "hash-object", "-w", "--stdin", in: fixture.repository, input: numberedLines(3))
+        try await fixture.git(
+            "update-index", "--add", "--cacheinfo", "100644,\(partial.trimmingCharacters(in: .newlines)),a.txt")
         let first = try await fixture.commitRecorded("first half", all: false)
         #expect(try await fixture.attribution(first).origins("a.txt") == lines((1...3, Self.claude)))
         let pending = try await fixture.trace("status")
@@ -121,7 +136,8 @@ import Testing
         var (fixture, agent) = try await started()
         try await agent.claude("Write", "draft.txt", write: numberedLines(4))
         try FileManager.default.moveItem(
-            at: fixture.repository.appendingPathComponent("draft.txt"), to: fixture.repository.appendingPathComponent("final.txt"))
+            at: fixture.repository.appendingPathComponent("draft.txt"),
+            to: fixture.repository.appendingPathComponent("final.txt"))
         let record = try await fixture.attribution(try await fixture.commitRecorded("renamed"))
         #expect(record.origins("final.txt") == lines((1...4, Self.claude)))
     }
@@ -160,7 +176,8 @@ import Testing
     @Test func garbagePayloadFailsTheHookButNotTheCommit() async throws {
         let (fixture, agent) = try await started()
         for garbage in ["", "not json", "[1,2]", "{\"hook_event_name\": \"PreToolUse\"}"] {
-            let output = try await fixture.sandbox.run(fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: fixture.repository, input: garbage)
+            let output = try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", "claude-code"], in: fixture.repository, input: garbage)
             #expect(output.status == 1, "\(garbage): \(output)")
             #expect(output.stderrLines.count == 1 && output.stderr.hasPrefix("git-trace capture: "), "\(output)")
         }
@@ -174,7 +191,8 @@ import Testing
         var (fixture, agent) = try await started()
         try await fixture.commit(numberedLines(3), to: "config.txt")
         try fixture.sandbox.write("human draft\n", to: "draft.txt", in: fixture.repository)
-        try await agent.claudeShell("sed -i 's/line 2/line two/' config.txt && printf 'gen 1\\ngen 2\\n' > generated.txt")
+        try await agent.claudeShell(
+            "sed -i 's/line 2/line two/' config.txt && printf 'gen 1\\ngen 2\\n' > generated.txt")
         let record = try await fixture.attribution(try await fixture.commitRecorded("generated"))
         #expect(record.origins("config.txt") == lines((2...2, Self.claude)))
         #expect(record.origins("generated.txt") == lines((1...2, Self.claude)))
@@ -193,18 +211,26 @@ import Testing
     }
 
     @Test func gemini() async throws {
-        #expect(try await attributed("gemini", session: "g1").origins("gen.txt") == lines((1...2, "ai gemini google/unknown g1")))
+        #expect(
+            try await attributed("gemini", session: "g1").origins("gen.txt")
+                == lines((1...2, "ai gemini google/unknown g1")))
     }
 
     @Test func codex() async throws {
-        #expect(try await attributed("codex", session: "c1").origins("gen.txt") == lines((1...2, "ai codex openai/gpt-5-codex c1")))
+        #expect(
+            try await attributed("codex", session: "c1").origins("gen.txt")
+                == lines((1...2, "ai codex openai/gpt-5-codex c1")))
     }
 
     @Test func copilot() async throws {
-        #expect(try await attributed("copilot", session: "p1").origins("gen.txt") == lines((1...2, "ai copilot unknown/unknown p1")))
+        #expect(
+            try await attributed("copilot", session: "p1").origins("gen.txt")
+                == lines((1...2, "ai copilot unknown/unknown p1")))
     }
 
     @Test func generic() async throws {
-        #expect(try await attributed("generic", session: "x1").origins("gen.txt") == lines((1...2, "ai aider anthropic/claude-opus-4 x1")))
+        #expect(
+            try await attributed("generic", session: "x1").origins("gen.txt")
+                == lines((1...2, "ai aider anthropic/claude-opus-4 x1")))
     }
 }

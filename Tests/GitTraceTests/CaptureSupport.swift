@@ -20,16 +20,23 @@ struct AgentDriver {
         self.fixture = fixture
         self.session = session
         // Claude Code names its model only in the session transcript.
-        let transcript = try String(contentsOf: AgentDriver.fixtures.appendingPathComponent("claude-code-transcript.jsonl"), encoding: .utf8)
-        try fixture.sandbox.write(transcript.replacingOccurrences(of: "$SESSION", with: session), to: "transcript-\(session).jsonl", in: fixture.sandbox.root)
+        let transcript = try String(
+            contentsOf: AgentDriver.fixtures.appendingPathComponent("claude-code-transcript.jsonl"), encoding: .utf8)
+        try fixture.sandbox.write(
+            transcript.replacingOccurrences(of: "$SESSION", with: session), to: "transcript-\(session).jsonl",
+            in: fixture.sandbox.root)
     }
 
     var root: String { workspace ?? fixture.repository.path }
 
-    func payload(_ name: String, file: String = "", toolUseID: String = "", extra: [String: String] = [:]) throws -> String {
+    func payload(_ name: String, file: String = "", toolUseID: String = "", extra: [String: String] = [:]) throws
+        -> String
+    {
         var text = try String(contentsOf: AgentDriver.fixtures.appendingPathComponent(name), encoding: .utf8)
-        let values = ["ROOT": root, "FILE": file, "SESSION": session, "TOOL_USE_ID": toolUseID,
-                      "TRANSCRIPT": fixture.sandbox.root.appendingPathComponent("transcript-\(session).jsonl").path].merging(extra) { $1 }
+        let values = [
+            "ROOT": root, "FILE": file, "SESSION": session, "TOOL_USE_ID": toolUseID,
+            "TRANSCRIPT": fixture.sandbox.root.appendingPathComponent("transcript-\(session).jsonl").path,
+        ].merging(extra) { $1 }
         // Longest names first, so that $FILE does not eat part of $FILES.
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             text = text.replacingOccurrences(of: "$" + key, with: jsonEscaped(value))
@@ -38,10 +45,13 @@ struct AgentDriver {
     }
 
     @discardableResult
-    func capture(_ agent: String, _ payload: String, event: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessOutput {
+    func capture(
+        _ agent: String, _ payload: String, event: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ProcessOutput {
         var arguments = ["capture", "--agent", agent]
         if let event { arguments += ["--event", event] }
-        let output = try await fixture.sandbox.run(fixture.sandbox.binary, arguments, in: fixture.repository, input: payload)
+        let output = try await fixture.sandbox.run(
+            fixture.sandbox.binary, arguments, in: fixture.repository, input: payload)
         #expect(output.status == 0, "\(output)", sourceLocation: sourceLocation)
         return output
     }
@@ -50,19 +60,25 @@ struct AgentDriver {
     mutating func claude(_ tool: String = "Write", _ path: String, write content: String) async throws {
         toolUse += 1
         let id = "toolu_\(session)_\(toolUse)"
-        try await capture("claude-code", try payload("claude-code-pre-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": tool]))
+        try await capture(
+            "claude-code",
+            try payload("claude-code-pre-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": tool]))
         try fixture.sandbox.write(content, to: path, in: fixture.repository)
-        try await capture("claude-code", try payload("claude-code-post-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": tool]))
+        try await capture(
+            "claude-code",
+            try payload("claude-code-post-tool-use.json", file: path, toolUseID: id, extra: ["TOOL": tool]))
     }
 
     /// Claude Code runs a shell command through its Bash tool.
     mutating func claudeShell(_ command: String) async throws {
         toolUse += 1
         let id = "toolu_\(session)_\(toolUse)"
-        try await capture("claude-code", try payload("claude-code-pre-bash.json", toolUseID: id, extra: ["COMMAND": command]))
+        try await capture(
+            "claude-code", try payload("claude-code-pre-bash.json", toolUseID: id, extra: ["COMMAND": command]))
         let ran = try await fixture.sandbox.run("bash", ["-c", command], in: fixture.repository)
         #expect(ran.status == 0, "\(ran)")
-        try await capture("claude-code", try payload("claude-code-post-bash.json", toolUseID: id, extra: ["COMMAND": command]))
+        try await capture(
+            "claude-code", try payload("claude-code-post-bash.json", toolUseID: id, extra: ["COMMAND": command]))
     }
 
     /// Cursor's agent replaces `old` with `new` in `path` and reports it afterwards only.
@@ -73,19 +89,24 @@ struct AgentDriver {
         let text = try String(contentsOf: url, encoding: .utf8)
         let range = try #require(last ? text.range(of: old, options: .backwards) : text.range(of: old))
         try Data(text.replacingCharacters(in: range, with: new).utf8).write(to: url)
-        try await capture("cursor", try payload("cursor-after-file-edit.json", file: path, toolUseID: "gen-\(toolUse)", extra: ["OLD": old, "NEW": new]))
+        try await capture(
+            "cursor",
+            try payload(
+                "cursor-after-file-edit.json", file: path, toolUseID: "gen-\(toolUse)", extra: ["OLD": old, "NEW": new])
+        )
     }
 
     /// An agent with before and after events (gemini, codex, copilot, generic) writes `path`.
     mutating func edit(_ agent: String, _ path: String, write content: String) async throws {
         toolUse += 1
         let id = "turn-\(session)-\(toolUse)"
-        let (before, after, events): (String, String, (String?, String?)) = switch agent {
-        case "gemini": ("gemini-before-tool.json", "gemini-after-tool.json", (nil, nil))
-        case "codex": ("codex-pre-tool-use.json", "codex-post-tool-use.json", (nil, nil))
-        case "copilot": ("copilot-pre-tool-use.json", "copilot-post-tool-use.json", ("before", "after"))
-        default: ("generic-before.json", "generic-after.json", (nil, nil))
-        }
+        let (before, after, events): (String, String, (String?, String?)) =
+            switch agent {
+            case "gemini": ("gemini-before-tool.json", "gemini-after-tool.json", (nil, nil))
+            case "codex": ("codex-pre-tool-use.json", "codex-post-tool-use.json", (nil, nil))
+            case "copilot": ("copilot-pre-tool-use.json", "copilot-post-tool-use.json", ("before", "after"))
+            default: ("generic-before.json", "generic-after.json", (nil, nil))
+            }
         try await capture(agent, try payload(before, file: path, toolUseID: id), event: events.0)
         try fixture.sandbox.write(content, to: path, in: fixture.repository)
         try await capture(agent, try payload(after, file: path, toolUseID: id), event: events.1)
@@ -112,7 +133,8 @@ extension Fixture {
     /// 10 seconds; `directory`: where to look (another worktree), else the repository.
     func waitForRecord(_ commit: String, in directory: URL? = nil) async throws -> Bool {
         for _ in 0..<200 {
-            let note = try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory ?? repository)
+            let note = try await sandbox.run(
+                "git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory ?? repository)
             if note.status == 0 { return true }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -133,7 +155,9 @@ extension Attribution {
         var result = [Int: String]()
         for range in files.first(where: { $0.path == path })?.ranges ?? [] {
             let contributor = range.contributor
-            let text = [contributor.type.rawValue, contributor.agent, contributor.modelID, range.sessionID].compactMap { $0 }.joined(separator: " ")
+            let text = [contributor.type.rawValue, contributor.agent, contributor.modelID, range.sessionID].compactMap {
+                $0
+            }.joined(separator: " ")
             for line in range.startLine...range.endLine { result[line] = text }
         }
         return result

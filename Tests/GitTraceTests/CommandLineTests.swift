@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// keygen and init, as a new user meets them.
 @Suite struct KeygenInitTests {
@@ -46,16 +46,21 @@ import TestSupport
         let sandbox = try Sandbox()
         try await sandbox.configureIdentity()
         let sshKey = sandbox.home.appendingPathComponent(".ssh/id_ed25519").path
-        try FileManager.default.createDirectory(atPath: (sshKey as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (sshKey as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         #expect(try await sandbox.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", sshKey]).status == 0)
         let output = try await sandbox.trace("keygen", "--existing", "~/.ssh/id_ed25519")
         #expect(output.status == 0, "\(output)")
-        let publicKey = try String(contentsOfFile: sshKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let publicKey = try String(contentsOfFile: sshKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
+            .joined(separator: " ")
         #expect(output.stdout == "alice@example.com \(publicKey)\n")
         let repository = try await sandbox.makeRepository()
         try sandbox.write("x\n", to: "a.txt", in: repository)
         let commit = try await sandbox.commitAll("c", in: repository)
-        #expect(try await sandbox.trace("record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human", in: repository).status == 0)
+        #expect(
+            try await sandbox.trace(
+                "record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human", in: repository
+            ).status == 0)
         let trust = try sandbox.write(output.stdout, to: "trust", in: sandbox.root)
         let verified = try await sandbox.trace("verify", "--trust", trust.path, in: repository)
         #expect(verified.status == 0, "\(verified)")
@@ -67,28 +72,40 @@ import TestSupport
         let ssh = sandbox.home.appendingPathComponent(".ssh")
         try FileManager.default.createDirectory(at: ssh, withIntermediateDirectories: true)
         let keyPath = ssh.appendingPathComponent("id_ed25519").path
-        #expect(try await sandbox.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "correct horse", "-f", keyPath]).status == 0)
+        #expect(
+            try await sandbox.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "correct horse", "-f", keyPath]).status
+                == 0)
         let socket = sandbox.root.appendingPathComponent("agent.sock").path
         let started = try await sandbox.run("ssh-agent", ["-a", socket, "-s"])
-        let pid = try #require(started.stdout.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .first { $0.hasPrefix("SSH_AGENT_PID=") }.map { String($0.dropFirst(14)) }, "\(started)")
+        let pid = try #require(
+            started.stdout.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .first { $0.hasPrefix("SSH_AGENT_PID=") }.map { String($0.dropFirst(14)) }, "\(started)")
         defer { kill(pid_t(pid)!, SIGTERM) }
         let askpass = try sandbox.write("#!/bin/sh\necho 'correct horse'\n", to: "askpass.sh", in: sandbox.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: askpass.path)
         let agent = ["SSH_AUTH_SOCK": socket]
-        let added = try await sandbox.run("ssh-add", [keyPath], environment: agent.merging(["SSH_ASKPASS": askpass.path, "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"]) { $1 })
+        let added = try await sandbox.run(
+            "ssh-add", [keyPath],
+            environment: agent.merging(["SSH_ASKPASS": askpass.path, "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"]) {
+                $1
+            })
         try #require(added.status == 0, "\(added)")
-        let configured = try await sandbox.run(sandbox.binary, ["keygen", "--existing", keyPath + ".pub"], environment: agent)
+        let configured = try await sandbox.run(
+            sandbox.binary, ["keygen", "--existing", keyPath + ".pub"], environment: agent)
         #expect(configured.status == 0, "\(configured)")
         let trust = try sandbox.write(configured.stdout, to: "trust", in: sandbox.root)
         let repository = try await sandbox.makeRepository()
         try sandbox.write("x\n", to: "a.txt", in: repository)
         let commit = try await sandbox.commitAll("c", in: repository)
-        let recorded = try await sandbox.run(sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository, environment: agent)
+        let recorded = try await sandbox.run(
+            sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository,
+            environment: agent)
         #expect(recorded.status == 0, "\(recorded)")
         #expect(try await sandbox.trace("verify", "--trust", trust.path, in: repository).status == 0)
         // Without the agent, the same configuration fails cleanly.
-        let noAgent = try await sandbox.run(sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository, environment: ["SSH_AUTH_SOCK": ""])
+        let noAgent = try await sandbox.run(
+            sandbox.binary, ["record", commit, "--file", "a.txt", "--lines", "1", "--origin", "human"], in: repository,
+            environment: ["SSH_AUTH_SOCK": ""])
         #expect(noAgent.failedCleanly, "\(noAgent)")
         #expect(noAgent.stderr.contains("no ssh-agent"))
     }
@@ -104,7 +121,9 @@ import TestSupport
         let configAfterFirst = try await sandbox.git("config", "--local", "--list", in: repository)
         // git log stays readable: records are not shown under every commit.
         #expect(!configAfterFirst.contains("notes.displayref"))
-        #expect(configAfterFirst.contains("remote.origin.fetch=+refs/notes/sessiontrace:refs/notes/remotes/origin/sessiontrace"))
+        #expect(
+            configAfterFirst.contains(
+                "remote.origin.fetch=+refs/notes/sessiontrace:refs/notes/remotes/origin/sessiontrace"))
         #expect(!configAfterFirst.contains("notes.rewriteref"))
         let second = try await sandbox.trace("init", in: repository)
         #expect(second.status == 0)
@@ -118,7 +137,10 @@ import TestSupport
         let repository = try await sandbox.makeRepository()
         let output = try await sandbox.trace("init", in: repository)
         #expect(output.status == 0)
-        #expect(output.stderr == "warning: no signing key: run 'git trace keygen' (or set sessiontrace.signingKey to an Ed25519 key file)\n")
+        #expect(
+            output.stderr
+                == "warning: no signing key: run 'git trace keygen' (or set sessiontrace.signingKey to an Ed25519 key file)\n"
+        )
     }
 
     @Test func initWarnsAboutRewriteRefCopyingSignedNotes() async throws {
@@ -144,9 +166,13 @@ import TestSupport
 @Suite struct MalformedInputTests {
     @Test func outsideARepository() async throws {
         let sandbox = try Sandbox()
-        for arguments in [["show"], ["verify", "--trust", "/dev/null"], ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"], ["init"],
-                          ["review", "HEAD"], ["checkpoint"], ["carry", "HEAD", "--from", "HEAD~1"], ["sync"], ["blame", "a.txt"], ["stats"],
-                          ["status"], ["uninstall"], ["hooks", "status"]] {
+        for arguments in [
+            ["show"], ["verify", "--trust", "/dev/null"],
+            ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"], ["init"],
+            ["review", "HEAD"], ["checkpoint"], ["carry", "HEAD", "--from", "HEAD~1"], ["sync"], ["blame", "a.txt"],
+            ["stats"],
+            ["status"], ["uninstall"], ["hooks", "status"],
+        ] {
             let output = try await sandbox.traceArgs(arguments, in: sandbox.root)
             #expect(output.failedCleanly, "\(arguments): \(output)")
             #expect(output.status == 2)
@@ -156,12 +182,17 @@ import TestSupport
 
     @Test func emptyRepository() async throws {
         let fixture = try await Fixture.make()
-        for arguments in [["show"], ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"], ["verify", "HEAD", "--trust", fixture.trustFile.path]] {
+        for arguments in [
+            ["show"], ["record", "HEAD", "--file", "a", "--lines", "1", "--origin", "human"],
+            ["verify", "HEAD", "--trust", fixture.trustFile.path],
+        ] {
             let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
             #expect(output.failedCleanly, "\(arguments): \(output)")
             #expect(output.stderr.contains("no commits yet"), "\(output)")
         }
-        for arguments in [["review", "HEAD"], ["checkpoint"], ["stats"], ["carry", "HEAD", "--from", "HEAD"], ["sync"]] {
+        for arguments in [
+            ["review", "HEAD"], ["checkpoint"], ["stats"], ["carry", "HEAD", "--from", "HEAD"], ["sync"],
+        ] {
             let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
             #expect(output.failedCleanly, "\(arguments): \(output)")
         }
@@ -174,7 +205,10 @@ import TestSupport
     @Test func unknownRevision() async throws {
         let fixture = try await Fixture.make()
         try await fixture.commit("x\n", to: "a.txt")
-        for arguments in [["show", "nonexistent"], ["record", "v9.9", "--file", "a.txt", "--lines", "1", "--origin", "human"], ["verify", "HEAD..nope", "--trust", fixture.trustFile.path]] {
+        for arguments in [
+            ["show", "nonexistent"], ["record", "v9.9", "--file", "a.txt", "--lines", "1", "--origin", "human"],
+            ["verify", "HEAD..nope", "--trust", fixture.trustFile.path],
+        ] {
             let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
             #expect(output.failedCleanly, "\(arguments): \(output)")
             #expect(output.stderr.contains("unknown revision"), "\(output)")
@@ -184,11 +218,13 @@ import TestSupport
     @Test func badOrMissingSigningKeys() async throws {
         let fixture = try await Fixture.make()
         try await fixture.commit("x\n", to: "a.txt")
-        try Data("-----BEGIN PRIVATE KEY-----\nnot really a key\n-----END PRIVATE KEY-----\n".utf8).write(to: URL(fileURLWithPath: fixture.keyPath))
+        try Data("-----BEGIN PRIVATE KEY-----\nnot really a key\n-----END PRIVATE KEY-----\n".utf8).write(
+            to: URL(fileURLWithPath: fixture.keyPath))
         let bad = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "human")
         #expect(bad.failedCleanly, "\(bad)")
         #expect(bad.stderr == "fatal: \(fixture.keyPath) is not a PEM PKCS#8 or OpenSSH private key\n")
-        let missing = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "human", "--key", "/nonexistent/key.pem")
+        let missing = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "human", "--key", "/nonexistent/key.pem")
         #expect(missing.failedCleanly)
         #expect(missing.stderr == "fatal: cannot read key file /nonexistent/key.pem: no such file\n")
         try await fixture.git("config", "--global", "--unset", "sessiontrace.signingKey")
@@ -196,7 +232,8 @@ import TestSupport
         #expect(unset.failedCleanly)
         #expect(unset.stderr.contains("no signing key: run 'git trace keygen'"))
         // Nothing was written by any failed attempt.
-        let notes = try await fixture.sandbox.run("git", ["rev-parse", "--verify", "-q", "refs/notes/sessiontrace"], in: fixture.repository)
+        let notes = try await fixture.sandbox.run(
+            "git", ["rev-parse", "--verify", "-q", "refs/notes/sessiontrace"], in: fixture.repository)
         #expect(notes.status != 0)
     }
 
@@ -213,7 +250,12 @@ import TestSupport
             (["--file", "../outside", "--lines", "1", "--origin", "human"], "outside the repository"),
             (["--file", "a.txt", "--lines", "1-3", "--file", "a.txt", "--lines", "2", "--origin", "human"], "overlap"),
             (["--file", "a.txt", "--lines", "1", "--origin", "human", "--prompt-sha256", "xyz"], "not 64 hex digits"),
-            (["--file", "a.txt", "--lines", "1", "--file", "a.txt", "--lines", "2", "--file", "a.txt", "--lines", "3", "--origin", "human", "--origin", "human"], "--origin is given 2 times for 3 files"),
+            (
+                [
+                    "--file", "a.txt", "--lines", "1", "--file", "a.txt", "--lines", "2", "--file", "a.txt", "--lines",
+                    "3", "--origin", "human", "--origin", "human",
+                ], "--origin is given 2 times for 3 files"
+            ),
         ]
         for (arguments, message) in cases {
             let output = try await fixture.sandbox.traceArgs(["record", "HEAD"] + arguments, in: fixture.repository)
@@ -221,7 +263,8 @@ import TestSupport
             #expect(output.stderr.contains(message), "\(arguments): \(output)")
             #expect(!output.stderr.contains("Fatal error"))
         }
-        let notes = try await fixture.sandbox.run("git", ["rev-parse", "--verify", "-q", "refs/notes/sessiontrace"], in: fixture.repository)
+        let notes = try await fixture.sandbox.run(
+            "git", ["rev-parse", "--verify", "-q", "refs/notes/sessiontrace"], in: fixture.repository)
         #expect(notes.status != 0)
     }
 
@@ -252,8 +295,10 @@ import TestSupport
 /// A wrong argument gets what every other failure gets: one `fatal:` line naming the
 /// problem and exit status 2, not ArgumentParser's usage block under it.
 @Suite struct ArgumentErrorTests {
-    @Test(arguments: [["verify", "--jobs", "0"], ["verify", "--jobs", "x"], ["record", "HEAD"], ["--bogus"], ["nosuchcommand"],
-                      ["report", "--format", "pdfx"], ["stats", "--nope"]])
+    @Test(arguments: [
+        ["verify", "--jobs", "0"], ["verify", "--jobs", "x"], ["record", "HEAD"], ["--bogus"], ["nosuchcommand"],
+        ["report", "--format", "pdfx"], ["stats", "--nope"],
+    ])
     func aWrongArgumentIsOneLine(arguments: [String]) async throws {
         let fixture = try await Fixture.make()
         try await fixture.commit("seed\n", to: "README")
@@ -274,17 +319,22 @@ import TestSupport
         try Data("not a directory\n".utf8).write(to: claude)
         let blocked = try await fixture.trace("hooks", "install", "--agent", "claude-code", "--project")
         #expect(blocked.status == 2, "\(blocked)")
-        #expect(blocked.stderrLines.count == 1 && blocked.stderr.hasPrefix("fatal: cannot create directory ")
+        #expect(
+            blocked.stderrLines.count == 1 && blocked.stderr.hasPrefix("fatal: cannot create directory ")
                 && blocked.stderr.hasSuffix("/.claude is not a directory\n"), "\(blocked)")
         try FileManager.default.removeItem(at: claude)
-        try FileManager.default.createDirectory(at: claude.appendingPathComponent("settings.json"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: claude.appendingPathComponent("settings.json"), withIntermediateDirectories: true)
         let directory = try await fixture.trace("hooks", "install", "--agent", "claude-code", "--project")
         #expect(directory.status == 2, "\(directory)")
-        #expect(directory.stderrLines.count == 1 && directory.stderr.hasPrefix("fatal: cannot write ")
+        #expect(
+            directory.stderrLines.count == 1 && directory.stderr.hasPrefix("fatal: cannot write ")
                 && directory.stderr.hasSuffix("/.claude/settings.json: Is a directory\n"), "\(directory)")
         let output = try await fixture.trace("report", "--no-tree", "--output", "/nonexistent-dir/report.txt")
         #expect(output.status == 2, "\(output)")
-        #expect(output.stderr == "fatal: cannot write /nonexistent-dir/report.txt: No such file or directory\n", "\(output)")
+        #expect(
+            output.stderr == "fatal: cannot write /nonexistent-dir/report.txt: No such file or directory\n", "\(output)"
+        )
         for result in [blocked, directory, output] { #expect(!result.stderr.contains("--help"), "\(result)") }
     }
 

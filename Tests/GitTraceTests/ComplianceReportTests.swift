@@ -19,17 +19,27 @@ import Testing
     }
 
     /// Commits with the given dates (and author), waiting for the record when hooks run.
-    func commit(_ fixture: Fixture, _ message: String, date: String, author: (String, String) = ("Alice Author", "alice@example.com"),
-                hooks: Bool = true) async throws -> String {
+    func commit(
+        _ fixture: Fixture, _ message: String, date: String,
+        author: (String, String) = ("Alice Author", "alice@example.com"),
+        hooks: Bool = true
+    ) async throws -> String {
         try await fixture.git("add", "-A")
-        let environment = ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": author.0, "GIT_AUTHOR_EMAIL": author.1]
+        let environment = [
+            "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": author.0,
+            "GIT_AUTHOR_EMAIL": author.1,
+        ]
         let arguments = (hooks ? [] : ["-c", "core.hooksPath=/dev/null"]) + ["commit", "-q", "-m", message]
         let result = try await fixture.sandbox.run("git", arguments, in: fixture.repository, environment: environment)
         try #require(result.status == 0, "\(result)")
         let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         if hooks {
             for _ in 0..<200 {
-                if try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository).status == 0 { break }
+                if try await fixture.sandbox.run(
+                    "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository
+                ).status == 0 {
+                    break
+                }
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
         }
@@ -47,14 +57,17 @@ import Testing
     func history() async throws -> History {
         let fixture = try await Fixture.make(commitHooks: true)
         let files = fixture.repository
-        try fixture.sandbox.write("version: 1\nsensitive_paths: [src/pay/]\n", to: ".sessiontrace/policy.yml", in: files)
+        try fixture.sandbox.write(
+            "version: 1\nsensitive_paths: [src/pay/]\n", to: ".sessiontrace/policy.yml", in: files)
         try fixture.sandbox.write("gen/** linguist-generated\n", to: ".gitattributes", in: files)
         try fixture.sandbox.write("h1\nh2\nh3\n", to: "app.txt", in: files)
         let c1 = try await commit(fixture, "seed", date: "2026-09-10T10:00:00Z")
 
         var agent = try AgentDriver(fixture, session: "s1")
-        try FileManager.default.createDirectory(at: files.appendingPathComponent("src/pay"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: files.appendingPathComponent("gen"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: files.appendingPathComponent("src/pay"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: files.appendingPathComponent("gen"), withIntermediateDirectories: true)
         try await agent.claude("Write", "src/pay/charge.go", write: "c1\nc2\nc3\nc4\n")
         try await agent.claude("Write", "gen/api.pb.go", write: "g1\ng2\ng3\n")
         let c2 = try await commit(fixture, "charge", date: "2026-09-20T10:00:00Z")
@@ -62,8 +75,9 @@ import Testing
 
         try fixture.sandbox.write("c1\nc2 fixed by bob\nc3\nc4\n", to: "src/pay/charge.go", in: files)
         try fixture.sandbox.write("h1\nh2\nh3\nb4\n", to: "app.txt", in: files)
-        let c3 = try await commit(fixture, "fix\n\nReviewed-by: Carol <carol@example.com>", date: "2026-10-05T10:00:00Z",
-                                  author: ("Bob Builder", "bob@example.com"))
+        let c3 = try await commit(
+            fixture, "fix\n\nReviewed-by: Carol <carol@example.com>", date: "2026-10-05T10:00:00Z",
+            author: ("Bob Builder", "bob@example.com"))
 
         var second = try AgentDriver(fixture, session: "s2")
         try await second.claude("Write", "app.txt", write: "h1\nh2\nh3\nb4\na5\na6\n")
@@ -81,27 +95,40 @@ import Testing
     }
 
     func report(_ history: History, _ extra: String...) async throws -> JSONValue {
-        let output = try await history.fixture.sandbox.traceArgs(["report", "--format", "json", "--trust", history.fixture.trustFile.path] + extra,
-                                                                  in: history.fixture.repository)
+        let output = try await history.fixture.sandbox.traceArgs(
+            ["report", "--format", "json", "--trust", history.fixture.trustFile.path] + extra,
+            in: history.fixture.repository)
         try #require(output.status == 0, "\(output)")
         return try JSONValue(parsing: output.stdout.trimmingCharacters(in: .newlines))
     }
 
-    func lines(_ value: JSONValue?, _ ai: Int, _ mixed: Int, _ human: Int, _ unknown: Int,
-               sourceLocation: SourceLocation = #_sourceLocation) {
-        let expected = [("ai", ai), ("mixed", mixed), ("human", human), ("unknown", unknown), ("total", ai + mixed + human + unknown)]
+    func lines(
+        _ value: JSONValue?, _ ai: Int, _ mixed: Int, _ human: Int, _ unknown: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let expected = [
+            ("ai", ai), ("mixed", mixed), ("human", human), ("unknown", unknown),
+            ("total", ai + mixed + human + unknown),
+        ]
         for (name, count) in expected {
-            #expect(value?[name] == .integer(Int64(count)), "\(name) in \(String(describing: value))", sourceLocation: sourceLocation)
+            #expect(
+                value?[name] == .integer(Int64(count)), "\(name) in \(String(describing: value))",
+                sourceLocation: sourceLocation)
         }
         let total = ai + mixed + human + unknown
-        func share(_ part: Int) -> JSONValue { total == 0 ? .null : .integer(Int64((part * 10_000 + total / 2) / total)) }
-        #expect(value?["ai_written_bp"] == (total == unknown ? .null : share(ai + mixed)), sourceLocation: sourceLocation)
+        func share(_ part: Int) -> JSONValue {
+            total == 0 ? .null : .integer(Int64((part * 10_000 + total / 2) / total))
+        }
+        #expect(
+            value?["ai_written_bp"] == (total == unknown ? .null : share(ai + mixed)), sourceLocation: sourceLocation)
         #expect(value?["unknown_bp"] == share(unknown), sourceLocation: sourceLocation)
     }
 
     @Test func everyFigureOfTheJSONReport() async throws {
         let history = try await history()
-        let (c1, c2, c3, c4, c5) = (history.commits[0], history.commits[1], history.commits[2], history.commits[3], history.commits[4])
+        let (c1, c2, c3, c4, c5) = (
+            history.commits[0], history.commits[1], history.commits[2], history.commits[3], history.commits[4]
+        )
         let json = try await report(history, "--framework", "soc2")
         #expect(json["report"] == .string("sessiontrace-report/v1"))
         #expect(json["period"]?["end_commit"] == .string(c5))
@@ -123,11 +150,18 @@ import Testing
         lines(surviving[0]["lines"], 2, 0, 5, 2)
         lines(surviving[1]["lines"], 0, 0, 2, 0)
         lines(surviving[2]["lines"], 3, 1, 0, 0)
-        #expect(json["lines_surviving_by_model"] == .array([.object([
-            "agent": .string("claude-code"), "model_id": .string(Self.model), "ai": .integer(5), "mixed": .integer(1),
-        ])]))
+        #expect(
+            json["lines_surviving_by_model"]
+                == .array([
+                    .object([
+                        "agent": .string("claude-code"), "model_id": .string(Self.model), "ai": .integer(5),
+                        "mixed": .integer(1),
+                    ])
+                ]))
         lines(json["excluded"]?["lines"], 3, 0, 0, 0)
-        #expect(json["excluded"]?["paths"] == .array([.object(["path": .string("gen/api.pb.go"), "reason": .string("linguist-generated")])]))
+        #expect(
+            json["excluded"]?["paths"]
+                == .array([.object(["path": .string("gen/api.pb.go"), "reason": .string("linguist-generated")])]))
 
         let developers = try #require(json["by_developer"]?.arrayValue)
         #expect(developers.map { $0["email"] } == [.string("alice@example.com"), .string("bob@example.com")])
@@ -146,10 +180,15 @@ import Testing
         lines(months[0]["lines"], 4, 0, 6, 0)
         lines(months[1]["lines"], 2, 1, 1, 2)
 
-        #expect(json["models"] == .array([.object([
-            "agent": .string("claude-code"), "model_id": .string(Self.model), "ai": .integer(6), "mixed": .integer(1), "commits": .integer(3),
-            "first_use": .string("2026-09-20T10:00:00Z"), "last_use": .string("2026-10-15T10:00:00Z"),
-        ])]))
+        #expect(
+            json["models"]
+                == .array([
+                    .object([
+                        "agent": .string("claude-code"), "model_id": .string(Self.model), "ai": .integer(6),
+                        "mixed": .integer(1), "commits": .integer(3),
+                        "first_use": .string("2026-09-20T10:00:00Z"), "last_use": .string("2026-10-15T10:00:00Z"),
+                    ])
+                ]))
 
         // s1 wrote 7 lines (3 of them in the generated file), all committed in C2; bob's
         // edit of one of them is not counted again. s2 wrote and committed 2.
@@ -161,17 +200,24 @@ import Testing
         #expect(sessions.map { $0["acceptance_bp"] } == [.integer(10_000), .integer(10_000)])
         #expect(json["acceptance"]?["by_model"]?.arrayValue?.first?["lines_written"] == .integer(9))
 
-        #expect(json["reviews"] == .object([
-            "ai_written_lines": .integer(7), "signed_independent": .integer(2), "signed_independent_bp": .integer(2857),
-            "self_review_only": .integer(4), "unsigned_trailer_only": .integer(1), "unreviewed": .integer(0),
-            "commits_with_ai": .integer(3), "commits_signed_independent": .integer(1),
-        ]))
+        #expect(
+            json["reviews"]
+                == .object([
+                    "ai_written_lines": .integer(7), "signed_independent": .integer(2),
+                    "signed_independent_bp": .integer(2857),
+                    "self_review_only": .integer(4), "unsigned_trailer_only": .integer(1), "unreviewed": .integer(0),
+                    "commits_with_ai": .integer(3), "commits_signed_independent": .integer(1),
+                ]))
 
         #expect(json["risk"]?["sensitive_paths"] == .array([.string("src/pay/")]))
-        #expect(json["risk"]?["unreviewed_ai_lines"] == .array([.object([
-            "path": .string("src/pay/charge.go"), "lines": .integer(5),
-            "commits": .array([.string(c3), .string(c2)]), "models": .array([.string(Self.model)]),
-        ])]))
+        #expect(
+            json["risk"]?["unreviewed_ai_lines"]
+                == .array([
+                    .object([
+                        "path": .string("src/pay/charge.go"), "lines": .integer(5),
+                        "commits": .array([.string(c3), .string(c2)]), "models": .array([.string(Self.model)]),
+                    ])
+                ]))
 
         let integrity = try #require(json["integrity"])
         #expect(integrity["trust_file"] == .string(history.fixture.trustFile.path))
@@ -183,7 +229,10 @@ import Testing
         let controls = try #require(json["framework"]?["controls"]?.arrayValue)
         #expect(controls.map { $0["id"] } == [.string("CC8.1"), .string("CC7.2"), .string("CC3.4")])
         #expect(controls.map { $0["status"] } == [.string("gaps"), .string("supported"), .string("gaps")])
-        #expect(controls[0]["gaps"]?.arrayValue?.contains(.string("5 AI-written lines without a signed independent review (4 reviewed only by their author)")) == true)
+        #expect(
+            controls[0]["gaps"]?.arrayValue?.contains(
+                .string("5 AI-written lines without a signed independent review (4 reviewed only by their author)"))
+                == true)
         #expect(controls[0]["gaps"]?.arrayValue?.contains(.string("1 commit without a record")) == true)
         #expect(controls[0]["gaps"]?.arrayValue?.contains(.string("2 lines added with no recorded origin")) == true)
 
@@ -224,7 +273,10 @@ import Testing
         #expect(everything["excluded"]?["included_by_flag"] == .bool(true))
         // Directories two levels deep.
         let deep = try await report(history, "--depth", "2", "--no-tree")
-        #expect(deep["by_directory"]?.arrayValue?.map { $0["directory"] } == [.string("."), .string(".sessiontrace/"), .string("src/pay/")])
+        #expect(
+            deep["by_directory"]?.arrayValue?.map { $0["directory"] } == [
+                .string("."), .string(".sessiontrace/"), .string("src/pay/"),
+            ])
     }
 
     @Test func unverifiableRecordsAreSaidOnTheFirstPage() async throws {
@@ -235,19 +287,28 @@ import Testing
         #expect(json["integrity"]?["records_unverified"] == .integer(1))
         #expect(json["integrity"]?["records_used"] == .integer(5))
         #expect(json["integrity"]?["problems"] == .object(["untrusted-key": .integer(1)]))
-        #expect(json["warnings"] == .array([
-            .string("left out 1 record that does not verify against \(history.fixture.trustFile.path): every figure uses verified records only (see Integrity)"),
-            .string("verification found 1 problem in this period's records (untrusted-key): see Integrity"),
-        ]))
+        #expect(
+            json["warnings"]
+                == .array([
+                    .string(
+                        "left out 1 record that does not verify against \(history.fixture.trustFile.path): every figure uses verified records only (see Integrity)"
+                    ),
+                    .string("verification found 1 problem in this period's records (untrusted-key): see Integrity"),
+                ]))
         #expect(json["reviews"]?["signed_independent"] == .integer(0))
         #expect(json["reviews"]?["unreviewed"] == .integer(2))
-        let text = try await history.fixture.sandbox.traceArgs(["report", "--trust", history.fixture.trustFile.path, "--no-tree"], in: history.fixture.repository)
+        let text = try await history.fixture.sandbox.traceArgs(
+            ["report", "--trust", history.fixture.trustFile.path, "--no-tree"], in: history.fixture.repository)
         let firstLines = text.stdout.split(separator: "\n").prefix(4).joined(separator: "\n")
         #expect(firstLines.contains("WARNING: left out 1 record that does not verify"), "\(text)")
         // No trust file at all: said too.
-        let untrusted = try await history.fixture.sandbox.traceArgs(["report", "--format", "json", "--no-tree"], in: history.fixture.repository)
+        let untrusted = try await history.fixture.sandbox.traceArgs(
+            ["report", "--format", "json", "--no-tree"], in: history.fixture.repository)
         let untrustedJSON = try JSONValue(parsing: untrusted.stdout)
-        #expect(untrustedJSON["warnings"]?.arrayValue?.first == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)"))
+        #expect(
+            untrustedJSON["warnings"]?.arrayValue?.first
+                == .string("records not verified: no trust file (pass --trust FILE, an allowed_signers file you trust)")
+        )
         #expect(untrustedJSON["integrity"]?["all_verified"] == .bool(false))
     }
 
@@ -257,13 +318,21 @@ import Testing
         // Someone rewrites C4's attribution to claim its AI lines as human.
         let c4 = history.commits[3]
         let noteLines = try await fixture.noteLines(c4)
-        let altered = try tamper(noteLines[0], payload: { payload in
-            payload = Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"type\":\"ai\"", with: "\"type\":\"human\"").utf8)
-        })
+        let altered = try tamper(
+            noteLines[0],
+            payload: { payload in
+                payload = Array(
+                    String(decoding: payload, as: UTF8.self).replacingOccurrences(
+                        of: "\"type\":\"ai\"", with: "\"type\":\"human\""
+                    ).utf8)
+            })
         try await fixture.overwriteNote(c4, lines: [altered, noteLines[1]])
         let json = try await report(history, "--no-tree")
-        #expect(json["warnings"]?.arrayValue?.contains(.string("verification found 1 problem in this period's records (payload-altered): see Integrity")) == true,
-                "\(String(describing: json["warnings"]))")
+        #expect(
+            json["warnings"]?.arrayValue?.contains(
+                .string("verification found 1 problem in this period's records (payload-altered): see Integrity"))
+                == true,
+            "\(String(describing: json["warnings"]))")
         #expect(json["integrity"]?["problems"] == .object(["payload-altered": .integer(1)]))
         // The forged record is not used: C4's two lines are of unknown origin, not human.
         lines(json["lines_added"], 4, 1, 7, 4)
@@ -274,13 +343,19 @@ import Testing
         let history = try await history()
         func run(_ format: String) async throws -> String {
             let output = try await history.fixture.sandbox.traceArgs(
-                ["report", "--format", format, "--trust", history.fixture.trustFile.path, "--framework", "pci-dss"], in: history.fixture.repository)
+                ["report", "--format", format, "--trust", history.fixture.trustFile.path, "--framework", "pci-dss"],
+                in: history.fixture.repository)
             try #require(output.status == 0, "\(output)")
             return output.stdout
         }
         let text = try await run("text")
-        #expect(text.contains("AI-written (ai + mixed) share of the lines added: 43.75%; of the lines in the tree at the end of the period: 40.00%."), "\(text)")
-        #expect(text.contains("added in the period                            16   6      1      7        2      43.75%"), "\(text)")
+        #expect(
+            text.contains(
+                "AI-written (ai + mixed) share of the lines added: 43.75%; of the lines in the tree at the end of the period: 40.00%."
+            ), "\(text)")
+        #expect(
+            text.contains("added in the period                            16   6      1      7        2      43.75%"),
+            "\(text)")
         #expect(text.contains("control: 6.2\ntitle:   Bespoke and custom software"), "\(text)")
         let markdown = try await run("markdown")
         #expect(markdown.contains("| added in the period | 16 | 6 | 1 | 7 | 2 | 43.75% |"), "\(markdown)")
@@ -299,15 +374,23 @@ import Testing
         #expect(html.contains("<td>added in the period</td><td class=\"n\">16</td><td class=\"n\">6</td>"))
         // Self-contained: nothing to fetch.
         let withoutNamespace = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
-        #expect(!withoutNamespace.contains("http://") && !withoutNamespace.contains("https://") && !withoutNamespace.contains("<script"))
+        #expect(
+            !withoutNamespace.contains("http://") && !withoutNamespace.contains("https://")
+                && !withoutNamespace.contains("<script"))
         // --output writes the same bytes.
         let file = history.fixture.sandbox.root.appendingPathComponent("report.md").path
         let written = try await history.fixture.sandbox.traceArgs(
-            ["report", "--format", "markdown", "--trust", history.fixture.trustFile.path, "--framework", "pci-dss", "--output", file], in: history.fixture.repository)
-        #expect(written.status == 0 && written.stdout.isEmpty && written.stderr == "report written to \(file)\n", "\(written)")
+            [
+                "report", "--format", "markdown", "--trust", history.fixture.trustFile.path, "--framework", "pci-dss",
+                "--output", file,
+            ], in: history.fixture.repository)
+        #expect(
+            written.status == 0 && written.stdout.isEmpty && written.stderr == "report written to \(file)\n",
+            "\(written)")
         let saved = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(saved.replacingOccurrences(of: #"Generated [0-9TZ:-]+"#, with: "", options: .regularExpression)
-            == markdown.replacingOccurrences(of: #"Generated [0-9TZ:-]+"#, with: "", options: .regularExpression))
+        #expect(
+            saved.replacingOccurrences(of: #"Generated [0-9TZ:-]+"#, with: "", options: .regularExpression)
+                == markdown.replacingOccurrences(of: #"Generated [0-9TZ:-]+"#, with: "", options: .regularExpression))
     }
 
     /// The HTML report in Debian's headless Chromium: it renders, screenshots and
@@ -317,21 +400,33 @@ import Testing
         let root = history.fixture.sandbox.root
         let page = root.appendingPathComponent("report.html")
         let written = try await history.fixture.sandbox.traceArgs(
-            ["report", "--format", "html", "--framework", "soc2", "--trust", history.fixture.trustFile.path, "--output", page.path],
+            [
+                "report", "--format", "html", "--framework", "soc2", "--trust", history.fixture.trustFile.path,
+                "--output", page.path,
+            ],
             in: history.fixture.repository)
         try #require(written.status == 0, "\(written)")
-        let chromium = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                                    "chromium is not installed (make test installs it)")
+        let chromium = try #require(
+            ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            },
+            "chromium is not installed (make test installs it)")
         // No network at all: any fetch would fail and be logged.
-        let common = ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                      "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(root.appendingPathComponent("chromium").path)"]
+        let common = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(root.appendingPathComponent("chromium").path)",
+        ]
         let shot = root.appendingPathComponent("report.png")
         let screenshot = try await history.fixture.sandbox.run(
             chromium, common + ["--window-size=1280,2000", "--screenshot=\(shot.path)", page.absoluteString], in: root)
         #expect(screenshot.status == 0, "\(screenshot)")
         let png = try Data(contentsOf: shot)
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a blank or missing screenshot: \(png.count) bytes")
-        let consoleLines = screenshot.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("net::ERR") }
+        #expect(
+            png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000,
+            "a blank or missing screenshot: \(png.count) bytes")
+        let consoleLines = screenshot.stderr.split(separator: "\n").filter {
+            $0.contains("CONSOLE") || $0.contains("net::ERR")
+        }
         #expect(consoleLines.isEmpty, "\(consoleLines)")
         let pdf = root.appendingPathComponent("report.pdf")
         let printed = try await history.fixture.sandbox.run(
@@ -373,16 +468,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: cacheDirectory.appendingPathComponent(head).path))
         // New records change origins without blaming: u7..u9 are now said to be AI.
         try await fixture.git("checkout", "-q", history.commits[4])
-        let recorded = try await fixture.trace("record", history.commits[4], "--file", "app.txt", "--lines", "7-8",
-                                               "--agent", "codex", "--model", "openai/gpt-5-codex")
+        let recorded = try await fixture.trace(
+            "record", history.commits[4], "--file", "app.txt", "--lines", "7-8",
+            "--agent", "codex", "--model", "openai/gpt-5-codex")
         #expect(recorded.status == 0, "\(recorded)")
         try await fixture.git("checkout", "-q", "-")
         // (Every cached file is re-attributed from its blame runs, the doctored one too.)
         let third = try await report(history)
         lines(third["lines_surviving"], 7, 1, 7, 1)
-        #expect(third["lines_surviving_by_model"]?.arrayValue?.last == .object([
-            "agent": .string("codex"), "model_id": .string("openai/gpt-5-codex"), "ai": .integer(2), "mixed": .integer(0),
-        ]))
+        #expect(
+            third["lines_surviving_by_model"]?.arrayValue?.last
+                == .object([
+                    "agent": .string("codex"), "model_id": .string("openai/gpt-5-codex"), "ai": .integer(2),
+                    "mixed": .integer(0),
+                ]))
         // Without the cache: the same figures.
         try FileManager.default.removeItem(at: cacheDirectory)
         lines(try await report(history)["lines_surviving"], 7, 1, 7, 1)
@@ -400,7 +499,9 @@ import Testing
         let first = try await report(history, "--cache", "--no-tree")
         let verified = try await history.fixture.verify("--cache")
         // The note with a self-review (a finding) is checked each time; the others were cached by the report.
-        #expect(verified.stdout.contains("ok: 6 of 6 records on 4 commits") && verified.stdout.contains("(4 from the cache)"), "\(verified)")
+        #expect(
+            verified.stdout.contains("ok: 6 of 6 records on 4 commits")
+                && verified.stdout.contains("(4 from the cache)"), "\(verified)")
         let second = try await report(history, "--cache", "--no-tree")
         #expect(withoutTime(second) == withoutTime(first))
         #expect(second["integrity"]?["records_verified"] == .integer(6))
@@ -417,12 +518,19 @@ import Testing
         // Two lines of unknown origin: no share of AI at all, not 0 %.
         #expect(json["lines_added"]?["unknown"] == .integer(2))
         #expect(json["lines_added"]?["unknown_bp"] == .integer(10_000))
-        for share in ["ai_bp", "mixed_bp", "human_bp", "ai_written_bp"] { #expect(json["lines_added"]?[share] == .null, "\(share)") }
+        for share in ["ai_bp", "mixed_bp", "human_bp", "ai_written_bp"] {
+            #expect(json["lines_added"]?[share] == .null, "\(share)")
+        }
         #expect(json["lines_surviving"]?["ai_written_bp"] == .null)
-        #expect(json["warnings"]?.arrayValue?.first == .string("no attribution data: none of the 1 commits in this period has a SessionTrace record, so no AI share can be given"))
+        #expect(
+            json["warnings"]?.arrayValue?.first
+                == .string(
+                    "no attribution data: none of the 1 commits in this period has a SessionTrace record, so no AI share can be given"
+                ))
         let text = try await fixture.trace("report")
         #expect(text.stdout.contains("WARNING: no attribution data"), "\(text)")
-        let empty = try JSONValue(parsing: try await fixture.trace("report", "--since", "2099-01-01", "--format", "json").stdout)
+        let empty = try JSONValue(
+            parsing: try await fixture.trace("report", "--since", "2099-01-01", "--format", "json").stdout)
         #expect(empty["warnings"] == .array([.string("no attribution data: there is no commit in this period")]))
         #expect(empty["period"]?["end_commit"] == .null && empty["lines_surviving"] == .null)
         #expect(!text.stdout.contains("AI-written (ai + mixed) share"), "\(text)")
@@ -433,8 +541,14 @@ import Testing
         let fixture = try await Fixture.make()
         try await fixture.commit("x\n", to: "a.txt")
         let cases: [([String], String)] = [
-            (["--since", "yesterday"], "fatal: --since: 'yesterday' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"),
-            (["--since", "2026-10-02", "--until", "2026-10-01"], "fatal: --since 2026-10-02 is not before --until 2026-10-01"),
+            (
+                ["--since", "yesterday"],
+                "fatal: --since: 'yesterday' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
+            ),
+            (
+                ["--since", "2026-10-02", "--until", "2026-10-01"],
+                "fatal: --since 2026-10-02 is not before --until 2026-10-01"
+            ),
             (["--framework", "iso27001"], "fatal: unknown framework 'iso27001': use soc2, hipaa or pci-dss"),
             (["--format", "pdf"], "fatal: unknown format 'pdf': use text, markdown, json, csv or html"),
             (["--trust", "/nonexistent"], "fatal: cannot read trust file /nonexistent"),

@@ -52,7 +52,8 @@ struct Fixture {
         var commits = [String]()
         for index in 1...count {
             let commit = try await self.commit(numberedLines(index + 1), to: "f\(index).txt")
-            let output = try await trace("record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human")
+            let output = try await trace(
+                "record", commit, "--file", "f\(index).txt", "--lines", "1", "--origin", "human")
             try #require(output.status == 0, "\(output)")
             commits.append(commit)
         }
@@ -117,7 +118,9 @@ extension ProcessOutput {
 }
 
 /// Re-encodes an envelope line with a changed payload or signature, bypassing signing.
-func tamper(_ line: String, payload: (inout [UInt8]) -> Void = { _ in }, signature: (inout [UInt8]) -> Void = { _ in }) throws -> String {
+func tamper(_ line: String, payload: (inout [UInt8]) -> Void = { _ in }, signature: (inout [UInt8]) -> Void = { _ in })
+    throws -> String
+{
     let envelope = try Envelope(line: line)
     var payloadBytes = envelope.payload
     payload(&payloadBytes)

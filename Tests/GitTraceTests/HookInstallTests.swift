@@ -15,8 +15,11 @@ import Testing
 
     @Test func installedAgentConfigsMatchTheReferenceFiles() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        for (agent, path) in [("claude-code", ".claude/settings.json"), ("cursor", ".cursor/hooks.json"), ("gemini", ".gemini/settings.json"),
-                              ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json")] {
+        for (agent, path) in [
+            ("claude-code", ".claude/settings.json"), ("cursor", ".cursor/hooks.json"),
+            ("gemini", ".gemini/settings.json"),
+            ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json"),
+        ] {
             let output = try await fixture.trace("hooks", "install", "--agent", agent)
             #expect(output.status == 0, "\(output)")
             let installed = try json(fixture.repository.appendingPathComponent(path))
@@ -52,7 +55,9 @@ import Testing
         let output = try await fixture.trace("hooks", "install", "--agent", "cursor")
         #expect(output.failedCleanly, "\(output)")
         #expect(output.stderr.contains("is not a JSON object"))
-        #expect(try String(contentsOf: fixture.repository.appendingPathComponent(".cursor/hooks.json"), encoding: .utf8) == "{ not json")
+        #expect(
+            try String(contentsOf: fixture.repository.appendingPathComponent(".cursor/hooks.json"), encoding: .utf8)
+                == "{ not json")
     }
 
     @Test func userScopeWritesToHome() async throws {
@@ -66,7 +71,8 @@ import Testing
 
     @Test func gitHookScriptsAreTheOnesInGitExtensions() throws {
         for (name, script) in GitHookInstaller.scripts {
-            let reference = try String(contentsOf: HookInstallTests.references.appendingPathComponent("hooks/\(name)"), encoding: .utf8)
+            let reference = try String(
+                contentsOf: HookInstallTests.references.appendingPathComponent("hooks/\(name)"), encoding: .utf8)
             #expect(script == reference, "\(name)")
         }
     }
@@ -85,7 +91,9 @@ import Testing
         try sandbox.write("x\n", to: "a.txt", in: repository)
         try await sandbox.git("add", "-A", in: repository)
         try await sandbox.git("commit", "-q", "-m", "c", in: repository)
-        #expect(try String(contentsOf: repository.appendingPathComponent(".git/mine.log"), encoding: .utf8) == "my post-commit ran\n")
+        #expect(
+            try String(contentsOf: repository.appendingPathComponent(".git/mine.log"), encoding: .utf8)
+                == "my post-commit ran\n")
         let removed = try await sandbox.trace("uninstall", in: repository)
         #expect(removed.status == 0, "\(removed)")
         #expect(try String(contentsOf: hook, encoding: .utf8) == mine)
@@ -100,8 +108,11 @@ import Testing
         let repository = try await sandbox.makeRepository()
         try await sandbox.git("config", "core.hooksPath", ".husky/_", in: repository)
         #expect(try await sandbox.trace("init", in: repository).status == 0)
-        #expect(FileManager.default.isExecutableFile(atPath: repository.appendingPathComponent(".husky/_/post-commit").path))
-        #expect(!FileManager.default.fileExists(atPath: repository.appendingPathComponent(".git/hooks/post-commit").path))
+        #expect(
+            FileManager.default.isExecutableFile(atPath: repository.appendingPathComponent(".husky/_/post-commit").path)
+        )
+        #expect(
+            !FileManager.default.fileExists(atPath: repository.appendingPathComponent(".git/hooks/post-commit").path))
     }
 }
 
@@ -113,7 +124,8 @@ import Testing
         try fixture.sandbox.write("x\n", to: "a.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
         let commit = try await fixture.sandbox.run(
-            "git", ["commit", "-q", "-m", "unsigned"], in: fixture.repository, environment: ["SESSIONTRACE_FOREGROUND": "1"])
+            "git", ["commit", "-q", "-m", "unsigned"], in: fixture.repository,
+            environment: ["SESSIONTRACE_FOREGROUND": "1"])
         #expect(commit.status == 0, "\(commit)")
         #expect(commit.stderrLines.count == 1, "\(commit)")
         #expect(commit.stderr.contains("not recorded: no signing key: run 'git trace keygen'"), "\(commit)")
@@ -126,7 +138,9 @@ import Testing
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.git("config", "sessiontrace.trailers", "true")
         let initialised = try await fixture.trace("init")
-        #expect(initialised.stdout.contains("installed hook \(fixture.repository.path)/.git/hooks/prepare-commit-msg"), "\(initialised)")
+        #expect(
+            initialised.stdout.contains("installed hook \(fixture.repository.path)/.git/hooks/prepare-commit-msg"),
+            "\(initialised)")
         try await fixture.commit("seed\n", to: "README")
         var agent = try AgentDriver(fixture, session: "s1")
         try await agent.claude("Write", "a.txt", write: numberedLines(3))
@@ -143,8 +157,9 @@ import Testing
         try await fixture.commit("topic\n", to: "t.txt")
         try await fixture.git("checkout", "-q", "main")
         try await fixture.commit("main\n", to: "m.txt")
-        let merged = try await fixture.sandbox.run("git", ["merge", "-q", "--no-edit", "topic"], in: fixture.repository,
-                                                   environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        let merged = try await fixture.sandbox.run(
+            "git", ["merge", "-q", "--no-edit", "topic"], in: fixture.repository,
+            environment: ["SESSIONTRACE_FOREGROUND": "1"])
         #expect(merged.status == 0, "\(merged)")
         let merge = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
         let record = try await fixture.attribution(merge)

@@ -12,13 +12,17 @@ import Testing
         let fixture = try await Fixture.make()
         let commit = try await fixture.commit(numberedLines(50), to: "src/app.swift")
         let recorded = try await fixture.sandbox.run(
-            "git", ["trace", "record", "HEAD", "--file", "src/app.swift", "--lines", "3-20,40-41", "--origin", "ai",
-                    "--agent", "claude-code", "--model", "claude-sonnet-4-5", "--session", "s-1"],
+            "git",
+            [
+                "trace", "record", "HEAD", "--file", "src/app.swift", "--lines", "3-20,40-41", "--origin", "ai",
+                "--agent", "claude-code", "--model", "claude-sonnet-4-5", "--session", "s-1",
+            ],
             in: fixture.repository)
         #expect(recorded.status == 0, "\(recorded)")
         #expect(recorded.stdout.contains("ai 20, mixed 0, human 0 lines"))
 
-        let shown = try await fixture.sandbox.run("git", ["trace", "show", "--trust", fixture.trustFile.path], in: fixture.repository)
+        let shown = try await fixture.sandbox.run(
+            "git", ["trace", "show", "--trust", fixture.trustFile.path], in: fixture.repository)
         #expect(shown.status == 0, "\(shown)")
         #expect(shown.stdout.contains("commit \(commit)"))
         #expect(shown.stdout.contains("signer     alice@example.com"))
@@ -28,7 +32,8 @@ import Testing
         #expect(shown.stdout.contains("      40-41  ai "))
         #expect(shown.stdout.contains("totals     +50 -0  ai 20  mixed 0  human 0"))
 
-        let verified = try await fixture.sandbox.run("git", ["trace", "verify", "--trust", fixture.trustFile.path], in: fixture.repository)
+        let verified = try await fixture.sandbox.run(
+            "git", ["trace", "verify", "--trust", fixture.trustFile.path], in: fixture.repository)
         #expect(verified.status == 0, "\(verified)")
         #expect(verified.stdout == "ok: 1 of 1 records on 1 commits verified with \(fixture.trustFile.path)\n")
     }
@@ -65,14 +70,17 @@ import Testing
         let fixture = try await Fixture.make()
         let commit = try await fixture.commit(numberedLines(4), to: "a.txt")
         for origin in ["ai", "human"] {
-            let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-2", "--origin", origin, "--agent", "codex", "--model", "gpt-5-codex")
+            let output = try await fixture.trace(
+                "record", "HEAD", "--file", "a.txt", "--lines", "1-2", "--origin", origin, "--agent", "codex",
+                "--model", "gpt-5-codex")
             #expect(output.status == 0, "\(output)")
         }
         #expect(try await fixture.noteLines(commit).count == 2)
         // git log stays readable; git trace log sums up the newest record (human).
         #expect(!(try await fixture.git("log", "-1")).contains("Notes (sessiontrace):"))
         let log = try await fixture.trace("log", "-1", "--trust", fixture.trustFile.path)
-        #expect(log.stdout.contains("ai 0 % · mixed 0 % · human 50 % of 4 lines added (2 unknown) · verified"), "\(log)")
+        #expect(
+            log.stdout.contains("ai 0 % · mixed 0 % · human 50 % of 4 lines added (2 unknown) · verified"), "\(log)")
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")
         #expect(verified.stdout.hasPrefix("ok: 2 of 2 records on 1 commits"))
@@ -80,9 +88,14 @@ import Testing
 
     @Test func verifyUsesTheRepositoryTrustFileAndWarnsAboutIt() async throws {
         let fixture = try await Fixture.make()
-        try fixture.sandbox.write(fixture.signerLine + "\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
+        try fixture.sandbox.write(
+            fixture.signerLine + "\n", to: ".sessiontrace/allowed_signers", in: fixture.repository)
         try await fixture.commit(numberedLines(3), to: "a.txt")
-        #expect(try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--agent", "claude-code", "--model", "claude-opus-4").status == 0)
+        #expect(
+            try await fixture.trace(
+                "record", "HEAD", "--file", "a.txt", "--lines", "1-3", "--agent", "claude-code", "--model",
+                "claude-opus-4"
+            ).status == 0)
         let verified = try await fixture.trace("verify")
         #expect(verified.status == 0, "\(verified)")
         #expect(verified.stderr.contains("warning: trusting .sessiontrace/allowed_signers from HEAD"))
@@ -94,9 +107,13 @@ import Testing
     @Test func verifyRangeChecksOnlyThoseCommits() async throws {
         let fixture = try await Fixture.make()
         let first = try await fixture.commit(numberedLines(3), to: "a.txt")
-        #expect(try await fixture.trace("record", first, "--file", "a.txt", "--lines", "1-3", "--origin", "human").status == 0)
+        #expect(
+            try await fixture.trace("record", first, "--file", "a.txt", "--lines", "1-3", "--origin", "human").status
+                == 0)
         let second = try await fixture.commit(numberedLines(4), to: "a.txt")
-        #expect(try await fixture.trace("record", second, "--file", "a.txt", "--lines", "4", "--origin", "human").status == 0)
+        #expect(
+            try await fixture.trace("record", second, "--file", "a.txt", "--lines", "4", "--origin", "human").status
+                == 0)
         try await fixture.overwriteNote(first, lines: ["garbage"])
         let onlySecond = try await fixture.verify("\(first)..\(second)")
         #expect(onlySecond.status == 0, "\(onlySecond)")
@@ -119,9 +136,15 @@ func sha256Hex(_ text: String) -> String {
 /// The README's quick start, pasted into a shell as a new user would.
 @Suite struct ReadmeTests {
     @Test func quickStartCommandsWorkAsWritten() async throws {
-        let readme = try String(contentsOf: InteropTests.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let block = try #require(readme.components(separatedBy: "<!-- quick-start -->").dropFirst().first?.components(separatedBy: "<!-- /quick-start -->").first)
-        let commands = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let readme = try String(
+            contentsOf: InteropTests.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = try #require(
+            readme.components(separatedBy: "<!-- quick-start -->").dropFirst().first?.components(
+                separatedBy: "<!-- /quick-start -->"
+            ).first)
+        let commands = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         #expect(commands.count == 5)
         let sandbox = try Sandbox()
         try await sandbox.configureIdentity()

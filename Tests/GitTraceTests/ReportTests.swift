@@ -19,7 +19,8 @@ import Testing
         _ = try await fixture.commitRecorded("ai")
         try fixture.sandbox.write("h1\nh2\nh3\na4\na5 edited\na6\na7\nh8\n", to: "app.txt", in: fixture.repository)
         _ = try await fixture.commitRecorded("edit")
-        try fixture.sandbox.write("h1\nh2\nh3\na4\na5 edited\na6\na7\nh8\nu9\nu10\n", to: "app.txt", in: fixture.repository)
+        try fixture.sandbox.write(
+            "h1\nh2\nh3\na4\na5 edited\na6\na7\nh8\nu9\nu10\n", to: "app.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
         try await fixture.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "no hooks")
         return fixture
@@ -30,7 +31,10 @@ import Testing
         let output = try await fixture.trace("blame", "app.txt", "--json")
         #expect(output.status == 0, "\(output)")
         let lines = try #require(try JSONValue(parsing: output.stdout.trimmingCharacters(in: .newlines)).arrayValue)
-        #expect(lines.map { $0["origin"]?.stringValue ?? "" } == ["human", "human", "human", "ai", "mixed", "ai", "ai", "human", "unknown", "unknown"])
+        #expect(
+            lines.map { $0["origin"]?.stringValue ?? "" } == [
+                "human", "human", "human", "ai", "mixed", "ai", "ai", "human", "unknown", "unknown",
+            ])
         #expect(lines[3]["model_id"] == .string(Self.model))
         #expect(lines[3]["agent"] == .string("claude-code"))
         let text = try await fixture.trace("blame", "app.txt")

@@ -31,13 +31,18 @@ import Testing
         return (fixture, try AgentDriver(fixture, session: "s1"))
     }
 
-    func expectDerived(_ fixture: Fixture, _ commit: String, _ kind: RewriteKind, from sources: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectDerived(
+        _ fixture: Fixture, _ commit: String, _ kind: RewriteKind, from sources: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let record = try await fixture.attribution(commit)
         #expect(record.rewrite == kind, sourceLocation: sourceLocation)
         #expect(record.derivedFrom.map(\.commit) == sources, sourceLocation: sourceLocation)
         for reference in record.derivedFrom {
             let lines = try await fixture.noteLines(reference.commit)
-            #expect(lines.contains { Envelope.recordDigest(ofLine: $0) == reference.record }, "source record missing", sourceLocation: sourceLocation)
+            #expect(
+                lines.contains { Envelope.recordDigest(ofLine: $0) == reference.record }, "source record missing",
+                sourceLocation: sourceLocation)
         }
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)", sourceLocation: sourceLocation)
@@ -71,11 +76,13 @@ import Testing
         let d = try await fixture.commitRecorded("D")
         // Todo: A, fixup D into it, C before B, and stop to edit B.
         let todo = fixture.sandbox.root.appendingPathComponent("todo.sh")
-        try Data("""
+        try Data(
+            """
             #!/bin/sh
             printf 'pick \(a.prefix(12))\\nfixup \(d.prefix(12))\\npick \(c.prefix(12))\\nedit \(b.prefix(12))\\n' > "$1"
 
-            """.utf8).write(to: todo)
+            """.utf8
+        ).write(to: todo)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: todo.path)
         let seed = try await head(fixture, "HEAD~4")
         _ = try await git(fixture, "rebase", "-q", "-i", seed, editor: todo.path)
@@ -83,13 +90,16 @@ import Testing
         _ = try await git(fixture, "commit", "-q", "-a", "--amend", "--no-edit")
         _ = try await git(fixture, "rebase", "--continue")
 
-        let newB = try await head(fixture), newC = try await head(fixture, "HEAD~1"), newA = try await head(fixture, "HEAD~2")
+        let newB = try await head(fixture), newC = try await head(fixture, "HEAD~1"),
+            newA = try await head(fixture, "HEAD~2")
         let recordA = try await fixture.attribution(newA)
         #expect(recordA.origins("a.txt") == lines((1...4, Self.claude)))
         try await expectDerived(fixture, newA, .squash, from: [a, d])
         #expect(try await fixture.attribution(newC).origins("c.txt") == lines((1...1, "human")))
         try await expectDerived(fixture, newC, .rebase, from: [c])
-        #expect(try await fixture.attribution(newB).origins("b.txt") == lines((1...1, Self.claude), (2...2, Self.claudeMixed), (3...3, Self.claude)))
+        #expect(
+            try await fixture.attribution(newB).origins("b.txt")
+                == lines((1...1, Self.claude), (2...2, Self.claudeMixed), (3...3, Self.claude)))
         try await expectDerived(fixture, newB, .rebase, from: [b])
         #expect(try await fixture.noteLines(newB).count == 1)
     }
@@ -156,12 +166,14 @@ import Testing
         let work = try await fixture.commitRecorded("work")
         // A server squashes without hooks: make the commit with plumbing.
         let tree = try await fixture.git("rev-parse", "topic^{tree}").trimmingCharacters(in: .newlines)
-        let squash = try await fixture.git("commit-tree", tree, "-p", base, "-m", "Squash merge of topic (#12)").trimmingCharacters(in: .newlines)
+        let squash = try await fixture.git("commit-tree", tree, "-p", base, "-m", "Squash merge of topic (#12)")
+            .trimmingCharacters(in: .newlines)
         let carried = try await fixture.trace("carry", squash, "--from", "\(base)..topic")
         #expect(carried.status == 0, "\(carried)")
         #expect(try await fixture.attribution(squash).origins("k.txt") == lines((1...3, Self.claude)))
         try await expectDerived(fixture, squash, .carry, from: [work])
-        let unrecorded = try await fixture.git("commit-tree", tree, "-m", "made without hooks").trimmingCharacters(in: .newlines)
+        let unrecorded = try await fixture.git("commit-tree", tree, "-m", "made without hooks").trimmingCharacters(
+            in: .newlines)
         let nothing = try await fixture.trace("carry", squash, "--from", unrecorded)
         #expect(nothing.failedCleanly)
         #expect(nothing.stderr.contains("has a record to carry"))

@@ -37,7 +37,11 @@ import Testing
         try sandbox.write(text, to: path, in: directory)
         let commit = try await sandbox.commitAll("add \(path)", in: directory)
         for _ in 0..<200 {
-            if try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory).status == 0 { return commit }
+            if try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory).status
+                == 0
+            {
+                return commit
+            }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         Issue.record("no record on \(commit)")
@@ -49,7 +53,9 @@ import Testing
         var lines = [String]()
         for entry in list.split(separator: "\n") {
             let target = String(entry.split(separator: " ")[1])
-            lines += try await sandbox.git("notes", "--ref", "sessiontrace", "show", target, in: directory).split(separator: "\n").map(String.init)
+            lines += try await sandbox.git("notes", "--ref", "sessiontrace", "show", target, in: directory).split(
+                separator: "\n"
+            ).map(String.init)
         }
         return lines
     }
@@ -97,7 +103,9 @@ import Testing
         let shared = try await sandbox.git("rev-parse", "HEAD", in: alice).trimmingCharacters(in: .newlines)
         // Both record on the same commit (a conflict for git) and on their own.
         for (directory, lines) in [(alice, "1-1"), (bob, "1")] {
-            let output = try await sandbox.trace("record", shared, "--file", "README", "--lines", lines, "--origin", "human", "--confidence", directory == alice ? "9000" : "8000", in: directory)
+            let output = try await sandbox.trace(
+                "record", shared, "--file", "README", "--lines", lines, "--origin", "human", "--confidence",
+                directory == alice ? "9000" : "8000", in: directory)
             #expect(output.status == 0, "\(output)")
         }
         _ = try await commit(sandbox, alice, "alice.txt", "a\n")
@@ -106,13 +114,17 @@ import Testing
         let twin = sandbox.root.appendingPathComponent("twin")
         try await sandbox.git("clone", "-q", "--no-local", bob.path, twin.path, in: sandbox.root)
         try await sandbox.git("fetch", "-q", bob.path, "refs/notes/sessiontrace:refs/notes/sessiontrace", in: twin)
-        try await sandbox.git("fetch", "-q", remote.path, "refs/notes/sessiontrace:refs/notes/theirs", "main:alice-main", in: twin)
-        try await sandbox.git("notes", "--ref", "sessiontrace", "merge", "-q", "-s", "cat_sort_uniq", "refs/notes/theirs", in: twin)
+        try await sandbox.git(
+            "fetch", "-q", remote.path, "refs/notes/sessiontrace:refs/notes/theirs", "main:alice-main", in: twin)
+        try await sandbox.git(
+            "notes", "--ref", "sessiontrace", "merge", "-q", "-s", "cat_sort_uniq", "refs/notes/theirs", in: twin)
 
         let synced = try await sandbox.trace("sync", in: bob)
         #expect(synced.status == 0, "\(synced)")
         #expect(synced.stdout.contains("records from origin merged"))
-        for commit in [shared, try await sandbox.git("rev-parse", "alice-main", in: twin).trimmingCharacters(in: .newlines)] {
+        for commit in [
+            shared, try await sandbox.git("rev-parse", "alice-main", in: twin).trimmingCharacters(in: .newlines),
+        ] {
             let ours = try await sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: bob)
             let gits = try await sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: twin)
             #expect(ours == gits, "\(commit)")
@@ -129,13 +141,22 @@ import Testing
         #expect(before.count == 2)
         // Someone rewrites the remote's notes history, leaving one record out.
         let mallory = try await clone(sandbox, remote, "mallory")
-        let keep = try await sandbox.git("log", "--format=%H", "-1", "refs/notes/sessiontrace~1", in: mallory).trimmingCharacters(in: .newlines)
-        let rewritten = try await sandbox.git("commit-tree", try await sandbox.git("rev-parse", "\(keep)^{tree}", in: mallory).trimmingCharacters(in: .newlines), "-m", "rewritten", in: mallory)
-        try await sandbox.git("push", "-q", "-f", "origin", "\(rewritten.trimmingCharacters(in: .newlines)):refs/notes/sessiontrace", in: mallory)
+        let keep = try await sandbox.git("log", "--format=%H", "-1", "refs/notes/sessiontrace~1", in: mallory)
+            .trimmingCharacters(in: .newlines)
+        let rewritten = try await sandbox.git(
+            "commit-tree",
+            try await sandbox.git("rev-parse", "\(keep)^{tree}", in: mallory).trimmingCharacters(in: .newlines), "-m",
+            "rewritten", in: mallory)
+        try await sandbox.git(
+            "push", "-q", "-f", "origin", "\(rewritten.trimmingCharacters(in: .newlines)):refs/notes/sessiontrace",
+            in: mallory)
 
         let synced = try await sandbox.trace("sync", in: alice)
         #expect(synced.status == 0, "\(synced)")
-        #expect(synced.stderr.contains("warning: origin lacks 1 record(s) this repository has (were its notes rewritten?); they are kept and pushed back"), "\(synced)")
+        #expect(
+            synced.stderr.contains(
+                "warning: origin lacks 1 record(s) this repository has (were its notes rewritten?); they are kept and pushed back"
+            ), "\(synced)")
         #expect(try await recordLines(sandbox, alice).sorted() == before)
         let carol = try await clone(sandbox, remote, "carol")
         #expect(try await recordLines(sandbox, carol).sorted() == before)
@@ -155,7 +176,10 @@ import Testing
         // All push their branch at the same moment; each pre-push hook syncs the records.
         let results = try await withThrowingTaskGroup(of: ProcessOutput.self) { group in
             for (index, directory) in clones.enumerated() {
-                group.addTask { try await sandbox.run("git", ["push", "-q", "origin", "HEAD:refs/heads/clone\(index)"], in: directory) }
+                group.addTask {
+                    try await sandbox.run(
+                        "git", ["push", "-q", "origin", "HEAD:refs/heads/clone\(index)"], in: directory)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -184,11 +208,14 @@ import Testing
         _ = try await commit(sandbox, alice, "alice.txt", "from alice\n")
         #expect(try await sandbox.run("git", ["push", "-q", "origin", "main"], in: alice).status == 0)
         let local = try await commit(sandbox, bob, "bob.txt", "bob 1\nbob 2\n")
-        let pulled = try await sandbox.run("git", ["pull", "-q", "--rebase", "origin", "main"], in: bob, environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        let pulled = try await sandbox.run(
+            "git", ["pull", "-q", "--rebase", "origin", "main"], in: bob, environment: ["SESSIONTRACE_FOREGROUND": "1"])
         #expect(pulled.status == 0, "\(pulled)")
         let rebased = try await sandbox.git("rev-parse", "HEAD", in: bob).trimmingCharacters(in: .newlines)
         #expect(rebased != local)
-        let line = try #require(try await sandbox.git("notes", "--ref", "sessiontrace", "show", rebased, in: bob).split(separator: "\n").last)
+        let line = try #require(
+            try await sandbox.git("notes", "--ref", "sessiontrace", "show", rebased, in: bob).split(separator: "\n")
+                .last)
         let record = try #require(try Statement(payload: try Envelope(line: line).payload).attribution)
         #expect(record.rewrite == .rebase)
         #expect(record.derivedFrom.map(\.commit) == [local])
@@ -216,7 +243,9 @@ import Testing
         let local = try await commit(sandbox, bob, "after.txt", "after\n")
         let annotated = try await sandbox.git("notes", "--ref", "sessiontrace", "list", in: bob)
             .split(separator: "\n").map { String($0.split(separator: " ")[1]) }
-        let carols = try await sandbox.git("log", "--format=%H", "--author=carol@example.com", in: bob).split(separator: "\n").map(String.init)
+        let carols = try await sandbox.git("log", "--format=%H", "--author=carol@example.com", in: bob).split(
+            separator: "\n"
+        ).map(String.init)
         #expect(carols.count == 2)
         #expect(Set(annotated).isDisjoint(with: carols))
         #expect(annotated.contains(local))

@@ -14,14 +14,18 @@ import Testing
     func recorded() async throws -> (Fixture, String, String) {
         let fixture = try await Fixture.make()
         let commit = try await fixture.commit(numberedLines(10), to: "a.txt")
-        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "claude-code", "--model", "claude-sonnet-4-5")
+        let output = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "claude-code", "--model",
+            "claude-sonnet-4-5")
         try #require(output.status == 0, "\(output)")
         let line = try #require(try await fixture.noteLines(commit).first)
         return (fixture, commit, line)
     }
 
-    func expectProblem(_ fixture: Fixture, code: String, mentioning text: String, options: [String] = [],
-                       sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectProblem(
+        _ fixture: Fixture, code: String, mentioning text: String, options: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let result = try await fixture.verify(options)
         #expect(result.status == 1, "\(result)", sourceLocation: sourceLocation)
         let problems = result.stdout.split(separator: "\n").filter { $0.contains(": \(code): ") }
@@ -32,10 +36,13 @@ import Testing
     @Test func payloadByteChanged() async throws {
         let (fixture, commit, line) = try await recorded()
         // "start_line":2 becomes "start_line":3: still a well-formed statement.
-        let altered = try tamper(line, payload: { payload in
-            let text = String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"start_line\":2", with: "\"start_line\":3")
-            payload = Array(text.utf8)
-        })
+        let altered = try tamper(
+            line,
+            payload: { payload in
+                let text = String(decoding: payload, as: UTF8.self).replacingOccurrences(
+                    of: "\"start_line\":2", with: "\"start_line\":3")
+                payload = Array(text.utf8)
+            })
         try await fixture.overwriteNote(commit, lines: [altered])
         try await expectProblem(fixture, code: "payload-altered", mentioning: "payload was changed after signing")
         // Machine-readable output names the altered record by its digest.
@@ -54,7 +61,8 @@ import Testing
         let (fixture, commit, line) = try await recorded()
         try await fixture.overwriteNote(commit, lines: [try tamper(line, signature: { $0[5] ^= 0x01 })])
         // Rewrite the notes history so that the original record is gone from it.
-        let tree = try await fixture.git("rev-parse", "refs/notes/sessiontrace^{tree}").trimmingCharacters(in: .newlines)
+        let tree = try await fixture.git("rev-parse", "refs/notes/sessiontrace^{tree}").trimmingCharacters(
+            in: .newlines)
         let orphan = try await fixture.git("commit-tree", tree, "-m", "rewritten").trimmingCharacters(in: .newlines)
         try await fixture.git("update-ref", "refs/notes/sessiontrace", orphan)
         try await expectProblem(fixture, code: "bad-signature", mentioning: "signature does not verify")
@@ -64,24 +72,29 @@ import Testing
         let (fixture, commit, line) = try await recorded()
         let other = try await fixture.commit(numberedLines(12), to: "a.txt")
         try await fixture.overwriteNote(other, lines: [line])
-        try await expectProblem(fixture, code: "subject-mismatch", mentioning: "record is about commit \(commit) but is attached to \(other)")
+        try await expectProblem(
+            fixture, code: "subject-mismatch",
+            mentioning: "record is about commit \(commit) but is attached to \(other)")
     }
 
     @Test func recordSignedByAKeyNotInTheTrustFile() async throws {
         let (fixture, _, _) = try await recorded()
         let otherKey = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
         #expect(try await fixture.trace("keygen", "--output", otherKey, "--no-config").status == 0)
-        let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "5", "--origin", "human", "--key", otherKey)
+        let output = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "5", "--origin", "human", "--key", otherKey)
         #expect(output.status == 0, "\(output)")
         let mallory = try SigningKey(contentsOfFile: otherKey).publicKey.fingerprint
-        try await expectProblem(fixture, code: "untrusted-key", mentioning: "signed by \(mallory), which is not in the trust file")
+        try await expectProblem(
+            fixture, code: "untrusted-key", mentioning: "signed by \(mallory), which is not in the trust file")
     }
 
     @Test func keyWhoseValidBeforeLiesBeforeTheRecord() async throws {
         let (fixture, _, _) = try await recorded()
         let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
         try Data("\(fields[0]) valid-before=\"20200101Z\" \(fields[1])\n".utf8).write(to: fixture.trustFile)
-        try await expectProblem(fixture, code: "key-expired", mentioning: "expired at 2020-01-01T00:00:00Z (valid-before)")
+        try await expectProblem(
+            fixture, code: "key-expired", mentioning: "expired at 2020-01-01T00:00:00Z (valid-before)")
     }
 
     @Test func keyNotYetValidAtTheRecord() async throws {
@@ -95,7 +108,8 @@ import Testing
         let (fixture, _, _) = try await recorded()
         let fields = fixture.signerLine.split(separator: " ", maxSplits: 1)
         try Data("someone-else@example.com \(fields[1])\n".utf8).write(to: fixture.trustFile)
-        try await expectProblem(fixture, code: "principal-mismatch", mentioning: "not allowed to sign as alice@example.com")
+        try await expectProblem(
+            fixture, code: "principal-mismatch", mentioning: "not allowed to sign as alice@example.com")
     }
 
     /// Replaces the record with one correctly signed by the trusted key but with its
@@ -105,7 +119,8 @@ import Testing
         let statement = try Statement(payload: try Envelope(line: line).payload)
         var attribution = try #require(statement.attribution)
         change(&attribution)
-        let forged = try RecordBuilder.sign(Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
+        let forged = try RecordBuilder.sign(
+            Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
         try await fixture.overwriteNote(commit, lines: [forged.line])
         return fixture
     }
@@ -115,16 +130,19 @@ import Testing
             attribution.files[0].ranges[0].endLine = 11
             attribution.totals.ai = 10
         }
-        try await expectProblem(fixture, code: "range-outside-file", mentioning: "a.txt: lines 2-11 are outside the file, which has 10 lines",
-                                options: ["--content"])
+        try await expectProblem(
+            fixture, code: "range-outside-file",
+            mentioning: "a.txt: lines 2-11 are outside the file, which has 10 lines",
+            options: ["--content"])
     }
 
     @Test func rangeContentDoesNotMatchTheCommit() async throws {
         let fixture = try await forgeFirstRange { attribution in
             attribution.files[0].ranges[0].contentHash = "sha256:" + String(repeating: "0", count: 64)
         }
-        try await expectProblem(fixture, code: "content-mismatch", mentioning: "a.txt: lines 2-4 do not match their content_hash",
-                                options: ["--content"])
+        try await expectProblem(
+            fixture, code: "content-mismatch", mentioning: "a.txt: lines 2-4 do not match their content_hash",
+            options: ["--content"])
     }
 
     @Test func contentChecksAreOptInAndSaySo() async throws {
@@ -164,7 +182,8 @@ import Testing
 
     @Test func nonCanonicalEnvelopeLine() async throws {
         let (fixture, commit, line) = try await recorded()
-        try await fixture.overwriteNote(commit, lines: [line.replacingOccurrences(of: "\",\"payloadType\"", with: "\", \"payloadType\"")])
+        try await fixture.overwriteNote(
+            commit, lines: [line.replacingOccurrences(of: "\",\"payloadType\"", with: "\", \"payloadType\"")])
         try await expectProblem(fixture, code: "not-canonical", mentioning: "envelope line is not canonical JSON")
     }
 
@@ -185,17 +204,18 @@ import Testing
         let (fixture, _, _) = try await recorded()
         let configuration = fixture.sandbox.root.appendingPathComponent("openssl.cnf")
         try """
-            openssl_conf = openssl_init
-            [openssl_init]
-            providers = provider_sect
-            [provider_sect]
-            default = default_sect
-            [default_sect]
-            activate = 1
+        openssl_conf = openssl_init
+        [openssl_init]
+        providers = provider_sect
+        [provider_sect]
+        default = default_sect
+        [default_sect]
+        activate = 1
 
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+        """.write(to: configuration, atomically: true, encoding: .utf8)
         let result = try await fixture.sandbox.run(
-            fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path, "--jobs", "2"], in: fixture.repository,
+            fixture.sandbox.binary, ["verify", "--trust", fixture.trustFile.path, "--jobs", "2"],
+            in: fixture.repository,
             environment: ["OPENSSL_CONF": configuration.path])
         #expect(result.status == 0 && result.stdout.contains("1 of 1 records"), "\(result)")
     }
@@ -203,10 +223,13 @@ import Testing
     @Test func untamperedRecordsStillVerifyBesideATamperedOne() async throws {
         let (fixture, commit, line) = try await recorded()
         let second = try await fixture.commit(numberedLines(11), to: "a.txt")
-        #expect(try await fixture.trace("record", second, "--file", "a.txt", "--lines", "11", "--origin", "human").status == 0)
+        #expect(
+            try await fixture.trace("record", second, "--file", "a.txt", "--lines", "11", "--origin", "human").status
+                == 0)
         try await fixture.overwriteNote(commit, lines: [try tamper(line, signature: { $0[0] ^= 0x40 })])
         let result = try await fixture.verify()
         #expect(result.status == 1)
-        #expect(result.stdout.hasSuffix("1 problem: 1 of 2 records on 2 commits verified with \(fixture.trustFile.path)\n"))
+        #expect(
+            result.stdout.hasSuffix("1 problem: 1 of 2 records on 2 commits verified with \(fixture.trustFile.path)\n"))
     }
 }

@@ -24,7 +24,8 @@ import Testing
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
         try ledger.append([commits[0]: ["{\"a\":1}"], commits[2]: ["{\"b\":2}", "{\"c\":3}"]], message: "test")
         let tree = try await sandbox.git("ls-tree", "-r", "--name-only", NotesLedger.notesRef, in: directory)
-        let expected = [commits[0], commits[2]].map { String($0.hex.prefix(2)) + "/" + String($0.hex.dropFirst(2)) }.sorted()
+        let expected = [commits[0], commits[2]].map { String($0.hex.prefix(2)) + "/" + String($0.hex.dropFirst(2)) }
+            .sorted()
         #expect(tree.split(separator: "\n").map(String.init).sorted() == expected)
         let shown = try await sandbox.git("notes", "--ref", "sessiontrace", "show", commits[2].hex, in: directory)
         #expect(shown == "{\"b\":2}\n{\"c\":3}\n")
@@ -68,13 +69,17 @@ import Testing
         }
         let blobs = input.split(separator: "\n").map(String.init)
         for blob in blobs {
-            try await sandbox.git("notes", "--ref", "sessiontrace", "add", "-m", "note for \(blob)", blob, in: directory)
+            try await sandbox.git(
+                "notes", "--ref", "sessiontrace", "add", "-m", "note for \(blob)", blob, in: directory)
         }
-        try await sandbox.git("notes", "--ref", "sessiontrace", "add", "-m", "commit note", commits[0].hex, in: directory)
+        try await sandbox.git(
+            "notes", "--ref", "sessiontrace", "add", "-m", "commit note", commits[0].hex, in: directory)
         let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
         let all = try ledger.allNotes()
         #expect(all.count == 301)
-        guard case .lines(let lines, _)? = ledger.note(on: ObjectID(hex: blobs[17])!) else { Issue.record("missing"); return }
+        guard case .lines(let lines, _)? = ledger.note(on: ObjectID(hex: blobs[17])!) else {
+            Issue.record("missing"); return
+        }
         #expect(lines == ["note for \(blobs[17])"])
     }
 
@@ -87,7 +92,8 @@ import Testing
                     // Each writer has its own repository handle, as separate processes would.
                     let ledger = NotesLedger(repository: try Repository(discoveringFrom: directory.path))
                     for index in 0..<10 {
-                        try ledger.append([commits[index % 4]: ["writer \(writer) record \(index)"]], message: "w\(writer)")
+                        try ledger.append(
+                            [commits[index % 4]: ["writer \(writer) record \(index)"]], message: "w\(writer)")
                     }
                 }
             }

@@ -37,7 +37,8 @@ import Testing
 
 @Suite struct PolicyFileTests {
     @Test func readsSensitivePaths() throws {
-        let policy = try Policy(yaml: "version: 1\nsensitive_paths:\n  - src/payments/\n  - \"*.pem\"\n", source: "policy.yml")
+        let policy = try Policy(
+            yaml: "version: 1\nsensitive_paths:\n  - src/payments/\n  - \"*.pem\"\n", source: "policy.yml")
         #expect(policy.sensitivePaths.map(\.text) == ["src/payments/", "*.pem"])
         #expect(policy.isSensitive("src/payments/a.go"))
         #expect(!policy.isSensitive("src/web/a.go"))

@@ -2,6 +2,7 @@ import CanonicalJSON
 import Foundation
 import Signing
 import Testing
+
 @testable import Records
 
 /// The verifier reads canonical envelope lines by position (`Envelope.parseCanonical`);
@@ -50,7 +51,9 @@ import Testing
                     if intruder == "=" {
                         // Padding is refused, except where it makes the canonical text
                         // of shorter bytes: accepted text always re-encodes to itself.
-                        #expect(decode(variant).map { Data($0).base64EncodedString() == variant } ?? true, "= at \(position)")
+                        #expect(
+                            decode(variant).map { Data($0).base64EncodedString() == variant } ?? true,
+                            "= at \(position)")
                         #expect(position >= text.count - 2 || decode(variant) == nil, "= at \(position)")
                     } else {
                         #expect(decode(variant) == nil, "\(intruder) at \(position)")

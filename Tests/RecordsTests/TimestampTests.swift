@@ -13,7 +13,10 @@ import Testing
     }
 
     @Test func rejectsOtherFormsAndImpossibleDates() {
-        for text in ["2026-02-30T00:00:00Z", "2026-11-29T01:40:00+00:00", "2026-11-29 01:40:00Z", "2026-11-29T24:00:00Z", "2026-13-01T00:00:00Z", ""] {
+        for text in [
+            "2026-02-30T00:00:00Z", "2026-11-29T01:40:00+00:00", "2026-11-29 01:40:00Z", "2026-11-29T24:00:00Z",
+            "2026-13-01T00:00:00Z", "",
+        ] {
             #expect(Timestamp.parse(text) == nil, "\(text)")
         }
     }

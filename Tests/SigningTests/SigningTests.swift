@@ -7,10 +7,16 @@ import Testing
 @Suite struct SigningTests {
     /// RFC 8032 §7.1, test 1: the empty message.
     @Test func ed25519MatchesRFC8032TestVector1() throws {
-        let key = try SigningKey(seed: [UInt8](hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
-        #expect(key.publicKey.rawRepresentation.hexString == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        let key = try SigningKey(
+            seed: [UInt8](hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
+        #expect(
+            key.publicKey.rawRepresentation.hexString
+                == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
         let signature = try key.signature(for: [])
-        #expect(signature.hexString == "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+        #expect(
+            signature.hexString
+                == "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        )
         #expect(key.publicKey.isValidSignature(signature, for: []))
     }
 
@@ -28,7 +34,9 @@ import Testing
             altered[round % 64] ^= 1
             #expect(!key.publicKey.isValidSignature(altered, for: message, using: context), "round \(round)")
             #expect(key.publicKey.isValidSignature(signature, for: message, using: context), "round \(round)")
-            #expect(!keys[(round + 1) % 2].publicKey.isValidSignature(signature, for: message, using: context), "round \(round)")
+            #expect(
+                !keys[(round + 1) % 2].publicKey.isValidSignature(signature, for: message, using: context),
+                "round \(round)")
             #expect(!key.publicKey.isValidSignature(signature, for: message + [0], using: context), "round \(round)")
             #expect(!key.publicKey.isValidSignature(Array(signature.prefix(63)), for: message, using: context))
         }
@@ -66,7 +74,8 @@ import Testing
     @Test func fingerprintAndPublicLineMatchSSHKeygen() async throws {
         let sandbox = try Sandbox()
         let keyPath = sandbox.root.appendingPathComponent("id_ed25519").path
-        let generated = try await sandbox.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath])
+        let generated = try await sandbox.run(
+            "ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath])
         try #require(generated.status == 0, "\(generated)")
         let key = try SigningKey(contentsOfFile: keyPath)
         let publicLine = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8)
@@ -86,10 +95,13 @@ import Testing
     @Test func nonEd25519AndGarbageKeysAreRefused() async throws {
         let sandbox = try Sandbox()
         let rsaPath = sandbox.root.appendingPathComponent("rsa.pem").path
-        let made = try await sandbox.run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", rsaPath])
+        let made = try await sandbox.run(
+            "openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", rsaPath])
         try #require(made.status == 0, "\(made)")
         #expect(throws: KeyError.notEd25519(rsaPath)) { try SigningKey(contentsOfFile: rsaPath) }
-        #expect(throws: KeyError.notAKey("x")) { try SigningKey(text: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", source: "x") }
+        #expect(throws: KeyError.notAKey("x")) {
+            try SigningKey(text: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", source: "x")
+        }
         #expect(throws: KeyError.notAKey("x")) { try SigningKey(text: "hello", source: "x") }
         #expect(throws: KeyError.self) { try SigningKey(contentsOfFile: "/nonexistent/key") }
         #expect(throws: KeyError.self) { try PublicKey(openSSH: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ") }

@@ -7,7 +7,10 @@ import Testing
 
     @Test func aPushOfTheNotesRefCarriesTheRecords() {
         #expect(NotesSync.pushCarriesRecords("refs/notes/sessiontrace \(id) refs/notes/sessiontrace \(zero)\n"))
-        #expect(NotesSync.pushCarriesRecords("refs/heads/main \(id) refs/heads/main \(zero)\r\nrefs/notes/sessiontrace \(id) refs/notes/sessiontrace \(id)\r\n"))
+        #expect(
+            NotesSync.pushCarriesRecords(
+                "refs/heads/main \(id) refs/heads/main \(zero)\r\nrefs/notes/sessiontrace \(id) refs/notes/sessiontrace \(id)\r\n"
+            ))
         // Deleting the remote's records is a push of the notes ref too: no sync inside it.
         #expect(NotesSync.pushCarriesRecords("(delete) \(zero) refs/notes/sessiontrace \(id)\n"))
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Subprocess
+
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// The outcome of one process run.
@@ -45,7 +46,9 @@ public final class Sandbox: @unchecked Sendable {
     /// `GIT_TRACE_BINARY`, else `git-trace` beside the test bundle in `.build/<config>/`.
     static func locateBinary() throws -> String {
         if let explicit = ProcessInfo.processInfo.environment["GIT_TRACE_BINARY"], !explicit.isEmpty { return explicit }
-        var directory = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var directory = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         for _ in 0..<4 {
             directory.deleteLastPathComponent()
             let candidate = directory.appendingPathComponent("git-trace").path
@@ -100,7 +103,9 @@ public final class Sandbox: @unchecked Sendable {
 
     /// Runs `git-trace` (the binary under test) directly.
     @discardableResult
-    public func trace(_ arguments: String..., in directory: URL? = nil, input: String? = nil) async throws -> ProcessOutput {
+    public func trace(_ arguments: String..., in directory: URL? = nil, input: String? = nil) async throws
+        -> ProcessOutput
+    {
         try await run(binary, arguments, in: directory, input: input)
     }
 

@@ -36,8 +36,12 @@ import Verification
         #expect(trust.decide(keyID: alice.fingerprint, email: "eve@example.com", at: inside) == .principalMismatch)
         #expect(trust.decide(keyID: bob.fingerprint, email: "alice@example.com", at: inside) == .principalMismatch)
         #expect(trust.decide(keyID: bob.fingerprint, email: "bob@example.com", at: inside) == .trusted(line: 2))
-        #expect(trust.decide(keyID: bob.fingerprint, email: "bob@example.com", at: 1_767_225_600) == .expired(validBefore: 1_767_225_600))
-        #expect(trust.decide(keyID: bob.fingerprint, email: "bob@example.com", at: 1_700_000_000) == .notYetValid(validAfter: 1_735_689_600))
+        #expect(
+            trust.decide(keyID: bob.fingerprint, email: "bob@example.com", at: 1_767_225_600)
+                == .expired(validBefore: 1_767_225_600))
+        #expect(
+            trust.decide(keyID: bob.fingerprint, email: "bob@example.com", at: 1_700_000_000)
+                == .notYetValid(validAfter: 1_735_689_600))
         let stranger = try SigningKey.generate().publicKey
         #expect(trust.decide(keyID: stranger.fingerprint, email: "alice@example.com", at: inside) == .untrustedKey)
     }
@@ -72,7 +76,9 @@ import Verification
             "alice@example.com frobnicate \(alice.openSSH)",
             "alice@example.com ssh-ed25519 AAAAnotbase64!!",
         ] {
-            #expect(throws: AllowedSigners.Error.self, "\(text)") { try AllowedSigners(text: "# c\n" + text, source: "t") }
+            #expect(throws: AllowedSigners.Error.self, "\(text)") {
+                try AllowedSigners(text: "# c\n" + text, source: "t")
+            }
         }
         do {
             _ = try AllowedSigners(text: "# c\nalice@example.com", source: "trust")
@@ -84,7 +90,10 @@ import Verification
 
 /// Inputs the fuzzer found (Tests/Fuzz), each refused with a line, never a crash.
 @Suite struct AllowedSignersFuzzFindingsTests {
-    @Test(arguments: ["i2 =", "t\0\0\0\0\0\0\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t=\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t, ", "a =x", "a ,=,", "a \"=\""])
+    @Test(arguments: [
+        "i2 =", "t\0\0\0\0\0\0\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t=\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t, ",
+        "a =x", "a ,=,", "a \"=\"",
+    ])
     func optionWithoutANameIsRefused(line: String) {
         #expect(throws: AllowedSigners.Error.self) { try AllowedSigners(text: line + "\n", source: "f") }
     }

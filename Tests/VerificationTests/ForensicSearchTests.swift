@@ -32,7 +32,10 @@ import Verification
         for (index, commit) in commits.enumerated() {
             // Commit i added line i.
             let statement = try RecordBuilder(repository: repository).attribution(
-                for: commit, claims: [LineClaim(path: "a.txt", lines: [(index + 1)...(index + 1)], contributor: Contributor(type: .human))],
+                for: commit,
+                claims: [
+                    LineClaim(path: "a.txt", lines: [(index + 1)...(index + 1)], contributor: Contributor(type: .human))
+                ],
                 signer: signer, recordedAt: 1_790_000_000)
             originals[commit] = try RecordBuilder.sign(statement, with: key).line
             try ledger.append([commit: [originals[commit]!]], message: "record")
@@ -48,17 +51,22 @@ import Verification
             let envelope = try Envelope(line: originals[commit]!)
             var payload = envelope.payload, signature = envelope.signatures[0].bytes
             if index.isMultiple(of: 2) {
-                payload = Array(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"human\"", with: "\"ai\"").utf8)
+                payload = Array(
+                    String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "\"human\"", with: "\"ai\"").utf8)
             } else {
                 signature[9] ^= 0x40
             }
-            let line = Envelope(payload: payload, payloadType: envelope.payloadType,
-                                signatures: [Envelope.Signature(keyID: envelope.signatures[0].keyID, bytes: signature)]).line
+            let line = Envelope(
+                payload: payload, payloadType: envelope.payloadType,
+                signatures: [Envelope.Signature(keyID: envelope.signatures[0].keyID, bytes: signature)]
+            ).line
             altered[commit] = Array((line + "\n").utf8)
         }
         let tip = try #require(try repository.notesTip(NotesLedger.notesRef))
-        try repository.updateNotes(ref: NotesLedger.notesRef, expectedTip: tip, changes: Dictionary(uniqueKeysWithValues: altered.map { ($0.key, $0.value) }),
-                                   message: "tamper")
+        try repository.updateNotes(
+            ref: NotesLedger.notesRef, expectedTip: tip,
+            changes: Dictionary(uniqueKeysWithValues: altered.map { ($0.key, $0.value) }),
+            message: "tamper")
         let history = try repository.notesHistory(NotesLedger.notesRef).count
         #expect(history == 12 + 300 + 1)
 
@@ -68,7 +76,9 @@ import Verification
         #expect(result.problems.count == 12)
         for (index, commit) in commits.enumerated() {
             let problem = result.problems.first { $0.commit == commit }
-            #expect(problem?.code == (index.isMultiple(of: 2) ? .payloadAltered : .signatureAltered), "\(String(describing: problem))")
+            #expect(
+                problem?.code == (index.isMultiple(of: 2) ? .payloadAltered : .signatureAltered),
+                "\(String(describing: problem))")
         }
         #expect(verifier.notesCommitsSearched == history, "each notes commit read once, not once per failed record")
     }

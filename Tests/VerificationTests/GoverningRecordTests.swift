@@ -7,8 +7,10 @@ import Verification
 /// Which record governs a commit that has several (spec/reports.md): the same on every
 /// clone, whatever order sync's merge left the note's lines in.
 @Suite struct GoverningRecordTests {
-    static let statement = try! String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../spec/vectors/attribution-v1/statement.json").standardizedFileURL, encoding: .utf8)
+    static let statement = try! String(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../spec/vectors/attribution-v1/statement.json").standardizedFileURL,
+        encoding: .utf8)
 
     /// The vector's statement with another time, named by a made-up digest.
     func record(recordedAt: String, digestDigit: Int) throws -> (Statement, String) {

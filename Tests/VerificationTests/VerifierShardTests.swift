@@ -20,10 +20,13 @@ import Verification
             // Commit times out of creation order, all distinct: the order must come from them.
             try await sandbox.git("add", "-A", in: directory)
             let time = 1_700_000_000 + (index * 37 % 61) * 100
-            let committed = try await sandbox.run("git", ["commit", "-q", "-m", "commit \(index)"], in: directory,
-                                                  environment: ["GIT_COMMITTER_DATE": "\(time) +0000"])
+            let committed = try await sandbox.run(
+                "git", ["commit", "-q", "-m", "commit \(index)"], in: directory,
+                environment: ["GIT_COMMITTER_DATE": "\(time) +0000"])
             #expect(committed.status == 0)
-            let commit = ObjectID(hex: try await sandbox.git("rev-parse", "HEAD", in: directory).trimmingCharacters(in: .whitespacesAndNewlines))!
+            let commit = ObjectID(
+                hex: try await sandbox.git("rev-parse", "HEAD", in: directory).trimmingCharacters(
+                    in: .whitespacesAndNewlines))!
             // Lines that fail in different ways: not JSON, not an envelope.
             lines[commit] = index % 3 == 0 ? ["not json \(index)", "{\"m\":\(index)}"] : ["{\"n\":\(index)}"]
         }

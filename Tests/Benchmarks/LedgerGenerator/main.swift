@@ -17,7 +17,8 @@ var arguments = CommandLine.arguments
 let onExistingHistory = arguments.count > 1 && arguments[1] == "--existing"
 if onExistingHistory { arguments.remove(at: 1) }
 guard arguments.count == 5, let count = Int(arguments[2]), count > 0 else {
-    FileHandle.standardError.write(Data("usage: sessiontrace-ledger-generator [--existing] <directory> <commits> <key.pem> <email>\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: sessiontrace-ledger-generator [--existing] <directory> <commits> <key.pem> <email>\n".utf8))
     exit(2)
 }
 let directory = arguments[1]
@@ -41,14 +42,17 @@ func git(_ arguments: [String], input: Data? = nil) -> String {
     return String(decoding: output, as: UTF8.self)
 }
 
-let identity = SigningIdentity(key: try SigningKey(contentsOfFile: arguments[3]), email: arguments[4], keyPath: arguments[3])
+let identity = SigningIdentity(
+    key: try SigningKey(contentsOfFile: arguments[3]), email: arguments[4], keyPath: arguments[3])
 
 if onExistingHistory {
     let repository = try Repository(discoveringFrom: directory)
     let builder = RecordBuilder(repository: repository)
     // With -z: "<commit>\0\n<path>\0<path>\0<commit>\0\n<path>\0…" (the first path of a
     // commit follows a newline).
-    let log = git(["log", "--no-merges", "--format=%H", "--name-only", "--diff-filter=AM", "-z", "-n", String(count * 2), "HEAD"])
+    let log = git([
+        "log", "--no-merges", "--format=%H", "--name-only", "--diff-filter=AM", "-z", "-n", String(count * 2), "HEAD",
+    ])
     var pathsByCommit = [(commit: ObjectID, paths: [String])]()
     for field in log.split(separator: "\0") {
         if field.hasPrefix("\n") {
@@ -62,10 +66,13 @@ if onExistingHistory {
     var lines = [ObjectID: [String]]()
     for (commit, paths) in pathsByCommit where lines.count < count {
         for path in paths {
-            guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commit), let first = added.first else { continue }
+            guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commit),
+                let first = added.first
+            else { continue }
             let claim = LineClaim(path: path, lines: [first], contributor: Contributor(type: .human))
-            let statement = try builder.attribution(for: commit, claims: [claim], signer: identity, recordedAt: 1_800_000_000,
-                                                    lineStats: (added: first.count, deleted: 0))
+            let statement = try builder.attribution(
+                for: commit, claims: [claim], signer: identity, recordedAt: 1_800_000_000,
+                lineStats: (added: first.count, deleted: 0))
             lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
             break
         }
@@ -100,8 +107,9 @@ for (offset, commit) in try repository.commits(inRange: "main").reversed().enume
     let file = offset % 100
     let line = offset / 100 + 1
     let claim = LineClaim(path: "file\(file).txt", lines: [line...line], contributor: Contributor(type: .human))
-    let statement = try builder.attribution(for: commit, claims: [claim], signer: identity, recordedAt: 1_800_000_000,
-                                            lineStats: (added: 1, deleted: 0))
+    let statement = try builder.attribution(
+        for: commit, claims: [claim], signer: identity, recordedAt: 1_800_000_000,
+        lineStats: (added: 1, deleted: 0))
     lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
 }
 try NotesLedger(repository: repository).append(lines, message: "generated records")

@@ -25,7 +25,8 @@ func fail(_ message: String) -> Never {
 /// The key of spec/vectors (RFC 8032's test vector 1, public and for tests only), so
 /// that inputs derived from the vectors in the seed corpora reach the signature checks.
 let vectorKey = try! SigningKey(seed: [UInt8](hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
-let trust = try! AllowedSigners(text: "vectors@example.com,*@example.com \(vectorKey.publicKey.openSSH)\n", source: "fuzz")
+let trust = try! AllowedSigners(
+    text: "vectors@example.com,*@example.com \(vectorKey.publicKey.openSSH)\n", source: "fuzz")
 
 let targets: [FuzzTarget] = [
     // A note as the ledger reads it: lines, envelopes, statements. Envelope.parse's
@@ -35,7 +36,9 @@ let targets: [FuzzTarget] = [
         guard let (lines, _) = NotesLedger.lineSlices(noteBytes: bytes) else { return }
         for line in lines {
             guard let (envelope, canonical) = try? Envelope.parse(bytes: line) else { continue }
-            if canonical, Array(envelope.line.utf8) != Array(line) { fail("a canonical envelope line re-serialises differently") }
+            if canonical, Array(envelope.line.utf8) != Array(line) {
+                fail("a canonical envelope line re-serialises differently")
+            }
             _ = envelope.preAuthenticationEncoding
             if let statement = try? Statement(payload: envelope.payload) {
                 let again = try? Statement(payload: statement.json.canonicalBytes)
@@ -51,27 +54,37 @@ let targets: [FuzzTarget] = [
         _ = try? RecordBuilder.sign(statement, with: vectorKey)
     },
     FuzzTarget(name: "json") { bytes in
-        guard let text = String(bytes: bytes, encoding: .utf8), let value = try? JSONValue(parsing: text) else { return }
+        guard let text = String(bytes: bytes, encoding: .utf8), let value = try? JSONValue(parsing: text) else {
+            return
+        }
         guard let again = try? JSONValue(parsing: value.canonicalString), again == value else {
             fail("canonical JSON does not parse back to the same value")
         }
     },
     FuzzTarget(name: "allowed-signers") { bytes in
-        guard let text = String(bytes: bytes, encoding: .utf8), let signers = try? AllowedSigners(text: text, source: "fuzz") else { return }
+        guard let text = String(bytes: bytes, encoding: .utf8),
+            let signers = try? AllowedSigners(text: text, source: "fuzz")
+        else { return }
         for entry in signers.entries {
             // A key whose window holds the time, for a principal it lists literally, is trusted.
             let time: Int64 = entry.validAfter ?? 1_790_000_000
             guard let principal = entry.principals.first, !principal.contains(where: { "*?!".contains($0) }),
-                  time < (entry.validBefore ?? .max), entry.namespaces == nil
+                time < (entry.validBefore ?? .max), entry.namespaces == nil
             else { continue }
             let decision = signers.decide(keyID: entry.key.fingerprint, email: principal, at: time)
-            guard case .trusted = decision else { fail("entry for \(principal) valid at \(time) is not trusted: \(decision)") }
+            guard case .trusted = decision else {
+                fail("entry for \(principal) valid at \(time) is not trusted: \(decision)")
+            }
         }
         _ = signers.fingerprint
     },
     FuzzTarget(name: "revoked-keys") { bytes in
-        guard let text = String(bytes: bytes, encoding: .utf8), let revoked = try? RevokedKeys.parse(text, source: "fuzz") else { return }
-        for fingerprint in revoked where !PublicKey.isFingerprint(fingerprint) { fail("a revoked entry is not a fingerprint: \(fingerprint)") }
+        guard let text = String(bytes: bytes, encoding: .utf8),
+            let revoked = try? RevokedKeys.parse(text, source: "fuzz")
+        else { return }
+        for fingerprint in revoked where !PublicKey.isFingerprint(fingerprint) {
+            fail("a revoked entry is not a fingerprint: \(fingerprint)")
+        }
     },
     FuzzTarget(name: "checkpoint") { bytes in
         guard let text = String(bytes: bytes, encoding: .utf8) else { return }
@@ -87,7 +100,8 @@ let targets: [FuzzTarget] = [
     FuzzTarget(name: "keys") { bytes in
         guard let text = String(bytes: bytes, encoding: .utf8) else { return }
         if let key = try? SigningKey(text: text, source: "fuzz") {
-            guard let signature = try? key.signature(for: bytes), key.publicKey.isValidSignature(signature, for: bytes) else {
+            guard let signature = try? key.signature(for: bytes), key.publicKey.isValidSignature(signature, for: bytes)
+            else {
                 fail("a parsed private key does not sign verifiably")
             }
         }
@@ -97,7 +111,9 @@ let targets: [FuzzTarget] = [
     },
     FuzzTarget(name: "agent-payload") { bytes in
         for agent in AgentKind.allCases {
-            for phase in [nil, AgentEvent.Phase.before, .after] { _ = try? agent.event(from: bytes, declaredPhase: phase) }
+            for phase in [nil, AgentEvent.Phase.before, .after] {
+                _ = try? agent.event(from: bytes, declaredPhase: phase)
+            }
         }
     },
 ]

@@ -4,12 +4,18 @@ import Foundation
 // The target name is taken off the arguments; libFuzzer reads the rest.
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func runLibFuzzer(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+func runLibFuzzer(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, let chosen = targets.first(where: { $0.name == arguments[1] }) else {
-    FileHandle.standardError.write(Data("usage: sessiontrace-fuzz <\(targets.map(\.name).joined(separator: "|"))> [libFuzzer options] [corpus…]\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: sessiontrace-fuzz <\(targets.map(\.name).joined(separator: "|"))> [libFuzzer options] [corpus…]\n"
+                .utf8))
     exit(2)
 }
 nonisolated(unsafe) var selected: FuzzTarget = chosen
