@@ -14,7 +14,7 @@ MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
 # because the man page plugin builds the package its own way in .build.
 RELEASE = .build-static/release/git-trace
 
-.PHONY: all build deps test-deps install uninstall test interop-venv bench fuzz clean
+.PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean
 
 all: build
 
@@ -73,7 +73,18 @@ $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet 'securesystemslib[crypto]==1.6.0'
 
-test: test-deps interop-venv
+# swift-format (part of the Swift toolchain) with .swift-format: `make format` fixes,
+# `make lint` (run first by `make test`, so CI checks it) only reports.
+FORMATTED = Package.swift Sources Tests/*Tests Tests/TestSupport Tests/Benchmarks/LedgerGenerator \
+	Tests/Fuzz/Sources Tests/Fuzz/Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --configuration .swift-format --recursive --parallel $(FORMATTED)
+
+format:
+	$(SWIFT) format format --configuration .swift-format --in-place --recursive --parallel $(FORMATTED)
+
+test: test-deps interop-venv lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
