@@ -9,15 +9,15 @@ import Verification
 
 /// The attribution of one commit's new lines, derived from the working log
 /// (spec/capture.md §4).
-public struct CommitAttribution: Sendable {
-    public var claims: [LineClaim]
-    public var lineStats: (added: Int, deleted: Int)
+package struct CommitAttribution: Sendable {
+    package var claims: [LineClaim]
+    package var lineStats: (added: Int, deleted: Int)
     /// Working-log entries the attribution used: path in the log → path in the commit.
     var usedFiles: [String: String]
-    public var sessions: [SessionAcceptance]
+    package var sessions: [SessionAcceptance]
 
     /// Lines per (agent, model) that the AI wrote (ai + mixed), for trailers.
-    public var aiLinesByModel: [(agent: String, model: String, lines: Int)] {
+    package var aiLinesByModel: [(agent: String, model: String, lines: Int)] {
         var counts = [String: (String, String, Int)]()
         for claim in claims where claim.contributor.type != .human {
             let agent = claim.contributor.agent ?? "unknown", model = claim.contributor.modelID ?? "unknown/unknown"
@@ -34,11 +34,11 @@ final class RecordBatch {
 }
 
 /// Turns commits into signed records from the working log, at post-commit.
-public final class CommitRecorder {
-    public let repository: Repository
+package final class CommitRecorder {
+    package let repository: Repository
     let engine: CaptureEngine
 
-    public init(repository: Repository) throws {
+    package init(repository: Repository) throws {
         self.repository = repository
         engine = try CaptureEngine(repository: repository)
     }
@@ -50,7 +50,7 @@ public final class CommitRecorder {
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
-    public func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil)
+    package func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil)
         throws -> CommitAttribution
     {
         let parentTree = try parents.first.map { try repository.treeID(ofCommit: $0) }
@@ -402,15 +402,17 @@ public final class CommitRecorder {
 
     // MARK: post-commit
 
-    public struct Outcome: Sendable {
-        public var recorded: [(commit: ObjectID, digest: String)] = []
-        public var failures: [(commit: ObjectID, reason: String)] = []
+    package struct Outcome: Sendable {
+        package var recorded: [(commit: ObjectID, digest: String)] = []
+        package var failures: [(commit: ObjectID, reason: String)] = []
     }
 
     /// Records the commits made since the last recorded one (normally just HEAD), oldest
     /// first. A failure is kept in the working log for `git trace status` and does not
     /// stop later commits from being recorded.
-    public func recordNewCommits(signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970))
+    package func recordNewCommits(
+        signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)
+    )
         throws -> Outcome
     {
         guard !repository.hasNoCommits else { return Outcome() }
@@ -447,7 +449,7 @@ public final class CommitRecorder {
     /// `git trace record` and `review` call it first, so their record always comes after the automatic one
     /// and never races the background job (which then finds nothing left to do, or is
     /// waited for, holding the working log's lock).
-    public func recordPendingCommits(postCommitHookInstalled: Bool, signer: () throws -> SigningIdentity) throws
+    package func recordPendingCommits(postCommitHookInstalled: Bool, signer: () throws -> SigningIdentity) throws
         -> Outcome
     {
         guard postCommitHookInstalled, !repository.rebaseInProgress
@@ -527,7 +529,7 @@ public final class CommitRecorder {
     /// old → new pairs git lists), each derived from its sources' records. Rewrites of
     /// commits that had no record get none ("no data" stays no data), except amends,
     /// which the working log can attribute.
-    public func recordRewrite(
+    package func recordRewrite(
         _ rewrite: PostRewrite, signer: () throws -> SigningIdentity,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> Outcome {
@@ -586,7 +588,7 @@ public final class CommitRecorder {
 
     /// post-merge: records HEAD when `git merge` just made it as a merge commit (not for
     /// a fast-forward, whose commits came from elsewhere).
-    public func recordMergeCommit(
+    package func recordMergeCommit(
         signer: () throws -> SigningIdentity, now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> Outcome {
         guard !repository.hasNoCommits else { return Outcome() }
@@ -607,7 +609,7 @@ public final class CommitRecorder {
 
     /// `git trace carry`: a record for `commit` derived from the records of `sources`
     /// (oldest first), for squash or rebase merges made where no hook runs.
-    public func recordCarry(
+    package func recordCarry(
         _ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> (digest: String, sources: Int) {
@@ -670,7 +672,7 @@ public final class CommitRecorder {
 
     /// First-parent commits from HEAD made here since capture began that have no record
     /// (newest first, at most `limit`), for `git trace status`.
-    public func commitsWithoutRecord(limit: Int = 50) throws -> [ObjectID] {
+    package func commitsWithoutRecord(limit: Int = 50) throws -> [ObjectID] {
         guard !repository.hasNoCommits else { return [] }
         let state = try engine.log.snapshot()
         guard state.captureStarted != nil,

@@ -4,11 +4,11 @@ import Ledger
 
 /// The `AI-Assisted:` commit trailers (`sessiontrace.trailers`), so that a summary of
 /// the commit's origin survives where notes do not travel (spec/capture.md §4.3).
-public enum Trailers {
-    public static let key = "AI-Assisted"
+package enum Trailers {
+    package static let key = "AI-Assisted"
 
     /// One trailer per agent and model: `AI-Assisted: claude-code claude-sonnet-4-5 42/120 lines`.
-    public static func lines(for attribution: CommitAttribution) -> [String] {
+    package static func lines(for attribution: CommitAttribution) -> [String] {
         attribution.aiLinesByModel.map { entry in
             let model = entry.model.split(separator: "/", maxSplits: 1).last.map(String.init) ?? entry.model
             return "\(key): \(entry.agent) \(model) \(entry.lines)/\(attribution.lineStats.added) lines"
@@ -17,7 +17,7 @@ public enum Trailers {
 
     /// `message` with its `AI-Assisted:` trailers replaced by `trailers`, placed after
     /// the message text and before git's comment lines.
-    public static func apply(_ trailers: [String], to message: String, commentPrefix: String = "#") -> String {
+    package static func apply(_ trailers: [String], to message: String, commentPrefix: String = "#") -> String {
         var lines = message.components(separatedBy: "\n")
         lines.removeAll { $0.hasPrefix(key + ":") }
         var commentStart = lines.count
@@ -37,7 +37,7 @@ public enum Trailers {
     }
 
     /// What `prepare-commit-msg` does: attribute the staged changes and rewrite the message file.
-    public static func prepare(messageFile: String, repository: Repository) throws {
+    package static func prepare(messageFile: String, repository: Repository) throws {
         let recorder = try CommitRecorder(repository: repository)
         let state = try recorder.engine.log.snapshot()
         let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]

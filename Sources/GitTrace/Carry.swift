@@ -26,8 +26,7 @@ struct Carry: ParsableCommand {
         help: ArgumentHelp("The source commits: a range such as base..topic, or one commit.", valueName: "rev-range"))
     var from: String
 
-    @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
-    var key: String?
+    @OptionGroup var signingKey: SigningKeyOption
 
     func run() throws {
         let repository = try openRepository()
@@ -36,7 +35,7 @@ struct Carry: ParsableCommand {
             from.contains("..")
             ? try repository.commits(inRange: from).reversed()
             : [try resolveCommit(from, in: repository)]
-        let identity = try signingIdentity(explicitPath: key, repository: repository)
+        let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         let (digest, count) = try CommitRecorder(repository: repository).recordCarry(
             target, from: sources, signer: identity)
         print("recorded \(digest) on \(target.shortHex), derived from \(count) record(s)")

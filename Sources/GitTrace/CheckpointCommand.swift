@@ -21,13 +21,12 @@ struct CheckpointCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the checkpoint to this file.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
-    var key: String?
+    @OptionGroup var signingKey: SigningKeyOption
 
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        let identity = try signingIdentity(explicitPath: key, repository: repository)
+        let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         let checkpoint = try Checkpoint.make(repository: repository, now: Int64(Date().timeIntervalSince1970))
         let note = try checkpoint.signedNote(name: identity.email, key: identity.key)
         try emit(

@@ -65,8 +65,7 @@ struct Record: ParsableCommand {
         name: .customLong("confidence"), help: ArgumentHelp("Confidence in basis points, 0-10000.", valueName: "bp"))
     var confidences: [Int] = []
 
-    @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
-    var key: String?
+    @OptionGroup var signingKey: SigningKeyOption
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one --file with its --lines") }
@@ -121,7 +120,7 @@ struct Record: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         let commit = try resolveCommit(revision, in: repository)
-        let identity = try signingIdentity(explicitPath: key, repository: repository)
+        let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         let currentDirectory = FileManager.default.currentDirectoryPath
         let claims = try files.indices.map { index -> LineClaim in
             guard let path = repository.repositoryPath(forUserPath: files[index], currentDirectory: currentDirectory)

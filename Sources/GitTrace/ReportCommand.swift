@@ -42,11 +42,11 @@ struct ReportCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Map the evidence to a framework's controls: soc2, hipaa or pci-dss.", valueName: "framework"))
-    var framework: String?
+            "Map the evidence to a framework's controls.", valueName: "framework"))
+    var framework: Framework?
 
-    @Option(help: ArgumentHelp("text, markdown, json, csv or html.", valueName: "format"))
-    var format: String = "text"
+    @Option(help: ArgumentHelp("The report's form.", valueName: "format"))
+    var format: ReportFormat = .text
 
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -75,16 +75,8 @@ struct ReportCommand: ParsableCommand {
     var noTree = false
 
     func run() throws {
-        guard let format = ReportFormat(rawValue: format) else {
-            throw CommandFailure("unknown format '\(format)': use text, markdown, json, csv or html")
-        }
         var options = ReportOptions()
-        if let framework {
-            guard let chosen = Framework(rawValue: framework.lowercased()) else {
-                throw CommandFailure("unknown framework '\(framework)': use soc2, hipaa or pci-dss")
-            }
-            options.framework = chosen
-        }
+        options.framework = framework
         guard depth >= 1 else { throw CommandFailure("--depth must be 1 or more") }
         options.range = range
         options.since = try since.map { try Self.parseDate($0, option: "--since", endOfDay: false) }
@@ -126,4 +118,11 @@ struct ReportCommand: ParsableCommand {
         }
         throw CommandFailure("\(option): '\(text)' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
     }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+extension Framework: ExpressibleByArgument {
+    /// Any case: `SOC2` is soc2.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

@@ -25,8 +25,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A comment to sign with the review.", valueName: "text"))
     var comment: String?
 
-    @Option(help: ArgumentHelp("Signing key file (default: sessiontrace.signingKey).", valueName: "path"))
-    var key: String?
+    @OptionGroup var signingKey: SigningKeyOption
 
     func validate() throws {
         if let comment, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -41,7 +40,7 @@ struct ReviewCommand: ParsableCommand {
             ? try repository.commits(inRange: revision).reversed()
             : [try resolveCommit(revision, in: repository)]
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
-        let identity = try signingIdentity(explicitPath: key, repository: repository)
+        let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         recordPendingCommits(repository, identity)
         let builder = RecordBuilder(repository: repository)
         let now = Int64(Date().timeIntervalSince1970)

@@ -3,15 +3,15 @@ import Foundation
 import Git
 import Signing
 
-public struct KeyFileError: UserFacingError {
-    public let message: String
-    public var description: String { message }
+package struct KeyFileError: UserFacingError {
+    package let message: String
+    package var description: String { message }
 }
 
 /// Writing private keys to disk: owner-only permissions from the first byte on.
-public enum KeyFile {
+package enum KeyFile {
     /// `$XDG_CONFIG_HOME/sessiontrace/signing_key.pem`, or `~/.config/sessiontrace/…`.
-    public static var defaultPath: String {
+    package static var defaultPath: String {
         let environment = ProcessInfo.processInfo.environment
         let home = environment["HOME"] ?? NSHomeDirectory()
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
@@ -20,7 +20,7 @@ public enum KeyFile {
 
     /// Writes `key` as PEM PKCS#8 to `path` with mode 0600. Refuses to replace an
     /// existing file unless `replace`; a replaced key is swapped in atomically.
-    public static func write(_ key: SigningKey, to path: String, replace: Bool) throws {
+    package static func write(_ key: SigningKey, to path: String, replace: Bool) throws {
         let manager = FileManager.default
         if manager.fileExists(atPath: path), !replace {
             throw KeyFileError(

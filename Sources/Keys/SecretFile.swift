@@ -6,11 +6,11 @@ import Signing
 /// Secrets that make local state unforgeable and records unguessable, kept where no
 /// repository carries them: the verification cache's key (per user), the prompt key
 /// (per repository, spec/records.md §4.1).
-public enum SecretFile {
+package enum SecretFile {
     /// The secret at `path`: read when it is a regular file of this user's that nobody
     /// else can read or write (never through a link), created (32 random bytes as hex,
     /// 0600, in a 0700 directory) when missing. `what` names it in errors.
-    public static func loadOrCreate(at path: String, describing what: String) throws -> [UInt8] {
+    package static func loadOrCreate(at path: String, describing what: String) throws -> [UInt8] {
         var status = stat()
         if lstat(path, &status) != 0 {
             guard errno == ENOENT else {

@@ -4,13 +4,13 @@ import Git
 import Signing
 
 /// Why no signing identity could be set up; each message says how to fix it.
-public enum IdentityError: UserFacingError {
+package enum IdentityError: UserFacingError {
     case noKeyConfigured
     case noEmail
     case key(KeyError)
     case keyWritableByOthers(path: String, mode: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noKeyConfigured:
             return "no signing key: run 'git trace keygen' (or set sessiontrace.signingKey to an Ed25519 key file)"
@@ -24,14 +24,14 @@ public enum IdentityError: UserFacingError {
 }
 
 /// The key that signs records and the identity (email) it signs as (spec/records.md §5).
-public struct SigningIdentity {
-    public let key: any MessageSigner
-    public let email: String
-    public let keyPath: String
+package struct SigningIdentity {
+    package let key: any MessageSigner
+    package let email: String
+    package let keyPath: String
     /// Said to the user before signing: the private key file is readable by others.
-    public let warning: String?
+    package let warning: String?
 
-    public init(key: any MessageSigner, email: String, keyPath: String, warning: String? = nil) {
+    package init(key: any MessageSigner, email: String, keyPath: String, warning: String? = nil) {
         self.key = key
         self.email = email
         self.keyPath = keyPath
@@ -40,7 +40,7 @@ public struct SigningIdentity {
 
     /// The configured key path: `explicitPath`, then `$SESSIONTRACE_SIGNING_KEY`, then
     /// `sessiontrace.signingKey`; `~/` expanded.
-    public static func configuredKeyPath(explicitPath: String?, config: Config?) throws -> String? {
+    package static func configuredKeyPath(explicitPath: String?, config: Config?) throws -> String? {
         let environment = ProcessInfo.processInfo.environment["SESSIONTRACE_SIGNING_KEY"].flatMap {
             $0.isEmpty ? nil : $0
         }
@@ -50,7 +50,7 @@ public struct SigningIdentity {
         return expandTilde(path)
     }
 
-    public static func load(explicitPath: String?, config: Config?) throws -> SigningIdentity {
+    package static func load(explicitPath: String?, config: Config?) throws -> SigningIdentity {
         guard let path = try configuredKeyPath(explicitPath: explicitPath, config: config) else {
             throw IdentityError.noKeyConfigured
         }
@@ -63,7 +63,7 @@ public struct SigningIdentity {
 
     /// As ssh does with its keys: a private key file others can write is refused (they
     /// could swap in their own key), one others can read is signed with, with a warning.
-    public static func permissionWarning(privateKeyPath path: String) throws -> String? {
+    package static func permissionWarning(privateKeyPath path: String) throws -> String? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         let mode = Int(status.st_mode & 0o7777)
@@ -75,9 +75,9 @@ public struct SigningIdentity {
         return nil
     }
 
-    /// A private key file, or a public key file (`~/.ssh/id_ed25519.pub`, as git's own
+    /// A private key file, or a package key file (`~/.ssh/id_ed25519.pub`, as git's own
     /// `user.signingKey` names SSH keys): then ssh-agent signs with that key.
-    public static func loadSigner(_ path: String) throws -> any MessageSigner {
+    package static func loadSigner(_ path: String) throws -> any MessageSigner {
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.hasPrefix("ssh-ed25519 "), !line.contains("\n") {
@@ -87,7 +87,7 @@ public struct SigningIdentity {
         return try SigningKey(contentsOfFile: path)
     }
 
-    public static func expandTilde(_ path: String) -> String {
+    package static func expandTilde(_ path: String) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         return home + path.dropFirst()

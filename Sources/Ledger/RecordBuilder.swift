@@ -45,7 +45,7 @@ public struct RecordBuilder {
     /// The attribution statement for `commitID`, checked against the commit's files.
     /// `lineStats` overrides the diff against the first parent (merge commits count only
     /// what the merge itself introduced); `sessions` carries capture's acceptance data.
-    public func attribution(
+    package func attribution(
         for commitID: ObjectID, claims: [LineClaim], signer: SigningIdentity, recordedAt: Int64,
         lineStats: (added: Int, deleted: Int)? = nil, sessions: [SessionAcceptance] = [],
         rewrite: RewriteKind? = nil, derivedFrom: [RecordReference] = []
@@ -138,7 +138,7 @@ public struct RecordBuilder {
 
     /// A review of `commitID` by `signer` (spec/records.md §4.2); a review of one's own
     /// commit is marked as such.
-    public func review(of commitID: ObjectID, signer: SigningIdentity, comment: String?, reviewedAt: Int64) throws
+    package func review(of commitID: ObjectID, signer: SigningIdentity, comment: String?, reviewedAt: Int64) throws
         -> Statement
     {
         let commit = try repository.commit(commitID)

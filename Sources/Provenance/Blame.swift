@@ -7,33 +7,33 @@ import Verification
 
 /// One line of `git trace blame`: git blame's answer joined with the record of the
 /// commit that introduced the line (spec/reports.md §1).
-public struct BlameLine: Sendable {
-    public let finalLine: Int
-    public let commit: ObjectID
+package struct BlameLine: Sendable {
+    package let finalLine: Int
+    package let commit: ObjectID
     /// The line's number in the commit that introduced it, and that file's path there.
-    public let originalLine: Int
-    public let originalPath: String
-    public let author: String
+    package let originalLine: Int
+    package let originalPath: String
+    package let author: String
     /// The origin the governing record of that commit gives the line; nil (shown as
     /// `unknown`) when no record covers it.
-    public let origin: Origin?
-    public let agent: String?
-    public let model: String?
-    public let session: String?
-    public let prompt: String?
-    public let content: String
+    package let origin: Origin?
+    package let agent: String?
+    package let model: String?
+    package let session: String?
+    package let prompt: String?
+    package let content: String
 }
 
 extension BlameLine {
     /// `ai`, `mixed`, `human` or `unknown`, as blame prints it.
-    public var originName: String { origin?.rawValue ?? "unknown" }
+    package var originName: String { origin?.rawValue ?? "unknown" }
 }
 
-public struct BlameError: UserFacingError {
-    public let description: String
+package struct BlameError: UserFacingError {
+    package let description: String
 }
 
-public enum Blame {
+package enum Blame {
     /// Runs `git blame` (git's blame is far faster than libgit2's) and attributes each
     /// line from the records; `lines` limits it to a range (`-L`).
     ///
@@ -41,7 +41,7 @@ public enum Blame {
     /// so the records are read on another thread while git is still working; the
     /// lines' text comes from the file itself (the blob at `revision`, or the working
     /// file), or from `--porcelain` when the file cannot be matched line for line.
-    public static func lines(
+    package static func lines(
         path: String, revision: String?, repository: Repository, lines range: ClosedRange<Int>? = nil,
         index: RecordIndex? = nil, trust: RecordTrust? = nil
     ) throws -> [BlameLine] {
@@ -78,18 +78,18 @@ public enum Blame {
 
     /// One entry of `git blame --incremental`: `count` lines from line `final` on came
     /// from `commit`, where they were lines `original`… of `path`.
-    public struct Entry: Sendable {
-        public let commit: ObjectID
-        public let original: Int
-        public let final: Int
-        public let count: Int
-        public let path: String
+    package struct Entry: Sendable {
+        package let commit: ObjectID
+        package let original: Int
+        package let final: Int
+        package let count: Int
+        package let path: String
     }
 
     /// Streams `git blame --incremental`: `onCommit` hears of each commit as soon as git
     /// names it (so that its records can be read while git still works). Returns the
     /// entries in line order, and each commit's author (name, and email lower-cased).
-    public static func entries(
+    package static func entries(
         path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand,
         onCommit: (ObjectID) -> Void = { _ in }
     ) throws -> ([Entry], [ObjectID: (name: String, email: String)]) {

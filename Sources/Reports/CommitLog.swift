@@ -6,13 +6,15 @@ import Verification
 
 /// `git trace log`: git's own log, one summary line of each commit's records under it
 /// (spec/reports.md §4), so that `git log` itself never has to show the envelopes.
-public enum CommitLog {
+package enum CommitLog {
     /// Runs `git log <gitArguments>` and hands `write` each commit's line and, under
     /// it, its summary: origin shares of the lines it added, agents and models, and
     /// whether the record verified (against `trust`; without one, that it was not
     /// checked). Returns how many commits were listed.
     @discardableResult
-    public static func run(repository: Repository, gitArguments: [String], trust: RecordTrust?, write: (String) -> Void)
+    package static func run(
+        repository: Repository, gitArguments: [String], trust: RecordTrust?, write: (String) -> Void
+    )
         throws -> Int
     {
         let git = GitCommand(repository: repository)

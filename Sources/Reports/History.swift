@@ -5,34 +5,34 @@ import Hex
 
 /// What `git log` says about one commit, for reports: who, when, which files gained
 /// how many lines, and who is named in `Reviewed-by:` trailers.
-public struct CommitFacts: Sendable {
-    public struct FileChange: Sendable {
-        public let path: String
+package struct CommitFacts: Sendable {
+    package struct FileChange: Sendable {
+        package let path: String
         /// Lines added; nil for a binary file.
-        public let added: Int?
+        package let added: Int?
     }
 
-    public let commit: ObjectID
-    public let parentCount: Int
-    public let authorName: String
-    public let authorEmail: String
+    package let commit: ObjectID
+    package let parentCount: Int
+    package let authorName: String
+    package let authorEmail: String
     /// Committer time, Unix seconds: the period a commit belongs to.
-    public let time: Int64
-    public let reviewedBy: [String]
-    public let files: [FileChange]
+    package let time: Int64
+    package let reviewedBy: [String]
+    package let files: [FileChange]
 }
 
-public struct HistoryError: UserFacingError {
-    public let description: String
+package struct HistoryError: UserFacingError {
+    package let description: String
 }
 
-public enum History {
+package enum History {
     /// The commits of `range` (as `git log` reads it), newest first, with numstat
     /// against the first parent and git's default rename detection — the same diff
     /// records count their lines against. One `git log` for the whole range.
     /// `directory` is the repository's work tree or git directory: no libgit2 handle, so
     /// that this can run on another thread.
-    public static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
+    package static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
         let result = try git.run([
             "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",

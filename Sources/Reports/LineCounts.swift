@@ -5,37 +5,37 @@ import Records
 /// Lines by origin. Shares are basis points of the total computed from the integers
 /// once (reports never round twice), and undefined — JSON null — when there are no
 /// lines: "no data" is never 0 %.
-public struct LineCounts: Sendable, Equatable {
-    public var ai = 0
-    public var mixed = 0
-    public var human = 0
+package struct LineCounts: Sendable, Equatable {
+    package var ai = 0
+    package var mixed = 0
+    package var human = 0
     /// Lines no record covers.
-    public var unknown = 0
+    package var unknown = 0
 
-    public init(ai: Int = 0, mixed: Int = 0, human: Int = 0, unknown: Int = 0) {
+    package init(ai: Int = 0, mixed: Int = 0, human: Int = 0, unknown: Int = 0) {
         self.ai = ai
         self.mixed = mixed
         self.human = human
         self.unknown = unknown
     }
 
-    public var total: Int { ai + mixed + human + unknown }
+    package var total: Int { ai + mixed + human + unknown }
     /// Lines an agent wrote, whether or not a person edited them after.
-    public var aiWritten: Int { ai + mixed }
+    package var aiWritten: Int { ai + mixed }
 
     /// `lines` as a share of the total, in basis points (rounded half up); nil without
     /// lines, and nil for a share of origins when no line's origin is known: "no data"
     /// is not 0 % AI.
-    public func basisPoints(_ lines: Int) -> Int? {
+    package func basisPoints(_ lines: Int) -> Int? {
         total == 0 ? nil : (lines * 10_000 + total / 2) / total
     }
 
     /// The share of an origin (not `unknown`): nil when no line has a known origin.
-    public func originShare(_ lines: Int) -> Int? {
+    package func originShare(_ lines: Int) -> Int? {
         total == unknown ? nil : basisPoints(lines)
     }
 
-    public static func += (lhs: inout LineCounts, rhs: LineCounts) {
+    package static func += (lhs: inout LineCounts, rhs: LineCounts) {
         lhs.ai += rhs.ai
         lhs.mixed += rhs.mixed
         lhs.human += rhs.human
@@ -50,7 +50,7 @@ public struct LineCounts: Sendable, Equatable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func share(_ lines: Int?) -> JSONValue { lines.map { .integer(Int64($0)) } ?? .null }
         return .object([
             "ai": .integer(Int64(ai)), "mixed": .integer(Int64(mixed)), "human": .integer(Int64(human)),
@@ -68,7 +68,7 @@ func basisPoints(_ part: Int, of whole: Int) -> Int? {
 }
 
 /// `12.34%`, or `n/a` for an undefined share.
-public func percent(_ basisPoints: Int?) -> String {
+package func percent(_ basisPoints: Int?) -> String {
     guard let basisPoints else { return "n/a" }
     let fraction = basisPoints % 100
     return "\(basisPoints / 100).\(fraction < 10 ? "0" : "")\(fraction)%"

@@ -3,23 +3,23 @@ import Git
 /// Which paths a report leaves out by default (spec/reports.md §3.2): files
 /// `.gitattributes` marks `linguist-generated` or `linguist-vendored`, and lock files.
 /// Their lines are counted apart, so the report shows how much it left out.
-public struct PathFilter: Sendable {
+package struct PathFilter: Sendable {
     /// Lock files of common package managers: generated, and often thousands of lines.
-    public static let lockFileNames: Set<String> = [
+    package static let lockFileNames: Set<String> = [
         "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock",
         "Cargo.lock", "Gemfile.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "composer.lock",
         "go.sum", "Package.resolved", "Podfile.lock", "mix.lock", "pubspec.lock", "flake.lock",
         "packages.lock.json", "gradle.lockfile", "deno.lock", "shard.lock", "cabal.project.freeze",
     ]
-    public static let attributes = ["linguist-generated", "linguist-vendored"]
+    package static let attributes = ["linguist-generated", "linguist-vendored"]
 
     /// Why each excluded path is excluded: `lock-file`, `linguist-generated`, `linguist-vendored`.
-    public let reasons: [String: String]
+    package let reasons: [String: String]
 
-    public init(reasons: [String: String] = [:]) { self.reasons = reasons }
+    package init(reasons: [String: String] = [:]) { self.reasons = reasons }
 
     /// Classifies `paths` with the `.gitattributes` of `commit`.
-    public init(paths: Set<String>, repository: Repository, commit: ObjectID) throws {
+    package init(paths: Set<String>, repository: Repository, commit: ObjectID) throws {
         var reasons = [String: String]()
         let candidates = paths.sorted()
         for path in candidates where PathFilter.lockFileNames.contains(String(path.split(separator: "/").last ?? "")) {
@@ -33,5 +33,5 @@ public struct PathFilter: Sendable {
         self.reasons = reasons
     }
 
-    public func isExcluded(_ path: String) -> Bool { reasons[path] != nil }
+    package func isExcluded(_ path: String) -> Bool { reasons[path] != nil }
 }

@@ -7,31 +7,31 @@ import Records
 import Verification
 
 /// What to report on (the options of `git trace report`).
-public struct ReportOptions: Sendable {
-    public var range = "HEAD"
+package struct ReportOptions: Sendable {
+    package var range = "HEAD"
     /// Unix seconds: commits with committer time ≥ since and < until.
-    public var since: Int64?
-    public var until: Int64?
-    public var framework: Framework?
-    public var includeGenerated = false
+    package var since: Int64?
+    package var until: Int64?
+    package var framework: Framework?
+    package var includeGenerated = false
     /// Path components that name a directory in "by directory" (1: top level).
-    public var directoryDepth = 1
+    package var directoryDepth = 1
     /// Whether to count the lines surviving in the end commit's tree (spec/reports.md §3.3).
-    public var surviving = true
+    package var surviving = true
 
-    public init() {}
+    package init() {}
 }
 
-public struct ReportError: UserFacingError {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ReportError: UserFacingError {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
-public enum ReportBuilder {
+package enum ReportBuilder {
     /// Builds the report of `options` over `repository`, verifying every record it
     /// uses against `trust` (nil: no trust file — the report then says its records
     /// are unverified).
-    public static func build(
+    package static func build(
         repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
         revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)

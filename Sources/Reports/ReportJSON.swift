@@ -5,7 +5,7 @@ import Records
 extension Report {
     /// The report as canonical JSON (spec/reports.md §3.7): the reference every other
     /// format renders.
-    public var json: JSONValue {
+    package var json: JSONValue {
         func integer(_ value: Int) -> JSONValue { .integer(Int64(value)) }
         func share(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
         func time(_ seconds: Int64) -> JSONValue { .string(Timestamp.format(unixSeconds: seconds)) }

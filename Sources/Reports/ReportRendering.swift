@@ -1,12 +1,12 @@
 import Ledger
 
 /// The formats of `git trace report`.
-public enum ReportFormat: String, Sendable, CaseIterable {
+package enum ReportFormat: String, Sendable, CaseIterable {
     case text, markdown, json, csv, html
 }
 
 extension Report {
-    public func rendered(as format: ReportFormat) -> String {
+    package func rendered(as format: ReportFormat) -> String {
         switch format {
         case .json: return json.canonicalString + "\n"
         case .text: return TextRendering.render(ReportDocument(self))

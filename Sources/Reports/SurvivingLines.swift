@@ -13,7 +13,7 @@ import Verification
 /// starts from the newest cached ancestor of its end commit and blames again only the
 /// files changed since; origins are re-derived from the cached blame runs (without
 /// blaming) when the notes changed.
-public enum SurvivingLines {
+package enum SurvivingLines {
     /// A run of consecutive lines that one commit introduced at consecutive line numbers.
     struct Run: Equatable {
         var commit: ObjectID

@@ -5,13 +5,13 @@ import Git
 /// Writes each agent's hook configuration so that it calls `git trace capture`
 /// (spec/capture.md §1). Merges into what is there, never replacing other hooks; the
 /// reference configurations are in `git-extensions/agents/`.
-public struct AgentHookConfig {
-    public enum Scope: String, Sendable, CaseIterable { case project, user }
+package struct AgentHookConfig {
+    package enum Scope: String, Sendable, CaseIterable { case project, user }
 
-    public let agent: AgentKind
-    public let scope: Scope
+    package let agent: AgentKind
+    package let scope: Scope
 
-    public init(agent: AgentKind, scope: Scope) throws {
+    package init(agent: AgentKind, scope: Scope) throws {
         guard agent != .generic else {
             throw SetupError(
                 "the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool")
@@ -23,12 +23,12 @@ public struct AgentHookConfig {
         self.scope = scope
     }
 
-    public static func command(_ agent: AgentKind, phase: String? = nil) -> String {
+    package static func command(_ agent: AgentKind, phase: String? = nil) -> String {
         "git-trace capture --agent \(agent.rawValue)" + (phase.map { " --event \($0)" } ?? "")
     }
 
     /// The configuration file, relative to the repository root (project) or home (user).
-    public var relativePath: String {
+    package var relativePath: String {
         switch agent {
         case .claudeCode: return ".claude/settings.json"
         case .cursor: return ".cursor/hooks.json"
@@ -40,7 +40,7 @@ public struct AgentHookConfig {
     }
 
     /// Our entries, event by event, in the agent's own format.
-    public var entries: [String: [[String: Any]]] {
+    package var entries: [String: [[String: Any]]] {
         let command = AgentHookConfig.command(agent)
         func matcherGroup(_ matcher: String?) -> [String: Any] {
             var group: [String: Any] = ["hooks": [["type": "command", "command": command, "timeout": 10]]]
@@ -87,7 +87,7 @@ public struct AgentHookConfig {
 
     /// Merges our entries into `existing` (a parsed config file, or empty).
     /// Returns the merged object and whether anything changed.
-    public func merged(into existing: [String: Any]) -> ([String: Any], Bool) {
+    package func merged(into existing: [String: Any]) -> ([String: Any], Bool) {
         var config = existing
         var changed = false
         if agent == .cursor || agent == .copilot, config["version"] == nil {
@@ -125,7 +125,7 @@ public struct AgentHookConfig {
     }
 
     /// Installs into `base` (repository root or home); returns the file and whether it changed.
-    public func install(base: String) throws -> (path: String, changed: Bool) {
+    package func install(base: String) throws -> (path: String, changed: Bool) {
         let path = base + "/" + relativePath
         var existing: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
@@ -149,7 +149,7 @@ public struct AgentHookConfig {
     }
 
     /// Whether the configuration in `base` calls capture.
-    public func isInstalled(base: String) -> Bool {
+    package func isInstalled(base: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: base + "/" + relativePath),
             let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let hooks = parsed["hooks"]

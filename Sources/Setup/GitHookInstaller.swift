@@ -5,13 +5,13 @@ import Git
 /// Installs and removes SessionTrace's git hooks (spec/capture.md §5). A hook already in
 /// place (hand-written, husky, the pre-commit framework) is kept beside ours as
 /// `<hook>.sessiontrace-chained` and run first; uninstalling puts it back.
-public struct GitHookInstaller {
-    public static let marker = "SessionTrace"
-    public static let chainedSuffix = ".sessiontrace-chained"
+package struct GitHookInstaller {
+    package static let marker = "SessionTrace"
+    package static let chainedSuffix = ".sessiontrace-chained"
 
     /// The scripts, identical to `git-extensions/hooks/` (a test keeps them so), with
     /// `@GIT_TRACE@` standing for the path of the installed binary.
-    public static let scripts: [String: String] = [
+    package static let scripts: [String: String] = [
         "post-commit": #"""
         #!/bin/sh
         # SessionTrace post-commit hook: signs a record of who wrote the commit's lines.
@@ -127,15 +127,15 @@ public struct GitHookInstaller {
         """#,
     ]
 
-    public let repository: Repository
-    public let binaryPath: String
+    package let repository: Repository
+    package let binaryPath: String
 
-    public init(repository: Repository, binaryPath: String) {
+    package init(repository: Repository, binaryPath: String) {
         self.repository = repository
         self.binaryPath = binaryPath
     }
 
-    public enum Change: Equatable, Sendable {
+    package enum Change: Equatable, Sendable {
         case installed(String)
         case chained(String)
         case updated(String)
@@ -151,7 +151,7 @@ public struct GitHookInstaller {
     /// The hooks this repository needs: prepare-commit-msg only with
     /// `sessiontrace.trailers` set, so that a commit without trailers does not pay for
     /// a hook that would do nothing.
-    public func wantedHooks() throws -> Set<String> {
+    package func wantedHooks() throws -> Set<String> {
         let trailers =
             try repository.config().string("sessiontrace.trailers").map {
                 ["true", "yes", "on", "1"].contains($0.lowercased())
@@ -161,7 +161,7 @@ public struct GitHookInstaller {
     }
 
     /// Installs the wanted hooks and removes ours that are not wanted; idempotent.
-    public func install() throws -> [Change] {
+    package func install() throws -> [Change] {
         let directory = try repository.hooksDirectory()
         try AtomicFile.makeDirectory(directory)
         let wanted = try wantedHooks()
@@ -192,7 +192,7 @@ public struct GitHookInstaller {
     }
 
     /// Removes our hooks and restores the ones they chained; touches nothing else.
-    public func uninstall(only names: Set<String> = Set(GitHookInstaller.scripts.keys)) throws -> [Change] {
+    package func uninstall(only names: Set<String> = Set(GitHookInstaller.scripts.keys)) throws -> [Change] {
         let directory = try repository.hooksDirectory()
         var changes = [Change]()
         let manager = FileManager.default
@@ -212,7 +212,7 @@ public struct GitHookInstaller {
     }
 
     /// Which hooks are ours, for `git trace hooks status`.
-    public func installedHooks() throws -> [String: Bool] {
+    package func installedHooks() throws -> [String: Bool] {
         let directory = try repository.hooksDirectory()
         var result = [String: Bool]()
         for name in GitHookInstaller.scripts.keys { result[name] = isOurs(directory + "/" + name) }

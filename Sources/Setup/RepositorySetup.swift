@@ -3,14 +3,14 @@ import Ledger
 
 /// Prepares a repository's git configuration for SessionTrace notes (what `git trace
 /// init` does besides hooks). Every step is idempotent.
-public struct RepositorySetup {
-    public let repository: Repository
+package struct RepositorySetup {
+    package let repository: Repository
 
-    public init(repository: Repository) { self.repository = repository }
+    package init(repository: Repository) { self.repository = repository }
 
     /// Applies the configuration; returns one line per change made (empty when the
     /// repository was already set up) and warnings about settings that work against it.
-    public func apply() throws -> (changes: [String], warnings: [String]) {
+    package func apply() throws -> (changes: [String], warnings: [String]) {
         let config = try repository.config()
         var changes = [String]()
         var warnings = [String]()
@@ -37,7 +37,7 @@ public struct RepositorySetup {
     }
 
     /// Removes the configuration `apply` adds; returns one line per value removed.
-    public func remove() throws -> [String] {
+    package func remove() throws -> [String] {
         let config = try repository.config()
         var removed = [String]()
         if try config.remove("notes.displayRef", value: NotesLedger.notesRef) {

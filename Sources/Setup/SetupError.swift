@@ -2,8 +2,8 @@ import Diagnostics
 
 /// Why a hook or repository could not be set up (a hook that cannot be chained, an
 /// agent configuration that is not JSON); nothing was changed when it is thrown.
-public struct SetupError: UserFacingError {
-    public let description: String
+package struct SetupError: UserFacingError {
+    package let description: String
 
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }

@@ -3,42 +3,42 @@ import Foundation
 import Git
 import Ledger
 
-public struct SyncError: UserFacingError {
-    public let description: String
+package struct SyncError: UserFacingError {
+    package let description: String
 }
 
 /// What one sync did (spec/sync.md).
-public struct SyncReport: Sendable {
-    public enum Merge: Sendable, Equatable { case upToDate, fastForward, merged }
-    public var merge: Merge = .upToDate
+package struct SyncReport: Sendable {
+    package enum Merge: Sendable, Equatable { case upToDate, fastForward, merged }
+    package var merge: Merge = .upToDate
     /// Record lines the remote held when this repository last fetched them and holds no
     /// longer (its notes were rewritten): kept here and pushed back. Records this
     /// repository made since, which the remote has not seen yet, are not counted: a
     /// teammate's push in between is the ordinary case, not a loss.
-    public var recordsMissingOnRemote = 0
-    public var pushed = false
-    public var attempts = 0
+    package var recordsMissingOnRemote = 0
+    package var pushed = false
+    package var attempts = 0
 }
 
 /// Syncs `refs/notes/sessiontrace` with a remote as a union of records: fetch into a
 /// remote-tracking ref, merge line by line (what `git notes merge -s cat_sort_uniq`
 /// gives), push without force, and start again when another push got there first.
-public final class NotesSync {
-    public let repository: Repository
-    public let remote: String
+package final class NotesSync {
+    package let repository: Repository
+    package let remote: String
     private let git: GitCommand
     private let ref = NotesLedger.notesRef
-    public var trackingRef: String { NotesLedger.trackingRef(remote: remote) }
+    package var trackingRef: String { NotesLedger.trackingRef(remote: remote) }
     /// Set for git processes sync starts, so that our own pre-push hook stands aside.
-    public static let reentryVariable = "SESSIONTRACE_SYNCING"
+    package static let reentryVariable = "SESSIONTRACE_SYNCING"
 
-    public init(repository: Repository, remote: String) {
+    package init(repository: Repository, remote: String) {
         self.repository = repository
         self.remote = remote
         git = GitCommand(repository: repository)
     }
 
-    public func sync(push: Bool = true, attempts: Int = 10) throws -> SyncReport {
+    package func sync(push: Bool = true, attempts: Int = 10) throws -> SyncReport {
         var report = SyncReport()
         for attempt in 1...attempts {
             report.attempts = attempt
@@ -69,7 +69,7 @@ public final class NotesSync {
 
     /// Fetches the remote's records into the remote-tracking ref (force: it mirrors the
     /// remote, whatever happened there; local records live in the local ref).
-    public func fetch() throws {
+    package func fetch() throws {
         // git's own fetch, killed, leaves the tracking ref's lock: every later fetch would fail.
         repository.removeStaleLock(ofReference: trackingRef)
         let result = try git.run(
@@ -87,7 +87,7 @@ public final class NotesSync {
     /// Merges the remote-tracking ref into the local notes ref. Never drops a record:
     /// the union of both sides' lines per commit. Also counts the lines the remote held
     /// at `lastSeen` (the tracking ref before this fetch) and no longer holds.
-    public func mergeRemote(lastSeen: ObjectID? = nil) throws -> (SyncReport.Merge, Int) {
+    package func mergeRemote(lastSeen: ObjectID? = nil) throws -> (SyncReport.Merge, Int) {
         let lost = try linesLost(since: lastSeen)
         while true {
             guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, lost) }
@@ -132,7 +132,7 @@ public final class NotesSync {
 
     /// Pushes the local ref (as it was at `tip`) without force. False when the remote
     /// moved (non-fast-forward).
-    public func pushLocal(_ tip: ObjectID?) throws -> Bool {
+    package func pushLocal(_ tip: ObjectID?) throws -> Bool {
         guard let tip else { return true }
         let result = try git.run(
             ["push", "--porcelain", "--no-verify", remote, "\(tip.hex):\(ref)"],
@@ -178,7 +178,7 @@ public final class NotesSync {
     /// One commit's note after merging: a side that holds every line of the other wins
     /// as it is (what git does for a one-sided change); otherwise both sides' lines,
     /// sorted and without duplicates (git's `cat_sort_uniq`).
-    public static func mergeNote(local: [UInt8]?, remote: [UInt8]?) -> [UInt8]? {
+    package static func mergeNote(local: [UInt8]?, remote: [UInt8]?) -> [UInt8]? {
         guard let local else { return remote }
         guard let remote else { return local }
         if local == remote { return local }
@@ -195,7 +195,7 @@ extension NotesSync {
     /// `<local ref> SP <local id> SP <remote ref> SP <remote id>` line per ref) names the
     /// notes ref as a remote ref, as `git push origin refs/notes/sessiontrace` and
     /// `sync` itself do. Then the hook must not sync again (it would push inside a push).
-    public static func pushCarriesRecords(_ refList: String) -> Bool {
+    package static func pushCarriesRecords(_ refList: String) -> Bool {
         refList.split(whereSeparator: \.isNewline).contains { line in
             line.split(separator: " ").dropFirst(2).first == Substring(NotesLedger.notesRef)
         }

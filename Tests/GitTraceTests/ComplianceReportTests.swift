@@ -549,8 +549,14 @@ import Testing
                 ["--since", "2026-10-02", "--until", "2026-10-01"],
                 "fatal: --since 2026-10-02 is not before --until 2026-10-01"
             ),
-            (["--framework", "iso27001"], "fatal: unknown framework 'iso27001': use soc2, hipaa or pci-dss"),
-            (["--format", "pdf"], "fatal: unknown format 'pdf': use text, markdown, json, csv or html"),
+            (
+                ["--framework", "iso27001"],
+                "fatal: The value 'iso27001' is invalid for '--framework <framework>'. Please provide one of 'soc2', 'hipaa' or 'pci-dss'."
+            ),
+            (
+                ["--format", "pdf"],
+                "fatal: The value 'pdf' is invalid for '--format <format>'. Please provide one of 'text', 'markdown', 'json', 'csv' or 'html'."
+            ),
             (["--trust", "/nonexistent"], "fatal: cannot read trust file /nonexistent"),
             (["--policy", "/nonexistent"], "fatal: cannot read policy file /nonexistent"),
             (["no-such-branch"], "fatal: unknown revision 'no-such-branch'"),
@@ -564,6 +570,9 @@ import Testing
             #expect(output.stderr.hasPrefix(message), "\(arguments): \(output)")
             #expect(output.stdout.isEmpty, "\(arguments): \(output)")
         }
+        // A framework's name in any case.
+        let upper = try await fixture.trace("report", "--framework", "PCI-DSS", "--no-tree", "--format", "json")
+        #expect(upper.status == 0 && upper.stdout.contains("pci-dss"), "\(upper)")
         let policy = try fixture.sandbox.write("sensitive_path: [src/]\n", to: "policy.yml", in: fixture.sandbox.root)
         let misspelt = try await fixture.trace("report", "--policy", policy.path)
         #expect(misspelt.failedCleanly && misspelt.stderr.contains("unknown rule 'sensitive_path'"), "\(misspelt)")
