@@ -114,7 +114,11 @@ let package = Package(
             name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: [
+                "Reports", "Policy", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport",
+            ]),
         .testTarget(
             name: "GitTraceTests",
             dependencies: [

@@ -82,7 +82,9 @@ package enum ReportBuilder {
         var verifiedDigests = Set<String>()
         var recordsByCommit = [ObjectID: RecordIndex.CommitRecords]()
         var needsReading = inPeriod
-        let index = RecordIndex(repository: repository)
+        // The same trust for every figure: the tree's surviving lines too come only from
+        // records that verify (those of the period's commits are already known).
+        let index = RecordIndex(repository: repository, trust: trust.map { RecordTrust(signers: $0, revoked: revoked) })
         if let trust, let verification {
             // (The verifier keeps statements and digests for reports.)
             for record in verification.verified where inPeriod.contains(record.commit) {
@@ -109,6 +111,11 @@ package enum ReportBuilder {
         for commit in needsReading {
             let records = index.readRecords(of: commit, verified: verifiedDigests)
             if !records.isEmpty { recordsByCommit[commit] = records }
+        }
+        if verification != nil {
+            for commit in inPeriod {
+                index.remember(recordsByCommit[commit] ?? RecordIndex.CommitRecords(), of: commit)
+            }
         }
         var paths = Set<String>()
         for fact in facts {

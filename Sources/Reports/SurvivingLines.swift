@@ -1,8 +1,10 @@
 import Foundation
 import Git
 import Hex
+import Keys
 import Ledger
 import Provenance
+import Signing
 import Verification
 
 /// The lines of a commit's tree by origin (spec/reports.md §3.3): each line traced by
@@ -47,7 +49,7 @@ package enum SurvivingLines {
         var byAuthor = [String: LineCounts]()
     }
 
-    static let cacheVersion = "sessiontrace-provenance 3"
+    static let cacheVersion = "sessiontrace-provenance 4"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
@@ -61,8 +63,9 @@ package enum SurvivingLines {
         let notesTip = index.notesCommit?.hex ?? "-"
 
         var base: (commit: ObjectID, notes: String, files: [String: FileEntry])?
+        let key = cacheKey()
         for candidate in cachedCommits(in: directory) where repository.isAncestor(candidate, of: end) {
-            if let loaded = load(directory + "/" + candidate.hex) {
+            if let key, let loaded = load(directory + "/" + candidate.hex, commit: candidate, key: key) {
                 base = (candidate, loaded.notes, loaded.files)
                 break
             }
@@ -80,16 +83,15 @@ package enum SurvivingLines {
                     GitPath.string(bytes: name.drop { $0 == 0x0A }.reversed().drop { $0 == 0x0A }.reversed())
                 })
         }
-        let notesChanged = base?.notes != notesTip
 
         var files = [String: FileEntry]()
         var toBlame = [(path: String, blob: String)]()
         for (path, blob) in tree {
             if let cached = base?.files[path], cached.blob == blob, !touched.contains(path) {
+                // The cache saves git blame's work, never the records' verdict: the origins
+                // come from this run's records, under this run's trust.
                 var entry = cached
-                if notesChanged {
-                    (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index)
-                }
+                (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index)
                 files[path] = entry
             } else if let id = ObjectID(hex: blob), try repository.isBinaryBlob(id) {
                 files[path] = FileEntry(blob: blob, lines: LineCounts(), runs: [])  // no lines to attribute
@@ -103,7 +105,7 @@ package enum SurvivingLines {
             let (lines, models, authors) = origins(of: runs, path: path, index: index)
             files[path] = FileEntry(blob: blob, lines: lines, models: models, authors: authors, runs: runs)
         }
-        save(files, notes: notesTip, commit: end, directory: directory)
+        if let key { save(files, notes: notesTip, commit: end, directory: directory, key: key) }
 
         var counts = Counts()
         for (path, entry) in files where !filter.isExcluded(path) {
@@ -237,8 +239,22 @@ package enum SurvivingLines {
             .replacingOccurrences(of: "%25", with: "%")
     }
 
+    /// The per-user secret that authenticates cache files (the verification cache's, kept
+    /// outside every repository): the cache lives in the git directory, where whoever
+    /// supplied the repository could have written it. Nil when there is none to be had:
+    /// then nothing is cached.
+    static func cacheKey() -> [UInt8]? {
+        try? SecretFile.loadOrCreate(at: VerificationCache.defaultSecretPath, describing: "the cache key")
+    }
+
+    /// What a cache file's code covers: the commit it is named after (a file cannot be
+    /// renamed to serve another commit) and every byte before the code line.
+    private static func authenticationCode(_ body: [UInt8], commit: ObjectID, key: [UInt8]) -> String {
+        HMACSHA256.authenticationCode(key: key, data: Array((commit.hex + "\n").utf8) + body).hexString
+    }
+
     /// Writes the cache for `commit` (atomically) and keeps only the newest few.
-    static func save(_ files: [String: FileEntry], notes: String, commit: ObjectID, directory: String) {
+    static func save(_ files: [String: FileEntry], notes: String, commit: ObjectID, directory: String, key: [UInt8]) {
         var text = "\(cacheVersion)\nnotes\t\(notes)\n"
         for (path, entry) in files.sorted(by: { $0.key < $1.key }) {
             let lines = entry.lines
@@ -257,7 +273,9 @@ package enum SurvivingLines {
         }
         do {
             try AtomicFile.makePrivateDirectory(directory)
-            try AtomicFile.replace(directory + "/" + commit.hex, with: Array(text.utf8))
+            let body = Array(text.utf8)
+            let code = authenticationCode(body, commit: commit, key: key)
+            try AtomicFile.replace(directory + "/" + commit.hex, with: body + Array("mac \(code)\n".utf8))
         } catch {
             return  // a cache that cannot be written costs time next run, never correctness
         }
@@ -266,10 +284,19 @@ package enum SurvivingLines {
         }
     }
 
-    /// A cache file, or nil when it is unreadable or from another version.
-    static func load(_ path: String) -> (notes: String, files: [String: FileEntry])? {
+    /// A cache file, or nil when it is unreadable, from another version, or not
+    /// authenticated by `key` for `commit` (written by someone else, or altered).
+    static func load(_ path: String, commit: ObjectID, key: [UInt8]) -> (notes: String, files: [String: FileEntry])? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let bytes = [UInt8](data)
+        // The last line is `mac <hex>`; everything before it is what the code covers.
+        guard bytes.last == 0x0A, let start = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }),
+            bytes[start...].starts(with: Array("mac ".utf8))
+        else { return nil }
+        let body = Array(bytes[..<start])
+        let code = String(decoding: bytes[(start + 4)..<(bytes.count - 1)], as: UTF8.self)
+        guard code == authenticationCode(body, commit: commit, key: key) else { return nil }
+        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == cacheVersion, lines[1].hasPrefix("notes\t") else { return nil }
         let notes = String(lines[1].dropFirst(6))
         var files = [String: FileEntry]()

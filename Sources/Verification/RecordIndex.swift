@@ -72,6 +72,12 @@ public final class RecordIndex {
         records(of: commit).attribution?.predicate
     }
 
+    /// Takes what a verification of `commit`'s note already found (under this index's
+    /// trust), so that lookups do not verify it again.
+    public func remember(_ records: CommitRecords, of commit: ObjectID) {
+        cache[commit] = records
+    }
+
     /// The records of `commit`, kept for the next lookup (blame asks again and again).
     public func records(of commit: ObjectID) -> CommitRecords {
         if let cached = cache[commit] { return cached }
@@ -88,7 +94,7 @@ public final class RecordIndex {
     public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords
     {
         var found = CommitRecords()
-        if let verifier {
+        if let verifier, !allVerified {
             for record in (try? verifier.verify(commits: [commit], workers: 1))?.verified ?? [] {
                 if let statement = record.statement, let digest = record.recordDigest {
                     found.add(statement, digest: digest)

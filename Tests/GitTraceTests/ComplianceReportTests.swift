@@ -1,7 +1,9 @@
 import CanonicalJSON
 import Foundation
+import Hex
 import Ledger
 import Records
+import Signing
 import TestSupport
 import Testing
 
@@ -435,35 +437,62 @@ import Testing
         #expect(try Data(contentsOf: pdf).starts(with: Array("%PDF".utf8)))
     }
 
-    /// The surviving lines come from an incremental cache keyed by commit: reused for
-    /// files untouched since the cached commit, blamed again for the others, and
-    /// re-attributed (without blaming) when the notes change.
-    @Test func survivingLinesCacheIsIncremental() async throws {
+    /// The surviving lines come from an incremental cache keyed by commit: git blame's
+    /// runs are reused for files untouched since the cached commit and blamed again for
+    /// the others; origins always come from this run's records. The cache is in the git
+    /// directory, so it is used only when the user's own cache key authenticates it.
+    @Test func survivingLinesCacheIsIncrementalAndVouchesForNothingItself() async throws {
         let history = try await history()
         let fixture = history.fixture
         let first = try await report(history)
         lines(first["lines_surviving"], 5, 1, 7, 2)
         let cacheDirectory = fixture.repository.appendingPathComponent(".git/sessiontrace/provenance")
-        let cacheFile = cacheDirectory.appendingPathComponent(history.commits[4])
-        let cached = try String(contentsOf: cacheFile, encoding: .utf8)
-        #expect(cached.hasPrefix("sessiontrace-provenance 3\n"))
-        // Doctor the cached counts of two files: policy.yml (which the next commit leaves
-        // alone) and app.txt (which it changes).
-        let doctored = cached.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            if line.hasSuffix("\t.sessiontrace/policy.yml") || line.hasSuffix("\tapp.txt") {
-                var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                fields[5] = String(Int(fields[5])! + 100)  // unknown
-                return fields.joined(separator: "\t")
+        let cacheKey = try #require(
+            [UInt8](
+                hex: try String(
+                    contentsOf: fixture.sandbox.home.appendingPathComponent(".config/sessiontrace/cache-key"),
+                    encoding: .utf8
+                ).trimmingCharacters(in: .whitespacesAndNewlines)))
+        /// The cache file of `commit` with policy.yml's blame runs credited to mallory,
+        /// signed with the user's key or left with the code of the original.
+        func doctored(_ commit: String, signed: Bool) throws -> String {
+            let cached = try String(contentsOf: cacheDirectory.appendingPathComponent(commit), encoding: .utf8)
+            #expect(cached.hasPrefix("sessiontrace-provenance 4\n"))
+            var lines = cached.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let mac = try #require(lines.lastIndex { $0.hasPrefix("mac ") })
+            var inPolicy = false
+            for index in lines.indices where index < mac {
+                if lines[index].hasPrefix("F\t") { inPolicy = lines[index].hasSuffix("\t.sessiontrace/policy.yml") }
+                if inPolicy, lines[index].hasPrefix("R\t") {
+                    var fields = lines[index].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                    fields[4] = "mallory@example.com"
+                    lines[index] = fields.joined(separator: "\t")
+                }
             }
-            return String(line)
-        }.joined(separator: "\n")
-        try Data(doctored.utf8).write(to: cacheFile)
+            let body = lines[..<mac].joined(separator: "\n") + "\n"
+            guard signed else { return body + lines[mac...].joined(separator: "\n") }
+            let code = HMACSHA256.authenticationCode(key: cacheKey, data: Array((commit + "\n" + body).utf8)).hexString
+            return body + "mac \(code)\n"
+        }
+        func developers(_ report: JSONValue) -> [String] {
+            (report["lines_surviving_by_developer"]?.arrayValue ?? []).compactMap { $0["email"]?.stringValue }
+        }
+        #expect(!developers(first).contains("mallory@example.com"))
+        let cacheFile = cacheDirectory.appendingPathComponent(history.commits[4])
+        // Written by someone else (the code no longer matches): ignored, everything blamed again.
+        try Data(try doctored(history.commits[4], signed: false).utf8).write(to: cacheFile)
+        let forged = try await report(history)
+        lines(forged["lines_surviving"], 5, 1, 7, 2)
+        #expect(!developers(forged).contains("mallory@example.com"), "\(developers(forged))")
+        // Authenticated by the user's key: reused for policy.yml, which the next commit
+        // leaves alone (its doctored author shows); app.txt is blamed again.
+        try Data(try doctored(history.commits[4], signed: true).utf8).write(to: cacheFile)
         try fixture.sandbox.write("h1\nh2\nh3\nb4\na5\na6\nu7\nu8\nu9\n", to: "app.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
         try await fixture.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one more")
         let second = try await report(history)
-        // policy.yml came from the cache (its doctored count shows); app.txt was blamed again.
-        lines(second["lines_surviving"], 5, 1, 7, 2 + 1 + 100)
+        lines(second["lines_surviving"], 5, 1, 7, 3)
+        #expect(developers(second).contains("mallory@example.com"), "\(developers(second))")
         let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(FileManager.default.fileExists(atPath: cacheDirectory.appendingPathComponent(head).path))
         // New records change origins without blaming: u7..u9 are now said to be AI.
@@ -473,7 +502,6 @@ import Testing
             "--agent", "codex", "--model", "openai/gpt-5-codex")
         #expect(recorded.status == 0, "\(recorded)")
         try await fixture.git("checkout", "-q", "-")
-        // (Every cached file is re-attributed from its blame runs, the doctored one too.)
         let third = try await report(history)
         lines(third["lines_surviving"], 7, 1, 7, 1)
         #expect(
