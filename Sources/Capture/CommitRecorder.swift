@@ -504,21 +504,12 @@ package final class CommitRecorder {
             let new = try change.newBlob.map { try repository.blobContent($0) } ?? []
             let oldLines = FileLines(old), newLines = FileLines(new)
             var text = (change.newPath ?? change.oldPath ?? "") + "\n"
+            func lines(_ file: FileLines, from start: Int, count: Int) -> String {
+                String(decoding: file.bytes(ofLines: start...(start + count - 1)), as: UTF8.self)
+            }
             for hunk in LineDiff.hunks(old: old, new: new) {
-                if hunk.oldCount > 0 {
-                    text +=
-                        "-"
-                        + String(
-                            decoding: oldLines.bytes(ofLines: hunk.oldStart...(hunk.oldStart + hunk.oldCount - 1)),
-                            as: UTF8.self)
-                }
-                if hunk.newCount > 0 {
-                    text +=
-                        "+"
-                        + String(
-                            decoding: newLines.bytes(ofLines: hunk.newStart...(hunk.newStart + hunk.newCount - 1)),
-                            as: UTF8.self)
-                }
+                if hunk.oldCount > 0 { text += "-" + lines(oldLines, from: hunk.oldStart, count: hunk.oldCount) }
+                if hunk.newCount > 0 { text += "+" + lines(newLines, from: hunk.newStart, count: hunk.newCount) }
             }
             signature.append(text)
         }
