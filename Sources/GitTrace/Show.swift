@@ -34,7 +34,7 @@ struct Show: ParsableCommand {
         let commit = try resolveCommit(revision, in: repository)
         let trustFile = try TrustFile.load(explicitPath: trust, repository: repository)
         let ledger = NotesLedger(repository: repository)
-        let unsigned = UnsignedReviews.reviewers(inMessage: try repository.commit(commit).message)
+        let unsigned = try ReviewedBy.reviewers(of: commit, git: GitCommand(repository: repository))
         func printUnsigned() {
             for reviewer in unsigned {
                 print("\nunsigned   Reviewed-by: \(reviewer) (a commit-message trailer: nobody signed it)")

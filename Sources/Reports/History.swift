@@ -33,7 +33,7 @@ package enum History {
     /// `directory` is the repository's work tree or git directory: no libgit2 handle, so
     /// that this can run on another thread.
     package static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
-        let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
+        let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f" + ReviewedBy.formatPlaceholder
         let result = try git.run([
             "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
             "--format=\(format)", range, "--",
@@ -82,10 +82,7 @@ package enum History {
                     commit: commit, parentCount: fields[1].split(separator: " ").count, authorName: fields[2],
                     authorEmail: fields[3],
                     time: time,
-                    reviewedBy: fields[5].split(separator: "\u{1D}").map {
-                        String($0).trimmingCharacters(in: .whitespaces)
-                    }
-                    .filter { !$0.isEmpty },
+                    reviewedBy: ReviewedBy.parse(fields[5]),
                     files: files))
         }
         return commits

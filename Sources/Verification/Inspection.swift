@@ -77,16 +77,3 @@ public enum Inspection {
         }
     }
 }
-
-/// `Reviewed-by:` trailers in a commit message: evidence of review that nobody signed,
-/// reported apart from signed reviews (spec/records.md §4.2).
-public enum UnsignedReviews {
-    public static func reviewers(inMessage message: String) -> [String] {
-        message.split(separator: "\n").compactMap { line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.lowercased().hasPrefix("reviewed-by:") else { return nil }
-            let reviewer = trimmed.dropFirst("reviewed-by:".count).trimmingCharacters(in: .whitespaces)
-            return reviewer.isEmpty ? nil : reviewer
-        }
-    }
-}

@@ -79,12 +79,18 @@ import Testing
         let fixture = try await Fixture.make()
         try fixture.sandbox.write("x\n", to: "a.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
-        try await fixture.git("commit", "-q", "-m", "fix\n\nReviewed-by: Bob Reviewer <bob@example.com>")
+        // Only the message's trailers count, as git reads them (the report reads the same):
+        // a line of that shape in the body is prose.
+        try await fixture.git(
+            "commit", "-q", "-m",
+            "fix\n\nReviewed-by: Mallory <mallory@example.com>\nsaid nobody.\n\nReviewed-by: Bob Reviewer <bob@example.com>"
+        )
         let shown = try await fixture.trace("show")
         #expect(
             shown.stdout.contains(
                 "unsigned   Reviewed-by: Bob Reviewer <bob@example.com> (a commit-message trailer: nobody signed it)"),
             "\(shown)")
+        #expect(!shown.stdout.contains("Mallory"), "\(shown)")
     }
 
     @Test func duplicatedRecordIsReported() async throws {
