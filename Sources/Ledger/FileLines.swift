@@ -3,21 +3,21 @@ import Signing
 
 /// A file's bytes split into lines as spec/records.md §4.1 counts them: every LF ends
 /// a line, and a final line without LF counts too.
-public struct FileLines {
-    public let bytes: [UInt8]
+package struct FileLines {
+    package let bytes: [UInt8]
     /// Byte offset where each line starts; `lineStarts.count` is the line count.
     private let lineStarts: [Int]
 
-    public init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // memchr, not a loop over the bytes: files of 50 MB are read at commit time.
         lineStarts = LineDiff.lineStarts(bytes)
     }
 
-    public var count: Int { lineStarts.count }
+    package var count: Int { lineStarts.count }
 
     /// The bytes of lines `range` (1-based, inclusive), each with its LF when it has one.
-    public func bytes(ofLines range: ClosedRange<Int>) -> ArraySlice<UInt8> {
+    package func bytes(ofLines range: ClosedRange<Int>) -> ArraySlice<UInt8> {
         precondition(range.lowerBound >= 1 && range.upperBound <= count, "line range outside the file")
         let start = lineStarts[range.lowerBound - 1]
         let end = range.upperBound < count ? lineStarts[range.upperBound] : bytes.count
@@ -25,7 +25,7 @@ public struct FileLines {
     }
 
     /// `sha256:<hex>` of lines `range`: a range's `content_hash`.
-    public func contentHash(ofLines range: ClosedRange<Int>) -> String {
+    package func contentHash(ofLines range: ClosedRange<Int>) -> String {
         "sha256:" + SHA256.hexDigest(Array(bytes(ofLines: range)))
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 
 /// Work spread over threads: items handed out in turn (no thread idles while another
 /// still has a long queue), results returned in item order (so output is stable).
-public enum Parallel {
+package enum Parallel {
     /// `body(worker, item)` for every item in `0..<count`, on `workers` threads; a
     /// worker number lets each thread use state of its own (a repository handle). The
     /// first error thrown is rethrown after all threads finish.
-    public static func map<Value>(
+    package static func map<Value>(
         count: Int, workers: Int, _ body: @Sendable (_ worker: Int, _ item: Int) throws -> Value
     ) throws -> [Value] {
         let box = Box<Value>(count: count)
@@ -42,7 +42,7 @@ public enum Parallel {
 }
 
 /// Values handed to worker threads, each of which uses only its own element.
-public final class PerWorker<Element>: @unchecked Sendable {
-    public let items: [Element]
-    public init(_ items: [Element]) { self.items = items }
+package final class PerWorker<Element>: @unchecked Sendable {
+    package let items: [Element]
+    package init(_ items: [Element]) { self.items = items }
 }

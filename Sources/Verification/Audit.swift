@@ -9,19 +9,19 @@ import Records
 /// The keys an auditor chose to trust (`--trust`, `--revoked`; spec/records.md §6),
 /// else the repository's own trust file at HEAD, which anyone who can push can edit:
 /// loading it says so through `warn`.
-public struct ChosenTrust: Sendable {
-    public let signers: AllowedSigners
-    public let source: TrustSource
-    public let revoked: Set<String>
+package struct ChosenTrust: Sendable {
+    package let signers: AllowedSigners
+    package let source: TrustSource
+    package let revoked: Set<String>
 
     /// Whether the signers came from the repository rather than a file the auditor named.
-    public var fromRepository: Bool { source != .file(signers.source) }
-    public var recordTrust: RecordTrust { RecordTrust(signers: signers, revoked: revoked) }
+    package var fromRepository: Bool { source != .file(signers.source) }
+    package var recordTrust: RecordTrust { RecordTrust(signers: signers, revoked: revoked) }
 
     /// The trust file named (else the repository's at HEAD) and the revoked keys; nil
     /// when there is no trust file at all. Warnings (the repository's file is used, lines
     /// ignored) go to `warn` when it is given.
-    public static func load(
+    package static func load(
         trustFile: String?, revokedFile: String?, repository: Repository,
         warn: ((String) -> Void)?
     ) throws -> ChosenTrust? {
@@ -46,48 +46,48 @@ public struct ChosenTrust: Sendable {
 }
 
 /// Why `Audit.run` could not verify at all (exit 2), as opposed to the problems it found.
-public struct AuditError: UserFacingError {
-    public let description: String
+package struct AuditError: UserFacingError {
+    package let description: String
 }
 
 /// `git trace verify` as a use case: which commits, the checkpoint to hold the ledger
 /// to, the cache, the content check; and the result in each output format.
-public struct Audit {
-    public struct Request: Sendable {
+package struct Audit {
+    package struct Request: Sendable {
         /// `A..B` or a revision and its ancestors; nil for every note.
-        public var range: String?
+        package var range: String?
         /// A signed checkpoint file whose records must all still be on their commits.
-        public var checkpointFile: String?
-        public var usesCache = false
-        public var checksContent = false
-        public var workers = ProcessInfo.processInfo.activeProcessorCount
+        package var checkpointFile: String?
+        package var usesCache = false
+        package var checksContent = false
+        package var workers = ProcessInfo.processInfo.activeProcessorCount
 
-        public init(range: String? = nil, checkpointFile: String? = nil) {
+        package init(range: String? = nil, checkpointFile: String? = nil) {
             self.range = range
             self.checkpointFile = checkpointFile
         }
     }
 
     /// What a checkpoint held the ledger to.
-    public struct CheckpointUsed: Sendable {
-        public let size: Int
-        public let time: String
-        public let signer: String
+    package struct CheckpointUsed: Sendable {
+        package let size: Int
+        package let time: String
+        package let signer: String
     }
 
-    public let trust: ChosenTrust
-    public let result: VerificationResult
-    public let checksContent: Bool
+    package let trust: ChosenTrust
+    package let result: VerificationResult
+    package let checksContent: Bool
     /// The shallow clone's boundary commits the range walk stopped at (nothing before
     /// them was verified).
-    public let shallowBoundary: [ObjectID]
-    public let checkpoint: CheckpointUsed?
+    package let shallowBoundary: [ObjectID]
+    package let checkpoint: CheckpointUsed?
 
-    public var succeeded: Bool { result.problems.isEmpty }
+    package var succeeded: Bool { result.problems.isEmpty }
 
     /// Verifies; warnings that are not findings (a cache not used, the shallow boundary)
     /// go to `warn` as they arise.
-    public static func run(
+    package static func run(
         _ request: Request, trust: ChosenTrust, repository: Repository,
         warn: (String) -> Void
     ) throws -> Audit {
@@ -149,7 +149,7 @@ public struct Audit {
     }
 
     /// The text output: the checkpoint used, one line per problem and warning, a summary.
-    public var textLines: [String] {
+    package var textLines: [String] {
         var lines = [String]()
         if let checkpoint {
             lines.append(
@@ -167,7 +167,7 @@ public struct Audit {
     }
 
     /// The JSON output (spec/records.md §7).
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "trust_file": .string(trust.signers.source),
             "trust_file_from_repository": .bool(trust.fromRepository),
@@ -184,7 +184,7 @@ public struct Audit {
 
     /// SARIF 2.1.0, for code-scanning dashboards: one result per problem or warning,
     /// located at the commit (a logical location) with the record digest as fingerprint.
-    public var sarif: JSONValue {
+    package var sarif: JSONValue {
         let rules = Problem.Code.allCases.map { code in
             JSONValue.object([
                 "id": .string(code.rawValue),
@@ -232,7 +232,7 @@ public struct Audit {
 
 extension Problem {
     /// A problem or warning in verify's JSON output.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: JSONObject = [
             "commit": .string(commit.hex), "code": .string(code.rawValue), "message": .string(message),
         ]

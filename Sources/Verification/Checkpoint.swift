@@ -141,7 +141,7 @@ extension Checkpoint {
     /// What became of the records this checkpoint covered (spec/checkpoints.md §4):
     /// its notes commit must still be in the notes ref's history, hold exactly the
     /// records the checkpoint counted, and every one of them must still be in the ledger.
-    public func audit(repository: Repository, ref: String = NotesLedger.notesRef) throws -> [Problem] {
+    package func audit(repository: Repository, ref: String = NotesLedger.notesRef) throws -> [Problem] {
         let covered = ObjectID(hex: notesCommit)!
         guard let tip = try repository.notesTip(ref) else {
             return [

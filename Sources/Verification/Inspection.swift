@@ -6,34 +6,34 @@ import Signing
 /// One note line as `git trace show` presents it: decoded as far as it goes, with its
 /// signature checked against the key it names and, when a trust file is at hand,
 /// verified as an auditor would.
-public struct InspectedRecord: Sendable {
-    public enum Trust: Sendable {
+package struct InspectedRecord: Sendable {
+    package enum Trust: Sendable {
         case notChecked
         case verified(trustLine: Int)
         case problem(Problem)
     }
 
-    public let index: Int
-    public let digest: String
-    public let envelope: Envelope?
-    public let statement: Statement?
+    package let index: Int
+    package let digest: String
+    package let envelope: Envelope?
+    package let statement: Statement?
     /// Why the line could not be decoded, if it could not.
-    public let decodeError: String?
-    /// Whether the signature verifies with the public key the record embeds
+    package let decodeError: String?
+    /// Whether the signature verifies with the package key the record embeds
     /// (integrity only: says nothing about whether that key is trusted).
-    public let signatureMatchesEmbeddedKey: Bool
-    public let trust: Trust
+    package let signatureMatchesEmbeddedKey: Bool
+    package let trust: Trust
 
-    public var hasProblem: Bool {
+    package var hasProblem: Bool {
         if decodeError != nil || !signatureMatchesEmbeddedKey { return true }
         if case .problem = trust { return true }
         return false
     }
 }
 
-public enum Inspection {
+package enum Inspection {
     /// The records on `commit` (nil when it has no note), checked with `trust` when given.
-    public static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws
+    package static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws
         -> [InspectedRecord]?
     {
         guard let note = ledger.note(on: commit) else { return nil }

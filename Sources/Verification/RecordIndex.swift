@@ -5,11 +5,11 @@ import Signing
 
 /// The keys a display or report trusts: with them, only records that pass every check
 /// of `git trace verify` are used (spec/reports.md §3.4).
-public struct RecordTrust: Sendable {
-    public let signers: AllowedSigners
-    public let revoked: Set<String>
+package struct RecordTrust: Sendable {
+    package let signers: AllowedSigners
+    package let revoked: Set<String>
 
-    public init(signers: AllowedSigners, revoked: Set<String> = []) {
+    package init(signers: AllowedSigners, revoked: Set<String> = []) {
         self.signers = signers
         self.revoked = revoked
     }
@@ -19,27 +19,27 @@ public struct RecordTrust: Sendable {
 /// report). With a `RecordTrust`, only records that verify under it are used; without
 /// one, records whose signature holds for the key they name, which proves only that
 /// they were not altered (callers say that nothing was checked against trust).
-public final class RecordIndex {
+package final class RecordIndex {
     /// A record with the digest that names it (spec/records.md §3).
-    public struct Signed<Predicate: Sendable>: Sendable {
-        public let predicate: Predicate
-        public let digest: String
+    package struct Signed<Predicate: Sendable>: Sendable {
+        package let predicate: Predicate
+        package let digest: String
     }
 
     /// What one commit's note holds.
-    public struct CommitRecords: Sendable {
+    package struct CommitRecords: Sendable {
         /// The newest attribution record (by `recorded_at`).
-        public var attribution: Signed<Attribution>?
-        public var reviews: [Signed<Review>] = []
+        package var attribution: Signed<Attribution>?
+        package var reviews: [Signed<Review>] = []
 
-        public init() {}
+        package init() {}
 
-        public var isEmpty: Bool { attribution == nil && reviews.isEmpty }
+        package var isEmpty: Bool { attribution == nil && reviews.isEmpty }
 
         /// Takes in one record: the newest attribution wins (equal times: the greater
         /// record digest, so that every clone picks the same one whatever the order of
         /// the note's lines), every review is kept.
-        public mutating func add(_ statement: Statement, digest: String) {
+        package mutating func add(_ statement: Statement, digest: String) {
             if let new = statement.attribution {
                 if attribution.map({ Attribution.governs(new, digest, over: $0.predicate, $0.digest) }) ?? true {
                     attribution = Signed(predicate: new, digest: digest)
@@ -53,7 +53,7 @@ public final class RecordIndex {
     private let ledger: NotesLedger
     private var cache = [ObjectID: CommitRecords]()
     /// The notes commit read from, resolved once: every lookup sees the same ledger.
-    public let notesCommit: ObjectID?
+    package let notesCommit: ObjectID?
     /// OpenSSL contexts reused across the records read (an index is used by one
     /// thread at a time).
     private let signatureContext = SignatureContext()
@@ -61,25 +61,25 @@ public final class RecordIndex {
     /// Checks each commit's note as `git trace verify` does, when there is a trust.
     private let verifier: Verifier?
 
-    public init(repository: Repository, trust: RecordTrust? = nil) {
+    package init(repository: Repository, trust: RecordTrust? = nil) {
         let ledger = NotesLedger(repository: repository)
         self.ledger = ledger
         notesCommit = try? repository.notesTip(NotesLedger.notesRef)
         verifier = trust.map { Verifier(ledger: ledger, trust: $0.signers, revoked: $0.revoked, keepsStatements: true) }
     }
 
-    public func attribution(of commit: ObjectID) -> Attribution? {
+    package func attribution(of commit: ObjectID) -> Attribution? {
         records(of: commit).attribution?.predicate
     }
 
     /// Takes what a verification of `commit`'s note already found (under this index's
     /// trust), so that lookups do not verify it again.
-    public func remember(_ records: CommitRecords, of commit: ObjectID) {
+    package func remember(_ records: CommitRecords, of commit: ObjectID) {
         cache[commit] = records
     }
 
     /// The records of `commit`, kept for the next lookup (blame asks again and again).
-    public func records(of commit: ObjectID) -> CommitRecords {
+    package func records(of commit: ObjectID) -> CommitRecords {
         if let cached = cache[commit] { return cached }
         let found = readRecords(of: commit)
         cache[commit] = found
@@ -91,7 +91,8 @@ public final class RecordIndex {
     /// `verified` holds digests of records `Verifier` passed (`allVerified`: every record
     /// of this note passed, as a verification cache says): their signatures are not
     /// checked a second time.
-    public func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false) -> CommitRecords
+    package func readRecords(of commit: ObjectID, verified: Set<String> = [], allVerified: Bool = false)
+        -> CommitRecords
     {
         var found = CommitRecords()
         if let verifier, !allVerified {

@@ -106,7 +106,8 @@ extension TrustFile {
     /// Entries of the repository's own trust file (at HEAD) that the auditor's does not
     /// have — a key, or a principal for a key — each reported with the commit that last
     /// changed that file: whoever can push can add themselves there.
-    public static func repositoryDifferences(from auditor: AllowedSigners, repository: Repository) throws -> [Problem] {
+    package static func repositoryDifferences(from auditor: AllowedSigners, repository: Repository) throws -> [Problem]
+    {
         guard !repository.hasNoCommits, let head = try? repository.resolveCommit("HEAD"),
             case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: head),
             let text = String(validating: bytes, as: UTF8.self),

@@ -14,7 +14,7 @@ import Signing
 /// unless it carries an HMAC-SHA-256 under a secret of this user's that never enters a
 /// repository (`~/.config/sessiontrace/cache-key`, 0600): a cache that does not
 /// authenticate is ignored whole. Losing it costs time, never correctness.
-public final class VerificationCache: @unchecked Sendable {
+package final class VerificationCache: @unchecked Sendable {
     /// Where the cache is, nil when there is no secret to authenticate it with.
     private let path: String?
     private let secret: [UInt8]
@@ -23,12 +23,13 @@ public final class VerificationCache: @unchecked Sendable {
     private var added = false
     private let lock = NSLock()
     /// Why the cache on disk was not used, for a warning line (nil when it was, or there was none).
-    public private(set) var ignoredBecause: String?
+    package private(set) var ignoredBecause: String?
 
     static let header = "sessiontrace verify-cache 2"
 
     /// `configuration` is everything the result depends on besides the note itself.
-    public init(gitDirectory: String, configuration: String, secretPath: String = VerificationCache.defaultSecretPath) {
+    package init(gitDirectory: String, configuration: String, secretPath: String = VerificationCache.defaultSecretPath)
+    {
         configurationDigest = SHA256.hexDigest(configuration)
         do {
             secret = try SecretFile.loadOrCreate(at: secretPath, describing: "the cache key")
@@ -64,7 +65,7 @@ public final class VerificationCache: @unchecked Sendable {
     /// The cache for verification with `trust` and `revoked` (and content checks or
     /// not) by this version of the tool: `git trace verify --cache` and `git trace
     /// report --cache` share it.
-    public convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
+    package convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
         self.init(
             gitDirectory: gitDirectory,
             configuration:
@@ -73,7 +74,7 @@ public final class VerificationCache: @unchecked Sendable {
     }
 
     /// `$XDG_CONFIG_HOME/sessiontrace/cache-key`, or `~/.config/sessiontrace/cache-key`.
-    public static var defaultSecretPath: String {
+    package static var defaultSecretPath: String {
         (KeyFile.defaultPath as NSString).deletingLastPathComponent + "/cache-key"
     }
 
@@ -90,7 +91,7 @@ public final class VerificationCache: @unchecked Sendable {
 
     /// Writes the whole cache with its code, atomically (a new file renamed into place,
     /// 0600): a reader sees the old cache or the new one, never half of one.
-    public func save() {
+    package func save() {
         guard added, let path else { return }
         let directory = (path as NSString).deletingLastPathComponent
         try? AtomicFile.makePrivateDirectory(directory)

@@ -6,8 +6,8 @@ import Records
 import Signing
 
 /// One failed check of one record (spec/records.md §7).
-public struct Problem: Error, Sendable, Equatable {
-    public enum Code: String, Sendable, CaseIterable {
+package struct Problem: Error, Sendable, Equatable {
+    package enum Code: String, Sendable, CaseIterable {
         case unreadableNote = "unreadable-note"
         case notJSON = "not-json"
         case notEnvelope = "not-envelope"
@@ -38,17 +38,17 @@ public struct Problem: Error, Sendable, Equatable {
         case repositoryTrustEdited = "repository-trust-edited"
         case commitAbsent = "commit-absent"
 
-        public var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
+        package var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
     }
 
-    public let commit: ObjectID
+    package let commit: ObjectID
     /// 1-based position of the record among the note's lines; nil for the note as a whole.
-    public let record: Int?
-    public let recordDigest: String?
-    public let code: Code
-    public let message: String
+    package let record: Int?
+    package let recordDigest: String?
+    package let code: Code
+    package let message: String
 
-    public init(commit: ObjectID, record: Int?, recordDigest: String?, code: Code, message: String) {
+    package init(commit: ObjectID, record: Int?, recordDigest: String?, code: Code, message: String) {
         self.commit = commit
         self.record = record
         self.recordDigest = recordDigest
@@ -57,25 +57,25 @@ public struct Problem: Error, Sendable, Equatable {
     }
 
     /// `<commit> record <n>: <code>: <message>` (`warning: …` for warnings).
-    public var line: String {
+    package var line: String {
         let place = record.map { "\(commit.shortHex) record \($0)" } ?? commit.shortHex
         return (code.isWarning ? "warning: " : "") + "\(place): \(code.rawValue): \(message)"
     }
 }
 
 /// A record that passed every check. (Kept small: a long history has many.)
-public struct VerifiedRecord: Sendable {
-    public let commit: ObjectID
-    public let record: Int
-    public let predicateType: String
-    public let trustLine: Int
+package struct VerifiedRecord: Sendable {
+    package let commit: ObjectID
+    package let record: Int
+    package let predicateType: String
+    package let trustLine: Int
     /// The reviewer, when the record is a review of the reviewer's own commit.
-    public let selfReviewBy: String?
+    package let selfReviewBy: String?
     /// The decoded statement, when the verifier was asked to keep it (reports).
-    public var statement: Statement? { kept?.statement }
+    package var statement: Statement? { kept?.statement }
     /// `sha256:<hex>` of the record's line, kept with its statement (a verification
     /// that keeps neither spares a hash per record).
-    public var recordDigest: String? { kept?.digest }
+    package var recordDigest: String? { kept?.digest }
     /// Boxed: a statement is ~200 bytes, and results are copied record by record.
     private let kept: Kept?
 
@@ -101,21 +101,21 @@ public struct VerifiedRecord: Sendable {
     }
 }
 
-public struct VerificationResult: Sendable {
-    public var commitsWithNotes = 0
-    public var recordsChecked = 0
-    public var verified: [VerifiedRecord] = []
-    public var problems: [Problem] = []
+package struct VerificationResult: Sendable {
+    package var commitsWithNotes = 0
+    package var recordsChecked = 0
+    package var verified: [VerifiedRecord] = []
+    package var problems: [Problem] = []
     /// Findings that do not fail verification (self-reviews, an edited repository trust file).
-    public var warnings: [Problem] = []
+    package var warnings: [Problem] = []
     /// Records counted from the cache instead of checked again.
-    public var cachedRecords = 0
+    package var cachedRecords = 0
     /// The commits whose notes the cache vouched for (every record on them verified).
-    public var cachedCommits: [ObjectID] = []
+    package var cachedCommits: [ObjectID] = []
     /// Notes with neither problem nor warning (cache key, record count).
     var cleanNotes: [(String, Int)] = []
 
-    public init() {}
+    package init() {}
 
     /// Adds the results of other parts of the work, in order, after this one's. (Room
     /// is made once: growing the arrays part by part was serial time after the workers.)
@@ -137,11 +137,11 @@ public struct VerificationResult: Sendable {
 }
 
 /// Checks records against a trust file the auditor chose (spec/records.md §7).
-public final class Verifier {
-    public let ledger: NotesLedger
-    public let trust: AllowedSigners
+package final class Verifier {
+    package let ledger: NotesLedger
+    package let trust: AllowedSigners
     /// Fingerprints of revoked keys: their records fail whatever the trust file says.
-    public let revoked: Set<String>
+    package let revoked: Set<String>
     private var repository: Repository { ledger.repository }
     /// Files of the commit being checked (records on one commit often share them);
     /// dropped when the next commit starts, so memory does not grow with history.
@@ -159,26 +159,26 @@ public final class Verifier {
     /// What a checkpoint the auditor holds says about when records existed
     /// (spec/checkpoints.md §5): the records it covered existed by its time; any other
     /// record entered this ledger after it, whatever time it claims.
-    public struct Coverage: Sendable {
-        public let time: Int64
-        public let digests: Set<String>
+    package struct Coverage: Sendable {
+        package let time: Int64
+        package let digests: Set<String>
 
-        public init(time: Int64, digests: Set<String>) {
+        package init(time: Int64, digests: Set<String>) {
             self.time = time
             self.digests = digests
         }
     }
 
-    public let coverage: Coverage?
+    package let coverage: Coverage?
     /// Whether each attribution range is also checked against the commit's file
     /// (`file-missing`, `range-outside-file`, `content-mismatch`): that reads every
     /// file a record names, so it costs more than the signatures.
-    public let checksContent: Bool
+    package let checksContent: Bool
     /// Whether each verified record keeps its decoded statement (for reports, which
     /// would otherwise parse every record a second time).
-    public let keepsStatements: Bool
+    package let keepsStatements: Bool
 
-    public init(
+    package init(
         ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
         checksContent: Bool = false, keepsStatements: Bool = false
     ) {
@@ -202,7 +202,7 @@ public final class Verifier {
     /// Verifies the notes of `commits`, or of every annotated object when nil, on
     /// `workers` threads (each with its own repository handle). Notes the `cache`
     /// already holds as verified under the same trust are counted but not re-checked.
-    public func verify(
+    package func verify(
         commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         cache: VerificationCache? = nil
     ) throws -> VerificationResult {
@@ -632,7 +632,7 @@ public final class Verifier {
     /// The earlier records of a note, parsed once per note, not once per failed line.
     private var earlierRecords: [ObjectID: [(notesCommit: ObjectID, envelope: Envelope)]] = [:]
     /// How many notes commits the forensic search has read (each at most once).
-    public private(set) var notesCommitsSearched = 0
+    package private(set) var notesCommitsSearched = 0
 
     private func earlierVersions(of commit: ObjectID) -> [(notesCommit: ObjectID, envelope: Envelope)] {
         if let known = earlierRecords[commit] { return known }
