@@ -6,22 +6,22 @@ import Ledger
 import Signing
 
 /// What one hook call changed in the working log.
-public struct CaptureSummary: Sendable, Equatable {
-    public var files: [String] = []
-    public var linesWritten = 0
-    public var ignored = false
+package struct CaptureSummary: Sendable, Equatable {
+    package var files: [String] = []
+    package var linesWritten = 0
+    package var ignored = false
 }
 
 /// Applies agent events to the working log (spec/capture.md §2–§3). Edits are
 /// handled without libgit2, whose start-up costs more than the rest of a hook call;
 /// it is opened only for shell commands and for staged content.
-public final class CaptureEngine {
-    public let layout: GitLayout
-    public let log: WorkingLog
+package final class CaptureEngine {
+    package let layout: GitLayout
+    package let log: WorkingLog
     let snapshots: SnapshotStore
     private var openedRepository: Repository?
 
-    public init(layout: GitLayout) {
+    package init(layout: GitLayout) {
         self.layout = layout
         log = WorkingLog(gitDirectory: layout.gitDirectory)
         snapshots = SnapshotStore(logDirectory: log.directory)
@@ -56,7 +56,7 @@ public final class CaptureEngine {
     /// submodule (any repository nested in `layout`'s work tree) goes to that
     /// repository's working log, so that the commit made there records it
     /// (spec/capture.md §2). Shell commands and prompts stay with `layout`.
-    public static func handle(_ event: AgentEvent, in layout: GitLayout) throws {
+    package static func handle(_ event: AgentEvent, in layout: GitLayout) throws {
         guard case .edit(let files) = event.action, !files.isEmpty else {
             try CaptureEngine(layout: layout).handle(event)
             return
@@ -97,7 +97,8 @@ public final class CaptureEngine {
     }
 
     @discardableResult
-    public func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary {
+    package func handle(_ event: AgentEvent, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> CaptureSummary
+    {
         // A read or a search changes nothing: the working log is not even opened, unless
         // the event names the session's model (remembered for its later events).
         if case .ignored = event.action, event.model == nil { return CaptureSummary(ignored: true) }

@@ -3,8 +3,8 @@ import Ledger
 import Records
 
 /// Who wrote a line of a working file, as far as capture knows (spec/capture.md §3).
-public struct Provenance: Codable, Hashable, Sendable {
-    public enum Kind: String, Codable, Sendable {
+package struct Provenance: Codable, Hashable, Sendable {
+    package enum Kind: String, Codable, Sendable {
         /// There before capture saw the file: not written in a captured session.
         case base
         case human, ai, mixed
@@ -14,13 +14,14 @@ public struct Provenance: Codable, Hashable, Sendable {
         case unknown
     }
 
-    public var kind: Kind
-    public var agent: String?
-    public var model: String?
-    public var session: String?
-    public var prompt: String?
+    package var kind: Kind
+    package var agent: String?
+    package var model: String?
+    package var session: String?
+    package var prompt: String?
 
-    public init(kind: Kind, agent: String? = nil, model: String? = nil, session: String? = nil, prompt: String? = nil) {
+    package init(kind: Kind, agent: String? = nil, model: String? = nil, session: String? = nil, prompt: String? = nil)
+    {
         self.kind = kind
         self.agent = agent
         self.model = model
@@ -28,8 +29,8 @@ public struct Provenance: Codable, Hashable, Sendable {
         self.prompt = prompt
     }
 
-    public static let base = Provenance(kind: .base)
-    public static let human = Provenance(kind: .human)
+    package static let base = Provenance(kind: .base)
+    package static let human = Provenance(kind: .human)
 
     var isAI: Bool { kind == .ai || kind == .mixed }
 
@@ -40,7 +41,7 @@ public struct Provenance: Codable, Hashable, Sendable {
 
     /// The record's view: `base` lines (there before capture) count as the person's.
     /// `unknown` lines are never claimed (the caller leaves them out).
-    public var contributor: Contributor {
+    package var contributor: Contributor {
         switch kind {
         case .base, .human, .unknown: return Contributor(type: .human)
         case .ai: return Contributor(type: .ai, agent: agent, modelID: model)
@@ -51,12 +52,12 @@ public struct Provenance: Codable, Hashable, Sendable {
 
 /// Carries per-line provenance across an edit, using git's line diff
 /// (spec/capture.md §3).
-public enum LineOrigins {
+package enum LineOrigins {
     /// A person's edit from `old` to `new`: unchanged lines keep their provenance; in a
     /// replaced region the i-th new line pairs with the i-th old line and becomes
     /// `mixed` when that line was the AI's, `human` otherwise; lines beyond the pairs
     /// are `human`.
-    public static func afterPersonEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws -> [Provenance] {
+    package static func afterPersonEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws -> [Provenance] {
         try afterPersonEditTracingBase(labels, old: old, new: new).labels
     }
 
@@ -64,7 +65,7 @@ public enum LineOrigins {
     /// that line's index in `old`: capture found those lines already there, and an
     /// earlier commit may have had them from an agent (the caller can ask its record).
     /// Lines the person moved (cut and pasted elsewhere in the file) keep their origin.
-    public static func afterPersonEditTracingBase(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws
+    package static func afterPersonEditTracingBase(_ labels: [Provenance], old: [UInt8], new: [UInt8]) throws
         -> (labels: [Provenance], replacedBase: [Int: Int])
     {
         var replacedBase = [Int: Int]()
@@ -90,7 +91,7 @@ public enum LineOrigins {
 
     /// An agent's edit from `old` to `new`: unchanged lines keep their provenance, every
     /// new or replaced line is the agent's.
-    public static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws
+    package static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws
         -> [Provenance]
     {
         try carry(labels, old: old, hunks: LineDiff.hunks(old: old, new: new)) { _, hunk in
@@ -116,7 +117,7 @@ public enum LineOrigins {
     }
 
     /// How much a version of a file tells about another's lines.
-    public enum Evidence: Sendable {
+    package enum Evidence: Sendable {
         /// The version the lines came from (a rewritten commit, one a reset undid):
         /// unchanged and moved lines keep their origin, an AI line edited is `mixed`.
         case source
@@ -129,7 +130,7 @@ public enum LineOrigins {
     /// old index): lines the diff leaves unchanged and blocks moved; from a `.source`,
     /// also each line paired with an old line it replaced (as in a person's edit),
     /// marked `edited`. A move wins over the diff's own view of a line.
-    public static func correspondence(from old: [UInt8], new: [UInt8], evidence: Evidence = .source) -> [Int:
+    package static func correspondence(from old: [UInt8], new: [UInt8], evidence: Evidence = .source) -> [Int:
         Correspondence]
     {
         var result = [Int: Correspondence]()
@@ -162,16 +163,16 @@ public enum LineOrigins {
 
     /// A line of one version found in another: at `old`, taken over as it is or, when
     /// `edited`, the line it replaced.
-    public struct Correspondence: Sendable {
-        public let old: Int
-        public let edited: Bool
+    package struct Correspondence: Sendable {
+        package let old: Int
+        package let edited: Bool
     }
 
     /// What an earlier version `old` of a file says about the lines of `new` (0-based
     /// new index → provenance), given what is known of old lines (`label`, nil when
     /// nothing is): a line that corresponds unchanged keeps its old line's provenance;
     /// one that replaced an AI line is that line edited, `mixed`. Other lines get nothing.
-    public static func inherited(
+    package static func inherited(
         from old: [UInt8], new: [UInt8], evidence: Evidence = .source,
         label: (Int) -> Provenance?
     ) -> [Int: Inherited] {
@@ -184,9 +185,9 @@ public enum LineOrigins {
 
     /// A line's provenance taken from another version; `edited` when the line is an
     /// edit of that version's AI line (it did not come over unchanged).
-    public struct Inherited: Sendable {
-        public let provenance: Provenance
-        public let edited: Bool
+    package struct Inherited: Sendable {
+        package let provenance: Provenance
+        package let edited: Bool
     }
 
     /// A line's text without its line ending.
@@ -263,12 +264,12 @@ public enum LineOrigins {
     static let movedBlockCharacters = 20
 
     /// 1-based numbers of the lines of `new` that a diff from `old` inserts or replaces.
-    public static func addedLines(old: [UInt8], new: [UInt8]) throws -> Set<Int> {
+    package static func addedLines(old: [UInt8], new: [UInt8]) throws -> Set<Int> {
         addedLines(LineDiff.hunks(old: old, new: new))
     }
 
     /// 1-based numbers of the new lines `hunks` insert or replace.
-    public static func addedLines(_ hunks: [DiffHunk]) -> Set<Int> {
+    package static func addedLines(_ hunks: [DiffHunk]) -> Set<Int> {
         var added = Set<Int>()
         for hunk in hunks where hunk.newCount > 0 {
             added.formUnion(hunk.newStart..<hunk.newStart + hunk.newCount)

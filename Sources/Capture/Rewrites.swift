@@ -7,22 +7,22 @@ import Records
 /// Attribution that follows lines from earlier commits' records into a rewritten
 /// commit (spec/capture.md §6): amend, rebase, squash, cherry-pick, squash merges and
 /// `git trace carry`.
-public struct RewriteSources: Sendable {
-    public struct Source: Sendable {
-        public let commit: ObjectID
-        public let digest: String
-        public let attribution: Attribution
+package struct RewriteSources: Sendable {
+    package struct Source: Sendable {
+        package let commit: ObjectID
+        package let digest: String
+        package let attribution: Attribution
     }
 
     /// Oldest first: a later source's view of a line wins.
-    public let sources: [Source]
+    package let sources: [Source]
 
-    public var references: [RecordReference] {
+    package var references: [RecordReference] {
         sources.map { RecordReference(commit: $0.commit.hex, record: $0.digest) }
     }
 
     /// The newest attribution record on each of `commits` that names it (others skipped).
-    public init(commits: [ObjectID], ledger: NotesLedger) {
+    package init(commits: [ObjectID], ledger: NotesLedger) {
         var sources = [Source]()
         for commit in commits {
             guard case .lines(let lines, _)? = ledger.note(on: commit) else { continue }
@@ -113,18 +113,18 @@ extension Provenance {
 
 /// What git's post-rewrite hook is told (githooks(5)): the command that rewrote, as its
 /// first argument, and on stdin one `<old> SP <new> [SP <extra>]` line per commit.
-public struct PostRewrite {
-    public enum Command: String, Sendable {
+package struct PostRewrite {
+    package enum Command: String, Sendable {
         case amend, rebase
     }
 
-    public let command: Command
+    package let command: Command
     /// In git's order; a squash lists several old commits for one new one.
-    public let pairs: [(old: ObjectID, new: ObjectID)]
+    package let pairs: [(old: ObjectID, new: ObjectID)]
 
     /// Lines that are not two full object ids are skipped; a command git does not
     /// document is taken as a rebase (its list maps old commits to new ones the same way).
-    public init(argument: String?, input: String) {
+    package init(argument: String?, input: String) {
         command = argument.flatMap(Command.init(rawValue:)) ?? .rebase
         pairs = input.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: " ")
@@ -138,7 +138,7 @@ public struct PostRewrite {
     /// Whether another rewrite's list will cover these commits: an amend in the middle
     /// of a rebase (`git commit --amend` at an `edit` stop) is in the rebase's own list,
     /// which maps the original commit to the final one.
-    public func isCoveredByARebase(rebaseInProgress: Bool) -> Bool {
+    package func isCoveredByARebase(rebaseInProgress: Bool) -> Bool {
         command == .amend && rebaseInProgress
     }
 }

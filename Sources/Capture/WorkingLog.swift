@@ -8,64 +8,64 @@ import Ledger
 /// `sessiontrace/` (spec/capture.md §2). Read and written only while holding the
 /// log's lock; every write replaces the file atomically (temporary file, fsync,
 /// rename), so a killed process leaves either the old or the new state, never a torn one.
-public struct WorkingState: Codable, Sendable {
+package struct WorkingState: Codable, Sendable {
     /// What capture last saw of a working file, and who wrote each of its lines.
-    public struct TrackedFile: Codable, Sendable {
+    package struct TrackedFile: Codable, Sendable {
         /// Blob id of the content last seen ("" for a file that did not exist).
-        public var blob: String
+        package var blob: String
         /// Provenance per line, run-length encoded: [label index, line count] pairs.
-        public var runs: [[Int]]
+        package var runs: [[Int]]
     }
 
     /// An agent's edit announced by a "before" event, waiting for its "after".
-    public struct PendingEdit: Codable, Sendable {
-        public var agent: String
-        public var session: String?
-        public var model: String?
-        public var prompt: String?
+    package struct PendingEdit: Codable, Sendable {
+        package var agent: String
+        package var session: String?
+        package var model: String?
+        package var prompt: String?
         /// Repository path → blob id of the content before the edit ("" when absent).
-        public var files: [String: String]
+        package var files: [String: String]
         /// For shell tools: every dirty path's blob id before the command.
-        public var shellBaseline: [String: String]?
+        package var shellBaseline: [String: String]?
         /// For shell tools: the blob id the log held for each file when the command
         /// began, to tell which files another capture event reported during it.
-        public var trackedAtStart: [String: String]?
-        public var startedAt: Int64
+        package var trackedAtStart: [String: String]?
+        package var startedAt: Int64
     }
 
     /// Lines an agent session wrote since the last record, for acceptance rates.
-    public struct SessionActivity: Codable, Sendable {
-        public var agent: String
-        public var session: String
-        public var model: String?
-        public var linesWritten: Int
+    package struct SessionActivity: Codable, Sendable {
+        package var agent: String
+        package var session: String
+        package var model: String?
+        package var linesWritten: Int
     }
 
-    public struct FailedRecord: Codable, Sendable {
-        public var commit: String
-        public var reason: String
-        public var at: Int64
+    package struct FailedRecord: Codable, Sendable {
+        package var commit: String
+        package var reason: String
+        package var at: Int64
     }
 
-    public var version = 1
-    public var labels: [Provenance] = [.base]
-    public var files: [String: TrackedFile] = [:]
-    public var pending: [String: PendingEdit] = [:]
-    public var sessions: [String: SessionActivity] = [:]
+    package var version = 1
+    package var labels: [Provenance] = [.base]
+    package var files: [String: TrackedFile] = [:]
+    package var pending: [String: PendingEdit] = [:]
+    package var sessions: [String: SessionActivity] = [:]
     /// Commits already recorded (newest last, bounded), so a commit is recorded once.
-    public var recorded: [String] = []
+    package var recorded: [String] = []
     /// When capture began here (`git trace init`, else the first post-commit job): the
     /// commits made before it predate capture, and the job never records them.
-    public var captureStarted: Int64?
+    package var captureStarted: Int64?
     /// HEAD's newest reflog entry when capture began (`Repository.headReflogMark`): the
     /// commits its reflog lists after it were made under capture.
-    public var captureReflogMark: String?
+    package var captureReflogMark: String?
     /// Commits the post-commit hook could not record (fail-open), for `git trace status`.
-    public var failed: [FailedRecord] = []
+    package var failed: [FailedRecord] = []
     /// The last model each session was seen with (Gemini and Codex name it only sometimes).
-    public var sessionModels: [String: String] = [:]
+    package var sessionModels: [String: String] = [:]
 
-    public init() {}
+    package init() {}
 
     mutating func labelIndex(_ provenance: Provenance) -> Int {
         if let index = labels.firstIndex(of: provenance) { return index }
@@ -73,7 +73,7 @@ public struct WorkingState: Codable, Sendable {
         return labels.count - 1
     }
 
-    public func provenance(of file: TrackedFile) -> [Provenance] {
+    package func provenance(of file: TrackedFile) -> [Provenance] {
         file.runs.flatMap { run in Array(repeating: labels[run[0]], count: run[1]) }
     }
 
@@ -104,28 +104,28 @@ public struct WorkingState: Codable, Sendable {
     }
 }
 
-public struct WorkingLogError: UserFacingError {
-    public let description: String
+package struct WorkingLogError: UserFacingError {
+    package let description: String
 }
 
 /// The on-disk working log of one worktree.
-public final class WorkingLog {
-    public let directory: String
+package final class WorkingLog {
+    package let directory: String
     private var statePath: String { directory + "/state.json" }
     private var lockPath: String { directory + "/lock" }
 
-    public init(gitDirectory: String) {
+    package init(gitDirectory: String) {
         directory = StateDirectory.path(inGitDirectory: gitDirectory)
     }
 
-    public convenience init(repository: Repository) {
+    package convenience init(repository: Repository) {
         self.init(gitDirectory: repository.gitDirectory)
     }
 
     /// Runs `body` on the state while holding the lock, then saves what it left.
     /// The lock is an flock(2) lock, released by the kernel if the process dies.
     @discardableResult
-    public func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
+    package func update<T>(_ body: (inout WorkingState) throws -> T) throws -> T {
         try AtomicFile.makePrivateDirectory(directory)  // also when made 0755 by versions before this one
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else {
@@ -148,7 +148,7 @@ public final class WorkingLog {
     static let keptMessages = 50
 
     /// Appends `message` (one line) with its time, keeping the newest `keptMessages`.
-    public func appendMessage(_ message: String, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+    package func appendMessage(_ message: String, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
         try update { _ in
             let line = "\(now) " + message.replacingOccurrences(of: "\n", with: " ")
             let kept =
@@ -162,7 +162,7 @@ public final class WorkingLog {
     }
 
     /// The background hooks' messages, oldest first: (time, text).
-    public func messages() -> [(time: Int64, text: String)] {
+    package func messages() -> [(time: Int64, text: String)] {
         guard let text = try? String(contentsOfFile: messagesPath, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -172,7 +172,7 @@ public final class WorkingLog {
     }
 
     /// Notes that capture begins now (`git trace init`), unless it already began.
-    public func markCaptureStarted(reflogMark: String?, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+    package func markCaptureStarted(reflogMark: String?, at now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
         try update { state in
             guard state.captureStarted == nil else { return }
             state.captureStarted = now
@@ -181,7 +181,7 @@ public final class WorkingLog {
     }
 
     /// Reads the state without locking (for displays such as `git trace status`).
-    public func snapshot() throws -> WorkingState { try load() }
+    package func snapshot() throws -> WorkingState { try load() }
 
     private func load() throws -> WorkingState {
         guard let data = FileManager.default.contents(atPath: statePath) else { return WorkingState() }
