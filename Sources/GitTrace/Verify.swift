@@ -55,7 +55,8 @@ struct Verify: ParsableCommand {
     @Flag(help: "Also check every attributed line range against the file in its commit.")
     var content = false
 
-    @Option(help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
+    // Unconditional: `--jobs -3` is a wrong number, not a missing one followed by a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
     var jobs: Int?
 
     func validate() throws {

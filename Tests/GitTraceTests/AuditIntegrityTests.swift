@@ -571,6 +571,11 @@ import Verification
             #expect(
                 result.stderr.contains("--jobs \(jobs): give a number of threads of 1 or more"), "\(jobs): \(result)")
         }
+        // A negative number as its own argument is still the value of --jobs.
+        let separate = try await fixture.verify("--jobs", "-3")
+        #expect(
+            separate.status == 2 && separate.stderr.contains("--jobs -3: give a number of threads of 1 or more"),
+            "\(separate)")
         #expect(try await fixture.verify("--jobs", "1").status == 0)
     }
 
