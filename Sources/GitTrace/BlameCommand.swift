@@ -1,13 +1,8 @@
 import ArgumentParser
 import CanonicalJSON
-import Capture
 import Foundation
-import Git
-import Ledger
-import Policy
 import Provenance
 import Records
-import Reports
 
 struct BlameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

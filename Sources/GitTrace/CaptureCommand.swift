@@ -2,8 +2,6 @@ import ArgumentParser
 import Capture
 import Foundation
 import Git
-import Ledger
-import Setup
 import Signing
 
 struct CaptureCommand: ParsableCommand {

@@ -1,14 +1,8 @@
 import ArgumentParser
-import CanonicalJSON
 import Capture
-import Diagnostics
 import Foundation
 import Git
-import Hex
 import Keys
-import Ledger
-import Records
-import Setup
 import Sync
 
 /// What the git hooks call. Never fails a git command: problems are one line on stderr.

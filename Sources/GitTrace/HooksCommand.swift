@@ -1,10 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
-import Git
-import Ledger
 import Setup
-import Signing
 
 struct HooksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,6 @@
 import ArgumentParser
 import CanonicalJSON
-import Capture
-import Foundation
-import Git
-import Ledger
 import Policy
-import Provenance
 import Reports
 
 struct StatsCommand: ParsableCommand {

@@ -1,15 +1,6 @@
 import ArgumentParser
-import CanonicalJSON
-import Capture
-import Diagnostics
-import Foundation
 import Git
-import Hex
-import Keys
-import Ledger
-import Records
 import Setup
-import Sync
 
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
