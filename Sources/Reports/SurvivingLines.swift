@@ -4,7 +4,6 @@ import Hex
 import Keys
 import Ledger
 import Provenance
-import Signing
 import Verification
 
 /// The lines of a commit's tree by origin (spec/reports.md §3.3): each line traced by
@@ -244,13 +243,7 @@ package enum SurvivingLines {
     /// supplied the repository could have written it. Nil when there is none to be had:
     /// then nothing is cached.
     static func cacheKey() -> [UInt8]? {
-        try? SecretFile.loadOrCreate(at: VerificationCache.defaultSecretPath, describing: "the cache key")
-    }
-
-    /// What a cache file's code covers: the commit it is named after (a file cannot be
-    /// renamed to serve another commit) and every byte before the code line.
-    private static func authenticationCode(_ body: [UInt8], commit: ObjectID, key: [UInt8]) -> String {
-        HMACSHA256.authenticationCode(key: key, data: Array((commit.hex + "\n").utf8) + body).hexString
+        try? AuthenticatedFile.loadKey()
     }
 
     /// Writes the cache for `commit` (atomically) and keeps only the newest few.
@@ -273,9 +266,10 @@ package enum SurvivingLines {
         }
         do {
             try AtomicFile.makePrivateDirectory(directory)
-            let body = Array(text.utf8)
-            let code = authenticationCode(body, commit: commit, key: key)
-            try AtomicFile.replace(directory + "/" + commit.hex, with: body + Array("mac \(code)\n".utf8))
+            // Sealed for the commit it is named after: a file cannot be renamed to serve another.
+            try AtomicFile.replace(
+                directory + "/" + commit.hex,
+                with: AuthenticatedFile.seal(Array(text.utf8), context: commit.hex, key: key))
         } catch {
             return  // a cache that cannot be written costs time next run, never correctness
         }
@@ -288,14 +282,7 @@ package enum SurvivingLines {
     /// authenticated by `key` for `commit` (written by someone else, or altered).
     static func load(_ path: String, commit: ObjectID, key: [UInt8]) -> (notes: String, files: [String: FileEntry])? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        // The last line is `mac <hex>`; everything before it is what the code covers.
-        guard bytes.last == 0x0A, let start = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }),
-            bytes[start...].starts(with: Array("mac ".utf8))
-        else { return nil }
-        let body = Array(bytes[..<start])
-        let code = String(decoding: bytes[(start + 4)..<(bytes.count - 1)], as: UTF8.self)
-        guard code == authenticationCode(body, commit: commit, key: key) else { return nil }
+        guard let body = AuthenticatedFile.open([UInt8](data), context: commit.hex, key: key) else { return nil }
         let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == cacheVersion, lines[1].hasPrefix("notes\t") else { return nil }
         let notes = String(lines[1].dropFirst(6))

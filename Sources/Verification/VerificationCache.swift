@@ -28,11 +28,10 @@ package final class VerificationCache: @unchecked Sendable {
     static let header = "sessiontrace verify-cache 2"
 
     /// `configuration` is everything the result depends on besides the note itself.
-    package init(gitDirectory: String, configuration: String, secretPath: String = VerificationCache.defaultSecretPath)
-    {
+    package init(gitDirectory: String, configuration: String, secretPath: String = AuthenticatedFile.defaultKeyPath) {
         configurationDigest = SHA256.hexDigest(configuration)
         do {
-            secret = try SecretFile.loadOrCreate(at: secretPath, describing: "the cache key")
+            secret = try AuthenticatedFile.loadKey(at: secretPath)
         } catch {
             secret = []
             path = nil
@@ -46,8 +45,8 @@ package final class VerificationCache: @unchecked Sendable {
             + HMACSHA256.authenticationCode(key: secret, data: Array(configurationDigest.utf8)).hexString
         guard let data = FileManager.default.contents(atPath: path!) else { return }
         let bytes = [UInt8](data)
-        guard let (body, code) = VerificationCache.split(bytes),
-            HMACSHA256.authenticationCode(key: secret, data: authenticated(body)) == code
+        guard let body = AuthenticatedFile.open(bytes, context: configurationDigest, key: secret),
+            body.starts(with: Array((VerificationCache.header + "\n").utf8))
         else {
             ignoredBecause =
                 "the verification cache \(path!) is not authenticated by your cache key: ignored, every note is checked"
@@ -73,11 +72,6 @@ package final class VerificationCache: @unchecked Sendable {
                 + (checksContent ? "\ncontent" : ""))
     }
 
-    /// `$XDG_CONFIG_HOME/sessiontrace/cache-key`, or `~/.config/sessiontrace/cache-key`.
-    package static var defaultSecretPath: String {
-        (KeyFile.defaultPath as NSString).deletingLastPathComponent + "/cache-key"
-    }
-
     /// How many records the note with this key held when it verified, if it did.
     func records(for key: String) -> Int? { entries[key] }
 
@@ -97,28 +91,8 @@ package final class VerificationCache: @unchecked Sendable {
         try? AtomicFile.makePrivateDirectory(directory)
         var body = Array((VerificationCache.header + "\n").utf8)
         for (key, count) in entries.sorted(by: { $0.key < $1.key }) { body += Array("\(key)\t\(count)\n".utf8) }
-        let file =
-            body
-            + Array("mac \(HMACSHA256.authenticationCode(key: secret, data: authenticated(body)).hexString)\n".utf8)
         // A cache that cannot be written costs the next run time, nothing else.
-        try? AtomicFile.replace(path, with: file)
+        try? AtomicFile.replace(path, with: AuthenticatedFile.seal(body, context: configurationDigest, key: secret))
         added = false
     }
-
-    /// What the code covers: the configuration (so a file cannot be renamed to serve
-    /// another trust file) and every byte before the code line.
-    private func authenticated(_ body: ArraySlice<UInt8>) -> [UInt8] { Array((configurationDigest + "\n").utf8) + body }
-    private func authenticated(_ body: [UInt8]) -> [UInt8] { authenticated(body[...]) }
-
-    /// The body (header and entries) and the code of a cache file; nil when malformed.
-    private static func split(_ bytes: [UInt8]) -> (ArraySlice<UInt8>, [UInt8])? {
-        guard bytes.last == 0x0A, bytes.starts(with: Array((header + "\n").utf8)) else { return nil }
-        let withoutLF = bytes.dropLast()
-        guard let start = withoutLF.lastIndex(of: 0x0A).map({ $0 + 1 }) else { return nil }
-        let codeLine = String(decoding: withoutLF[start...], as: UTF8.self)
-        guard codeLine.hasPrefix("mac "), let code = [UInt8](hex: String(codeLine.dropFirst(4))), code.count == 32
-        else { return nil }
-        return (bytes[..<start], code)
-    }
-
 }
