@@ -14,7 +14,7 @@ static inline int sessiontrace_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
-/* For GitCommand's posix_spawn of git: glibc declares these only under _GNU_SOURCE,
+/* For ChildProcess (posix_spawn): glibc declares these only under _GNU_SOURCE,
    which Swift's Glibc module is not built with. */
 #include <spawn.h>
 extern int pipe2(int pipefd[2], int flags);

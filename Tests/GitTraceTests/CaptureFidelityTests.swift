@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Ledger
 import Records
 import TestSupport
@@ -614,27 +615,19 @@ import Testing
         _ fixture: Fixture, _ arguments: [String], input: String, afterMicroseconds delay: UInt32,
         environment extra: [String: String] = [:]
     ) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: fixture.sandbox.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = fixture.repository
-        process.environment = fixture.sandbox.environment.merging(extra) { $1 }
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
+        let process = try ChildProcess(
+            fixture.sandbox.binary, arguments: arguments.map { Array($0.utf8) },
+            environment: fixture.sandbox.environment.merging(extra) { $1 }, directory: fixture.repository.path,
+            input: Array(input.utf8))
         usleep(delay)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        kill(process.identifier, SIGKILL)
+        _ = process.wait()
     }
 
     @Test func killedCaptureAndJobsLeaveNothingHalfWritten() async throws {
         let fixture = try await Fixture.make(commitHooks: false)
         let seed = try await fixture.commit("seed\n", to: "README")
-        var agent = try AgentDriver(fixture, session: "s1")
+        let agent = try AgentDriver(fixture, session: "s1")
         var generator = SystemRandomNumberGenerator()
         var commits = [String]()
         for round in 0..<12 {
@@ -1014,7 +1007,7 @@ extension KilledProcessTests {
     @Test func anotherAgentsEditDuringACommandKeepsItsOrigin() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try await fixture.commit("seed\n", to: "README")
-        var shell = try AgentDriver(fixture, session: "s1")
+        let shell = try AgentDriver(fixture, session: "s1")
         var other = try AgentDriver(fixture, session: "s2")
         let command = "printf 'generated 1\\ngenerated 2\\n' > gen.txt && printf 'tail by the command\\n' >> shared.txt"
         try await shell.capture(

@@ -1,11 +1,5 @@
 import Foundation
-import Subprocess
-
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
+import Git
 
 /// The outcome of one process run.
 public struct ProcessOutput: Sendable, CustomStringConvertible {
@@ -76,19 +70,26 @@ public final class Sandbox: @unchecked Sendable {
         _ program: String, _ arguments: [String], in directory: URL? = nil, input: String? = nil,
         environment extra: [String: String] = [:]
     ) async throws -> ProcessOutput {
-        // Raw environment entries are C strings: NUL-terminated.
-        let variables = environment.merging(extra) { $1 }.map { Array("\($0.key)=\($0.value)".utf8) + [0] }
-        let executable: Executable = program.hasPrefix("/") ? .path(FilePath(program)) : .name(program)
-        let result = try await Subprocess.run(
-            executable, arguments: Arguments(arguments), environment: .custom(variables),
-            workingDirectory: FilePath((directory ?? root).path),
-            input: .string(input ?? ""), output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
-        let status: Int32
-        switch result.terminationStatus {
-        case .exited(let code): status = code
-        case .signaled(let signal): status = 128 + signal
+        let launch = (
+            program: program, arguments: arguments.map { Array($0.utf8) },
+            environment: environment.merging(extra) { $1 }, directory: (directory ?? root).path,
+            input: Array((input ?? "").utf8)
+        )
+        // The child is waited for on a thread of its own, so that no task of the
+        // cooperative pool blocks (tests run many processes at once).
+        let result = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try ChildProcess.run(
+                            launch.program, arguments: launch.arguments, environment: launch.environment,
+                            directory: launch.directory, input: launch.input)
+                    })
+            }
         }
-        return ProcessOutput(status: status, stdout: result.standardOutput, stderr: result.standardError)
+        return ProcessOutput(
+            status: result.status, stdout: String(decoding: result.output, as: UTF8.self),
+            stderr: String(decoding: result.errors, as: UTF8.self))
     }
 
     /// Runs git and fails the test's expectations loudly when git itself fails.

@@ -25,20 +25,12 @@ let directory = arguments[1]
 
 @discardableResult
 func git(_ arguments: [String], input: Data? = nil) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "-C", directory] + arguments
-    let stdin = Pipe(), stdout = Pipe()
-    if input != nil { process.standardInput = stdin }
-    process.standardOutput = stdout
-    try! process.run()
-    if let input {
-        stdin.fileHandleForWriting.write(input)
-        try! stdin.fileHandleForWriting.close()
-    }
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    precondition(process.terminationStatus == 0, "git \(arguments) failed")
+    let result = try! ChildProcess.run(
+        "git", arguments: (["-C", directory] + arguments).map { Array($0.utf8) },
+        environment: ProcessInfo.processInfo.environment, directory: FileManager.default.currentDirectoryPath,
+        input: input.map { Array($0) })
+    precondition(result.status == 0, "git \(arguments) failed: \(String(decoding: result.errors, as: UTF8.self))")
+    let output = result.output
     return String(decoding: output, as: UTF8.self)
 }
 

@@ -1,0 +1,186 @@
+internal import CLibGit2  // pipe2 and posix_spawn_file_actions_addchdir_np (see shim.h)
+import Foundation
+
+/// A program run as a child process: the one way this package starts processes (git
+/// for GitCommand; git and git-trace in the tests and benches).
+///
+/// posix_spawn rather than Foundation's Process or swift-subprocess: arguments are
+/// bytes (a path that is not UTF-8 reaches git as it is stored), the call is
+/// synchronous (git hooks run it with no concurrency runtime started, which a capture
+/// call cannot afford), and nothing goes through a file: stdout and stderr are pipes,
+/// since git's messages can name private paths and contents.
+package final class ChildProcess: @unchecked Sendable {
+    package struct Result: Sendable {
+        /// The exit status, or 128 + the signal's number for a killed process, as a
+        /// shell reports it.
+        package let status: Int32
+        package let output: [UInt8]
+        package let errors: [UInt8]
+    }
+
+    /// The process id, to signal it.
+    package let identifier: Int32
+    private let output: Int32
+    private let errorDrain: Drain
+
+    /// Starts `program` (a path, or a name looked up in `environment`'s `PATH`) with
+    /// `arguments` after it, exactly `environment`, in `directory`, with `input` on its
+    /// standard input (nil: /dev/null). Its standard output is read by `readOutput` or
+    /// `wait`; its standard error is collected meanwhile on a thread of its own
+    /// (reading one pipe to its end while the child blocks writing the other could
+    /// never finish).
+    package init(
+        _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
+        input: [UInt8]? = nil
+    ) throws {
+        func cannotStart(_ code: Int32) -> GitError {
+            GitError(kind: .other(-1), message: "cannot start \(program): \(String(cString: strerror(code)))")
+        }
+        let executable = try Self.locate(program, path: environment["PATH"]).orThrow(cannotStart(ENOENT))
+        // Each pipe's two ends: the child's is closed here once it is started.
+        var opened = [Int32]()
+        func makePipe() throws -> (read: Int32, write: Int32) {
+            var ends: [Int32] = [-1, -1]
+            guard pipe2(&ends, O_CLOEXEC) == 0 else {
+                let code = errno
+                opened.forEach { _ = close($0) }
+                throw cannotStart(code)
+            }
+            opened += ends
+            return (ends[0], ends[1])
+        }
+        let stdout = try makePipe(), stderr = try makePipe()
+        let stdin = try input.map { _ in try makePipe() }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        posix_spawn_file_actions_addchdir_np(&actions, directory)
+
+        let argumentBytes = [Array(program.utf8)] + arguments
+        let environmentBytes = environment.map { Array("\($0.key)=\($0.value)".utf8) }
+        var process: Int32 = 0
+        let code = withCStrings(argumentBytes) { argv in
+            withCStrings(environmentBytes) { envp in posix_spawn(&process, executable, &actions, nil, argv, envp) }
+        }
+        for end in [stdout.write, stderr.write] + (stdin.map { [$0.read] } ?? []) { close(end) }
+        guard code == 0 else {
+            for end in [stdout.read, stderr.read] + (stdin.map { [$0.write] } ?? []) { close(end) }
+            throw cannotStart(code)
+        }
+        identifier = process
+        output = stdout.read
+        errorDrain = Drain(stderr.read)
+        if let stdin, let input {
+            // Written from a thread of its own, for the same reason as stderr is read
+            // on one; a child that exits before reading it all must not kill this
+            // process with SIGPIPE (ignored process-wide: write then fails with EPIPE).
+            signal(SIGPIPE, SIG_IGN)
+            let descriptor = stdin.write
+            let feed = Thread {
+                input.withUnsafeBytes { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if written < 0, errno == EINTR { continue }
+                        guard written > 0 else { break }
+                        offset += written
+                    }
+                }
+                close(descriptor)
+            }
+            feed.start()
+        }
+    }
+
+    /// Hands standard output to `consume`, which reads it to its end, then waits for
+    /// the process; the result's `output` is what `consume` returned.
+    package func wait(consumingOutput consume: (Int32) -> [UInt8] = readToEnd) -> Result {
+        let stdout = consume(output)
+        close(output)
+        var status: Int32 = 0
+        while waitpid(identifier, &status, 0) < 0, errno == EINTR {}
+        let errors = errorDrain.wait()
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Result(status: exit, output: stdout, errors: errors)
+    }
+
+    /// Starts, reads and waits, in one call.
+    package static func run(
+        _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
+        input: [UInt8]? = nil
+    ) throws -> Result {
+        try ChildProcess(program, arguments: arguments, environment: environment, directory: directory, input: input)
+            .wait()
+    }
+
+    /// `program` itself when it holds a slash, else the first executable of that name
+    /// in `path`'s directories (as a shell finds it; posix_spawnp would search this
+    /// process's PATH, not the child's).
+    private static func locate(_ program: String, path: String?) -> String? {
+        if program.contains("/") { return program }
+        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(program)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
+
+extension Optional {
+    fileprivate func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
+    }
+}
+
+/// Everything left to read on a file descriptor.
+package func readToEnd(_ descriptor: Int32) -> [UInt8] {
+    var data = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { return data }
+        data += buffer[..<count]
+    }
+}
+
+/// `strings` as a NUL-terminated array of C strings, for the length of `body`.
+private func withCStrings<T>(_ strings: [[UInt8]], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+    let pointers =
+        strings.map { bytes -> UnsafeMutablePointer<CChar>? in
+            let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
+            pointer[bytes.count] = 0
+            return pointer
+        } + [nil]
+    defer { pointers.forEach { $0?.deallocate() } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// Reads a pipe to its end on a thread of its own, and closes it.
+private final class Drain: @unchecked Sendable {
+    private var data = [UInt8]()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ descriptor: Int32) {
+        Thread.detachNewThread { [self] in
+            data = readToEnd(descriptor)
+            close(descriptor)
+            done.signal()
+        }
+    }
+
+    func wait() -> [UInt8] {
+        done.wait()
+        return data
+    }
+}

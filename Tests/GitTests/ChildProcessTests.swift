@@ -1,0 +1,72 @@
+import Foundation
+import Git
+import Testing
+
+/// The package's one way of starting processes: what reaches the child is exactly
+/// what was given, and no pipe can wedge it.
+@Suite struct ChildProcessTests {
+    let environment = ["PATH": "/usr/bin:/bin", "ONLY": "this"]
+
+    @Test func argumentsReachTheChildAsBytesEvenWhenNotUTF8() throws {
+        let latin1: [UInt8] = Array("caf".utf8) + [0xE9]
+        let result = try ChildProcess.run(
+            "printf", arguments: [Array("%s".utf8), latin1], environment: environment, directory: "/")
+        #expect(result.status == 0)
+        #expect(result.output == latin1)
+    }
+
+    @Test func theEnvironmentIsExactlyTheOneGiven() throws {
+        let result = try ChildProcess.run("env", arguments: [], environment: environment, directory: "/")
+        let lines = Set(String(decoding: result.output, as: UTF8.self).split(separator: "\n").map(String.init))
+        #expect(lines == ["PATH=/usr/bin:/bin", "ONLY=this"])
+    }
+
+    @Test func runsInTheDirectoryGiven() throws {
+        let result = try ChildProcess.run("pwd", arguments: [], environment: environment, directory: "/usr")
+        #expect(String(decoding: result.output, as: UTF8.self) == "/usr\n")
+    }
+
+    /// Megabytes each way, both output pipes full at once: a runner that wrote all of
+    /// stdin before reading, or read stdout to its end before stderr, would hang here.
+    @Test func largeInputAndBothOutputsAtOnceDoNotDeadlock() throws {
+        let input = [UInt8](repeating: UInt8(ascii: "x"), count: 4 << 20)
+        let result = try ChildProcess.run(
+            "sh", arguments: [Array("-c".utf8), Array("tee /dev/stderr".utf8)], environment: environment,
+            directory: "/", input: input)
+        #expect(result.status == 0)
+        #expect(result.output == input)
+        #expect(result.errors == input)
+    }
+
+    @Test func withoutInputTheChildReadsNothing() throws {
+        let result = try ChildProcess.run("cat", arguments: [], environment: environment, directory: "/")
+        #expect(result.status == 0 && result.output.isEmpty)
+    }
+
+    @Test func aChildThatStopsReadingDoesNotKillTheParent() throws {
+        let input = [UInt8](repeating: 0x41, count: 1 << 20)
+        let result = try ChildProcess.run(
+            "head", arguments: [Array("-c1".utf8)], environment: environment, directory: "/", input: input)
+        #expect(result.status == 0)
+        #expect(result.output == [0x41])
+    }
+
+    @Test func exitStatusAndSignalsAreReportedAsAShellDoes() throws {
+        let failed = try ChildProcess.run(
+            "sh", arguments: [Array("-c".utf8), Array("exit 3".utf8)], environment: environment, directory: "/")
+        #expect(failed.status == 3)
+        let child = try ChildProcess(
+            "sleep", arguments: [Array("30".utf8)], environment: environment, directory: "/")
+        kill(child.identifier, SIGKILL)
+        #expect(child.wait().status == 128 + SIGKILL)
+    }
+
+    @Test func aProgramThatCannotBeFoundIsAnError() {
+        #expect(throws: GitError.self) {
+            try ChildProcess.run("no-such-program-here", arguments: [], environment: environment, directory: "/")
+        }
+        #expect(throws: GitError.self) {
+            try ChildProcess.run("true", arguments: [], environment: environment, directory: "/no/such/directory")
+        }
+    }
+}
