@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Hex", "Signing", "TestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),
         .testTarget(name: "RecordsTests", dependencies: ["Hex", "Records", "CanonicalJSON", "Signing", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Git", "Signing", "TestSupport"]),
+        .testTarget(
+            name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
         .testTarget(
             name: "VerificationTests",
             dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),

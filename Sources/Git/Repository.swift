@@ -168,6 +168,14 @@ public final class Repository {
         return (try resolveCommit(from.isEmpty ? "HEAD" : from), try resolveCommit(to.isEmpty ? "HEAD" : to))
     }
 
+    /// What a command that acts on "a commit, or a range such as main..feature" means,
+    /// oldest first: the commits of `A..B`, or the one commit a revision names (not its
+    /// ancestors).
+    package func commits(namedBy revisionOrRange: String) throws -> [ObjectID] {
+        revisionOrRange.contains("..")
+            ? try commits(inRange: revisionOrRange).reversed() : [try resolveCommit(revisionOrRange)]
+    }
+
     /// The commits of a revision range, newest first: `A..B` as git rev-list reads it,
     /// or a single revision and all its ancestors. In a shallow clone the walk stops at
     /// the boundary commits (`shallowBoundary`), whose parents are not here; any other

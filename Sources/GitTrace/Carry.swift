@@ -31,10 +31,7 @@ struct Carry: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         let target = try resolveCommit(commit, in: repository)
-        let sources: [ObjectID] =
-            from.contains("..")
-            ? try repository.commits(inRange: from).reversed()
-            : [try resolveCommit(from, in: repository)]
+        let sources = try repository.commits(namedBy: from)
         let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         let (digest, count) = try CommitRecorder(repository: repository).recordCarry(
             target, from: sources, signer: identity)

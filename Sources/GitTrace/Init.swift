@@ -30,11 +30,12 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let repository = try openRepository()
-        var changed = try Self.setUp(repository, label: "")
-        // Edits inside a submodule are recorded there, by its own hooks (spec/capture.md §2).
-        for workTree in try repository.submoduleWorkTrees() {
-            changed =
-                try Self.setUp(try Repository(discoveringFrom: workTree), label: "submodule \(workTree): ") || changed
+        var changed = false
+        for initialised in try RepositorySetup.initialise(repository, binaryPath: currentBinaryPath()) {
+            let label = initialised.submodule.map { "submodule \($0): " } ?? ""
+            for change in initialised.changes { print(label + change) }
+            for warning in initialised.warnings { printError("warning: \(label)\(warning)") }
+            changed = changed || !initialised.changes.isEmpty
         }
         if !changed { print("already initialised: nothing to change") }
         // A fresh clone gets the records that already exist.
@@ -54,25 +55,5 @@ struct Init: ParsableCommand {
         } catch let error as IdentityError {
             printError("warning: \(error.description)")
         }
-    }
-
-    /// Configuration, hooks and the start of capture in one repository; whether
-    /// anything changed. `label` names a submodule in what is printed.
-    static func setUp(_ repository: Repository, label: String) throws -> Bool {
-        let (changes, warnings) = try RepositorySetup(repository: repository).apply()
-        for change in changes { print("\(label)set \(change)") }
-        let hookChanges = try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).install()
-        try WorkingLog(repository: repository).markCaptureStarted(reflogMark: repository.headReflogMark())
-        for change in hookChanges {
-            switch change {
-            case .installed(let path): print("\(label)installed hook \(path)")
-            case .chained(let path): print("\(label)installed hook \(path) (the existing hook runs first)")
-            case .updated(let path): print("\(label)updated hook \(path)")
-            case .removed(let path): print("\(label)removed hook \(path) (sessiontrace.trailers is off)")
-            case .restored(let path): print("\(label)restored hook \(path)")
-            }
-        }
-        for warning in warnings { printError("warning: \(label)\(warning)") }
-        return !changes.isEmpty || !hookChanges.isEmpty
     }
 }

@@ -54,30 +54,20 @@ struct Keygen: ParsableCommand {
             throw CommandFailure(
                 "no email for the allowed_signers line: pass --email or set 'git config --global user.email'")
         }
-        let path: String
-        let key: any MessageSigner
+        let enrolled: EnrolledKey
         if let existing {
-            path = absolute(SigningIdentity.expandTilde(existing))
-            key = try SigningIdentity.loadSigner(path)
-            if key is SigningKey, let warning = try SigningIdentity.permissionWarning(privateKeyPath: path) {
-                printError(warning)
-            }
+            enrolled = try EnrolledKey.adopt(existing)
+            if let warning = enrolled.warning { printError(warning) }
         } else {
-            path = absolute(SigningIdentity.expandTilde(output ?? KeyFile.defaultPath))
-            let generated = try SigningKey.generate()
-            try KeyFile.write(generated, to: path, replace: force)
-            key = generated
-            printError("wrote private key \(path) (mode 0600)")
+            enrolled = try EnrolledKey.generate(at: output, replace: force)
+            printError("wrote private key \(enrolled.path) (mode 0600)")
         }
+        let path = enrolled.path, key = enrolled.key
         if !noConfig {
             try Config.openGlobal().set("sessiontrace.signingKey", to: path)
             printError("set sessiontrace.signingKey = \(path) in your global git config")
         }
         printError("key fingerprint \(key.publicKey.fingerprint); add this line to the allowed_signers trust file:")
         print("\(principal) \(key.publicKey.openSSH)")
-    }
-
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -122,32 +122,21 @@ struct Record: ParsableCommand {
         let commit = try resolveCommit(revision, in: repository)
         let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         let currentDirectory = FileManager.default.currentDirectoryPath
-        let claims = try files.indices.map { index -> LineClaim in
+        let requests = try files.indices.map { index -> ClaimRequest in
             guard let path = repository.repositoryPath(forUserPath: files[index], currentDirectory: currentDirectory)
             else {
                 throw CommandFailure("\(files[index]) is outside the repository")
             }
-            let origin = pick(origins, index)!
-            let contributor =
-                origin == .human
-                ? Contributor(type: .human)
-                : Contributor(
-                    type: origin, agent: pick(agents, index), modelID: pick(models, index).flatMap(ModelID.qualified))
-            return LineClaim(
-                path: path, lines: LineRangeList.parse(lines[index])!, contributor: contributor,
-                sessionID: origin == .human ? nil : pick(sessions, index),
-                promptDigest: pick(promptDigests, index).map { "sha256:" + $0.lowercased() },
-                confidenceBasisPoints: pick(confidences, index) ?? 10_000)
+            return ClaimRequest(
+                path: path, lines: LineRangeList.parse(lines[index])!, origin: pick(origins, index)!,
+                agent: pick(agents, index), model: pick(models, index), session: pick(sessions, index),
+                promptSHA256: pick(promptDigests, index), confidenceBasisPoints: pick(confidences, index))
         }
         recordPendingCommits(repository, identity)
-        let statement = try RecordBuilder(repository: repository).attribution(
-            for: commit, claims: claims, signer: identity, recordedAt: Int64(Date().timeIntervalSince1970))
-        let envelope = try RecordBuilder.sign(statement, with: identity.key)
-        try NotesLedger(repository: repository).append(
-            [commit: [envelope.line]], message: "git trace record \(commit.shortHex)")
-        let totals = statement.attribution!.totals
+        let (digest, totals) = try RecordBuilder(repository: repository).record(
+            requests, on: commit, signer: identity, at: Int64(Date().timeIntervalSince1970))
         print(
-            "recorded \(Envelope.recordDigest(ofLine: envelope.line)) on \(commit.shortHex): ai \(totals.ai), mixed \(totals.mixed), human \(totals.human) lines"
+            "recorded \(digest) on \(commit.shortHex): ai \(totals.ai), mixed \(totals.mixed), human \(totals.human) lines"
         )
     }
 }

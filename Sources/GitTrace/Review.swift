@@ -35,24 +35,15 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let repository = try openRepository()
-        let commits: [ObjectID] =
-            revision.contains("..")
-            ? try repository.commits(inRange: revision).reversed()
-            : [try resolveCommit(revision, in: repository)]
+        let commits = try repository.commits(namedBy: revision)
         guard !commits.isEmpty else { throw CommandFailure("'\(revision)' names no commits") }
         let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
         recordPendingCommits(repository, identity)
-        let builder = RecordBuilder(repository: repository)
-        let now = Int64(Date().timeIntervalSince1970)
-        var lines = [ObjectID: [String]]()
-        for commit in commits {
-            let statement = try builder.review(of: commit, signer: identity, comment: comment, reviewedAt: now)
-            lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
-            if statement.review?.selfReview == true {
-                printError("warning: \(commit.shortHex) is your own commit: the review is recorded as a self-review")
-            }
+        let ownCommits = try RecordBuilder(repository: repository).recordReviews(
+            of: commits, signer: identity, comment: comment, at: Int64(Date().timeIntervalSince1970))
+        for commit in ownCommits {
+            printError("warning: \(commit.shortHex) is your own commit: the review is recorded as a self-review")
         }
-        try NotesLedger(repository: repository).append(lines, message: "git trace review: \(commits.count) commit(s)")
         print("reviewed \(commits.count) commit\(commits.count == 1 ? "" : "s") as \(identity.email)")
     }
 }

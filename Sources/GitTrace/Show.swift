@@ -50,7 +50,7 @@ struct Show: ParsableCommand {
             return
         }
         if json {
-            print(JSONValue.array(records.map(jsonValue)).canonicalString)
+            print(JSONValue.array(records.map(\.json)).canonicalString)
         } else {
             print("commit \(commit.hex)")
             for record in records { printRecord(record, trustSource: trustFile?.0.source) }
@@ -117,25 +117,6 @@ struct Show: ParsableCommand {
                 ? "valid for the key the record names (no trust file: signer not checked)"
                 : "INVALID: does not verify with the key the record names"
         }
-    }
-
-    private func jsonValue(_ record: InspectedRecord) -> JSONValue {
-        var members: JSONObject = [
-            "record": .integer(Int64(record.index)),
-            "digest": .string(record.digest),
-            "signature_matches_embedded_key": .bool(record.signatureMatchesEmbeddedKey),
-        ]
-        if let keyID = record.envelope?.signatures.first?.keyID { members["keyid"] = .string(keyID) }
-        if let statement = record.statement { members["statement"] = statement.json }
-        if let error = record.decodeError { members["error"] = .string(error) }
-        switch record.trust {
-        case .notChecked: members["trust"] = .string("not-checked")
-        case .verified: members["trust"] = .string("verified")
-        case .problem(let problem):
-            members["trust"] = .string("failed")
-            members["problem"] = .object(["code": .string(problem.code.rawValue), "message": .string(problem.message)])
-        }
-        return .object(members)
     }
 }
 

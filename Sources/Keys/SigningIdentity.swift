@@ -93,3 +93,34 @@ package struct SigningIdentity {
         return home + path.dropFirst()
     }
 }
+
+/// The key `git trace keygen` sets up: a new one written to its file, or an existing
+/// one checked as signing would load it.
+package struct EnrolledKey {
+    /// The key file's absolute path, for `sessiontrace.signingKey`.
+    package let path: String
+    package let key: any MessageSigner
+    /// Said before anything else: a private key file others can read.
+    package let warning: String?
+
+    /// Generates a key and writes it to `path` (`~/` expanded; default
+    /// `KeyFile.defaultPath`) with mode 0600, replacing a key there only with `replace`.
+    package static func generate(at path: String?, replace: Bool) throws -> EnrolledKey {
+        let path = absolute(SigningIdentity.expandTilde(path ?? KeyFile.defaultPath))
+        let key = try SigningKey.generate()
+        try KeyFile.write(key, to: path, replace: replace)
+        return EnrolledKey(path: path, key: key, warning: nil)
+    }
+
+    /// An existing private key, or a public key whose private key ssh-agent holds.
+    package static func adopt(_ path: String) throws -> EnrolledKey {
+        let path = absolute(SigningIdentity.expandTilde(path))
+        let key = try SigningIdentity.loadSigner(path)
+        let warning = key is SigningKey ? try SigningIdentity.permissionWarning(privateKeyPath: path) : nil
+        return EnrolledKey(path: path, key: key, warning: warning)
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

@@ -1,3 +1,4 @@
+import Capture
 import Git
 import Ledger
 
@@ -50,5 +51,44 @@ package struct RepositorySetup {
             }
         }
         return removed
+    }
+}
+
+/// What `git trace init` changed in one repository: the one it ran in, or a submodule.
+package struct InitialisedRepository: Sendable {
+    /// The submodule's work tree; nil for the repository init ran in.
+    package let submodule: String?
+    /// One line per change (`set notes…`, `installed hook …`); empty when there was none.
+    package let changes: [String]
+    package let warnings: [String]
+}
+
+extension RepositorySetup {
+    /// Configuration, git hooks calling `binaryPath`, and the start of capture, in
+    /// `repository` and in each of its submodules: edits inside a submodule are
+    /// recorded there, by its own hooks (spec/capture.md §2). Idempotent.
+    package static func initialise(_ repository: Repository, binaryPath: String) throws -> [InitialisedRepository] {
+        func setUp(_ repository: Repository, submodule: String?) throws -> InitialisedRepository {
+            let (changes, warnings) = try RepositorySetup(repository: repository).apply()
+            let hookChanges = try GitHookInstaller(repository: repository, binaryPath: binaryPath).install()
+            try WorkingLog(repository: repository).markCaptureStarted(reflogMark: repository.headReflogMark())
+            return InitialisedRepository(
+                submodule: submodule, changes: changes.map { "set \($0)" } + hookChanges.map(\.description),
+                warnings: warnings)
+        }
+        return try [setUp(repository, submodule: nil)]
+            + repository.submoduleWorkTrees().map { try setUp(Repository(discoveringFrom: $0), submodule: $0) }
+    }
+}
+
+extension GitHookInstaller.Change: CustomStringConvertible {
+    package var description: String {
+        switch self {
+        case .installed(let path): "installed hook \(path)"
+        case .chained(let path): "installed hook \(path) (the existing hook runs first)"
+        case .updated(let path): "updated hook \(path)"
+        case .removed(let path): "removed hook \(path) (sessiontrace.trailers is off)"
+        case .restored(let path): "restored hook \(path)"
+        }
     }
 }

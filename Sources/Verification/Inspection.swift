@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Git
 import Ledger
 import Records
@@ -28,6 +29,27 @@ package struct InspectedRecord: Sendable {
         if decodeError != nil || !signatureMatchesEmbeddedKey { return true }
         if case .problem = trust { return true }
         return false
+    }
+
+    /// What `git trace show --json` prints for the record: the decoded statement and
+    /// the outcome of each check.
+    package var json: JSONValue {
+        var members: JSONObject = [
+            "record": .integer(Int64(index)),
+            "digest": .string(digest),
+            "signature_matches_embedded_key": .bool(signatureMatchesEmbeddedKey),
+        ]
+        if let keyID = envelope?.signatures.first?.keyID { members["keyid"] = .string(keyID) }
+        if let statement { members["statement"] = statement.json }
+        if let decodeError { members["error"] = .string(decodeError) }
+        switch trust {
+        case .notChecked: members["trust"] = .string("not-checked")
+        case .verified: members["trust"] = .string("verified")
+        case .problem(let problem):
+            members["trust"] = .string("failed")
+            members["problem"] = .object(["code": .string(problem.code.rawValue), "message": .string(problem.message)])
+        }
+        return .object(members)
     }
 }
 

@@ -355,3 +355,21 @@ private final class Counter: @unchecked Sendable {
         #expect(ObjectID(hex: hex)! < ObjectID(hex: "1" + hex.dropFirst())!)
     }
 }
+
+@Suite struct CommitsNamedTests {
+    @Test func aRevisionIsOneCommitAndARangeItsCommitsOldestFirst() async throws {
+        let sandbox = try Sandbox()
+        try await sandbox.configureIdentity()
+        let directory = try await sandbox.makeRepository()
+        var commits = [ObjectID]()
+        for index in 1...3 {
+            try sandbox.write("\(index)\n", to: "a.txt", in: directory)
+            commits.append(ObjectID(hex: try await sandbox.commitAll("c\(index)", in: directory))!)
+        }
+        let repository = try Repository(discoveringFrom: directory.path)
+        #expect(try repository.commits(namedBy: "HEAD") == [commits[2]])
+        #expect(try repository.commits(namedBy: "HEAD~2..HEAD") == [commits[1], commits[2]])
+        #expect(try repository.commits(namedBy: "HEAD..HEAD").isEmpty)
+        #expect(throws: GitError.self) { try repository.commits(namedBy: "nosuch..HEAD") }
+    }
+}
