@@ -64,11 +64,26 @@ package final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
         posix_spawn_file_actions_addchdir_np(&actions, directory)
 
+        // Signals as a shell would leave them: default dispositions (this process may
+        // ignore SIGPIPE, and ignored signals survive exec) and nothing blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t(), none = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
         let argumentBytes = [Array(program.utf8)] + arguments
         let environmentBytes = environment.map { Array("\($0.key)=\($0.value)".utf8) }
         var process: Int32 = 0
         let code = withCStrings(argumentBytes) { argv in
-            withCStrings(environmentBytes) { envp in posix_spawn(&process, executable, &actions, nil, argv, envp) }
+            withCStrings(environmentBytes) { envp in
+                posix_spawn(&process, executable, &actions, &attributes, argv, envp)
+            }
         }
         for end in [stdout.write, stderr.write] + (stdin.map { [$0.read] } ?? []) { close(end) }
         guard code == 0 else {

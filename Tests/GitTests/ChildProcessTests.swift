@@ -70,3 +70,19 @@ import Testing
         }
     }
 }
+
+extension ChildProcessTests {
+    /// This process ignores SIGPIPE while it feeds a child's input; the child must not
+    /// inherit that (`yes | head` would never end).
+    @Test func theChildGetsDefaultSignalDispositions() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let result = try ChildProcess.run(
+            "sh", arguments: [Array("-c".utf8), Array("grep SigIgn /proc/self/status".utf8)],
+            environment: environment, directory: "/")
+        let mask = String(decoding: result.output, as: UTF8.self).split(separator: "\t").last.map {
+            UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)
+        }
+        #expect(mask != nil)
+        #expect((mask!! >> (UInt64(SIGPIPE) - 1)) & 1 == 0, "SIGPIPE ignored in the child: \(result)")
+    }
+}

@@ -75,14 +75,12 @@ import Testing
         try await agent.claude("Edit", "a.txt", write: numberedLines(3) + "ai 4\n")
         let d = try await fixture.commitRecorded("D")
         // Todo: A, fixup D into it, C before B, and stop to edit B.
-        let todo = fixture.sandbox.root.appendingPathComponent("todo.sh")
-        try Data(
+        let todo = try fixture.sandbox.write(
             """
             #!/bin/sh
             printf 'pick \(a.prefix(12))\\nfixup \(d.prefix(12))\\npick \(c.prefix(12))\\nedit \(b.prefix(12))\\n' > "$1"
 
-            """.utf8
-        ).write(to: todo)
+            """, to: "todo.sh", in: fixture.sandbox.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: todo.path)
         let seed = try await head(fixture, "HEAD~4")
         _ = try await git(fixture, "rebase", "-q", "-i", seed, editor: todo.path)

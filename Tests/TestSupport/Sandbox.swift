@@ -134,7 +134,23 @@ public final class Sandbox: @unchecked Sendable {
     public func write(_ text: String, to path: String, in directory: URL) throws -> URL {
         let url = directory.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        // Close-on-exec: a process another test spawns meanwhile must not inherit the
+        // descriptor, or running this file as a script fails with "Text file busy".
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SandboxError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else {
+                throw SandboxError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
         return url
     }
 
