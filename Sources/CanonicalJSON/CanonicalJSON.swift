@@ -14,29 +14,29 @@ public enum JSONValue: Equatable, Sendable {
 
     /// The largest magnitude an integer may have, so that every JSON reader
     /// (including IEEE-754 doubles) reads it exactly.
-    public static let maxSafeInteger: Int64 = (1 << 53) - 1
+    package static let maxSafeInteger: Int64 = (1 << 53) - 1
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var integerValue: Int64? {
+    package var integerValue: Int64? {
         if case .integer(let value) = self { return value }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -121,7 +121,7 @@ extension JSONValue {
     /// integers outside ±(2^53-1), invalid UTF-8, lone surrogates and trailing data.
     /// White space and member order are accepted; compare `canonicalBytes` with the
     /// input to check canonical form.
-    public init<Bytes: Collection>(parsing bytes: Bytes) throws where Bytes.Element == UInt8 {
+    package init<Bytes: Collection>(parsing bytes: Bytes) throws where Bytes.Element == UInt8 {
         self = try JSONValue.parseCheckingCanonical(Array(bytes)).value
     }
 
@@ -132,7 +132,7 @@ extension JSONValue {
     /// Parses as `init(parsing:)` does and tells, in the same pass, whether the input
     /// was already in canonical form: `canonical` equals `value.canonicalBytes == bytes`
     /// without serialising again.
-    public static func parseCheckingCanonical(_ bytes: [UInt8]) throws -> (value: JSONValue, canonical: Bool) {
+    package static func parseCheckingCanonical(_ bytes: [UInt8]) throws -> (value: JSONValue, canonical: Bool) {
         let tape = try JSONTape(parsing: bytes)
         return (tape.value(at: 0), tape.canonical)
     }

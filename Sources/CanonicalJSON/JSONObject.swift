@@ -5,9 +5,9 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, S
     public typealias Member = (key: String, value: JSONValue)
     private var members: [Member]
 
-    public init() { members = [] }
+    package init() { members = [] }
 
-    public init(_ dictionary: [String: JSONValue]) {
+    package init(_ dictionary: [String: JSONValue]) {
         members = dictionary.map { (key: $0.key, value: $0.value) }
     }
 
@@ -23,7 +23,7 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, S
     /// Members the caller guarantees to have unique keys (the parser checks them).
     init(uniqueMembers: [Member]) { members = uniqueMembers }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             for member in members where member.key == key { return member.value }
             return nil
@@ -37,13 +37,13 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral, S
         }
     }
 
-    public var keys: [String] { members.map(\.key) }
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
+    package var keys: [String] { members.map(\.key) }
+    package var count: Int { members.count }
+    package var isEmpty: Bool { members.isEmpty }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
-    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
+    package func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
         JSONObject(uniqueMembers: try members.map { ($0.key, try transform($0.value)) })
     }
 

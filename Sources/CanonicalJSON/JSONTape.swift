@@ -2,10 +2,10 @@ import Diagnostics
 import Foundation
 
 /// Why a text is not acceptable JSON for a record.
-public struct JSONParseError: UserFacingError, Equatable {
-    public let message: String
-    public let offset: Int
-    public var description: String { "\(message) at byte \(offset)" }
+package struct JSONParseError: UserFacingError, Equatable {
+    package let message: String
+    package let offset: Int
+    package var description: String { "\(message) at byte \(offset)" }
 }
 
 /// A JSON document parsed strictly (spec/records.md §2) into a flat list of its values

@@ -7,7 +7,7 @@ import Signing
 public struct AgentEvent: Sendable, Equatable {
     public enum Phase: String, Sendable { case before, after }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// The agent is about to edit, or has edited, these files.
         case edit(files: [String])
         /// The agent runs a shell command: whatever files change meanwhile are its work.
@@ -19,31 +19,31 @@ public struct AgentEvent: Sendable, Equatable {
         case ignored
     }
 
-    public var agent: String
-    public var phase: Phase
-    public var action: Action
-    public var session: String?
+    package var agent: String
+    package var phase: Phase
+    package var action: Action
+    package var session: String?
     /// `provider/model` when the payload names one.
-    public var model: String?
+    package var model: String?
     /// Pairs a before event with its after event.
-    public var toolUseID: String?
+    package var toolUseID: String?
     /// The directory relative paths are relative to.
-    public var cwd: String?
+    package var cwd: String?
     /// For agents that announce an edit only afterwards (Cursor): the replacements the
     /// edit made, so that the text before it can be rebuilt.
-    public var replacements: [Replacement] = []
+    package var replacements: [Replacement] = []
 
-    public struct Replacement: Sendable, Equatable {
-        public var old: String
-        public var new: String
+    package struct Replacement: Sendable, Equatable {
+        package var old: String
+        package var new: String
 
-        public init(old: String, new: String) {
+        package init(old: String, new: String) {
             self.old = old
             self.new = new
         }
     }
 
-    public init(
+    package init(
         agent: String, phase: Phase, action: Action, session: String? = nil, model: String? = nil,
         toolUseID: String? = nil, cwd: String? = nil, replacements: [Replacement] = []
     ) {
@@ -58,8 +58,8 @@ public struct AgentEvent: Sendable, Equatable {
     }
 }
 
-public struct PayloadError: UserFacingError {
-    public let description: String
+package struct PayloadError: UserFacingError {
+    package let description: String
 }
 
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).

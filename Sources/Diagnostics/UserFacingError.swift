@@ -5,11 +5,11 @@
 /// An error whose description is written for the person who ran the command: one line
 /// naming the problem (the file, the line, the commit) and, where there is one, the
 /// fix. `git trace` prints it as `fatal: <description>` and exits with `exitStatus`.
-public protocol UserFacingError: Error, CustomStringConvertible {
+package protocol UserFacingError: Error, CustomStringConvertible {
     /// 2 unless the error says otherwise (git's `fatal:` status).
     var exitStatus: Int32 { get }
 }
 
 extension UserFacingError {
-    public var exitStatus: Int32 { 2 }
+    package var exitStatus: Int32 { 2 }
 }

@@ -8,13 +8,13 @@ import Foundation
 /// capture's copies of the user's files: 0600). Foundation's `.atomic` writing is not
 /// used: on Linux it goes through a directory in /tmp that it leaves behind, and is a
 /// copy, not a rename, when /tmp is another file system.
-public enum AtomicFile {
-    public struct WriteError: UserFacingError {
-        public let description: String
+package enum AtomicFile {
+    package struct WriteError: UserFacingError {
+        package let description: String
     }
 
     /// `mode` is given to the new file as open(2) does (the umask applies).
-    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
+    package static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard descriptor >= 0 else {
@@ -41,7 +41,7 @@ public enum AtomicFile {
     /// Creates `directory` and its parents (mode as for mkdir(2), the umask applies);
     /// nothing to do when it exists. A failure is one line naming the path in the way,
     /// not Foundation's nested NSError text.
-    public static func makeDirectory(_ directory: String, mode: mode_t = 0o755) throws {
+    package static func makeDirectory(_ directory: String, mode: mode_t = 0o755) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
             return
@@ -63,7 +63,7 @@ public enum AtomicFile {
 
     /// Creates `directory` (and its parents) for private files: 0700, also when it
     /// existed with a wider mode.
-    public static func makePrivateDirectory(_ directory: String) throws {
+    package static func makePrivateDirectory(_ directory: String) throws {
         try makeDirectory(directory, mode: 0o700)
         chmod(directory, 0o700)
     }

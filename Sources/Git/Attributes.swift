@@ -5,7 +5,8 @@ extension Repository {
     /// Which of the boolean attributes `names` are set (`name`, or `name=true`) for
     /// each path, reading `.gitattributes` from `commit`'s tree (and the index) but not
     /// the system-wide file, so that the answer is the repository's own.
-    public func setAttributes(_ names: [String], forPaths paths: [String], atCommit commit: ObjectID) throws -> [String:
+    package func setAttributes(_ names: [String], forPaths paths: [String], atCommit commit: ObjectID) throws
+        -> [String:
         Set<String>]
     {
         var options = git_attr_options()
@@ -40,7 +41,7 @@ extension Repository {
 
 extension Repository {
     /// Whether git would treat this blob as binary (a NUL byte in its first 8,000 bytes).
-    public func isBinaryBlob(_ id: ObjectID) throws -> Bool {
+    package func isBinaryBlob(_ id: ObjectID) throws -> Bool {
         var oid = id.oid
         var blob: OpaquePointer?
         try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.shortHex)")

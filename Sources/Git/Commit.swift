@@ -1,13 +1,13 @@
 internal import CLibGit2
 
 /// Who and when, as recorded in a commit header.
-public struct Identity: Sendable, Equatable {
-    public let name: String
-    public let email: String
+package struct Identity: Sendable, Equatable {
+    package let name: String
+    package let email: String
     /// Seconds since the Unix epoch.
-    public let time: Int64
+    package let time: Int64
     /// Offset from UTC in minutes.
-    public let offsetMinutes: Int32
+    package let offsetMinutes: Int32
 
     init(_ signature: UnsafePointer<git_signature>) {
         name = String(cString: signature.pointee.name)
@@ -18,15 +18,15 @@ public struct Identity: Sendable, Equatable {
 }
 
 /// The parts of a commit SessionTrace reads, copied out of libgit2.
-public struct Commit: Sendable {
-    public let id: ObjectID
-    public let treeID: ObjectID
-    public let parentIDs: [ObjectID]
-    public let author: Identity
-    public let committer: Identity
-    public let message: String
+package struct Commit: Sendable {
+    package let id: ObjectID
+    package let treeID: ObjectID
+    package let parentIDs: [ObjectID]
+    package let author: Identity
+    package let committer: Identity
+    package let message: String
 
-    public var summary: String {
+    package var summary: String {
         String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 }

@@ -2,7 +2,7 @@ internal import CLibGit2
 import Foundation
 
 /// A git configuration (one file or a stack of levels).
-public final class Config {
+package final class Config {
     let pointer: OpaquePointer
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
@@ -10,7 +10,7 @@ public final class Config {
 
     /// Configuration of every level as git reads it outside a repository
     /// (system, XDG, global).
-    public static func openDefault() throws -> Config {
+    package static func openDefault() throws -> Config {
         _ = libgit2Initialised
         var config: OpaquePointer?
         try check(git_config_open_default(&config), "cannot read git config")
@@ -19,7 +19,7 @@ public final class Config {
 
     /// The user's global file (`~/.gitconfig`, or the XDG file when only that exists),
     /// created on first write.
-    public static func openGlobal() throws -> Config {
+    package static func openGlobal() throws -> Config {
         _ = libgit2Initialised
         var path = git_buf()
         defer { git_buf_dispose(&path) }
@@ -37,7 +37,7 @@ public final class Config {
         return Config(config!)
     }
 
-    public func string(_ name: String) throws -> String? {
+    package func string(_ name: String) throws -> String? {
         if let given = CommandLineConfig.values(name).last { return given }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
@@ -48,7 +48,7 @@ public final class Config {
     }
 
     /// Every value of a multi-valued variable, in file order.
-    public func strings(_ name: String) throws -> [String] {
+    package func strings(_ name: String) throws -> [String] {
         var iterator: OpaquePointer?
         let code = git_config_multivar_iterator_new(&iterator, pointer, name, nil)
         if code == GIT_ENOTFOUND.rawValue { return CommandLineConfig.values(name) }
@@ -62,14 +62,14 @@ public final class Config {
         return values + CommandLineConfig.values(name)
     }
 
-    public func set(_ name: String, to value: String) throws {
+    package func set(_ name: String, to value: String) throws {
         try check(git_config_set_string(pointer, name, value), "cannot set config \(name)")
     }
 
     /// Adds `value` to a multi-valued variable unless it is there already.
     /// Returns whether anything changed.
     @discardableResult
-    public func add(_ name: String, value: String) throws -> Bool {
+    package func add(_ name: String, value: String) throws -> Bool {
         guard try !strings(name).contains(value) else { return false }
         // A pattern that matches only `value` itself: libgit2 appends when nothing matches.
         let pattern = "^" + escapeExtendedRegex(value) + "$"
@@ -81,7 +81,7 @@ public final class Config {
 extension Config {
     /// Removes `value` from a multi-valued variable; returns whether it was there.
     @discardableResult
-    public func remove(_ name: String, value: String) throws -> Bool {
+    package func remove(_ name: String, value: String) throws -> Bool {
         guard try strings(name).contains(value) else { return false }
         try check(
             git_config_delete_multivar(pointer, name, "^" + escapeExtendedRegex(value) + "$"),
@@ -104,13 +104,13 @@ func escapeExtendedRegex(_ text: String) -> String {
 /// passes to its subcommands in the environment (`GIT_CONFIG_PARAMETERS`, and
 /// `GIT_CONFIG_COUNT` with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`). It outranks
 /// every file, as in git; libgit2 does not read it, so the reads here do.
-public enum CommandLineConfig {
+package enum CommandLineConfig {
     /// (normalised name, value) in the order git applies them; a name given without
     /// `=` is the boolean true.
-    public static let entries: [(name: String, value: String)] = parse(ProcessInfo.processInfo.environment)
+    package static let entries: [(name: String, value: String)] = parse(ProcessInfo.processInfo.environment)
 
     /// The values given for `name`, in order (the last one wins for a single value).
-    public static func values(_ name: String) -> [String] {
+    package static func values(_ name: String) -> [String] {
         guard !entries.isEmpty else { return [] }
         let key = normalised(name)
         return entries.filter { $0.name == key }.map(\.value)
@@ -123,7 +123,7 @@ public enum CommandLineConfig {
         return name[..<first].lowercased() + name[first..<last] + name[last...].lowercased()
     }
 
-    public static func parse(_ environment: [String: String]) -> [(name: String, value: String)] {
+    package static func parse(_ environment: [String: String]) -> [(name: String, value: String)] {
         var entries = [(name: String, value: String)]()
         if let parameters = environment["GIT_CONFIG_PARAMETERS"] {
             var scanner = QuotedScanner(Array(parameters.unicodeScalars))

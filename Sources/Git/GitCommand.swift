@@ -3,19 +3,19 @@ import Foundation
 
 /// Runs the `git` program, for what libgit2 does not do as users expect: talking to
 /// remotes with the user's own credentials, transports and configuration.
-public struct GitCommand: Sendable {
-    public struct Result: Sendable {
-        public let status: Int32
+package struct GitCommand: Sendable {
+    package struct Result: Sendable {
+        package let status: Int32
         /// Standard output as git wrote it (paths that are not UTF-8 included).
-        public let output: [UInt8]
-        public let stderr: String
+        package let output: [UInt8]
+        package let stderr: String
 
-        public var stdout: String { String(decoding: output, as: UTF8.self) }
+        package var stdout: String { String(decoding: output, as: UTF8.self) }
 
         /// git's own explanation of a failure, to quote once: its `fatal:` or `error:`
         /// line without that prefix (callers add their own), else the last line of
         /// stderr (hints and progress come before it).
-        public var reason: String {
+        package var reason: String {
             let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter
             { !$0.isEmpty }
             for prefix in ["fatal: ", "error: "] {
@@ -27,20 +27,20 @@ public struct GitCommand: Sendable {
         }
     }
 
-    public let directory: String
+    package let directory: String
     /// Set for every git run: the repository libgit2 opened, so that git acts on the
     /// same one whatever `GIT_DIR` this process inherited (a relative one would point
     /// elsewhere from `directory`).
     private let repositoryEnvironment: [String: String]
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
         repositoryEnvironment = [:]
     }
 
     /// git run in `repository`: its work tree (the git directory when bare), with
     /// `GIT_DIR` and `GIT_WORK_TREE` naming exactly that repository.
-    public init(repository: Repository) {
+    package init(repository: Repository) {
         directory = repository.workingDirectory ?? repository.gitDirectory
         var environment = ["GIT_DIR": repository.gitDirectory]
         if let workTree = repository.workingDirectory { environment["GIT_WORK_TREE"] = workTree }
@@ -50,7 +50,7 @@ public struct GitCommand: Sendable {
     /// Runs git and hands each line of its standard output (without the LF) to
     /// `line` as it arrives, so the caller can work while git still does; the result
     /// carries the exit status and stderr (its output is empty).
-    public func stream(_ arguments: [String], line: (ArraySlice<UInt8>) -> Void) throws -> Result {
+    package func stream(_ arguments: [String], line: (ArraySlice<UInt8>) -> Void) throws -> Result {
         try execute(arguments, environment: [:]) { output in
             var pending = [UInt8]()
             var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -74,7 +74,7 @@ public struct GitCommand: Sendable {
     /// Runs `git arguments…`; `environment` is added to this process's environment.
     /// Arguments after `--` are paths, passed as their bytes (GitPath): a name that is
     /// not UTF-8 reaches git as it is stored.
-    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    package func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         try execute(arguments, environment: environment) { readToEnd($0) }
     }
 

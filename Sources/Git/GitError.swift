@@ -2,20 +2,20 @@ internal import CLibGit2
 import Diagnostics
 
 /// A failed libgit2 call, with libgit2's own message and the operation that failed.
-public struct GitError: UserFacingError, Sendable {
-    public enum Kind: Sendable, Equatable {
+package struct GitError: UserFacingError, Sendable {
+    package enum Kind: Sendable, Equatable {
         case notFound, notARepository, ambiguous, invalidSpec, modified, exists, unbornBranch, other(Int32)
     }
 
-    public let kind: Kind
-    public let message: String
+    package let kind: Kind
+    package let message: String
 
-    public init(kind: Kind, message: String) {
+    package init(kind: Kind, message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Throws a `GitError` for a negative libgit2 return code.

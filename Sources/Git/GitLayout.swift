@@ -5,22 +5,22 @@ import Foundation
 /// directory of a linked worktree or submodule). Pure file-system work: the agent
 /// hooks use it to avoid starting libgit2, whose start-up loads the system's TLS
 /// certificates (spec/capture.md §2).
-public struct GitLayout: Sendable, Equatable {
+package struct GitLayout: Sendable, Equatable {
     /// The top of the working tree, without a trailing slash.
-    public let workTree: String
+    package let workTree: String
     /// This worktree's git directory, without a trailing slash.
-    public let gitDirectory: String
+    package let gitDirectory: String
     /// The work tree with every link resolved, as path components, found once: every
     /// path capture reads or is given is checked against it.
     private let resolvedWorkTree: [String]
 
-    public init(workTree: String, gitDirectory: String) {
+    package init(workTree: String, gitDirectory: String) {
         self.workTree = workTree
         self.gitDirectory = gitDirectory
         resolvedWorkTree = GitLayout.canonicalComponents(workTree)
     }
 
-    public static func discover(from start: String) -> GitLayout? {
+    package static func discover(from start: String) -> GitLayout? {
         let manager = FileManager.default
         var directory = URL(fileURLWithPath: start).standardizedFileURL.path
         while true {
@@ -44,7 +44,7 @@ public struct GitLayout: Sendable, Equatable {
 
     /// The bare repository (git directory without a work tree) that `start` is in, as
     /// git recognises one (HEAD, objects/ and refs/), when `discover` found no work tree.
-    public static func bareRepository(containing start: String) -> String? {
+    package static func bareRepository(containing start: String) -> String? {
         let manager = FileManager.default
         var directory = URL(fileURLWithPath: start).standardizedFileURL.path
         while true {
@@ -62,7 +62,7 @@ public struct GitLayout: Sendable, Equatable {
 
     /// The repository-relative path (with `/`) of a path a user or agent gave, read
     /// relative to `currentDirectory`; nil when it lies outside the working tree.
-    public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
+    package func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
         GitLayout.relativePath(userPath, currentDirectory: currentDirectory, root: resolvedWorkTree)
     }
 
@@ -110,7 +110,7 @@ public struct GitLayout: Sendable, Equatable {
     /// A working-tree file's bytes; nil when it does not exist, is not a regular file, is
     /// a symbolic link, or lies outside the work tree through a linked directory: capture
     /// never copies a file from outside the work tree by following a link.
-    public func readWorkingFile(_ path: String) -> [UInt8]? {
+    package func readWorkingFile(_ path: String) -> [UInt8]? {
         guard let (descriptor, size) = openWorkingFile(path) else { return nil }
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -126,7 +126,7 @@ public struct GitLayout: Sendable, Equatable {
 
     /// Whether `readWorkingFile` would find a file at `path`, without reading it (it
     /// may be large).
-    public func hasWorkingFile(_ path: String) -> Bool {
+    package func hasWorkingFile(_ path: String) -> Bool {
         guard let (descriptor, _) = openWorkingFile(path) else { return false }
         close(descriptor)
         return true

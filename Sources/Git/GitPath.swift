@@ -7,16 +7,16 @@ import Foundation
 /// below 0x20, 0x7F or above as three octal digits). The quoted form is ASCII, never
 /// valid as a path of the first kind, and turns back into exactly the bytes
 /// (spec/records.md §4.1).
-public enum GitPath {
+package enum GitPath {
     /// The text of a path libgit2 hands over (NUL-terminated bytes).
-    public static func string(_ pointer: UnsafePointer<CChar>) -> String {
+    package static func string(_ pointer: UnsafePointer<CChar>) -> String {
         let length = strlen(pointer)
         return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
             string(bytes: UnsafeBufferPointer(start: $0, count: length))
         }
     }
 
-    public static func string<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
+    package static func string<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
         if bytes.first != UInt8(ascii: "\""), let text = String(validating: bytes, as: UTF8.self) { return text }
         var quoted = "\""
         for byte in bytes {
@@ -39,18 +39,18 @@ public enum GitPath {
     }
 
     /// Whether `path` is held in the quoted form (its bytes are not its text's UTF-8).
-    public static func isQuoted(_ path: String) -> Bool {
+    package static func isQuoted(_ path: String) -> Bool {
         path.utf8.count >= 2 && path.hasPrefix("\"") && path.hasSuffix("\"") && unquoted(path) != nil
     }
 
     /// The path's bytes.
-    public static func bytes(_ path: String) -> [UInt8] {
+    package static func bytes(_ path: String) -> [UInt8] {
         if path.hasPrefix("\""), let raw = unquoted(path) { return raw }
         return Array(path.utf8)
     }
 
     /// Calls `body` with the path's bytes as a C string, for libgit2 and the kernel.
-    public static func withCString<T>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+    package static func withCString<T>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
         guard isQuoted(path) else { return try path.withCString(body) }
         let raw = bytes(path).map { CChar(bitPattern: $0) } + [0]
         return try raw.withUnsafeBufferPointer { try body($0.baseAddress!) }
@@ -67,7 +67,7 @@ public enum GitPath {
 
     /// The text of a path git printed (`git blame`'s `filename`, `ls-files` without
     /// `-z`): in its C-style quotes when it has special bytes, else as it is.
-    public static func string(printedByGit printed: some Collection<UInt8>) -> String {
+    package static func string(printedByGit printed: some Collection<UInt8>) -> String {
         let text = Array(printed)
         return string(bytes: text.first == UInt8(ascii: "\"") ? unquoting(text) ?? text : text)
     }

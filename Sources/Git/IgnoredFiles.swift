@@ -6,14 +6,14 @@ import Foundation
 /// agent hook cannot afford a git process for every edit (spec/capture.md §2), and most
 /// paths match no pattern: a pattern test more permissive than git's (`*` crossing
 /// `/`, case folded, negations and `**` taken as "maybe") rules them out without one.
-public struct IgnoredFiles {
+package struct IgnoredFiles {
     let layout: GitLayout
 
-    public init(layout: GitLayout) {
+    package init(layout: GitLayout) {
         self.layout = layout
     }
 
-    public func isIgnored(_ path: String) -> Bool {
+    package func isIgnored(_ path: String) -> Bool {
         guard mayBeIgnored(path) else { return false }
         let git = GitCommand(directory: layout.workTree)
         guard let result = try? git.run(["check-ignore", "-q", "--", path]) else { return false }

@@ -6,13 +6,13 @@ import Foundation
 /// line `oldStart` were replaced by `newCount` lines at new line `newStart` (1-based;
 /// for a pure insertion `oldStart` is the line after which the new lines go — 0 at
 /// the top — and likewise `newStart` for a pure deletion), as `git diff -U0` reports.
-public struct DiffHunk: Sendable, Equatable {
-    public let oldStart: Int
-    public let oldCount: Int
-    public let newStart: Int
-    public let newCount: Int
+package struct DiffHunk: Sendable, Equatable {
+    package let oldStart: Int
+    package let oldCount: Int
+    package let newStart: Int
+    package let newCount: Int
 
-    public init(oldStart: Int, oldCount: Int, newStart: Int, newCount: Int) {
+    package init(oldStart: Int, oldCount: Int, newStart: Int, newCount: Int) {
         self.oldStart = oldStart
         self.oldCount = oldCount
         self.newStart = newStart
@@ -20,9 +20,9 @@ public struct DiffHunk: Sendable, Equatable {
     }
 
     /// 0-based index of the first old line the hunk replaces (or inserts before).
-    public var oldIndex: Int { oldCount == 0 ? oldStart : oldStart - 1 }
+    package var oldIndex: Int { oldCount == 0 ? oldStart : oldStart - 1 }
     /// 0-based index of the first new line of the hunk.
-    public var newIndex: Int { newCount == 0 ? newStart : newStart - 1 }
+    package var newIndex: Int { newCount == 0 ? newStart : newStart - 1 }
 }
 
 /// Gives equal lines equal small integers (1, 2, …): FNV-1a hashes in an open-addressing
@@ -70,17 +70,17 @@ private struct LineInterner {
 /// Line diffs with Myers' O(ND) algorithm (the one git uses by default), in Swift so
 /// that the agent hooks need not start libgit2 (spec/capture.md §3). Lines are split
 /// after each LF; a last line without LF differs from the same text with one.
-public enum LineDiff {
+package enum LineDiff {
     /// Above this many differing lines (after the common head and tail are set aside),
     /// the middle is reported as one replaced region instead of searched further.
-    public static let maxEditDistance = 4_000
+    package static let maxEditDistance = 4_000
 
-    public static func hunks(old: [UInt8], new: [UInt8]) -> [DiffHunk] {
+    package static func hunks(old: [UInt8], new: [UInt8]) -> [DiffHunk] {
         old.withUnsafeBufferPointer { o in new.withUnsafeBufferPointer { n in hunks(old: o, new: n) } }
     }
 
     /// The same, over bytes in place (a blob in libgit2's buffer, not copied).
-    public static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) -> [DiffHunk] {
+    package static func hunks(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) -> [DiffHunk] {
         let oldStarts = lineStarts(old), newStarts = lineStarts(new)
         // A file created or emptied: one hunk, nothing to search.
         if oldStarts.isEmpty || newStarts.isEmpty {
@@ -120,7 +120,7 @@ public enum LineDiff {
     }
 
     /// Byte offsets where each line starts.
-    public static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+    package static func lineStarts(_ bytes: [UInt8]) -> [Int] {
         bytes.withUnsafeBufferPointer { lineStarts($0) }
     }
 
@@ -136,7 +136,7 @@ public enum LineDiff {
     }
 
     /// Hunks between two sequences of line identities.
-    public static func hunks(old a: [Int32], new b: [Int32]) -> [DiffHunk] {
+    package static func hunks(old a: [Int32], new b: [Int32]) -> [DiffHunk] {
         var head = 0
         while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
         var tail = 0
@@ -253,7 +253,7 @@ public enum LineDiff {
 }
 
 /// The lines a commit added to one file (spec/records.md §7, `range-not-added`).
-public enum AddedLines: Equatable, Sendable {
+package enum AddedLines: Equatable, Sendable {
     /// The commit has no file at that path.
     case notAFile
     /// The commit, or the parent it is compared with, is not in this repository (past a
@@ -263,7 +263,7 @@ public enum AddedLines: Equatable, Sendable {
     case ranges([ClosedRange<Int>])
 
     /// Whether every line of `claim` is among the added lines.
-    public func covers(_ claim: ClosedRange<Int>) -> Bool {
+    package func covers(_ claim: ClosedRange<Int>) -> Bool {
         guard case .ranges(let ranges) = self else { return self == .unknown }
         var next = claim.lowerBound
         for range in ranges where range.upperBound >= next {
@@ -275,7 +275,7 @@ public enum AddedLines: Equatable, Sendable {
     }
 
     /// `3-5, 9` (the first few ranges), for messages; nil when not known.
-    public var summary: String? {
+    package var summary: String? {
         guard case .ranges(let ranges) = self else { return nil }
         if ranges.isEmpty { return "no lines" }
         let shown = ranges.prefix(4).map {
@@ -287,14 +287,14 @@ public enum AddedLines: Equatable, Sendable {
     /// Why `claim` is not all added lines (`a.txt: lines 1-4 were not all added by
     /// commit … (it added line 4)`), or nil when it is: verify's `range-not-added`
     /// and the writer's refusal say the same.
-    public func uncovered(_ claim: ClosedRange<Int>, path: String, commit: ObjectID) -> String? {
+    package func uncovered(_ claim: ClosedRange<Int>, path: String, commit: ObjectID) -> String? {
         guard !covers(claim) else { return nil }
         return "\(path): lines \(claim.lowerBound)-\(claim.upperBound) were not all added by commit \(commit.shortHex)"
             + (summary.map { " (it added \($0))" } ?? "")
     }
 
     /// `claim` cut to the added lines it overlaps (empty when none).
-    public func clip(_ claim: ClosedRange<Int>) -> [ClosedRange<Int>] {
+    package func clip(_ claim: ClosedRange<Int>) -> [ClosedRange<Int>] {
         guard case .ranges(let ranges) = self else { return self == .unknown ? [claim] : [] }
         return ranges.compactMap { range in
             let lower = max(range.lowerBound, claim.lowerBound), upper = min(range.upperBound, claim.upperBound)
@@ -309,7 +309,7 @@ extension Repository {
     /// has no such file (a new, renamed or copied file) or the commit is a root. Runs
     /// for every record verify checks, so it reads what it needs straight from
     /// libgit2's objects: no blob is copied, an unchanged file is known from its id.
-    public func addedLines(ofPath path: String, inCommit commitID: ObjectID) -> AddedLines {
+    package func addedLines(ofPath path: String, inCommit commitID: ObjectID) -> AddedLines {
         guard hasObject(commitID) else { return .unknown }
         let ids: (tree: ObjectID, parent: ObjectID?)? = try? withCommit(commitID) { commit in
             (

@@ -5,9 +5,9 @@ import Hex
 /// A note in a notes tree: the annotated object and the blob(s) holding its text.
 /// More than one blob means the tree stores the same object's note at several
 /// fan-out depths; the note is their concatenation, shallowest first.
-public struct NoteEntry: Sendable {
-    public let target: ObjectID
-    public let blobs: [ObjectID]
+package struct NoteEntry: Sendable {
+    package let target: ObjectID
+    package let blobs: [ObjectID]
 }
 
 /// Notes trees as git lays them out: a path of hexadecimal directory names whose
@@ -16,12 +16,12 @@ public struct NoteEntry: Sendable {
 /// write the 2/38 fan-out git uses and read every fan-out depth.
 extension Repository {
     /// The commit a notes ref points at, or nil before the first note.
-    public func notesTip(_ ref: String) throws -> ObjectID? {
+    package func notesTip(_ ref: String) throws -> ObjectID? {
         try referenceTarget(ref)
     }
 
     /// The note on `target` in the notes commit `notesCommit` (default: the tip of `ref`).
-    public func note(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [UInt8]? {
+    package func note(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [UInt8]? {
         guard let tip = try notesCommit ?? notesTip(ref) else { return nil }
         let blobs = try withTree(try treeID(ofCommit: tip)) { root in
             try noteBlobs(in: root, remainingHex: Substring(target.hex))
@@ -31,7 +31,7 @@ extension Repository {
     }
 
     /// The blob(s) holding `target`'s note in the notes commit (default: the tip of `ref`).
-    public func noteBlobIDs(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [ObjectID] {
+    package func noteBlobIDs(for target: ObjectID, ref: String, notesCommit: ObjectID? = nil) throws -> [ObjectID] {
         guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
         return try withTree(try treeID(ofCommit: tip)) { root in
             try noteBlobs(in: root, remainingHex: Substring(target.hex))
@@ -55,21 +55,21 @@ extension Repository {
     }
 
     /// Every note in the notes commit `notesCommit` (default: the tip of `ref`), sorted by target.
-    public func allNotes(ref: String, notesCommit: ObjectID? = nil) throws -> [NoteEntry] {
+    package func allNotes(ref: String, notesCommit: ObjectID? = nil) throws -> [NoteEntry] {
         guard let tip = try notesCommit ?? notesTip(ref) else { return [] }
         return try notes(inTree: try treeID(ofCommit: tip), prefix: "")
     }
 
     /// One fan-out directory of a notes tree (`xx/`), listed on its own.
-    public struct NoteShard: Sendable {
-        public let prefix: String
+    package struct NoteShard: Sendable {
+        package let prefix: String
         let tree: ObjectID
     }
 
     /// The fan-out directories of the notes tree, in order, so that several threads can
     /// list them (`notes(in:)`); nil when notes also sit at the top (a flat layout), where
     /// one commit's note could be split across directories: list those with `allNotes`.
-    public func noteShards(ref: String) throws -> [NoteShard]? {
+    package func noteShards(ref: String) throws -> [NoteShard]? {
         guard let tip = try notesTip(ref) else { return [] }
         return try withTree(try treeID(ofCommit: tip)) { tree in
             var shards = [NoteShard]()
@@ -86,7 +86,7 @@ extension Repository {
     }
 
     /// The notes in one fan-out directory, sorted by target.
-    public func notes(in shard: NoteShard) throws -> [NoteEntry] {
+    package func notes(in shard: NoteShard) throws -> [NoteEntry] {
         try notes(inTree: shard.tree, prefix: shard.prefix)
     }
 
@@ -130,7 +130,7 @@ extension Repository {
     /// first parent (every note, for a root commit, or when that parent is not here):
     /// only the subtrees that differ are read, so a commit that set one note costs a
     /// few tree reads however large the ledger is.
-    public func notesChanged(in notesCommit: ObjectID) throws -> [(target: ObjectID, blob: ObjectID)] {
+    package func notesChanged(in notesCommit: ObjectID) throws -> [(target: ObjectID, blob: ObjectID)] {
         let commit = try self.commit(notesCommit)
         let parentTree = commit.parentIDs.first.flatMap { try? treeID(ofCommit: $0) }
         var changed = [(target: ObjectID, blob: ObjectID)]()
@@ -173,7 +173,7 @@ extension Repository {
     }
 
     /// The notes commits of `ref`, tip first, following first parents (the log order).
-    public func notesHistory(_ ref: String, limit: Int = .max) throws -> [ObjectID] {
+    package func notesHistory(_ ref: String, limit: Int = .max) throws -> [ObjectID] {
         var history = [ObjectID]()
         var next = try notesTip(ref)
         while let current = next, history.count < limit {
@@ -188,7 +188,7 @@ extension Repository {
     /// Throws `GitError` of kind `.modified` when another writer moved it first; the
     /// caller re-reads and retries.
     @discardableResult
-    public func updateNotes(
+    package func updateNotes(
         ref: String, expectedTip: ObjectID?, changes: [ObjectID: [UInt8]?], message: String
     ) throws -> ObjectID {
         let baseTree = try expectedTip.map { try treeID(ofCommit: $0) }
@@ -285,7 +285,7 @@ extension Repository {
 
     /// Creates a commit object (no reference is moved) as the configured user, or as
     /// `git-trace` when no identity is configured.
-    public func createCommit(tree: ObjectID, parents: [ObjectID], message: String) throws -> ObjectID {
+    package func createCommit(tree: ObjectID, parents: [ObjectID], message: String) throws -> ObjectID {
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, pointer) != 0 {
             try check(git_signature_now(&signature, "git-trace", "git-trace@localhost"), "cannot make commit identity")
@@ -314,7 +314,7 @@ extension Repository {
 
     /// Points `name` at `target` if it currently points at `expected` (or does not exist
     /// when `expected` is nil); throws a `.modified` GitError otherwise.
-    public func moveReference(_ name: String, to target: ObjectID, expected: ObjectID?, logMessage: String) throws {
+    package func moveReference(_ name: String, to target: ObjectID, expected: ObjectID?, logMessage: String) throws {
         var newOid = target.oid
         var reference: OpaquePointer?
         // "Must not exist yet" is the all-zero id, compared under the reference's lock.
@@ -336,13 +336,13 @@ extension Repository {
 extension Repository {
     /// How old a reference's lock file must be to count as left by a killed process: a
     /// writer holds it for the few milliseconds of one update.
-    public static let staleLockAge: TimeInterval = 10
+    package static let staleLockAge: TimeInterval = 10
 
     /// Removes `<ref>.lock` when it is older than `staleLockAge` (a process killed in the
     /// middle of an update leaves it, and every later update would fail); says whether
     /// it did. The reference itself is untouched: the lock never replaced it.
     @discardableResult
-    public func removeStaleLock(ofReference name: String) -> Bool {
+    package func removeStaleLock(ofReference name: String) -> Bool {
         let lock = String(cString: git_repository_commondir(pointer)) + name + ".lock"
         guard let modified = (try? FileManager.default.attributesOfItem(atPath: lock))?[.modificationDate] as? Date,
             Date().timeIntervalSince(modified) > Self.staleLockAge, unlink(lock) == 0
@@ -353,7 +353,7 @@ extension Repository {
 
     /// Writes a notes commit whose tree is `baseTree` with `changes` applied (blob ids;
     /// nil removes), with the given parents; moves no reference.
-    public func writeNotesCommit(
+    package func writeNotesCommit(
         baseTree: ObjectID?, changes: [ObjectID: [UInt8]?], parents: [ObjectID], message: String
     ) throws -> ObjectID {
         var blobChanges = [ObjectID: ObjectID?]()
@@ -363,12 +363,12 @@ extension Repository {
     }
 
     /// A commit's tree, without copying the rest of the commit.
-    public func treeID(ofCommit id: ObjectID) throws -> ObjectID {
+    package func treeID(ofCommit id: ObjectID) throws -> ObjectID {
         try withCommit(id) { ObjectID(git_commit_tree_id($0).pointee) }
     }
 
     /// Whether `commit` has `ancestor` in its history (or is it).
-    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool {
+    package func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) -> Bool {
         if ancestor == commit { return true }
         var a = commit.oid, b = ancestor.oid
         return git_graph_descendant_of(pointer, &a, &b) == 1
@@ -376,7 +376,7 @@ extension Repository {
 
     /// HEAD's newest reflog entry, as a mark to find it again ("<new id> <time> <message>"),
     /// or nil when HEAD has no reflog entry yet.
-    public func headReflogMark() -> String? {
+    package func headReflogMark() -> String? {
         newestHeadReflogEntry(Self.mark)
     }
 
@@ -387,7 +387,7 @@ extension Repository {
     /// compared by position, not time: a commit's reflog time is its committer date,
     /// which GIT_COMMITTER_DATE sets to anything. Amends are left out: their
     /// post-rewrite hook records them.
-    public func commitsCreatedHere(after mark: String?) -> Set<ObjectID>? {
+    package func commitsCreatedHere(after mark: String?) -> Set<ObjectID>? {
         withHeadReflog { reflog in
             var created = Set<ObjectID>()
             for index in 0..<git_reflog_entrycount(reflog) {  // newest first
@@ -430,7 +430,7 @@ extension Repository {
 
     /// Commits `git reset` moved HEAD away from, among HEAD's newest `limit` reflog
     /// entries, newest first: an undone commit, the tip a `reset --soft HEAD~2` squashes.
-    public func commitsLeftByReset(limit: Int = 50) -> [ObjectID] {
+    package func commitsLeftByReset(limit: Int = 50) -> [ObjectID] {
         withHeadReflog { reflog in
             var left = [ObjectID]()
             for index in 0..<min(git_reflog_entrycount(reflog), limit) {
@@ -445,10 +445,10 @@ extension Repository {
     }
 
     /// Whether HEAD has a reflog (git keeps one unless `core.logAllRefUpdates` is off).
-    public var hasHeadReflog: Bool { withHeadReflog { _ in true } ?? false }
+    package var hasHeadReflog: Bool { withHeadReflog { _ in true } ?? false }
 
     /// The commits local branches point at (at most `limit`, by branch name).
-    public func localBranchTips(limit: Int = 32) -> [ObjectID] {
+    package func localBranchTips(limit: Int = 32) -> [ObjectID] {
         var iterator: OpaquePointer?
         guard git_branch_iterator_new(&iterator, pointer, GIT_BRANCH_LOCAL) == 0 else { return [] }
         defer { git_branch_iterator_free(iterator) }
@@ -469,7 +469,7 @@ extension Repository {
     }
 
     /// The newest reflog message of HEAD (`commit (amend): …`, `cherry-pick: …`).
-    public func headReflogMessage() -> String? {
+    package func headReflogMessage() -> String? {
         newestHeadReflogEntry(Self.message)
     }
 }

@@ -4,11 +4,11 @@ import HeapModule
 import Hex
 
 /// An open git repository. Owns its libgit2 handle; not shared between threads.
-public final class Repository {
+package final class Repository {
     let pointer: OpaquePointer
 
     /// Opens the repository containing `path`, searching parent directories as git does.
-    public init(discoveringFrom path: String) throws {
+    package init(discoveringFrom path: String) throws {
         _ = libgit2Initialised
         var repository: OpaquePointer?
         let code = git_repository_open_ext(&repository, path, 0, nil)
@@ -24,7 +24,7 @@ public final class Repository {
     /// directory stopping at `GIT_CEILING_DIRECTORIES`; `GIT_WORK_TREE` (`--work-tree`)
     /// as the work tree. libgit2 1.5 reads none of these unasked, and refuses
     /// GIT_WORK_TREE even when asked, so they are read here.
-    public static func openFromEnvironment() throws -> Repository {
+    package static func openFromEnvironment() throws -> Repository {
         try Repository(environment: ProcessInfo.processInfo.environment)
     }
 
@@ -69,7 +69,7 @@ public final class Repository {
     var recentTrees = RecentTrees()
     /// What this handle repaired that a killed process had left (a stale ref lock),
     /// one line each, for the command to say.
-    public internal(set) var recoveries: [String] = []
+    package internal(set) var recoveries: [String] = []
 
     deinit {
         recentTrees.removeAll()
@@ -78,22 +78,22 @@ public final class Repository {
     }
 
     /// The working tree, or nil for a bare repository.
-    public var workingDirectory: String? {
+    package var workingDirectory: String? {
         git_repository_workdir(pointer).map { String(cString: $0) }
     }
 
     /// The repository's git directory (`.git`, or the worktree's own git directory).
-    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+    package var gitDirectory: String { String(cString: git_repository_path(pointer)) }
 
-    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+    package var isBare: Bool { git_repository_is_bare(pointer) == 1 }
 
     /// True when HEAD names a branch that has no commit yet.
-    public var hasNoCommits: Bool { git_repository_head_unborn(pointer) == 1 }
+    package var hasNoCommits: Bool { git_repository_head_unborn(pointer) == 1 }
 
     // MARK: Revisions and commits
 
     /// Resolves a revision (`HEAD~2`, a branch, an abbreviated id, …) to a commit id.
-    public func resolveCommit(_ revision: String) throws -> ObjectID {
+    package func resolveCommit(_ revision: String) throws -> ObjectID {
         if hasNoCommits && (revision == "HEAD" || revision == "@") {
             throw GitError(kind: .unbornBranch, message: "repository has no commits yet")
         }
@@ -115,7 +115,7 @@ public final class Repository {
         return ObjectID(git_object_id(peeled).pointee)
     }
 
-    public func commit(_ id: ObjectID) throws -> Commit {
+    package func commit(_ id: ObjectID) throws -> Commit {
         try withCommit(id) { commit in
             let parents = (0..<git_commit_parentcount(commit)).map {
                 ObjectID(git_commit_parent_id(commit, $0).pointee)
@@ -132,12 +132,12 @@ public final class Repository {
     }
 
     /// A commit's first parent, read without the rest of the commit (nil for a root).
-    public func firstParentID(of id: ObjectID) throws -> ObjectID? {
+    package func firstParentID(of id: ObjectID) throws -> ObjectID? {
         try withCommit(id) { git_commit_parentcount($0) > 0 ? ObjectID(git_commit_parent_id($0, 0).pointee) : nil }
     }
 
     /// A commit's committer time, or nil when the commit is not in the repository.
-    public func commitTime(of id: ObjectID) -> Int64? {
+    package func commitTime(of id: ObjectID) -> Int64? {
         try? withCommit(id) { git_commit_time($0) }
     }
 
@@ -159,7 +159,7 @@ public final class Repository {
 
     /// The ends of a revision range: `A..B` is (A, B), a single revision R is (nil, R);
     /// an empty side is HEAD. Names the revision that does not exist.
-    public func resolveRange(_ range: String) throws -> (excluded: ObjectID?, tip: ObjectID) {
+    package func resolveRange(_ range: String) throws -> (excluded: ObjectID?, tip: ObjectID) {
         if range.contains("...") {
             throw GitError(kind: .invalidSpec, message: "symmetric ranges ('A...B') are not supported: use 'A..B'")
         }
@@ -180,7 +180,7 @@ public final class Repository {
     /// or a single revision and all its ancestors. In a shallow clone the walk stops at
     /// the boundary commits (`shallowBoundary`), whose parents are not here; any other
     /// failure to walk, a missing parent included, is an error, never a shorter list.
-    public func commits(inRange range: String) throws -> [ObjectID] {
+    package func commits(inRange range: String) throws -> [ObjectID] {
         let (excluded, tip) = try resolveRange(range)
         let boundary = try shallowBoundary()
         if !boundary.isEmpty { return try commitsStoppingAt(boundary, tip: tip, excluded: excluded, range: range) }
@@ -204,7 +204,7 @@ public final class Repository {
 
     /// The commits of a shallow clone whose parents were not fetched (git's `shallow`
     /// file in the common git directory); empty for a complete repository.
-    public func shallowBoundary() throws -> Set<ObjectID> {
+    package func shallowBoundary() throws -> Set<ObjectID> {
         guard git_repository_is_shallow(pointer) == 1 else { return [] }
         let path = String(cString: git_repository_commondir(pointer)) + "shallow"
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -275,14 +275,14 @@ public final class Repository {
     // MARK: Blobs and trees
 
     /// What a path names in a commit's tree.
-    public enum PathContent {
+    package enum PathContent {
         case blob([UInt8])
         case missing
         case notAFile
     }
 
     /// The content of `path` in `commit`'s tree.
-    public func content(ofPath path: String, inCommit commitID: ObjectID) throws -> PathContent {
+    package func content(ofPath path: String, inCommit commitID: ObjectID) throws -> PathContent {
         let treeID = try withCommit(commitID) { ObjectID(git_commit_tree_id($0).pointee) }
         return try withTree(treeID) { tree in
             var entry: OpaquePointer?
@@ -314,7 +314,7 @@ public final class Repository {
         return try body(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size))
     }
 
-    public func blobContent(_ id: ObjectID) throws -> [UInt8] {
+    package func blobContent(_ id: ObjectID) throws -> [UInt8] {
         // Straight from the object database: a blob object would only wrap the same
         // bytes (and look the object cache up a second time), once per note read.
         try withBlobBytes(id) { Array($0) }
@@ -322,13 +322,13 @@ public final class Repository {
 
     /// Whether the object database holds `id` (a shallow clone lacks the commits past
     /// its boundary, and the notes on them may still be here).
-    public func hasObject(_ id: ObjectID) -> Bool {
+    package func hasObject(_ id: ObjectID) -> Bool {
         if objectDatabase == nil, git_repository_odb(&objectDatabase, pointer) != 0 { return false }
         var oid = id.oid
         return git_odb_exists(objectDatabase, &oid) == 1
     }
 
-    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+    package func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
         var oid = git_oid()
         try check(git_blob_create_from_buffer(&oid, pointer, bytes, bytes.count), "cannot write blob")
         return ObjectID(oid)
@@ -336,7 +336,7 @@ public final class Repository {
 
     /// Lines added and deleted by a commit against its first parent (the empty tree for
     /// a root commit), with rename detection as `git show --numstat` does by default.
-    public func lineStats(of commitID: ObjectID) throws -> (added: Int, deleted: Int) {
+    package func lineStats(of commitID: ObjectID) throws -> (added: Int, deleted: Int) {
         let commit = try self.commit(commitID)
         let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
         return try withTree(commit.treeID) { newTree in
@@ -361,7 +361,7 @@ public final class Repository {
     // MARK: References
 
     /// The id a reference points at, or nil when it does not exist.
-    public func referenceTarget(_ name: String) throws -> ObjectID? {
+    package func referenceTarget(_ name: String) throws -> ObjectID? {
         var oid = git_oid()
         let code = git_reference_name_to_id(&oid, pointer, name)
         if code == GIT_ENOTFOUND.rawValue { return nil }
@@ -370,7 +370,7 @@ public final class Repository {
     }
 
     /// Names of the configured remotes.
-    public func remoteNames() throws -> [String] {
+    package func remoteNames() throws -> [String] {
         var names = git_strarray()
         try check(git_remote_list(&names, pointer), "cannot list remotes")
         defer { git_strarray_dispose(&names) }
@@ -378,14 +378,14 @@ public final class Repository {
     }
 
     /// The repository's configuration (all levels; writes go to the repository's own file).
-    public func config() throws -> Config {
+    package func config() throws -> Config {
         var config: OpaquePointer?
         try check(git_repository_config(&config, pointer), "cannot read git config")
         return Config(config!)
     }
 
     /// The identity git would use for a commit (user.name / user.email), if configured.
-    public func defaultIdentity() -> (name: String, email: String)? {
+    package func defaultIdentity() -> (name: String, email: String)? {
         if let name = CommandLineConfig.values("user.name").last,
             let email = CommandLineConfig.values("user.email").last
         {
@@ -401,7 +401,7 @@ public final class Repository {
 extension Repository {
     /// The repository-relative path (with `/`) of a path a user typed, read relative to
     /// `currentDirectory` as git reads pathspecs. Nil when it lies outside the working tree.
-    public func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
+    package func repositoryPath(forUserPath userPath: String, currentDirectory: String) -> String? {
         guard let workdir = workingDirectory else { return userPath }
         return GitLayout.relativePath(userPath, currentDirectory: currentDirectory, workTree: workdir)
     }

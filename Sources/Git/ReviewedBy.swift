@@ -4,19 +4,19 @@ import Foundation
 /// last paragraph of the message, in trailer form): a line of that shape elsewhere in
 /// the message is prose, not a trailer. They are unsigned — anyone can write one — so
 /// displays and reports show them apart from signed reviews.
-public enum ReviewedBy {
+package enum ReviewedBy {
     /// The `git log --format` placeholder for the trailers' values of a commit, separated
     /// by U+001D; `parse` reads what it prints.
-    public static let formatPlaceholder = "%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
+    package static let formatPlaceholder = "%(trailers:key=Reviewed-by,valueonly,separator=%x1d)"
 
     /// The reviewers in what `formatPlaceholder` printed, trimmed, empty ones left out.
-    public static func parse(_ printed: some StringProtocol) -> [String] {
+    package static func parse(_ printed: some StringProtocol) -> [String] {
         printed.split(separator: "\u{1D}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }
     }
 
     /// The reviewers named in `commit`'s trailers.
-    public static func reviewers(of commit: ObjectID, git: GitCommand) throws -> [String] {
+    package static func reviewers(of commit: ObjectID, git: GitCommand) throws -> [String] {
         let result = try git.run(["show", "-s", "--format=\(formatPlaceholder)", commit.hex, "--"])
         guard result.status == 0 else { throw GitError(kind: .other(-1), message: "git show: \(result.reason)") }
         return parse(String(decoding: result.output, as: UTF8.self))

@@ -2,9 +2,9 @@
 /// the verification and provenance caches): `sessiontrace/` inside the git directory,
 /// so it is never in the work tree, never committed and never pushed. Per worktree:
 /// each linked worktree has its own git directory and so its own working log.
-public enum StateDirectory {
+package enum StateDirectory {
     /// `<gitDirectory>/sessiontrace`, or a directory inside it.
-    public static func path(inGitDirectory gitDirectory: String, _ subdirectory: String? = nil) -> String {
+    package static func path(inGitDirectory gitDirectory: String, _ subdirectory: String? = nil) -> String {
         let base = (gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory) + "/sessiontrace"
         return subdirectory.map { base + "/" + $0 } ?? base
     }
@@ -12,7 +12,7 @@ public enum StateDirectory {
 
 extension Repository {
     /// This repository's `StateDirectory`, or a directory inside it.
-    public func stateDirectory(_ subdirectory: String? = nil) -> String {
+    package func stateDirectory(_ subdirectory: String? = nil) -> String {
         StateDirectory.path(inGitDirectory: gitDirectory, subdirectory)
     }
 }

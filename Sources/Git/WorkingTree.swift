@@ -2,19 +2,19 @@ internal import CLibGit2
 import Foundation
 
 /// A file changed between two trees.
-public struct FileChange: Sendable, Equatable {
-    public enum Kind: Sendable { case added, modified, deleted, renamed, copied, typeChanged }
-    public let kind: Kind
-    public let oldPath: String?
-    public let newPath: String?
-    public let oldBlob: ObjectID?
-    public let newBlob: ObjectID?
+package struct FileChange: Sendable, Equatable {
+    package enum Kind: Sendable { case added, modified, deleted, renamed, copied, typeChanged }
+    package let kind: Kind
+    package let oldPath: String?
+    package let newPath: String?
+    package let oldBlob: ObjectID?
+    package let newBlob: ObjectID?
 }
 
 extension Repository {
     /// Files changed from `oldTree` (nil: the empty tree) to `newTree`, with renames
     /// detected as `git diff` does by default.
-    public func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [FileChange] {
+    package func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [FileChange] {
         func run(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [FileChange] {
             var diff: OpaquePointer?
             try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff trees")
@@ -54,7 +54,7 @@ extension Repository {
     }
 
     /// Writes the index as a tree (what `git commit` would commit now) and returns its id.
-    public func indexTree() throws -> ObjectID {
+    package func indexTree() throws -> ObjectID {
         var index: OpaquePointer?
         try check(git_repository_index(&index, pointer), "cannot read the index")
         defer { git_index_free(index) }
@@ -64,7 +64,7 @@ extension Repository {
     }
 
     /// The blob staged for `path`, if any.
-    public func indexBlob(path: String) throws -> ObjectID? {
+    package func indexBlob(path: String) throws -> ObjectID? {
         var index: OpaquePointer?
         try check(git_repository_index(&index, pointer), "cannot read the index")
         defer { git_index_free(index) }
@@ -74,7 +74,7 @@ extension Repository {
 
     /// Paths that differ between HEAD, the index and the working tree, untracked files
     /// included, ignored files not.
-    public func dirtyPaths() throws -> [String] {
+    package func dirtyPaths() throws -> [String] {
         var options = git_status_options()
         git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -98,7 +98,7 @@ extension Repository {
 
     /// The directory git runs hooks from: `core.hooksPath` (relative paths are taken from
     /// the top of the working tree, as git does) or the common git directory's `hooks`.
-    public func hooksDirectory() throws -> String {
+    package func hooksDirectory() throws -> String {
         if let configured = try config().string("core.hooksPath"), !configured.isEmpty {
             var path = configured
             if path == "~" || path.hasPrefix("~/") {
@@ -111,23 +111,23 @@ extension Repository {
     }
 
     /// Where the working tree and git directory are (nil for a bare repository).
-    public var layout: GitLayout? {
+    package var layout: GitLayout? {
         guard let root = workingDirectory else { return nil }
         return GitLayout(workTree: String(root.dropLast()), gitDirectory: String(gitDirectory.dropLast()))
     }
 
     /// Whether a rebase is replaying commits (its state directory exists).
-    public var rebaseInProgress: Bool {
+    package var rebaseInProgress: Bool {
         ["rebase-merge", "rebase-apply"].contains { FileManager.default.fileExists(atPath: gitDirectory + $0) }
     }
 
     /// Reads a working-tree file; nil when it does not exist or is not a regular file.
-    public func readWorkingFile(_ path: String) -> [UInt8]? {
+    package func readWorkingFile(_ path: String) -> [UInt8]? {
         layout?.readWorkingFile(path)
     }
 
     /// The work trees of this repository's checked-out submodules, nested ones too.
-    public func submoduleWorkTrees() throws -> [String] {
+    package func submoduleWorkTrees() throws -> [String] {
         guard workingDirectory != nil else { return [] }
         let result = try GitCommand(repository: self).run(["submodule", "--quiet", "foreach", "--recursive", "pwd"])
         guard result.status == 0 else {
@@ -137,7 +137,7 @@ extension Repository {
     }
 
     /// Whether `readWorkingFile` would find a file at `path`, without reading it.
-    public func hasWorkingFile(_ path: String) -> Bool {
+    package func hasWorkingFile(_ path: String) -> Bool {
         layout?.hasWorkingFile(path) ?? false
     }
 
@@ -145,7 +145,7 @@ extension Repository {
     /// (end-of-line conversion for `text eol=crlf` or `core.autocrlf`, `ident`), so that
     /// a CRLF working copy compares line for line with the LF blob git commits. The
     /// bytes unchanged when no filter applies or one fails.
-    public func storedForm(_ bytes: [UInt8], path: String) -> [UInt8] {
+    package func storedForm(_ bytes: [UInt8], path: String) -> [UInt8] {
         var filters: OpaquePointer?
         guard
             GitPath.withCString(path, { git_filter_list_load(&filters, pointer, nil, $0, GIT_FILTER_TO_ODB, 0) }) == 0,

@@ -1,6 +1,6 @@
 /// Parses line-range lists such as `3-20,40-41,7` (1-based, inclusive).
-public enum LineRangeList {
-    public static func parse(_ text: String) -> [ClosedRange<Int>]? {
+package enum LineRangeList {
+    package static func parse(_ text: String) -> [ClosedRange<Int>]? {
         var ranges = [ClosedRange<Int>]()
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)

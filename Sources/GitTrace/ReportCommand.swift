@@ -124,5 +124,5 @@ extension ReportFormat: ExpressibleByArgument {}
 
 extension Framework: ExpressibleByArgument {
     /// Any case: `SOC2` is soc2.
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    package init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

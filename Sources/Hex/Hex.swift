@@ -1,16 +1,16 @@
 // Hex: lower-case hexadecimal, the one encoding of object ids, digests, key
 // fingerprints' inputs and secrets that every module writes and reads.
 
-public enum Hex {
+package enum Hex {
     /// Whether `byte` is an ASCII hexadecimal digit (either case).
     @inlinable
-    public static func isDigit(_ byte: UInt8) -> Bool {
+    package static func isDigit(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
     }
 
     /// The value of one hexadecimal digit, nil for anything else.
     @inlinable
-    public static func value(_ byte: UInt8) -> UInt8? {
+    package static func value(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: return byte - 0x30
         case 0x61...0x66: return byte - 0x61 + 10
@@ -20,7 +20,7 @@ public enum Hex {
     }
 
     /// Lower-case digits for `bytes`, two per byte.
-    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         let digits: StaticString = "0123456789abcdef"
         return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             digits.withUTF8Buffer { table in
@@ -34,7 +34,7 @@ public enum Hex {
     }
 
     /// The bytes `text` spells in either case; nil on odd length or a non-digit.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var text = text
         return text.withUTF8 { digits -> [UInt8]? in
             guard digits.count % 2 == 0 else { return nil }
@@ -56,7 +56,7 @@ public enum Hex {
 
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal rendering of the bytes.
-    public var hexString: String {
+    package var hexString: String {
         if let direct = withContiguousStorageIfAvailable({ Hex.encode(UnsafeRawBufferPointer($0)) }) { return direct }
         return Array(self).withUnsafeBytes(Hex.encode)
     }

@@ -4,42 +4,42 @@ import Git
 /// The records of a repository: envelope lines in the notes of `refs/notes/sessiontrace`
 /// (spec/records.md §1).
 public struct NotesLedger {
-    public static let notesRef = "refs/notes/sessiontrace"
+    package static let notesRef = "refs/notes/sessiontrace"
 
     /// The remote-tracking notes ref a remote's records are fetched into. Never the
     /// local ref: a fetch must not overwrite local records; sync merges them.
-    public static func trackingRef(remote: String) -> String {
+    package static func trackingRef(remote: String) -> String {
         "refs/notes/remotes/\(remote)/sessiontrace"
     }
 
     /// The fetch refspec `init` adds for each remote.
-    public static func fetchRefspec(remote: String) -> String {
+    package static func fetchRefspec(remote: String) -> String {
         "+\(notesRef):\(trackingRef(remote: remote))"
     }
 
     /// The text of one commit's note, split into record lines.
-    public enum Note: Sendable {
+    package enum Note: Sendable {
         /// The non-empty lines, in note order.
         case lines([Substring], truncated: Bool)
         /// The blob is not UTF-8 text or could not be read.
         case unreadable(String)
     }
 
-    public let repository: Repository
-    public let ref: String
+    package let repository: Repository
+    package let ref: String
 
-    public init(repository: Repository, ref: String = NotesLedger.notesRef) {
+    package init(repository: Repository, ref: String = NotesLedger.notesRef) {
         self.repository = repository
         self.ref = ref
     }
 
-    public static func split(noteBytes bytes: [UInt8]) -> Note {
+    package static func split(noteBytes bytes: [UInt8]) -> Note {
         guard let (lines, truncated) = lineSlices(noteBytes: bytes) else { return .unreadable("not UTF-8 text") }
         return .lines(lines.map { Substring(decoding: $0, as: UTF8.self) }, truncated: truncated)
     }
 
     /// The note on `commit`, or nil when it has none.
-    public func note(on commit: ObjectID, notesCommit: ObjectID? = nil) -> Note? {
+    package func note(on commit: ObjectID, notesCommit: ObjectID? = nil) -> Note? {
         do {
             guard let bytes = try repository.note(for: commit, ref: ref, notesCommit: notesCommit) else { return nil }
             return NotesLedger.split(noteBytes: bytes)
@@ -49,12 +49,12 @@ public struct NotesLedger {
     }
 
     /// Every annotated object with its note.
-    public func allNotes() throws -> [(target: ObjectID, note: Note)] {
+    package func allNotes() throws -> [(target: ObjectID, note: Note)] {
         try repository.allNotes(ref: ref).map { ($0.target, note(fromBlobs: $0.blobs)) }
     }
 
     /// The note stored in these blobs (concatenated, shallowest first).
-    public func note(fromBlobs blobs: [ObjectID]) -> Note {
+    package func note(fromBlobs blobs: [ObjectID]) -> Note {
         do {
             return NotesLedger.split(noteBytes: try noteBytes(fromBlobs: blobs))
         } catch {
@@ -63,7 +63,7 @@ public struct NotesLedger {
     }
 
     /// The bytes of the note stored in these blobs (concatenated, shallowest first).
-    public func noteBytes(fromBlobs blobs: [ObjectID]) throws -> [UInt8] {
+    package func noteBytes(fromBlobs blobs: [ObjectID]) throws -> [UInt8] {
         if blobs.count == 1 { return try repository.blobContent(blobs[0]) }
         return try blobs.flatMap { try repository.blobContent($0) }
     }
@@ -98,7 +98,7 @@ public struct NotesLedger {
     /// Appends record lines to the notes of commits in one notes commit. Lines already
     /// present are not added twice. Retries when another writer moves the ref first,
     /// so concurrent writers never lose each other's records.
-    public func append(_ linesByCommit: [ObjectID: [String]], message: String, attempts: Int = 100) throws {
+    package func append(_ linesByCommit: [ObjectID: [String]], message: String, attempts: Int = 100) throws {
         var attempt = 0
         // A lock a killed writer left is removed once it is stale: until then, keep trying
         // (a live writer holds it for milliseconds), whatever the number of attempts.

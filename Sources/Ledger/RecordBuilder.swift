@@ -6,15 +6,15 @@ import Records
 import Signing
 
 /// What a caller claims about some lines of one file in a commit.
-public struct LineClaim: Sendable {
-    public var path: String
-    public var lines: [ClosedRange<Int>]
-    public var contributor: Contributor
-    public var sessionID: String?
-    public var promptDigest: String?
-    public var confidenceBasisPoints: Int
+package struct LineClaim: Sendable {
+    package var path: String
+    package var lines: [ClosedRange<Int>]
+    package var contributor: Contributor
+    package var sessionID: String?
+    package var promptDigest: String?
+    package var confidenceBasisPoints: Int
 
-    public init(
+    package init(
         path: String, lines: [ClosedRange<Int>], contributor: Contributor, sessionID: String? = nil,
         promptDigest: String? = nil, confidenceBasisPoints: Int = 10_000
     ) {
@@ -28,19 +28,19 @@ public struct LineClaim: Sendable {
 }
 
 /// Why claims cannot become a record; the message names the file and lines.
-public struct ClaimError: UserFacingError {
-    public let message: String
-    public var description: String { message }
+package struct ClaimError: UserFacingError {
+    package let message: String
+    package var description: String { message }
 }
 
 /// Turns claims about a commit into a signed attribution record.
 public struct RecordBuilder {
-    public static let toolName = "git-trace"
-    public static let toolVersion = "0.1.0"
+    package static let toolName = "git-trace"
+    package static let toolVersion = "0.1.0"
 
-    public let repository: Repository
+    package let repository: Repository
 
-    public init(repository: Repository) { self.repository = repository }
+    package init(repository: Repository) { self.repository = repository }
 
     /// The attribution statement for `commitID`, checked against the commit's files.
     /// `lineStats` overrides the diff against the first parent (merge commits count only

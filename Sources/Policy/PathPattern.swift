@@ -2,11 +2,11 @@
 /// `*` and `?` stay within one path segment, `**` spans any number of segments, a
 /// pattern ending in `/` covers everything under that directory, and a pattern with no
 /// `/` matches a file or directory name at any depth.
-public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
-    public let text: String
+package struct PathPattern: Sendable, Equatable, CustomStringConvertible {
+    package let text: String
     private let segments: [Substring]
 
-    public init(_ text: String) throws {
+    package init(_ text: String) throws {
         var pattern = text.trimmingPrefix("/")
         guard !pattern.isEmpty else { throw PolicyError("empty path pattern") }
         if pattern.hasSuffix("/") { pattern = pattern.dropLast() + "/**" }
@@ -22,9 +22,9 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         self.segments = segments
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public func matches(_ path: String) -> Bool {
+    package func matches(_ path: String) -> Bool {
         PathPattern.match(segments[...], path.split(separator: "/", omittingEmptySubsequences: true)[...])
     }
 

@@ -6,27 +6,27 @@ import Git
 import Yams
 
 /// Why a policy file cannot be used: one line, naming the file and the problem.
-public struct PolicyError: UserFacingError, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct PolicyError: UserFacingError, Equatable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// A team's policy (spec/policy.md): which paths are sensitive. Reports rank the AI
 /// lines in them that nobody reviewed.
 public struct Policy: Sendable {
-    public static let repositoryPath = ".sessiontrace/policy.yml"
+    package static let repositoryPath = ".sessiontrace/policy.yml"
 
-    public var sensitivePaths: [PathPattern]
+    package var sensitivePaths: [PathPattern]
     /// Where the policy came from: a file, `.sessiontrace/policy.yml@<commit>`, or
     /// "none" when there is no policy.
-    public let source: String
+    package let source: String
 
-    public init(sensitivePaths: [PathPattern] = [], source: String = "none") {
+    package init(sensitivePaths: [PathPattern] = [], source: String = "none") {
         self.sensitivePaths = sensitivePaths
         self.source = source
     }
 
-    public func isSensitive(_ path: String) -> Bool {
+    package func isSensitive(_ path: String) -> Bool {
         sensitivePaths.contains { $0.matches(path) }
     }
 
@@ -89,7 +89,7 @@ public struct Policy: Sendable {
 
     /// The policy in `explicitPath`, else the repository's at `commit` (HEAD when nil),
     /// else an empty policy.
-    public static func load(explicitPath: String?, repository: Repository, commit: ObjectID? = nil) throws -> Policy {
+    package static func load(explicitPath: String?, repository: Repository, commit: ObjectID? = nil) throws -> Policy {
         if let explicitPath {
             guard let data = FileManager.default.contents(atPath: explicitPath) else {
                 throw PolicyError("cannot read policy file \(explicitPath)")

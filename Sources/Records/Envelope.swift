@@ -5,30 +5,30 @@ import Signing
 
 /// A DSSE v1 envelope holding one signed statement (spec/records.md §3).
 public struct Envelope: Sendable, Equatable {
-    public static let inTotoPayloadType = "application/vnd.in-toto+json"
+    package static let inTotoPayloadType = "application/vnd.in-toto+json"
 
-    public struct Signature: Sendable, Equatable {
-        public let keyID: String
-        public let bytes: [UInt8]
+    package struct Signature: Sendable, Equatable {
+        package let keyID: String
+        package let bytes: [UInt8]
 
-        public init(keyID: String, bytes: [UInt8]) {
+        package init(keyID: String, bytes: [UInt8]) {
             self.keyID = keyID
             self.bytes = bytes
         }
     }
 
     public let payload: [UInt8]
-    public let payloadType: String
-    public let signatures: [Signature]
+    package let payloadType: String
+    package let signatures: [Signature]
 
-    public init(payload: [UInt8], payloadType: String, signatures: [Signature]) {
+    package init(payload: [UInt8], payloadType: String, signatures: [Signature]) {
         self.payload = payload
         self.payloadType = payloadType
         self.signatures = signatures
     }
 
     /// Signs `payload` with `key`, producing a one-signature envelope.
-    public static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: any MessageSigner)
+    package static func sign(payload: [UInt8], payloadType: String = inTotoPayloadType, with key: any MessageSigner)
         throws -> Envelope
     {
         let signature = try key.signature(for: preAuthenticationEncoding(type: payloadType, body: payload))
@@ -38,7 +38,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// DSSE's PAE: `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`.
-    public static func preAuthenticationEncoding(type: String, body: [UInt8]) -> [UInt8] {
+    package static func preAuthenticationEncoding(type: String, body: [UInt8]) -> [UInt8] {
         let head = Array("DSSEv1 \(type.utf8.count) \(type) \(body.count) ".utf8)
         var encoding = [UInt8]()
         encoding.reserveCapacity(head.count + body.count)
@@ -51,7 +51,7 @@ public struct Envelope: Sendable, Equatable {
         Envelope.preAuthenticationEncoding(type: payloadType, body: payload)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             "payload": .string(Data(payload).base64EncodedString()),
             "payloadType": .string(payloadType),
@@ -66,22 +66,22 @@ public struct Envelope: Sendable, Equatable {
     public var line: String { json.canonicalString }
 
     /// `sha256:<hex>` of the note line: the record's name (spec/records.md §3).
-    public static func recordDigest(ofLine line: some StringProtocol) -> String {
+    package static func recordDigest(ofLine line: some StringProtocol) -> String {
         "sha256:" + SHA256.hexDigest(Array(line.utf8))
     }
 
     /// `recordDigest(ofLine:)` of the line's bytes.
-    public static func recordDigest(ofLineBytes line: ArraySlice<UInt8>) -> String {
+    package static func recordDigest(ofLineBytes line: ArraySlice<UInt8>) -> String {
         "sha256:" + SHA256.hexDigest(line)
     }
 }
 
 /// Why a note line is not a well-formed envelope.
-public enum EnvelopeError: UserFacingError, Equatable {
+package enum EnvelopeError: UserFacingError, Equatable {
     case notJSON(String)
     case notEnvelope(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notJSON(let why): return "not JSON (\(why))"
         case .notEnvelope(let why): return "not a DSSE envelope: \(why)"
@@ -92,12 +92,12 @@ public enum EnvelopeError: UserFacingError, Equatable {
 extension Envelope {
     /// Parses one note line. Accepts non-canonical formatting (reported separately by
     /// the verifier) but nothing else outside spec/records.md §3.
-    public init(line: some StringProtocol) throws {
+    package init(line: some StringProtocol) throws {
         self = try Envelope.parse(line: line).envelope
     }
 
     /// The envelope, and whether the line is its canonical form (spec/records.md §3).
-    public static func parse(line: some StringProtocol) throws -> (envelope: Envelope, canonical: Bool) {
+    package static func parse(line: some StringProtocol) throws -> (envelope: Envelope, canonical: Bool) {
         try parse(bytes: Array(line.utf8)[...])
     }
 
@@ -162,7 +162,7 @@ extension Envelope {
         return (envelope, canonical)
     }
 
-    public init(json value: JSONValue) throws {
+    package init(json value: JSONValue) throws {
         guard let members = value.objectValue else { throw EnvelopeError.notEnvelope("not a JSON object") }
         let unexpected = Set(members.keys).subtracting(["payload", "payloadType", "signatures"])
         guard unexpected.isEmpty else {

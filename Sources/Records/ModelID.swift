@@ -1,5 +1,5 @@
 /// Model names as the Agent Trace spec writes them: `provider/model`.
-public enum ModelID {
+package enum ModelID {
     private static let providers: [(prefix: String, provider: String)] = [
         ("claude", "anthropic"), ("gpt", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"),
         ("codex", "openai"), ("gemini", "google"), ("gemma", "google"), ("grok", "xai"), ("llama", "meta"),
@@ -11,7 +11,7 @@ public enum ModelID {
     /// provider are kept; unknown families get `unknown/`. Nil for what cannot be a
     /// model id (spec/records.md §4.1: `provider/model`, both parts non-empty): empty
     /// or blank text, `x/`, `/gpt-4`.
-    public static func qualified(_ model: String) -> String? {
+    package static func qualified(_ model: String) -> String? {
         guard !model.isEmpty, !model.contains(where: { $0.isWhitespace || $0.isNewline }) else { return nil }
         if let slash = model.firstIndex(of: "/") {
             return isValid(model) && slash != model.startIndex ? model : nil
@@ -22,7 +22,7 @@ public enum ModelID {
     }
 
     /// Whether `model` has the form verification accepts: `provider/model`.
-    public static func isValid(_ model: String) -> Bool {
+    package static func isValid(_ model: String) -> Bool {
         guard let slash = model.firstIndex(of: "/") else { return false }
         return slash != model.startIndex && model.index(after: slash) != model.endIndex
     }

@@ -2,34 +2,34 @@ import CanonicalJSON
 import Signing
 
 /// Where a line came from (spec/records.md §4.1).
-public enum Origin: String, Sendable, CaseIterable, Codable {
+package enum Origin: String, Sendable, CaseIterable, Codable {
     case ai, human, mixed
 }
 
-public struct Contributor: Sendable, Equatable {
-    public var type: Origin
+package struct Contributor: Sendable, Equatable {
+    package var type: Origin
     /// The coding agent (`claude-code`, `cursor`, …); present for `ai` and `mixed`.
-    public var agent: String?
+    package var agent: String?
     /// `provider/model`; present for `ai` and `mixed`.
-    public var modelID: String?
+    package var modelID: String?
 
-    public init(type: Origin, agent: String? = nil, modelID: String? = nil) {
+    package init(type: Origin, agent: String? = nil, modelID: String? = nil) {
         self.type = type
         self.agent = agent
         self.modelID = modelID
     }
 }
 
-public struct AttributedRange: Sendable, Equatable {
-    public var startLine: Int
-    public var endLine: Int
-    public var contentHash: String
-    public var contributor: Contributor
-    public var sessionID: String?
-    public var promptDigest: String?
-    public var confidenceBasisPoints: Int
+package struct AttributedRange: Sendable, Equatable {
+    package var startLine: Int
+    package var endLine: Int
+    package var contentHash: String
+    package var contributor: Contributor
+    package var sessionID: String?
+    package var promptDigest: String?
+    package var confidenceBasisPoints: Int
 
-    public init(
+    package init(
         startLine: Int, endLine: Int, contentHash: String, contributor: Contributor,
         sessionID: String? = nil, promptDigest: String? = nil, confidenceBasisPoints: Int = 10_000
     ) {
@@ -42,27 +42,27 @@ public struct AttributedRange: Sendable, Equatable {
         self.confidenceBasisPoints = confidenceBasisPoints
     }
 
-    public var lineCount: Int { endLine - startLine + 1 }
+    package var lineCount: Int { endLine - startLine + 1 }
 }
 
-public struct AttributedFile: Sendable, Equatable {
-    public var path: String
-    public var ranges: [AttributedRange]
+package struct AttributedFile: Sendable, Equatable {
+    package var path: String
+    package var ranges: [AttributedRange]
 
-    public init(path: String, ranges: [AttributedRange]) {
+    package init(path: String, ranges: [AttributedRange]) {
         self.path = path
         self.ranges = ranges
     }
 }
 
-public struct Totals: Sendable, Equatable {
-    public var added: Int
-    public var deleted: Int
-    public var ai: Int
-    public var human: Int
-    public var mixed: Int
+package struct Totals: Sendable, Equatable {
+    package var added: Int
+    package var deleted: Int
+    package var ai: Int
+    package var human: Int
+    package var mixed: Int
 
-    public init(added: Int, deleted: Int, ai: Int, human: Int, mixed: Int) {
+    package init(added: Int, deleted: Int, ai: Int, human: Int, mixed: Int) {
         self.added = added
         self.deleted = deleted
         self.ai = ai
@@ -71,34 +71,34 @@ public struct Totals: Sendable, Equatable {
     }
 }
 
-public struct CommitterStamp: Sendable, Equatable {
-    public var name: String
-    public var email: String
-    public var time: String
+package struct CommitterStamp: Sendable, Equatable {
+    package var name: String
+    package var email: String
+    package var time: String
 
-    public init(name: String, email: String, time: String) {
+    package init(name: String, email: String, time: String) {
         self.name = name
         self.email = email
         self.time = time
     }
 }
 
-public struct SignerInfo: Sendable, Equatable {
-    public var email: String
+package struct SignerInfo: Sendable, Equatable {
+    package var email: String
     /// `ssh-ed25519 AAAA…`
-    public var publicKey: String
+    package var publicKey: String
 
-    public init(email: String, publicKey: String) {
+    package init(email: String, publicKey: String) {
         self.email = email
         self.publicKey = publicKey
     }
 }
 
-public struct ToolInfo: Sendable, Equatable {
-    public var name: String
-    public var version: String
+package struct ToolInfo: Sendable, Equatable {
+    package var name: String
+    package var version: String
 
-    public init(name: String, version: String) {
+    package init(name: String, version: String) {
         self.name = name
         self.version = version
     }
@@ -106,18 +106,18 @@ public struct ToolInfo: Sendable, Equatable {
 
 /// How much of what one agent session wrote reached this commit (spec/records.md §4.1):
 /// the data behind acceptance rates.
-public struct SessionAcceptance: Sendable, Equatable {
-    public var agent: String
-    public var sessionID: String
-    public var modelID: String
+package struct SessionAcceptance: Sendable, Equatable {
+    package var agent: String
+    package var sessionID: String
+    package var modelID: String
     /// Lines the session wrote since its previous record.
-    public var linesWritten: Int
+    package var linesWritten: Int
     /// Of the commit's lines, those the session wrote and nobody changed (`ai`).
-    public var linesCommittedUnchanged: Int
+    package var linesCommittedUnchanged: Int
     /// Of the commit's lines, those the session wrote and a person then edited (`mixed`).
-    public var linesCommittedEdited: Int
+    package var linesCommittedEdited: Int
 
-    public init(
+    package init(
         agent: String, sessionID: String, modelID: String, linesWritten: Int, linesCommittedUnchanged: Int,
         linesCommittedEdited: Int
     ) {
@@ -131,39 +131,39 @@ public struct SessionAcceptance: Sendable, Equatable {
 }
 
 /// A record a derived record was made from (spec/records.md §4.1, rewrites).
-public struct RecordReference: Sendable, Equatable {
-    public var commit: String
+package struct RecordReference: Sendable, Equatable {
+    package var commit: String
     /// `sha256:…` record digest (spec/records.md §3).
-    public var record: String
+    package var record: String
 
-    public init(commit: String, record: String) {
+    package init(commit: String, record: String) {
         self.commit = commit
         self.record = record
     }
 }
 
 /// How a derived record's commit came from its sources.
-public enum RewriteKind: String, Sendable, CaseIterable {
+package enum RewriteKind: String, Sendable, CaseIterable {
     case amend, rebase, squash, cherryPick = "cherry-pick", squashMerge = "squash-merge", carry
 }
 
 /// The attribution predicate (`https://sessiontrace.dev/attribution/v1`).
-public struct Attribution: Sendable, Equatable {
-    public static let predicateType = "https://sessiontrace.dev/attribution/v1"
+package struct Attribution: Sendable, Equatable {
+    package static let predicateType = "https://sessiontrace.dev/attribution/v1"
 
-    public var tool: ToolInfo
-    public var signer: SignerInfo
-    public var committer: CommitterStamp
-    public var recordedAt: String
-    public var files: [AttributedFile]
-    public var totals: Totals
+    package var tool: ToolInfo
+    package var signer: SignerInfo
+    package var committer: CommitterStamp
+    package var recordedAt: String
+    package var files: [AttributedFile]
+    package var totals: Totals
     /// Present when the record was made by capture (omitted when empty).
-    public var sessions: [SessionAcceptance]
+    package var sessions: [SessionAcceptance]
     /// For a record derived through a history rewrite: how, and from which records.
-    public var rewrite: RewriteKind?
-    public var derivedFrom: [RecordReference]
+    package var rewrite: RewriteKind?
+    package var derivedFrom: [RecordReference]
 
-    public init(
+    package init(
         tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp, recordedAt: String,
         files: [AttributedFile], totals: Totals, sessions: [SessionAcceptance] = [],
         rewrite: RewriteKind? = nil, derivedFrom: [RecordReference] = []
@@ -184,27 +184,27 @@ extension Attribution {
     /// Whether record `a` (digest `aDigest`) governs a commit rather than `b`: the newer
     /// `recorded_at`; on equal times, the greater record digest (spec/reports.md), which
     /// every clone computes alike, whatever order sync's merge left the note's lines in.
-    public static func governs(_ a: Attribution, _ aDigest: String, over b: Attribution, _ bDigest: String) -> Bool {
+    package static func governs(_ a: Attribution, _ aDigest: String, over b: Attribution, _ bDigest: String) -> Bool {
         a.recordedAt != b.recordedAt ? a.recordedAt > b.recordedAt : aDigest > bDigest
     }
 }
 
 /// The review predicate (`https://sessiontrace.dev/review/v1`): a person attests that
 /// they reviewed the commit (spec/records.md §4.2).
-public struct Review: Sendable, Equatable {
-    public static let predicateType = "https://sessiontrace.dev/review/v1"
+package struct Review: Sendable, Equatable {
+    package static let predicateType = "https://sessiontrace.dev/review/v1"
 
-    public var tool: ToolInfo
+    package var tool: ToolInfo
     /// The reviewer, who signs.
-    public var signer: SignerInfo
-    public var reviewedAt: String
+    package var signer: SignerInfo
+    package var reviewedAt: String
     /// The commit's author, copied from it.
-    public var author: CommitterStamp
+    package var author: CommitterStamp
     /// True when the reviewer is the commit's author (separation of duties not met).
-    public var selfReview: Bool
-    public var comment: String?
+    package var selfReview: Bool
+    package var comment: String?
 
-    public init(
+    package init(
         tool: ToolInfo, signer: SignerInfo, reviewedAt: String, author: CommitterStamp, selfReview: Bool,
         comment: String?
     ) {
@@ -231,13 +231,13 @@ public struct Review: Sendable, Equatable {
 
 /// An in-toto Statement v1 about one commit (spec/records.md §4).
 public struct Statement: Sendable, Equatable {
-    public static let type = "https://in-toto.io/Statement/v1"
+    package static let type = "https://in-toto.io/Statement/v1"
 
-    public enum Predicate: Sendable, Equatable {
+    package enum Predicate: Sendable, Equatable {
         case attribution(Attribution)
         case review(Review)
 
-        public var type: String {
+        package var type: String {
             switch self {
             case .attribution: return Attribution.predicateType
             case .review: return Review.predicateType
@@ -246,26 +246,26 @@ public struct Statement: Sendable, Equatable {
     }
 
     /// Full lower-case id of the commit the statement is about.
-    public var commit: String
-    public var predicate: Predicate
+    package var commit: String
+    package var predicate: Predicate
 
-    public init(commit: String, predicate: Predicate) {
+    package init(commit: String, predicate: Predicate) {
         self.commit = commit
         self.predicate = predicate
     }
 
-    public var attribution: Attribution? {
+    package var attribution: Attribution? {
         if case .attribution(let value) = predicate { return value }
         return nil
     }
 
-    public var review: Review? {
+    package var review: Review? {
         if case .review(let value) = predicate { return value }
         return nil
     }
 
     /// Who signed, as the predicate states it.
-    public var signer: SignerInfo {
+    package var signer: SignerInfo {
         switch predicate {
         case .attribution(let value): return value.signer
         case .review(let value): return value.signer
@@ -273,7 +273,7 @@ public struct Statement: Sendable, Equatable {
     }
 
     /// When it was signed, as the predicate states it (`recorded_at`, `reviewed_at`).
-    public var signedAt: String {
+    package var signedAt: String {
         switch predicate {
         case .attribution(let value): return value.recordedAt
         case .review(let value): return value.reviewedAt
@@ -373,13 +373,13 @@ extension AttributedRange {
 
 /// A prompt's digest as records carry it: `sha256:<hex>` (given by hand, and in older
 /// records) or `hmac-sha256:<hex>` (captured: keyed by the repository's prompt key).
-public struct PromptDigest: Sendable, Equatable {
-    public enum Kind: String, Sendable { case sha256 = "sha256", hmac = "hmac-sha256" }
-    public let kind: Kind
-    public let hex: String
+package struct PromptDigest: Sendable, Equatable {
+    package enum Kind: String, Sendable { case sha256 = "sha256", hmac = "hmac-sha256" }
+    package let kind: Kind
+    package let hex: String
 
     /// From its tagged text; a bare 64-digit hex (working logs of older versions) is a SHA-256.
-    public init?(_ tagged: String) {
+    package init?(_ tagged: String) {
         if tagged.hasPrefix("hmac-sha256:") {
             kind = .hmac
             hex = String(tagged.dropFirst(12))
@@ -394,7 +394,7 @@ public struct PromptDigest: Sendable, Equatable {
         else { return nil }
     }
 
-    public var tagged: String { "\(kind.rawValue):\(hex)" }
+    package var tagged: String { "\(kind.rawValue):\(hex)" }
     /// The statement member holding it.
-    public var member: String { kind == .sha256 ? "prompt_sha256" : "prompt_hmac_sha256" }
+    package var member: String { kind == .sha256 ? "prompt_sha256" : "prompt_hmac_sha256" }
 }

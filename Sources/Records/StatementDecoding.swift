@@ -4,10 +4,10 @@ import Foundation
 import Signing
 
 /// Why a payload is not a valid statement (spec/records.md §4), naming the member.
-public struct SchemaError: UserFacingError, Equatable {
-    public let path: String
-    public let problem: String
-    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+package struct SchemaError: UserFacingError, Equatable {
+    package let path: String
+    package let problem: String
+    package var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
 
     /// The same error seen from the object holding `member` (a key, or `key[index]`).
     func under(_ member: String) -> SchemaError {
@@ -225,7 +225,7 @@ extension Statement {
     }
 
     /// Decodes and validates a statement given as a JSON value.
-    public init(json: JSONValue) throws {
+    package init(json: JSONValue) throws {
         try self.init(payload: json.canonicalBytes)
     }
 

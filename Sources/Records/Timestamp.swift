@@ -1,8 +1,8 @@
 /// RFC 3339 UTC timestamps with whole seconds (`2026-11-29T01:40:00Z`), the only
 /// time format in signed records. Hand-rolled so that no locale or calendar setting
 /// of the machine can change the bytes that get signed.
-public enum Timestamp {
-    public static func format(unixSeconds: Int64) -> String {
+package enum Timestamp {
+    package static func format(unixSeconds: Int64) -> String {
         let days = floorDivide(unixSeconds, 86_400)
         let secondsOfDay = unixSeconds - days * 86_400
         let (year, month, day) = civilDate(fromDays: days)
@@ -15,7 +15,7 @@ public enum Timestamp {
     }
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`; nil for anything else or an impossible date.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         var text = text
         guard
             let (year, month, day, hour, minute, second) = text.withUTF8({

@@ -53,12 +53,12 @@ private let keyCacheLock = NSLock()
 /// An Ed25519 public key: verifies signatures, and names itself as OpenSSH does.
 public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// The 32 raw key bytes (RFC 8032).
-    public let rawRepresentation: [UInt8]
+    package let rawRepresentation: [UInt8]
     private let key: EVPKey
     /// OpenSSH's fingerprint `SHA256:<unpadded base64>`; the record key id.
     public let fingerprint: String
 
-    public init(rawRepresentation bytes: [UInt8]) throws {
+    package init(rawRepresentation bytes: [UInt8]) throws {
         key = try EVPKey.ed25519(publicBytes: bytes)
         rawRepresentation = bytes
         fingerprint = PublicKey.fingerprint(of: bytes)
@@ -95,7 +95,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// `init(openSSH:)` through a process-wide cache: records carry their signer's key,
     /// and a long history repeats the same few keys thousands of times, while creating
     /// an OpenSSL key object costs about as much as checking a signature.
-    public static func cached(openSSH line: String) throws -> PublicKey {
+    package static func cached(openSSH line: String) throws -> PublicKey {
         keyCacheLock.lock()
         if let key = keyCache[line] {
             keyCacheLock.unlock()
@@ -124,7 +124,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses the SSH wire form `string("ssh-ed25519") ‖ string(key)`.
-    public init(sshBlob blob: [UInt8]) throws {
+    package init(sshBlob blob: [UInt8]) throws {
         var reader = SSHWireReader(blob)
         guard let type = reader.readString(), type == Array("ssh-ed25519".utf8),
             let bytes = reader.readString(), bytes.count == 32, reader.isAtEnd
@@ -133,7 +133,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `string("ssh-ed25519") ‖ string(key)`, as OpenSSH encodes public keys.
-    public var sshBlob: [UInt8] { PublicKey.sshBlob(rawRepresentation) }
+    package var sshBlob: [UInt8] { PublicKey.sshBlob(rawRepresentation) }
 
     /// `ssh-ed25519 AAAA…`, the form used in allowed_signers files.
     public var openSSH: String {
@@ -148,7 +148,8 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `isValidSignature(_:for:)` with contexts that one thread reuses across calls.
-    public func isValidSignature(_ signature: [UInt8], for message: [UInt8], using contexts: SignatureContext) -> Bool {
+    package func isValidSignature(_ signature: [UInt8], for message: [UInt8], using contexts: SignatureContext) -> Bool
+    {
         guard signature.count == 64 else { return false }
         return contexts.verify(signature, message, with: key)
     }
@@ -164,7 +165,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
 /// one per key, initialised once. (Initialising looks the algorithm up in OpenSSL's
 /// provider store, under a lock the threads share, for every signature otherwise.)
 /// Not thread-safe.
-public final class SignatureContext {
+package final class SignatureContext {
     /// One key's initialised context, freed with it.
     private final class Initialised {
         let key: EVPKey  // keeps the caller's key, and so its identifier, alive
@@ -213,7 +214,7 @@ public final class SignatureContext {
     /// 3 looks SHA-512 up in the library context on every Ed25519 verification; threads
     /// verifying at once in the shared default context contend for its lock (a few
     /// per cent of a verifier's time on two cores). Costs about a millisecond, once.
-    public init(isolated: Bool = false) {
+    package init(isolated: Bool = false) {
         self.isolated = isolated
     }
 
@@ -287,7 +288,7 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// A new random key from OpenSSL's CSPRNG.
-    public static func generate() throws -> SigningKey {
+    package static func generate() throws -> SigningKey {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else {
             throw KeyError.openSSL(openSSLErrorText())
         }
@@ -333,7 +334,7 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// Loads a key file (`~/` expanded by the caller).
-    public convenience init(contentsOfFile path: String) throws {
+    package convenience init(contentsOfFile path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -347,7 +348,7 @@ public final class SigningKey: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// The key as PEM PKCS#8, for writing to a 0600 file. Never print this.
-    public func pkcs8PEM() throws -> String {
+    package func pkcs8PEM() throws -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw KeyError.openSSL(openSSLErrorText()) }
         defer { BIO_free(bio) }
         guard PEM_write_bio_PKCS8PrivateKey(bio, key.pointer, nil, nil, 0, nil, nil) == 1 else {

@@ -2,7 +2,7 @@ import Diagnostics
 
 /// Why a key could not be loaded, parsed or used. Messages name the problem and,
 /// where there is one, the fix; they never contain key material.
-public enum KeyError: UserFacingError, Equatable {
+package enum KeyError: UserFacingError, Equatable {
     case unreadableFile(path: String, reason: String)
     case notAKey(String)
     case notEd25519(String)
@@ -10,7 +10,7 @@ public enum KeyError: UserFacingError, Equatable {
     case badPublicKey(String)
     case openSSL(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadableFile(let path, let reason): return "cannot read key file \(path): \(reason)"
         case .notAKey(let what): return "\(what) is not a PEM PKCS#8 or OpenSSH private key"

@@ -7,8 +7,8 @@ import Hex
 nonisolated(unsafe) private let fetchedSHA256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 
 /// SHA-256 through OpenSSL's EVP interface.
-public enum SHA256 {
-    public static func hash<Bytes: ContiguousBytes>(_ data: Bytes) -> [UInt8] {
+package enum SHA256 {
+    package static func hash<Bytes: ContiguousBytes>(_ data: Bytes) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let ok = data.withUnsafeBytes { input in
@@ -22,31 +22,31 @@ public enum SHA256 {
         return digest
     }
 
-    public static func hash(_ text: String) -> [UInt8] {
+    package static func hash(_ text: String) -> [UInt8] {
         hash(Array(text.utf8))
     }
 
     /// Lower-case hexadecimal SHA-256 digest.
-    public static func hexDigest<Bytes: ContiguousBytes>(_ data: Bytes) -> String {
+    package static func hexDigest<Bytes: ContiguousBytes>(_ data: Bytes) -> String {
         hash(data).hexString
     }
 
-    public static func hexDigest(_ text: String) -> String {
+    package static func hexDigest(_ text: String) -> String {
         hash(text).hexString
     }
 }
 
 /// Git's object ids (SHA-1 of `"<type> <size>\0" ‖ content`), for content-addressed
 /// snapshots that line up with the object store's ids.
-public enum GitObjectHash {
+package enum GitObjectHash {
     /// For a process that only hashes (an agent hook): OpenSSL starts without reading
     /// the system's openssl.cnf, which costs half a millisecond of a hook's budget and
     /// configures nothing SHA-1 uses. Must come before any other OpenSSL call.
-    public static func startOpenSSLForHashingOnly() {
+    package static func startOpenSSLForHashingOnly() {
         OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
     }
 
-    public static func blobID(_ content: [UInt8]) -> String {
+    package static func blobID(_ content: [UInt8]) -> String {
         let data = Array("blob \(content.count)\0".utf8) + content
         var digest = [UInt8](repeating: 0, count: 20)
         var length: UInt32 = 0
@@ -62,8 +62,8 @@ public enum GitObjectHash {
 
 /// HMAC-SHA-256 (RFC 2104) and random bytes, through OpenSSL: for local state that must
 /// not vouch for itself when someone else wrote it (the verification cache).
-public enum HMACSHA256 {
-    public static func authenticationCode(key: [UInt8], data: [UInt8]) -> [UInt8] {
+package enum HMACSHA256 {
+    package static func authenticationCode(key: [UInt8], data: [UInt8]) -> [UInt8] {
         var code = [UInt8](repeating: 0, count: 32)
         var length = 0
         let result = key.withUnsafeBytes { keyBytes in
@@ -81,7 +81,7 @@ public enum HMACSHA256 {
     }
 
     /// `count` bytes from OpenSSL's CSPRNG.
-    public static func randomKey(count: Int = 32) -> [UInt8] {
+    package static func randomKey(count: Int = 32) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         precondition(RAND_bytes(&bytes, Int32(count)) == 1, "OpenSSL's random generator failed")
         return bytes

@@ -12,8 +12,8 @@ extension SigningKey: MessageSigner {}
 /// An Ed25519 key held by ssh-agent (`SSH_AUTH_SOCK`), used through the agent protocol
 /// (draft-miller-ssh-agent: REQUEST_IDENTITIES, SIGN_REQUEST). Encrypted keys work,
 /// since the agent holds them decrypted; the private key never leaves the agent.
-public struct SSHAgentKey: MessageSigner {
-    public let publicKey: PublicKey
+package struct SSHAgentKey: MessageSigner {
+    package let publicKey: PublicKey
     private let socketPath: String
 
     private static let requestIdentities: UInt8 = 11
@@ -22,7 +22,8 @@ public struct SSHAgentKey: MessageSigner {
     private static let signResponse: UInt8 = 14
 
     /// The agent's key equal to `publicKey`; fails when there is no agent or it does not hold it.
-    public init(publicKey: PublicKey, socketPath: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]) throws
+    package init(publicKey: PublicKey, socketPath: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"])
+        throws
     {
         guard let socketPath, !socketPath.isEmpty else {
             throw KeyError.openSSL("no ssh-agent: SSH_AUTH_SOCK is not set (start one and 'ssh-add' your key)")
@@ -40,7 +41,7 @@ public struct SSHAgentKey: MessageSigner {
         throw KeyError.openSSL("ssh-agent does not hold \(publicKey.fingerprint): add it with 'ssh-add'")
     }
 
-    public func signature(for message: [UInt8]) throws -> [UInt8] {
+    package func signature(for message: [UInt8]) throws -> [UInt8] {
         var request = SSHWireWriter()
         request.writeString(publicKey.sshBlob)
         request.writeString(message)

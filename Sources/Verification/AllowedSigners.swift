@@ -5,7 +5,7 @@ import Signing
 /// A trust file in OpenSSH's allowed_signers format (spec/records.md §6).
 public struct AllowedSigners: Sendable {
     public struct Entry: Sendable {
-        public let line: Int
+        package let line: Int
         public let principals: [String]
         public let key: PublicKey
         /// Unix seconds; the key is trusted from this time on.
@@ -15,11 +15,11 @@ public struct AllowedSigners: Sendable {
         public let namespaces: [String]?
     }
 
-    public struct Error: UserFacingError {
-        public let source: String
-        public let line: Int
-        public let problem: String
-        public var description: String { "\(source):\(line): \(problem)" }
+    package struct Error: UserFacingError {
+        package let source: String
+        package let line: Int
+        package let problem: String
+        package var description: String { "\(source):\(line): \(problem)" }
     }
 
     /// What the trust file says about one signature.
@@ -31,12 +31,12 @@ public struct AllowedSigners: Sendable {
         case expired(validBefore: Int64)
     }
 
-    public static let namespace = "sessiontrace"
+    package static let namespace = "sessiontrace"
 
-    public let source: String
+    package let source: String
     public let entries: [Entry]
     /// Lines that were read but are never trusted (other key types, cert-authority).
-    public let ignored: [String]
+    package let ignored: [String]
 
     public init(text: String, source: String) throws {
         self.source = source
@@ -103,7 +103,7 @@ public struct AllowedSigners: Sendable {
     }
 
     /// The trusted key with this fingerprint, if any entry has it.
-    public func key(forKeyID keyID: String) -> PublicKey? {
+    package func key(forKeyID keyID: String) -> PublicKey? {
         entries.first { $0.key.fingerprint == keyID }?.key
     }
 

@@ -6,22 +6,22 @@ import Ledger
 import Records
 import Signing
 
-public struct CheckpointError: UserFacingError {
-    public let description: String
+package struct CheckpointError: UserFacingError {
+    package let description: String
 }
 
 /// A signed statement of the ledger at one moment (spec/checkpoints.md): the notes
 /// commit, how many records it holds and the Merkle root of their digests, in the
 /// C2SP checkpoint format as an Ed25519 signed note.
 public struct Checkpoint: Sendable, Equatable {
-    public var origin: String
+    package var origin: String
     public var size: Int
-    public var root: [UInt8]
-    public var notesCommit: String
+    package var root: [UInt8]
+    package var notesCommit: String
     /// When it was made (RFC 3339 UTC): the time the signing key must be valid at.
-    public var time: String
+    package var time: String
 
-    public init(origin: String, size: Int, root: [UInt8], notesCommit: String, time: String) {
+    package init(origin: String, size: Int, root: [UInt8], notesCommit: String, time: String) {
         self.origin = origin
         self.size = size
         self.root = root
@@ -30,13 +30,13 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// The signed body: origin, size, base64 root, then the extension lines.
-    public var body: String {
+    package var body: String {
         "\(origin)\n\(size)\n\(Data(root).base64EncodedString())\nnotes-commit \(notesCommit)\ntime \(time)\n"
     }
 
     /// The leaves of the ledger at `notesCommit`: every record line's digest, sorted,
     /// without repeats.
-    public static func leaves(repository: Repository, notesCommit: ObjectID, ref: String = NotesLedger.notesRef) throws
+    package static func leaves(repository: Repository, notesCommit: ObjectID, ref: String = NotesLedger.notesRef) throws
         -> [[UInt8]]
     {
         try recordsByDigest(repository: repository, notesCommit: notesCommit, ref: ref).keys.sorted {
@@ -45,7 +45,7 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// `sessiontrace/<id of the repository's first commit>`: names the ledger.
-    public static func origin(repository: Repository) throws -> String {
+    package static func origin(repository: Repository) throws -> String {
         if !(try repository.shallowBoundary()).isEmpty {
             throw CheckpointError(
                 description:
@@ -57,7 +57,7 @@ public struct Checkpoint: Sendable, Equatable {
         return "sessiontrace/\(root.hex)"
     }
 
-    public static func make(repository: Repository, now: Int64) throws -> Checkpoint {
+    package static func make(repository: Repository, now: Int64) throws -> Checkpoint {
         guard let tip = try repository.notesTip(NotesLedger.notesRef) else {
             throw CheckpointError(description: "no records yet: nothing to checkpoint")
         }
@@ -70,12 +70,12 @@ public struct Checkpoint: Sendable, Equatable {
     // MARK: Signed note
 
     /// The signed-note key id: the first 4 bytes of SHA-256(name ‖ LF ‖ 0x01 ‖ key).
-    public static func keyHash(name: String, key: PublicKey) -> [UInt8] {
+    package static func keyHash(name: String, key: PublicKey) -> [UInt8] {
         Array(SHA256.hash(Array(name.utf8) + [0x0A, 0x01] + key.rawRepresentation).prefix(4))
     }
 
     /// The checkpoint as a signed note, signed by `name` with `key`.
-    public func signedNote(name: String, key: any MessageSigner) throws -> String {
+    package func signedNote(name: String, key: any MessageSigner) throws -> String {
         let signature = try key.signature(for: Array(body.utf8))
         let blob = Checkpoint.keyHash(name: name, key: key.publicKey) + signature
         return body + "\n\u{2014} \(name) \(Data(blob).base64EncodedString())\n"

@@ -1,11 +1,11 @@
 import Signing
 
 /// RFC 6962 Merkle tree hashes over record digests (spec/checkpoints.md §2).
-public enum MerkleTree {
+package enum MerkleTree {
     /// MTH(leaves): the empty tree hashes to SHA-256 of nothing; a leaf is
     /// SHA-256(0x00 ‖ data); a node SHA-256(0x01 ‖ left ‖ right), split at the largest
     /// power of two smaller than the number of leaves.
-    public static func root(_ leaves: [[UInt8]]) -> [UInt8] {
+    package static func root(_ leaves: [[UInt8]]) -> [UInt8] {
         if leaves.isEmpty { return SHA256.hash([UInt8]()) }
         return hash(leaves.map { SHA256.hash([0] + $0) }[...])
     }

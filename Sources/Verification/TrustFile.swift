@@ -4,24 +4,24 @@ import Git
 import Signing
 
 /// Where the verifier's trust comes from (spec/records.md §6).
-public enum TrustSource: Equatable, Sendable {
+package enum TrustSource: Equatable, Sendable {
     /// A file the auditor named.
     case file(String)
     /// `.sessiontrace/allowed_signers` in the tree of HEAD: editable by anyone who can push.
     case repository(commit: String)
 }
 
-public struct TrustFileError: UserFacingError {
-    public let message: String
-    public var description: String { message }
+package struct TrustFileError: UserFacingError {
+    package let message: String
+    package var description: String { message }
 }
 
-public enum TrustFile {
-    public static let repositoryPath = ".sessiontrace/allowed_signers"
+package enum TrustFile {
+    package static let repositoryPath = ".sessiontrace/allowed_signers"
 
     /// Loads `explicitPath`, or the repository's own copy at HEAD when nil.
     /// Returns nil when neither exists and none was asked for.
-    public static func load(explicitPath: String?, repository: Repository) throws -> (AllowedSigners, TrustSource)? {
+    package static func load(explicitPath: String?, repository: Repository) throws -> (AllowedSigners, TrustSource)? {
         if let explicitPath {
             guard let data = FileManager.default.contents(atPath: explicitPath) else {
                 throw TrustFileError(message: "cannot read trust file \(explicitPath)")
@@ -46,7 +46,7 @@ public enum TrustFile {
 /// [comment]` (the form of allowed_signers lines and of OpenSSH's plain revoked-keys
 /// files) or as a `SHA256:…` fingerprint. Blank lines and `#` comments are ignored.
 public enum RevokedKeys {
-    public static let repositoryPath = ".sessiontrace/revoked_keys"
+    package static let repositoryPath = ".sessiontrace/revoked_keys"
 
     public static func parse(_ text: String, source: String) throws -> Set<String> {
         var fingerprints = Set<String>()
@@ -82,7 +82,8 @@ public enum RevokedKeys {
     }
 
     /// `explicitPath`, else the repository's own file at HEAD when trusting the repository.
-    public static func load(explicitPath: String?, repository: Repository, fromRepository: Bool) throws -> Set<String> {
+    package static func load(explicitPath: String?, repository: Repository, fromRepository: Bool) throws -> Set<String>
+    {
         if let explicitPath {
             guard let data = FileManager.default.contents(atPath: explicitPath) else {
                 throw TrustFileError(message: "cannot read revoked keys file \(explicitPath)")
