@@ -29,7 +29,7 @@ package struct RewriteSources: Sendable {
             var newest: Source?
             for line in lines {
                 guard let envelope = try? Envelope(line: line),
-                    let statement = try? Statement(payload: envelope.payload),
+                    let statement = try? Statement(envelope: envelope),
                     statement.commit == commit.hex, let attribution = statement.attribution
                 else { continue }
                 let digest = Envelope.recordDigest(ofLine: line)
@@ -54,20 +54,36 @@ package struct RewriteSources: Sendable {
         var result = [Int: LineOrigins.Inherited]()
         for source in sources {
             var sourcePaths = Set([path])
+            let attribution = source.attribution
             // Only when the source has no file of this name is a rename looked for:
             // a whole-tree diff with rename detection is the costly part of a rewrite.
-            if !source.attribution.files.contains(where: { $0.path == path }) {
+            let sourceHasPath =
+                attribution.files.contains(where: { $0.path == path })
+                || (attribution.rest != nil
+                    && (try? repository.content(ofPath: path, inCommit: source.commit))?.isBlob == true)
+            if !sourceHasPath {
                 let sourceTree = try repository.commit(source.commit).treeID
                 for change in try repository.changes(from: sourceTree, to: newTree)
                 where change.newPath == path && change.kind == .renamed {
                     if let old = change.oldPath { sourcePaths.insert(old) }
                 }
             }
-            for file in source.attribution.files where sourcePaths.contains(file.path) {
-                guard case .blob(let sourceContent) = try repository.content(ofPath: file.path, inCommit: source.commit)
+            // A version 2 record's `rest` covers every line its commit added that no
+            // range lists, in any file: those lines come from the commit's diff.
+            let paths =
+                attribution.rest != nil
+                ? sourcePaths.sorted() : attribution.files.map(\.path).filter(sourcePaths.contains)
+            for filePath in paths {
+                guard case .blob(let sourceContent) = try repository.content(ofPath: filePath, inCommit: source.commit)
                 else { continue }
+                var ranges = attribution.files.first { $0.path == filePath }?.ranges ?? []
+                if attribution.rest != nil,
+                    case .ranges(let added) = repository.addedLines(ofPath: filePath, inCommit: source.commit)
+                {
+                    ranges = attribution.ranges(of: filePath, added: added)
+                }
                 var claimed = [Int: Provenance]()
-                for range in file.ranges {
+                for range in ranges {
                     let provenance = Provenance(range)
                     for line in range.startLine...range.endLine { claimed[line - 1] = provenance }
                 }

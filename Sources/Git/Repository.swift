@@ -279,6 +279,11 @@ package final class Repository {
         case blob([UInt8])
         case missing
         case notAFile
+
+        package var isBlob: Bool {
+            if case .blob = self { return true }
+            return false
+        }
     }
 
     /// The content of `path` in `commit`'s tree.

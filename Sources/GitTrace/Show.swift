@@ -3,6 +3,7 @@ import CanonicalJSON
 import Foundation
 import Git
 import Ledger
+import Records
 import Signing
 import Verification
 
@@ -79,31 +80,41 @@ struct Show: ParsableCommand {
         }
         guard let attribution = statement.attribution else { return }
         print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
-        print(
-            "  committer  \(attribution.committer.name) <\(attribution.committer.email)> \(attribution.committer.time)")
+        if let committer = attribution.committer {
+            print("  committer  \(committer.name) <\(committer.email)> \(committer.time)")
+        }
         for file in attribution.files {
             print("  \(file.path)")
             for range in file.ranges {
                 let lines =
                     range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
-                var fields = [lines.leftPadded(to: 11), range.contributor.type.rawValue]
-                if let agent = range.contributor.agent { fields.append(agent) }
-                if let model = range.contributor.modelID { fields.append(model) }
-                if let session = range.sessionID { fields.append("session \(session)") }
-                if range.confidenceBasisPoints != 10_000 {
-                    fields.append(
-                        "confidence \(range.confidenceBasisPoints / 100).\(String(format: "%02d", range.confidenceBasisPoints % 100))%"
-                    )
-                }
-                // Origins padded to one width so that agents line up.
-                if fields.count > 2 { fields[1] = fields[1].padding(toLength: 6, withPad: " ", startingAt: 0) }
-                print(fields.joined(separator: "  "))
+                print(describe(range.label, lines: lines.leftPadded(to: 11)))
             }
         }
-        let totals = attribution.totals
-        print(
-            "  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)"
-        )
+        if let rest = attribution.rest {
+            print("  every other line the commit added")
+            print(describe(rest, lines: "rest".leftPadded(to: 11)))
+        }
+        if let totals = attribution.totals {
+            print(
+                "  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)"
+            )
+        }
+    }
+
+    private func describe(_ label: RangeLabel, lines: String) -> String {
+        var fields = [lines, label.contributor.type.rawValue]
+        if let agent = label.contributor.agent { fields.append(agent) }
+        if let model = label.contributor.modelID { fields.append(model) }
+        if let session = label.sessionID { fields.append("session \(session)") }
+        if label.confidenceBasisPoints != 10_000 {
+            fields.append(
+                "confidence \(label.confidenceBasisPoints / 100).\(String(format: "%02d", label.confidenceBasisPoints % 100))%"
+            )
+        }
+        // Origins padded to one width so that agents line up.
+        if fields.count > 2 { fields[1] = fields[1].padding(toLength: 6, withPad: " ", startingAt: 0) }
+        return fields.joined(separator: "  ")
     }
 
     private func signatureSummary(_ record: InspectedRecord, trustSource: String?) -> String {
@@ -113,9 +124,11 @@ struct Show: ParsableCommand {
         case .problem(let problem):
             return "FAILED \(problem.code.rawValue): \(problem.message)"
         case .notChecked:
-            return record.signatureMatchesEmbeddedKey
-                ? "valid for the key the record names (no trust file: signer not checked)"
-                : "INVALID: does not verify with the key the record names"
+            switch record.signatureMatchesEmbeddedKey {
+            case true?: return "valid for the key the record names (no trust file: signer not checked)"
+            case false?: return "INVALID: does not verify with the key the record names"
+            case nil: return "not checked: the record names its key only by id (give --trust to check it)"
+            }
         }
     }
 }

@@ -56,7 +56,7 @@ extension RecordBuilder {
         let envelope = try Self.sign(statement, with: signer.key)
         try NotesLedger(repository: repository).append(
             [commit: [envelope.line]], message: "git trace record \(commit.shortHex)")
-        return (Envelope.recordDigest(ofLine: envelope.line), statement.attribution!.totals)
+        return (Envelope.recordDigest(ofLine: envelope.line), statement.attribution!.totals!)
     }
 
     /// Signs a review of each commit and appends them all in one notes commit; the

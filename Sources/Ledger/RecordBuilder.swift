@@ -127,7 +127,7 @@ public struct RecordBuilder {
         guard case .lines(let lines, _)? = NotesLedger(repository: repository).note(on: commitID) else { return time }
         var newest = Int64.min
         for line in lines {
-            guard let envelope = try? Envelope(line: line), let statement = try? Statement(payload: envelope.payload),
+            guard let envelope = try? Envelope(line: line), let statement = try? Statement(envelope: envelope),
                 statement.commit == commitID.hex, let attribution = statement.attribution,
                 let recorded = Timestamp.parse(attribution.recordedAt)
             else { continue }
@@ -161,10 +161,10 @@ public struct RecordBuilder {
     public static func sign(_ statement: Statement, with key: any MessageSigner) throws -> Envelope {
         let payload = statement.json.canonicalBytes
         do {
-            _ = try Statement(payload: payload)
+            _ = try Statement(payload: payload, format: statement.format)
         } catch {
             throw ClaimError(message: "refusing to sign a record that verification would reject: \(error)")
         }
-        return try Envelope.sign(payload: payload, with: key)
+        return try Envelope.sign(payload: payload, payloadType: statement.format.payloadType, with: key)
     }
 }

@@ -138,12 +138,12 @@ package enum Blame {
         content: String
     ) -> BlameLine {
         // Uncommitted lines (all-zero id) have no record.
-        let range = attribution?.files.first(where: { $0.path == path })?.ranges
-            .first(where: { $0.startLine <= original && original <= $0.endLine })
+        // Blame says `commit` added the line: a range lists it, or it is `rest`'s.
+        let label = attribution?.label(ofAddedLine: original, in: path)
         return BlameLine(
             finalLine: final, commit: commit, originalLine: original, originalPath: path, author: author,
-            origin: range?.contributor.type, agent: range?.contributor.agent, model: range?.contributor.modelID,
-            session: range?.sessionID, prompt: range?.promptDigest, content: content)
+            origin: label?.contributor.type, agent: label?.contributor.agent, model: label?.contributor.modelID,
+            session: label?.sessionID, prompt: label?.promptDigest, content: content)
     }
 
     /// The lines of the file blame read: the blob at `revision`, or the working file.

@@ -102,8 +102,9 @@ extension Envelope {
     }
 
     private static let canonicalHead = Array(#"{"payload":""#.utf8)
-    private static let canonicalMiddle = Array(
-        #"","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":""#.utf8)
+    private static let canonicalMiddles = [RecordFormat.v1, .v2].map { format in
+        (format.payloadType, Array(#"","payloadType":"\#(format.payloadType)","signatures":[{"keyid":""#.utf8))
+    }
     private static let canonicalSig = Array(#"","sig":""#.utf8)
     private static let canonicalTail = Array(#""}]}"#.utf8)
 
@@ -130,8 +131,9 @@ extension Envelope {
                 while offset < bytes.count, bytes[offset] != UInt8(ascii: "\"") { offset += 1 }
                 return offset < bytes.count ? UnsafeBufferPointer(rebasing: bytes[start..<offset]) : nil
             }
-            guard expect(canonicalHead), let payloadText = quoted(), expect(canonicalMiddle),
-                let keyID = quoted(), expect(canonicalSig), let sigText = quoted(), expect(canonicalTail),
+            guard expect(canonicalHead), let payloadText = quoted(),
+                let payloadType = canonicalMiddles.first(where: { expect($0.1) })?.0, let keyID = quoted(),
+                expect(canonicalSig), let sigText = quoted(), expect(canonicalTail),
                 offset == bytes.count,
                 // A key id is printable ASCII without escapes (spec/records.md §3).
                 keyID.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
@@ -139,7 +141,7 @@ extension Envelope {
                 let sig = CanonicalBase64.decode(sigText), sig.count == 64
             else { return nil }
             return Envelope(
-                payload: payload, payloadType: inTotoPayloadType,
+                payload: payload, payloadType: payloadType,
                 signatures: [Signature(keyID: String(decoding: keyID, as: UTF8.self), bytes: sig)])
         }
     }

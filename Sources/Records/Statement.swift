@@ -6,7 +6,7 @@ package enum Origin: String, Sendable, CaseIterable, Codable {
     case ai, human, mixed
 }
 
-package struct Contributor: Sendable, Equatable {
+package struct Contributor: Sendable, Hashable {
     package var type: Origin
     /// The coding agent (`claude-code`, `cursor`, …); present for `ai` and `mixed`.
     package var agent: String?
@@ -23,14 +23,15 @@ package struct Contributor: Sendable, Equatable {
 package struct AttributedRange: Sendable, Equatable {
     package var startLine: Int
     package var endLine: Int
-    package var contentHash: String
+    /// `sha256:<hex>` of the lines (version 1); version 2 records carry none.
+    package var contentHash: String?
     package var contributor: Contributor
     package var sessionID: String?
     package var promptDigest: String?
     package var confidenceBasisPoints: Int
 
     package init(
-        startLine: Int, endLine: Int, contentHash: String, contributor: Contributor,
+        startLine: Int, endLine: Int, contentHash: String?, contributor: Contributor,
         sessionID: String? = nil, promptDigest: String? = nil, confidenceBasisPoints: Int = 10_000
     ) {
         self.startLine = startLine
@@ -43,6 +44,40 @@ package struct AttributedRange: Sendable, Equatable {
     }
 
     package var lineCount: Int { endLine - startLine + 1 }
+
+    /// Who wrote the lines, with what the range says about how.
+    package var label: RangeLabel {
+        RangeLabel(
+            contributor: contributor, sessionID: sessionID, promptDigest: promptDigest,
+            confidenceBasisPoints: confidenceBasisPoints)
+    }
+
+    package init(_ lines: ClosedRange<Int>, _ label: RangeLabel, contentHash: String? = nil) {
+        self.init(
+            startLine: lines.lowerBound, endLine: lines.upperBound, contentHash: contentHash,
+            contributor: label.contributor, sessionID: label.sessionID, promptDigest: label.promptDigest,
+            confidenceBasisPoints: label.confidenceBasisPoints)
+    }
+}
+
+/// Everything a range says about its lines except where they are: the contributor,
+/// the session, the prompt's digest and the confidence. Version 2 records list each
+/// label once and refer to it by index (spec/records.md §8).
+package struct RangeLabel: Sendable, Hashable {
+    package var contributor: Contributor
+    package var sessionID: String?
+    package var promptDigest: String?
+    package var confidenceBasisPoints: Int
+
+    package init(
+        contributor: Contributor, sessionID: String? = nil, promptDigest: String? = nil,
+        confidenceBasisPoints: Int = 10_000
+    ) {
+        self.contributor = contributor
+        self.sessionID = sessionID
+        self.promptDigest = promptDigest
+        self.confidenceBasisPoints = confidenceBasisPoints
+    }
 }
 
 package struct AttributedFile: Sendable, Equatable {
@@ -85,10 +120,11 @@ package struct CommitterStamp: Sendable, Equatable {
 
 package struct SignerInfo: Sendable, Equatable {
     package var email: String
-    /// `ssh-ed25519 AAAA…`
-    package var publicKey: String
+    /// `ssh-ed25519 <base64>` (version 1, for displays); version 2 names the key only by
+    /// the envelope's keyid.
+    package var publicKey: String?
 
-    package init(email: String, publicKey: String) {
+    package init(email: String, publicKey: String?) {
         self.email = email
         self.publicKey = publicKey
     }
@@ -153,10 +189,15 @@ package struct Attribution: Sendable, Equatable {
 
     package var tool: ToolInfo
     package var signer: SignerInfo
-    package var committer: CommitterStamp
+    /// Copied from the commit by version 1; version 2 leaves it to the commit.
+    package var committer: CommitterStamp?
     package var recordedAt: String
     package var files: [AttributedFile]
-    package var totals: Totals
+    /// Version 1's stated totals; version 2 states none (they follow from the ranges,
+    /// `rest` and the commit's diff).
+    package var totals: Totals?
+    /// Version 2: the label of every line the commit added that `files` does not list.
+    package var rest: RangeLabel?
     /// Present when the record was made by capture (omitted when empty).
     package var sessions: [SessionAcceptance]
     /// For a record derived through a history rewrite: how, and from which records.
@@ -164,8 +205,8 @@ package struct Attribution: Sendable, Equatable {
     package var derivedFrom: [RecordReference]
 
     package init(
-        tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp, recordedAt: String,
-        files: [AttributedFile], totals: Totals, sessions: [SessionAcceptance] = [],
+        tool: ToolInfo, signer: SignerInfo, committer: CommitterStamp?, recordedAt: String,
+        files: [AttributedFile], totals: Totals?, rest: RangeLabel? = nil, sessions: [SessionAcceptance] = [],
         rewrite: RewriteKind? = nil, derivedFrom: [RecordReference] = []
     ) {
         self.tool = tool
@@ -174,9 +215,39 @@ package struct Attribution: Sendable, Equatable {
         self.recordedAt = recordedAt
         self.files = files
         self.totals = totals
+        self.rest = rest
         self.sessions = sessions
         self.rewrite = rewrite
         self.derivedFrom = derivedFrom
+    }
+
+    /// The label of line `line` of `path`, a line this commit added (as blame says):
+    /// the range that lists it, else `rest`.
+    package func label(ofAddedLine line: Int, in path: String) -> RangeLabel? {
+        if let range = files.first(where: { $0.path == path })?.ranges.first(where: {
+            $0.startLine <= line && line <= $0.endLine
+        }) {
+            return range.label
+        }
+        return rest
+    }
+
+    /// The ranges of `path`, with `rest` spread over the added lines no range lists:
+    /// every line the record attributes, given the lines the commit added (`added`,
+    /// sorted and disjoint, from its diff).
+    package func ranges(of path: String, added: [ClosedRange<Int>]) -> [AttributedRange] {
+        let listed = files.first(where: { $0.path == path })?.ranges ?? []
+        guard let rest else { return listed }
+        var result = listed
+        for block in added {
+            var next = block.lowerBound
+            for range in listed where range.endLine >= next && range.startLine <= block.upperBound {
+                if range.startLine > next { result.append(AttributedRange(next...(range.startLine - 1), rest)) }
+                next = range.endLine + 1
+            }
+            if next <= block.upperBound { result.append(AttributedRange(next...block.upperBound, rest)) }
+        }
+        return result.sorted { $0.startLine < $1.startLine }
     }
 }
 
@@ -248,10 +319,13 @@ public struct Statement: Sendable, Equatable {
     /// Full lower-case id of the commit the statement is about.
     package var commit: String
     package var predicate: Predicate
+    /// Which version of the format the record is written in (spec/records.md §4, §8).
+    public var format: RecordFormat
 
-    package init(commit: String, predicate: Predicate) {
+    package init(commit: String, predicate: Predicate, format: RecordFormat = .v1) {
         self.commit = commit
         self.predicate = predicate
+        self.format = format
     }
 
     package var attribution: Attribution? {
@@ -285,6 +359,7 @@ public struct Statement: Sendable, Equatable {
 
 extension Statement {
     public var json: JSONValue {
+        if format == .v2 { return v2JSON }
         let predicateJSON: JSONValue
         switch predicate {
         case .attribution(let attribution): predicateJSON = attribution.json
@@ -304,18 +379,28 @@ extension Attribution {
         var members: JSONObject = [
             "tool": tool.json,
             "signer": signer.json,
-            "committer": committer.json,
+            "committer": (committer ?? CommitterStamp(name: "", email: "", time: recordedAt)).json,
             "recorded_at": .string(recordedAt),
             "files": .array(
                 files.map { file in
                     .object(["path": .string(file.path), "ranges": .array(file.ranges.map(\.json))])
                 }),
-            "totals": .object([
+        ]
+        if let totals {
+            members["totals"] = .object([
                 "added": .integer(Int64(totals.added)), "deleted": .integer(Int64(totals.deleted)),
                 "ai": .integer(Int64(totals.ai)), "human": .integer(Int64(totals.human)),
                 "mixed": .integer(Int64(totals.mixed)),
-            ]),
-        ]
+            ])
+        }
+        addHistory(to: &members)
+        return .object(members)
+    }
+}
+
+extension Attribution {
+    /// `sessions`, `rewrite` and `derived_from`, written alike by both versions.
+    func addHistory(to members: inout JSONObject) {
         if !sessions.isEmpty {
             members["sessions"] = .array(
                 sessions.map { session in
@@ -333,7 +418,6 @@ extension Attribution {
             members["derived_from"] = .array(
                 derivedFrom.map { .object(["commit": .string($0.commit), "record": .string($0.record)]) })
         }
-        return .object(members)
     }
 }
 
@@ -343,7 +427,7 @@ extension ToolInfo {
 }
 
 extension SignerInfo {
-    var json: JSONValue { .object(["email": .string(email), "public_key": .string(publicKey)]) }
+    var json: JSONValue { .object(["email": .string(email), "public_key": .string(publicKey ?? "")]) }
 }
 
 extension CommitterStamp {
@@ -358,10 +442,10 @@ extension AttributedRange {
         var members: JSONObject = [
             "start_line": .integer(Int64(startLine)),
             "end_line": .integer(Int64(endLine)),
-            "content_hash": .string(contentHash),
             "contributor": .object(contributorMembers),
             "confidence_bp": .integer(Int64(confidenceBasisPoints)),
         ]
+        if let contentHash { members["content_hash"] = .string(contentHash) }
         if let sessionID { members["session_id"] = .string(sessionID) }
         // Two kinds (spec/records.md §4.1): a plain SHA-256 of the prompt, or an HMAC
         // under the repository's prompt key, which nobody without that key can test

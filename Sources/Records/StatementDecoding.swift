@@ -168,11 +168,11 @@ private struct MemberReader {
     /// `{"email", "public_key"}`, the key an ssh-ed25519 public key.
     mutating func signer(_ key: StaticString) throws -> SignerInfo {
         try object(key) { reader in
-            let signer = SignerInfo(email: try reader.string("email"), publicKey: try reader.string("public_key"))
-            guard (try? PublicKey.cached(openSSH: signer.publicKey)) != nil else {
+            let email = try reader.string("email"), publicKey = try reader.string("public_key")
+            guard (try? PublicKey.cached(openSSH: publicKey)) != nil else {
                 throw reader.error("public_key", "must be an ssh-ed25519 public key")
             }
-            return signer
+            return SignerInfo(email: email, publicKey: publicKey)
         }
     }
 
@@ -281,46 +281,15 @@ extension Attribution {
         }
 
         let count: ClosedRange<Int64> = 0...JSONValue.maxSafeInteger
-        totals = try reader.object("totals") { totals in
+        let totals = try reader.object("totals") { totals in
             Totals(
                 added: try totals.integer("added", in: count), deleted: try totals.integer("deleted", in: count),
                 ai: try totals.integer("ai", in: count), human: try totals.integer("human", in: count),
                 mixed: try totals.integer("mixed", in: count))
         }
-        sessions = []
-        if reader.has("sessions") {
-            sessions = try reader.objects("sessions") { _, session in
-                SessionAcceptance(
-                    agent: try session.string("agent"), sessionID: try session.string("session_id"),
-                    modelID: try session.string("model_id"),
-                    linesWritten: try session.integer("lines_written", in: count),
-                    linesCommittedUnchanged: try session.integer("lines_committed_unchanged", in: count),
-                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count))
-            }
-            guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
-        }
-        rewrite = nil
-        derivedFrom = []
-        if reader.has("rewrite") || reader.has("derived_from") {
-            let kind = try reader.string("rewrite")
-            guard let rewriteKind = RewriteKind(rawValue: kind) else {
-                throw reader.error(
-                    "rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            rewrite = rewriteKind
-            derivedFrom = try reader.objects("derived_from") { _, source in
-                let reference = RecordReference(
-                    commit: try source.string("commit"), record: try source.string("record"))
-                guard isLowerHex(reference.commit, count: 40) else {
-                    throw source.error("commit", "must be a full lower-case commit id")
-                }
-                guard isLowerHex(reference.record, count: 64, after: "sha256:") else {
-                    throw source.error("record", "must be sha256:<64 lower-case hex digits>")
-                }
-                return reference
-            }
-            guard !derivedFrom.isEmpty else { throw reader.error("derived_from", "must name at least one record") }
-        }
+        self.totals = totals
+        (sessions, rewrite, derivedFrom) = try Attribution.history(&reader)
+        rest = nil
         var covered = (ai: 0, human: 0, mixed: 0)
         for file in files {
             for range in file.ranges {
@@ -342,6 +311,50 @@ extension Attribution {
     }
 }
 
+extension Attribution {
+    /// `sessions`, `rewrite` and `derived_from`, read alike in both versions.
+    fileprivate static func history(_ reader: inout MemberReader) throws -> (
+        [SessionAcceptance], RewriteKind?, [RecordReference]
+    ) {
+        let count: ClosedRange<Int64> = 0...JSONValue.maxSafeInteger
+        var sessions = [SessionAcceptance]()
+        if reader.has("sessions") {
+            sessions = try reader.objects("sessions") { _, session in
+                SessionAcceptance(
+                    agent: try session.string("agent"), sessionID: try session.string("session_id"),
+                    modelID: try session.string("model_id"),
+                    linesWritten: try session.integer("lines_written", in: count),
+                    linesCommittedUnchanged: try session.integer("lines_committed_unchanged", in: count),
+                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count))
+            }
+            guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
+        }
+        var rewrite: RewriteKind?
+        var derivedFrom = [RecordReference]()
+        if reader.has("rewrite") || reader.has("derived_from") {
+            let kind = try reader.string("rewrite")
+            guard let rewriteKind = RewriteKind(rawValue: kind) else {
+                throw reader.error(
+                    "rewrite", "must be one of \(RewriteKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            rewrite = rewriteKind
+            derivedFrom = try reader.objects("derived_from") { _, source in
+                let reference = RecordReference(
+                    commit: try source.string("commit"), record: try source.string("record"))
+                guard isLowerHex(reference.commit, count: 40) else {
+                    throw source.error("commit", "must be a full lower-case commit id")
+                }
+                guard isLowerHex(reference.record, count: 64, after: "sha256:") else {
+                    throw source.error("record", "must be sha256:<64 lower-case hex digits>")
+                }
+                return reference
+            }
+            guard !derivedFrom.isEmpty else { throw reader.error("derived_from", "must name at least one record") }
+        }
+        return (sessions, rewrite, derivedFrom)
+    }
+}
+
 extension Review {
     fileprivate init(reader: inout MemberReader) throws {
         tool = try reader.tool("tool")
@@ -359,10 +372,9 @@ extension Review {
 extension AttributedFile {
     fileprivate init(reader: inout MemberReader) throws {
         path = try reader.string("path")
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.hasPrefix("/"), !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-            !path.utf8.contains(0)
-        else { throw reader.error("path", "must be a normalised repository-relative path") }
+        guard AttributedFile.isNormalised(path) else {
+            throw reader.error("path", "must be a normalised repository-relative path")
+        }
         ranges = try reader.objects("ranges") { _, range in try AttributedRange(reader: &range) }
         for index in ranges.indices.dropFirst() where ranges[index].startLine <= ranges[index - 1].endLine {
             throw SchemaError(path: "ranges[\(index)]", problem: "ranges must be sorted and must not overlap")
@@ -376,10 +388,11 @@ extension AttributedRange {
         startLine = try reader.integer("start_line", in: 1...maxLineNumber)
         endLine = try reader.integer("end_line", in: 1...maxLineNumber)
         guard endLine >= startLine else { throw reader.error("end_line", "must not be before start_line") }
-        contentHash = try reader.string("content_hash")
+        let contentHash = try reader.string("content_hash")
         guard isLowerHex(contentHash, count: 64, after: "sha256:") else {
             throw reader.error("content_hash", "must be sha256:<64 lower-case hex digits>")
         }
+        self.contentHash = contentHash
         contributor = try reader.object("contributor") { reader in
             let typeName = try reader.string("type")
             guard let type = Origin(rawValue: typeName) else {
@@ -414,5 +427,213 @@ extension AttributedRange {
         }
         promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
         confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
+    }
+}
+
+// MARK: - Version 2 (spec/records.md §8)
+
+/// The latest time a version 2 record can state: 9999-12-31T23:59:59Z, the last second
+/// RFC 3339's four-digit years can show.
+private let latestTime: Int64 = 253_402_300_799
+
+extension Statement {
+    /// Decodes and validates the statement of an envelope, in the version its payload
+    /// type names.
+    public init(envelope: Envelope) throws {
+        guard let format = RecordFormat(payloadType: envelope.payloadType) else {
+            throw SchemaError(path: "", problem: "unknown payload type \"\(envelope.payloadType)\"")
+        }
+        try self.init(payload: envelope.payload, format: format)
+    }
+
+    /// Decodes and validates a payload of the given version.
+    public init(payload: [UInt8], format: RecordFormat) throws {
+        let tape = try JSONTape(parsing: payload)
+        switch format {
+        case .v1: try self.init(tape: tape)
+        case .v2: try self.init(v2Tape: tape)
+        }
+    }
+
+    package init(v2Tape tape: JSONTape) throws {
+        self = try MemberReader.read(tape, 0) { root in
+            let kind = try root.string("_kind")
+            let signer = SignerInfo(email: try root.string("_signer"), publicKey: nil)
+            let toolText = try root.string("_tool")
+            let toolParts = toolText.split(separator: " ", omittingEmptySubsequences: false)
+            guard toolParts.count == 2, !toolParts[0].isEmpty, !toolParts[1].isEmpty else {
+                throw root.error("_tool", "must be \"<name> <version>\"")
+            }
+            let tool = ToolInfo(name: String(toolParts[0]), version: String(toolParts[1]))
+            let commit = try root.string("commit")
+            guard isLowerHex(commit, count: 40) else {
+                throw root.error("commit", "must be a full lower-case commit id")
+            }
+            let time = Timestamp.format(unixSeconds: Int64(try root.integer("time", in: 0...latestTime)))
+            switch kind {
+            case "attribution":
+                return Statement(
+                    commit: commit,
+                    predicate: .attribution(try Attribution(v2: &root, tool: tool, signer: signer, time: time)),
+                    format: .v2)
+            case "review":
+                let review = Review(
+                    tool: tool, signer: signer, reviewedAt: time, author: try root.person("author"),
+                    selfReview: try root.bool("self_review"), comment: try root.optionalString("comment"))
+                return Statement(commit: commit, predicate: .review(review), format: .v2)
+            default:
+                throw root.error("_kind", "must be attribution or review")
+            }
+        }
+    }
+}
+
+extension Attribution {
+    fileprivate init(v2 reader: inout MemberReader, tool: ToolInfo, signer: SignerInfo, time: String) throws {
+        let labels = try reader.objects("by") { _, label in try RangeLabel(v2: &label) }
+        guard !labels.isEmpty else { throw reader.error("by", "must name at least one contributor") }
+        let encoded = labels.map { $0.v2JSON.canonicalBytes }
+        for index in encoded.indices.dropFirst() where !encoded[index - 1].lexicographicallyPrecedes(encoded[index]) {
+            throw SchemaError(
+                path: "by[\(index)]", problem: "contributors must be sorted by their canonical JSON, without duplicates"
+            )
+        }
+        var used = Set<Int>()
+        func label(_ value: Int64, _ path: @autoclosure () -> String) throws -> RangeLabel {
+            guard value >= 0, value < labels.count else {
+                throw SchemaError(path: path(), problem: "must be the index of a contributor in \"by\"")
+            }
+            used.insert(Int(value))
+            return labels[Int(value)]
+        }
+
+        let restIndex = reader.has("rest") ? Int64(try reader.integer("rest", in: 0...Int64(Int32.max))) : nil
+        var files = [AttributedFile]()
+        if reader.has("files") {
+            let tape = reader.tape
+            let object = try reader.value("files")
+            guard tape.entries[object].kind == .object, tape.entries[object].count > 0 else {
+                throw reader.error("files", "must be an object naming at least one file")
+            }
+            var key = object + 1
+            while key < Int(tape.entries[object].end) {
+                let path = tape.string(at: key)
+                let value = key + 1
+                key = tape.next(after: value)
+                guard AttributedFile.isNormalised(path) else {
+                    throw SchemaError(
+                        path: "files", problem: "\"\(path)\" is not a normalised repository-relative path")
+                }
+                let where_ = "files[\"\(path)\"]"
+                let pairs = tape.elements(of: value)
+                guard tape.entries[value].kind == .array, !pairs.isEmpty else {
+                    throw SchemaError(path: where_, problem: "must be a non-empty array of [contributor, ranges]")
+                }
+                var ranges = [AttributedRange]()
+                var previous: Int64 = -1
+                for (position, pair) in pairs.enumerated() {
+                    let parts = tape.elements(of: pair)
+                    guard tape.entries[pair].kind == .array, parts.count == 2, tape.entries[parts[0]].kind == .integer,
+                        tape.entries[parts[1]].kind == .string
+                    else {
+                        throw SchemaError(path: "\(where_)[\(position)]", problem: "must be [contributor, \"ranges\"]")
+                    }
+                    let index = tape.entries[parts[0]].integer
+                    guard index > previous else {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)]",
+                            problem: "contributors must be in ascending order, once each")
+                    }
+                    previous = index
+                    let rangeLabel = try label(index, "\(where_)[\(position)][0]")
+                    if let restIndex, index == restIndex {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)][0]",
+                            problem: "is rest's contributor: its lines are not listed")
+                    }
+                    guard let lines = RangeList.parse(tape.string(at: parts[1])) else {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)][1]",
+                            problem: "must be ascending line ranges such as 3-20,40 (not touching, 1-based)")
+                    }
+                    ranges += lines.map { AttributedRange($0, rangeLabel) }
+                }
+                ranges.sort { $0.startLine < $1.startLine }
+                for index in ranges.indices.dropFirst() where ranges[index].startLine <= ranges[index - 1].endLine {
+                    throw SchemaError(path: where_, problem: "two contributors claim line \(ranges[index].startLine)")
+                }
+                files.append(AttributedFile(path: path, ranges: ranges))
+            }
+            // Members of an object have no order: the model keeps files in path order
+            // (a payload listing them otherwise is not canonical, which verify reports).
+            files.sort { JSONValue.codePointOrder($0.path, $1.path) }
+        }
+        let rest = try restIndex.map { try label($0, "rest") }
+        guard !files.isEmpty || rest != nil else {
+            throw SchemaError(path: "", problem: "a record states \"files\", \"rest\" or both")
+        }
+        if let unused = labels.indices.first(where: { !used.contains($0) }) {
+            throw SchemaError(path: "by[\(unused)]", problem: "is not used by any range or by rest")
+        }
+        let (sessions, rewrite, derivedFrom) = try Attribution.history(&reader)
+        self.init(
+            tool: tool, signer: signer, committer: nil, recordedAt: time, files: files, totals: nil, rest: rest,
+            sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
+    }
+}
+
+extension RangeLabel {
+    fileprivate init(v2 reader: inout MemberReader) throws {
+        let typeName = try reader.string("type")
+        guard let type = Origin(rawValue: typeName) else { throw reader.error("type", "must be ai, human or mixed") }
+        contributor = Contributor(type: type)
+        if type == .human {
+            guard !reader.has("agent"), !reader.has("model") else {
+                throw SchemaError(path: "", problem: "a human contributor names no agent or model")
+            }
+        } else {
+            contributor.agent = try reader.string("agent")
+            let model = try reader.string("model")
+            guard ModelID.isValid(model) else { throw reader.error("model", "must be provider/model") }
+            contributor.modelID = model
+        }
+        sessionID = try reader.optionalString("session")
+        let plain = try reader.optionalString("prompt_sha256")
+        if let plain, !isLowerHex(plain, count: 64) {
+            throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
+        }
+        let keyed = try reader.optionalString("prompt_hmac_sha256")
+        if let keyed, !isLowerHex(keyed, count: 64) {
+            throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
+        }
+        if plain != nil, keyed != nil {
+            throw reader.error("prompt_hmac_sha256", "a contributor gives one prompt digest, not two")
+        }
+        promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
+        confidenceBasisPoints =
+            reader.has("confidence_bp") ? try reader.integer("confidence_bp", in: 0...9_999) : 10_000
+    }
+}
+
+extension AttributedFile {
+    /// Relative, `/`-separated, no empty, `.` or `..` component, no NUL.
+    fileprivate static func isNormalised(_ path: String) -> Bool {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        return !path.isEmpty && !path.hasPrefix("/")
+            && !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) && !path.utf8.contains(0)
+    }
+}
+
+extension JSONTape {
+    /// The indices of the elements of the container at `index` (none for a scalar).
+    fileprivate func elements(of index: Int) -> [Int] {
+        guard entries[index].isContainer else { return [] }
+        var result = [Int]()
+        var element = index + 1
+        while element < Int(entries[index].end) {
+            result.append(element)
+            element = next(after: element)
+        }
+        return result
     }
 }

@@ -59,7 +59,17 @@ package enum CommitLog {
                 }
             }
         }
-        lines.unknown = max(0, attribution.totals.added - lines.total)
+        let added =
+            attribution.totals?.added ?? (try? ledger.repository.lineStats(of: commit).added) ?? lines.total
+        if let rest = attribution.rest, added > lines.total {
+            // The lines no range lists are `rest`'s (version 2).
+            lines.add(rest.contributor.type, added - lines.total)
+            if rest.contributor.type != .human, let agent = rest.contributor.agent {
+                let name = "\(agent) \(rest.contributor.modelID ?? "unknown/unknown")"
+                if !models.contains(name) { models.append(name) }
+            }
+        }
+        lines.unknown = max(0, added - lines.total)
         func share(_ part: Int) -> String { "\(Int((Double(part) * 100 / Double(max(1, lines.total))).rounded())) %" }
         var parts = [
             "ai \(share(lines.ai)) · mixed \(share(lines.mixed)) · human \(share(lines.human)) of \(lines.total) lines added"

@@ -155,7 +155,15 @@ package enum ReportBuilder {
             for path in Set(numstat.keys).union(rangesByPath.keys) {
                 var lines = LineCounts()
                 for range in rangesByPath[path] ?? [] { lines.add(range.contributor.type, range.lineCount) }
-                lines.unknown = max(0, (numstat[path] ?? 0) - lines.total)
+                let unlisted = max(0, (numstat[path] ?? 0) - lines.total)
+                if let rest = attribution?.rest, unlisted > 0 {
+                    // Every added line no range lists is `rest`'s (version 2). Only the
+                    // count matters from here on, so the range stands for them all.
+                    lines.add(rest.contributor.type, unlisted)
+                    rangesByPath[path, default: []].append(AttributedRange(1...unlisted, rest))
+                } else {
+                    lines.unknown = unlisted
+                }
                 perPath[path] = lines
             }
             var commitLines = LineCounts()

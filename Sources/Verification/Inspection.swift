@@ -20,13 +20,14 @@ package struct InspectedRecord: Sendable {
     package let statement: Statement?
     /// Why the line could not be decoded, if it could not.
     package let decodeError: String?
-    /// Whether the signature verifies with the package key the record embeds
-    /// (integrity only: says nothing about whether that key is trusted).
-    package let signatureMatchesEmbeddedKey: Bool
+    /// Whether the signature verifies with the public key the record embeds (integrity
+    /// only: says nothing about whether that key is trusted); nil when the record
+    /// embeds none (version 2) or could not be read.
+    package let signatureMatchesEmbeddedKey: Bool?
     package let trust: Trust
 
     package var hasProblem: Bool {
-        if decodeError != nil || !signatureMatchesEmbeddedKey { return true }
+        if decodeError != nil || signatureMatchesEmbeddedKey == false { return true }
         if case .problem = trust { return true }
         return false
     }
@@ -37,7 +38,7 @@ package struct InspectedRecord: Sendable {
         var members: JSONObject = [
             "record": .integer(Int64(index)),
             "digest": .string(digest),
-            "signature_matches_embedded_key": .bool(signatureMatchesEmbeddedKey),
+            "signature_matches_embedded_key": signatureMatchesEmbeddedKey.map(JSONValue.bool) ?? .null,
         ]
         if let keyID = envelope?.signatures.first?.keyID { members["keyid"] = .string(keyID) }
         if let statement { members["statement"] = statement.json }
@@ -80,19 +81,20 @@ package enum Inspection {
             let statement: Statement
             do {
                 envelope = try Envelope(line: line)
-                statement = try Statement(payload: envelope.payload)
+                statement = try Statement(envelope: envelope)
             } catch {
                 return InspectedRecord(
                     index: index, digest: digest, envelope: try? Envelope(line: line), statement: nil,
-                    decodeError: "\(error)", signatureMatchesEmbeddedKey: false, trust: trustStatus)
+                    decodeError: "\(error)", signatureMatchesEmbeddedKey: nil, trust: trustStatus)
             }
-            let embedded = try? PublicKey.cached(openSSH: statement.signer.publicKey)
             let signature = envelope.signatures[0]
-            let valid =
-                embedded.map {
+            // Version 2 names no key in the statement: nothing to check it with.
+            let valid = statement.signer.publicKey.map { line in
+                (try? PublicKey.cached(openSSH: line)).map {
                     $0.fingerprint == signature.keyID
                         && $0.isValidSignature(signature.bytes, for: envelope.preAuthenticationEncoding)
                 } ?? false
+            }
             return InspectedRecord(
                 index: index, digest: digest, envelope: envelope, statement: statement, decodeError: nil,
                 signatureMatchesEmbeddedKey: valid, trust: trustStatus)

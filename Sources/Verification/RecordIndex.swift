@@ -107,11 +107,14 @@ package final class RecordIndex {
             for line in lines {
                 let digest = Envelope.recordDigest(ofLine: line)
                 guard let envelope = try? Envelope(line: line),
-                    let statement = try? Statement(payload: envelope.payload),
+                    let statement = try? Statement(envelope: envelope),
                     statement.commit == commit.hex
                 else { continue }
-                if !allVerified && !verified.contains(digest) {
-                    guard let key = try? PublicKey.cached(openSSH: statement.signer.publicKey),
+                // Without a trust: a version 1 record is checked against the key it
+                // names; a version 2 record names none, and displays say that nothing
+                // was checked against trust.
+                if !allVerified && !verified.contains(digest), let publicKey = statement.signer.publicKey {
+                    guard let key = try? PublicKey.cached(openSSH: publicKey),
                         key.fingerprint == envelope.signatures[0].keyID,
                         key.isValidSignature(
                             envelope.signatures[0].bytes, for: envelope.preAuthenticationEncoding,

@@ -434,9 +434,11 @@ package final class Verifier {
         } catch {
             return problem(.notEnvelope, "\(error)")
         }
-        guard envelope.payloadType == Envelope.inTotoPayloadType else {
+        guard let format = RecordFormat(payloadType: envelope.payloadType) else {
             return problem(
-                .payloadType, "payloadType is \"\(envelope.payloadType)\", expected \"\(Envelope.inTotoPayloadType)\"")
+                .payloadType,
+                "payloadType is \"\(envelope.payloadType)\", expected "
+                    + RecordFormat.allCases.map { "\"\($0.payloadType)\"" }.joined(separator: " or "))
         }
         let signature = envelope.signatures[0]
         if revoked.contains(signature.keyID) {
@@ -465,7 +467,7 @@ package final class Verifier {
         }
         let statement: Statement
         do {
-            statement = try Statement(tape: payload)
+            statement = try format == .v1 ? Statement(tape: payload) : Statement(v2Tape: payload)
         } catch {
             return problem(.badSchema, "invalid statement: \(error)")
         }
@@ -474,10 +476,10 @@ package final class Verifier {
         // text first, parsed only when it differs (a comment, another key).
         let signingKeyLine = keyLines[signature.keyID] ?? key.openSSH
         keyLines[signature.keyID] = signingKeyLine
-        guard
-            signer.publicKey == signingKeyLine
-                || (try? PublicKey.cached(openSSH: signer.publicKey))?.fingerprint == signature.keyID
-        else {
+        // Version 1 also names the key in the statement (version 2 only in the envelope).
+        if let publicKey = signer.publicKey, publicKey != signingKeyLine,
+            (try? PublicKey.cached(openSSH: publicKey))?.fingerprint != signature.keyID
+        {
             return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
         }
         guard statement.commit == commit.hex else {
@@ -605,7 +607,10 @@ package final class Verifier {
                         "\(file.path): lines \(range.startLine)-\(range.endLine) are outside the file, which has \(lines.count) lines"
                     )
                 }
-                guard lines.contentHash(ofLines: range.startLine...range.endLine) == range.contentHash else {
+                // Version 2 ranges carry no content hash: the commit id binds the content.
+                guard
+                    range.contentHash.map({ lines.contentHash(ofLines: range.startLine...range.endLine) == $0 }) ?? true
+                else {
                     return (
                         .contentMismatch,
                         "\(file.path): lines \(range.startLine)-\(range.endLine) do not match their content_hash"

@@ -679,7 +679,7 @@ import Verification
                     ).utf8)
             })
         #expect(
-            try Statement(payload: try Envelope(line: altered).payload).attribution?.totals.ai == 3,
+            try Statement(payload: try Envelope(line: altered).payload).attribution?.totals?.ai == 3,
             "the forgery must be well-formed")
         try await fixture.overwriteNote(commit, lines: [altered])
         let stats = try JSONValue(parsing: try await fixture.trace("stats", "--json").stdout)

@@ -104,7 +104,7 @@ import Testing
         let second = try await fixture.commitRecorded("second half")
         let record = try await fixture.attribution(second)
         #expect(record.origins("a.txt") == lines((4...6, Self.claude)))
-        #expect(record.totals.added == 3)
+        #expect(record.totals?.added == 3)
         #expect(try await fixture.trace("status").stdout.contains("no uncommitted AI lines"))
     }
 
@@ -116,7 +116,7 @@ import Testing
         let record = try await fixture.attribution(try await fixture.commitRecorded("mine"))
         #expect(record.files.map(\.path) == ["notes.txt"])
         #expect(record.origins("notes.txt") == lines((1...1, "human")))
-        #expect(record.totals.ai == 0 && record.totals.mixed == 0)
+        #expect(record.totals?.ai == 0 && record.totals?.mixed == 0)
         #expect(record.sessions.first?.linesWritten == 1)
         #expect(record.sessions.first?.linesCommittedUnchanged == 0)
     }

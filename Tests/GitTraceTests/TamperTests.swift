@@ -128,7 +128,7 @@ import Testing
     @Test func lineRangeBeyondTheEndOfTheFile() async throws {
         let fixture = try await forgeFirstRange { attribution in
             attribution.files[0].ranges[0].endLine = 11
-            attribution.totals.ai = 10
+            attribution.totals?.ai = 10
         }
         try await expectProblem(
             fixture, code: "range-outside-file",

@@ -91,6 +91,104 @@ def main():
             handle.write(data)
 
 
+def version2():
+    """attribution-v2/: §8's compact statement, signed with the same key; and
+    invalid-v2.json: payloads a verifier must refuse (bad-schema), each with the member
+    its message names."""
+    key = Ed25519PrivateKey.from_private_bytes(SEED)
+    ai = {"type": "ai", "agent": "claude-code", "model": "anthropic/claude-sonnet-4-5", "session": "session-1",
+          "prompt_sha256": hashlib.sha256(b"write the app").hexdigest()}
+    mixed = {"type": "mixed", "agent": "cursor", "model": "openai/gpt-5", "confidence_bp": 9500}
+    human = {"type": "human"}
+    by = sorted([ai, mixed, human], key=canonical)
+    index = {json.dumps(label, sort_keys=True): position for position, label in enumerate(by)}
+
+    def at(label):
+        return index[json.dumps(label, sort_keys=True)]
+
+    statement = {
+        "_kind": "attribution",
+        "_signer": "vectors@example.com",
+        "_tool": "git-trace 0.2.0",
+        "by": by,
+        "commit": COMMIT,
+        "files": {
+            "src/app.swift": [[at(ai), "3-20,25"]],
+            "tests/caf\u00e9 \"quoted\".txt": [[at(mixed), "1"]],
+        },
+        "rest": at(human),
+        "time": 1767323100,  # 2026-01-02T03:05:00Z
+    }
+    payload = canonical(statement)
+    payload_type = "application/vnd.sessiontrace.v2+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(payload), payload)
+    envelope = canonical({
+        "payload": base64.b64encode(payload).decode(),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
+    })
+    out = os.path.join(HERE, "attribution-v2")
+    os.makedirs(out, exist_ok=True)
+    files = {
+        "statement.json": payload,
+        "pae.hex": (pae.hex() + "\n").encode(),
+        "envelope.jsonl": envelope + b"\n",
+        "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
+    }
+    for name, data in files.items():
+        with open(os.path.join(out, name), "wb") as handle:
+            handle.write(data)
+
+    def variant(change):
+        copy = json.loads(json.dumps(statement))
+        change(copy)
+        return copy
+
+    def set_(member, value):
+        return lambda s: s.__setitem__(member, value)
+
+    def drop(member):
+        return lambda s: s.pop(member)
+
+    invalid = [
+        ("_kind", set_("_kind", "estimate")),
+        ("_tool", set_("_tool", "git-trace")),
+        ("commit", set_("commit", COMMIT.upper())),
+        ("time", set_("time", 253402300800)),
+        ("by", set_("by", [])),
+        ("by[1]", set_("by", list(reversed(by)))),
+        ("by[1]", set_("by", [by[0], by[0], by[1], by[2]])),
+        ("by[0]", lambda s: s["by"][0].__setitem__("model", "claude")),
+        ("by[2]", lambda s: s["by"][2].__setitem__("agent", "cursor")),
+        ("by[1]", lambda s: s["by"][1].__setitem__("confidence_bp", 10000)),
+        ("by[0]", lambda s: s["by"][0].__setitem__("prompt_hmac_sha256", "ab" * 32)),
+        ("by[1]", lambda s: s["files"].pop("tests/caf\u00e9 \"quoted\".txt")),
+        ("rest", set_("rest", 3)),
+        ("", lambda s: (s.pop("files"), s.pop("rest"))),
+        ("files", set_("files", {})),
+        ("files", lambda s: s["files"].__setitem__("../outside", [[0, "1"]])),
+        ("files[\"src/app.swift\"][0][1]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "3-3"]])),
+        ("files[\"src/app.swift\"][0][1]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "03-20"]])),
+        ("files[\"src/app.swift\"][0][1]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "3-20,21"]])),
+        ("files[\"src/app.swift\"][0][1]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "0"]])),
+        ("files[\"src/app.swift\"][0][1]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "20-30,3"]])),
+        ("files[\"src/app.swift\"][1]", lambda s: s["files"].__setitem__("src/app.swift", [[1, "3"], [0, "5"]])),
+        ("files[\"src/app.swift\"]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "3-20"], [1, "20"]])),
+        ("files[\"src/app.swift\"][0][0]", lambda s: s["files"].__setitem__("src/app.swift", [[2, "3-20"]])),
+        ("", set_("totals", {"ai": 18})),
+    ]
+    cases = [{"member": member, "payload": canonical(variant(change)).decode()} for member, change in invalid]
+    with open(os.path.join(HERE, "invalid-v2.json"), "w", encoding="utf-8") as handle:
+        json.dump(cases, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
+def keyid_of(key):
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    blob = ssh_string(b"ssh-ed25519") + ssh_string(public)
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
 def merkle_root(leaves):
     """RFC 6962 MTH over raw leaf data."""
     if not leaves:
@@ -127,4 +225,5 @@ def checkpoints():
 
 if __name__ == "__main__":
     main()
+    version2()
     checkpoints()
