@@ -53,6 +53,31 @@ extension Repository {
         }
     }
 
+    /// The paths whose blob `commitID` changed against its first parent's same path (no
+    /// rename detection: a renamed file is a new path), or every file of a root commit;
+    /// submodules left out.
+    package func pathsChanged(by commitID: ObjectID) throws -> [String] {
+        let commit = try self.commit(commitID)
+        let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+        func run(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [String] {
+            var diff: OpaquePointer?
+            try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff \(commitID.shortHex)")
+            defer { git_diff_free(diff) }
+            var paths = [String]()
+            for index in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, index)?.pointee, delta.status != GIT_DELTA_DELETED,
+                    delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                else { continue }
+                paths.append(GitPath.string(delta.new_file.path))
+            }
+            return paths
+        }
+        return try withTree(commit.treeID) { new in
+            if let parentTree { return try withTree(parentTree) { try run($0, new) } }
+            return try run(nil, new)
+        }
+    }
+
     /// Writes the index as a tree (what `git commit` would commit now) and returns its id.
     package func indexTree() throws -> ObjectID {
         var index: OpaquePointer?

@@ -133,10 +133,10 @@ struct Record: ParsableCommand {
                 promptSHA256: pick(promptDigests, index), confidenceBasisPoints: pick(confidences, index))
         }
         recordPendingCommits(repository, identity)
-        let (digest, totals) = try RecordBuilder(repository: repository).record(
+        let (digest, counts) = try RecordBuilder(repository: repository).record(
             requests, on: commit, signer: identity, at: Int64(Date().timeIntervalSince1970))
         print(
-            "recorded \(digest) on \(commit.shortHex): ai \(totals.ai), mixed \(totals.mixed), human \(totals.human) lines"
+            "recorded \(digest) on \(commit.shortHex): ai \(counts[.ai] ?? 0), mixed \(counts[.mixed] ?? 0), human \(counts[.human] ?? 0) lines"
         )
     }
 }

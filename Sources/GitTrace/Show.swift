@@ -54,13 +54,17 @@ struct Show: ParsableCommand {
             print(JSONValue.array(records.map(\.json)).canonicalString)
         } else {
             print("commit \(commit.hex)")
-            for record in records { printRecord(record, trustSource: trustFile?.0.source) }
+            for record in records {
+                printRecord(record, trustSource: trustFile?.0.source, commit: commit, repository: repository)
+            }
             printUnsigned()
         }
         if records.contains(where: \.hasProblem) { throw ExitCode(1) }
     }
 
-    private func printRecord(_ record: InspectedRecord, trustSource: String?) {
+    private func printRecord(
+        _ record: InspectedRecord, trustSource: String?, commit: ObjectID, repository: Repository
+    ) {
         print("")
         guard let statement = record.statement, let envelope = record.envelope else {
             print("record \(record.index)  \(record.digest)")
@@ -95,7 +99,8 @@ struct Show: ParsableCommand {
             print("  every other line the commit added")
             print(describe(rest, lines: "rest".leftPadded(to: 11)))
         }
-        if let totals = attribution.totals {
+        // Version 2 states no totals: they are counted from the ranges, rest and the diff.
+        if let totals = attribution.totals ?? (try? attribution.expanded(on: commit, in: repository))?.totals {
             print(
                 "  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)"
             )

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import Git
 import Keys
@@ -47,16 +48,18 @@ package struct ClaimRequest: Sendable {
 
 extension RecordBuilder {
     /// Signs one attribution record of `requests` about `commit` and appends it to the
-    /// commit's note; its digest and totals, for the user.
+    /// commit's note; its digest and the lines claimed per origin, for the user.
     package func record(_ requests: [ClaimRequest], on commit: ObjectID, signer: SigningIdentity, at time: Int64)
-        throws -> (digest: String, totals: Totals)
+        throws -> (digest: String, lines: [Origin: Int])
     {
         let statement = try attribution(
             for: commit, claims: requests.map(\.claim), signer: signer, recordedAt: time)
         let envelope = try Self.sign(statement, with: signer.key)
         try NotesLedger(repository: repository).append(
             [commit: [envelope.line]], message: "git trace record \(commit.shortHex)")
-        return (Envelope.recordDigest(ofLine: envelope.line), statement.attribution!.totals!)
+        var lines = [Origin: Int]()
+        for request in requests { lines[request.origin, default: 0] += request.lines.reduce(0) { $0 + $1.count } }
+        return (Envelope.recordDigest(ofLine: envelope.line), lines)
     }
 
     /// Signs a review of each commit and appends them all in one notes commit; the
@@ -73,5 +76,41 @@ extension RecordBuilder {
         }
         try NotesLedger(repository: repository).append(lines, message: "git trace review: \(commits.count) commit(s)")
         return ownCommits
+    }
+}
+
+extension Attribution {
+    /// The record with `rest` spelled out (spec/records.md §8): its label on every line
+    /// `commit` added that no range lists, in every file it changed, and the totals
+    /// counted from those ranges and the commit's diff. A version 1 record, or one
+    /// without `rest` and with totals, is returned as it is.
+    package func expanded(on commit: ObjectID, in repository: Repository) throws -> Attribution {
+        guard rest != nil || totals == nil else { return self }
+        var result = self
+        if rest != nil {
+            var files = [AttributedFile]()
+            let paths = Set(try repository.pathsChanged(by: commit)).union(self.files.map(\.path))
+            for path in paths.sorted(by: JSONValue.codePointOrder) {
+                guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commit) else { continue }
+                let ranges = self.ranges(of: path, added: added)
+                if !ranges.isEmpty { files.append(AttributedFile(path: path, ranges: ranges)) }
+            }
+            result.files = files
+            result.rest = nil
+        }
+        if result.totals == nil {
+            func count(_ origin: Origin) -> Int {
+                result.files.flatMap(\.ranges).filter { $0.contributor.type == origin }.reduce(0) { $0 + $1.lineCount }
+            }
+            let (ai, human, mixed) = (count(.ai), count(.human), count(.mixed))
+            // A merge's record attributes exactly the lines the merge itself introduced
+            // (spec/capture.md §4); its diff against the first parent would count the
+            // other branch's lines too.
+            let stats =
+                try repository.commit(commit).parentIDs.count > 1
+                ? (added: ai + human + mixed, deleted: 0) : repository.lineStats(of: commit)
+            result.totals = Totals(added: stats.added, deleted: stats.deleted, ai: ai, human: human, mixed: mixed)
+        }
+        return result
     }
 }

@@ -36,7 +36,7 @@ package struct ClaimError: UserFacingError {
 /// Turns claims about a commit into a signed attribution record.
 public struct RecordBuilder {
     package static let toolName = "git-trace"
-    package static let toolVersion = "0.1.0"
+    package static let toolVersion = "0.2.0"
 
     package let repository: Repository
 
@@ -116,7 +116,56 @@ public struct RecordBuilder {
                 added: stats.added, deleted: stats.deleted, ai: covered(.ai), human: covered(.human),
                 mixed: covered(.mixed)),
             sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
-        return Statement(commit: commitID.hex, predicate: .attribution(attribution))
+        let statement = Statement(commit: commitID.hex, predicate: .attribution(attribution))
+        guard try recordFormat() == .v2 else { return statement }
+        var compact = statement.inVersion2
+        if lineStats == nil, commit.parentIDs.count <= 1, let rest = try restLabel(for: commitID, claims: files) {
+            var predicate = compact.attribution!
+            predicate.rest = rest
+            // Rest's lines are not listed (§8): the record says exactly what is signed.
+            predicate.files = predicate.files.compactMap { file in
+                let ranges = file.ranges.filter { $0.label != rest }
+                return ranges.isEmpty ? nil : AttributedFile(path: file.path, ranges: ranges)
+            }
+            compact.predicate = .attribution(predicate)
+        }
+        return compact
+    }
+
+    /// The format records are written in: `sessiontrace.recordFormat` (1 for a team
+    /// whose members still run a version that reads only version 1), else version 2.
+    package func recordFormat() throws -> RecordFormat {
+        guard let value = try repository.config().string("sessiontrace.recordFormat") else { return .v2 }
+        guard let number = Int(value), let format = RecordFormat(rawValue: number) else {
+            throw ClaimError(message: "sessiontrace.recordFormat is '\(value)': set it to 1 or 2 (the default)")
+        }
+        return format
+    }
+
+    /// Version 2's `rest` (spec/records.md §8): when the claims cover every line the
+    /// commit added, in every file it changed, the label of the most lines, which the
+    /// record then need not list; nil when some added line is claimed by nobody (rest
+    /// would claim it) or nothing is claimed.
+    func restLabel(for commitID: ObjectID, claims files: [AttributedFile]) throws -> RangeLabel? {
+        var claimed = [String: Int]()
+        var linesByLabel = [RangeLabel: Int]()
+        for file in files {
+            for range in file.ranges {
+                claimed[file.path, default: 0] += range.lineCount
+                linesByLabel[range.label, default: 0] += range.lineCount
+            }
+        }
+        for path in try repository.pathsChanged(by: commitID) {
+            guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commitID) else { return nil }
+            // Claims are added lines and do not overlap (checked above): equal counts
+            // mean every added line is claimed.
+            guard added.reduce(0, { $0 + $1.count }) == claimed[path] ?? 0 else { return nil }
+        }
+        return linesByLabel.max { a, b in
+            a.value != b.value
+                ? a.value < b.value
+                : !a.key.v2JSON.canonicalBytes.lexicographicallyPrecedes(b.key.v2JSON.canonicalBytes)
+        }?.key
     }
 
     /// `time`, or one second after the newest attribution record already on `commitID`
@@ -151,7 +200,8 @@ public struct RecordBuilder {
                 time: Timestamp.format(unixSeconds: commit.author.time)),
             selfReview: commit.author.email.lowercased() == signer.email.lowercased(),
             comment: comment)
-        return Statement(commit: commitID.hex, predicate: .review(review))
+        let statement = Statement(commit: commitID.hex, predicate: .review(review))
+        return try recordFormat() == .v2 ? statement.inVersion2 : statement
     }
 
     /// Signs a statement into a note line. The ledger is append-only, so a record that

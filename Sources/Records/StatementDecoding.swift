@@ -490,8 +490,8 @@ extension Statement {
 
 extension Attribution {
     fileprivate init(v2 reader: inout MemberReader, tool: ToolInfo, signer: SignerInfo, time: String) throws {
+        // Empty only for a record of a commit that added no line (nothing to label).
         let labels = try reader.objects("by") { _, label in try RangeLabel(v2: &label) }
-        guard !labels.isEmpty else { throw reader.error("by", "must name at least one contributor") }
         let encoded = labels.map { $0.v2JSON.canonicalBytes }
         for index in encoded.indices.dropFirst() where !encoded[index - 1].lexicographicallyPrecedes(encoded[index]) {
             throw SchemaError(
@@ -569,9 +569,6 @@ extension Attribution {
             files.sort { JSONValue.codePointOrder($0.path, $1.path) }
         }
         let rest = try restIndex.map { try label($0, "rest") }
-        guard !files.isEmpty || rest != nil else {
-            throw SchemaError(path: "", problem: "a record states \"files\", \"rest\" or both")
-        }
         if let unused = labels.indices.first(where: { !used.contains($0) }) {
             throw SchemaError(path: "by[\(unused)]", problem: "is not used by any range or by rest")
         }

@@ -41,7 +41,10 @@ package struct InspectedRecord: Sendable {
             "signature_matches_embedded_key": signatureMatchesEmbeddedKey.map(JSONValue.bool) ?? .null,
         ]
         if let keyID = envelope?.signatures.first?.keyID { members["keyid"] = .string(keyID) }
-        if let statement { members["statement"] = statement.json }
+        if let statement {
+            members["statement"] = statement.json
+            members["format"] = .integer(Int64(statement.format.rawValue))
+        }
         if let decodeError { members["error"] = .string(decodeError) }
         switch trust {
         case .notChecked: members["trust"] = .string("not-checked")

@@ -163,7 +163,7 @@ import Testing
             // Never a tie with the automatic record (same second or not), so the order of
             // the note's lines, which sync's merge changes, decides nothing.
             let times = try lines.map {
-                try #require(try Statement(payload: try Envelope(line: $0).payload).attribution).recordedAt
+                try #require(try Statement(envelope: try Envelope(line: $0)).attribution).recordedAt
             }
             #expect(times[1] > times[0], "round \(round): \(times)")
             let stats = try await fixture.trace("stats", "HEAD", "--trust", fixture.trustFile.path)
@@ -484,7 +484,7 @@ import Testing
         #expect(try await fixture.waitForRecord(commit, in: shallow))
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: shallow)
         let record = try #require(
-            try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution)
         #expect(record.origins("b.txt") == lines((1...2, Self.claude)))
         #expect(record.origins("a.txt") == lines((1...1, "human")))
     }
@@ -552,7 +552,7 @@ import Testing
         #expect(try await fixture.waitForRecord(inner, in: submodule), "the submodule's commit gets its record")
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", inner, in: submodule)
         let innerRecord = try #require(
-            try Statement(payload: try Envelope(line: String(note.split(separator: "\n").last!)).payload).attribution)
+            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution)
         #expect(innerRecord.origins("feature.txt") == lines((1...3, Self.claude)))
         let outer = try await fixture.attribution(try await fixture.commitRecorded("top and the new submodule commit"))
         #expect(outer.origins("top.txt") == lines((1...2, Self.claude)))

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import Git
 import Ledger
 import Records
 import TestSupport
@@ -141,11 +142,13 @@ extension Fixture {
         return false
     }
 
-    /// The record on `commit`, decoded (the last one when there are several).
+    /// The record on `commit`, decoded (the last one when there are several), with a
+    /// version 2 `rest` spread over the lines it covers and the totals counted.
     func attribution(_ commit: String) async throws -> Attribution {
         let line = try #require(try await noteLines(commit).last)
-        let statement = try Statement(payload: try Envelope(line: line).payload)
-        return try #require(statement.attribution)
+        let statement = try Statement(envelope: try Envelope(line: line))
+        return try #require(statement.attribution).expanded(
+            on: try #require(ObjectID(hex: commit)), in: try Repository(discoveringFrom: repository.path))
     }
 }
 

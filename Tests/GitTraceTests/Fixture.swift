@@ -38,9 +38,11 @@ struct Fixture {
             keyPath: sandbox.home.appendingPathComponent(".config/sessiontrace/signing_key.pem").path)
     }
 
-    /// A fixture with one human record on a 5-line file; returns it and the commit.
-    static func recorded(name: String = #function) async throws -> (Fixture, String) {
+    /// A fixture with one human record on a 5-line file (in record format `format`,
+    /// else the default); returns it and the commit.
+    static func recorded(name: String = #function, format: Int? = nil) async throws -> (Fixture, String) {
         let fixture = try await Fixture.make(name: name)
+        if let format { try await fixture.git("config", "sessiontrace.recordFormat", "\(format)") }
         let commit = try await fixture.commit(numberedLines(5), to: "a.txt")
         let output = try await fixture.trace("record", "HEAD", "--file", "a.txt", "--lines", "1-5", "--origin", "human")
         try #require(output.status == 0, "\(output)")

@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import Records
 import Setup
 import TestSupport
 import Testing
@@ -165,6 +166,9 @@ import Testing
         let record = try await fixture.attribution(merge)
         #expect(record.files.isEmpty)
         #expect(record.totals?.added == 0)
+        // Version 2: nothing to label, so no label, no file and no rest.
+        let line = try #require(try await fixture.noteLines(merge).last)
+        #expect(String(decoding: try Envelope(line: line).payload, as: UTF8.self).contains(#""by":[],"#), "\(line)")
     }
 
     @Test func mergeCommitsAttributeOnlyWhatTheMergeIntroduced() async throws {

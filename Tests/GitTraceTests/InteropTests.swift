@@ -20,10 +20,13 @@ import Testing
         return venv
     }
 
-    @Test func envelopesVerifyWithSecuresystemslib() async throws {
+    /// Both record formats: version 2 is SessionTrace's own statement in the same DSSE
+    /// envelope, so any DSSE implementation verifies it.
+    @Test(arguments: [1, 2]) func envelopesVerifyWithSecuresystemslib(format: Int) async throws {
         let python = try python()
         let script = InteropTests.packageRoot.appendingPathComponent("Tests/Interop/dsse_verify.py").path
         let fixture = try await Fixture.make()
+        try await fixture.git("config", "sessiontrace.recordFormat", "\(format)")
         let commit = try await fixture.commit(numberedLines(30), to: "src/ünïcode name.swift")
         #expect(
             try await fixture.trace(

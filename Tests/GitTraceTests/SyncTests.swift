@@ -216,7 +216,7 @@ import Testing
         let line = try #require(
             try await sandbox.git("notes", "--ref", "sessiontrace", "show", rebased, in: bob).split(separator: "\n")
                 .last)
-        let record = try #require(try Statement(payload: try Envelope(line: line).payload).attribution)
+        let record = try #require(try Statement(envelope: try Envelope(line: line)).attribution)
         #expect(record.rewrite == .rebase)
         #expect(record.derivedFrom.map(\.commit) == [local])
         #expect(record.files.map(\.path) == ["bob.txt"])

@@ -10,9 +10,12 @@ import Testing
 /// Each way of tampering with the ledger is caught by `git trace verify` with its own
 /// message and exit status 1 (spec/records.md §7).
 @Suite struct TamperTests {
-    /// A fixture with one AI record on a 10-line file; returns the commit and its line.
-    func recorded() async throws -> (Fixture, String, String) {
+    /// A fixture with one AI record on a 10-line file, in record format `format` (the
+    /// tests of content hashes and other version 1 members pin 1); returns the commit
+    /// and its line.
+    func recorded(format: Int = 1) async throws -> (Fixture, String, String) {
         let fixture = try await Fixture.make()
+        try await fixture.git("config", "sessiontrace.recordFormat", "\(format)")
         let commit = try await fixture.commit(numberedLines(10), to: "a.txt")
         let output = try await fixture.trace(
             "record", "HEAD", "--file", "a.txt", "--lines", "2-4", "--agent", "claude-code", "--model",
@@ -33,15 +36,17 @@ import Testing
         #expect(problems.first?.contains(text) == true, "\(result)", sourceLocation: sourceLocation)
     }
 
-    @Test func payloadByteChanged() async throws {
-        let (fixture, commit, line) = try await recorded()
-        // "start_line":2 becomes "start_line":3: still a well-formed statement.
+    /// Version 1 `"start_line":2` becomes 3, version 2's range list `"2-4"` becomes
+    /// `"2-5"`: still well-formed statements, no longer what was signed.
+    @Test(arguments: [(1, "\"start_line\":2", "\"start_line\":3"), (2, "\"2-4\"", "\"2-5\"")])
+    func payloadByteChanged(format: Int, original: String, altered replacement: String) async throws {
+        let (fixture, commit, line) = try await recorded(format: format)
         let altered = try tamper(
             line,
             payload: { payload in
-                let text = String(decoding: payload, as: UTF8.self).replacingOccurrences(
-                    of: "\"start_line\":2", with: "\"start_line\":3")
-                payload = Array(text.utf8)
+                let text = String(decoding: payload, as: UTF8.self)
+                #expect(text.contains(original), "\(text)")
+                payload = Array(text.replacingOccurrences(of: original, with: replacement).utf8)
             })
         try await fixture.overwriteNote(commit, lines: [altered])
         try await expectProblem(fixture, code: "payload-altered", mentioning: "payload was changed after signing")
@@ -114,19 +119,19 @@ import Testing
 
     /// Replaces the record with one correctly signed by the trusted key but with its
     /// first range changed: the forgery only an insider with the key could make.
-    func forgeFirstRange(_ change: (inout Attribution) -> Void) async throws -> Fixture {
-        let (fixture, commit, line) = try await recorded()
-        let statement = try Statement(payload: try Envelope(line: line).payload)
+    func forgeFirstRange(format: Int = 1, _ change: (inout Attribution) -> Void) async throws -> Fixture {
+        let (fixture, commit, line) = try await recorded(format: format)
+        var statement = try Statement(envelope: try Envelope(line: line))
         var attribution = try #require(statement.attribution)
         change(&attribution)
-        let forged = try RecordBuilder.sign(
-            Statement(commit: commit, predicate: .attribution(attribution)), with: try fixture.signingKey())
+        statement.predicate = .attribution(attribution)
+        let forged = try RecordBuilder.sign(statement, with: try fixture.signingKey())
         try await fixture.overwriteNote(commit, lines: [forged.line])
         return fixture
     }
 
-    @Test func lineRangeBeyondTheEndOfTheFile() async throws {
-        let fixture = try await forgeFirstRange { attribution in
+    @Test(arguments: [1, 2]) func lineRangeBeyondTheEndOfTheFile(format: Int) async throws {
+        let fixture = try await forgeFirstRange(format: format) { attribution in
             attribution.files[0].ranges[0].endLine = 11
             attribution.totals?.ai = 10
         }

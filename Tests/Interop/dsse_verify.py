@@ -3,8 +3,9 @@
 implementation. Usage: dsse_verify.py ALLOWED_SIGNERS COMMIT < note-lines
 
 Prints "verified N" and exits 0 when every line is a DSSE envelope whose signature
-securesystemslib accepts under a key from ALLOWED_SIGNERS and whose in-toto subject
-is COMMIT; exits 1 naming the first line that is not.
+securesystemslib accepts under a key from ALLOWED_SIGNERS and whose subject is COMMIT
+(the in-toto subject of a version 1 record, the "commit" of a version 2 record,
+spec/records.md §8); exits 1 naming the first line that is not.
 """
 import base64
 import hashlib
@@ -42,8 +43,15 @@ def main():
             envelope = Envelope.from_dict(json.loads(line))
             envelope.verify(keys, 1)
             statement = json.loads(envelope.payload)
-            subject = statement["subject"][0]
-            if statement["_type"] != "https://in-toto.io/Statement/v1" or subject["digest"]["gitCommit"] != commit:
+            if envelope.payload_type == "application/vnd.sessiontrace.v2+json":
+                subject = statement["commit"]
+            elif envelope.payload_type == "application/vnd.in-toto+json":
+                if statement["_type"] != "https://in-toto.io/Statement/v1":
+                    raise ValueError("not an in-toto statement")
+                subject = statement["subject"][0]["digest"]["gitCommit"]
+            else:
+                raise ValueError(f"unknown payload type {envelope.payload_type}")
+            if subject != commit:
                 raise ValueError(f"subject is not {commit}")
         except Exception as error:  # report any failure as a verification failure
             print(f"line {number}: {type(error).__name__}: {error}")
