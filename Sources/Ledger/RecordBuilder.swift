@@ -119,7 +119,7 @@ public struct RecordBuilder {
         let statement = Statement(commit: commitID.hex, predicate: .attribution(attribution))
         guard try recordFormat() == .v2 else { return statement }
         var compact = statement.inVersion2
-        if lineStats == nil, commit.parentIDs.count <= 1, let rest = try restLabel(for: commitID, claims: files) {
+        if commit.parentIDs.count <= 1, let rest = try restLabel(for: commitID, claims: files) {
             var predicate = compact.attribution!
             predicate.rest = rest
             // Rest's lines are not listed (§8): the record says exactly what is signed.

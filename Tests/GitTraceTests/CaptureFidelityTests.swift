@@ -484,7 +484,8 @@ import Testing
         #expect(try await fixture.waitForRecord(commit, in: shallow))
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", commit, in: shallow)
         let record = try #require(
-            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution)
+            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution
+        ).expanded(on: try #require(ObjectID(hex: commit)), in: try Repository(discoveringFrom: shallow.path))
         #expect(record.origins("b.txt") == lines((1...2, Self.claude)))
         #expect(record.origins("a.txt") == lines((1...1, "human")))
     }
@@ -552,7 +553,8 @@ import Testing
         #expect(try await fixture.waitForRecord(inner, in: submodule), "the submodule's commit gets its record")
         let note = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", inner, in: submodule)
         let innerRecord = try #require(
-            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution)
+            try Statement(envelope: try Envelope(line: String(note.split(separator: "\n").last!))).attribution
+        ).expanded(on: try #require(ObjectID(hex: inner)), in: try Repository(discoveringFrom: submodule.path))
         #expect(innerRecord.origins("feature.txt") == lines((1...3, Self.claude)))
         let outer = try await fixture.attribution(try await fixture.commitRecorded("top and the new submodule commit"))
         #expect(outer.origins("top.txt") == lines((1...2, Self.claude)))

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Ledger
 import Records
 import Sync
@@ -216,7 +217,8 @@ import Testing
         let line = try #require(
             try await sandbox.git("notes", "--ref", "sessiontrace", "show", rebased, in: bob).split(separator: "\n")
                 .last)
-        let record = try #require(try Statement(envelope: try Envelope(line: line)).attribution)
+        let record = try #require(try Statement(envelope: try Envelope(line: line)).attribution).expanded(
+            on: try #require(ObjectID(hex: rebased)), in: try Repository(discoveringFrom: bob.path))
         #expect(record.rewrite == .rebase)
         #expect(record.derivedFrom.map(\.commit) == [local])
         #expect(record.files.map(\.path) == ["bob.txt"])
