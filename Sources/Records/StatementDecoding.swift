@@ -189,6 +189,23 @@ private struct MemberReader {
         }
     }
 
+    /// `prompt_sha256` or `prompt_hmac_sha256` (64 lower-case hex digits, at most one),
+    /// tagged as PromptDigest writes it; nil when neither is given.
+    mutating func promptDigest() throws -> String? {
+        let plain = try optionalString("prompt_sha256")
+        if let plain, !isLowerHex(plain, count: 64) {
+            throw error("prompt_sha256", "must be 64 lower-case hex digits")
+        }
+        let keyed = try optionalString("prompt_hmac_sha256")
+        if let keyed, !isLowerHex(keyed, count: 64) {
+            throw error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
+        }
+        if plain != nil, keyed != nil {
+            throw error("prompt_hmac_sha256", "one prompt digest, not two")
+        }
+        return plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
+    }
+
     func finish() throws {
         let count = Int(tape.entries[object].count)
         let everything: UInt64 = count == 64 ? ~0 : (1 << UInt64(count)) - 1
@@ -414,18 +431,7 @@ extension AttributedRange {
             return contributor
         }
         sessionID = try reader.optionalString("session_id")
-        let plain = try reader.optionalString("prompt_sha256")
-        if let plain, !isLowerHex(plain, count: 64) {
-            throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
-        }
-        let keyed = try reader.optionalString("prompt_hmac_sha256")
-        if let keyed, !isLowerHex(keyed, count: 64) {
-            throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
-        }
-        if plain != nil, keyed != nil {
-            throw reader.error("prompt_hmac_sha256", "a range gives one prompt digest, not two")
-        }
-        promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
+        promptDigest = try reader.promptDigest()
         confidenceBasisPoints = try reader.integer("confidence_bp", in: 0...10_000)
     }
 }
@@ -595,18 +601,7 @@ extension RangeLabel {
             contributor.modelID = model
         }
         sessionID = try reader.optionalString("session")
-        let plain = try reader.optionalString("prompt_sha256")
-        if let plain, !isLowerHex(plain, count: 64) {
-            throw reader.error("prompt_sha256", "must be 64 lower-case hex digits")
-        }
-        let keyed = try reader.optionalString("prompt_hmac_sha256")
-        if let keyed, !isLowerHex(keyed, count: 64) {
-            throw reader.error("prompt_hmac_sha256", "must be 64 lower-case hex digits")
-        }
-        if plain != nil, keyed != nil {
-            throw reader.error("prompt_hmac_sha256", "a contributor gives one prompt digest, not two")
-        }
-        promptDigest = plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
+        promptDigest = try reader.promptDigest()
         confidenceBasisPoints =
             reader.has("confidence_bp") ? try reader.integer("confidence_bp", in: 0...9_999) : 10_000
     }

@@ -86,8 +86,13 @@ def main():
         "envelope.jsonl": envelope + b"\n",
         "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
     }
+    write_files(out, files)
+
+
+def write_files(directory, files):
+    os.makedirs(directory, exist_ok=True)
     for name, data in files.items():
-        with open(os.path.join(out, name), "wb") as handle:
+        with open(os.path.join(directory, name), "wb") as handle:
             handle.write(data)
 
 
@@ -128,16 +133,13 @@ def version2():
         "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
     })
     out = os.path.join(HERE, "attribution-v2")
-    os.makedirs(out, exist_ok=True)
     files = {
         "statement.json": payload,
         "pae.hex": (pae.hex() + "\n").encode(),
         "envelope.jsonl": envelope + b"\n",
         "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
     }
-    for name, data in files.items():
-        with open(os.path.join(out, name), "wb") as handle:
-            handle.write(data)
+    write_files(out, files)
 
     def variant(change):
         copy = json.loads(json.dumps(statement))

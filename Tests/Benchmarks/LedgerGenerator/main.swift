@@ -5,6 +5,12 @@
 // non-merge commits, each claiming the first run of lines the commit added to the
 // first file it changed:
 //   sessiontrace-ledger-generator --existing <repository> <commits> <signing-key.pem> <email>
+// or a record on every non-merge commit of a real history, origins drawn per hunk
+// (spec/records.md §8's size measurement): a fifth of the commits all human, a fifth
+// all AI from one agent, the rest mixed (each hunk ai 5 : mixed 2 : human 3, one or
+// two agents), with the seed fixing the draw; the notes are then packed as git gc
+// would (run `git gc` on the repository afterwards):
+//   sessiontrace-ledger-generator --attach <repository> --key <pem> --email <addr> [--seed N] [--limit N]
 import Foundation
 import Git
 import Hex
@@ -13,7 +19,91 @@ import Ledger
 import Records
 import Signing
 
+/// A small seeded generator (SplitMix64), so that a seed gives the same ledger.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// `--attach`: a record with origins drawn per hunk on every non-merge commit.
+func attach(_ options: [String]) throws -> Never {
+    func value(_ name: String) -> String? {
+        options.firstIndex(of: name).flatMap { options.indices.contains($0 + 1) ? options[$0 + 1] : nil }
+    }
+    guard let path = options.first, let keyPath = value("--key"), let email = value("--email") else {
+        FileHandle.standardError.write(
+            Data(
+                "usage: sessiontrace-ledger-generator --attach <repository> --key <pem> --email <addr> [--seed N] [--limit N]\n"
+                    .utf8))
+        exit(2)
+    }
+    var random = SeededGenerator(state: UInt64(value("--seed") ?? "1") ?? 1)
+    let limit = Int(value("--limit") ?? "") ?? .max
+    let identity = SigningIdentity(key: try SigningKey(contentsOfFile: keyPath), email: email, keyPath: keyPath)
+    let repository = try Repository(discoveringFrom: path)
+    let builder = RecordBuilder(repository: repository)
+    let agents = [
+        ("claude-code", "anthropic/claude-sonnet-4-5"), ("cursor", "openai/gpt-5"), ("codex", "openai/gpt-5-codex"),
+    ]
+    var lines = [ObjectID: [String]]()
+    var skipped = 0
+    for commit in try repository.commits(inRange: "HEAD") where lines.count < limit {
+        guard try repository.commit(commit).parentIDs.count <= 1 else { continue }
+        func session() -> String {
+            let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let hex = bytes.hexString
+            return [
+                hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
+                hex.dropFirst(16).prefix(4), hex.dropFirst(20),
+            ].joined(separator: "-")
+        }
+        var used = [agents[Int.random(in: 0..<3, using: &random)]]
+        if Double.random(in: 0..<1, using: &random) < 0.2 { used.append(agents[Int.random(in: 0..<3, using: &random)]) }
+        let sessionID = session()
+        let kind = Double.random(in: 0..<1, using: &random)
+        var claims = [LineClaim]()
+        for file in try repository.pathsChanged(by: commit) {
+            // The hunks of the line diff records speak of (spec/records.md §7).
+            guard case .ranges(let hunks) = repository.addedLines(ofPath: file, inCommit: commit) else { continue }
+            for hunk in hunks {
+                let origin: Origin =
+                    kind < 0.2
+                    ? .human
+                    : kind < 0.4
+                        ? .ai
+                        : [Origin.ai, .ai, .ai, .ai, .ai, .mixed, .mixed, .human, .human, .human][
+                            Int.random(in: 0..<10, using: &random)]
+                let agent = kind < 0.4 ? used[0] : used[Int.random(in: 0..<used.count, using: &random)]
+                claims.append(
+                    origin == .human
+                        ? LineClaim(path: file, lines: [hunk], contributor: Contributor(type: .human))
+                        : LineClaim(
+                            path: file, lines: [hunk],
+                            contributor: Contributor(type: origin, agent: agent.0, modelID: agent.1),
+                            sessionID: sessionID))
+            }
+        }
+        do {
+            let statement = try builder.attribution(
+                for: commit, claims: claims, signer: identity, recordedAt: 1_800_000_000 + Int64(lines.count))
+            lines[commit] = [try RecordBuilder.sign(statement, with: identity.key).line]
+        } catch {
+            skipped += 1  // a path git cannot give as a file (a submodule, a symbolic link)
+        }
+    }
+    try NotesLedger(repository: repository).append(lines, message: "generated records")
+    print("\(lines.count) records (\(skipped) commits skipped)")
+    exit(0)
+}
+
 var arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == "--attach" { try attach(Array(arguments.dropFirst(2))) }
 let onExistingHistory = arguments.count > 1 && arguments[1] == "--existing"
 if onExistingHistory { arguments.remove(at: 1) }
 guard arguments.count == 5, let count = Int(arguments[2]), count > 0 else {
