@@ -6,7 +6,7 @@ import PackageDescription
 // CanonicalJSON, Git, Signing → the C libraries. One line per module:
 //   Diagnostics    UserFacingError: the one protocol every module's errors adopt
 //   Hex            hexadecimal encoding and decoding, once
-//   Git            libgit2 behind small Swift types; the line diff
+//   Git            libgit2 behind small Swift types; the line diff; ChildProcess
 //   Signing        Ed25519 and SHA-256 over OpenSSL, OpenSSH key formats, ssh-agent
 //   CanonicalJSON  strict JSON parsing, canonical serialisation, strict base64
 //   Records        envelopes, statements, timestamps, model ids: what a record says
