@@ -101,6 +101,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HexTests", dependencies: ["Hex"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "GitTests", dependencies: ["Hex", "Git", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Hex", "Signing", "TestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),

@@ -52,6 +52,7 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(
         help: ArgumentHelp(
@@ -105,7 +106,7 @@ struct ReportCommand: ParsableCommand {
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.signers,
             trustFromRepository: loaded?.fromRepository ?? false, revoked: revokedKeys, policy: chosenPolicy,
-            cache: verificationCache)
+            cache: verificationCache, progress: progressOptions.steps)
         try emit(report.rendered(as: format), to: output, describing: "report")
     }
 

@@ -27,6 +27,7 @@ struct StatsCommand: ParsableCommand {
     var includeGenerated = false
 
     @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         let repository = try openRepository()
@@ -38,7 +39,7 @@ struct StatsCommand: ParsableCommand {
         options.includeGenerated = includeGenerated
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: trust?.signers, trustFromRepository: false,
-            revoked: trust?.revoked ?? [], policy: Policy())
+            revoked: trust?.revoked ?? [], policy: Policy(), progress: progressOptions.steps)
         defer {
             if trust == nil { printError(TrustOptions.unverifiedWarning) }
             for warning in report.headlineWarnings where trust != nil && !warning.hasPrefix("no attribution data") {

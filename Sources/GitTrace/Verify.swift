@@ -59,6 +59,8 @@ struct Verify: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Threads to verify on (default: all cores).", valueName: "n"))
     var jobs: Int?
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): give a number of threads of 1 or more") }
     }
@@ -73,6 +75,7 @@ struct Verify: ParsableCommand {
         request.usesCache = cache
         request.checksContent = content
         if let jobs { request.workers = jobs }
+        request.progress = progressOptions.make("Verifying records")
         let audit = try Audit.run(request, trust: trust, repository: repository) { printError("warning: \($0)") }
         switch json ? .json : format {
         case .sarif: print(audit.sarif.canonicalString)

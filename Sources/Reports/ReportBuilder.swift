@@ -34,7 +34,8 @@ package enum ReportBuilder {
     package static func build(
         repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
         revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
-        now: Int64 = Int64(Date().timeIntervalSince1970)
+        now: Int64 = Int64(Date().timeIntervalSince1970),
+        progress: (@Sendable (_ title: String, _ total: Int) -> ProgressMeter)? = nil
     ) throws -> Report {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
         // Both ends first: an unknown revision is named before any work starts.
@@ -55,9 +56,13 @@ package enum ReportBuilder {
         }
         if periodBound {
             facts = try history.value().filter(inPeriod)
-            verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache)
+            verification = try verifier?.verify(
+                commits: facts.map(\.commit), cache: cache,
+                progress: progress.map { make in { make("Verifying records", $0) } })
         } else {
-            verification = try verifier?.verify(commits: try repository.commits(inRange: options.range), cache: cache)
+            verification = try verifier?.verify(
+                commits: try repository.commits(inRange: options.range), cache: cache,
+                progress: progress.map { make in { make("Verifying records", $0) } })
             facts = try history.value()
         }
         cache?.save()
@@ -269,7 +274,8 @@ package enum ReportBuilder {
         if let tree, let end = report.period.endCommit {
             let counts = try SurvivingLines.count(
                 at: end, tree: tree, repository: repository, index: index, filter: filter,
-                directoryDepth: options.directoryDepth)
+                directoryDepth: options.directoryDepth, progress: progress.map { make in { make("Blaming files", $0) } }
+            )
             report.surviving = counts.lines
             report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted {
                 $0.directory < $1.directory

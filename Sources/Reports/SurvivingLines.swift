@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Git
 import Hex
@@ -55,7 +56,7 @@ package enum SurvivingLines {
     /// what `filter` excludes.
     static func count(
         at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
-        filter: PathFilter, directoryDepth: Int
+        filter: PathFilter, directoryDepth: Int, progress: ((Int) -> ProgressMeter)? = nil
     ) throws -> Counts {
         let git = GitCommand(repository: repository)
         let directory = cacheDirectory(repository)
@@ -98,7 +99,9 @@ package enum SurvivingLines {
                 toBlame.append((path, blob))
             }
         }
-        let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository)
+        let meter = progress?(toBlame.count)
+        let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository, progress: meter)
+        meter?.finish()
         for (offset, (path, blob)) in toBlame.enumerated() {
             let runs = blamed[offset]
             let (lines, models, authors) = origins(of: runs, path: path, index: index)
@@ -123,10 +126,13 @@ package enum SurvivingLines {
     // MARK: Blame
 
     /// Blames each path at `commit`, one git process per core at a time.
-    static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository) throws -> [[Run]] {
+    static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository, progress: ProgressMeter? = nil)
+        throws -> [[Run]]
+    {
         let git = GitCommand(repository: repository)
         return try Parallel.map(count: paths.count, workers: ProcessInfo.processInfo.activeProcessorCount) { _, item in
-            try blame(paths[item], at: commit, git: git)
+            defer { progress?.advance() }
+            return try blame(paths[item], at: commit, git: git)
         }
     }
 

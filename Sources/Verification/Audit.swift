@@ -61,6 +61,8 @@ package struct Audit {
         package var usesCache = false
         package var checksContent = false
         package var workers = ProcessInfo.processInfo.activeProcessorCount
+        /// Shows how far the checks have come (`ProgressMeter.wanted`); nil for none.
+        package var progress: (@Sendable (Int) -> ProgressMeter)?
 
         package init(range: String? = nil, checkpointFile: String? = nil) {
             self.range = range
@@ -137,7 +139,9 @@ package struct Audit {
             ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
             coverage: coverage, checksContent: request.checksContent
         )
-        .verify(commits: commits, workers: request.workers, cache: coverage == nil ? cache : nil)
+        .verify(
+            commits: commits, workers: request.workers, cache: coverage == nil ? cache : nil,
+            progress: request.progress)
         cache?.save()
         if !trust.fromRepository {
             result.warnings += try TrustFile.repositoryDifferences(from: trust.signers, repository: repository)

@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Diagnostics
 import Foundation
 import Git
 import Ledger
@@ -202,9 +203,11 @@ package final class Verifier {
     /// Verifies the notes of `commits`, or of every annotated object when nil, on
     /// `workers` threads (each with its own repository handle). Notes the `cache`
     /// already holds as verified under the same trust are counted but not re-checked.
+    /// `progress`, given the number of notes to check, makes what shows how far the
+    /// checks have come.
     package func verify(
         commits: [ObjectID]?, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-        cache: VerificationCache? = nil
+        cache: VerificationCache? = nil, progress: ((Int) -> ProgressMeter)? = nil
     ) throws -> VerificationResult {
         var entries = [(ObjectID, [ObjectID])]()
         if let commits {
@@ -220,7 +223,11 @@ package final class Verifier {
         if commits == nil { pending = try newestFirst(pending, workers: workers) }
         // Notes are read by the workers themselves, a chunk at a time, so memory stays
         // flat however long the history is.
+        let shown = progress?(pending.count)
+        self.progress = shown
+        defer { self.progress = nil }
         result.absorb(try verifyInParallel(pending, workers: workers, hasCache: cache != nil))
+        shown?.finish()
         if let cache {
             for (key, records) in result.cleanNotes { cache.insert(key, records: records) }
         }
@@ -284,6 +291,8 @@ package final class Verifier {
 
     /// Worker verifiers, one per thread, kept for the next call.
     private var workerVerifiers: [Verifier] = []
+    /// Advanced once per note checked, by whichever thread checked it.
+    private var progress: ProgressMeter?
 
     /// `hasCache`: whether to note the notes that passed cleanly, for the cache.
     private func verifyInParallel(_ pending: [PendingNote], workers: Int, hasCache: Bool) throws -> [VerificationResult]
@@ -317,6 +326,7 @@ package final class Verifier {
                     keepsStatements: keepsStatements)
             }
         }
+        for verifier in workerVerifiers { verifier.progress = progress }
         let verifiers = PerWorker(workerVerifiers)
         return try Parallel.map(count: count, workers: workers) { worker, item in
             try work(verifiers.items[worker], item)
@@ -329,6 +339,7 @@ package final class Verifier {
     func verifyLoaded(_ notes: [PendingNote], hasCache: Bool) -> VerificationResult {
         var result = VerificationResult()
         for loaded in notes {
+            defer { progress?.advance() }
             let commit = loaded.commit
             let before = (result.problems.count, result.warnings.count)
             result.commitsWithNotes += 1

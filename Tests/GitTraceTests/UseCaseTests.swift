@@ -65,3 +65,44 @@ import Testing
         #expect(adopted.warning?.contains(path) == true, "\(adopted.warning ?? "no warning")")
     }
 }
+
+/// Long work shows git-style progress on a terminal, and only there (scale issue, goal 7).
+@Suite struct ProgressTests {
+    @Test func verifyShowsProgressOnATerminalOnly() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commitsWithRecords(3)
+        // Through pipes (scripts, CI logs): nothing but the result.
+        let piped = try await fixture.verify()
+        #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped)")
+        // Forced, as with git's --progress.
+        let forced = try await fixture.verify("--progress")
+        #expect(forced.status == 0, "\(forced)")
+        #expect(forced.stderr.hasSuffix("Verifying records: 100% (3/3), done.   \n"), "\(forced)")
+        #expect(forced.stdout == piped.stdout)
+        #expect(try await fixture.verify("--progress", "--quiet").stderr.isEmpty)
+        // On a terminal (script(1) gives the command a pseudo-terminal).
+        let command = "git trace verify --trust '\(fixture.trustFile.path)'"
+        let terminal = try await fixture.sandbox.run(
+            "script", ["-q", "-e", "-c", command, "/dev/null"], in: fixture.repository)
+        #expect(terminal.status == 0, "\(terminal)")
+        #expect(terminal.stdout.contains("Verifying records: 100% (3/3), done."), "\(terminal)")
+        let quiet = try await fixture.sandbox.run(
+            "script", ["-q", "-e", "-c", command + " --quiet", "/dev/null"], in: fixture.repository)
+        #expect(!quiet.stdout.contains("Verifying records"), "\(quiet)")
+    }
+
+    @Test func reportAndStatsShowEachStep() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commitsWithRecords(2)
+        let trust = fixture.trustFile.path
+        let report = try await fixture.trace("report", "--trust", trust, "--format", "json", "--progress")
+        #expect(report.status == 0, "\(report)")
+        #expect(report.stderr.contains("Verifying records: 100% (2/2), done."), "\(report)")
+        #expect(report.stderr.contains("Blaming files: 100% (2/2), done."), "\(report)")
+        let quiet = try await fixture.trace("report", "--trust", trust, "--format", "json", "-q")
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet)")
+        let stats = try await fixture.trace("stats", "--trust", trust, "--progress")
+        #expect(stats.stderr.contains("Verifying records: 100% (2/2), done."), "\(stats)")
+        #expect(try await fixture.trace("stats", "--trust", trust).stderr.isEmpty)
+    }
+}
