@@ -1,4 +1,3 @@
-internal import CLibGit2
 import Foundation
 
 /// Runs the `git` program, for what libgit2 does not do as users expect: talking to

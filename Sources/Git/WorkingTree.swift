@@ -13,13 +13,16 @@ package struct FileChange: Sendable, Equatable {
 
 extension Repository {
     /// Files changed from `oldTree` (nil: the empty tree) to `newTree`, with renames
-    /// detected as `git diff` does by default.
-    package func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [FileChange] {
+    /// detected as `git diff` does by default (unless `detectRenames` is false: then a
+    /// renamed file is a deletion and an addition, and the costly search is skipped).
+    package func changes(from oldTree: ObjectID?, to newTree: ObjectID, detectRenames: Bool = true) throws
+        -> [FileChange]
+    {
         func run(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [FileChange] {
             var diff: OpaquePointer?
             try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff trees")
             defer { git_diff_free(diff) }
-            try check(git_diff_find_similar(diff, nil), "cannot detect renames")
+            if detectRenames { try check(git_diff_find_similar(diff, nil), "cannot detect renames") }
             var result = [FileChange]()
             for index in 0..<git_diff_num_deltas(diff) {
                 guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
@@ -59,22 +62,8 @@ extension Repository {
     package func pathsChanged(by commitID: ObjectID) throws -> [String] {
         let commit = try self.commit(commitID)
         let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
-        func run(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [String] {
-            var diff: OpaquePointer?
-            try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff \(commitID.shortHex)")
-            defer { git_diff_free(diff) }
-            var paths = [String]()
-            for index in 0..<git_diff_num_deltas(diff) {
-                guard let delta = git_diff_get_delta(diff, index)?.pointee, delta.status != GIT_DELTA_DELETED,
-                    delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
-                else { continue }
-                paths.append(GitPath.string(delta.new_file.path))
-            }
-            return paths
-        }
-        return try withTree(commit.treeID) { new in
-            if let parentTree { return try withTree(parentTree) { try run($0, new) } }
-            return try run(nil, new)
+        return try changes(from: parentTree, to: commit.treeID, detectRenames: false).compactMap { change in
+            change.newBlob != nil ? change.newPath : nil
         }
     }
 

@@ -119,15 +119,11 @@ public struct RecordBuilder {
         let statement = Statement(commit: commitID.hex, predicate: .attribution(attribution))
         guard try recordFormat() == .v2 else { return statement }
         var compact = statement.inVersion2
-        if commit.parentIDs.count <= 1, let rest = try restLabel(for: commitID, claims: files) {
-            var predicate = compact.attribution!
-            predicate.rest = rest
-            // Rest's lines are not listed (§8): the record says exactly what is signed.
-            predicate.files = predicate.files.compactMap { file in
-                let ranges = file.ranges.filter { $0.label != rest }
-                return ranges.isEmpty ? nil : AttributedFile(path: file.path, ranges: ranges)
-            }
-            compact.predicate = .attribution(predicate)
+        if commit.parentIDs.count <= 1,
+            let rest = try restLabel(for: commitID, claims: files, added: addedCache)
+        {
+            // The model is what is signed: rest's lines are not listed (§8).
+            compact.predicate = .attribution(compact.attribution!.withRest(rest))
         }
         return compact
     }
@@ -146,7 +142,10 @@ public struct RecordBuilder {
     /// commit added, in every file it changed, the label of the most lines, which the
     /// record then need not list; nil when some added line is claimed by nobody (rest
     /// would claim it) or nothing is claimed.
-    func restLabel(for commitID: ObjectID, claims files: [AttributedFile]) throws -> RangeLabel? {
+    /// `added` holds the added lines of the paths the claims named, already computed.
+    func restLabel(for commitID: ObjectID, claims files: [AttributedFile], added known: [String: AddedLines]) throws
+        -> RangeLabel?
+    {
         var claimed = [String: Int]()
         var linesByLabel = [RangeLabel: Int]()
         for file in files {
@@ -156,7 +155,8 @@ public struct RecordBuilder {
             }
         }
         for path in try repository.pathsChanged(by: commitID) {
-            guard case .ranges(let added) = repository.addedLines(ofPath: path, inCommit: commitID) else { return nil }
+            guard case .ranges(let added) = known[path] ?? repository.addedLines(ofPath: path, inCommit: commitID)
+            else { return nil }
             // Claims are added lines and do not overlap (checked above): equal counts
             // mean every added line is claimed.
             guard added.reduce(0, { $0 + $1.count }) == claimed[path] ?? 0 else { return nil }

@@ -81,17 +81,15 @@ extension RangeLabel {
 extension Statement {
     /// The version 2 payload (spec/records.md §8).
     var v2JSON: JSONValue {
-        var members: JSONObject = ["_signer": .string(signer.email), "commit": .string(commit)]
+        var members: JSONObject = [
+            "_signer": .string(signer.email), "_tool": .string("\(tool.name) \(tool.version)"),
+            "commit": .string(commit), "time": .integer(Timestamp.parse(signedAt) ?? 0),
+        ]
         switch predicate {
-        case .attribution(let attribution):
+        case .attribution(let stated):
             members["_kind"] = .string("attribution")
-            members["_tool"] = .string("\(attribution.tool.name) \(attribution.tool.version)")
-            members["time"] = .integer(Timestamp.parse(attribution.recordedAt) ?? 0)
-            // Ranges of rest's label say nothing rest does not (§8: they are not listed).
-            let files = attribution.files.compactMap { file -> AttributedFile? in
-                let ranges = file.ranges.filter { $0.label != attribution.rest }
-                return ranges.isEmpty ? nil : AttributedFile(path: file.path, ranges: ranges)
-            }
+            let attribution = stated.withRest(stated.rest)
+            let files = attribution.files
             var labels = Set(files.flatMap { $0.ranges.map(\.label) })
             if let rest = attribution.rest { labels.insert(rest) }
             let ordered = labels.map { ($0, $0.v2JSON.canonicalBytes) }.sorted {
@@ -117,8 +115,6 @@ extension Statement {
             attribution.addHistory(to: &members)
         case .review(let review):
             members["_kind"] = .string("review")
-            members["_tool"] = .string("\(review.tool.name) \(review.tool.version)")
-            members["time"] = .integer(Timestamp.parse(review.reviewedAt) ?? 0)
             members["author"] = review.author.json
             members["self_review"] = .bool(review.selfReview)
             if let comment = review.comment { members["comment"] = .string(comment) }

@@ -221,6 +221,19 @@ package struct Attribution: Sendable, Equatable {
         self.derivedFrom = derivedFrom
     }
 
+    /// The record with `rest` as its rest label and no range of that label listed:
+    /// rest says every such line (spec/records.md §8), so version 2 never lists them.
+    package func withRest(_ rest: RangeLabel?) -> Attribution {
+        var result = self
+        result.rest = rest
+        guard let rest else { return result }
+        result.files = files.compactMap { file in
+            let ranges = file.ranges.filter { $0.label != rest }
+            return ranges.isEmpty ? nil : AttributedFile(path: file.path, ranges: ranges)
+        }
+        return result
+    }
+
     /// The label of line `line` of `path`, a line this commit added (as blame says):
     /// the range that lists it, else `rest`.
     package func label(ofAddedLine line: Int, in path: String) -> RangeLabel? {
@@ -347,6 +360,13 @@ public struct Statement: Sendable, Equatable {
     }
 
     /// When it was signed, as the predicate states it (`recorded_at`, `reviewed_at`).
+    package var tool: ToolInfo {
+        switch predicate {
+        case .attribution(let value): return value.tool
+        case .review(let value): return value.tool
+        }
+    }
+
     package var signedAt: String {
         switch predicate {
         case .attribution(let value): return value.recordedAt

@@ -54,15 +54,13 @@ package enum ReportBuilder {
         let verifier = trust.map {
             Verifier(ledger: NotesLedger(repository: repository), trust: $0, revoked: revoked, keepsStatements: true)
         }
+        let verifying = progress.map { make in { make("Verifying records", $0) } }
         if periodBound {
             facts = try history.value().filter(inPeriod)
-            verification = try verifier?.verify(
-                commits: facts.map(\.commit), cache: cache,
-                progress: progress.map { make in { make("Verifying records", $0) } })
+            verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache, progress: verifying)
         } else {
             verification = try verifier?.verify(
-                commits: try repository.commits(inRange: options.range), cache: cache,
-                progress: progress.map { make in { make("Verifying records", $0) } })
+                commits: try repository.commits(inRange: options.range), cache: cache, progress: verifying)
             facts = try history.value()
         }
         cache?.save()

@@ -174,13 +174,10 @@ package enum SurvivingLines {
             }
             guard let attribution = index.attribution(of: run.commit) else { lines.unknown += run.count; continue }
             let originalPath = run.originalPath ?? path
-            var ranges = attribution.files.first { $0.path == originalPath }?.ranges ?? []
             let runEnd = run.originalStart + run.count - 1
             // Blame says the run's commit added these lines: those no range lists are
             // `rest`'s (version 2), else unknown.
-            if attribution.rest != nil {
-                ranges = attribution.ranges(of: originalPath, added: [run.originalStart...runEnd])
-            }
+            let ranges = attribution.ranges(of: originalPath, added: [run.originalStart...runEnd])
             var covered = 0
             for range in ranges {
                 let overlap = min(range.endLine, runEnd) - max(range.startLine, run.originalStart) + 1
