@@ -18,20 +18,42 @@ package final class ChildProcess: @unchecked Sendable {
         package let errors: [UInt8]
     }
 
+    /// What the child reads on its standard input.
+    package enum Input {
+        case none
+        /// These bytes, then the end of the input.
+        case bytes([UInt8])
+        /// What `send` writes, until `finishInput` (a conversation with the child).
+        case interactive
+    }
+
     /// The process id, to signal it.
     package let identifier: Int32
     private let output: Int32
     private let errorDrain: Drain
+    /// The write end of the child's standard input, for `.interactive`.
+    private var inputDescriptor: Int32 = -1
+    /// Standard output read past the last line `readLine` returned.
+    private var pending = [UInt8]()
 
     /// Starts `program` (a path, or a name looked up in `environment`'s `PATH`) with
     /// `arguments` after it, exactly `environment`, in `directory`, with `input` on its
-    /// standard input (nil: /dev/null). Its standard output is read by `readOutput` or
+    /// standard input (nil: /dev/null). Its standard output is read by `readLine` or
     /// `wait`; its standard error is collected meanwhile on a thread of its own
     /// (reading one pipe to its end while the child blocks writing the other could
     /// never finish).
-    package init(
+    package convenience init(
         _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
         input: [UInt8]? = nil
+    ) throws {
+        try self.init(
+            program, arguments: arguments, environment: environment, directory: directory,
+            standardInput: input.map { .bytes($0) } ?? .none)
+    }
+
+    package init(
+        _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
+        standardInput input: Input
     ) throws {
         func cannotStart(_ code: Int32) -> GitError {
             GitError(kind: .other(-1), message: "cannot start \(program): \(String(cString: strerror(code)))")
@@ -50,7 +72,8 @@ package final class ChildProcess: @unchecked Sendable {
             return (ends[0], ends[1])
         }
         let stdout = try makePipe(), stderr = try makePipe()
-        let stdin = try input.map { _ in try makePipe() }
+        let stdin: (read: Int32, write: Int32)?
+        if case .none = input { stdin = nil } else { stdin = try makePipe() }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -93,11 +116,12 @@ package final class ChildProcess: @unchecked Sendable {
         identifier = process
         output = stdout.read
         errorDrain = Drain(stderr.read)
-        if let stdin, let input {
-            // Written from a thread of its own, for the same reason as stderr is read
-            // on one; a child that exits before reading it all must not kill this
-            // process with SIGPIPE (ignored process-wide: write then fails with EPIPE).
-            signal(SIGPIPE, SIG_IGN)
+        // A child that exits before reading all its input must not kill this process
+        // with SIGPIPE (ignored process-wide: write then fails with EPIPE).
+        if stdin != nil { signal(SIGPIPE, SIG_IGN) }
+        if let stdin, case .interactive = input { inputDescriptor = stdin.write }
+        if let stdin, case .bytes(let input) = input {
+            // Written from a thread of its own, for the same reason as stderr is read on one.
             let descriptor = stdin.write
             let feed = Thread {
                 input.withUnsafeBytes { bytes in
@@ -115,10 +139,59 @@ package final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Writes all of `bytes` to an interactive child's standard input.
+    package func send(_ bytes: [UInt8]) throws {
+        precondition(inputDescriptor >= 0, "send needs an interactive child with its input open")
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(inputDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else {
+                    throw GitError(kind: .other(-1), message: "the child process stopped reading its input")
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Ends an interactive child's standard input.
+    package func finishInput() {
+        guard inputDescriptor >= 0 else { return }
+        close(inputDescriptor)
+        inputDescriptor = -1
+    }
+
+    /// The next line of standard output without its LF; nil at its end (a last line
+    /// without LF is returned as a line).
+    package func readLine() -> [UInt8]? {
+        var searched = 0
+        while true {
+            if let end = pending[searched...].firstIndex(of: 0x0A) {
+                let line = Array(pending[..<end])
+                pending.removeFirst(end + 1)
+                return line
+            }
+            searched = pending.count
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                guard !pending.isEmpty else { return nil }
+                defer { pending = [] }
+                return pending
+            }
+            pending += buffer[..<count]
+        }
+    }
+
     /// Hands standard output to `consume`, which reads it to its end, then waits for
-    /// the process; the result's `output` is what `consume` returned.
+    /// the process; the result's `output` is what `consume` returned (after what
+    /// `readLine` had read ahead).
     package func wait(consumingOutput consume: (Int32) -> [UInt8] = readToEnd) -> Result {
-        let stdout = consume(output)
+        finishInput()
+        let stdout = pending + consume(output)
+        pending = []
         close(output)
         var status: Int32 = 0
         while waitpid(identifier, &status, 0) < 0, errno == EINTR {}

@@ -77,21 +77,36 @@ package struct GitCommand: Sendable {
         try execute(arguments, environment: environment) { readToEnd($0) }
     }
 
-    /// Starts git, lets `consume` read its standard output to the end, and waits.
-    private func execute(_ arguments: [String], environment: [String: String], consume: (Int32) -> [UInt8]) throws
-        -> Result
-    {
+    /// Starts git for a conversation: what `send` writes is its standard input, and
+    /// `readLine` reads its output as it comes (`git diff-tree --stdin`, `cat-file --batch`).
+    package func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(
+            "git", arguments: argumentBytes(arguments), environment: variables(adding: environment),
+            directory: directory, standardInput: .interactive)
+    }
+
+    private func argumentBytes(_ arguments: [String]) -> [[UInt8]] {
         var argumentBytes: [[UInt8]] = []
         var paths = false
         for argument in arguments {
             argumentBytes.append(paths ? GitPath.bytes(argument) : Array(argument.utf8))
             if argument == "--" { paths = true }
         }
-        let variables = ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) {
-            $1
-        }
-        let result = try ChildProcess("git", arguments: argumentBytes, environment: variables, directory: directory)
-            .wait(consumingOutput: consume)
+        return argumentBytes
+    }
+
+    private func variables(adding environment: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) { $1 }
+    }
+
+    /// Starts git, lets `consume` read its standard output to the end, and waits.
+    private func execute(_ arguments: [String], environment: [String: String], consume: (Int32) -> [UInt8]) throws
+        -> Result
+    {
+        let result = try ChildProcess(
+            "git", arguments: argumentBytes(arguments), environment: variables(adding: environment),
+            directory: directory
+        ).wait(consumingOutput: consume)
         return Result(
             status: result.status, output: result.output, stderr: String(decoding: result.errors, as: UTF8.self))
     }

@@ -51,6 +51,33 @@ import Testing
         #expect(result.output == [0x41])
     }
 
+    /// A conversation: each answer is read before the next question is written, and
+    /// a last line without LF still comes out.
+    @Test func anInteractiveChildAnswersLineByLine() throws {
+        let child = try ChildProcess(
+            "sed", arguments: [Array("-u".utf8), Array("s/^/> /".utf8)], environment: environment, directory: "/",
+            standardInput: .interactive)
+        for question in ["one", "", "three"] {
+            try child.send(Array("\(question)\n".utf8))
+            #expect(child.readLine() == Array("> \(question)".utf8))
+        }
+        try child.send(Array("tail".utf8))
+        child.finishInput()
+        #expect(child.readLine() == Array("> tail".utf8))
+        #expect(child.readLine() == nil)
+        #expect(child.wait().status == 0)
+    }
+
+    @Test func sendingToAChildThatExitedIsAnError() throws {
+        let child = try ChildProcess(
+            "true", arguments: [], environment: environment, directory: "/", standardInput: .interactive)
+        #expect(child.readLine() == nil)
+        #expect(throws: GitError.self) {
+            for _ in 0..<64 { try child.send([UInt8](repeating: 0x41, count: 65_536)) }
+        }
+        #expect(child.wait().status == 0)
+    }
+
     @Test func exitStatusAndSignalsAreReportedAsAShellDoes() throws {
         let failed = try ChildProcess.run(
             "sh", arguments: [Array("-c".utf8), Array("exit 3".utf8)], environment: environment, directory: "/")
