@@ -115,6 +115,7 @@ let package = Package(
             name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "Git", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: [
