@@ -323,16 +323,3 @@ struct RandomHistory {
         branch.mark = mark
     }
 }
-
-/// A small, seedable generator (SplitMix64), so that a failing history can be rebuilt.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-}

@@ -18,18 +18,7 @@ import Keys
 import Ledger
 import Records
 import Signing
-
-/// A small seeded generator (SplitMix64), so that a seed gives the same ledger.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// `--attach`: a record with origins drawn per hunk on every non-merge commit.
 func attach(_ options: [String]) throws -> Never {
@@ -43,7 +32,7 @@ func attach(_ options: [String]) throws -> Never {
                     .utf8))
         exit(2)
     }
-    var random = SeededGenerator(state: UInt64(value("--seed") ?? "1") ?? 1)
+    var random = SplitMix(state: UInt64(value("--seed") ?? "1") ?? 1)
     let limit = Int(value("--limit") ?? "") ?? .max
     let identity = SigningIdentity(key: try SigningKey(contentsOfFile: keyPath), email: email, keyPath: keyPath)
     let repository = try Repository(discoveringFrom: path)
