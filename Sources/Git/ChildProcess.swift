@@ -33,8 +33,8 @@ package final class ChildProcess: @unchecked Sendable {
     private let errorDrain: Drain
     /// The write end of the child's standard input, for `.interactive`.
     private var inputDescriptor: Int32 = -1
-    /// Standard output read past the last line `readLine` returned.
-    private var pending = [UInt8]()
+    /// Standard output once `readLine` is used (what it read ahead stays in it).
+    private var lines: LineReader?
 
     /// Starts `program` (a path, or a name looked up in `environment`'s `PATH`) with
     /// `arguments` after it, exactly `environment`, in `directory`, with `input` on its
@@ -165,24 +165,8 @@ package final class ChildProcess: @unchecked Sendable {
     /// The next line of standard output without its LF; nil at its end (a last line
     /// without LF is returned as a line).
     package func readLine() -> [UInt8]? {
-        var searched = 0
-        while true {
-            if let end = pending[searched...].firstIndex(of: 0x0A) {
-                let line = Array(pending[..<end])
-                pending.removeFirst(end + 1)
-                return line
-            }
-            searched = pending.count
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                guard !pending.isEmpty else { return nil }
-                defer { pending = [] }
-                return pending
-            }
-            pending += buffer[..<count]
-        }
+        if lines == nil { lines = LineReader(descriptor: output) }
+        return lines!.next().map(Array.init)
     }
 
     /// Hands standard output to `consume`, which reads it to its end, then waits for
@@ -190,8 +174,7 @@ package final class ChildProcess: @unchecked Sendable {
     /// `readLine` had read ahead).
     package func wait(consumingOutput consume: (Int32) -> [UInt8] = readToEnd) -> Result {
         finishInput()
-        let stdout = pending + consume(output)
-        pending = []
+        let stdout = (lines?.takeBuffered() ?? []) + consume(output)
         close(output)
         var status: Int32 = 0
         while waitpid(identifier, &status, 0) < 0, errno == EINTR {}
@@ -238,6 +221,49 @@ package func readToEnd(_ descriptor: Int32) -> [UInt8] {
         if count < 0, errno == EINTR { continue }
         guard count > 0 else { return data }
         data += buffer[..<count]
+    }
+}
+
+/// The lines of a file descriptor as they arrive, read in 64 KiB blocks.
+struct LineReader {
+    let descriptor: Int32
+    private var buffer = [UInt8]()
+    /// Where the next line starts in `buffer`.
+    private var start = 0
+    private var block = [UInt8](repeating: 0, count: 65_536)
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The next line without its LF (a last line without LF too); nil at the end.
+    mutating func next() -> ArraySlice<UInt8>? {
+        var searched = start
+        while true {
+            if let end = buffer[searched...].firstIndex(of: 0x0A) {
+                defer { start = end + 1 }
+                return buffer[start..<end]
+            }
+            // Lines already returned are dropped once per block read, not once per line.
+            buffer.removeFirst(start)
+            start = 0
+            searched = buffer.count
+            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return buffer[start...]
+            }
+            buffer += block[..<count]
+        }
+    }
+
+    /// What was read past the last line returned, taken out.
+    mutating func takeBuffered() -> [UInt8] {
+        defer {
+            buffer = []
+            start = 0
+        }
+        return Array(buffer[start...])
     }
 }
 

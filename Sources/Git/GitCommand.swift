@@ -51,21 +51,8 @@ package struct GitCommand: Sendable {
     /// carries the exit status and stderr (its output is empty).
     package func stream(_ arguments: [String], line: (ArraySlice<UInt8>) -> Void) throws -> Result {
         try execute(arguments, environment: [:]) { output in
-            var pending = [UInt8]()
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                pending += buffer[..<count]
-                var start = 0
-                while let end = pending[start...].firstIndex(of: 0x0A) {
-                    line(pending[start..<end])
-                    start = end + 1
-                }
-                pending.removeFirst(start)
-            }
-            if !pending.isEmpty { line(pending[...]) }
+            var lines = LineReader(descriptor: output)
+            while let next = lines.next() { line(next) }
             return []
         }
     }

@@ -51,7 +51,7 @@ package enum ForwardBlame {
         let final = try tracer.run(meter: meter)
         var files = [String: (blob: ObjectID, runs: [Run])]()
         files.reserveCapacity(final.count)
-        for (path, version) in final where version.mode != 0o160000 {
+        for (path, version) in final where !version.isSubmodule {
             files[tracer.paths[Int(path)]] = (
                 version.blob,
                 version.runs.map { run in
@@ -77,8 +77,11 @@ package enum ForwardBlame {
         /// The new mode (octal, as git writes it).
         let mode: UInt32
         /// A submodule (gitlink): no lines.
-        var isSubmodule: Bool { mode == 0o160000 }
+        var isSubmodule: Bool { mode == gitlinkMode }
     }
+
+    /// The mode git gives a submodule's entry (a gitlink).
+    static let gitlinkMode: UInt32 = 0o160000
 
     struct CommitEntry {
         let id: ObjectID
@@ -176,6 +179,8 @@ package enum ForwardBlame {
         let mode: UInt32
         var runs: [LineRun]
 
+        var isSubmodule: Bool { mode == gitlinkMode }
+
         /// Whether git sees `mode` as the same type of entry (a file's executable bit aside).
         func hasType(of mode: UInt32) -> Bool { self.mode & 0o170000 == mode & 0o170000 }
     }
@@ -240,9 +245,9 @@ package enum ForwardBlame {
                 deleted[change.path] = tree.removeValue(forKey: change.path)
             }
             let written = Set(commit.changes.lazy.filter { !$0.deleted }.map(\.path))
-            // Per parent, the tree of the files it has and the commit does not (nil:
-            // none), written when first needed.
-            var candidates = [ObjectID??](repeating: nil, count: commit.parents.count)
+            // Per parent, the files it has and the commit does not, and their tree (nil:
+            // there are none), worked out when first needed.
+            var candidates = [(files: Tree, tree: ObjectID?)?](repeating: nil, count: commit.parents.count)
             for change in commit.changes where !change.deleted {
                 guard !change.isSubmodule else {
                     tree[change.path] = Version(blob: change.blob, mode: change.mode, runs: [])
@@ -256,34 +261,27 @@ package enum ForwardBlame {
                     tree[change.path] = Version(blob: change.blob, mode: change.mode, runs: whole!.runs)
                     continue
                 }
-                for position in origins.indices
-                where origins[..<position].contains(where: {
-                    $0 != nil && $0?.blob == origins[position]?.blob
-                }) {
-                    origins[position] = nil
+                // A parent whose version an earlier parent has too gives nothing more.
+                for position in origins.indices {
+                    if let blob = origins[position]?.blob, origins[..<position].contains(where: { $0?.blob == blob }) {
+                        origins[position] = nil
+                    }
                 }
                 // Pass 2 (find_rename): a parent without the path may have had the file under another name.
                 var handedOver: Version?
                 for position in inParents.indices where inParents[position] == nil {
-                    let parentFiles: Tree
-                    if position == 0 {
-                        parentFiles = deleted
-                    } else {
-                        parentFiles = otherParents[position - 1].filter {
-                            tree[$0.key] == nil && !written.contains($0.key)
-                        }
-                    }
                     if candidates[position] == nil {
-                        candidates[position] =
-                            parentFiles.isEmpty
-                            ? .some(nil)
-                            : try renames.tree(
-                                of: parentFiles.map {
-                                    BlameRenames.Entry(
-                                        path: paths[Int($0.key)], mode: $0.value.mode, blob: $0.value.blob)
-                                })
+                        let files =
+                            position == 0
+                            ? deleted
+                            : otherParents[position - 1].filter { tree[$0.key] == nil && !written.contains($0.key) }
+                        let entries = files.map {
+                            BlameRenames.Entry(path: paths[Int($0.key)], mode: $0.value.mode, blob: $0.value.blob)
+                        }
+                        candidates[position] = (files, entries.isEmpty ? nil : try renames.tree(of: entries))
                     }
-                    guard let candidateTree = candidates[position]!,
+                    let (parentFiles, candidateTree) = candidates[position]!
+                    guard let candidateTree,
                         let renamed = try renames.source(
                             of: BlameRenames.Entry(path: paths[Int(change.path)], mode: change.mode, blob: change.blob),
                             among: candidateTree),
@@ -320,7 +318,6 @@ package enum ForwardBlame {
                 var from: Int
             }
             var pieces: [Piece]
-            var diffs = [BlameDiff]()
             if origins.isEmpty {
                 let count = try repository.lineCount(ofBlob: blob)
                 pieces = count > 0 ? [Piece(start: 1, count: count, origin: nil, from: 0)] : []
@@ -328,7 +325,6 @@ package enum ForwardBlame {
                 pieces = []
                 for (position, origin) in origins.enumerated() {
                     let diff = try repository.blameDiff(old: origin.blob, new: blob, indentHeuristic: indentHeuristic)
-                    diffs.append(diff)
                     if position == 0 {
                         pieces =
                             diff.newLineCount > 0
