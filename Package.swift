@@ -119,7 +119,8 @@ let package = Package(
         .testTarget(
             name: "ReportsTests",
             dependencies: [
-                "Reports", "Policy", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport",
+                "Reports", "Policy", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "Diagnostics",
+                "TestSupport",
             ]),
         .testTarget(
             name: "GitTraceTests",

@@ -272,7 +272,7 @@ package enum ReportBuilder {
         if let tree, let end = report.period.endCommit {
             let counts = try SurvivingLines.count(
                 at: end, tree: tree, repository: repository, index: index, filter: filter,
-                directoryDepth: options.directoryDepth, progress: progress.map { make in { make("Blaming files", $0) } }
+                directoryDepth: options.directoryDepth, progress: progress
             )
             report.surviving = counts.lines
             report.survivingByDirectory = counts.byDirectory.map { ($0.key, $0.value) }.sorted {

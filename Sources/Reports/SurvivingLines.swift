@@ -56,7 +56,7 @@ package enum SurvivingLines {
     /// what `filter` excludes.
     static func count(
         at end: ObjectID, tree: [(String, String)], repository: Repository, index: RecordIndex,
-        filter: PathFilter, directoryDepth: Int, progress: ((Int) -> ProgressMeter)? = nil
+        filter: PathFilter, directoryDepth: Int, progress: ((String, Int) -> ProgressMeter)? = nil
     ) throws -> Counts {
         let git = GitCommand(repository: repository)
         let directory = cacheDirectory(repository)
@@ -99,9 +99,8 @@ package enum SurvivingLines {
                 toBlame.append((path, blob))
             }
         }
-        let meter = progress?(toBlame.count)
-        let blamed = try blameAll(toBlame.map(\.path), at: end, repository: repository, progress: meter)
-        meter?.finish()
+        let blamed = try runs(
+            of: toBlame, at: end, filesInTree: tree.count, repository: repository, git: git, progress: progress)
         for (offset, (path, blob)) in toBlame.enumerated() {
             let runs = blamed[offset]
             let (lines, models, authors) = origins(of: runs, path: path, index: index)
@@ -124,6 +123,43 @@ package enum SurvivingLines {
     }
 
     // MARK: Blame
+
+    /// The runs of each of `files` at `commit`, as git blame gives them. When many
+    /// files need them (a first report), one forward walk through the history
+    /// (`ForwardBlame`) answers for all at once; a few files changed since a cached
+    /// report are blamed one by one, and so is any file the walk did not answer for.
+    static func runs(
+        of files: [(path: String, blob: String)], at commit: ObjectID, filesInTree: Int, repository: Repository,
+        git: GitCommand, progress: ((String, Int) -> ProgressMeter)?
+    ) throws -> [[Run]] {
+        var answered = [[Run]?](repeating: nil, count: files.count)
+        if files.count >= forwardThreshold(filesInTree: filesInTree), ForwardBlame.matchesBlame(git: git) {
+            let forward = try ForwardBlame.blameAll(
+                at: commit, repository: repository, progress: progress.map { make in { make("Tracing lines", $0) } })
+            for (offset, file) in files.enumerated() {
+                guard let traced = forward.files[file.path], traced.blob.hex == file.blob else { continue }
+                answered[offset] = traced.runs.map { run in
+                    Run(
+                        commit: run.commit, originalStart: run.originalStart, count: run.count,
+                        originalPath: run.originalPath == file.path ? nil : run.originalPath,
+                        author: forward.authors[run.commit] ?? "")
+                }
+            }
+        }
+        let left = answered.indices.filter { answered[$0] == nil }
+        let meter = left.isEmpty ? nil : progress?("Blaming files", left.count)
+        let blamed = try blameAll(left.map { files[$0].path }, at: commit, repository: repository, progress: meter)
+        meter?.finish()
+        for (offset, index) in left.enumerated() { answered[index] = blamed[offset] }
+        return answered.map { $0! }
+    }
+
+    /// How many files must need blaming for one walk through the whole history to
+    /// cost less than blaming them one by one (each of which walks the history of its
+    /// file): a quarter of the tree, and never fewer than a handful.
+    static func forwardThreshold(filesInTree: Int) -> Int {
+        max(8, filesInTree / 4)
+    }
 
     /// Blames each path at `commit`, one git process per core at a time.
     static func blameAll(_ paths: [String], at commit: ObjectID, repository: Repository, progress: ProgressMeter? = nil)
