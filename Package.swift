@@ -92,7 +92,7 @@ let package = Package(
 
         .executableTarget(
             name: "sessiontrace-ledger-generator",
-            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing", "Hex", "TestSupport"],
+            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing", "Hex", "Provenance", "TestSupport"],
             path: "Tests/Benchmarks/LedgerGenerator"
         ),
         .target(

@@ -11,6 +11,9 @@
 // two agents), with the seed fixing the draw; the notes are then packed as git gc
 // would (run `git gc` on the repository afterwards):
 //   sessiontrace-ledger-generator --attach <repository> --key <pem> --email <addr> [--seed N] [--limit N]
+// or, to check forward blame on a real history, its lines of a sample of HEAD's files
+// against git blame's (CompareBlame.swift):
+//   sessiontrace-ledger-generator --compare-blame <repository> [--sample N|all] [--seed N] [--path P]…
 import Foundation
 import Git
 import Hex
@@ -93,6 +96,7 @@ func attach(_ options: [String]) throws -> Never {
 
 var arguments = CommandLine.arguments
 if arguments.count > 1 && arguments[1] == "--attach" { try attach(Array(arguments.dropFirst(2))) }
+if arguments.count > 1 && arguments[1] == "--compare-blame" { try compareBlame(Array(arguments.dropFirst(2))) }
 let onExistingHistory = arguments.count > 1 && arguments[1] == "--existing"
 if onExistingHistory { arguments.remove(at: 1) }
 guard arguments.count == 5, let count = Int(arguments[2]), count > 0 else {
