@@ -42,18 +42,20 @@ package final class ChildProcess: @unchecked Sendable {
     /// `wait`; its standard error is collected meanwhile on a thread of its own
     /// (reading one pipe to its end while the child blocks writing the other could
     /// never finish).
+    /// `echoingErrorsTo`: a descriptor that also gets the child's standard error as it
+    /// comes (git's progress lines on this process's terminal), besides the result.
     package convenience init(
         _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
-        input: [UInt8]? = nil
+        input: [UInt8]? = nil, echoingErrorsTo echo: Int32? = nil
     ) throws {
         try self.init(
             program, arguments: arguments, environment: environment, directory: directory,
-            standardInput: input.map { .bytes($0) } ?? .none)
+            standardInput: input.map { .bytes($0) } ?? .none, echoingErrorsTo: echo)
     }
 
     package init(
         _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
-        standardInput input: Input
+        standardInput input: Input, echoingErrorsTo echo: Int32? = nil
     ) throws {
         func cannotStart(_ code: Int32) -> GitError {
             GitError(kind: .other(-1), message: "cannot start \(program): \(String(cString: strerror(code)))")
@@ -115,7 +117,7 @@ package final class ChildProcess: @unchecked Sendable {
         }
         identifier = process
         output = stdout.read
-        errorDrain = Drain(stderr.read)
+        errorDrain = Drain(stderr.read, echo: echo)
         // A child that exits before reading all its input must not kill this process
         // with SIGPIPE (ignored process-wide: write then fails with EPIPE).
         if stdin != nil { signal(SIGPIPE, SIG_IGN) }
@@ -280,14 +282,32 @@ private func withCStrings<T>(_ strings: [[UInt8]], _ body: (UnsafePointer<Unsafe
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// Reads a pipe to its end on a thread of its own, and closes it.
+/// Reads a pipe to its end on a thread of its own, and closes it; copies what it
+/// reads to `echo` as it comes, when there is one.
 private final class Drain: @unchecked Sendable {
     private var data = [UInt8]()
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ descriptor: Int32) {
+    init(_ descriptor: Int32, echo: Int32? = nil) {
         Thread.detachNewThread { [self] in
-            data = readToEnd(descriptor)
+            if let echo {
+                var block = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = read(descriptor, &block, block.count)
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    data += block[..<count]
+                    var offset = 0
+                    while offset < count {
+                        let written = block.withUnsafeBytes { write(echo, $0.baseAddress! + offset, count - offset) }
+                        if written < 0, errno == EINTR { continue }
+                        guard written > 0 else { break }  // a closed terminal costs the echo, not the run
+                        offset += written
+                    }
+                }
+            } else {
+                data = readToEnd(descriptor)
+            }
             close(descriptor)
             done.signal()
         }

@@ -60,8 +60,12 @@ package struct GitCommand: Sendable {
     /// Runs `git arguments…`; `environment` is added to this process's environment.
     /// Arguments after `--` are paths, passed as their bytes (GitPath): a name that is
     /// not UTF-8 reaches git as it is stored.
-    package func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try execute(arguments, environment: environment) { readToEnd($0) }
+    /// `echoingErrors`: git's standard error also goes to this process's as it comes
+    /// (its progress lines), besides the result.
+    package func run(_ arguments: [String], environment: [String: String] = [:], echoingErrors: Bool = false)
+        throws -> Result
+    {
+        try execute(arguments, environment: environment, echo: echoingErrors ? STDERR_FILENO : nil) { readToEnd($0) }
     }
 
     /// Starts git for a conversation: what `send` writes is its standard input, and
@@ -87,12 +91,12 @@ package struct GitCommand: Sendable {
     }
 
     /// Starts git, lets `consume` read its standard output to the end, and waits.
-    private func execute(_ arguments: [String], environment: [String: String], consume: (Int32) -> [UInt8]) throws
-        -> Result
-    {
+    private func execute(
+        _ arguments: [String], environment: [String: String], echo: Int32? = nil, consume: (Int32) -> [UInt8]
+    ) throws -> Result {
         let result = try ChildProcess(
             "git", arguments: argumentBytes(arguments), environment: variables(adding: environment),
-            directory: directory
+            directory: directory, echoingErrorsTo: echo
         ).wait(consumingOutput: consume)
         return Result(
             status: result.status, output: result.output, stderr: String(decoding: result.errors, as: UTF8.self))

@@ -28,6 +28,8 @@ struct Init: ParsableCommand {
             """
     )
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         let repository = try openRepository()
         var changed = false
@@ -41,7 +43,8 @@ struct Init: ParsableCommand {
         // A fresh clone gets the records that already exist.
         for remote in try repository.remoteNames() {
             do {
-                let report = try NotesSync(repository: repository, remote: remote).sync(push: false)
+                let report = try NotesSync(repository: repository, remote: remote).sync(
+                    push: false, progress: progressOptions.steps)
                 if report.merge != .upToDate { printSyncReport(report, remote: remote) }
             } catch {
                 printError("warning: records not fetched from \(remote): \(describe(error))")

@@ -29,13 +29,16 @@ struct SyncCommand: ParsableCommand {
     @Flag(name: .customLong("no-push"), help: "Fetch and merge only.")
     var noPush = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         let repository = try openRepository()
         let name = try remote ?? defaultRemote(repository)
         guard try repository.remoteNames().contains(name) else {
             throw CommandFailure("no remote named '\(name)': see 'git remote -v'")
         }
-        let report = try NotesSync(repository: repository, remote: name).sync(push: !noPush)
+        let report = try NotesSync(repository: repository, remote: name).sync(
+            push: !noPush, progress: progressOptions.steps)
         for recovery in repository.recoveries { printError("git-trace: \(recovery)") }
         printSyncReport(report, remote: name)
     }

@@ -38,18 +38,22 @@ package final class NotesSync {
         git = GitCommand(repository: repository)
     }
 
-    package func sync(push: Bool = true, attempts: Int = 10) throws -> SyncReport {
+    /// `progress`, when given, is shown on a terminal: git's own lines for the fetch and
+    /// the push, and a meter for merging the records that differ.
+    package func sync(push: Bool = true, attempts: Int = 10, progress: ((String, Int) -> ProgressMeter)? = nil)
+        throws -> SyncReport
+    {
         var report = SyncReport()
         for attempt in 1...attempts {
             report.attempts = attempt
             let lastSeen = try repository.referenceTarget(trackingRef)
-            try fetch()
-            let (merge, missing) = try mergeRemote(lastSeen: lastSeen)
+            try fetch(progress: progress != nil)
+            let (merge, missing) = try mergeRemote(lastSeen: lastSeen, progress: progress)
             if attempt == 1 || merge != .upToDate { report.merge = merge }
             report.recordsMissingOnRemote = missing
             guard push else { return report }
             let tip = try repository.notesTip(ref)
-            if try pushLocal(tip) {
+            if try pushLocal(tip, progress: progress != nil) {
                 report.pushed = true
                 // The remote now holds exactly what was pushed: the next sync compares
                 // with that when it asks what the remote lost.
@@ -69,12 +73,15 @@ package final class NotesSync {
 
     /// Fetches the remote's records into the remote-tracking ref (force: it mirrors the
     /// remote, whatever happened there; local records live in the local ref).
-    package func fetch() throws {
+    package func fetch(progress: Bool = false) throws {
         // git's own fetch, killed, leaves the tracking ref's lock: every later fetch would fail.
         repository.removeStaleLock(ofReference: trackingRef)
         let result = try git.run(
-            ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+\(ref):\(trackingRef)"],
-            environment: [NotesSync.reentryVariable: "1"])
+            [
+                "fetch", progress ? "--progress" : "--quiet", "--no-tags", "--no-write-fetch-head", remote,
+                "+\(ref):\(trackingRef)",
+            ],
+            environment: [NotesSync.reentryVariable: "1"], echoingErrors: progress)
         if result.status == 0 { return }
         if result.stderr.contains("couldn't find remote ref") {
             // The remote has no records yet: nothing to merge.
@@ -87,7 +94,9 @@ package final class NotesSync {
     /// Merges the remote-tracking ref into the local notes ref. Never drops a record:
     /// the union of both sides' lines per commit. Also counts the lines the remote held
     /// at `lastSeen` (the tracking ref before this fetch) and no longer holds.
-    package func mergeRemote(lastSeen: ObjectID? = nil) throws -> (SyncReport.Merge, Int) {
+    package func mergeRemote(lastSeen: ObjectID? = nil, progress: ((String, Int) -> ProgressMeter)? = nil) throws
+        -> (SyncReport.Merge, Int)
+    {
         let lost = try linesLost(since: lastSeen)
         while true {
             guard let remoteTip = try repository.referenceTarget(trackingRef) else { return (.upToDate, lost) }
@@ -102,12 +111,19 @@ package final class NotesSync {
                 }
             }
             if repository.isAncestor(remoteTip, of: localTip) { return (.upToDate, lost) }
-            let local = try notes(at: localTip), remoteNotes = try notes(at: remoteTip)
+            // Only notes whose blobs differ can merge to something new: the others are
+            // compared by id, without reading them.
+            let local = try noteBlobs(at: localTip), remoteNotes = try noteBlobs(at: remoteTip)
+            let differing = Set(local.keys).union(remoteNotes.keys).filter { local[$0] != remoteNotes[$0] }
+            let meter = differing.isEmpty ? nil : progress?("Merging records", differing.count)
             var changes = [ObjectID: [UInt8]?]()
-            for target in Set(local.keys).union(remoteNotes.keys) {
-                let merged = NotesSync.mergeNote(local: local[target], remote: remoteNotes[target])
-                if merged != remoteNotes[target] { changes[target] = merged }
+            for target in differing {
+                let remoteNote = try content(remoteNotes[target])
+                let merged = NotesSync.mergeNote(local: try content(local[target]), remote: remoteNote)
+                if merged != remoteNote { changes[target] = merged }
+                meter?.advance()
             }
+            meter?.finish()
             do {
                 if changes.isEmpty && repository.isAncestor(localTip, of: remoteTip) {
                     try repository.moveReference(
@@ -132,11 +148,13 @@ package final class NotesSync {
 
     /// Pushes the local ref (as it was at `tip`) without force. False when the remote
     /// moved (non-fast-forward).
-    package func pushLocal(_ tip: ObjectID?) throws -> Bool {
+    package func pushLocal(_ tip: ObjectID?, progress: Bool = false) throws -> Bool {
         guard let tip else { return true }
         let result = try git.run(
-            ["push", "--porcelain", "--no-verify", remote, "\(tip.hex):\(ref)"],
-            environment: [NotesSync.reentryVariable: "1"])
+            ["push", "--porcelain", "--no-verify"] + (progress ? ["--progress"] : []) + [
+                remote, "\(tip.hex):\(ref)",
+            ],
+            environment: [NotesSync.reentryVariable: "1"], echoingErrors: progress)
         if result.status == 0 { return true }
         let text = result.stdout + result.stderr
         if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first")
@@ -152,22 +170,27 @@ package final class NotesSync {
         guard let lastSeen, let remoteTip = try repository.referenceTarget(trackingRef), remoteTip != lastSeen,
             repository.hasObject(lastSeen)
         else { return 0 }
-        let before = try notes(at: lastSeen), now = try notes(at: remoteTip)
+        let before = try noteBlobs(at: lastSeen), now = try noteBlobs(at: remoteTip)
         var lost = 0
-        for (target, note) in before where now[target] != note {
-            lost += NotesSync.lines(note).subtracting(NotesSync.lines(now[target])).count
+        for (target, blobs) in before where now[target] != blobs {
+            lost += NotesSync.lines(try content(blobs)).subtracting(NotesSync.lines(try content(now[target]))).count
         }
         return lost
     }
 
     // MARK: Merging notes
 
-    private func notes(at notesCommit: ObjectID) throws -> [ObjectID: [UInt8]] {
-        var result = [ObjectID: [UInt8]]()
-        for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) {
-            result[entry.target] = try entry.blobs.flatMap { try repository.blobContent($0) }
-        }
+    /// Each commit's note blobs (one note may be split across a flat and a fanned-out
+    /// entry): a walk of the notes tree, no blob read.
+    private func noteBlobs(at notesCommit: ObjectID) throws -> [ObjectID: [ObjectID]] {
+        var result = [ObjectID: [ObjectID]]()
+        for entry in try repository.allNotes(ref: ref, notesCommit: notesCommit) { result[entry.target] = entry.blobs }
         return result
+    }
+
+    /// A note's text from its blobs, in order; nil for no note.
+    private func content(_ blobs: [ObjectID]?) throws -> [UInt8]? {
+        try blobs.map { try $0.flatMap { try repository.blobContent($0) } }
     }
 
     static func lines(_ note: [UInt8]?) -> Set<Substring> {

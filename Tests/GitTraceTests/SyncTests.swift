@@ -252,4 +252,43 @@ import Testing
         #expect(Set(annotated).isDisjoint(with: carols))
         #expect(annotated.contains(local))
     }
+
+    /// Progress for sync (issue 14, goal 7): git's own lines for the fetch and a meter
+    /// for the merge, on stderr, only when asked for (a terminal or `--progress`), never
+    /// with `--quiet`, and never from the pre-push hook; the first `init` of a clone
+    /// shows its fetch the same way.
+    @Test func syncShowsProgressOnlyWhenAskedFor() async throws {
+        let (sandbox, remote, _) = try await team()
+        let alice = try await clone(sandbox, remote, "alice")
+        let bob = try await clone(sandbox, remote, "bob")
+        // Each round, both sides hold records the other lacks: sync fetches and merges.
+        func round(_ number: Int) async throws {
+            _ = try await commit(sandbox, alice, "a\(number).txt", "a\n")
+            let pushed = try await sandbox.run("git", ["push", "origin", "HEAD:alice"], in: alice)
+            #expect(pushed.status == 0, "\(pushed)")
+            #expect(!pushed.stderr.contains("Merging records") && !pushed.stderr.contains("%"), "\(pushed)")
+            _ = try await commit(sandbox, bob, "b\(number).txt", "b\n")
+        }
+        try await round(1)
+        let quiet = try await sandbox.trace("sync", "--no-push", "--progress", "--quiet", in: bob)
+        #expect(quiet.status == 0 && quiet.stdout.contains("records from origin merged"), "\(quiet)")
+        #expect(quiet.stderr.isEmpty, "\(quiet)")
+        try await round(2)
+        let piped = try await sandbox.trace("sync", "--no-push", in: bob)  // stderr is a pipe, not a terminal
+        #expect(piped.status == 0 && piped.stdout.contains("records from origin merged"), "\(piped)")
+        #expect(piped.stderr.isEmpty, "\(piped)")
+        try await round(3)
+        let shown = try await sandbox.trace("sync", "--progress", in: bob)
+        #expect(shown.status == 0 && shown.stdout.contains("records from origin merged"), "\(shown)")
+        #expect(shown.stderr.contains("Merging records: 100% ("), "\(shown)")
+        #expect(shown.stderr.contains("objects: 100%"), "git's fetch progress: \(shown)")
+        #expect(shown.stdout.contains("records pushed to origin"), "\(shown)")
+
+        let carol = sandbox.root.appendingPathComponent("carol")
+        // Not a local clone, which shares the remote's objects: the notes' must travel.
+        try await sandbox.git("clone", "-q", "--no-local", remote.path, carol.path, in: sandbox.root)
+        let initialised = try await sandbox.trace("init", "--progress", in: carol)
+        #expect(initialised.status == 0 && initialised.stdout.contains("fast-forwarded"), "\(initialised)")
+        #expect(initialised.stderr.contains("objects: 100%"), "\(initialised)")
+    }
 }
