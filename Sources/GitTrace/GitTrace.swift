@@ -48,6 +48,12 @@ struct GitTrace: ParsableCommand {
     /// for anything that stopped the command, never a Swift crash trace.
     static func main() {
         do {
+            // Editors and agents ask for the version to find the tool: answered before
+            // ArgumentParser builds its command tree (by reflection, most of the cost).
+            if CommandLine.arguments.dropFirst() == ["--version"] {
+                print(RecordBuilder.toolVersion)
+                return
+            }
             if let (agent, event) = CaptureCommand.fastArguments(Array(CommandLine.arguments.dropFirst())) {
                 try CaptureCommand.capture(agent: agent, event: event)
                 return

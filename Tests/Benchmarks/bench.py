@@ -28,8 +28,10 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      signs a record for every non-merge commit (the newest 10,000 with --quick),
      origins drawn per hunk from a fixed seed (spec/records.md §8), then `git gc`.
      Measured: the notes' own objects packed, against the repository's pack; verify,
-     median of 3 rounds alternating with openssl as in 4; `git trace report
-     --no-tree` against `git log --numstat --no-merges` over the same history.
+     median of 3 rounds alternating with openssl as in 4; `git trace report`
+     without the tree, cold with it (no provenance cache) and warm, against `git log
+     --numstat --no-merges` over the same history; and the forward blame's lines
+     checked against git blame's on a sample of files (`--compare-blame`).
 
 Usage: bench.py GIT_TRACE_BINARY [--quick]   (the ledger generator is looked up
 beside the binary: sessiontrace-ledger-generator)
@@ -253,10 +255,24 @@ def bench_real_history(root, env):
         rounds.append((records / seconds / openssl_verify_rate(os.cpu_count()), seconds))
     ratio, seconds = sorted(rounds)[1]
     numstat = run(["git", "log", "--numstat", "--no-merges", "--format=%H"], repo, env=env)
-    report = run([BINARY, "report", "--trust", trust, "--format", "json", "--no-tree"], repo, env=env)
+    report = [BINARY, "report", "--trust", trust, "--format", "json", "--output", os.path.join(root, "real.json")]
+    no_tree = run(report + ["--no-tree"], repo, env=env)
+    # With the tree's surviving lines: cold (no provenance cache: the forward walk),
+    # then again from the cache.
+    shutil.rmtree(os.path.join(repo, ".git", "sessiontrace", "provenance"), ignore_errors=True)
+    cold = run(report, repo, env=env)
+    warm = run(report, repo, env=env)
+    # The forward walk's lines against git blame's, on a sample of the files and on
+    # the files with the longest histories (exit 1 names the first difference).
+    compared = subprocess.run(
+        [generator, "--compare-blame", repo, "--sample", "30" if QUICK else "150", "--seed", "1",
+         "--path", "Makefile", "--path", "builtin/commit.c"], env=env, capture_output=True, text=True)
+    if compared.returncode != 0:
+        raise SystemExit(f"forward blame differs from git blame: {compared.stdout}{compared.stderr}")
     return {"records": records, "seconds": seconds, "openssl": records / seconds / ratio,
             "name": os.path.basename(os.path.normpath(source)), "notes": notes_bytes, "pack": pack_bytes,
-            "numstat": numstat, "report": report}
+            "numstat": numstat, "report": no_tree, "cold": cold, "warm": warm,
+            "compared": compared.stdout.strip()}
 
 
 def bench_reports(root, env):
@@ -342,6 +358,11 @@ def main():
                   f"{'PASS' if rate >= 0.8 * real['openssl'] else 'FAIL'}")
             print(f"  report --no-tree: {real['report']:.1f} s vs git log --numstat {real['numstat']:.1f} s "
                   f"= {real['report'] / real['numstat']:.1f}x")
+            print(f"  report with the tree: cold {real['cold']:.1f} s = {real['cold'] / real['numstat']:.1f}x "
+                  f"(target <= 5x) {'PASS' if real['cold'] <= 5 * real['numstat'] else 'FAIL'}; "
+                  f"warm {real['warm']:.1f} s = {real['warm'] / real['numstat']:.2f}x (target <= 1.5x) "
+                  f"{'PASS' if real['warm'] <= 1.5 * real['numstat'] else 'FAIL'}")
+            print(f"  forward blame: {real['compared']}")
         else:
             print("real history: skipped (set BENCH_REPO to a clone, e.g. of git's own)")
     finally:

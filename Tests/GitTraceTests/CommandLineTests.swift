@@ -6,6 +6,16 @@ import Testing
 
 /// keygen and init, as a new user meets them.
 @Suite struct KeygenInitTests {
+    /// `--version` has a path of its own before ArgumentParser: it must say what
+    /// ArgumentParser's did, and anything after it still goes through the parser.
+    @Test func versionIsTheToolVersionOnEitherPath() async throws {
+        let sandbox = try Sandbox()
+        let fast = try await sandbox.trace("--version")
+        #expect(fast.status == 0 && fast.stdout == RecordBuilder.toolVersion + "\n" && fast.stderr.isEmpty, "\(fast)")
+        let parsed = try await sandbox.trace("--version", "--help")
+        #expect(parsed.status == 0 && !parsed.stdout.isEmpty, "\(parsed)")
+    }
+
     @Test func keygenWritesAnOwnerOnlyKeyConfiguresGitAndPrintsTheTrustLine() async throws {
         let sandbox = try Sandbox()
         try await sandbox.configureIdentity()
