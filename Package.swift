@@ -92,7 +92,9 @@ let package = Package(
 
         .executableTarget(
             name: "sessiontrace-ledger-generator",
-            dependencies: ["Ledger", "Records", "Keys", "Git", "Signing", "Hex", "Provenance", "TestSupport"],
+            dependencies: [
+                "Ledger", "Records", "Keys", "Git", "Signing", "Hex", "Provenance", "Reports", "TestSupport",
+            ],
             path: "Tests/Benchmarks/LedgerGenerator"
         ),
         .target(

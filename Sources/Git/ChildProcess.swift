@@ -126,15 +126,7 @@ package final class ChildProcess: @unchecked Sendable {
             // Written from a thread of its own, for the same reason as stderr is read on one.
             let descriptor = stdin.write
             let feed = Thread {
-                input.withUnsafeBytes { bytes in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                        if written < 0, errno == EINTR { continue }
-                        guard written > 0 else { break }
-                        offset += written
-                    }
-                }
+                input.withUnsafeBytes { _ = writeAll($0, to: descriptor) }
                 close(descriptor)
             }
             feed.start()
@@ -144,16 +136,8 @@ package final class ChildProcess: @unchecked Sendable {
     /// Writes all of `bytes` to an interactive child's standard input.
     package func send(_ bytes: [UInt8]) throws {
         precondition(inputDescriptor >= 0, "send needs an interactive child with its input open")
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(inputDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else {
-                    throw GitError(kind: .other(-1), message: "the child process stopped reading its input")
-                }
-                offset += written
-            }
+        guard bytes.withUnsafeBytes({ writeAll($0, to: inputDescriptor) }) else {
+            throw GitError(kind: .other(-1), message: "the child process stopped reading its input")
         }
     }
 
@@ -216,6 +200,12 @@ extension Optional {
 
 /// Everything left to read on a file descriptor.
 package func readToEnd(_ descriptor: Int32) -> [UInt8] {
+    readToEnd(descriptor) { _ in }
+}
+
+/// Everything left to read on a file descriptor, each block also handed to `block`
+/// as it arrives.
+private func readToEnd(_ descriptor: Int32, block: (UnsafeRawBufferPointer) -> Void) -> [UInt8] {
     var data = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {
@@ -223,7 +213,21 @@ package func readToEnd(_ descriptor: Int32) -> [UInt8] {
         if count < 0, errno == EINTR { continue }
         guard count > 0 else { return data }
         data += buffer[..<count]
+        buffer.withUnsafeBytes { block(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
+}
+
+/// Writes all of `bytes` to `descriptor`; false when it stopped taking them (a
+/// closed pipe or terminal).
+private func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else { return false }
+        offset += written
+    }
+    return true
 }
 
 /// The lines of a file descriptor as they arrive, read in 64 KiB blocks.
@@ -290,24 +294,8 @@ private final class Drain: @unchecked Sendable {
 
     init(_ descriptor: Int32, echo: Int32? = nil) {
         Thread.detachNewThread { [self] in
-            if let echo {
-                var block = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let count = read(descriptor, &block, block.count)
-                    if count < 0, errno == EINTR { continue }
-                    guard count > 0 else { break }
-                    data += block[..<count]
-                    var offset = 0
-                    while offset < count {
-                        let written = block.withUnsafeBytes { write(echo, $0.baseAddress! + offset, count - offset) }
-                        if written < 0, errno == EINTR { continue }
-                        guard written > 0 else { break }  // a closed terminal costs the echo, not the run
-                        offset += written
-                    }
-                }
-            } else {
-                data = readToEnd(descriptor)
-            }
+            // A closed terminal costs the echo, not the run: what writeAll says is ignored.
+            data = readToEnd(descriptor) { block in if let echo { _ = writeAll(block, to: echo) } }
             close(descriptor)
             done.signal()
         }

@@ -241,7 +241,7 @@ package enum SurvivingLines {
 
     /// Regular files (and executables) of `commit`'s tree with their blob ids;
     /// submodules and symbolic links hold no lines of their own.
-    static func listTree(_ commit: ObjectID, git: GitCommand) throws -> [(String, String)] {
+    package static func listTree(_ commit: ObjectID, git: GitCommand) throws -> [(String, String)] {
         let result = try git.run(["ls-tree", "-r", "-z", "--full-tree", commit.hex])
         guard result.status == 0 else { throw ReportError("git ls-tree: \(result.reason)") }
         return result.output.split(separator: 0).compactMap { entry in

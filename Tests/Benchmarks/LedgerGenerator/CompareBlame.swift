@@ -2,6 +2,7 @@ import Foundation
 import Git
 import Ledger
 import Provenance
+import Reports
 import TestSupport
 
 /// `--compare-blame <repository> [--sample N] [--seed N] [--path P]…`: what
@@ -26,14 +27,8 @@ func compareBlame(_ options: [String]) throws -> Never {
     let forward = try ForwardBlame.blameAll(at: head, repository: repository)
     let forwardSeconds = Date().timeIntervalSince(started)
 
-    // Files with lines: regular files and executables (symbolic links hold a target).
-    let listed = try git.run(["ls-tree", "-r", "-z", "--full-tree", head.hex])
-    var files = [String]()
-    for entry in listed.output.split(separator: 0) {
-        guard let tab = entry.firstIndex(of: 0x09) else { continue }
-        let mode = String(decoding: entry.prefix(6), as: UTF8.self)
-        if mode == "100644" || mode == "100755" { files.append(GitPath.string(bytes: entry[(tab + 1)...])) }
-    }
+    // The files whose lines a report counts (regular files and executables).
+    var files = try SurvivingLines.listTree(head, git: git).map(\.0)
     var random = SplitMix(state: UInt64(values("--seed").first ?? "1") ?? 1)
     let sample = values("--sample").first ?? "100"
     var chosen = values("--path")
