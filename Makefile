@@ -11,8 +11,11 @@ SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
 MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
 # The installed binary links the Swift runtime statically: it starts in half the
 # time, which agent hooks (one process per tool call) feel. Separate scratch path,
-# because the man page plugin builds the package its own way in .build.
+# because the man page plugin builds the package its own way in .build. Linked as a
+# position-dependent executable: the loader then has no 100,000 relative relocations
+# of the Swift runtime and Foundation to apply at every start (1 ms; BENCHMARKS.md).
 RELEASE = .build-static/release/git-trace
+RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -Xclang-linker -Xswiftc -no-pie
 
 .PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean
 
@@ -45,7 +48,7 @@ test-deps: deps
 	fi
 
 build: deps
-	$(SWIFT) build -c release --product git-trace --static-swift-stdlib --scratch-path .build-static
+	$(SWIFT) build $(RELEASE_FLAGS) --product git-trace
 
 $(MANUAL): deps
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual
@@ -90,7 +93,7 @@ test: test-deps interop-venv lint
 
 # Speed, measured against baselines in the same run (see BENCHMARKS.md).
 bench: build
-	$(SWIFT) build -c release --product sessiontrace-ledger-generator --static-swift-stdlib --scratch-path .build-static
+	$(SWIFT) build $(RELEASE_FLAGS) --product sessiontrace-ledger-generator
 	python3 Tests/Benchmarks/bench.py $(RELEASE)
 
 # libFuzzer on every parser an attacker can feed, FUZZ_SECONDS (60) per target

@@ -48,12 +48,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libgit2 without its CA bundle (Sources/CLibGit2NoTLS/no_tls.c): a faster start.
+        .target(name: "CLibGit2NoTLS"),
         .target(name: "Diagnostics"),
         .target(name: "Hex"),
         .target(
             name: "Git",
             dependencies: [
-                "Diagnostics", "Hex", "CLibGit2", .product(name: "HeapModule", package: "swift-collections"),
+                "Diagnostics", "Hex", "CLibGit2", "CLibGit2NoTLS",
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
         .target(name: "Signing", dependencies: ["Diagnostics", "Hex", "COpenSSL"]),

@@ -19,3 +19,8 @@ static inline int sessiontrace_git_set_strict_hash_verification(int enabled) {
 #include <spawn.h>
 extern int pipe2(int pipefd[2], int flags);
 extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+
+/* For the test that libgit2 loads no CA bundle (Sources/CLibGit2NoTLS). */
+static inline int sessiontrace_git_set_ssl_cert_file(const char *file) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, NULL);
+}

@@ -52,3 +52,11 @@ let libgit2Initialised: Void = {
     // their signatures, which prove more about their bytes than a SHA-1 does.
     _ = sessiontrace_git_set_strict_hash_verification(0)
 }()
+
+/// Whether libgit2 accepts a CA bundle (`GIT_OPT_SET_SSL_CERT_LOCATIONS`). It never
+/// does here: Sources/CLibGit2NoTLS stands in for mbedTLS's loader so that opening a
+/// repository does not parse the system bundle; the tests hold that in place.
+package func libgit2LoadsCertificates(fromFile path: String) -> Bool {
+    _ = libgit2Initialised
+    return sessiontrace_git_set_ssl_cert_file(path) == 0
+}

@@ -98,6 +98,23 @@ import Testing
         }
     }
 
+    /// Every command that opens a repository would otherwise spend ~4.5 ms parsing the
+    /// system CA bundle in git_libgit2_init (BENCHMARKS.md, 12-03): the stand-in loader
+    /// must be the one libgit2 calls, and it must load nothing (a TLS connection through
+    /// libgit2 then trusts no certificate: it fails closed).
+    @Test func libgit2LoadsNoCertificateBundle() async throws {
+        // A bundle mbedTLS itself accepts (a P-256 certificate): the refusal is the stand-in's.
+        let sandbox = try Sandbox()
+        let made = try await sandbox.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                "/CN=bundle", "-days", "1", "-keyout", "key.pem", "-out", "bundle.pem",
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(!libgit2LoadsCertificates(fromFile: sandbox.root.appendingPathComponent("bundle.pem").path))
+    }
+
     @Test func emptyRepositoryHasNoCommits() async throws {
         let sandbox = try Sandbox()
         let directory = try await sandbox.makeRepository()
