@@ -324,7 +324,7 @@ def main():
         print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
         print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; rounds: {ROUNDS}")
         print(f"capture hook call, 5,000-line file: median {capture_ms:.1f} ms "
-              f"(baseline 'git --version' {start_ms:.1f} ms; target <= 15 ms) {'PASS' if capture_ms <= 15 else 'FAIL'}")
+              f"(baseline 'git --version' {start_ms:.1f} ms; target <= 6 ms, the scale issue's goal 6) {'PASS' if capture_ms <= 6 else 'FAIL'}")
         print(f"git commit, 10 files / 20 captured AI edits: median {hooked_ms:.1f} ms with hooks vs {plain_ms:.1f} ms without "
               f"= {hooked_ms / plain_ms:.2f}x (target <= 1.30x) {'PASS' if hooked_ms <= 1.3 * plain_ms else 'FAIL'}")
         print(f"  read through pipes: {piped_hooked_ms:.1f} ms with hooks vs {piped_plain_ms:.1f} ms without "
