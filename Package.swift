@@ -17,7 +17,7 @@ import PackageDescription
 //   Capture        agent payloads → working log → line origins → commit attribution
 //   Setup          git and agent hook installation, repository configuration
 //   Sync           notes fetch, union merge and push
-//   Policy         the policy file
+//   Policy         the policy file and its rules, evaluated against a commit's evidence
 //   Reports        stats and compliance reports over ranges of commits
 let package = Package(
     name: "SessionTrace",
@@ -76,7 +76,8 @@ let package = Package(
             ]),
         .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git"]),
         .target(name: "Sync", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Git"]),
-        .target(name: "Policy", dependencies: ["Diagnostics", "Git", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Policy", dependencies: ["Diagnostics", "Git", "Records", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Reports",
             dependencies: [

@@ -11,18 +11,29 @@ package struct PolicyError: UserFacingError, Equatable {
     package init(_ description: String) { self.description = description }
 }
 
-/// A team's policy (spec/policy.md): which paths are sensitive. Reports rank the AI
-/// lines in them that nobody reviewed.
+/// A team's policy (spec/policy.md): which paths are sensitive, the rules commits are
+/// checked against (`git trace check`), and who may approve exceptions.
 public struct Policy: Sendable {
     package static let repositoryPath = ".sessiontrace/policy.yml"
 
     package var sensitivePaths: [PathPattern]
+    /// Who may sign waivers: e-mail address patterns.
+    package var approvers: [NamePattern]
+    /// The rules everywhere, before any path group's.
+    package var rules: Rules
+    package var pathGroups: [PathGroup]
     /// Where the policy came from: a file, `.sessiontrace/policy.yml@<commit>`, or
     /// "none" when there is no policy.
     package let source: String
 
-    package init(sensitivePaths: [PathPattern] = [], source: String = "none") {
+    package init(
+        sensitivePaths: [PathPattern] = [], approvers: [NamePattern] = [], rules: Rules = Rules(),
+        pathGroups: [PathGroup] = [], source: String = "none"
+    ) {
         self.sensitivePaths = sensitivePaths
+        self.approvers = approvers
+        self.rules = rules
+        self.pathGroups = pathGroups
         self.source = source
     }
 
@@ -30,9 +41,12 @@ public struct Policy: Sendable {
         sensitivePaths.contains { $0.matches(path) }
     }
 
-    /// The members a version 1 policy may have; any other is refused, so that a
-    /// misspelt rule is never silently ignored.
-    static let knownMembers: Set<String> = ["version", "sensitive_paths"]
+    /// The rules for `path`: the top-level ones, with those of the first path group
+    /// whose patterns match it in their place.
+    package func rules(for path: String) -> Rules {
+        guard let group = pathGroups.first(where: { $0.match.contains { $0.matches(path) } }) else { return rules }
+        return rules.overridden(by: group.rules)
+    }
 
     /// Reads the YAML node tree itself (Yams' `compose`), never Yams' conversion to
     /// Swift values, which crashes on a mapping key that is not a plain string (found
@@ -45,46 +59,28 @@ public struct Policy: Sendable {
             throw PolicyError(
                 "\(source): not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
-        func place(_ node: Node) -> String { node.mark.map { "\(source):\($0.line)" } ?? source }
         guard let document, document.null == nil else { self.init(source: source); return }
-        guard case .mapping(let members) = document else {
-            throw PolicyError("\(place(document)): must be a mapping of rules")
-        }
-        var seen = Set<String>()
-        var patterns = [PathPattern]()
-        for (key, value) in members {
-            guard case .scalar(let name) = key else {
-                throw PolicyError("\(place(key)): a rule's name must be a plain word")
-            }
-            guard Policy.knownMembers.contains(name.string) else {
-                throw PolicyError(
-                    "\(place(key)): unknown rule '\(name.string)' (known: \(Policy.knownMembers.sorted().joined(separator: ", ")))"
-                )
-            }
-            guard seen.insert(name.string).inserted else {
-                throw PolicyError("\(place(key)): '\(name.string)' is given twice")
-            }
-            switch name.string {
+        let reader = PolicyReader(source: source)
+        var policy = Policy(source: source)
+        for (name, value) in try reader.members(
+            of: document, in: "the policy", known: ["version", "sensitive_paths", "approvers", "rules"])
+        {
+            switch name {
             case "version":
                 guard case .scalar = value, value.int == 1 else {
-                    throw PolicyError("\(place(value)): version must be 1")
+                    throw PolicyError("\(reader.place(value)): version must be 1")
                 }
-            default:  // sensitive_paths
-                guard case .sequence(let list) = value else {
-                    throw PolicyError("\(place(value)): sensitive_paths must be a list of path patterns")
+            case "sensitive_paths":
+                policy.sensitivePaths = try reader.pathPatterns(value, name: "sensitive_paths")
+            case "approvers":
+                policy.approvers = try reader.strings(value, name: "approvers", what: "e-mail address patterns").map {
+                    try reader.approver($0)
                 }
-                for entry in list {
-                    // A pattern is a string: `- 3` is a number, quoted `- "3"` a path.
-                    guard case .scalar(let scalar) = entry, entry.tag == Tag(.str) else {
-                        throw PolicyError("\(place(entry)): sensitive_paths must be a list of path patterns")
-                    }
-                    do { patterns.append(try PathPattern(scalar.string)) } catch let error as PolicyError {
-                        throw PolicyError("\(place(entry)): \(error.description)")
-                    }
-                }
+            default:  // rules
+                (policy.rules, policy.pathGroups) = try reader.rules(value)
             }
         }
-        self.init(sensitivePaths: patterns, source: source)
+        self = policy
     }
 
     /// The policy in `explicitPath`, else the repository's at `commit` (HEAD when nil),

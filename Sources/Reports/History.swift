@@ -20,6 +20,9 @@ package struct CommitFacts: Sendable {
     package let time: Int64
     package let reviewedBy: [String]
     package let files: [FileChange]
+    /// Its parents are past a shallow clone's boundary: git log then shows its whole
+    /// tree as added, so `files` does not say what the commit itself added.
+    package var parentsMissing = false
 }
 
 package struct HistoryError: UserFacingError {
@@ -30,16 +33,20 @@ package enum History {
     /// The commits of `range` (as `git log` reads it), newest first, with numstat
     /// against the first parent and git's default rename detection — the same diff
     /// records count their lines against. One `git log` for the whole range.
-    /// `directory` is the repository's work tree or git directory: no libgit2 handle, so
-    /// that this can run on another thread.
-    package static func commits(range: String, git: GitCommand) throws -> [CommitFacts] {
+    /// `boundary` is a shallow clone's (Repository.shallowBoundary): no libgit2 handle
+    /// here, so that this can run on another thread.
+    package static func commits(range: String, git: GitCommand, boundary: Set<ObjectID>) throws -> [CommitFacts] {
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f" + ReviewedBy.formatPlaceholder
         let result = try git.run([
             "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
             "--format=\(format)", range, "--",
         ])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
-        return try parse(result.output)
+        var commits = try parse(result.output)
+        for index in commits.indices where boundary.contains(commits[index].commit) {
+            commits[index].parentsMissing = true
+        }
+        return commits
     }
 
     static func parse(_ bytes: [UInt8]) throws -> [CommitFacts] {

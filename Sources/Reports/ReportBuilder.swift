@@ -42,7 +42,8 @@ package enum ReportBuilder {
         let tip = try repository.resolveRange(options.range).tip
         // git log (numstat) runs while the records are verified: neither waits for the other.
         let historyGit = GitCommand(repository: repository), range = options.range
-        let history = Background { try History.commits(range: range, git: historyGit) }
+        let boundary = try repository.shallowBoundary()
+        let history = Background { try History.commits(range: range, git: historyGit, boundary: boundary) }
         func inPeriod(_ fact: CommitFacts) -> Bool {
             (options.since.map { fact.time >= $0 } ?? true) && (options.until.map { fact.time < $0 } ?? true)
         }
@@ -89,20 +90,8 @@ package enum ReportBuilder {
         // records that verify (those of the period's commits are already known).
         let index = RecordIndex(repository: repository, trust: trust.map { RecordTrust(signers: $0, revoked: revoked) })
         if let trust, let verification {
-            // (The verifier keeps statements and digests for reports.)
-            for record in verification.verified where inPeriod.contains(record.commit) {
-                guard let statement = record.statement, let digest = record.recordDigest else { continue }
-                verifiedDigests.insert(digest)
-                recordsByCommit[record.commit, default: RecordIndex.CommitRecords()].add(statement, digest: digest)
-            }
+            (recordsByCommit, verifiedDigests) = verification.recordsByCommit(of: inPeriod, index: index)
             needsReading = []
-            // Notes the verification cache vouches for: read, every record verified.
-            for commit in verification.cachedCommits where inPeriod.contains(commit) {
-                let records = index.readRecords(of: commit, allVerified: true)
-                if !records.isEmpty { recordsByCommit[commit] = records }
-                verifiedDigests.formUnion(
-                    [records.attribution?.digest].compactMap { $0 } + records.reviews.map(\.digest))
-            }
             for problem in verification.problems where inPeriod.contains(problem.commit) {
                 report.integrity.problems[problem.code.rawValue, default: 0] += 1
                 if report.integrity.problemLines.count < 50 { report.integrity.problemLines.append(problem.line) }
@@ -152,7 +141,9 @@ package enum ReportBuilder {
             // Lines per path: numstat gives what was added, the record's ranges their origins.
             var perPath = [String: LineCounts]()
             var numstat = [String: Int]()
-            for file in fact.files { numstat[file.path, default: 0] += file.added ?? 0 }
+            // Past a shallow boundary git log shows the whole tree as added: only the
+            // record's own ranges say anything about such a commit.
+            for file in fact.files where !fact.parentsMissing { numstat[file.path, default: 0] += file.added ?? 0 }
             var rangesByPath = [String: [AttributedRange]]()
             for file in attribution?.files ?? [] { rangesByPath[file.path, default: []] += file.ranges }
             for path in Set(numstat.keys).union(rangesByPath.keys) {

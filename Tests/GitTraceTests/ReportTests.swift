@@ -26,6 +26,36 @@ import Testing
         return fixture
     }
 
+    /// A shallow clone's boundary commit: git log shows its whole tree as added. With a
+    /// record whose `rest` is AI (every added line no range lists), the whole tree was
+    /// counted as that commit's AI-written lines.
+    @Test func aShallowBoundaryCommitIsNotCreditedWithTheWholeTree() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(numberedLines(10), to: "seed.txt")
+        #expect(
+            try await fixture.trace("record", "HEAD", "--file", "seed.txt", "--lines", "1-10", "--origin", "human")
+                .status == 0)
+        try await fixture.commit("a\nb\n", to: "b.txt")
+        #expect(
+            try await fixture.trace(
+                "record", "HEAD", "--file", "b.txt", "--lines", "1-2", "--agent", "claude-code", "--model", Self.model
+            ).status == 0)
+        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
+        _ = try await fixture.sandbox.git(
+            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
+        _ = try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let output = try await fixture.sandbox.traceArgs(
+            ["report", "--no-tree", "--format", "json", "--trust", fixture.trustFile.path], in: clone)
+        #expect(output.status == 0, "\(output)")
+        let added = try JSONValue(parsing: output.stdout)["lines_added"]
+        #expect(added?["ai"]?.integerValue == 0 && added?["total"]?.integerValue == 0, "\(output.stdout)")
+        // The full history counts the commit's own two lines.
+        let full = try await fixture.trace("report", "--no-tree", "--format", "json", "--trust", fixture.trustFile.path)
+        let fullAdded = try JSONValue(parsing: full.stdout)["lines_added"]
+        #expect(fullAdded?["ai"]?.integerValue == 2 && fullAdded?["total"]?.integerValue == 12, "\(full.stdout)")
+    }
+
     @Test func blameGivesEachLinesOrigin() async throws {
         let fixture = try await history()
         let output = try await fixture.trace("blame", "app.txt", "--json")

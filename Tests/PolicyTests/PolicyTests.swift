@@ -74,3 +74,149 @@ import Testing
         }
     }
 }
+
+@Suite struct PolicyRulesTests {
+    static let full = """
+        version: 1
+        sensitive_paths: [src/payments/, "**/auth/**"]
+        approvers: ["security@acme.io", "*@compliance.acme.io"]
+        rules:
+          max_ai_share:      {percent: 80, severity: warning}
+          sensitive_review:  {reviews: 1, severity: error}
+          models:            {allow: ["anthropic/*", "openai/gpt-5*"], deny: ["*/*-preview"], severity: error}
+          agents:            {allow: [claude-code, cursor, codex], severity: warning}
+          require_records:   {severity: error}
+          paths:
+            - {match: ["docs/**"], max_ai_share: {percent: 100}}
+            - {match: ["src/payments/**"], sensitive_review: {reviews: 2}, models: {allow: ["anthropic/claude-opus-*"]}}
+
+        """
+
+    @Test func readsTheIssuesExampleWhole() throws {
+        let policy = try Policy(yaml: Self.full, source: "p.yml")
+        #expect(policy.rules.maxAIShare == Rules.MaxAIShare(percent: 80, severity: .warning))
+        #expect(policy.rules.sensitiveReview == Rules.SensitiveReview(reviews: 1, severity: .error))
+        #expect(policy.rules.models?.allow?.map(\.text) == ["anthropic/*", "openai/gpt-5*"])
+        #expect(policy.rules.models?.deny.map(\.text) == ["*/*-preview"])
+        #expect(policy.rules.agents?.severity == .warning)
+        #expect(policy.rules.requireRecords?.severity == .error)
+        #expect(policy.approvers.map(\.text) == ["security@acme.io", "*@compliance.acme.io"])
+        // A path group's rule without severity takes the top-level one's.
+        #expect(policy.rules(for: "docs/a.md").maxAIShare == Rules.MaxAIShare(percent: 100, severity: .warning))
+        #expect(policy.rules(for: "src/payments/pay.go").sensitiveReview?.reviews == 2)
+        #expect(policy.rules(for: "src/payments/pay.go").maxAIShare?.percent == 80)
+        #expect(policy.rules(for: "src/payments/pay.go").models?.allow?.map(\.text) == ["anthropic/claude-opus-*"])
+        #expect(policy.rules(for: "src/web/a.go") == policy.rules)
+        // Model and agent lists: deny wins, an allow list must match, names ignore case.
+        let models = try #require(policy.rules.models)
+        #expect(models.refusal(of: "anthropic/claude-sonnet-4-5") == nil)
+        #expect(models.refusal(of: "OpenAI/GPT-5-codex") == nil)
+        #expect(models.refusal(of: "openai/gpt-4o")?.contains("not in the allow list") == true)
+        #expect(models.refusal(of: "anthropic/claude-x-preview") == "denied by '*/*-preview'")
+    }
+
+    @Test func namePatternsMatchWholeNames() {
+        #expect(NamePattern("openai/gpt-5*").matches("openai/gpt-5"))
+        #expect(NamePattern("openai/gpt-5*").matches("openai/gpt-5-codex"))
+        #expect(!NamePattern("openai/gpt-5*").matches("openai/gpt-4o"))
+        #expect(!NamePattern("gpt-5").matches("openai/gpt-5"))
+        #expect(NamePattern("*@compliance.acme.io").matches("Ann@Compliance.Acme.io"))
+        #expect(!NamePattern("*@compliance.acme.io").matches("ann@evil-compliance.acme.io.example"))
+        #expect(NamePattern("c?dex").matches("codex") && !NamePattern("c?dex").matches("cdex"))
+        #expect(NamePattern("**").matches("") && NamePattern("a**b").matches("ab"))
+    }
+
+    /// Every refusal names the file and the line of the mistake, in one line.
+    @Test func mistakesAreRefusedAtTheirLine() {
+        let cases: [(String, String)] = [
+            (
+                "rules:\n  max_ai_share: {percent: 80, severty: warning}\n",
+                "p.yml:2: unknown rule 'severty' in max_ai_share"
+            ),
+            (
+                "rules:\n  max_ai_share: {percent: 101, severity: warning}\n",
+                "p.yml:2: percent must be a whole number from 0 to 100"
+            ),
+            (
+                "rules:\n  max_ai_share: {percent: -1, severity: warning}\n",
+                "percent must be a whole number from 0 to 100"
+            ),
+            ("rules:\n  max_ai_share: {percent: \"80\", severity: warning}\n", "percent must be a whole number"),
+            ("rules:\n  max_ai_share: {percent: 80.5, severity: warning}\n", "percent must be a whole number"),
+            ("rules:\n  max_ai_share: {severity: warning}\n", "p.yml:2: max_ai_share needs percent"),
+            ("rules:\n  max_ai_share: {percent: 80}\n", "p.yml:2: max_ai_share needs a severity (error or warning)"),
+            ("rules:\n  max_ai_share: {percent: 80, severity: fatal}\n", "severity must be error or warning"),
+            (
+                "rules:\n  max_ai_shares: {percent: 80, severity: error}\n",
+                "p.yml:2: unknown rule 'max_ai_shares' in rules"
+            ),
+            (
+                "rules:\n  sensitive_review: {reviews: 0, severity: error}\n",
+                "reviews must be a whole number from 1 to 10"
+            ),
+            (
+                "rules:\n  models: {allow: [gpt-5], severity: error}\n",
+                "p.yml:2: model pattern 'gpt-5' matches no model id"
+            ),
+            ("rules:\n  models: {deny: [\"/x\"], severity: error}\n", "model pattern '/x' matches no model id"),
+            ("rules:\n  models: {severity: error}\n", "models needs allow or deny"),
+            (
+                "rules:\n  models: {allow: anthropic/*, severity: error}\n",
+                "models.allow must be a list of model patterns"
+            ),
+            (
+                "rules:\n  agents: {allow: [\"claude code\"], severity: error}\n",
+                "agent pattern 'claude code' matches no agent"
+            ),
+            ("rules:\n  require_records: {}\n", "require_records needs a severity"),
+            ("rules:\n  require_records: error\n", "require_records must be a mapping of severity"),
+            ("approvers: [security]\n", "p.yml:1: approver 'security' matches no e-mail address"),
+            ("approvers: [\"@acme.io\"]\n", "approver '@acme.io' matches no e-mail address"),
+            ("approvers: [\"a@b@c.io\"]\n", "approver 'a@b@c.io' matches no e-mail address"),
+            ("approvers: [\"a@localhost\"]\n", "approver 'a@localhost' matches no e-mail address"),
+            (
+                "rules:\n  paths:\n    - {max_ai_share: {percent: 1, severity: error}}\n",
+                "p.yml:3: a path group needs match"
+            ),
+            (
+                "rules:\n  paths:\n    - {match: [], max_ai_share: {percent: 1, severity: error}}\n",
+                "match must name at least one path pattern"
+            ),
+            (
+                "rules:\n  paths:\n    - {match: [docs/], require_records: {severity: error}}\n",
+                "unknown rule 'require_records' in a path group"
+            ),
+            (
+                "rules:\n  paths:\n    - {match: [docs/], max_ai_share: {percent: 1}}\n",
+                "there is no top-level max_ai_share to take it from"
+            ),
+            ("rules:\n  paths: {match: [docs/]}\n", "paths must be a list"),
+            ("rules: [max_ai_share]\n", "p.yml:1: rules must be a mapping of max_ai_share"),
+        ]
+        for (text, expected) in cases {
+            do {
+                _ = try Policy(yaml: text, source: "p.yml")
+                Issue.record("accepted: \(text)")
+            } catch let error as PolicyError {
+                #expect(error.description.hasPrefix("p.yml:"), "\(error)")
+                #expect(error.description.contains(expected), "\(text) → \(error)")
+                #expect(!error.description.contains("\n"), "\(error)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
+    /// An empty allow list is a rule too: no AI-written line may be there.
+    @Test func anEmptyAllowListAllowsNoModel() throws {
+        let policy = try Policy(
+            yaml:
+                "rules:\n  models: {allow: [\"anthropic/*\"], severity: error}\n  paths:\n    - {match: [crypto/], models: {allow: []}}\n",
+            source: "p.yml")
+        #expect(
+            policy.rules(for: "crypto/aes.c").models?.refusal(of: "anthropic/claude-opus-4")
+                == "no name is allowed here")
+        #expect(policy.rules(for: "crypto/aes.c").models?.severity == .error)
+        #expect(policy.rules(for: "src/a.c").models?.refusal(of: "anthropic/claude-opus-4") == nil)
+    }
+}

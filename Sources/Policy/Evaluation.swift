@@ -1,0 +1,215 @@
+import Records
+
+/// What is known of one commit, from verified records only, for `check`.
+package struct CommitEvidence: Sendable {
+    package var commit: String
+    package var authorEmail: String
+    package var isMerge: Bool
+    /// Lines added per path (git's numstat against the first parent); nil when not
+    /// known (the parent is past a shallow clone's boundary).
+    package var addedLines: [String: Int]?
+    /// The commit's newest verified attribution record, if any.
+    package var attribution: Attribution?
+    /// Why the commit has no verified record although its note holds one (the first
+    /// problem verify found), for the message.
+    package var recordProblem: String?
+    /// The distinct e-mail addresses of verified reviews by someone other than the
+    /// commit's author (self-reviews never count).
+    package var independentReviewers: [String]
+
+    package init(
+        commit: String, authorEmail: String, isMerge: Bool, addedLines: [String: Int]?, attribution: Attribution?,
+        recordProblem: String? = nil, independentReviewers: [String] = []
+    ) {
+        self.commit = commit
+        self.authorEmail = authorEmail
+        self.isMerge = isMerge
+        self.addedLines = addedLines
+        self.attribution = attribution
+        self.recordProblem = recordProblem
+        self.independentReviewers = independentReviewers
+    }
+}
+
+/// One broken rule (spec/policy.md §4).
+package struct Violation: Sendable, Equatable {
+    package enum Rule: String, Sendable, CaseIterable {
+        case maxAIShare = "max_ai_share"
+        case sensitiveReview = "sensitive_review"
+        case models
+        case agents
+        case requireRecords = "require_records"
+
+        package var summary: String {
+            switch self {
+            case .maxAIShare: "A commit's AI-written share of added lines is at most the policy's percent."
+            case .sensitiveReview:
+                "AI-written lines in sensitive paths carry signed reviews by someone other than the author."
+            case .models: "AI-written lines come from models the policy allows."
+            case .agents: "AI-written lines come from agents the policy allows."
+            case .requireRecords: "Every commit carries a verified attribution record."
+            }
+        }
+    }
+
+    package var rule: Rule
+    package var severity: Severity
+    package var commit: String
+    /// The file, when the violation is about one (nil: the commit as a whole).
+    package var path: String?
+    /// 1-based inclusive line ranges of `path` in the commit (empty when not known).
+    package var lines: [ClosedRange<Int>]
+    package var message: String
+    package var fix: String
+    /// The policy that set the rule (`.sessiontrace/policy.yml@<commit>` or a file).
+    package var policy: String
+}
+
+extension Policy {
+    /// The rules `evidence`'s commit breaks. `addedRanges(path)` gives the lines the
+    /// commit added to a path (nil when they cannot be known): only asked for when a
+    /// record's `rest` must be spread over them to name lines.
+    package func violations(
+        of evidence: CommitEvidence, addedRanges: (String) -> [ClosedRange<Int>]?
+    ) -> [Violation] {
+        let short = String(evidence.commit.prefix(12))
+        func violation(
+            _ rule: Violation.Rule, _ severity: Severity, path: String? = nil, lines: [ClosedRange<Int>] = [],
+            _ message: String, fix: String
+        ) -> Violation {
+            Violation(
+                rule: rule, severity: severity, commit: evidence.commit, path: path, lines: lines, message: message,
+                fix: fix, policy: source)
+        }
+        var found = [Violation]()
+        if let required = rules.requireRecords, !evidence.isMerge, evidence.attribution == nil {
+            found.append(
+                violation(
+                    .requireRecords, required.severity,
+                    "commit \(short) has no verified attribution record"
+                        + (evidence.recordProblem.map { " (its record does not verify: \($0))" } ?? ""),
+                    fix:
+                        "record it (git trace record \(short), or the post-commit hook), fetch the records (git trace sync), or trust its signer"
+                ))
+        }
+        guard let attribution = evidence.attribution else { return found }
+
+        // Per group of paths with its own max_ai_share (nil: the top-level rule): lines.
+        struct Share {
+            var aiWritten = 0, total = 0
+            var largest: (path: String, lines: Int)?
+        }
+        var shares = [Int: Share]()
+        var shareRules = [Int: Rules.MaxAIShare]()
+        let added = evidence.addedLines ?? [:]
+        let paths = Set(added.keys).union(attribution.files.map(\.path)).sorted()
+        for path in paths {
+            let rules = self.rules(for: path)
+            let listed = attribution.files.first { $0.path == path }?.ranges ?? []
+            let listedCount = listed.reduce(0) { $0 + $1.lineCount }
+            let unlisted = max(0, (added[path] ?? 0) - listedCount)
+            // The AI-written ranges; `rest`'s lines are placed only when a rule names lines.
+            var aiWritten = listed.filter { $0.contributor.type != .human }
+            var aiCount = aiWritten.reduce(0) { $0 + $1.lineCount }
+            var linesKnown = true
+            if let rest = attribution.rest, rest.contributor.type != .human, unlisted > 0 {
+                aiCount += unlisted
+                let needsLines =
+                    (rules.sensitiveReview != nil && isSensitive(path)) || rules.models != nil || rules.agents != nil
+                if needsLines, let added = addedRanges(path) {
+                    aiWritten = attribution.ranges(of: path, added: added).filter { $0.contributor.type != .human }
+                } else if needsLines {
+                    aiWritten.append(AttributedRange(1...unlisted, rest))  // counted, but where is not known
+                    linesKnown = false
+                }
+            }
+
+            if let rule = rules.maxAIShare, evidence.addedLines != nil {
+                let key = maxAIShareGroup(of: path)
+                shareRules[key] = rule
+                var share = shares[key] ?? Share()
+                share.aiWritten += aiCount
+                share.total += max(added[path] ?? 0, listedCount)
+                if aiCount > (share.largest?.lines ?? 0) { share.largest = (path, aiCount) }
+                shares[key] = share
+            }
+            guard aiCount > 0 else { continue }
+            func lines(_ ranges: [AttributedRange]) -> [ClosedRange<Int>] {
+                linesKnown ? merged(ranges.map { $0.startLine...$0.endLine }) : []
+            }
+
+            if let rule = rules.sensitiveReview, isSensitive(path), evidence.independentReviewers.count < rule.reviews {
+                let have = evidence.independentReviewers
+                found.append(
+                    violation(
+                        .sensitiveReview, rule.severity, path: path, lines: lines(aiWritten),
+                        "\(aiCount) AI-written \(aiCount == 1 ? "line" : "lines") in a sensitive path, with \(have.count) of \(rule.reviews) signed independent \(rule.reviews == 1 ? "review" : "reviews")"
+                            + (have.isEmpty ? "" : " (\(have.joined(separator: ", ")))"),
+                        fix:
+                            "git trace review \(short), signed by someone other than its author \(evidence.authorEmail)"
+                    ))
+            }
+            for (rule, kind, name) in [
+                (rules.models, Violation.Rule.models, { (range: AttributedRange) in range.contributor.modelID }),
+                (rules.agents, Violation.Rule.agents, { (range: AttributedRange) in range.contributor.agent }),
+            ] {
+                guard let rule else { continue }
+                var refused = [String: (reason: String, ranges: [AttributedRange])]()
+                for range in aiWritten {
+                    let value = name(range)
+                    let reason = value.map { rule.refusal(of: $0) } ?? "not recorded, and the policy names which"
+                    guard let reason else { continue }
+                    refused[value ?? "", default: (reason, [])].ranges.append(range)
+                }
+                for (value, entry) in refused.sorted(by: { $0.key < $1.key }) {
+                    let count = entry.ranges.reduce(0) { $0 + $1.lineCount }
+                    let noun = kind == .models ? "model" : "agent"
+                    found.append(
+                        violation(
+                            kind, rule.severity, path: path, lines: lines(entry.ranges),
+                            "\(count) AI-written \(count == 1 ? "line" : "lines") from \(noun) \(value.isEmpty ? "(none recorded)" : value): \(entry.reason)",
+                            fix: "write these lines again with an allowed \(noun), or by hand"))
+                }
+            }
+        }
+        for (key, share) in shares.sorted(by: { $0.key < $1.key }) {
+            guard let rule = shareRules[key], share.aiWritten * 100 > rule.percent * share.total else { continue }
+            let scope = key < 0 ? "" : " in paths matching \(pathGroups[key].match.map(\.text).joined(separator: ", "))"
+            found.append(
+                violation(
+                    .maxAIShare, rule.severity, path: share.largest?.path,
+                    "\(share.aiWritten) of the \(share.total) lines commit \(short) added\(scope) are AI-written (\(percentText(share.aiWritten, of: share.total))), more than the policy's \(rule.percent)%"
+                        + (share.largest.map { "; most in \($0.path) (\($0.lines))" } ?? ""),
+                    fix: "have a person write more of the change, or split it into smaller commits"))
+        }
+        return found
+    }
+
+    /// Which path group's max_ai_share governs `path` (its index), or -1 for the top level.
+    private func maxAIShareGroup(of path: String) -> Int {
+        guard let index = pathGroups.firstIndex(where: { $0.match.contains { $0.matches(path) } }),
+            pathGroups[index].rules.maxAIShare != nil
+        else { return -1 }
+        return index
+    }
+}
+
+/// `62.5%`: one decimal, rounded half up.
+private func percentText(_ part: Int, of whole: Int) -> String {
+    guard whole > 0 else { return "n/a" }
+    let tenths = (part * 1000 + whole / 2) / whole
+    return "\(tenths / 10).\(tenths % 10)%"
+}
+
+/// Sorted ranges with overlapping and adjacent ones joined.
+package func merged(_ ranges: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+    var result = [ClosedRange<Int>]()
+    for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        if let last = result.last, range.lowerBound <= last.upperBound + 1 {
+            result[result.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+        } else {
+            result.append(range)
+        }
+    }
+    return result
+}

@@ -1,0 +1,173 @@
+import CanonicalJSON
+import Foundation
+import Ledger
+import Policy
+
+/// `git trace check`'s outputs (spec/policy.md §5): text, JSON (the reference), SARIF
+/// 2.1.0 for code scanning, and GitHub Actions workflow commands.
+extension CheckResult {
+    /// `1-3,7` for messages and locations.
+    private static func lineList(_ lines: [ClosedRange<Int>]) -> String {
+        lines.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+    }
+
+    /// One line per violation: `<commit> <path>:<lines> <severity> <rule>: <why> (fix: …)`.
+    package var textLines: [String] {
+        violations.map { violation in
+            let place = violation.path.map { path in
+                violation.lines.isEmpty ? " \(path)" : " \(path):\(Self.lineList(violation.lines))"
+            }
+            return
+                "\(violation.commit.prefix(12))\(place ?? "") \(violation.severity.rawValue) \(violation.rule.rawValue): "
+                + "\(violation.message) (fix: \(violation.fix))"
+        }
+    }
+
+    /// `check: 3 violations (2 errors, 1 warning) in 12 commits; …`, for stderr.
+    package var summary: String {
+        let count = violations.count
+        let trust = trustFromRepository ? "the repository's trust file \(trustSource)" : trustSource
+        return
+            "check: \(count) \(count == 1 ? "violation" : "violations") (\(errors) \(errors == 1 ? "error" : "errors"), "
+            + "\(warnings) \(warnings == 1 ? "warning" : "warnings")) in \(commits.count) \(commits.count == 1 ? "commit" : "commits"); "
+            + "policy \(policies.isEmpty ? "none" : policies.joined(separator: ", ")); records verified with \(trust)"
+            + (recordsUnverified > 0 ? "; \(recordsUnverified) records did not verify and were not used" : "")
+            + (shallowBoundary.isEmpty
+                ? ""
+                : "; \(shallowBoundary.count) at the shallow clone's boundary, their AI share not known (git fetch --deepen to check them)")
+    }
+
+    package var json: JSONValue {
+        .object([
+            "version": .integer(1),
+            "range": .string(range),
+            "commits": .integer(Int64(commits.count)),
+            "policies": .array(policies.map(JSONValue.string)),
+            "trust": .object([
+                "source": .string(trustSource), "from_repository": .bool(trustFromRepository),
+                "records_unverified": .integer(Int64(recordsUnverified)),
+            ]),
+            "errors": .integer(Int64(errors)),
+            "warnings": .integer(Int64(warnings)),
+            "shallow_boundary": .array(shallowBoundary.map { .string($0.hex) }),
+            "violations": .array(
+                violations.map { violation in
+                    .object([
+                        "commit": .string(violation.commit),
+                        "path": violation.path.map(JSONValue.string) ?? .null,
+                        "lines": .array(
+                            violation.lines.map {
+                                .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))])
+                            }),
+                        "rule": .string(violation.rule.rawValue),
+                        "severity": .string(violation.severity.rawValue),
+                        "message": .string(violation.message),
+                        "fix": .string(violation.fix),
+                        "policy": .string(violation.policy),
+                    ])
+                }),
+        ])
+    }
+
+    /// SARIF 2.1.0 as GitHub code scanning reads it: every rule described, each result
+    /// at its file and first line (a violation about a whole commit at the file it added
+    /// most AI lines to; without any file, at the policy), with a fingerprint that
+    /// stays the same from run to run so that alerts are tracked, not duplicated.
+    package var sarif: JSONValue {
+        let rules = Violation.Rule.allCases
+        let results = violations.map { violation -> JSONValue in
+            let path = violation.path ?? Policy.repositoryPath
+            var region: JSONObject = ["startLine": .integer(Int64(violation.lines.first?.lowerBound ?? 1))]
+            if let first = violation.lines.first, first.upperBound != first.lowerBound {
+                region["endLine"] = .integer(Int64(first.upperBound))
+            }
+            return .object([
+                "ruleId": .string(violation.rule.rawValue),
+                "ruleIndex": .integer(Int64(rules.firstIndex(of: violation.rule)!)),
+                "level": .string(violation.severity == .error ? "error" : "warning"),
+                "message": .object([
+                    "text": .string(
+                        "commit \(violation.commit.prefix(12)): \(violation.message). Fix: \(violation.fix)."
+                            + (violation.lines.count > 1 ? " Lines \(Self.lineList(violation.lines))." : ""))
+                ]),
+                "locations": .array([
+                    .object([
+                        "physicalLocation": .object([
+                            "artifactLocation": .object(["uri": .string(path), "uriBaseId": .string("%SRCROOT%")]),
+                            "region": .object(region),
+                        ])
+                    ])
+                ]),
+                "partialFingerprints": .object([
+                    "sessiontrace/v1": .string(
+                        [
+                            violation.commit, violation.rule.rawValue, violation.path ?? "",
+                            Self.lineList(violation.lines),
+                        ]
+                        .joined(separator: ":"))
+                ]),
+                "properties": .object(["commit": .string(violation.commit), "policy": .string(violation.policy)]),
+            ])
+        }
+        return .object([
+            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
+            "version": .string("2.1.0"),
+            "runs": .array([
+                .object([
+                    "tool": .object([
+                        "driver": .object([
+                            "name": .string("git-trace"),
+                            "informationUri": .string("https://sessiontrace.dev/policy"),
+                            "version": .string(RecordBuilder.toolVersion),
+                            "rules": .array(
+                                rules.map { rule in
+                                    .object([
+                                        "id": .string(rule.rawValue),
+                                        "name": .string(rule.rawValue),
+                                        "shortDescription": .object(["text": .string(rule.summary)]),
+                                        "fullDescription": .object(["text": .string(rule.summary)]),
+                                        "help": .object([
+                                            "text": .string(
+                                                "SessionTrace policy rule \(rule.rawValue), set in \(Policy.repositoryPath) (spec/policy.md)."
+                                            )
+                                        ]),
+                                        "defaultConfiguration": .object(["level": .string("error")]),
+                                    ])
+                                }),
+                        ])
+                    ]),
+                    "automationDetails": .object(["id": .string("sessiontrace/check/")]),
+                    "results": .array(results),
+                ])
+            ]),
+        ])
+    }
+
+    /// GitHub Actions workflow commands: `::error file=…,line=…,endLine=…,title=…::…`,
+    /// escaped as the runner expects (`%`, CR and LF in the message; also `:` and `,`
+    /// in properties), so that no path or message can end the command early.
+    package var githubLines: [String] {
+        func escapeData(_ text: String) -> String {
+            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+                .replacingOccurrences(of: "\n", with: "%0A")
+        }
+        func escapeProperty(_ text: String) -> String {
+            escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        }
+        return violations.map { violation in
+            var properties = [String]()
+            if let path = violation.path {
+                properties.append("file=\(escapeProperty(path))")
+                if let first = violation.lines.first {
+                    properties.append("line=\(first.lowerBound)")
+                    if first.upperBound != first.lowerBound { properties.append("endLine=\(first.upperBound)") }
+                }
+            }
+            properties.append("title=\(escapeProperty("SessionTrace \(violation.rule.rawValue)"))")
+            let message =
+                "commit \(violation.commit.prefix(12)): \(violation.message) (fix: \(violation.fix))"
+            return
+                "::\(violation.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::\(escapeData(message))"
+        }
+    }
+}

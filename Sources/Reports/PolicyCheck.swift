@@ -1,0 +1,119 @@
+import Diagnostics
+import Git
+import Ledger
+import Policy
+import Verification
+
+/// What `git trace check` found over a range (spec/policy.md §4).
+package struct CheckResult: Sendable {
+    package var range: String
+    /// The commits evaluated, oldest first.
+    package var commits: [ObjectID] = []
+    package var violations: [Violation] = []
+    /// The policies that governed the commits, in the order first used.
+    package var policies: [String] = []
+    package var trustSource: String
+    package var trustFromRepository: Bool
+    /// Records in range that did not verify (never used).
+    package var recordsUnverified = 0
+    /// Commits whose parents a shallow clone lacks: what they added is not known, so
+    /// only their records' listed ranges are checked, and not their AI share.
+    package var shallowBoundary: [ObjectID] = []
+
+    package var errors: Int { violations.count { $0.severity == .error } }
+    package var warnings: Int { violations.count { $0.severity == .warning } }
+}
+
+package enum PolicyCheck {
+    /// Evaluates every commit of `range` against its governing policy (`policy` when
+    /// given, else the repository's as of the commit's first parent, §4.1), from the
+    /// records that verify under `trust` only.
+    package static func run(
+        repository: Repository, range: String, trust: ChosenTrust, policy explicit: Policy?,
+        cache: VerificationCache? = nil,
+        progress: (@Sendable (_ title: String, _ total: Int) -> ProgressMeter)? = nil
+    ) throws -> CheckResult {
+        if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
+        _ = try repository.resolveRange(range)  // an unknown revision is named before any work
+        let facts = Array(
+            try History.commits(
+                range: range, git: GitCommand(repository: repository), boundary: repository.shallowBoundary()
+            ).reversed())
+        let verifier = Verifier(
+            ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
+            keepsStatements: true)
+        let verification = try verifier.verify(
+            commits: facts.map(\.commit), cache: cache,
+            progress: progress.map { make in { make("Verifying records", $0) } })
+        cache?.save()
+        let index = RecordIndex(repository: repository, trust: trust.recordTrust)
+        let (records, _) = verification.recordsByCommit(of: Set(facts.map(\.commit)), index: index)
+        var problems = [ObjectID: String]()
+        for problem in verification.problems where problems[problem.commit] == nil {
+            problems[problem.commit] = "\(problem.code.rawValue): \(problem.message)"
+        }
+
+        var result = CheckResult(
+            range: range, trustSource: trust.signers.source, trustFromRepository: trust.fromRepository)
+        result.recordsUnverified = verification.problems.count
+        var governing = GoverningPolicies(repository: repository, explicit: explicit)
+        for fact in facts {
+            let policy = try governing.policy(for: fact)
+            if !result.policies.contains(policy.source) { result.policies.append(policy.source) }
+            let author = fact.authorEmail.lowercased()
+            let commitRecords = records[fact.commit]
+            let reviewers = (commitRecords?.reviews ?? []).map(\.predicate).filter {
+                !$0.selfReview && $0.signer.email.lowercased() != author
+            }.map { $0.signer.email.lowercased() }
+            var added = [String: Int]()
+            for file in fact.files { added[file.path, default: 0] += file.added ?? 0 }
+            if fact.parentsMissing { result.shallowBoundary.append(fact.commit) }
+            let evidence = CommitEvidence(
+                commit: fact.commit.hex, authorEmail: fact.authorEmail, isMerge: fact.parentCount > 1,
+                addedLines: fact.parentsMissing ? nil : added, attribution: commitRecords?.attribution?.predicate,
+                recordProblem: problems[fact.commit], independentReviewers: Array(Set(reviewers)).sorted())
+            result.violations += policy.violations(of: evidence) { path in
+                if !fact.parentsMissing,
+                    case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: fact.commit)
+                {
+                    return ranges
+                }
+                return nil
+            }
+            result.commits.append(fact.commit)
+        }
+        return result
+    }
+}
+
+/// The policy that governs each commit (spec/policy.md §4.1): the one given, else
+/// `.sessiontrace/policy.yml` in the tree of the commit's first parent — a commit cannot
+/// loosen the rules it is judged by — or, for a root commit or one whose parent is past
+/// a shallow clone's boundary, in its own tree. Parsed once per distinct text.
+struct GoverningPolicies {
+    let repository: Repository
+    let explicit: Policy?
+    private var parsed = [[UInt8]: Policy]()
+    private static let none = Policy(source: "none")
+
+    init(repository: Repository, explicit: Policy?) {
+        self.repository = repository
+        self.explicit = explicit
+    }
+
+    mutating func policy(for fact: CommitFacts) throws -> Policy {
+        if let explicit { return explicit }
+        var at = fact.commit
+        if let parent = try repository.firstParentID(of: fact.commit), repository.hasObject(parent) { at = parent }
+        guard case .blob(let bytes) = try repository.content(ofPath: Policy.repositoryPath, inCommit: at) else {
+            return Self.none
+        }
+        if let policy = parsed[bytes] { return policy }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PolicyError("\(Policy.repositoryPath)@\(at.shortHex) is not UTF-8 text")
+        }
+        let policy = try Policy(yaml: text, source: "\(Policy.repositoryPath)@\(at.shortHex)")
+        parsed[bytes] = policy
+        return policy
+    }
+}

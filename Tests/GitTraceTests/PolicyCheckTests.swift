@@ -1,0 +1,348 @@
+import CanonicalJSON
+import Foundation
+import TestSupport
+import Testing
+
+/// `git trace check` (spec/policy.md §4–§5) on real repositories with signed records.
+@Suite struct PolicyCheckTests {
+    static let policy = """
+        version: 1
+        sensitive_paths: [src/payments/]
+        approvers: ["security@example.com", "*@compliance.example.com"]
+        rules:
+          max_ai_share: {percent: 50, severity: error}
+          sensitive_review: {reviews: 1, severity: error}
+          models: {allow: ["anthropic/*", "openai/gpt-5*"], deny: ["*/*-preview"], severity: error}
+          agents: {allow: [claude-code, codex], severity: warning}
+          require_records: {severity: error}
+          paths:
+            - {match: ["docs/**"], max_ai_share: {percent: 100}}
+
+        """
+
+    /// A violation as the JSON output gives it, reduced to what the tests compare.
+    struct Found: Equatable, CustomStringConvertible {
+        let commit: String, rule: String, severity: String, path: String?, lines: [[Int]]
+        var description: String { "\(commit.prefix(7)) \(rule) \(severity) \(path ?? "-") \(lines)" }
+    }
+
+    static func found(_ output: ProcessOutput) throws -> [Found] {
+        let json = try JSONValue(parsing: Array(output.stdout.utf8))
+        return (json["violations"]?.arrayValue ?? []).map { violation in
+            Found(
+                commit: violation["commit"]?.stringValue ?? "", rule: violation["rule"]?.stringValue ?? "",
+                severity: violation["severity"]?.stringValue ?? "", path: violation["path"]?.stringValue,
+                lines: (violation["lines"]?.arrayValue ?? []).map {
+                    ($0.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) }
+                })
+        }
+    }
+
+    func record(_ fixture: Fixture, _ arguments: String...) async throws {
+        let output = try await fixture.sandbox.traceArgs(["record", "HEAD"] + arguments, in: fixture.repository)
+        try #require(output.status == 0, "\(output)")
+    }
+
+    /// Bob: a second person with his own key, trusted by the auditor.
+    func addBob(_ fixture: Fixture) async throws -> String {
+        let key = fixture.sandbox.root.appendingPathComponent("bob.pem").path
+        let line = try await fixture.trace("keygen", "--output", key, "--no-config", "--email", "bob@example.com")
+        try #require(line.status == 0, "\(line)")
+        try Data((fixture.signerLine + "\n" + line.stdout).utf8).write(to: fixture.trustFile)
+        return key
+    }
+
+    func review(_ fixture: Fixture, _ commit: String, key: String?, as email: String) async throws {
+        try await fixture.git("config", "user.email", email)
+        let output = try await fixture.sandbox.traceArgs(
+            ["review", commit] + (key.map { ["--key", $0] } ?? []), in: fixture.repository)
+        try #require(output.status == 0, "\(output)")
+        try await fixture.git("config", "user.email", "alice@example.com")
+    }
+
+    func check(_ fixture: Fixture, _ arguments: String...) async throws -> ProcessOutput {
+        try await fixture.sandbox.traceArgs(
+            ["check", "--trust", fixture.trustFile.path, "--format", "json"] + arguments, in: fixture.repository)
+    }
+
+    /// The history every rule is tried on; returns the fixture and its commits.
+    func history() async throws -> (Fixture, [String: String]) {
+        let fixture = try await Fixture.make()
+        var commits = [String: String]()
+        commits["policy"] = try await fixture.commit(Self.policy, to: ".sessiontrace/policy.yml")
+        try await record(fixture, "--file", ".sessiontrace/policy.yml", "--lines", "1-11", "--origin", "human")
+        // 4 of 4 lines AI: over the 50 % limit.
+        commits["all-ai"] = try await fixture.commit(numberedLines(4), to: "a.txt")
+        try await record(
+            fixture, "--file", "a.txt", "--lines", "1-4", "--agent", "claude-code", "--model",
+            "anthropic/claude-sonnet-4-5")
+        // 2 of 4 AI (exactly the limit), by a model and an agent the policy does not allow.
+        commits["cursor"] = try await fixture.commit(numberedLines(4, prefix: "b"), to: "b.txt")
+        try await record(
+            fixture, "--file", "b.txt", "--lines", "1-2", "--file", "b.txt", "--lines", "3-4", "--origin", "ai",
+            "--origin", "human", "--agent", "cursor", "--model", "google/gemini-2.5-pro")
+        // AI lines in a sensitive path, from a denied preview model (1 of 3 lines: under 50 %).
+        commits["payments"] = try await fixture.commit(numberedLines(3, prefix: "p"), to: "src/payments/pay.go")
+        try await record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "2", "--file", "src/payments/pay.go", "--lines",
+            "1,3", "--origin", "ai", "--origin", "human", "--agent", "claude-code", "--model",
+            "anthropic/claude-next-preview")
+        // All AI, but in docs/, where the path group allows 100 %.
+        commits["docs"] = try await fixture.commit(numberedLines(5, prefix: "d"), to: "docs/guide.md")
+        try await record(
+            fixture, "--file", "docs/guide.md", "--lines", "1-5", "--agent", "codex", "--model", "openai/gpt-5-codex")
+        // No record at all.
+        commits["bare"] = try await fixture.commit("x\n", to: "c.txt")
+        return (fixture, commits)
+    }
+
+    @Test func eachRuleIsBrokenWhereItShouldBeAndNowhereElse() async throws {
+        let (fixture, commits) = try await history()
+        let output = try await check(fixture)
+        #expect(output.status == 1, "\(output)")
+        let expected: [Found] = [
+            Found(
+                commit: commits["all-ai"]!, rule: "max_ai_share", severity: "error", path: "a.txt", lines: []),
+            Found(
+                commit: commits["cursor"]!, rule: "models", severity: "error", path: "b.txt", lines: [[1, 2]]),
+            Found(
+                commit: commits["cursor"]!, rule: "agents", severity: "warning", path: "b.txt", lines: [[1, 2]]),
+            Found(
+                commit: commits["payments"]!, rule: "sensitive_review", severity: "error",
+                path: "src/payments/pay.go", lines: [[2, 2]]),
+            Found(
+                commit: commits["payments"]!, rule: "models", severity: "error", path: "src/payments/pay.go",
+                lines: [[2, 2]]),
+            Found(commit: commits["bare"]!, rule: "require_records", severity: "error", path: nil, lines: []),
+        ]
+        #expect(try Self.found(output) == expected)
+        let json = try JSONValue(parsing: Array(output.stdout.utf8))
+        #expect(json["errors"]?.integerValue == 5 && json["warnings"]?.integerValue == 1, "\(output.stdout)")
+        // Each commit is judged by the policy of its parent (the root by its own tree).
+        #expect(
+            json["policies"]?.arrayValue?.compactMap(\.stringValue)
+                == [".sessiontrace/policy.yml@\(commits["policy"]!.prefix(12))"], "\(output.stdout)")
+        #expect(output.stderr.contains("check: 6 violations (5 errors, 1 warning) in 6 commits"), "\(output.stderr)")
+
+        // Text: one line per violation, with the fix.
+        let text = try await fixture.trace("check", "--trust", fixture.trustFile.path)
+        #expect(text.status == 1)
+        #expect(text.stdout.split(separator: "\n").count == 6, "\(text.stdout)")
+        #expect(
+            text.stdout.contains(
+                "\(commits["payments"]!.prefix(12)) src/payments/pay.go:2 error sensitive_review: 1 AI-written line in a sensitive path, with 0 of 1 signed independent review (fix: git trace review \(commits["payments"]!.prefix(12)), signed by someone other than its author alice@example.com)"
+            ), "\(text.stdout)")
+        #expect(text.stdout.contains("from model google/gemini-2.5-pro: not in the allow list"), "\(text.stdout)")
+        #expect(text.stdout.contains("from model anthropic/claude-next-preview: denied by '*/*-preview'"))
+        #expect(
+            text.stdout.contains(
+                "4 of the 4 lines commit \(commits["all-ai"]!.prefix(12)) added are AI-written (100.0%)"))
+
+        // A range with only clean commits passes with exit 0; warnings alone do not fail.
+        let clean = try await check(fixture, "\(commits["payments"]!)..\(commits["docs"]!)")
+        #expect(clean.status == 0, "\(clean)")
+        #expect(try Self.found(clean).isEmpty)
+        let warningOnly = try await check(
+            fixture, "--policy", try policyFile(fixture, "rules:\n  agents: {allow: [codex], severity: warning}\n"),
+            "\(commits["all-ai"]!)..\(commits["cursor"]!)")
+        #expect(warningOnly.status == 0, "\(warningOnly)")
+        #expect(try Self.found(warningOnly).map(\.rule) == ["agents"])
+    }
+
+    func policyFile(_ fixture: Fixture, _ text: String) throws -> String {
+        try fixture.sandbox.write(text, to: "auditor/policy-\(UUID().uuidString).yml", in: fixture.sandbox.root).path
+    }
+
+    @Test func onlyAnotherPersonsVerifiedReviewSatisfiesSensitiveReview() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "sensitive_paths: [src/payments/]\nrules:\n  sensitive_review: {reviews: 1, severity: error}\n",
+            to: ".sessiontrace/policy.yml")
+        let change = try await fixture.commit(numberedLines(3), to: "src/payments/pay.go")
+        try await record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        let range = "HEAD~1..HEAD"
+        #expect(try await check(fixture, range).status == 1)
+        // The author's own review is a self-review: it does not count.
+        try await review(fixture, change, key: nil, as: "alice@example.com")
+        let selfReviewed = try await check(fixture, range)
+        #expect(selfReviewed.status == 1, "\(selfReviewed)")
+        #expect(try Self.found(selfReviewed).map(\.rule) == ["sensitive_review"])
+        // A review by a key the auditor does not trust does not count either.
+        let mallory = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
+        #expect(
+            try await fixture.trace("keygen", "--output", mallory, "--no-config", "--email", "mallory@example.com")
+                .status
+                == 0)
+        try await review(fixture, change, key: mallory, as: "mallory@example.com")
+        #expect(try await check(fixture, range).status == 1)
+        // Bob's, signed with a trusted key, does.
+        let bob = try await addBob(fixture)
+        try await review(fixture, change, key: bob, as: "bob@example.com")
+        let reviewed = try await check(fixture, range)
+        #expect(reviewed.status == 0, "\(reviewed)")
+        #expect(try Self.found(reviewed).isEmpty)
+        // Two reviews asked for: one is not enough.
+        let two = try await check(
+            fixture, range, "--policy",
+            try policyFile(
+                fixture, "sensitive_paths: [src/]\nrules:\n  sensitive_review: {reviews: 2, severity: error}\n"))
+        #expect(two.status == 1)
+        #expect(two.stdout.contains("with 1 of 2 signed independent reviews (bob@example.com)"), "\(two.stdout)")
+    }
+
+    @Test func aCommitIsJudgedByThePolicyBeforeItNotByOneItWrites() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "rules:\n  max_ai_share: {percent: 0, severity: error}\n", to: ".sessiontrace/policy.yml")
+        // This commit raises the limit and adds AI lines: its parent's policy judges it.
+        try fixture.sandbox.write(numberedLines(2), to: "a.txt", in: fixture.repository)
+        let loosening = try await fixture.commit(
+            "rules:\n  max_ai_share: {percent: 100, severity: error}\n", to: ".sessiontrace/policy.yml")
+        try await record(
+            fixture, "--file", "a.txt", "--lines", "1-2", "--agent", "claude-code", "--model", "anthropic/claude-opus-4"
+        )
+        // Its child is judged by the new policy.
+        let after = try await fixture.commit(numberedLines(2, prefix: "b"), to: "b.txt")
+        try await record(
+            fixture, "--file", "b.txt", "--lines", "1-2", "--agent", "claude-code", "--model", "anthropic/claude-opus-4"
+        )
+        let output = try await check(fixture, "HEAD~2..HEAD")
+        #expect(output.status == 1, "\(output)")
+        #expect(try Self.found(output).map(\.commit) == [loosening], "\(output.stdout)")
+        // --policy judges every commit by the file given.
+        let strict = try await check(
+            fixture, "HEAD~2..HEAD", "--policy",
+            try policyFile(fixture, "rules:\n  max_ai_share: {percent: 10, severity: error}\n"))
+        #expect(try Self.found(strict).map(\.commit) == [loosening, after], "\(strict.stdout)")
+    }
+
+    @Test func aRecordThatDoesNotVerifyIsNoRecord() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "rules:\n  require_records: {severity: error}\n  max_ai_share: {percent: 50, severity: error}\n",
+            to: ".sessiontrace/policy.yml")
+        try await record(fixture, "--file", ".sessiontrace/policy.yml", "--lines", "1-3", "--origin", "human")
+        let commit = try await fixture.commit(numberedLines(4), to: "a.txt")
+        // Signed by a key the auditor does not trust: it claims the lines are human.
+        let other = fixture.sandbox.root.appendingPathComponent("other.pem").path
+        #expect(
+            try await fixture.trace("keygen", "--output", other, "--no-config", "--email", "eve@example.com").status
+                == 0)
+        try await record(fixture, "--file", "a.txt", "--lines", "1-4", "--origin", "human", "--key", other)
+        let output = try await check(fixture)
+        #expect(output.status == 1, "\(output)")
+        #expect(
+            try Self.found(output) == [
+                Found(commit: commit, rule: "require_records", severity: "error", path: nil, lines: [])
+            ])
+        #expect(output.stdout.contains("its record does not verify: untrusted-key"), "\(output.stdout)")
+        #expect(output.stderr.contains("1 records did not verify and were not used"), "\(output.stderr)")
+    }
+
+    @Test func sarifCarriesWhatCodeScanningNeeds() async throws {
+        let (fixture, commits) = try await history()
+        let output = try await fixture.trace("check", "--trust", fixture.trustFile.path, "--format", "sarif")
+        #expect(output.status == 1, "\(output)")
+        let sarif = try JSONValue(parsing: Array(output.stdout.utf8))
+        #expect(sarif["version"]?.stringValue == "2.1.0")
+        #expect(sarif["$schema"]?.stringValue?.contains("sarif") == true)
+        let run = try #require(sarif["runs"]?.arrayValue?.first)
+        let driver = try #require(run["tool"]?["driver"])
+        #expect(driver["name"]?.stringValue == "git-trace")
+        let ruleIDs = (driver["rules"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        #expect(ruleIDs == ["max_ai_share", "sensitive_review", "models", "agents", "require_records"])
+        for rule in driver["rules"]?.arrayValue ?? [] {
+            #expect(rule["shortDescription"]?["text"]?.stringValue?.isEmpty == false)
+        }
+        let results = run["results"]?.arrayValue ?? []
+        #expect(results.count == 6)
+        for result in results {
+            let ruleID = try #require(result["ruleId"]?.stringValue)
+            #expect(result["ruleIndex"]?.integerValue.map(Int.init) == ruleIDs.firstIndex(of: ruleID))
+            #expect(["error", "warning"].contains(result["level"]?.stringValue ?? ""))
+            #expect(result["message"]?["text"]?.stringValue?.isEmpty == false)
+            let physical = try #require(result["locations"]?.arrayValue?.first?["physicalLocation"])
+            #expect(physical["artifactLocation"]?["uri"]?.stringValue?.isEmpty == false)
+            #expect((physical["region"]?["startLine"]?.integerValue ?? 0) >= 1)
+            #expect(result["partialFingerprints"]?["sessiontrace/v1"]?.stringValue?.isEmpty == false)
+        }
+        let sensitive = try #require(results.first { $0["ruleId"]?.stringValue == "sensitive_review" })
+        let location = sensitive["locations"]?.arrayValue?.first?["physicalLocation"]
+        #expect(location?["artifactLocation"]?["uri"]?.stringValue == "src/payments/pay.go")
+        #expect(location?["region"]?["startLine"]?.integerValue == 2)
+        // A commit-level violation without a file points at the policy.
+        let bare = try #require(results.first { $0["ruleId"]?.stringValue == "require_records" })
+        #expect(bare["message"]?["text"]?.stringValue?.contains(String(commits["bare"]!.prefix(12))) == true)
+        #expect(
+            bare["locations"]?.arrayValue?.first?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
+                == ".sessiontrace/policy.yml")
+    }
+
+    @Test func githubAnnotationsCannotBeBrokenByAPath() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "rules:\n  max_ai_share: {percent: 0, severity: warning}\n", to: ".sessiontrace/policy.yml")
+        let path = "odd, name: 100%.txt"
+        try await fixture.commit("one\ntwo\n", to: path)
+        try await record(
+            fixture, "--file", path, "--lines", "2", "--agent", "claude-code", "--model", "anthropic/claude-opus-4")
+        let output = try await fixture.trace(
+            "check", "--trust", fixture.trustFile.path, "--format", "github", "HEAD~1..HEAD")
+        #expect(output.status == 0, "\(output)")  // a warning only
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "\(output.stdout)")
+        #expect(
+            lines.first?.hasPrefix("::warning file=odd%2C name%3A 100%25.txt,title=SessionTrace max_ai_share::commit ")
+                == true, "\(output.stdout)")
+        #expect(
+            lines.first?.contains("are AI-written (50.0%25), more than the policy's 0%25") == true, "\(output.stdout)")
+    }
+
+    @Test func whatCannotBeCheckedFailsWithOneLine() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "rules:\n  max_ai_share: {percnt: 50, severity: error}\n", to: ".sessiontrace/policy.yml")
+        try await fixture.commit("x\n", to: "a.txt")
+        let typo = try await check(fixture)
+        #expect(typo.failedCleanly && typo.status == 2, "\(typo)")
+        #expect(typo.stderr.contains(".sessiontrace/policy.yml@"), "\(typo.stderr)")
+        #expect(
+            typo.stderr.contains(":2: unknown rule 'percnt' in max_ai_share (known: percent, severity)"),
+            "\(typo.stderr)")
+        let noTrust = try await fixture.trace("check")
+        #expect(noTrust.failedCleanly && noTrust.status == 2, "\(noTrust)")
+        #expect(noTrust.stderr.contains("no trust file"), "\(noTrust)")
+        let unknown = try await check(fixture, "nosuch..HEAD")
+        #expect(unknown.failedCleanly && unknown.status == 2, "\(unknown)")
+        let missing = try await check(fixture, "--policy", "/nonexistent/policy.yml")
+        #expect(missing.failedCleanly && missing.status == 2, "\(missing)")
+    }
+
+    /// CI checkouts are shallow: the commits present are checked, and a commit whose
+    /// parent is past the boundary is judged by the policy in its own tree.
+    @Test func aShallowCloneChecksTheCommitsItHas() async throws {
+        let (fixture, commits) = try await history()
+        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
+        _ = try await fixture.sandbox.git(
+            "clone", "-q", "--depth", "2", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
+        _ = try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let output = try await fixture.sandbox.traceArgs(
+            ["check", "--trust", fixture.trustFile.path, "--format", "json"], in: clone)
+        #expect(output.status == 1, "\(output)")
+        #expect(
+            try Self.found(output).map(\.rule) == ["require_records"], "\(output.stdout)")
+        let json = try JSONValue(parsing: Array(output.stdout.utf8))
+        #expect(json["commits"]?.integerValue == 2, "\(output.stdout)")
+        // git log shows the boundary commit's whole tree as added: it is not taken as
+        // what the commit added (its record's `rest` would make all of it AI).
+        #expect(
+            json["shallow_boundary"]?.arrayValue?.compactMap(\.stringValue) == [commits["docs"]!], "\(output.stdout)")
+        #expect(output.stderr.contains("1 at the shallow clone's boundary"), "\(output.stderr)")
+        #expect(
+            json["policies"]?.arrayValue?.first?.stringValue
+                == ".sessiontrace/policy.yml@\(commits["docs"]!.prefix(12))")
+    }
+}
