@@ -3,7 +3,10 @@ import Capture
 import Foundation
 import Git
 import Keys
+import Policy
+import Reports
 import Sync
+import Verification
 
 /// What the git hooks call. Never fails a git command: problems are one line on stderr.
 struct HookCommand: ParsableCommand {
@@ -23,11 +26,12 @@ struct HookCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        var refused = false
         do {
             let repository = try openRepository()
             switch name {
             case "post-commit": try postCommit(repository)
-            case "pre-push": try prePush(repository)
+            case "pre-push": refused = try prePush(repository)
             case "post-rewrite": try postRewrite(repository)
             case "post-merge":
                 let config = try repository.config()
@@ -47,6 +51,9 @@ struct HookCommand: ParsableCommand {
         } catch {
             report("git-trace: \(name): \(describe(error))")
         }
+        // The one way a hook stops git: a policy rule of severity error (the hook script
+        // passes exit status 1 on, and nothing else).
+        if refused { throw ExitCode(1) }
     }
 
     /// One line for the user: on stderr, or (in the background, where git's streams are
@@ -57,18 +64,45 @@ struct HookCommand: ParsableCommand {
     }
 
     /// Syncs the records with the remote being pushed to, unless this push carries
-    /// the records itself or goes to a URL rather than a configured remote.
-    private func prePush(_ repository: Repository) throws {
-        guard let remote = arguments.first, try repository.remoteNames().contains(remote) else { return }
+    /// the records itself or goes to a URL rather than a configured remote; then checks
+    /// the commits being pushed against the policy (spec/policy.md §6). True when a rule
+    /// of severity error refuses the push.
+    private func prePush(_ repository: Repository) throws -> Bool {
+        guard let remote = arguments.first, try repository.remoteNames().contains(remote) else { return false }
         let refs = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        if NotesSync.pushCarriesRecords(refs) { return }
-        let synced = try NotesSync(repository: repository, remote: remote).sync(push: true)
-        if synced.recordsMissingOnRemote > 0 {
-            report(
-                "git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back"
-            )
+        if !NotesSync.pushCarriesRecords(refs) {
+            // First, so that the check sees reviews others have pushed since.
+            do {
+                let synced = try NotesSync(repository: repository, remote: remote).sync(push: true)
+                if synced.recordsMissingOnRemote > 0 {
+                    report(
+                        "git-trace: \(remote) lacked \(synced.recordsMissingOnRemote) record(s) this repository has; they were kept and pushed back"
+                    )
+                }
+            } catch {
+                report("git-trace: pre-push: \(describe(error))")
+            }
+            reportRecoveries(repository)
         }
-        reportRecoveries(repository)
+        let revisions = PolicyCheck.revisions(pushing: refs, to: remote, repository: repository)
+        guard !revisions.isEmpty else { return false }
+        guard let trust = try ChosenTrust.load(trustFile: nil, revokedFile: nil, repository: repository, warn: nil)
+        else {
+            if try !Policy.load(explicitPath: nil, repository: repository).rules.isEmpty {
+                report(
+                    "git-trace: policy not checked before the push: no \(TrustFile.repositoryPath) to verify records with"
+                )
+            }
+            return false
+        }
+        let result = try PolicyCheck.run(
+            repository: repository, range: "the push to \(remote)", revisions: revisions, trust: trust, policy: nil)
+        for line in result.textLines { printError("git-trace: " + line) }
+        guard result.errors > 0 else { return false }
+        printError(
+            "git-trace: push refused by \(result.errors) policy \(result.errors == 1 ? "error" : "errors") (\(result.policies.joined(separator: ", "))); "
+                + "fix them, or push with --no-verify: 'git trace check' in CI will still see these commits")
+        return true
     }
 
     /// Reads git's `old new` list and records the new commits from the old records.

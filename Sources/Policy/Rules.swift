@@ -71,6 +71,10 @@ package struct Rules: Sendable, Equatable {
         self.requireRecords = requireRecords
     }
 
+    package var isEmpty: Bool {
+        maxAIShare == nil && sensitiveReview == nil && models == nil && agents == nil && requireRecords == nil
+    }
+
     /// These rules with every rule `overrides` sets taking the place of this one's.
     func overridden(by overrides: Rules) -> Rules {
         Rules(

@@ -36,11 +36,20 @@ package enum History {
     /// `boundary` is a shallow clone's (Repository.shallowBoundary): no libgit2 handle
     /// here, so that this can run on another thread.
     package static func commits(range: String, git: GitCommand, boundary: Set<ObjectID>) throws -> [CommitFacts] {
+        try commits(revisions: [range], git: git, boundary: boundary)
+    }
+
+    /// The same for revisions as `git log` takes them (`abc`, `^def`, `--not`, `--remotes=origin`).
+    package static func commits(revisions: [String], git: GitCommand, boundary: Set<ObjectID>) throws
+        -> [CommitFacts]
+    {
+        let range = revisions.joined(separator: " ")
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f" + ReviewedBy.formatPlaceholder
-        let result = try git.run([
-            "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
-            "--format=\(format)", range, "--",
-        ])
+        let result = try git.run(
+            [
+                "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
+                "--format=\(format)",
+            ] + revisions + ["--"])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
         var commits = try parse(result.output)
         for index in commits.indices where boundary.contains(commits[index].commit) {

@@ -28,16 +28,19 @@ package enum PolicyCheck {
     /// Evaluates every commit of `range` against its governing policy (`policy` when
     /// given, else the repository's as of the commit's first parent, §4.1), from the
     /// records that verify under `trust` only.
+    /// `revisions`, when given, name the commits as `git log` takes them (the pre-push
+    /// hook's `new ^old --not --remotes=origin`); `range` then only labels the result.
     package static func run(
-        repository: Repository, range: String, trust: ChosenTrust, policy explicit: Policy?,
-        cache: VerificationCache? = nil,
+        repository: Repository, range: String, revisions: [String]? = nil, trust: ChosenTrust,
+        policy explicit: Policy?, cache: VerificationCache? = nil,
         progress: (@Sendable (_ title: String, _ total: Int) -> ProgressMeter)? = nil
     ) throws -> CheckResult {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
-        _ = try repository.resolveRange(range)  // an unknown revision is named before any work
+        if revisions == nil { _ = try repository.resolveRange(range) }  // an unknown revision is named first
         let facts = Array(
             try History.commits(
-                range: range, git: GitCommand(repository: repository), boundary: repository.shallowBoundary()
+                revisions: revisions ?? [range], git: GitCommand(repository: repository),
+                boundary: repository.shallowBoundary()
             ).reversed())
         let verifier = Verifier(
             ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
@@ -115,5 +118,27 @@ struct GoverningPolicies {
         let policy = try Policy(yaml: text, source: "\(Policy.repositoryPath)@\(at.shortHex)")
         parsed[bytes] = policy
         return policy
+    }
+}
+
+extension PolicyCheck {
+    /// The commits a push sends, as `git log` revisions, from the lines git gives the
+    /// pre-push hook (`<local ref> <local sha> <remote ref> <remote sha>`): each new tip,
+    /// less what the remote had (its old tip, and everything its remote-tracking refs
+    /// know). Deletions and the records' own refs send no commits. Empty: nothing to check.
+    package static func revisions(pushing refs: String, to remote: String, repository: Repository) -> [String] {
+        let zero = String(repeating: "0", count: 40)
+        var revisions = [String]()
+        for line in refs.split(whereSeparator: \.isNewline) {
+            let fields = line.split(separator: " ")
+            guard fields.count == 4, !fields[0].hasPrefix("refs/notes/"), fields[1] != zero,
+                ObjectID(hex: String(fields[1])) != nil
+            else { continue }
+            revisions.append(String(fields[1]))
+            if fields[3] != zero, let old = ObjectID(hex: String(fields[3])), repository.hasObject(old) {
+                revisions.append("^" + old.hex)
+            }
+        }
+        return revisions.isEmpty ? [] : revisions + ["--not", "--remotes=\(remote)"]
     }
 }

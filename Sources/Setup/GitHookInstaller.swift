@@ -90,7 +90,8 @@ package struct GitHookInstaller {
         "pre-push": #"""
         #!/bin/sh
         # SessionTrace pre-push hook: pushes the records of the commits along with them
-        # ('git trace sync'). Installed by 'git trace init'; 'git trace uninstall' removes it
+        # ('git trace sync') and checks the commits against the team's policy ('git trace
+        # check'). Installed by 'git trace init'; 'git trace uninstall' removes it
         # and puts back any hook it chained. A hook that was here before runs first; if it
         # refuses the push, the push is refused as before.
         chained="$0.sessiontrace-chained"
@@ -102,8 +103,11 @@ package struct GitHookInstaller {
         [ -n "$SESSIONTRACE_SYNCING" ] && exit 0
         git_trace='@GIT_TRACE@'
         [ -x "$git_trace" ] || git_trace=git-trace
-        # Syncing never blocks the push: a failure is one line on stderr.
-        printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@" || true
+        # Syncing never blocks the push: a failure is one line on stderr. A policy rule of
+        # severity error does: git-trace then exits 1 (only 1: a crash or a missing binary lets
+        # the push go). 'git push --no-verify' skips this; CI's 'git trace check' does not.
+        printf '%s\n' "$refs" | "$git_trace" hook pre-push "$@"
+        [ $? -eq 1 ] && exit 1
         exit 0
 
         """#,

@@ -346,3 +346,108 @@ import Testing
                 == ".sessiontrace/policy.yml@\(commits["docs"]!.prefix(12))")
     }
 }
+
+@Suite struct PolicyEnforcementTests {
+    /// A repository whose team committed its trust file and a policy, with only the
+    /// pre-push hook of `init` left in place (records are made by hand), and a remote.
+    func team() async throws -> (Fixture, bob: String, remote: URL) {
+        let fixture = try await Fixture.make(commitHooks: true)
+        for hook in ["post-commit", "post-merge", "post-rewrite"] {
+            try FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".git/hooks/\(hook)"))
+        }
+        let checks = PolicyCheckTests()
+        let bob = try await checks.addBob(fixture)
+        try fixture.sandbox.write(
+            try String(contentsOf: fixture.trustFile, encoding: .utf8), to: ".sessiontrace/allowed_signers",
+            in: fixture.repository)
+        try await fixture.commit(
+            "sensitive_paths: [src/payments/]\nrules:\n  sensitive_review: {reviews: 1, severity: error}\n",
+            to: ".sessiontrace/policy.yml")
+        let remote = fixture.sandbox.root.appendingPathComponent("remote.git")
+        _ = try await fixture.sandbox.git("init", "-q", "--bare", remote.path, in: fixture.sandbox.root)
+        try await fixture.git("remote", "add", "origin", remote.path)
+        let first = try await fixture.sandbox.run("git", ["push", "-q", "origin", "HEAD:main"], in: fixture.repository)
+        try #require(first.status == 0, "\(first)")
+        return (fixture, bob, remote)
+    }
+
+    func remoteMain(_ remote: URL, _ fixture: Fixture) async throws -> String {
+        try await fixture.sandbox.git("rev-parse", "main", in: remote).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func prePushRefusesAnUnreviewedAIChangeToPaymentsUntilAnotherPersonReviewsIt() async throws {
+        let (fixture, bob, remote) = try await team()
+        let before = try await remoteMain(remote, fixture)
+        let change = try await fixture.commit(numberedLines(3, prefix: "pay"), to: "src/payments/pay.go")
+        try await PolicyCheckTests().record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+
+        let refused = try await fixture.sandbox.run("git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(refused.status != 0, "\(refused)")
+        #expect(refused.stderr.contains("src/payments/pay.go:1-3 error sensitive_review"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("git-trace: push refused by 1 policy error"), "\(refused.stderr)")
+        #expect(try await remoteMain(remote, fixture) == before)
+
+        // The author's own review does not let it through.
+        try await PolicyCheckTests().review(fixture, change, key: nil, as: "alice@example.com")
+        let selfReviewed = try await fixture.sandbox.run(
+            "git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(selfReviewed.status != 0, "\(selfReviewed)")
+
+        // Bob's does.
+        try await PolicyCheckTests().review(fixture, change, key: bob, as: "bob@example.com")
+        let pushed = try await fixture.sandbox.run("git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(pushed.status == 0, "\(pushed)")
+        #expect(try await remoteMain(remote, fixture) == change)
+        // And the records went with it (the hook's sync), Bob's review among them.
+        let notes = try await fixture.sandbox.git("notes", "--ref", "sessiontrace", "show", change, in: remote)
+        #expect(notes.split(separator: "\n").count == 3, "\(notes)")
+    }
+
+    @Test func aBypassedPushIsStillSeenByCheck() async throws {
+        let (fixture, _, remote) = try await team()
+        let change = try await fixture.commit(numberedLines(2), to: "src/payments/refund.go")
+        try await PolicyCheckTests().record(
+            fixture, "--file", "src/payments/refund.go", "--lines", "1-2", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        let bypass = try await fixture.sandbox.run(
+            "git", ["push", "-q", "--no-verify", "origin", "HEAD:main", "refs/notes/sessiontrace"],
+            in: fixture.repository)
+        #expect(bypass.status == 0, "\(bypass)")
+        #expect(try await remoteMain(remote, fixture) == change)
+        // CI: a clone of the remote, with the records, checks what was pushed.
+        let ci = fixture.sandbox.root.appendingPathComponent("ci")
+        _ = try await fixture.sandbox.git("clone", "-q", remote.path, ci.path, in: fixture.sandbox.root)
+        _ = try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: ci)
+        let check = try await fixture.sandbox.traceArgs(
+            ["check", "--trust", fixture.trustFile.path, "HEAD~1..HEAD"], in: ci)
+        #expect(check.status == 1, "\(check)")
+        #expect(check.stdout.contains("src/payments/refund.go:1-2 error sensitive_review"), "\(check.stdout)")
+    }
+
+    /// Only a rule the team turned on blocks: no rules, a warning rule, or a policy the
+    /// hook cannot read let the push through (the last with one line on stderr).
+    @Test func nothingButAnErrorRuleBlocksAPush() async throws {
+        let (fixture, _, remote) = try await team()
+        try await fixture.commit(
+            "sensitive_paths: [src/payments/]\nrules:\n  sensitive_review: {reviews: 1, severity: warning}\n",
+            to: ".sessiontrace/policy.yml")
+        try await fixture.commit(numberedLines(2), to: "src/payments/a.go")
+        try await PolicyCheckTests().record(
+            fixture, "--file", "src/payments/a.go", "--lines", "1-2", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        let warned = try await fixture.sandbox.run("git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(warned.status == 0, "\(warned)")
+        #expect(warned.stderr.contains("warning sensitive_review"), "\(warned.stderr)")
+        try await fixture.commit("rules: [\n", to: ".sessiontrace/policy.yml")
+        try await fixture.commit(numberedLines(2), to: "src/payments/b.go")
+        let broken = try await fixture.sandbox.run("git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(broken.status == 0, "\(broken)")
+        #expect(broken.stderr.contains("git-trace: pre-push: .sessiontrace/policy.yml@"), "\(broken.stderr)")
+        #expect(
+            try await remoteMain(remote, fixture)
+                == (try await fixture.git("rev-parse", "HEAD")).trimmingCharacters(in: .newlines))
+    }
+}
