@@ -58,6 +58,20 @@ package final class Repository {
                 git_repository_set_workdir(pointer, absolute(workTree), 0),
                 "cannot use work tree \(workTree) (GIT_WORK_TREE)")
         }
+        // In a server's pre-receive hook git keeps the pushed objects in a quarantine
+        // directory it names in GIT_OBJECT_DIRECTORY (the repository's own objects then
+        // in GIT_ALTERNATE_OBJECT_DIRECTORIES): libgit2 reads neither, so a hook's
+        // `git trace check` would not find the commits being pushed.
+        let extra =
+            [environment["GIT_OBJECT_DIRECTORY"]].compactMap { $0 }
+            + (environment["GIT_ALTERNATE_OBJECT_DIRECTORIES"]?.split(separator: ":").map(String.init) ?? [])
+        if extra.contains(where: { !$0.isEmpty }) {
+            try check(git_repository_odb(&objectDatabase, pointer), "cannot open the object database")
+            for path in extra where !path.isEmpty {
+                try check(
+                    git_odb_add_disk_alternate(objectDatabase, absolute(path)), "cannot read objects in \(path)")
+            }
+        }
     }
 
     /// The object database, opened on the first blob read.

@@ -19,14 +19,18 @@ struct CheckCommand: ParsableCommand {
               git trace check origin/main..HEAD --trust auditor/allowed_signers
               git trace check origin/main..HEAD --format sarif > sessiontrace.sarif
               git trace check --format github   # annotations in a GitHub Actions job
+              git trace check "$new" ^"$old"     # a server's pre-receive hook (git-extensions/ci/)
 
             Exit status: 1 when a rule of severity error is broken, 0 otherwise (warnings
             are printed), 2 when the check could not run.
             """
     )
 
-    @Argument(help: ArgumentHelp("Commits: 'A..B' or a revision and its ancestors.", valueName: "range"))
-    var range = "HEAD"
+    @Argument(
+        help: ArgumentHelp(
+            "Commits: 'A..B', or revisions with their ancestors less those of '^rev' (default: HEAD).",
+            valueName: "range"))
+    var range: [String] = []
 
     @Option(
         help: ArgumentHelp(
@@ -63,8 +67,18 @@ struct CheckCommand: ParsableCommand {
                 gitDirectory: repository.gitDirectory, trust: trust.signers, revoked: trust.revoked,
                 checksContent: false) : nil
         if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
+        // One range as git names it; several revisions (a server hook's `new ^old ^…`)
+        // each checked to name a commit first, `^` marking those excluded.
+        var revisions: [String]?
+        if range.count > 1 {
+            for revision in range {
+                _ = try repository.resolveCommit(revision.hasPrefix("^") ? String(revision.dropFirst()) : revision)
+            }
+            revisions = range
+        }
         let result = try PolicyCheck.run(
-            repository: repository, range: range, trust: trust, policy: explicit, cache: verificationCache,
+            repository: repository, range: range.isEmpty ? "HEAD" : range.joined(separator: " "),
+            revisions: revisions, trust: trust, policy: explicit, cache: verificationCache,
             progress: progressOptions.steps)
         let text: String
         switch format {

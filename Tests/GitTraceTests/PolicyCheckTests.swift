@@ -450,4 +450,39 @@ import Testing
             try await remoteMain(remote, fixture)
                 == (try await fixture.git("rev-parse", "HEAD")).trimmingCharacters(in: .newlines))
     }
+
+    /// git-extensions/ci/pre-receive on a bare remote: the server refuses what the
+    /// policy refuses even when the client skips its hooks, for new and updated refs.
+    @Test func theServerRecipeRefusesWhatNoClientHookStopped() async throws {
+        let (fixture, bob, remote) = try await team()
+        let hook = remote.appendingPathComponent("hooks/pre-receive")
+        try FileManager.default.copyItem(
+            at: InteropTests.packageRoot.appendingPathComponent("git-extensions/ci/pre-receive"), to: hook)
+        _ = try await fixture.sandbox.git("config", "sessiontrace.serverTrust", fixture.trustFile.path, in: remote)
+        let before = try await remoteMain(remote, fixture)
+        let change = try await fixture.commit(numberedLines(3), to: "src/payments/pay.go")
+        try await PolicyCheckTests().record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        func push(_ refspecs: String...) async throws -> ProcessOutput {
+            try await fixture.sandbox.run(
+                "git", ["push", "--no-verify", "origin"] + refspecs, in: fixture.repository)
+        }
+        // The records first (the server checks what it already has), then the code.
+        #expect(try await push("refs/notes/sessiontrace").status == 0)
+        let refused = try await push("HEAD:main")
+        #expect(refused.status != 0, "\(refused)")
+        #expect(refused.stderr.contains("src/payments/pay.go:1-3 error sensitive_review"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("sessiontrace: push refused by the policy"), "\(refused.stderr)")
+        #expect(try await remoteMain(remote, fixture) == before)
+        // A new branch is checked for the commits no existing ref reaches.
+        let branch = try await push("HEAD:refs/heads/feature")
+        #expect(branch.status != 0, "\(branch)")
+        // Reviewed by Bob, records pushed: the server lets both through.
+        try await PolicyCheckTests().review(fixture, change, key: bob, as: "bob@example.com")
+        #expect(try await push("refs/notes/sessiontrace").status == 0)
+        let accepted = try await push("HEAD:main", "HEAD:refs/heads/feature")
+        #expect(accepted.status == 0, "\(accepted)")
+        #expect(try await remoteMain(remote, fixture) == change)
+    }
 }
