@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "CaptureTests", dependencies: ["Capture", "Git", "Ledger", "Records", "CanonicalJSON", "TestSupport"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Records"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "Git", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",

@@ -38,7 +38,8 @@ struct GitTrace: ParsableCommand {
             """,
         version: RecordBuilder.toolVersion,
         subcommands: [
-            Keygen.self, Init.self, Record.self, ReviewCommand.self, Show.self, LogCommand.self, BlameCommand.self,
+            Keygen.self, Init.self, Record.self, ReviewCommand.self, WaiveCommand.self, Show.self, LogCommand.self,
+            BlameCommand.self,
             StatsCommand.self, ReportCommand.self, CheckCommand.self, Verify.self, CheckpointCommand.self,
             SyncCommand.self, Carry.self,
             CaptureCommand.self, HooksCommand.self, StatusCommand.self, Uninstall.self, HookCommand.self,

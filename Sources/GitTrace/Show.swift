@@ -82,6 +82,11 @@ struct Show: ParsableCommand {
             if let comment = review.comment { print("  comment    \(comment)") }
             return
         }
+        if let waiver = statement.waiver {
+            print("  waived     \(waiver.rule) at \(waiver.waivedAt) by \(waiver.signer.email)")
+            print("  reason     \(waiver.reason)")
+            return
+        }
         guard let attribution = statement.attribution else { return }
         print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
         if let committer = attribution.committer {

@@ -77,6 +77,28 @@ extension RecordBuilder {
         try NotesLedger(repository: repository).append(lines, message: "git trace review: \(commits.count) commit(s)")
         return ownCommits
     }
+
+    /// Signs a waiver of `rule` for `commit` (spec/records.md §8.1) and appends it to the
+    /// commit's note. Always version 2, whatever `sessiontrace.recordFormat` says: there
+    /// are no version 1 waivers.
+    package func recordWaiver(
+        of commit: ObjectID, rule: String, reason: String, signer: SigningIdentity, at time: Int64
+    )
+        throws -> Statement
+    {
+        let info = try repository.commit(commit)
+        let waiver = Waiver(
+            tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
+            signer: SignerInfo(email: signer.email, publicKey: nil), waivedAt: Timestamp.format(unixSeconds: time),
+            author: CommitterStamp(
+                name: info.author.name, email: info.author.email,
+                time: Timestamp.format(unixSeconds: info.author.time)),
+            rule: rule, reason: reason)
+        let statement = Statement(commit: commit.hex, predicate: .waiver(waiver), format: .v2)
+        try NotesLedger(repository: repository).append(
+            [commit: [try Self.sign(statement, with: signer.key).line]], message: "git trace waive: \(rule)")
+        return statement
+    }
 }
 
 extension Attribution {

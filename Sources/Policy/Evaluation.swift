@@ -16,11 +16,14 @@ package struct CommitEvidence: Sendable {
     /// The distinct e-mail addresses of verified reviews by someone other than the
     /// commit's author (self-reviews never count).
     package var independentReviewers: [String]
+    /// The commit's verified waivers (who signed them is checked against the policy here).
+    package var waivers: [Waiver]
 
     package init(
         commit: String, authorEmail: String, isMerge: Bool, addedLines: [String: Int]?, attribution: Attribution?,
-        recordProblem: String? = nil, independentReviewers: [String] = []
+        recordProblem: String? = nil, independentReviewers: [String] = [], waivers: [Waiver] = []
     ) {
+        self.waivers = waivers
         self.commit = commit
         self.authorEmail = authorEmail
         self.isMerge = isMerge
@@ -63,6 +66,13 @@ package struct Violation: Sendable, Equatable {
     package var fix: String
     /// The policy that set the rule (`.sessiontrace/policy.yml@<commit>` or a file).
     package var policy: String
+    /// The approver whose waiver accepts this violation, and why (nil: not waived).
+    package var waivedBy: Waived?
+
+    package struct Waived: Sendable, Equatable {
+        package var email: String
+        package var reason: String
+    }
 }
 
 extension Policy {
@@ -182,7 +192,33 @@ extension Policy {
                         + (share.largest.map { "; most in \($0.path) (\($0.lines))" } ?? ""),
                     fix: "have a person write more of the change, or split it into smaller commits"))
         }
-        return found
+        return found.map { waived($0, by: evidence) }
+    }
+
+    /// The violation with the waiver that accepts it (spec/policy.md §7): one of the
+    /// commit's verified waivers of its rule, signed by an approver who is not the
+    /// commit's author. A waiver that does not count is said in the message.
+    private func waived(_ violation: Violation, by evidence: CommitEvidence) -> Violation {
+        var result = violation
+        let author = evidence.authorEmail.lowercased()
+        var refused = [String]()
+        for waiver in evidence.waivers where waiver.rule == violation.rule.rawValue {
+            let signer = waiver.signer.email
+            if signer.lowercased() == author {
+                refused.append("\(signer) is the commit's author")
+            } else if !approvers.contains(where: { $0.matches(signer) }) {
+                refused.append(
+                    "\(signer) is not among the approvers"
+                        + (approvers.isEmpty ? " (the policy names none)" : ""))
+            } else {
+                result.waivedBy = Violation.Waived(email: signer, reason: waiver.reason)
+                return result
+            }
+        }
+        if !refused.isEmpty {
+            result.message += "; a waiver does not count: " + refused.joined(separator: "; ")
+        }
+        return result
     }
 
     /// Which path group's max_ai_share governs `path` (its index), or -1 for the top level.

@@ -118,6 +118,11 @@ extension Statement {
             members["author"] = review.author.json
             members["self_review"] = .bool(review.selfReview)
             if let comment = review.comment { members["comment"] = .string(comment) }
+        case .waiver(let waiver):
+            members["_kind"] = .string("waiver")
+            members["author"] = waiver.author.json
+            members["rule"] = .string(waiver.rule)
+            members["reason"] = .string(waiver.reason)
         }
         return .object(members)
     }
@@ -144,6 +149,9 @@ extension Statement {
         case .review(var review):
             review.signer.publicKey = nil
             statement.predicate = .review(review)
+        case .waiver(var waiver):
+            waiver.signer.publicKey = nil
+            statement.predicate = .waiver(waiver)
         }
         return statement
     }

@@ -313,6 +313,36 @@ package struct Review: Sendable, Equatable {
     }
 }
 
+/// The waiver predicate (`https://sessiontrace.dev/waiver/v1`, spec/records.md §8.1):
+/// an approver accepts that one commit breaks one policy rule, and says why. Version 2
+/// only: waivers came after version 1.
+package struct Waiver: Sendable, Equatable {
+    package static let predicateType = "https://sessiontrace.dev/waiver/v1"
+    /// The rules a waiver may name (spec/policy.md §3).
+    package static let rules = ["max_ai_share", "sensitive_review", "models", "agents", "require_records"]
+
+    package var tool: ToolInfo
+    /// The approver, who signs.
+    package var signer: SignerInfo
+    package var waivedAt: String
+    /// The commit's author, copied from it (verify checks the copy; an approver who is
+    /// the author waives nothing).
+    package var author: CommitterStamp
+    package var rule: String
+    package var reason: String
+
+    package init(
+        tool: ToolInfo, signer: SignerInfo, waivedAt: String, author: CommitterStamp, rule: String, reason: String
+    ) {
+        self.tool = tool
+        self.signer = signer
+        self.waivedAt = waivedAt
+        self.author = author
+        self.rule = rule
+        self.reason = reason
+    }
+}
+
 /// An in-toto Statement v1 about one commit (spec/records.md §4).
 public struct Statement: Sendable, Equatable {
     package static let type = "https://in-toto.io/Statement/v1"
@@ -320,11 +350,13 @@ public struct Statement: Sendable, Equatable {
     package enum Predicate: Sendable, Equatable {
         case attribution(Attribution)
         case review(Review)
+        case waiver(Waiver)
 
         package var type: String {
             switch self {
             case .attribution: return Attribution.predicateType
             case .review: return Review.predicateType
+            case .waiver: return Waiver.predicateType
             }
         }
     }
@@ -351,11 +383,17 @@ public struct Statement: Sendable, Equatable {
         return nil
     }
 
+    package var waiver: Waiver? {
+        if case .waiver(let value) = predicate { return value }
+        return nil
+    }
+
     /// Who signed, as the predicate states it.
     package var signer: SignerInfo {
         switch predicate {
         case .attribution(let value): return value.signer
         case .review(let value): return value.signer
+        case .waiver(let value): return value.signer
         }
     }
 
@@ -364,6 +402,7 @@ public struct Statement: Sendable, Equatable {
         switch predicate {
         case .attribution(let value): return value.tool
         case .review(let value): return value.tool
+        case .waiver(let value): return value.tool
         }
     }
 
@@ -371,6 +410,7 @@ public struct Statement: Sendable, Equatable {
         switch predicate {
         case .attribution(let value): return value.recordedAt
         case .review(let value): return value.reviewedAt
+        case .waiver(let value): return value.waivedAt
         }
     }
 }
@@ -384,6 +424,7 @@ extension Statement {
         switch predicate {
         case .attribution(let attribution): predicateJSON = attribution.json
         case .review(let review): predicateJSON = review.json
+        case .waiver: return v2JSON  // waivers exist only in version 2
         }
         return .object([
             "_type": .string(Statement.type),

@@ -487,8 +487,21 @@ extension Statement {
                     tool: tool, signer: signer, reviewedAt: time, author: try root.person("author"),
                     selfReview: try root.bool("self_review"), comment: try root.optionalString("comment"))
                 return Statement(commit: commit, predicate: .review(review), format: .v2)
+            case "waiver":
+                let rule = try root.string("rule")
+                guard Waiver.rules.contains(rule) else {
+                    throw root.error("rule", "must be one of \(Waiver.rules.joined(separator: ", "))")
+                }
+                let reason = try root.string("reason")
+                guard !reason.allSatisfy({ $0.isWhitespace || $0.isNewline }) else {
+                    throw root.error("reason", "must say why the rule is waived")
+                }
+                let waiver = Waiver(
+                    tool: tool, signer: signer, waivedAt: time, author: try root.person("author"), rule: rule,
+                    reason: reason)
+                return Statement(commit: commit, predicate: .waiver(waiver), format: .v2)
             default:
-                throw root.error("_kind", "must be attribution or review")
+                throw root.error("_kind", "must be attribution, review or waiver")
             }
         }
     }

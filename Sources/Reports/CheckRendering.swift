@@ -17,9 +17,12 @@ extension CheckResult {
             let place = violation.path.map { path in
                 violation.lines.isEmpty ? " \(path)" : " \(path):\(Self.lineList(violation.lines))"
             }
-            return
+            let head =
                 "\(violation.commit.prefix(12))\(place ?? "") \(violation.severity.rawValue) \(violation.rule.rawValue): "
-                + "\(violation.message) (fix: \(violation.fix))"
+            if let waiver = violation.waivedBy {
+                return head + "\(violation.message) (waived by \(waiver.email): \(waiver.reason))"
+            }
+            return head + "\(violation.message) (fix: \(violation.fix))"
         }
     }
 
@@ -29,7 +32,7 @@ extension CheckResult {
         let trust = trustFromRepository ? "the repository's trust file \(trustSource)" : trustSource
         return
             "check: \(count) \(count == 1 ? "violation" : "violations") (\(errors) \(errors == 1 ? "error" : "errors"), "
-            + "\(warnings) \(warnings == 1 ? "warning" : "warnings")) in \(commits.count) \(commits.count == 1 ? "commit" : "commits"); "
+            + "\(warnings) \(warnings == 1 ? "warning" : "warnings")\(waived > 0 ? ", \(waived) waived" : "")) in \(commits.count) \(commits.count == 1 ? "commit" : "commits"); "
             + "policy \(policies.isEmpty ? "none" : policies.joined(separator: ", ")); records verified with \(trust)"
             + (recordsUnverified > 0 ? "; \(recordsUnverified) records did not verify and were not used" : "")
             + (shallowBoundary.isEmpty
@@ -49,6 +52,7 @@ extension CheckResult {
             ]),
             "errors": .integer(Int64(errors)),
             "warnings": .integer(Int64(warnings)),
+            "waived": .integer(Int64(waived)),
             "shallow_boundary": .array(shallowBoundary.map { .string($0.hex) }),
             "violations": .array(
                 violations.map { violation in
@@ -64,6 +68,9 @@ extension CheckResult {
                         "message": .string(violation.message),
                         "fix": .string(violation.fix),
                         "policy": .string(violation.policy),
+                        "waived": violation.waivedBy.map {
+                            .object(["by": .string($0.email), "reason": .string($0.reason)])
+                        } ?? .null,
                     ])
                 }),
         ])
@@ -81,7 +88,7 @@ extension CheckResult {
             if let first = violation.lines.first, first.upperBound != first.lowerBound {
                 region["endLine"] = .integer(Int64(first.upperBound))
             }
-            return .object([
+            var result: JSONObject = [
                 "ruleId": .string(violation.rule.rawValue),
                 "ruleIndex": .integer(Int64(rules.firstIndex(of: violation.rule)!)),
                 "level": .string(violation.severity == .error ? "error" : "warning"),
@@ -107,7 +114,17 @@ extension CheckResult {
                         .joined(separator: ":"))
                 ]),
                 "properties": .object(["commit": .string(violation.commit), "policy": .string(violation.policy)]),
-            ])
+            ]
+            if let waiver = violation.waivedBy {
+                // Code scanning shows a suppressed result as dismissed, with the reason.
+                result["suppressions"] = .array([
+                    .object([
+                        "kind": .string("external"), "status": .string("accepted"),
+                        "justification": .string("waived by \(waiver.email): \(waiver.reason)"),
+                    ])
+                ])
+            }
+            return .object(result)
         }
         return .object([
             "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
@@ -165,9 +182,10 @@ extension CheckResult {
             }
             properties.append("title=\(escapeProperty("SessionTrace \(violation.rule.rawValue)"))")
             let message =
-                "commit \(violation.commit.prefix(12)): \(violation.message) (fix: \(violation.fix))"
-            return
-                "::\(violation.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::\(escapeData(message))"
+                "commit \(violation.commit.prefix(12)): \(violation.message) "
+                + (violation.waivedBy.map { "(waived by \($0.email): \($0.reason))" } ?? "(fix: \(violation.fix))")
+            let level = violation.waivedBy != nil ? "notice" : violation.severity == .error ? "error" : "warning"
+            return "::\(level) \(properties.joined(separator: ","))::\(escapeData(message))"
         }
     }
 }

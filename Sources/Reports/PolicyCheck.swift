@@ -20,8 +20,10 @@ package struct CheckResult: Sendable {
     /// only their records' listed ranges are checked, and not their AI share.
     package var shallowBoundary: [ObjectID] = []
 
-    package var errors: Int { violations.count { $0.severity == .error } }
-    package var warnings: Int { violations.count { $0.severity == .warning } }
+    /// Broken rules no waiver accepts, by severity; and those waivers accept.
+    package var errors: Int { violations.count { $0.severity == .error && $0.waivedBy == nil } }
+    package var warnings: Int { violations.count { $0.severity == .warning && $0.waivedBy == nil } }
+    package var waived: Int { violations.count { $0.waivedBy != nil } }
 }
 
 package enum PolicyCheck {
@@ -74,7 +76,8 @@ package enum PolicyCheck {
             let evidence = CommitEvidence(
                 commit: fact.commit.hex, authorEmail: fact.authorEmail, isMerge: fact.parentCount > 1,
                 addedLines: fact.parentsMissing ? nil : added, attribution: commitRecords?.attribution?.predicate,
-                recordProblem: problems[fact.commit], independentReviewers: Array(Set(reviewers)).sorted())
+                recordProblem: problems[fact.commit], independentReviewers: Array(Set(reviewers)).sorted(),
+                waivers: (commitRecords?.waivers ?? []).map(\.predicate))
             result.violations += policy.violations(of: evidence) { path in
                 if !fact.parentsMissing,
                     case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: fact.commit)

@@ -31,10 +31,11 @@ package final class RecordIndex {
         /// The newest attribution record (by `recorded_at`).
         package var attribution: Signed<Attribution>?
         package var reviews: [Signed<Review>] = []
+        package var waivers: [Signed<Waiver>] = []
 
         package init() {}
 
-        package var isEmpty: Bool { attribution == nil && reviews.isEmpty }
+        package var isEmpty: Bool { attribution == nil && reviews.isEmpty && waivers.isEmpty }
 
         /// Takes in one record: the newest attribution wins (equal times: the greater
         /// record digest, so that every clone picks the same one whatever the order of
@@ -46,6 +47,8 @@ package final class RecordIndex {
                 }
             } else if let review = statement.review {
                 reviews.append(Signed(predicate: review, digest: digest))
+            } else if let waiver = statement.waiver {
+                waivers.append(Signed(predicate: waiver, digest: digest))
             }
         }
     }

@@ -38,6 +38,7 @@ package struct Problem: Error, Sendable, Equatable {
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"
         case commitAbsent = "commit-absent"
+        case waiverMismatch = "waiver-mismatch"
 
         package var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
     }
@@ -521,6 +522,9 @@ package final class Verifier {
                 }
                 if let failure = checkAdded(attribution, on: commit) { return problem(.rangeNotAdded, failure) }
             }
+            if let waiver = statement.waiver, let mismatch = authorMismatch(waiver.author, of: commit, in: "waiver") {
+                return problem(.waiverMismatch, mismatch)
+            }
             var selfReviewBy: String?
             if let review = statement.review {
                 switch checkReview(review, on: commit) {
@@ -565,14 +569,8 @@ package final class Verifier {
             return .success(review.selfReview)
         }
         let isSelfReview = author.email.lowercased() == review.signer.email.lowercased()
-        let authorStamp = "\(author.name) <\(author.email)> \(Timestamp.format(unixSeconds: author.time))"
-        let recorded = "\(review.author.name) <\(review.author.email)> \(review.author.time)"
-        guard recorded == authorStamp else {
-            return .failure(
-                ReviewMismatch(
-                    message:
-                        "the review names the author as \(recorded), but commit \(commit.shortHex) was written by \(authorStamp)"
-                ))
+        if let mismatch = authorMismatch(review.author, of: commit, in: "review") {
+            return .failure(ReviewMismatch(message: mismatch))
         }
         guard review.selfReview == isSelfReview else {
             return .failure(
@@ -582,6 +580,16 @@ package final class Verifier {
                 ))
         }
         return .success(isSelfReview)
+    }
+
+    /// Why a record's copy of the commit's author is not the commit's author, or nil
+    /// when it is (or the commit is past a shallow clone's boundary: nothing to compare).
+    private func authorMismatch(_ recorded: CommitterStamp, of commit: ObjectID, in what: String) -> String? {
+        guard repository.hasObject(commit), let author = try? repository.commit(commit).author else { return nil }
+        let authorStamp = "\(author.name) <\(author.email)> \(Timestamp.format(unixSeconds: author.time))"
+        let copy = "\(recorded.name) <\(recorded.email)> \(recorded.time)"
+        guard copy != authorStamp else { return nil }
+        return "the \(what) names the author as \(copy), but commit \(commit.shortHex) was written by \(authorStamp)"
     }
 
     /// Every claimed range must be lines the commit added (spec/records.md §7): a

@@ -1,5 +1,10 @@
 import CanonicalJSON
 import Foundation
+import Git
+import Keys
+import Ledger
+import Records
+import Signing
 import TestSupport
 import Testing
 
@@ -344,6 +349,159 @@ import Testing
         #expect(
             json["policies"]?.arrayValue?.first?.stringValue
                 == ".sessiontrace/policy.yml@\(commits["docs"]!.prefix(12))")
+    }
+}
+
+/// Waivers (spec/policy.md §7): signed exceptions that count only from an approver who
+/// is not the commit's author, and only under the auditor's trust.
+@Suite struct WaiverTests {
+    let checks = PolicyCheckTests()
+
+    /// An AI change to src/payments/ without review, under a policy whose approvers
+    /// are bob and anyone at compliance.example.com.
+    func unreviewed() async throws -> (Fixture, bob: String, commit: String) {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            """
+            sensitive_paths: [src/payments/]
+            approvers: ["bob@example.com", "*@compliance.example.com"]
+            rules:
+              sensitive_review: {reviews: 1, severity: error}
+              max_ai_share: {percent: 50, severity: warning}
+
+            """, to: ".sessiontrace/policy.yml")
+        let commit = try await fixture.commit(numberedLines(3), to: "src/payments/pay.go")
+        try await checks.record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        let bob = try await checks.addBob(fixture)
+        return (fixture, bob, commit)
+    }
+
+    func waive(_ fixture: Fixture, _ commit: String, rule: String, key: String?, as email: String) async throws
+        -> ProcessOutput
+    {
+        try await fixture.git("config", "user.email", email)
+        let output = try await fixture.sandbox.traceArgs(
+            ["waive", commit, "--rule", rule, "--reason", "hotfix INC-42, reviewed on the incident call"]
+                + (key.map { ["--key", $0] } ?? []), in: fixture.repository)
+        try await fixture.git("config", "user.email", "alice@example.com")
+        return output
+    }
+
+    @Test func anApproversWaiverAcceptsTheViolationAndSaysWhoAndWhy() async throws {
+        let (fixture, bob, commit) = try await unreviewed()
+        let range = "HEAD~1..HEAD"
+        #expect(try await checks.check(fixture, range).status == 1)
+        let waived = try await waive(fixture, commit, rule: "sensitive_review", key: bob, as: "bob@example.com")
+        #expect(waived.status == 0 && waived.stdout.contains("waived sensitive_review for"), "\(waived)")
+        let output = try await checks.check(fixture, range)
+        #expect(output.status == 0, "\(output)")
+        let json = try JSONValue(parsing: Array(output.stdout.utf8))
+        #expect(json["errors"]?.integerValue == 0 && json["waived"]?.integerValue == 1, "\(output.stdout)")
+        let violations = json["violations"]?.arrayValue ?? []
+        let sensitive = try #require(violations.first { $0["rule"]?.stringValue == "sensitive_review" })
+        #expect(sensitive["waived"]?["by"]?.stringValue == "bob@example.com")
+        #expect(sensitive["waived"]?["reason"]?.stringValue == "hotfix INC-42, reviewed on the incident call")
+        // The waiver is for one rule: the AI share warning stays.
+        let share = try #require(violations.first { $0["rule"]?.stringValue == "max_ai_share" })
+        #expect(share["waived"] == .null)
+        let text = try await fixture.trace("check", "--trust", fixture.trustFile.path, range)
+        #expect(text.status == 0)
+        #expect(
+            text.stdout.contains(
+                "error sensitive_review: 3 AI-written lines in a sensitive path, with 0 of 1 signed independent review (waived by bob@example.com: hotfix INC-42, reviewed on the incident call)"
+            ), "\(text.stdout)")
+        #expect(text.stderr.contains("(0 errors, 1 warning, 1 waived)"), "\(text.stderr)")
+        // Code scanning shows it dismissed, with the reason.
+        let sarif = try await fixture.trace("check", "--trust", fixture.trustFile.path, "--format", "sarif", range)
+        let results = try JSONValue(parsing: sarif.stdout)["runs"]?.arrayValue?.first?["results"]?.arrayValue ?? []
+        let suppressed = try #require(results.first { $0["ruleId"]?.stringValue == "sensitive_review" })
+        #expect(suppressed["suppressions"]?.arrayValue?.first?["status"]?.stringValue == "accepted")
+        #expect(results.first { $0["ruleId"]?.stringValue == "max_ai_share" }?["suppressions"] == nil)
+        // verify and show know the record.
+        #expect(try await fixture.verify().status == 0)
+        let shown = try await fixture.trace("show", commit, "--trust", fixture.trustFile.path)
+        #expect(shown.stdout.contains("waived     sensitive_review at"), "\(shown.stdout)")
+    }
+
+    @Test func waiversThatDoNotCount() async throws {
+        let (fixture, bob, _) = try await unreviewed()
+        let range = "HEAD~1..HEAD"
+        // The author, even one of the approvers: bob, waiving his own commit.
+        try await fixture.git("commit", "-q", "--amend", "--no-edit", "--author", "Bob Builder <bob@example.com>")
+        let amended = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        try await checks.record(
+            fixture, "--file", "src/payments/pay.go", "--lines", "1-3", "--agent", "claude-code", "--model",
+            "anthropic/claude-opus-4")
+        let own = try await waive(fixture, amended, rule: "sensitive_review", key: bob, as: "bob@example.com")
+        #expect(own.status == 0 && own.stderr.contains("will not count"), "\(own)")
+        // Not an approver (a trusted key, but carol is not among them).
+        let carol = fixture.sandbox.root.appendingPathComponent("carol.pem").path
+        let carolLine = try await fixture.trace(
+            "keygen", "--output", carol, "--no-config", "--email", "carol@example.com")
+        let trusted = try String(contentsOf: fixture.trustFile, encoding: .utf8)
+        try Data((trusted + carolLine.stdout).utf8).write(to: fixture.trustFile)
+        #expect(
+            try await waive(fixture, amended, rule: "sensitive_review", key: carol, as: "carol@example.com").status == 0
+        )
+        // An approver's name on a key the auditor does not trust.
+        let forged = fixture.sandbox.root.appendingPathComponent("forged.pem").path
+        #expect(
+            try await fixture.trace(
+                "keygen", "--output", forged, "--no-config", "--email", "eve@compliance.example.com"
+            )
+            .status == 0)
+        #expect(
+            try await waive(fixture, amended, rule: "sensitive_review", key: forged, as: "eve@compliance.example.com")
+                .status == 0)
+        let output = try await checks.check(fixture, range)
+        #expect(output.status == 1, "\(output)")
+        let message =
+            try JSONValue(parsing: Array(output.stdout.utf8))["violations"]?.arrayValue?.first {
+                $0["rule"]?.stringValue == "sensitive_review"
+            }?["message"]?.stringValue ?? ""
+        #expect(message.contains("a waiver does not count: bob@example.com is the commit's author"), "\(message)")
+        #expect(message.contains("carol@example.com is not among the approvers"), "\(message)")
+        #expect(!message.contains("eve@"), "\(message)")  // not verified: no waiver at all
+    }
+
+    /// A waiver naming another author than the commit's (so that an author could pass
+    /// their own waiver as someone else's commit) fails verify, and check ignores it.
+    @Test func aWaiverNamingAnotherAuthorIsAProblem() async throws {
+        let (fixture, bob, commit) = try await unreviewed()
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let identity = SigningIdentity(
+            key: try SigningKey(contentsOfFile: bob), email: "bob@example.com", keyPath: bob)
+        let waiver = Waiver(
+            tool: ToolInfo(name: "git-trace", version: "0.2.0"),
+            signer: SignerInfo(email: "bob@example.com", publicKey: nil),
+            waivedAt: "2026-12-01T00:00:00Z",
+            author: CommitterStamp(name: "Someone Else", email: "else@example.com", time: "2026-12-01T00:00:00Z"),
+            rule: "sensitive_review", reason: "looks fine")
+        let statement = Statement(commit: commit, predicate: .waiver(waiver), format: .v2)
+        let id = try #require(ObjectID(hex: commit))
+        try NotesLedger(repository: repository).append(
+            [id: [try RecordBuilder.sign(statement, with: identity.key).line]], message: "waiver")
+        let verified = try await fixture.verify()
+        #expect(verified.status == 1, "\(verified)")
+        #expect(
+            verified.stdout.contains(
+                "record 2: waiver-mismatch: the waiver names the author as Someone Else <else@example.com>"),
+            "\(verified.stdout)")
+        #expect(try await checks.check(fixture, "HEAD~1..HEAD").status == 1)
+    }
+
+    @Test func waiveRefusesWhatCouldNeverCount() async throws {
+        let (fixture, _, commit) = try await unreviewed()
+        let unknown = try await fixture.trace("waive", commit, "--rule", "max_ai", "--reason", "x")
+        #expect(unknown.failedCleanly && unknown.status != 0, "\(unknown)")
+        #expect(unknown.stderr.contains("--rule max_ai: not a rule"), "\(unknown)")
+        let empty = try await fixture.trace("waive", commit, "--rule", "models", "--reason", "  ")
+        #expect(empty.failedCleanly && empty.status != 0, "\(empty)")
+        let noCommit = try await fixture.trace("waive", "nosuch", "--rule", "models", "--reason", "x")
+        #expect(noCommit.failedCleanly && noCommit.status == 2, "\(noCommit)")
+        #expect(try await fixture.noteLines(commit).count == 1)  // nothing was appended
     }
 }
 

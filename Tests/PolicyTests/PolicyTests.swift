@@ -1,4 +1,5 @@
 import Policy
+import Records
 import Testing
 
 @Suite struct PathPatternTests {
@@ -113,6 +114,11 @@ import Testing
         #expect(models.refusal(of: "OpenAI/GPT-5-codex") == nil)
         #expect(models.refusal(of: "openai/gpt-4o")?.contains("not in the allow list") == true)
         #expect(models.refusal(of: "anthropic/claude-x-preview") == "denied by '*/*-preview'")
+    }
+
+    /// A waiver names its rule as check does: the two lists are one.
+    @Test func waiversNameTheRulesCheckReports() {
+        #expect(Violation.Rule.allCases.map(\.rawValue) == Waiver.rules)
     }
 
     @Test func namePatternsMatchWholeNames() {

@@ -185,6 +185,57 @@ def version2():
         handle.write("\n")
 
 
+def waiver():
+    """waiver-v2/: §8.1's waiver statement, signed with the same key; and invalid-waiver.json:
+    waiver payloads a verifier must refuse (bad-schema), each with the member its message names."""
+    key = Ed25519PrivateKey.from_private_bytes(SEED)
+    statement = {
+        "_kind": "waiver",
+        "_signer": "approver@example.com",
+        "_tool": "git-trace 0.2.0",
+        "author": {"email": "dev@example.com", "name": "Dev Eloper", "time": "2026-01-02T03:04:05Z"},
+        "commit": COMMIT,
+        "reason": "hotfix INC-42: reviewed on the incident call \u2014 follow-up review in PR 7",
+        "rule": "sensitive_review",
+        "time": 1767323400,  # 2026-01-02T03:10:00Z
+    }
+    payload = canonical(statement)
+    payload_type = "application/vnd.sessiontrace.v2+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(payload), payload)
+    envelope = canonical({
+        "payload": base64.b64encode(payload).decode(),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
+    })
+    write_files(os.path.join(HERE, "waiver-v2"), {
+        "statement.json": payload,
+        "pae.hex": (pae.hex() + "\n").encode(),
+        "envelope.jsonl": envelope + b"\n",
+        "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
+    })
+
+    def variant(member, value):
+        copy = dict(statement)
+        if value is None:
+            copy.pop(member)
+        else:
+            copy[member] = value
+        return {"member": member, "payload": canonical(copy).decode()}
+
+    cases = [
+        variant("rule", "max_ai"),
+        variant("rule", None),
+        variant("reason", " \n"),
+        variant("reason", None),
+        variant("author", None),
+        variant("author", {"email": "dev@example.com", "name": "Dev Eloper", "time": "yesterday"}),
+        {"member": "", "payload": canonical(dict(statement, comment="extra")).decode()},
+    ]
+    with open(os.path.join(HERE, "invalid-waiver.json"), "w", encoding="utf-8") as handle:
+        json.dump(cases, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
 def keyid_of(key):
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     blob = ssh_string(b"ssh-ed25519") + ssh_string(public)
@@ -228,4 +279,5 @@ def checkpoints():
 if __name__ == "__main__":
     main()
     version2()
+    waiver()
     checkpoints()

@@ -1,0 +1,57 @@
+import CanonicalJSON
+import Foundation
+import Hex
+import Records
+import Signing
+import TestSupport
+import Testing
+
+/// Waivers (spec/records.md §8.1) against spec/vectors/waiver-v2 and
+/// invalid-waiver.json, which spec/vectors/generate.py produced independently.
+@Suite struct WaiverRecordTests {
+    @Test func theVectorDecodesAndReencodesToTheSameBytes() throws {
+        let payload = Array(try SpecVectors.data("waiver-v2/statement.json"))
+        let statement = try Statement(payload: payload, format: .v2)
+        #expect(statement.json.canonicalBytes == payload)
+        #expect(statement.predicate.type == "https://sessiontrace.dev/waiver/v1")
+        let waiver = try #require(statement.waiver)
+        #expect(waiver.rule == "sensitive_review")
+        #expect(waiver.reason == "hotfix INC-42: reviewed on the incident call — follow-up review in PR 7")
+        #expect(waiver.signer.email == "approver@example.com" && waiver.waivedAt == "2026-01-02T03:10:00Z")
+        #expect(
+            waiver.author == CommitterStamp(name: "Dev Eloper", email: "dev@example.com", time: "2026-01-02T03:04:05Z"))
+        #expect(statement.signedAt == waiver.waivedAt && statement.attribution == nil && statement.review == nil)
+    }
+
+    @Test func signingTheVectorPayloadGivesTheVectorEnvelope() throws {
+        let key = try SigningKey(text: try SpecVectors.text("attribution-v1/key.pem"), source: "key.pem")
+        let payload = Array(try SpecVectors.data("waiver-v2/statement.json"))
+        let envelope = try Envelope.sign(payload: payload, payloadType: RecordFormat.v2.payloadType, with: key)
+        #expect(envelope.preAuthenticationEncoding.hexString == (try SpecVectors.text("waiver-v2/pae.hex")))
+        #expect(envelope.line == (try SpecVectors.text("waiver-v2/envelope.jsonl")))
+        #expect(Envelope.recordDigest(ofLine: envelope.line) == (try SpecVectors.text("waiver-v2/record-digest.txt")))
+    }
+
+    @Test func everyInvalidWaiverIsRefusedNamingItsMember() throws {
+        struct Case: Decodable {
+            let member: String
+            let payload: String
+        }
+        let cases = try JSONDecoder().decode([Case].self, from: try SpecVectors.data("invalid-waiver.json"))
+        #expect(cases.count >= 7)
+        for testCase in cases {
+            do {
+                _ = try Statement(payload: Array(testCase.payload.utf8), format: .v2)
+                Issue.record("accepted: \(testCase.payload)")
+            } catch let error as SchemaError {
+                let named = testCase.member.isEmpty ? error.path.isEmpty : error.path.hasPrefix(testCase.member)
+                #expect(named, "expected \(testCase.member): \(error)")
+            }
+        }
+        // Version 1 has no waivers: the same statement in an in-toto envelope is refused.
+        let v1 = """
+            {"_type":"https://in-toto.io/Statement/v1","predicate":{},"predicateType":"https://sessiontrace.dev/waiver/v1","subject":[{"digest":{"gitCommit":"0123456789abcdef0123456789abcdef01234567"},"name":"0123456789abcdef0123456789abcdef01234567"}]}
+            """
+        #expect(throws: SchemaError.self) { try Statement(payload: Array(v1.utf8), format: .v1) }
+    }
+}
