@@ -22,8 +22,8 @@ RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path .build-static -X
 all: build
 
 # Debian packages: libgit2 and OpenSSL to build; git, ssh-keygen, openssl, man,
-# python3-venv and chromium (the HTML report's rendering test) for the tests and the
-# man page.
+# python3-venv, chromium (the HTML report's rendering test) and curl (check's webhook
+# alerts) for the tests and the man page.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
@@ -42,6 +42,7 @@ test-deps: deps
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \

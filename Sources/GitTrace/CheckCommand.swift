@@ -21,8 +21,11 @@ struct CheckCommand: ParsableCommand {
               git trace check --format github   # annotations in a GitHub Actions job
               git trace check "$new" ^"$old"     # a server's pre-receive hook (git-extensions/ci/)
 
+            With --alert, violations also go to the policy's alerts (a command run with
+            the JSON result on its input, a webhook POSTed the same JSON).
+
             Exit status: 1 when a rule of severity error is broken, 0 otherwise (warnings
-            are printed), 2 when the check could not run.
+            are printed), 2 when the check could not run (or a required alert failed).
             """
     )
 
@@ -51,6 +54,12 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "Use and extend the verification cache of 'git trace verify --cache'.")
     var cache = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Send the violations to the policy's alerts (its command and webhook).",
+            discussion: "Asked for, never implied: an alert runs a program the repository's policy names."))
+    var alert = false
 
     func run() throws {
         let repository = try openRepository()
@@ -89,6 +98,16 @@ struct CheckCommand: ParsableCommand {
         }
         try emit(text, to: output, describing: "check result")
         printError(result.summary)
+        if let alerts = result.alerts, result.errors + result.warnings > 0 {
+            if !alert {
+                printError("alerts not sent: pass --alert to run the policy's alert command and webhook")
+            } else {
+                let failures = CheckAlerts.send(result, alerts: alerts, repository: repository)
+                for failure in failures { printError("\(alerts.required ? "error" : "warning"): \(failure)") }
+                // A required alert that did not go out: the check did not do its whole job.
+                if alerts.required && !failures.isEmpty { throw ExitCode(2) }
+            }
+        }
         if result.errors > 0 { throw ExitCode(1) }
     }
 }

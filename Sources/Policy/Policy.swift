@@ -22,6 +22,7 @@ public struct Policy: Sendable {
     /// The rules everywhere, before any path group's.
     package var rules: Rules
     package var pathGroups: [PathGroup]
+    package var alerts: Alerts?
     /// Where the policy came from: a file, `.sessiontrace/policy.yml@<commit>`, or
     /// "none" when there is no policy.
     package let source: String
@@ -63,7 +64,7 @@ public struct Policy: Sendable {
         let reader = PolicyReader(source: source)
         var policy = Policy(source: source)
         for (name, value) in try reader.members(
-            of: document, in: "the policy", known: ["version", "sensitive_paths", "approvers", "rules"])
+            of: document, in: "the policy", known: ["version", "sensitive_paths", "approvers", "rules", "alerts"])
         {
             switch name {
             case "version":
@@ -76,6 +77,8 @@ public struct Policy: Sendable {
                 policy.approvers = try reader.strings(value, name: "approvers", what: "e-mail address patterns").map {
                     try reader.approver($0)
                 }
+            case "alerts":
+                policy.alerts = try reader.alerts(value)
             default:  // rules
                 (policy.rules, policy.pathGroups) = try reader.rules(value)
             }

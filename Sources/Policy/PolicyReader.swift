@@ -82,6 +82,39 @@ struct PolicyReader {
         return NamePattern(entry.text)
     }
 
+    func alerts(_ node: Node) throws -> Alerts {
+        var alerts = Alerts()
+        for (name, value) in try members(of: node, in: "alerts", known: ["command", "webhook", "required"]) {
+            switch name {
+            case "command":
+                guard case .scalar(let text) = value, value.tag == Tag(.str), !text.string.isEmpty,
+                    !text.string.contains(where: \.isNewline)
+                else {
+                    throw PolicyError("\(place(value)): command must be a program's path (from the repository's top)")
+                }
+                alerts.command = text.string
+            case "webhook":
+                guard case .scalar(let text) = value, let url = Optional(text.string),
+                    url.hasPrefix("https://") || url.hasPrefix("http://"),
+                    url.count > 8,
+                    !url.contains(where: { $0.isWhitespace || $0.isNewline || $0.asciiValue.map { $0 < 32 } ?? false })
+                else {
+                    throw PolicyError("\(place(value)): webhook must be an http:// or https:// URL")
+                }
+                alerts.webhook = url
+            default:  // required
+                guard case .scalar = value, value.tag == Tag(.bool), let flag = value.bool else {
+                    throw PolicyError("\(place(value)): required must be true or false")
+                }
+                alerts.required = flag
+            }
+        }
+        guard alerts.command != nil || alerts.webhook != nil else {
+            throw PolicyError("\(place(node)): alerts needs a command or a webhook")
+        }
+        return alerts
+    }
+
     /// The top-level rules and the path groups (`rules.paths`).
     func rules(_ node: Node) throws -> (Rules, [PathGroup]) {
         let members = try self.members(

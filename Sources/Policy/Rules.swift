@@ -129,3 +129,20 @@ package struct NamePattern: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Where `git trace check --alert` sends its violations (spec/policy.md §8).
+package struct Alerts: Sendable, Equatable {
+    /// A program in the repository (a path from its top level) or an absolute path, run
+    /// with the violations as JSON on its standard input.
+    package var command: String?
+    /// An http(s) URL that receives the same JSON as a POST.
+    package var webhook: String?
+    /// Whether a failed alert fails the check (exit 2); else it is one line on stderr.
+    package var required: Bool
+
+    package init(command: String? = nil, webhook: String? = nil, required: Bool = false) {
+        self.command = command
+        self.webhook = webhook
+        self.required = required
+    }
+}

@@ -19,6 +19,8 @@ package struct CheckResult: Sendable {
     /// Commits whose parents a shallow clone lacks: what they added is not known, so
     /// only their records' listed ranges are checked, and not their AI share.
     package var shallowBoundary: [ObjectID] = []
+    /// The alerts of the policy governing the newest commit (or of `--policy`).
+    package var alerts: Alerts?
 
     /// Broken rules no waiver accepts, by severity; and those waivers accept.
     package var errors: Int { violations.count { $0.severity == .error && $0.waivedBy == nil } }
@@ -65,6 +67,7 @@ package enum PolicyCheck {
         for fact in facts {
             let policy = try governing.policy(for: fact)
             if !result.policies.contains(policy.source) { result.policies.append(policy.source) }
+            result.alerts = policy.alerts
             let author = fact.authorEmail.lowercased()
             let commitRecords = records[fact.commit]
             let reviewers = (commitRecords?.reviews ?? []).map(\.predicate).filter {

@@ -505,6 +505,106 @@ import Testing
     }
 }
 
+/// `check --alert` (spec/policy.md §8): the policy's command and webhook receive the
+/// violations; a failure is said, and fails the check only when the team required it.
+@Suite struct AlertTests {
+    let checks = PolicyCheckTests()
+
+    /// A loopback HTTP server (python3's http.server) that keeps each POSTed body and
+    /// answers 500 on paths starting /fail.
+    final class Server {
+        let process: ChildProcess
+        let port: Int
+        let bodies: URL
+        let sandbox: Sandbox
+
+        init() throws {
+            sandbox = try Sandbox()
+            bodies = sandbox.root.appendingPathComponent("bodies")
+            let script = """
+                import http.server, sys
+                class H(http.server.BaseHTTPRequestHandler):
+                    def do_POST(self):
+                        body = self.rfile.read(int(self.headers["Content-Length"]))
+                        with open(sys.argv[1], "ab") as f: f.write(self.headers["Content-Type"].encode() + b" " + body)
+                        self.send_response(500 if self.path.startswith("/fail") else 200); self.end_headers()
+                    def log_message(self, *a): pass
+                s = http.server.HTTPServer(("127.0.0.1", 0), H)
+                print(s.server_address[1], flush=True)
+                s.serve_forever()
+                """
+            // ChildProcess, the package's one way of starting processes (Foundation's
+            // Process reaps children it did not start, which stalls the others).
+            process = try ChildProcess(
+                "python3", arguments: ["-c", script, bodies.path].map { Array($0.utf8) },
+                environment: sandbox.environment, directory: sandbox.root.path, standardInput: .none)
+            port = process.readLine().flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        }
+
+        func stop() {
+            kill(process.identifier, SIGTERM)
+            _ = process.wait()
+        }
+    }
+
+    func repository(alerts: String) async throws -> Fixture {
+        let fixture = try await Fixture.make()
+        try fixture.sandbox.write(
+            "#!/bin/sh\ncat > \"$(dirname \"$0\")/../alerted.json\"\n", to: "scripts/notify", in: fixture.repository)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: fixture.repository.appendingPathComponent("scripts/notify").path)
+        try await fixture.commit(
+            "rules:\n  max_ai_share: {percent: 10, severity: error}\n" + alerts, to: ".sessiontrace/policy.yml")
+        try await fixture.commit(numberedLines(2), to: "a.txt")
+        try await checks.record(
+            fixture, "--file", "a.txt", "--lines", "1-2", "--agent", "claude-code", "--model", "anthropic/claude-opus-4"
+        )
+        return fixture
+    }
+
+    @Test func theCommandGetsTheViolationsOnlyWhenAskedFor() async throws {
+        let fixture = try await repository(alerts: "alerts:\n  command: scripts/notify\n")
+        let alerted = fixture.repository.appendingPathComponent("alerted.json")
+        let quiet = try await checks.check(fixture, "HEAD~1..HEAD")
+        #expect(quiet.status == 1 && quiet.stderr.contains("alerts not sent: pass --alert"), "\(quiet)")
+        #expect(!FileManager.default.fileExists(atPath: alerted.path))
+        let sent = try await checks.check(fixture, "HEAD~1..HEAD", "--alert")
+        #expect(sent.status == 1, "\(sent)")
+        let json = try JSONValue(parsing: Array(try Data(contentsOf: alerted)))
+        #expect(json["violations"]?.arrayValue?.first?["rule"]?.stringValue == "max_ai_share", "\(json)")
+        #expect(json == (try JSONValue(parsing: Array(sent.stdout.utf8))))
+    }
+
+    @Test func theWebhookIsPostedTheSameJSON() async throws {
+        let server = try Server()
+        defer { server.stop() }
+        let fixture = try await repository(alerts: "alerts:\n  webhook: http://127.0.0.1:\(server.port)/hooks/abc\n")
+        let sent = try await checks.check(fixture, "HEAD~1..HEAD", "--alert")
+        #expect(sent.status == 1, "\(sent)")
+        let body = try String(contentsOf: server.bodies, encoding: .utf8)
+        #expect(body.hasPrefix("application/json {"), "\(body)")
+        #expect(body.contains("\"rule\":\"max_ai_share\""), "\(body)")
+    }
+
+    @Test func aFailedAlertIsSaidAndFailsTheCheckOnlyWhenRequired() async throws {
+        let server = try Server()
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/fail/secret-token"
+        let optional = try await repository(alerts: "alerts:\n  webhook: \(url)\n  command: scripts/missing\n")
+        let warned = try await checks.check(optional, "HEAD~1..HEAD", "--alert")
+        #expect(warned.status == 1, "\(warned)")  // the violation's status, not the alert's
+        #expect(
+            warned.stderr.contains("warning: alert webhook http://127.0.0.1:\(server.port): exit status 22"),
+            "\(warned.stderr)")
+        #expect(warned.stderr.contains("warning: alert command scripts/missing: cannot start"), "\(warned.stderr)")
+        #expect(!warned.stderr.contains("secret-token"), "\(warned.stderr)")
+        let required = try await repository(alerts: "alerts:\n  webhook: \(url)\n  required: true\n")
+        let failed = try await checks.check(required, "HEAD~1..HEAD", "--alert")
+        #expect(failed.status == 2, "\(failed)")
+        #expect(failed.stderr.contains("error: alert webhook"), "\(failed.stderr)")
+    }
+}
+
 @Suite struct PolicyEnforcementTests {
     /// A repository whose team committed its trust file and a policy, with only the
     /// pre-push hook of `init` left in place (records are made by hand), and a remote.

@@ -90,6 +90,9 @@ import Testing
           paths:
             - {match: ["docs/**"], max_ai_share: {percent: 100}}
             - {match: ["src/payments/**"], sensitive_review: {reviews: 2}, models: {allow: ["anthropic/claude-opus-*"]}}
+        alerts:
+          command: scripts/notify-compliance   # violations as JSON on stdin
+          webhook: https://chat.example.com/hooks/abc   # POSTs the same JSON
 
         """
 
@@ -102,6 +105,11 @@ import Testing
         #expect(policy.rules.agents?.severity == .warning)
         #expect(policy.rules.requireRecords?.severity == .error)
         #expect(policy.approvers.map(\.text) == ["security@acme.io", "*@compliance.acme.io"])
+        #expect(
+            policy.alerts
+                == Alerts(
+                    command: "scripts/notify-compliance", webhook: "https://chat.example.com/hooks/abc", required: false
+                ))
         // A path group's rule without severity takes the top-level one's.
         #expect(policy.rules(for: "docs/a.md").maxAIShare == Rules.MaxAIShare(percent: 100, severity: .warning))
         #expect(policy.rules(for: "src/payments/pay.go").sensitiveReview?.reviews == 2)
@@ -198,6 +206,12 @@ import Testing
             ),
             ("rules:\n  paths: {match: [docs/]}\n", "paths must be a list"),
             ("rules: [max_ai_share]\n", "p.yml:1: rules must be a mapping of max_ai_share"),
+            ("alerts: {}\n", "p.yml:1: alerts needs a command or a webhook"),
+            ("alerts: {webhook: ftp://x.example.com/h}\n", "webhook must be an http:// or https:// URL"),
+            ("alerts: {webhook: \"https://x.example.com/a b\"}\n", "webhook must be an http:// or https:// URL"),
+            ("alerts: {command: scripts/n, required: yes please}\n", "required must be true or false"),
+            ("alerts: {command: [a]}\n", "command must be a program's path"),
+            ("alerts: {command: a, mail: x@y.z}\n", "unknown rule 'mail' in alerts"),
         ]
         for (text, expected) in cases {
             do {
