@@ -124,8 +124,13 @@ extension Policy {
             var linesKnown = true
             if let rest = attribution.rest, rest.contributor.type != .human, unlisted > 0 {
                 aiCount += unlisted
+                // Placing `rest` takes a diff of the file: only when a rule will name its lines.
                 let needsLines =
-                    (rules.sensitiveReview != nil && isSensitive(path)) || rules.models != nil || rules.agents != nil
+                    rules.sensitiveReview.map {
+                        isSensitive(path) && evidence.independentReviewers.count < $0.reviews
+                    } ?? false
+                    || Self.refuses(rules.models, rest.contributor.modelID)
+                    || Self.refuses(rules.agents, rest.contributor.agent)
                 if needsLines, let added = addedRanges(path) {
                     aiWritten = attribution.ranges(of: path, added: added).filter { $0.contributor.type != .human }
                 } else if needsLines {
@@ -167,7 +172,9 @@ extension Policy {
                 var refused = [String: (reason: String, ranges: [AttributedRange])]()
                 for range in aiWritten {
                     let value = name(range)
-                    let reason = value.map { rule.refusal(of: $0) } ?? "not recorded, and the policy names which"
+                    let reason =
+                        value.map { rule.refusal(of: $0) }
+                        ?? (rule.allow != nil ? "not recorded, and the policy names which are allowed" : nil)
                     guard let reason else { continue }
                     refused[value ?? "", default: (reason, [])].ranges.append(range)
                 }
@@ -219,6 +226,12 @@ extension Policy {
             result.message += "; a waiver does not count: " + refused.joined(separator: "; ")
         }
         return result
+    }
+
+    /// Whether a name list refuses `name` (nil: not recorded, refused by an allow list).
+    private static func refuses(_ rule: Rules.Names?, _ name: String?) -> Bool {
+        guard let rule else { return false }
+        return name.map { rule.refusal(of: $0) != nil } ?? (rule.allow != nil)
     }
 
     /// Which path group's max_ai_share governs `path` (its index), or -1 for the top level.

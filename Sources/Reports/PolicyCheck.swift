@@ -41,17 +41,18 @@ package enum PolicyCheck {
     ) throws -> CheckResult {
         if repository.hasNoCommits { throw ReportError("repository has no commits yet") }
         if revisions == nil { _ = try repository.resolveRange(range) }  // an unknown revision is named first
-        let facts = Array(
-            try History.commits(
-                revisions: revisions ?? [range], git: GitCommand(repository: repository),
-                boundary: repository.shallowBoundary()
-            ).reversed())
+        // git log (numstat) runs while the records are verified: neither waits for the other.
+        let git = GitCommand(repository: repository), boundary = try repository.shallowBoundary()
+        let logged = revisions ?? [range]
+        let history = Background { try History.commits(revisions: logged, git: git, boundary: boundary) }
         let verifier = Verifier(
             ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
             keepsStatements: true)
+        let commits =
+            revisions == nil ? try repository.commits(inRange: range) : try history.value().map(\.commit)
         let verification = try verifier.verify(
-            commits: facts.map(\.commit), cache: cache,
-            progress: progress.map { make in { make("Verifying records", $0) } })
+            commits: commits, cache: cache, progress: progress.map { make in { make("Verifying records", $0) } })
+        let facts = Array(try history.value().reversed())
         cache?.save()
         let index = RecordIndex(repository: repository, trust: trust.recordTrust)
         let (records, _) = verification.recordsByCommit(of: Set(facts.map(\.commit)), index: index)

@@ -22,6 +22,10 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      --porcelain`, and `git trace report` (cold, then with its provenance cache, and
      without the tree) against `git log --numstat` over the same history.
 
+  5b. check: `git trace check` with every rule on over the newest 1,000 commits of the
+     same repository (target <= 2 s) and over all of it (linear: the time per commit
+     within 1.5x), each beside verify of the same range.
+
   6. a real history, when BENCH_REPO names a clone of one (git's own: the search
      tool's `fetch github:git/git`; nothing is downloaded here; the older name
      SESSIONTRACE_BENCH_HISTORY still works): the ledger generator's `--attach`
@@ -30,7 +34,8 @@ because these machines are noisy: ratios, not absolute times, are what to compar
      Measured: the notes' own objects packed, against the repository's pack; verify,
      median of 3 rounds alternating with openssl as in 4; `git trace report`
      without the tree, cold with it (no provenance cache) and warm, against `git log
-     --numstat --no-merges` over the same history; and the forward blame's lines
+     --numstat --no-merges` over the same history; check with every rule on over the
+     whole history; and the forward blame's lines
      checked against git blame's on a sample of files (`--compare-blame`).
 
 Usage: bench.py GIT_TRACE_BINARY [--quick]   (the ledger generator is looked up
@@ -269,10 +274,55 @@ def bench_real_history(root, env):
          "--path", "Makefile", "--path", "builtin/commit.c"], env=env, capture_output=True, text=True)
     if compared.returncode != 0:
         raise SystemExit(f"forward blame differs from git blame: {compared.stdout}{compared.stderr}")
-    return {"records": records, "seconds": seconds, "openssl": records / seconds / ratio,
+    policy = os.path.join(root, "check-policy.yml")
+    with open(policy, "w") as handle:
+        handle.write(CHECK_POLICY)
+    started = time.perf_counter()
+    checked = subprocess.run([BINARY, "check", "--trust", trust, "--policy", policy, "--format", "json", "--output",
+                              os.path.join(root, "real-check.json")], cwd=repo, env=env, capture_output=True)
+    if checked.returncode not in (0, 1):
+        raise SystemExit(f"check failed: {checked.stderr.decode()}")
+    check_seconds = time.perf_counter() - started
+    return {"records": records, "seconds": seconds, "openssl": records / seconds / ratio, "check": check_seconds,
             "name": os.path.basename(os.path.normpath(source)), "notes": notes_bytes, "pack": pack_bytes,
             "numstat": numstat, "report": no_tree, "cold": cold, "warm": warm,
             "compared": compared.stdout.strip()}
+
+
+CHECK_POLICY = """sensitive_paths: [file1.txt]
+rules:
+  max_ai_share: {percent: 50, severity: warning}
+  sensitive_review: {reviews: 1, severity: warning}
+  models: {allow: ["anthropic/*", "openai/*"], severity: error}
+  require_records: {severity: error}
+"""
+
+
+def bench_check(root, env, repo, commits):
+    """`git trace check` over the newest 1,000 commits and over all of `repo`'s
+    `commits` (every rule on, a policy given), each against `git trace verify` of the same
+    range: check verifies, then judges. Check exits 1 when a rule is broken."""
+    policy = os.path.join(root, "check-policy.yml")
+    with open(policy, "w") as handle:
+        handle.write(CHECK_POLICY)
+    trust = os.path.join(root, "trust")
+
+    def timed(args):
+        started = time.perf_counter()
+        result = subprocess.run(args, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} failed: {result.stderr.decode()}")
+        return time.perf_counter() - started
+
+    check = [BINARY, "check", "--trust", trust, "--policy", policy, "--format", "json"]
+    small_range = "HEAD~1000..HEAD"
+    timed(check + [small_range])  # warm-up: page cache, pack indexes
+    small = statistics.median(timed(check + [small_range]) for _ in range(5))
+    small_verify = statistics.median(timed([BINARY, "verify", "--trust", trust, small_range]) for _ in range(5))
+    whole = timed(check + ["HEAD"])
+    whole_verify = timed([BINARY, "verify", "--trust", trust, "HEAD"])
+    return {"small": small, "small_verify": small_verify, "whole": whole, "whole_verify": whole_verify,
+            "commits": commits}
 
 
 def bench_reports(root, env):
@@ -314,6 +364,7 @@ def main():
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
         size, loose, cold, content, warm, openssl_rate, cores, verify_ratios = bench_verify(root, env)
         blame_ours, blame_git, numstat, report_cold, report_warm, report_no_tree = bench_reports(root, env)
+        checked = bench_check(root, env, os.path.join(root, "scale"), size)
         real = bench_real_history(root, env)
         cpu = platform.processor() or platform.machine()
         try:
@@ -348,6 +399,12 @@ def main():
         print(f"report over {size} commits: {report_cold:.2f} s cold (blaming the whole tree), {report_warm:.2f} s again "
               f"(provenance cache), {report_no_tree:.2f} s without the tree; git log --numstat {numstat:.2f} s "
               f"= {report_warm / numstat:.1f}x for the second run")
+        per_small, per_whole = checked["small"] / 1000, checked["whole"] / checked["commits"]
+        print(f"check, every rule on: 1,000 commits {checked['small']:.2f} s (target <= 2 s) "
+              f"{'PASS' if checked['small'] <= 2 else 'FAIL'}, verify of the same {checked['small_verify']:.2f} s; "
+              f"all {checked['commits']} commits {checked['whole']:.2f} s, verify {checked['whole_verify']:.2f} s; "
+              f"per commit {1e3 * per_whole:.2f} ms vs {1e3 * per_small:.2f} ms = {per_whole / per_small:.2f}x "
+              f"(linear: <= 1.5x) {'PASS' if per_whole <= 1.5 * per_small else 'FAIL'}")
         if real:
             print(f"real history ({real['name']}): {real['records']} records; notes packed {real['notes'] / 1e6:.1f} MB "
                   f"= {100 * real['notes'] / real['pack']:.2f}% of the repository's {real['pack'] / 1e6:.0f} MB pack "
@@ -356,6 +413,8 @@ def main():
             print(f"  verify: median of 3 rounds {real['seconds']:.2f} s = {rate:.0f} records/s vs openssl "
                   f"{real['openssl']:.0f}/s = {100 * rate / real['openssl']:.0f}% (target >= 80%) "
                   f"{'PASS' if rate >= 0.8 * real['openssl'] else 'FAIL'}")
+            print(f"  check, every rule on, whole history: {real['check']:.1f} s = {real['check'] / real['seconds']:.2f}x "
+                  f"verify and {real['check'] / real['numstat']:.2f}x git log --numstat")
             print(f"  report --no-tree: {real['report']:.1f} s vs git log --numstat {real['numstat']:.1f} s "
                   f"= {real['report'] / real['numstat']:.1f}x")
             print(f"  report with the tree: cold {real['cold']:.1f} s = {real['cold'] / real['numstat']:.1f}x "

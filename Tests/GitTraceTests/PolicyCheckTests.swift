@@ -154,6 +154,23 @@ import Testing
         #expect(try Self.found(warningOnly).map(\.rule) == ["agents"])
     }
 
+    /// A record whose `rest` (every line it does not list) is AI from a refused model:
+    /// the violation names those lines, from the commit's diff, not the whole file.
+    @Test func restLinesAreNamedWhereTheCommitAddedThem() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit(
+            "rules:\n  models: {deny: [\"*/*-preview\"], severity: error}\n", to: ".sessiontrace/policy.yml")
+        try await fixture.commit(numberedLines(6), to: "a.txt")
+        // Lines 3-4 and 7-8 are new; all of them AI from a preview model (version 2: `rest`).
+        try await fixture.commit("line1\nline2\nnew3\nnew4\nline3\nline4\nnew7\nnew8\nline5\nline6\n", to: "a.txt")
+        try await record(
+            fixture, "--file", "a.txt", "--lines", "3-4,7-8", "--agent", "claude-code", "--model",
+            "anthropic/claude-next-preview")
+        let output = try await check(fixture, "HEAD~1..HEAD")
+        #expect(output.status == 1, "\(output)")
+        #expect(try Self.found(output).map(\.lines) == [[[3, 4], [7, 8]]], "\(output.stdout)")
+    }
+
     func policyFile(_ fixture: Fixture, _ text: String) throws -> String {
         try fixture.sandbox.write(text, to: "auditor/policy-\(UUID().uuidString).yml", in: fixture.sandbox.root).path
     }
