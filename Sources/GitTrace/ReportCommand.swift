@@ -106,6 +106,7 @@ struct ReportCommand: ParsableCommand {
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.signers,
             trustFromRepository: loaded?.fromRepository ?? false, revoked: revokedKeys, policy: chosenPolicy,
+            policyIsExplicit: policy != nil,
             cache: verificationCache, progress: progressOptions.steps)
         try emit(report.rendered(as: format), to: output, describing: "report")
     }

@@ -56,14 +56,28 @@ package enum PolicyCheck {
         cache?.save()
         let index = RecordIndex(repository: repository, trust: trust.recordTrust)
         let (records, _) = verification.recordsByCommit(of: Set(facts.map(\.commit)), index: index)
-        var problems = [ObjectID: String]()
-        for problem in verification.problems where problems[problem.commit] == nil {
-            problems[problem.commit] = "\(problem.code.rawValue): \(problem.message)"
-        }
-
         var result = CheckResult(
             range: range, trustSource: trust.signers.source, trustFromRepository: trust.fromRepository)
         result.recordsUnverified = verification.problems.count
+        try evaluate(
+            facts, records: records, problems: verification.problems, repository: repository, policy: explicit,
+            into: &result)
+        return result
+    }
+}
+
+extension PolicyCheck {
+    /// Judges `facts` (oldest first) by their governing policies from their verified
+    /// `records`, adding to `result`: check's evaluation, shared with the report's
+    /// policy section. `problems` say why a commit's record did not verify.
+    static func evaluate(
+        _ facts: [CommitFacts], records: [ObjectID: RecordIndex.CommitRecords], problems: [Problem],
+        repository: Repository, policy explicit: Policy?, into result: inout CheckResult
+    ) throws {
+        var firstProblem = [ObjectID: String]()
+        for problem in problems where firstProblem[problem.commit] == nil {
+            firstProblem[problem.commit] = "\(problem.code.rawValue): \(problem.message)"
+        }
         var governing = GoverningPolicies(repository: repository, explicit: explicit)
         for fact in facts {
             let policy = try governing.policy(for: fact)
@@ -80,7 +94,7 @@ package enum PolicyCheck {
             let evidence = CommitEvidence(
                 commit: fact.commit.hex, authorEmail: fact.authorEmail, isMerge: fact.parentCount > 1,
                 addedLines: fact.parentsMissing ? nil : added, attribution: commitRecords?.attribution?.predicate,
-                recordProblem: problems[fact.commit], independentReviewers: Array(Set(reviewers)).sorted(),
+                recordProblem: firstProblem[fact.commit], independentReviewers: Array(Set(reviewers)).sorted(),
                 waivers: (commitRecords?.waivers ?? []).map(\.predicate))
             result.violations += policy.violations(of: evidence) { path in
                 if !fact.parentsMissing,
@@ -92,7 +106,6 @@ package enum PolicyCheck {
             }
             result.commits.append(fact.commit)
         }
-        return result
     }
 }
 

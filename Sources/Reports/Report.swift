@@ -91,6 +91,7 @@ package struct Report: Sendable {
         package var author: String
         package var attributionDigest: String?
         package var reviewDigests: [String]
+        package var waiverDigests: [String] = []
         package var verified: Bool
         package var lines: LineCounts
     }
@@ -119,6 +120,10 @@ package struct Report: Sendable {
     package var policySource: String = "none"
     package var sensitivePatterns: [String] = []
     package var risk: [RiskItem] = []
+    /// The policy's rules judged on the period's commits (spec/policy.md §4), as
+    /// `git trace check` judges them; nil without a trust file (rules are judged on
+    /// verified records only).
+    package var policyCheck: CheckResult?
     package var integrity = Integrity()
     package var framework: Framework?
     package var controls: [Control] = []

@@ -33,7 +33,7 @@ package enum ReportBuilder {
     /// are unverified).
     package static func build(
         repository: Repository, options: ReportOptions, trust: AllowedSigners?, trustFromRepository: Bool,
-        revoked: Set<String> = [], policy: Policy, cache: VerificationCache? = nil,
+        revoked: Set<String> = [], policy: Policy, policyIsExplicit: Bool = false, cache: VerificationCache? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970),
         progress: (@Sendable (_ title: String, _ total: Int) -> ProgressMeter)? = nil
     ) throws -> Report {
@@ -247,6 +247,7 @@ package enum ReportBuilder {
                         commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
                         attributionDigest: records?.attribution?.digest,
                         reviewDigests: (records?.reviews ?? []).map(\.digest),
+                        waiverDigests: (records?.waivers ?? []).map(\.digest),
                         verified: trust != nil, lines: commitLines))
             }
         }
@@ -276,6 +277,16 @@ package enum ReportBuilder {
                     String.init)
                 return (parts[0], parts.count > 1 ? parts[1] : "", lines.ai, lines.mixed)
             }.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }
+        }
+        if let trust, let verification {
+            // The policy section: check's evaluation of the period's commits, oldest first.
+            var check = CheckResult(
+                range: options.range, trustSource: trust.source, trustFromRepository: trustFromRepository)
+            check.recordsUnverified = report.integrity.recordsUnverified
+            try PolicyCheck.evaluate(
+                facts.reversed(), records: recordsByCommit, problems: verification.problems, repository: repository,
+                policy: policyIsExplicit ? policy : nil, into: &check)
+            report.policyCheck = check
         }
         if let framework = options.framework { report.controls = Controls.evaluate(report, framework: framework) }
         return report

@@ -221,7 +221,33 @@ struct ReportDocument {
                 ] + checks.problems.sorted { $0.key < $1.key }.map { ["problem: \($0.key)", count($0.value)] }))
         integrity.paragraphs += checks.problemLines
 
-        var sections = [summary, developers, directories, months, models, acceptance, reviews, risk, integrity]
+        var policy = Section(id: "policy", title: "Policy")
+        if let check = report.policyCheck {
+            policy.paragraphs.append(
+                "Rules in force: \(check.policies.isEmpty ? "none" : check.policies.joined(separator: ", ")) (each commit judged by the policy of its parent). "
+                    + "\(check.violations.count) violations: \(check.errors) errors, \(check.warnings) warnings, \(check.waived) waived by an approver's signed waiver."
+            )
+            policy.tables.append(
+                Table(
+                    name: "policy", columns: ["commit", "path", "lines", "rule", "severity", "status", "why"],
+                    rows: check.violations.map { violation in
+                        [
+                            violation.commit, violation.path ?? "-",
+                            violation.lines.map {
+                                $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
+                            }.joined(separator: ","), violation.rule.rawValue, violation.severity.rawValue,
+                            violation.waivedBy.map { "waived by \($0.email): \($0.reason)" } ?? "open",
+                            violation.message,
+                        ]
+                    }))
+        } else {
+            policy.paragraphs.append(
+                "Not evaluated: rules are judged on verified records only, and this report has no trust file (--trust)."
+            )
+        }
+        var sections = [
+            summary, developers, directories, months, models, acceptance, reviews, risk, policy, integrity,
+        ]
         if let framework = report.framework {
             var mapping = Section(id: "framework", title: "Framework mapping: \(framework.title)")
             mapping.paragraphs.append(
@@ -259,13 +285,13 @@ struct ReportDocument {
             Table(
                 name: "evidence",
                 columns: [
-                    "commit", "time", "author", "attribution record", "review records", "verified", "ai", "mixed",
-                    "human", "unknown",
+                    "commit", "time", "author", "attribution record", "review records", "waiver records", "verified",
+                    "ai", "mixed", "human", "unknown",
                 ],
                 rows: report.evidence.map {
                     [
                         $0.commit.hex, Timestamp.format(unixSeconds: $0.time), $0.author, $0.attributionDigest ?? "-",
-                        $0.reviewDigests.joined(separator: " "),
+                        $0.reviewDigests.joined(separator: " "), $0.waiverDigests.joined(separator: " "),
                         $0.verified ? "yes" : "no", count($0.lines.ai), count($0.lines.mixed), count($0.lines.human),
                         count($0.lines.unknown),
                     ]

@@ -96,12 +96,14 @@ extension Report {
                 "problem_lines": .array(integrity.problemLines.map(JSONValue.string)),
                 "all_verified": .bool(integrity.verifiedAll),
             ]),
+            "policy": policyCheck?.json ?? .null,
             "evidence": .array(
                 evidence.map {
                     .object([
                         "commit": .string($0.commit.hex), "time": time($0.time), "author": .string($0.author),
                         "attribution_record": optional($0.attributionDigest),
                         "review_records": .array($0.reviewDigests.map(JSONValue.string)),
+                        "waiver_records": .array($0.waiverDigests.map(JSONValue.string)),
                         "verified": .bool($0.verified), "lines": $0.lines.json,
                     ])
                 }),

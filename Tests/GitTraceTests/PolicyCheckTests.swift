@@ -436,6 +436,26 @@ import Testing
         let suppressed = try #require(results.first { $0["ruleId"]?.stringValue == "sensitive_review" })
         #expect(suppressed["suppressions"]?.arrayValue?.first?["status"]?.stringValue == "accepted")
         #expect(results.first { $0["ruleId"]?.stringValue == "max_ai_share" }?["suppressions"] == nil)
+        // The report's policy section says the same, and its evidence lists the waiver.
+        let report = try await fixture.trace(
+            "report", range, "--trust", fixture.trustFile.path, "--format", "json", "--no-tree")
+        #expect(report.status == 0, "\(report)")
+        let reported = try JSONValue(parsing: report.stdout)
+        let section = try #require(reported["policy"])
+        #expect(section["waived"]?.integerValue == 1 && section["errors"]?.integerValue == 0, "\(report.stdout)")
+        #expect(
+            section["violations"]?.arrayValue?.first { $0["rule"]?.stringValue == "sensitive_review" }?["waived"]?[
+                "by"]?.stringValue == "bob@example.com")
+        let notes = try await fixture.noteLines(commit)
+        #expect(
+            reported["evidence"]?.arrayValue?.first?["waiver_records"]
+                == .array([.string(Envelope.recordDigest(ofLine: notes[1]))]), "\(report.stdout)")
+        let markdown = try await fixture.trace(
+            "report", range, "--trust", fixture.trustFile.path, "--format", "markdown", "--no-tree")
+        #expect(markdown.stdout.contains("waived by bob@example.com: hotfix INC-42"), "\(markdown.stdout)")
+        // Without a trust file the report says the rules were not judged.
+        let untrusted = try await fixture.trace("report", range, "--format", "markdown", "--no-tree")
+        #expect(untrusted.stdout.contains("Not evaluated: rules are judged on verified records only"))
         // verify and show know the record.
         #expect(try await fixture.verify().status == 0)
         let shown = try await fixture.trace("show", commit, "--trust", fixture.trustFile.path)
