@@ -61,18 +61,7 @@ import Testing
             ("version: 1\nversion: 1\n", "duplicated key(s): 'version'"),
             ("sensitive_paths: &a [x]\nversion: *a\n", "version must be 1"),
         ]
-        for (text, expected) in cases {
-            do {
-                _ = try Policy(yaml: text, source: "p.yml")
-                Issue.record("accepted: \(text)")
-            } catch let error as PolicyError {
-                #expect(error.description.hasPrefix("p.yml:"), "\(error)")
-                #expect(error.description.contains(expected), "\(error)")
-                #expect(!error.description.contains("\n"), "\(error)")
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
-        }
+        expectRefused(cases)
     }
 }
 
@@ -213,18 +202,7 @@ import Testing
             ("alerts: {command: [a]}\n", "command must be a program's path"),
             ("alerts: {command: a, mail: x@y.z}\n", "unknown rule 'mail' in alerts"),
         ]
-        for (text, expected) in cases {
-            do {
-                _ = try Policy(yaml: text, source: "p.yml")
-                Issue.record("accepted: \(text)")
-            } catch let error as PolicyError {
-                #expect(error.description.hasPrefix("p.yml:"), "\(error)")
-                #expect(error.description.contains(expected), "\(text) → \(error)")
-                #expect(!error.description.contains("\n"), "\(error)")
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
-        }
+        expectRefused(cases)
     }
 
     /// An empty allow list is a rule too: no AI-written line may be there.
@@ -238,5 +216,21 @@ import Testing
                 == "no name is allowed here")
         #expect(policy.rules(for: "crypto/aes.c").models?.severity == .error)
         #expect(policy.rules(for: "src/a.c").models?.refusal(of: "anthropic/claude-opus-4") == nil)
+    }
+}
+
+/// Each policy text is refused with one line that starts `p.yml:<line>` and says `expected`.
+func expectRefused(_ cases: [(text: String, expected: String)]) {
+    for (text, expected) in cases {
+        do {
+            _ = try Policy(yaml: text, source: "p.yml")
+            Issue.record("accepted: \(text)")
+        } catch let error as PolicyError {
+            #expect(error.description.hasPrefix("p.yml:"), "\(error)")
+            #expect(error.description.contains(expected), "\(text) → \(error)")
+            #expect(!error.description.contains("\n"), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
     }
 }

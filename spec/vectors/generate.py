@@ -96,6 +96,25 @@ def write_files(directory, files):
             handle.write(data)
 
 
+def write_v2_record(directory, statement, key):
+    """A version 2 record of `statement` signed with `key`: its payload, PAE, envelope
+    line and record digest."""
+    payload = canonical(statement)
+    payload_type = "application/vnd.sessiontrace.v2+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(payload), payload)
+    envelope = canonical({
+        "payload": base64.b64encode(payload).decode(),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
+    })
+    write_files(directory, {
+        "statement.json": payload,
+        "pae.hex": (pae.hex() + "\n").encode(),
+        "envelope.jsonl": envelope + b"\n",
+        "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
+    })
+
+
 def version2():
     """attribution-v2/: §8's compact statement, signed with the same key; and
     invalid-v2.json: payloads a verifier must refuse (bad-schema), each with the member
@@ -124,22 +143,7 @@ def version2():
         "rest": at(human),
         "time": 1767323100,  # 2026-01-02T03:05:00Z
     }
-    payload = canonical(statement)
-    payload_type = "application/vnd.sessiontrace.v2+json"
-    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(payload), payload)
-    envelope = canonical({
-        "payload": base64.b64encode(payload).decode(),
-        "payloadType": payload_type,
-        "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
-    })
-    out = os.path.join(HERE, "attribution-v2")
-    files = {
-        "statement.json": payload,
-        "pae.hex": (pae.hex() + "\n").encode(),
-        "envelope.jsonl": envelope + b"\n",
-        "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
-    }
-    write_files(out, files)
+    write_v2_record(os.path.join(HERE, "attribution-v2"), statement, key)
 
     def variant(change):
         copy = json.loads(json.dumps(statement))
@@ -199,20 +203,7 @@ def waiver():
         "rule": "sensitive_review",
         "time": 1767323400,  # 2026-01-02T03:10:00Z
     }
-    payload = canonical(statement)
-    payload_type = "application/vnd.sessiontrace.v2+json"
-    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(payload), payload)
-    envelope = canonical({
-        "payload": base64.b64encode(payload).decode(),
-        "payloadType": payload_type,
-        "signatures": [{"keyid": keyid_of(key), "sig": base64.b64encode(key.sign(pae)).decode()}],
-    })
-    write_files(os.path.join(HERE, "waiver-v2"), {
-        "statement.json": payload,
-        "pae.hex": (pae.hex() + "\n").encode(),
-        "envelope.jsonl": envelope + b"\n",
-        "record-digest.txt": ("sha256:" + hashlib.sha256(envelope).hexdigest() + "\n").encode(),
-    })
+    write_v2_record(os.path.join(HERE, "waiver-v2"), statement, key)
 
     def variant(member, value):
         copy = dict(statement)
