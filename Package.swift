@@ -74,10 +74,11 @@ let package = Package(
                 "Diagnostics", "Hex", "Provenance", "Verification", "Ledger", "Records", "CanonicalJSON", "Keys", "Git",
                 "Signing",
             ]),
-        .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git"]),
+        .target(name: "Setup", dependencies: ["Diagnostics", "Capture", "Ledger", "Git", "Policy"]),
         .target(name: "Sync", dependencies: ["Diagnostics", "Ledger", "Records", "CanonicalJSON", "Git"]),
         .target(
-            name: "Policy", dependencies: ["Diagnostics", "Git", "Records", .product(name: "Yams", package: "Yams")]),
+            name: "Policy",
+            dependencies: ["Diagnostics", "Git", "Records", "Ledger", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Reports",
             dependencies: [

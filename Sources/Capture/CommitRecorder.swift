@@ -50,6 +50,13 @@ package final class CommitRecorder {
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
+    /// What the commit being made would be attributed: the index against HEAD, from
+    /// the working log (prepare-commit-msg's trailers, pre-commit's policy check).
+    package func stagedAttribution() throws -> CommitAttribution {
+        let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]
+        return try attribution(tree: try repository.indexTree(), parents: parents, state: try engine.log.snapshot())
+    }
+
     package func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil)
         throws -> CommitAttribution
     {

@@ -38,10 +38,7 @@ package enum Trailers {
 
     /// What `prepare-commit-msg` does: attribute the staged changes and rewrite the message file.
     package static func prepare(messageFile: String, repository: Repository) throws {
-        let recorder = try CommitRecorder(repository: repository)
-        let state = try recorder.engine.log.snapshot()
-        let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]
-        let attribution = try recorder.attribution(tree: try repository.indexTree(), parents: parents, state: state)
+        let attribution = try CommitRecorder(repository: repository).stagedAttribution()
         let message = (try? String(contentsOfFile: messageFile, encoding: .utf8)) ?? ""
         let commentPrefix = (try? repository.config().string("core.commentChar")).flatMap { $0 } ?? "#"
         let updated = apply(

@@ -3,8 +3,10 @@ import Capture
 import Foundation
 import Git
 import Keys
+import Ledger
 import Policy
 import Reports
+import Setup
 import Sync
 import Verification
 
@@ -32,8 +34,10 @@ struct HookCommand: ParsableCommand {
             switch name {
             case "post-commit": try postCommit(repository)
             case "pre-push": refused = try prePush(repository)
+            case "pre-commit": refused = try preCommit(repository)
             case "post-rewrite": try postRewrite(repository)
             case "post-merge":
+                updatePolicyHook(repository)
                 let config = try repository.config()
                 let outcome = try CommitRecorder(repository: repository).recordMergeCommit(
                     signer: { try SigningIdentity.load(explicitPath: nil, config: config) })
@@ -105,6 +109,30 @@ struct HookCommand: ParsableCommand {
         return true
     }
 
+    /// Checks the staged AI-written lines, as capture attributes them, against the
+    /// models and agents rules of HEAD's policy: the one the commit will be judged by
+    /// (spec/policy.md §6.1). True when a rule of severity error refuses the commit.
+    private func preCommit(_ repository: Repository) throws -> Bool {
+        guard !repository.hasNoCommits else { return false }
+        let head = try repository.resolveCommit("HEAD")
+        let policy = try Policy.load(explicitPath: nil, repository: repository, commit: head)
+        guard policy.hasNameRules else { return false }
+        let staged = try CommitRecorder(repository: repository).stagedAttribution()
+        let violations = policy.violations(ofStaged: staged.claims, authorEmail: repository.defaultIdentity()?.email)
+        for violation in violations {
+            let place = violation.path.map { " \($0)" } ?? ""
+            printError(
+                "git-trace:\(place) \(violation.severity.rawValue) \(violation.rule.rawValue): \(violation.message) (fix: \(violation.fix))"
+            )
+        }
+        let errors = violations.count { $0.severity == .error }
+        guard errors > 0 else { return false }
+        printError(
+            "git-trace: commit refused by \(errors) policy \(errors == 1 ? "error" : "errors") (\(policy.source)); "
+                + "fix them, or commit with --no-verify: 'git trace check' in CI will still see this commit")
+        return true
+    }
+
     /// Reads git's `old new` list and records the new commits from the old records.
     private func postRewrite(_ repository: Repository) throws {
         let rewrite = PostRewrite(
@@ -119,10 +147,21 @@ struct HookCommand: ParsableCommand {
         }
     }
 
+    /// A new HEAD may bring a policy whose models and agents rules the pre-commit hook
+    /// enforces, or drop them: the hook follows (spec/policy.md §6.1).
+    private func updatePolicyHook(_ repository: Repository) {
+        do {
+            _ = try GitHookInstaller(repository: repository, binaryPath: currentBinaryPath()).updatePolicyHook()
+        } catch {
+            report("git-trace: pre-commit hook not updated: \(describe(error))")
+        }
+    }
+
     private func postCommit(_ repository: Repository) throws {
         // A rebase replays commits whose records are carried over by the rewrite
         // handling, not re-derived here.
         if repository.rebaseInProgress { return }
+        updatePolicyHook(repository)
         let config = try repository.config()
         let head = try? repository.resolveCommit("HEAD")
         let outcome = try CommitRecorder(repository: repository).recordNewCommits(

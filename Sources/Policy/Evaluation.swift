@@ -1,3 +1,4 @@
+import Ledger
 import Records
 
 /// What is known of one commit, from verified records only, for `check`.
@@ -261,4 +262,48 @@ package func merged(_ ranges: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
         }
     }
     return result
+}
+
+extension Policy {
+    /// Whether any models or agents rule is set, at the top level or in a path group:
+    /// what the pre-commit hook can judge before a commit exists.
+    package var hasNameRules: Bool {
+        rules.models != nil || rules.agents != nil
+            || pathGroups.contains { $0.rules.models != nil || $0.rules.agents != nil }
+    }
+
+    /// The models and agents rules broken by staged lines (`claims`, as capture
+    /// attributes the index against HEAD): what can be known before the commit exists.
+    /// Reviews come after a commit, and its share of AI lines is judged by check.
+    package func violations(ofStaged claims: [LineClaim], authorEmail: String?) -> [Violation] {
+        var files = [String: [AttributedRange]]()
+        for claim in claims {
+            for lines in claim.lines {
+                files[claim.path, default: []].append(
+                    AttributedRange(
+                        startLine: lines.lowerBound, endLine: lines.upperBound, contentHash: nil,
+                        contributor: claim.contributor, sessionID: claim.sessionID, promptDigest: claim.promptDigest,
+                        confidenceBasisPoints: claim.confidenceBasisPoints))
+            }
+        }
+        let attribution = Attribution(
+            tool: ToolInfo(name: "git-trace", version: ""), signer: SignerInfo(email: "", publicKey: nil),
+            committer: nil, recordedAt: "",
+            files: files.keys.sorted().map {
+                AttributedFile(path: $0, ranges: files[$0]!.sorted { $0.startLine < $1.startLine })
+            },
+            totals: nil)
+        let evidence = CommitEvidence(
+            commit: "the staged changes", authorEmail: authorEmail ?? "", isMerge: false, addedLines: nil,
+            attribution: attribution)
+        var staged = self
+        staged.rules.sensitiveReview = nil
+        staged.rules.maxAIShare = nil
+        staged.rules.requireRecords = nil
+        for index in staged.pathGroups.indices {
+            staged.pathGroups[index].rules.sensitiveReview = nil
+            staged.pathGroups[index].rules.maxAIShare = nil
+        }
+        return staged.violations(of: evidence) { _ in nil }
+    }
 }

@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Git
+import Policy
 
 /// Installs and removes SessionTrace's git hooks (spec/capture.md §5). A hook already in
 /// place (hand-written, husky, the pre-commit framework) is kept beside ours as
@@ -111,6 +112,29 @@ package struct GitHookInstaller {
         exit 0
 
         """#,
+        "pre-commit": #"""
+        #!/bin/sh
+        # SessionTrace pre-commit hook: checks the staged AI-written lines against the team's
+        # policy (its models and agents rules) before the commit is made. Installed by 'git
+        # trace init'; 'git trace uninstall' removes it and puts back any hook it chained. A
+        # hook that was here before runs first; if it refuses the commit, the commit is refused.
+        chained="$0.sessiontrace-chained"
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || exit $?
+        fi
+        # Without a policy file there is nothing to check, and no process is started. (Git runs
+        # hooks at the top of the work tree.)
+        [ -f .sessiontrace/policy.yml ] || exit 0
+        git_trace='@GIT_TRACE@'
+        [ -x "$git_trace" ] || git_trace=git-trace
+        # A rule of severity error refuses the commit: git-trace then exits 1 (only 1: a crash or
+        # a missing binary lets the commit go). 'git commit --no-verify' skips this; CI's 'git
+        # trace check' does not.
+        "$git_trace" hook pre-commit "$@" </dev/null
+        [ $? -eq 1 ] && exit 1
+        exit 0
+
+        """#,
         "prepare-commit-msg": #"""
         #!/bin/sh
         # SessionTrace prepare-commit-msg hook: with 'git config sessiontrace.trailers true',
@@ -153,15 +177,40 @@ package struct GitHookInstaller {
     }
 
     /// The hooks this repository needs: prepare-commit-msg only with
-    /// `sessiontrace.trailers` set, so that a commit without trailers does not pay for
-    /// a hook that would do nothing.
+    /// `sessiontrace.trailers` set, and pre-commit only while HEAD's policy has models or
+    /// agents rules, so that a commit does not pay for a hook that would do nothing (a
+    /// hook's shell alone costs a third of a small commit).
     package func wantedHooks() throws -> Set<String> {
         let trailers =
             try repository.config().string("sessiontrace.trailers").map {
                 ["true", "yes", "on", "1"].contains($0.lowercased())
             } ?? false
-        let always: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
-        return trailers ? always.union(["prepare-commit-msg"]) : always
+        var wanted: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
+        if trailers { wanted.insert("prepare-commit-msg") }
+        if try policyJudgesStagedLines() { wanted.insert("pre-commit") }
+        return wanted
+    }
+
+    /// Whether HEAD's policy has rules the pre-commit hook enforces. An unreadable
+    /// policy counts as having them: the hook then says what is wrong with it.
+    private func policyJudgesStagedLines() throws -> Bool {
+        guard !repository.hasNoCommits else { return false }
+        do {
+            return try Policy.load(explicitPath: nil, repository: repository).hasNameRules
+        } catch is PolicyError {
+            return true
+        }
+    }
+
+    /// Installs or removes the pre-commit hook as HEAD's policy now needs (the hooks
+    /// that follow a new HEAD call it: a policy that gains or loses its models and agents
+    /// rules takes effect at the next commit). Nothing when it already is as needed.
+    package func updatePolicyHook() throws -> [Change] {
+        let path = try repository.hooksDirectory() + "/pre-commit"
+        let present = isOurs(path)
+        let wanted = try policyJudgesStagedLines()
+        if present == wanted { return [] }
+        return try install()
     }
 
     /// Installs the wanted hooks and removes ours that are not wanted; idempotent.

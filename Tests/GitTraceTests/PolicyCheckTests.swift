@@ -746,6 +746,53 @@ import Testing
                 == (try await fixture.git("rev-parse", "HEAD")).trimmingCharacters(in: .newlines))
     }
 
+    /// The pre-commit hook: staged lines an agent wrote with a model the policy does not
+    /// allow refuse the commit; a warning rule does not; --no-verify bypasses it.
+    @Test func preCommitRefusesStagedLinesFromAModelThePolicyDoesNotAllow() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/pre-commit").path
+        #expect(!FileManager.default.fileExists(atPath: hook))  // no policy: no hook to pay for
+        // The commit that brings the rules installs the hook (its post-commit job).
+        func commitInForeground(_ message: String) async throws -> ProcessOutput {
+            try await fixture.git("add", "-A")
+            return try await fixture.sandbox.run(
+                "git", ["commit", "-q", "-m", message], in: fixture.repository,
+                environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        }
+        try fixture.sandbox.write(
+            "rules:\n  models: {allow: [\"openai/*\"], severity: error}\n  agents: {allow: [codex], severity: warning}\n",
+            to: ".sessiontrace/policy.yml", in: fixture.repository)
+        #expect(try await commitInForeground("policy").status == 0)
+        #expect(FileManager.default.isExecutableFile(atPath: hook))
+        let before = try await fixture.git("rev-parse", "HEAD")
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: "one\ntwo\n")
+        try await fixture.git("add", "-A")
+        let refused = try await fixture.sandbox.run("git", ["commit", "-q", "-m", "ai"], in: fixture.repository)
+        #expect(refused.status != 0, "\(refused)")
+        #expect(
+            refused.stderr.contains(
+                "git-trace: a.txt error models: 2 AI-written lines from model anthropic/claude-sonnet-4-5-20250929: not in the allow list (openai/*)"
+            ), "\(refused.stderr)")
+        #expect(refused.stderr.contains("git-trace: a.txt warning agents:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("git-trace: commit refused by 1 policy error"), "\(refused.stderr)")
+        #expect(try await fixture.git("rev-parse", "HEAD") == before)
+        // A person's own lines pass; the bypass is git's own.
+        let bypass = try await fixture.sandbox.run(
+            "git", ["commit", "-q", "--no-verify", "-m", "ai"], in: fixture.repository)
+        #expect(bypass.status == 0, "\(bypass)")
+        try fixture.sandbox.write("mine\n", to: "b.txt", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        let human = try await fixture.sandbox.run("git", ["commit", "-q", "-m", "mine"], in: fixture.repository)
+        #expect(human.status == 0 && human.stderr.isEmpty, "\(human)")
+        // A policy without models or agents rules takes the hook away again.
+        try fixture.sandbox.write(
+            "rules:\n  max_ai_share: {percent: 90, severity: warning}\n", to: ".sessiontrace/policy.yml",
+            in: fixture.repository)
+        #expect(try await commitInForeground("looser").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: hook))
+    }
+
     /// git-extensions/ci/pre-receive on a bare remote: the server refuses what the
     /// policy refuses even when the client skips its hooks, for new and updated refs.
     @Test func theServerRecipeRefusesWhatNoClientHookStopped() async throws {
