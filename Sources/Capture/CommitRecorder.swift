@@ -50,6 +50,17 @@ package final class CommitRecorder {
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
+    /// Whether the working log holds anything an agent wrote or is writing: without it
+    /// no staged line can be a new agent line, and the pre-commit hook has nothing to
+    /// attribute (the attribution blames every line a person changed).
+    package func workingLogHoldsAgentLines() throws -> Bool {
+        let state = try engine.log.snapshot()
+        return !state.pending.isEmpty
+            || state.files.values.contains { file in
+                file.runs.contains { $0.first.map { $0 != 0 } ?? false }
+            }
+    }
+
     /// What the commit being made would be attributed: the index against HEAD, from
     /// the working log (prepare-commit-msg's trailers, pre-commit's policy check).
     package func stagedAttribution() throws -> CommitAttribution {

@@ -117,7 +117,9 @@ struct HookCommand: ParsableCommand {
         let head = try repository.resolveCommit("HEAD")
         let policy = try Policy.load(explicitPath: nil, repository: repository, commit: head)
         guard policy.hasNameRules else { return false }
-        let staged = try CommitRecorder(repository: repository).stagedAttribution()
+        let recorder = try CommitRecorder(repository: repository)
+        guard try recorder.workingLogHoldsAgentLines() else { return false }
+        let staged = try recorder.stagedAttribution()
         let violations = policy.violations(ofStaged: staged.claims, authorEmail: repository.defaultIdentity()?.email)
         for violation in violations {
             let place = violation.path.map { " \($0)" } ?? ""
