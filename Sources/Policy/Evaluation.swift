@@ -151,7 +151,7 @@ extension Policy {
             }
             guard aiCount > 0 else { continue }
             func lines(_ ranges: [AttributedRange]) -> [ClosedRange<Int>] {
-                linesKnown ? merged(ranges.map { $0.startLine...$0.endLine }) : []
+                linesKnown ? RangeList.merged(ranges.map { $0.startLine...$0.endLine }) : []
             }
 
             if let rule = rules.sensitiveReview, isSensitive(path), evidence.independentReviewers.count < rule.reviews {
@@ -249,19 +249,6 @@ private func percentText(_ part: Int, of whole: Int) -> String {
     guard whole > 0 else { return "n/a" }
     let tenths = (part * 1000 + whole / 2) / whole
     return "\(tenths / 10).\(tenths % 10)%"
-}
-
-/// Sorted ranges with overlapping and adjacent ones joined.
-package func merged(_ ranges: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
-    var result = [ClosedRange<Int>]()
-    for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-        if let last = result.last, range.lowerBound <= last.upperBound + 1 {
-            result[result.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-        } else {
-            result.append(range)
-        }
-    }
-    return result
 }
 
 extension Policy {

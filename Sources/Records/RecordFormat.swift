@@ -26,6 +26,12 @@ public enum RecordFormat: Int, Sendable, CaseIterable {
 package enum RangeList {
     /// Joins ranges that touch or overlap and writes them in order.
     package static func format(_ ranges: [ClosedRange<Int>]) -> String {
+        merged(ranges).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+            .joined(separator: ",")
+    }
+
+    /// The ranges in order, those that touch or overlap joined.
+    package static func merged(_ ranges: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
         var merged = [ClosedRange<Int>]()
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
@@ -34,8 +40,7 @@ package enum RangeList {
                 merged.append(range)
             }
         }
-        return merged.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-            .joined(separator: ",")
+        return merged
     }
 
     /// The ranges of canonical text, or nil: numbers from 1 to 2^31 without leading

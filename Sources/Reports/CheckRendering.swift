@@ -2,20 +2,16 @@ import CanonicalJSON
 import Foundation
 import Ledger
 import Policy
+import Records
 
 /// `git trace check`'s outputs (spec/policy.md §5): text, JSON (the reference), SARIF
 /// 2.1.0 for code scanning, and GitHub Actions workflow commands.
 extension CheckResult {
-    /// `1-3,7` for messages and locations.
-    private static func lineList(_ lines: [ClosedRange<Int>]) -> String {
-        lines.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
-    }
-
     /// One line per violation: `<commit> <path>:<lines> <severity> <rule>: <why> (fix: …)`.
     package var textLines: [String] {
         violations.map { violation in
             let place = violation.path.map { path in
-                violation.lines.isEmpty ? " \(path)" : " \(path):\(Self.lineList(violation.lines))"
+                violation.lines.isEmpty ? " \(path)" : " \(path):\(RangeList.format(violation.lines))"
             }
             let head =
                 "\(violation.commit.prefix(12))\(place ?? "") \(violation.severity.rawValue) \(violation.rule.rawValue): "
@@ -95,7 +91,7 @@ extension CheckResult {
                 "message": .object([
                     "text": .string(
                         "commit \(violation.commit.prefix(12)): \(violation.message). Fix: \(violation.fix)."
-                            + (violation.lines.count > 1 ? " Lines \(Self.lineList(violation.lines))." : ""))
+                            + (violation.lines.count > 1 ? " Lines \(RangeList.format(violation.lines))." : ""))
                 ]),
                 "locations": .array([
                     .object([
@@ -109,7 +105,7 @@ extension CheckResult {
                     "sessiontrace/v1": .string(
                         [
                             violation.commit, violation.rule.rawValue, violation.path ?? "",
-                            Self.lineList(violation.lines),
+                            RangeList.format(violation.lines),
                         ]
                         .joined(separator: ":"))
                 ]),

@@ -233,9 +233,7 @@ struct ReportDocument {
                     rows: check.violations.map { violation in
                         [
                             violation.commit, violation.path ?? "-",
-                            violation.lines.map {
-                                $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
-                            }.joined(separator: ","), violation.rule.rawValue, violation.severity.rawValue,
+                            RangeList.format(violation.lines), violation.rule.rawValue, violation.severity.rawValue,
                             violation.waivedBy.map { "waived by \($0.email): \($0.reason)" } ?? "open",
                             violation.message,
                         ]
