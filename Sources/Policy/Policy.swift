@@ -103,9 +103,15 @@ public struct Policy: Sendable {
         guard case .blob(let bytes) = try repository.content(ofPath: repositoryPath, inCommit: at) else {
             return Policy()
         }
+        return try Policy(repositoryFile: bytes, at: at)
+    }
+
+    /// The policy in `bytes`, the repository's `.sessiontrace/policy.yml` as of `commit`.
+    package init(repositoryFile bytes: [UInt8], at commit: ObjectID) throws {
+        let source = "\(Policy.repositoryPath)@\(commit.shortHex)"
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw PolicyError("\(repositoryPath) is not UTF-8 text")
+            throw PolicyError("\(source) is not UTF-8 text")
         }
-        return try Policy(yaml: text, source: "\(repositoryPath)@\(at.shortHex)")
+        try self.init(yaml: text, source: source)
     }
 }

@@ -132,10 +132,7 @@ struct GoverningPolicies {
             return Self.none
         }
         if let policy = parsed[bytes] { return policy }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw PolicyError("\(Policy.repositoryPath)@\(at.shortHex) is not UTF-8 text")
-        }
-        let policy = try Policy(yaml: text, source: "\(Policy.repositoryPath)@\(at.shortHex)")
+        let policy = try Policy(repositoryFile: bytes, at: at)
         parsed[bytes] = policy
         return policy
     }
