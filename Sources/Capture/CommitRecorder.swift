@@ -46,28 +46,21 @@ package final class CommitRecorder {
     /// Records of earlier commits, for lines a person changed in files capture did not see.
     private lazy var recordIndex = RecordIndex(repository: repository)
 
+    /// The working log as it stands.
+    package func workingState() throws -> WorkingState { try engine.log.snapshot() }
+
+    /// What the commit being made would be attributed: the index against HEAD, from
+    /// the working log (`state`, else read now) — prepare-commit-msg's trailers,
+    /// pre-commit's policy check.
+    package func stagedAttribution(state: WorkingState? = nil) throws -> CommitAttribution {
+        let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]
+        return try attribution(tree: try repository.indexTree(), parents: parents, state: try state ?? workingState())
+    }
+
     /// Attribution of the change from `parents` (first parent first) to `tree`.
     /// Only lines the change introduces relative to every parent are attributed. With
     /// `inherited`, lines followed from earlier records keep the provenance those
     /// records give them; the working log decides the others (spec/capture.md §6).
-    /// Whether the working log holds anything an agent wrote or is writing: without it
-    /// no staged line can be a new agent line, and the pre-commit hook has nothing to
-    /// attribute (the attribution blames every line a person changed).
-    package func workingLogHoldsAgentLines() throws -> Bool {
-        let state = try engine.log.snapshot()
-        return !state.pending.isEmpty
-            || state.files.values.contains { file in
-                file.runs.contains { $0.first.map { $0 != 0 } ?? false }
-            }
-    }
-
-    /// What the commit being made would be attributed: the index against HEAD, from
-    /// the working log (prepare-commit-msg's trailers, pre-commit's policy check).
-    package func stagedAttribution() throws -> CommitAttribution {
-        let parents = repository.hasNoCommits ? [] : [try repository.resolveCommit("HEAD")]
-        return try attribution(tree: try repository.indexTree(), parents: parents, state: try engine.log.snapshot())
-    }
-
     package func attribution(tree: ObjectID, parents: [ObjectID], state: WorkingState, inherited: RewriteSources? = nil)
         throws -> CommitAttribution
     {

@@ -202,3 +202,12 @@ package final class WorkingLog {
         }
     }
 }
+
+extension WorkingState {
+    /// Whether the log holds anything an agent wrote or is writing: without it no staged
+    /// line can be a new agent line, and the pre-commit hook has nothing to attribute
+    /// (attribution blames every line a person changed).
+    package var holdsAgentLines: Bool {
+        !pending.isEmpty || files.values.contains { file in file.runs.contains { $0.first.map { $0 != 0 } ?? false } }
+    }
+}

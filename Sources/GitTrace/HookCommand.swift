@@ -118,8 +118,9 @@ struct HookCommand: ParsableCommand {
         let policy = try Policy.load(explicitPath: nil, repository: repository, commit: head)
         guard policy.hasNameRules else { return false }
         let recorder = try CommitRecorder(repository: repository)
-        guard try recorder.workingLogHoldsAgentLines() else { return false }
-        let staged = try recorder.stagedAttribution()
+        let state = try recorder.workingState()
+        guard state.holdsAgentLines else { return false }
+        let staged = try recorder.stagedAttribution(state: state)
         let violations = policy.violations(ofStaged: staged.claims, authorEmail: repository.defaultIdentity()?.email)
         for violation in violations {
             let place = violation.path.map { " \($0)" } ?? ""
