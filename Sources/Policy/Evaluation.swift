@@ -115,7 +115,8 @@ extension Policy {
         let added = evidence.addedLines ?? [:]
         let paths = Set(added.keys).union(attribution.files.map(\.path)).sorted()
         for path in paths {
-            let rules = self.rules(for: path)
+            let group = self.group(of: path)
+            let rules = self.rules(inGroup: group)
             let listed = attribution.files.first { $0.path == path }?.ranges ?? []
             let listedCount = listed.reduce(0) { $0 + $1.lineCount }
             let unlisted = max(0, (added[path] ?? 0) - listedCount)
@@ -141,7 +142,8 @@ extension Policy {
             }
 
             if let rule = rules.maxAIShare, evidence.addedLines != nil {
-                let key = maxAIShareGroup(of: path)
+                // The group whose own max_ai_share governs the path, or -1 for the top level.
+                let key = group.flatMap { pathGroups[$0].rules.maxAIShare != nil ? $0 : nil } ?? -1
                 shareRules[key] = rule
                 var share = shares[key] ?? Share()
                 share.aiWritten += aiCount
@@ -235,13 +237,6 @@ extension Policy {
         return name.map { rule.refusal(of: $0) != nil } ?? (rule.allow != nil)
     }
 
-    /// Which path group's max_ai_share governs `path` (its index), or -1 for the top level.
-    private func maxAIShareGroup(of path: String) -> Int {
-        guard let index = pathGroups.firstIndex(where: { $0.match.contains { $0.matches(path) } }),
-            pathGroups[index].rules.maxAIShare != nil
-        else { return -1 }
-        return index
-    }
 }
 
 /// `62.5%`: one decimal, rounded half up.

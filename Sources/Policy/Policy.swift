@@ -45,8 +45,17 @@ public struct Policy: Sendable {
     /// The rules for `path`: the top-level ones, with those of the first path group
     /// whose patterns match it in their place.
     package func rules(for path: String) -> Rules {
-        guard let group = pathGroups.first(where: { $0.match.contains { $0.matches(path) } }) else { return rules }
-        return rules.overridden(by: group.rules)
+        rules(inGroup: group(of: path))
+    }
+
+    /// The rules of the paths of group `group` (nil: the paths no group matches).
+    package func rules(inGroup group: Int?) -> Rules {
+        group.map { rules.overridden(by: pathGroups[$0].rules) } ?? rules
+    }
+
+    /// The index of the first path group whose patterns match `path`.
+    package func group(of path: String) -> Int? {
+        pathGroups.firstIndex { $0.match.contains { $0.matches(path) } }
     }
 
     /// Reads the YAML node tree itself (Yams' `compose`), never Yams' conversion to
