@@ -92,7 +92,7 @@ struct HookCommand: ParsableCommand {
         guard !revisions.isEmpty else { return false }
         guard let trust = try ChosenTrust.load(trustFile: nil, revokedFile: nil, repository: repository, warn: nil)
         else {
-            if try !Policy.load(explicitPath: nil, repository: repository).rules.isEmpty {
+            if try Policy.load(explicitPath: nil, repository: repository).hasRules {
                 report(
                     "git-trace: policy not checked before the push: no \(TrustFile.repositoryPath) to verify records with"
                 )

@@ -247,6 +247,11 @@ private func percentText(_ part: Int, of whole: Int) -> String {
 }
 
 extension Policy {
+    /// Whether any rule is set, at the top level or in a path group.
+    package var hasRules: Bool {
+        !rules.isEmpty || pathGroups.contains { !$0.rules.isEmpty }
+    }
+
     /// Whether any models or agents rule is set, at the top level or in a path group:
     /// what the pre-commit hook can judge before a commit exists.
     package var hasNameRules: Bool {

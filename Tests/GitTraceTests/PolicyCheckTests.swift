@@ -746,6 +746,25 @@ import Testing
                 == (try await fixture.git("rev-parse", "HEAD")).trimmingCharacters(in: .newlines))
     }
 
+    /// Without a trust file in the repository the push is not checked, and the hook says
+    /// so whenever the policy has rules, those of a path group alone included.
+    @Test func anUncheckedPushIsSaidEvenForPathGroupRulesAlone() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try await fixture.commit(
+            "rules:\n  paths:\n    - {match: [src/], max_ai_share: {percent: 10, severity: error}}\n",
+            to: ".sessiontrace/policy.yml")
+        let remote = fixture.sandbox.root.appendingPathComponent("remote.git")
+        _ = try await fixture.sandbox.git("init", "-q", "--bare", remote.path, in: fixture.sandbox.root)
+        try await fixture.git("remote", "add", "origin", remote.path)
+        let pushed = try await fixture.sandbox.run("git", ["push", "origin", "HEAD:main"], in: fixture.repository)
+        #expect(pushed.status == 0, "\(pushed)")
+        #expect(
+            pushed.stderr.contains(
+                "git-trace: policy not checked before the push: no .sessiontrace/allowed_signers to verify records with"
+            ),
+            "\(pushed.stderr)")
+    }
+
     /// The pre-commit hook: staged lines an agent wrote with a model the policy does not
     /// allow refuse the commit; a warning rule does not; --no-verify bypasses it.
     @Test func preCommitRefusesStagedLinesFromAModelThePolicyDoesNotAllow() async throws {
