@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "TestSupport"]),
         .testTarget(name: "RecordsTests", dependencies: ["Hex", "Records", "CanonicalJSON", "Signing", "TestSupport"]),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Hex", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),
+            name: "LedgerTests",
+            dependencies: ["Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing", "TestSupport"]),
         .testTarget(
             name: "VerificationTests",
             dependencies: ["Hex", "Verification", "Ledger", "Records", "Keys", "Git", "Signing", "TestSupport"]),

@@ -416,6 +416,8 @@ package final class CommitRecorder {
     package struct Outcome: Sendable {
         package var recorded: [(commit: ObjectID, digest: String)] = []
         package var failures: [(commit: ObjectID, reason: String)] = []
+        /// Reviews and waivers carried verbatim to rewritten commits (spec/records.md §8.2).
+        package var approvalsCarried = 0
     }
 
     /// Records the commits made since the last recorded one (normally just HEAD), oldest
@@ -444,6 +446,9 @@ package final class CommitRecorder {
                         commit, state: &state, signer: signer(), now: now,
                         inherited: inferred?.sources, rewrite: inferred?.kind)
                     outcome.recorded.append((commit, digest))
+                    if let sources = inferred?.sources.commits {
+                        outcome.approvalsCarried += try carryApprovals(to: commit, from: sources)
+                    }
                 } catch {
                     Self.fail(commit, error, at: now, state: &state, outcome: &outcome)
                 }
@@ -494,37 +499,17 @@ package final class CommitRecorder {
         return nil
     }
 
-    /// A recorded commit with the same summary that changes the same lines (a patch-id).
+    /// A recorded commit with the same summary that changes the same lines (the same
+    /// change identity, spec/records.md §8.2).
     private func commitWithSameChange(as commit: Commit, ledger: NotesLedger) throws -> ObjectID? {
-        let signature = try changeSignature(commit)
+        let change = try repository.changeID(of: commit.id)
         for entry in try repository.allNotes(ref: ledger.ref).prefix(5_000) where entry.target != commit.id {
             guard let candidate = try? repository.commit(entry.target), candidate.summary == commit.summary,
-                try changeSignature(candidate) == signature
+                try repository.changeID(of: candidate.id) == change
             else { continue }
             return candidate.id
         }
         return nil
-    }
-
-    /// Per changed file, the lines removed and added: equal for a commit and its cherry-pick.
-    private func changeSignature(_ commit: Commit) throws -> [String] {
-        let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
-        var signature = [String]()
-        for change in try repository.changes(from: parentTree, to: commit.treeID) {
-            let old = try change.oldBlob.map { try repository.blobContent($0) } ?? []
-            let new = try change.newBlob.map { try repository.blobContent($0) } ?? []
-            let oldLines = FileLines(old), newLines = FileLines(new)
-            var text = (change.newPath ?? change.oldPath ?? "") + "\n"
-            func lines(_ file: FileLines, from start: Int, count: Int) -> String {
-                String(decoding: file.bytes(ofLines: start...(start + count - 1)), as: UTF8.self)
-            }
-            for hunk in LineDiff.hunks(old: old, new: new) {
-                if hunk.oldCount > 0 { text += "-" + lines(oldLines, from: hunk.oldStart, count: hunk.oldCount) }
-                if hunk.newCount > 0 { text += "+" + lines(newLines, from: hunk.newStart, count: hunk.newCount) }
-            }
-            signature.append(text)
-        }
-        return signature.sorted()
     }
 
     /// Records commits a rewrite made (post-rewrite: `amend` or `rebase`, with the
@@ -547,6 +532,13 @@ package final class CommitRecorder {
             var outcome = Outcome()
             for new in order {
                 let olds = sourcesByNew[new]!
+                do {
+                    let approvals = try ledger.approvalsToCarry(to: new, from: olds)
+                    if !approvals.isEmpty { batch.lines[new, default: []] += approvals }
+                    outcome.approvalsCarried += approvals.count
+                } catch {
+                    Self.fail(new, error, at: now, state: &state, outcome: &outcome)
+                }
                 let sources = RewriteSources(commits: olds, ledger: ledger)
                 let amend = rewrite.command == .amend
                 guard amend || !sources.sources.isEmpty else { continue }
@@ -610,20 +602,38 @@ package final class CommitRecorder {
     }
 
     /// `git trace carry`: a record for `commit` derived from the records of `sources`
-    /// (oldest first), for squash or rebase merges made where no hook runs.
+    /// (oldest first), for squash or rebase merges made where no hook runs, and the
+    /// sources' reviews and waivers of exactly its change, carried as they are.
     package func recordCarry(
         _ commit: ObjectID, from sources: [ObjectID], signer: SigningIdentity,
         now: Int64 = Int64(Date().timeIntervalSince1970)
-    ) throws -> (digest: String, sources: Int) {
-        let inherited = RewriteSources(commits: sources, ledger: NotesLedger(repository: repository))
+    ) throws -> (digest: String?, sources: Int, approvals: Int) {
+        let ledger = NotesLedger(repository: repository)
+        let inherited = RewriteSources(commits: sources, ledger: ledger)
+        let approvals = try carryApprovals(to: commit, from: sources)
         guard !inherited.sources.isEmpty else {
-            throw WorkingLogError(description: "none of the \(sources.count) source commit(s) has a record to carry")
+            guard approvals > 0 else {
+                throw WorkingLogError(
+                    description: "none of the \(sources.count) source commit(s) has a record to carry")
+            }
+            return (nil, 0, approvals)
         }
         var scratch = WorkingState()
         return (
             try record(commit, state: &scratch, signer: signer, now: now, inherited: inherited, rewrite: .carry),
-            inherited.sources.count
+            inherited.sources.count, approvals
         )
+    }
+
+    /// Appends to `commit`'s note the approvals of `sources` it can carry; how many.
+    private func carryApprovals(to commit: ObjectID, from sources: [ObjectID]) throws -> Int {
+        let ledger = NotesLedger(repository: repository)
+        let approvals = try ledger.approvalsToCarry(to: commit, from: sources)
+        if !approvals.isEmpty {
+            try ledger.append(
+                [commit: approvals], message: "git trace: \(approvals.count) approval(s) carried to \(commit.shortHex)")
+        }
+        return approvals.count
     }
 
     /// A commit that could not be recorded: reported now, and kept (the last 100) for

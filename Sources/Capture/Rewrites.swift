@@ -16,6 +16,8 @@ package struct RewriteSources: Sendable {
 
     /// Oldest first: a later source's view of a line wins.
     package let sources: [Source]
+    /// Every commit named as a source, with a record or not (their approvals may carry).
+    package let commits: [ObjectID]
 
     package var references: [RecordReference] {
         sources.map { RecordReference(commit: $0.commit.hex, record: $0.digest) }
@@ -23,6 +25,7 @@ package struct RewriteSources: Sendable {
 
     /// The newest attribution record on each of `commits` that names it (others skipped).
     package init(commits: [ObjectID], ledger: NotesLedger) {
+        self.commits = commits
         var sources = [Source]()
         for commit in commits {
             guard case .lines(let lines, _)? = ledger.note(on: commit) else { continue }

@@ -9,6 +9,21 @@ package struct FileChange: Sendable, Equatable {
     package let newPath: String?
     package let oldBlob: ObjectID?
     package let newBlob: ObjectID?
+    /// The tree entries' modes as git writes them (`100644`, `100755`, `120000`,
+    /// `160000`), and their object ids (a submodule's is a commit): 0 and nil for a side
+    /// the change does not have.
+    package var oldMode: UInt32 = 0
+    package var newMode: UInt32 = 0
+    package var oldObject: ObjectID?
+    package var newObject: ObjectID?
+
+    package init(kind: Kind, oldPath: String?, newPath: String?, oldBlob: ObjectID?, newBlob: ObjectID?) {
+        self.kind = kind
+        self.oldPath = oldPath
+        self.newPath = newPath
+        self.oldBlob = oldBlob
+        self.newBlob = newBlob
+    }
 }
 
 extension Repository {
@@ -40,13 +55,19 @@ extension Repository {
                 // Submodules (commits in the tree) have no lines to attribute.
                 let oldIsFile = hasOld && delta.old_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
                 let newIsFile = hasNew && delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
-                result.append(
-                    FileChange(
-                        kind: kind,
-                        oldPath: hasOld ? GitPath.string(delta.old_file.path) : nil,
-                        newPath: hasNew ? GitPath.string(delta.new_file.path) : nil,
-                        oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
-                        newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil))
+                var change = FileChange(
+                    kind: kind,
+                    oldPath: hasOld ? GitPath.string(delta.old_file.path) : nil,
+                    newPath: hasNew ? GitPath.string(delta.new_file.path) : nil,
+                    oldBlob: oldIsFile ? ObjectID(delta.old_file.id) : nil,
+                    newBlob: newIsFile ? ObjectID(delta.new_file.id) : nil)
+                if hasOld {
+                    (change.oldMode, change.oldObject) = (UInt32(delta.old_file.mode), ObjectID(delta.old_file.id))
+                }
+                if hasNew {
+                    (change.newMode, change.newObject) = (UInt32(delta.new_file.mode), ObjectID(delta.new_file.id))
+                }
+                result.append(change)
             }
             return result
         }

@@ -11,7 +11,9 @@ struct Carry: ParsableCommand {
             For squash and rebase merges made on a server, where no hook runs: the
             lines of the new commit that come, unchanged, from the source commits keep
             their recorded origin; other lines are the merger's. The record names the
-            source records it was derived from and is signed with your key.
+            source records it was derived from and is signed with your key. Reviews
+            and waivers of a source whose change the new commit makes unaltered are
+            carried to it as they are (spec/records.md §8.2).
 
               git trace carry main --from main~1..feature
 
@@ -33,8 +35,11 @@ struct Carry: ParsableCommand {
         let target = try resolveCommit(commit, in: repository)
         let sources = try repository.commits(namedBy: from)
         let identity = try signingIdentity(explicitPath: signingKey.key, repository: repository)
-        let (digest, count) = try CommitRecorder(repository: repository).recordCarry(
+        let (digest, count, approvals) = try CommitRecorder(repository: repository).recordCarry(
             target, from: sources, signer: identity)
-        print("recorded \(digest) on \(target.shortHex), derived from \(count) record(s)")
+        if let digest { print("recorded \(digest) on \(target.shortHex), derived from \(count) record(s)") }
+        if approvals > 0 {
+            print("carried \(approvals) review(s) and waiver(s) of the same change to \(target.shortHex)")
+        }
     }
 }

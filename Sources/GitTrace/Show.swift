@@ -75,6 +75,9 @@ struct Show: ParsableCommand {
         print("record \(record.index)  \(record.digest)  \(statement.predicate.type)")
         print("  signer     \(statement.signer.email)  \(keyID)")
         print("  signature  \(signatureSummary(record, trustSource: trustSource))")
+        if statement.commit != commit.hex, statement.approvedChange != nil {
+            print("  carried    from commit \(statement.commit): the same change, rewritten")
+        }
         if let review = statement.review {
             print(
                 "  reviewed   \(review.reviewedAt) by \(review.signer.email)\(review.selfReview ? "  (self-review: the commit's author)" : "")"

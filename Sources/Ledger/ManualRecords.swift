@@ -93,7 +93,7 @@ extension RecordBuilder {
             author: CommitterStamp(
                 name: info.author.name, email: info.author.email,
                 time: Timestamp.format(unixSeconds: info.author.time)),
-            rule: rule, reason: reason)
+            rule: rule, reason: reason, change: try repository.changeID(of: commit))
         let statement = Statement(commit: commit.hex, predicate: .waiver(waiver), format: .v2)
         try NotesLedger(repository: repository).append(
             [commit: [try Self.sign(statement, with: signer.key).line]], message: "git trace waive: \(rule)")

@@ -191,6 +191,7 @@ public struct RecordBuilder {
         -> Statement
     {
         let commit = try repository.commit(commitID)
+        let format = try recordFormat()
         let review = Review(
             tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
             signer: SignerInfo(email: signer.email, publicKey: signer.key.publicKey.openSSH),
@@ -199,9 +200,9 @@ public struct RecordBuilder {
                 name: commit.author.name, email: commit.author.email,
                 time: Timestamp.format(unixSeconds: commit.author.time)),
             selfReview: commit.author.email.lowercased() == signer.email.lowercased(),
-            comment: comment)
+            comment: comment, change: format == .v2 ? try repository.changeID(of: commitID) : nil)
         let statement = Statement(commit: commitID.hex, predicate: .review(review))
-        return try recordFormat() == .v2 ? statement.inVersion2 : statement
+        return format == .v2 ? statement.inVersion2 : statement
     }
 
     /// Signs a statement into a note line. The ledger is append-only, so a record that

@@ -123,11 +123,13 @@ extension Statement {
             members["author"] = review.author.json
             members["self_review"] = .bool(review.selfReview)
             if let comment = review.comment { members["comment"] = .string(comment) }
+            if let change = review.change { members["change"] = .string(change) }
         case .waiver(let waiver):
             members["_kind"] = .string("waiver")
             members["author"] = waiver.author.json
             members["rule"] = .string(waiver.rule)
             members["reason"] = .string(waiver.reason)
+            if let change = waiver.change { members["change"] = .string(change) }
         }
         return .object(members)
     }

@@ -287,10 +287,13 @@ package struct Review: Sendable, Equatable {
     /// True when the reviewer is the commit's author (separation of duties not met).
     package var selfReview: Bool
     package var comment: String?
+    /// The commit's change identity (spec/records.md §8.2), version 2 only: what was
+    /// reviewed, so that the review also holds for a rewrite that replays it unaltered.
+    package var change: String?
 
     package init(
         tool: ToolInfo, signer: SignerInfo, reviewedAt: String, author: CommitterStamp, selfReview: Bool,
-        comment: String?
+        comment: String?, change: String? = nil
     ) {
         self.tool = tool
         self.signer = signer
@@ -298,6 +301,7 @@ package struct Review: Sendable, Equatable {
         self.author = author
         self.selfReview = selfReview
         self.comment = comment
+        self.change = change
     }
 
     var json: JSONValue {
@@ -330,9 +334,12 @@ package struct Waiver: Sendable, Equatable {
     package var author: CommitterStamp
     package var rule: String
     package var reason: String
+    /// The commit's change identity (spec/records.md §8.2): what was waived.
+    package var change: String?
 
     package init(
-        tool: ToolInfo, signer: SignerInfo, waivedAt: String, author: CommitterStamp, rule: String, reason: String
+        tool: ToolInfo, signer: SignerInfo, waivedAt: String, author: CommitterStamp, rule: String, reason: String,
+        change: String? = nil
     ) {
         self.tool = tool
         self.signer = signer
@@ -340,6 +347,7 @@ package struct Waiver: Sendable, Equatable {
         self.author = author
         self.rule = rule
         self.reason = reason
+        self.change = change
     }
 }
 
@@ -387,6 +395,10 @@ public struct Statement: Sendable, Equatable {
         if case .waiver(let value) = predicate { return value }
         return nil
     }
+
+    /// The change identity a review or waiver approved (spec/records.md §8.2), when it
+    /// states one: such an approval may be carried to a commit with the same change.
+    package var approvedChange: String? { review?.change ?? waiver?.change }
 
     /// Who signed, as the predicate states it.
     package var signer: SignerInfo {

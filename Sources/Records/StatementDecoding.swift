@@ -105,6 +105,15 @@ private struct MemberReader {
         has(key) ? try string(key) : nil
     }
 
+    /// An approval's optional `change` (spec/records.md §8.2).
+    mutating func changeID() throws -> String? {
+        guard let change = try optionalString("change") else { return nil }
+        guard isLowerHex(change, count: 64, after: "sha256:") else {
+            throw error("change", "must be sha256:<64 lower-case hex digits>")
+        }
+        return change
+    }
+
     mutating func integer(_ key: StaticString, in range: ClosedRange<Int64>) throws -> Int {
         let entry = tape.entries[try value(key)]
         guard entry.kind == .integer else { throw error(key, "must be an integer") }
@@ -485,7 +494,8 @@ extension Statement {
             case "review":
                 let review = Review(
                     tool: tool, signer: signer, reviewedAt: time, author: try root.person("author"),
-                    selfReview: try root.bool("self_review"), comment: try root.optionalString("comment"))
+                    selfReview: try root.bool("self_review"), comment: try root.optionalString("comment"),
+                    change: try root.changeID())
                 return Statement(commit: commit, predicate: .review(review), format: .v2)
             case "waiver":
                 let rule = try root.string("rule")
@@ -498,7 +508,7 @@ extension Statement {
                 }
                 let waiver = Waiver(
                     tool: tool, signer: signer, waivedAt: time, author: try root.person("author"), rule: rule,
-                    reason: reason)
+                    reason: reason, change: try root.changeID())
                 return Statement(commit: commit, predicate: .waiver(waiver), format: .v2)
             default:
                 throw root.error("_kind", "must be attribution, review or waiver")

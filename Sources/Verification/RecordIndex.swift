@@ -109,9 +109,10 @@ package final class RecordIndex {
         if let notesCommit, case .lines(let lines, _)? = ledger.note(on: commit, notesCommit: notesCommit) {
             for line in lines {
                 let digest = Envelope.recordDigest(ofLine: line)
+                let vouched = allVerified || verified.contains(digest)
                 guard let envelope = try? Envelope(line: line),
                     let statement = try? Statement(envelope: envelope),
-                    statement.commit == commit.hex
+                    statement.commit == commit.hex || isCarriedApproval(statement, on: commit, vouched: vouched)
                 else { continue }
                 // Without a trust: a version 1 record is checked against the key it
                 // names; a version 2 record names none, and displays say that nothing
@@ -128,6 +129,13 @@ package final class RecordIndex {
             }
         }
         return found
+    }
+
+    /// A review or waiver of another commit carried to this one (spec/records.md §8.2):
+    /// the change it approved is this commit's. `vouched`: verification already said so.
+    private func isCarriedApproval(_ statement: Statement, on commit: ObjectID, vouched: Bool) -> Bool {
+        guard let change = statement.approvedChange else { return false }
+        return vouched || (try? ledger.repository.changeID(of: commit)) == change
     }
 
     /// Without a trust, a record's claims are cut to the lines its commit added: a

@@ -150,6 +150,7 @@ package final class Verifier {
     private var fileCache = PerCommitCache<FileLines?>()
     /// The lines each file of the commit being checked added (same lifetime).
     private var addedCache = PerCommitCache<AddedLines>()
+    private var changeIDs = [ObjectID: String?]()
     /// `ssh-ed25519 <base64>` of each trusted key met so far, by key id.
     private var keyLines: [String: String] = [:]
     /// This verifier's OpenSSL contexts (each worker thread has its own verifier), in
@@ -494,11 +495,8 @@ package final class Verifier {
         {
             return problem(.badSchema, "signer.public_key does not match the signing key \(signature.keyID)")
         }
-        guard statement.commit == commit.hex else {
-            return problem(
-                .subjectMismatch,
-                "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)"
-            )
+        if statement.commit != commit.hex, let failure = carriedApprovalFailure(statement, on: commit) {
+            return problem(.subjectMismatch, failure)
         }
         var signedAt = statement.signedAt
         var recordTime = Timestamp.parse(signedAt)!
@@ -555,6 +553,29 @@ package final class Verifier {
                 "key \(signature.keyID) expired at \(Timestamp.format(unixSeconds: before)) (valid-before) but the record was made at \(signedAt)"
             )
         }
+    }
+
+    /// Why a record about another commit is not a carried approval of this one (spec/records.md
+    /// §8.2), or nil when it is: a version 2 review or waiver stating the change identity
+    /// this commit has (its author is checked as for any review or waiver).
+    private func carriedApprovalFailure(_ statement: Statement, on commit: ObjectID) -> String? {
+        let misplaced =
+            "record is about commit \(statement.commit) but is attached to \(commit.hex) (copied from another commit?)"
+        guard let change = statement.approvedChange else { return misplaced }
+        guard let here = changeID(of: commit) else {
+            return misplaced + "; commit \(commit.shortHex) is not in the repository to compare the change it approved"
+        }
+        guard here == change else {
+            return misplaced + "; the change it approved (\(change)) is not this commit's (\(here))"
+        }
+        return nil
+    }
+
+    private func changeID(of commit: ObjectID) -> String? {
+        if let known = changeIDs[commit] { return known }
+        let computed = repository.hasObject(commit) ? try? repository.changeID(of: commit) : nil
+        changeIDs[commit] = computed
+        return computed
     }
 
     private struct ReviewMismatch: Error { let message: String }

@@ -198,6 +198,7 @@ def waiver():
         "_signer": "approver@example.com",
         "_tool": "git-trace 0.2.0",
         "author": {"email": "dev@example.com", "name": "Dev Eloper", "time": "2026-01-02T03:04:05Z"},
+        "change": change_id(CHANGE_FILES)[1],
         "commit": COMMIT,
         "reason": "hotfix INC-42: reviewed on the incident call \u2014 follow-up review in PR 7",
         "rule": "sensitive_review",
@@ -220,9 +221,63 @@ def waiver():
         variant("reason", None),
         variant("author", None),
         variant("author", {"email": "dev@example.com", "name": "Dev Eloper", "time": "yesterday"}),
+        variant("change", "sha256:" + "A" * 64),
+        variant("change", "sha1:" + "a" * 40),
         {"member": "", "payload": canonical(dict(statement, comment="extra")).decode()},
     ]
     with open(os.path.join(HERE, "invalid-waiver.json"), "w", encoding="utf-8") as handle:
+        json.dump(cases, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
+# §8.2's change identity: the files one commit changes against its first parent, each
+# {path, old_mode, new_mode, old, new} (mode "0": the side is absent; a submodule's side
+# is its commit id). The contents are chosen so that every line diff is unambiguous:
+# difflib's and Myers' agree on them.
+CHANGE_FILES = [
+    {"path": "src/app.swift", "old_mode": "100644", "new_mode": "100644",
+     "old": "1\n2\n3\n4\n5\n", "new": "1\nX\n3\n4\nY\n"},
+    {"path": "docs/new file.md", "old_mode": "0", "new_mode": "100644", "old": "", "new": "hello\n"},
+    {"path": "old.txt", "old_mode": "100644", "new_mode": "0", "old": "bye\n", "new": ""},
+    {"path": "run.sh", "old_mode": "100644", "new_mode": "100755", "old": "echo hi\n", "new": "echo hi\n"},
+    {"path": "tail.txt", "old_mode": "100644", "new_mode": "100644", "old": "x", "new": "x\ny"},
+    {"path": "vendor/lib", "old_mode": "160000", "new_mode": "160000",
+     "old": "1111111111111111111111111111111111111111", "new": "2222222222222222222222222222222222222222"},
+]
+
+
+def split_lines(text):
+    lines = text.encode().split(b"\n")
+    return [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def change_id(files):
+    """(encoding, change) of spec/records.md §8.2, with difflib's line diff."""
+    import difflib
+    encoding = b""
+    for file in sorted(files, key=lambda f: (f["path"].encode(), f["new_mode"] != "0")):
+        def content(mode, text):
+            if mode == "0":
+                return []
+            return split_lines(text + "\n" if mode == "160000" else text)
+        old, new = content(file["old_mode"], file["old"]), content(file["new_mode"], file["new"])
+        encoding += b"F" + file["path"].encode() + b"\0" + (file["old_mode"] + " " + file["new_mode"]).encode() + b"\0"
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            removed, added = b"".join(old[i1:i2]), b"".join(new[j1:j2])
+            encoding += b"-" + str(len(removed)).encode() + b"\0" + removed
+            encoding += b"+" + str(len(added)).encode() + b"\0" + added
+    return encoding, "sha256:" + hashlib.sha256(encoding).hexdigest()
+
+
+def change_vectors():
+    cases = []
+    for name, files in [("every kind of change", CHANGE_FILES), ("no change", []),
+                        ("one line", [CHANGE_FILES[0]])]:
+        encoding, change = change_id(files)
+        cases.append({"name": name, "files": files, "encoding_hex": encoding.hex(), "change": change})
+    with open(os.path.join(HERE, "change-id.json"), "w", encoding="utf-8") as handle:
         json.dump(cases, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
 
@@ -271,4 +326,5 @@ if __name__ == "__main__":
     main()
     version2()
     waiver()
+    change_vectors()
     checkpoints()
