@@ -145,6 +145,25 @@ extension Repository {
         return String(cString: git_repository_commondir(pointer)) + "hooks"
     }
 
+    /// The commits checked out in the main work tree and in every linked worktree
+    /// (`git worktree add`), which share one hooks directory; unborn or unreadable HEADs
+    /// left out.
+    package func checkedOutCommits() -> [ObjectID] {
+        let common = String(cString: git_repository_commondir(pointer))
+        var heads = [common + "HEAD"]
+        let linked = common + "worktrees"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: linked)) ?? [] {
+            heads.append(linked + "/" + name + "/HEAD")
+        }
+        return heads.compactMap { path in
+            guard let data = FileManager.default.contents(atPath: path),
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
+            else { return nil }
+            let revision = text.hasPrefix("ref: ") ? String(text.dropFirst(5)) : text
+            return try? resolveCommit(revision)
+        }
+    }
+
     /// Where the working tree and git directory are (nil for a bare repository).
     package var layout: GitLayout? {
         guard let root = workingDirectory else { return nil }

@@ -36,6 +36,7 @@ struct HookCommand: ParsableCommand {
             case "pre-push": refused = try prePush(repository)
             case "pre-commit": refused = try preCommit(repository)
             case "post-rewrite": try postRewrite(repository)
+            case "post-checkout": updatePolicyHook(repository)
             case "post-merge":
                 updatePolicyHook(repository)
                 let config = try repository.config()

@@ -65,6 +65,28 @@ package struct GitHookInstaller {
         exit $status
 
         """#,
+        "post-checkout": #"""
+        #!/bin/sh
+        # SessionTrace post-checkout hook: after a branch switch, installs or removes the
+        # pre-commit hook as the new HEAD's policy needs (its models and agents rules).
+        # Installed by 'git trace init'; 'git trace uninstall' removes it and puts back any
+        # hook it chained. A hook that was here before runs first; its exit status is kept.
+        chained="$0.sessiontrace-chained"
+        status=0
+        if [ -x "$chained" ]; then
+            "$chained" "$@" || status=$?
+        fi
+        # $3 is 1 for a switch of HEAD, 0 for a checkout of files. Without a policy file and
+        # without our pre-commit hook there is nothing to update, and no process is started.
+        [ "$3" = 1 ] || exit $status
+        if [ -f .sessiontrace/policy.yml ] || grep -qs SessionTrace "$(dirname "$0")/pre-commit"; then
+            git_trace='@GIT_TRACE@'
+            [ -x "$git_trace" ] || git_trace=git-trace
+            "$git_trace" hook post-checkout "$@" </dev/null
+        fi
+        exit $status
+
+        """#,
         "post-rewrite": #"""
         #!/bin/sh
         # SessionTrace post-rewrite hook: after 'git commit --amend' and 'git rebase', signs
@@ -185,26 +207,33 @@ package struct GitHookInstaller {
             try repository.config().string("sessiontrace.trailers").map {
                 ["true", "yes", "on", "1"].contains($0.lowercased())
             } ?? false
-        var wanted: Set<String> = ["post-commit", "post-merge", "post-rewrite", "pre-push"]
+        var wanted: Set<String> = ["post-checkout", "post-commit", "post-merge", "post-rewrite", "pre-push"]
         if trailers { wanted.insert("prepare-commit-msg") }
         if try policyJudgesStagedLines() { wanted.insert("pre-commit") }
         return wanted
     }
 
-    /// Whether HEAD's policy has rules the pre-commit hook enforces. An unreadable
-    /// policy counts as having them: the hook then says what is wrong with it.
+    /// Whether the policy of a checked-out HEAD has rules the pre-commit hook enforces:
+    /// the work trees share one hooks directory, so one that needs it keeps it for all
+    /// (the hook judges each commit by its own HEAD's policy). An unreadable policy counts
+    /// as having them: the hook then says what is wrong with it.
     private func policyJudgesStagedLines() throws -> Bool {
-        guard !repository.hasNoCommits else { return false }
-        do {
-            return try Policy.load(explicitPath: nil, repository: repository).hasNameRules
-        } catch is PolicyError {
-            return true
+        repository.checkedOutCommits().contains { head in
+            do {
+                return try Policy.load(explicitPath: nil, repository: repository, commit: head).hasNameRules
+            } catch is PolicyError {
+                return true
+            } catch {
+                return false
+            }
         }
     }
 
-    /// Installs or removes the pre-commit hook as HEAD's policy now needs (the hooks
-    /// that follow a new HEAD call it: a policy that gains or loses its models and agents
-    /// rules takes effect at the next commit). Nothing when it already is as needed.
+    /// Installs or removes the pre-commit hook as the checked-out policies now need (the
+    /// hooks that follow a new HEAD call it — post-commit, post-merge, post-checkout — so
+    /// that a policy that gains or loses its models and agents rules, or a branch switch
+    /// to one that has them, takes effect at the next commit). Nothing when it already is
+    /// as needed.
     package func updatePolicyHook() throws -> [Change] {
         let path = try repository.hooksDirectory() + "/pre-commit"
         let present = isOurs(path)

@@ -723,7 +723,7 @@ extension KilledProcessTests {
         try await fixture.git("remote", "add", "origin", remote.path)
         try await fixture.git("push", "-q", "origin", "main")
         #expect(try await fixture.trace("init").status == 0)
-        for hook in ["post-commit", "post-merge", "post-rewrite", "pre-push"] {
+        for hook in ["post-checkout", "post-commit", "post-merge", "post-rewrite", "pre-push"] {
             try? FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".git/hooks/\(hook)"))
         }
         var generator = SystemRandomNumberGenerator()

@@ -29,7 +29,7 @@ struct Fixture {
         let initialised = try await sandbox.trace("init", in: repository)
         try #require(initialised.status == 0, "\(initialised)")
         if !commitHooks {
-            for hook in ["post-commit", "post-merge", "post-rewrite", "pre-push"] {
+            for hook in ["post-checkout", "post-commit", "post-merge", "post-rewrite", "pre-push"] {
                 try FileManager.default.removeItem(at: repository.appendingPathComponent(".git/hooks/\(hook)"))
             }
         }

@@ -812,6 +812,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: hook))
     }
 
+    /// A branch with model rules reached by `git switch`, not by a commit: the
+    /// post-checkout hook installs pre-commit before the next commit; a linked worktree
+    /// on that branch keeps it while the main one switches back.
+    @Test func aBranchSwitchBringsThePolicysPreCommitHookAndWorktreesShareIt() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/pre-commit").path
+        try await fixture.commit("seed\n", to: "README")
+        try await fixture.git("switch", "-q", "-c", "strict")
+        try await fixture.commit(
+            "rules:\n  models: {allow: [\"openai/*\"], severity: error}\n", to: ".sessiontrace/policy.yml")
+        // Back on main (no policy), the hook goes; a file checkout changes nothing.
+        try await fixture.git("switch", "-q", "main")
+        #expect(!FileManager.default.fileExists(atPath: hook))
+        try await fixture.git("checkout", "strict", "--", ".sessiontrace/policy.yml")
+        #expect(!FileManager.default.fileExists(atPath: hook))
+        try await fixture.git("reset", "-q", "--hard")
+        try await fixture.git("switch", "-q", "strict")
+        #expect(FileManager.default.isExecutableFile(atPath: hook))
+        var agent = try AgentDriver(fixture, session: "s1")
+        try await agent.claude("Write", "a.txt", write: "one\n")
+        try await fixture.git("add", "-A")
+        let refused = try await fixture.sandbox.run("git", ["commit", "-q", "-m", "ai"], in: fixture.repository)
+        #expect(refused.status != 0 && refused.stderr.contains("error models:"), "\(refused)")
+        try await fixture.git("reset", "-q", "--hard")
+        // A second work tree stays on the strict branch while this one leaves it.
+        try await fixture.git("switch", "-q", "-c", "strict-too")
+        let other = fixture.sandbox.root.appendingPathComponent("other")
+        try await fixture.git("worktree", "add", "-q", other.path, "strict")
+        try await fixture.git("switch", "-q", "main")
+        #expect(FileManager.default.isExecutableFile(atPath: hook), "the other work tree still needs it")
+        try await fixture.git("worktree", "remove", other.path)
+        try await fixture.git("switch", "-q", "strict-too")
+        try await fixture.git("switch", "-q", "main")
+        #expect(!FileManager.default.fileExists(atPath: hook))
+    }
+
     /// git-extensions/ci/pre-receive on a bare remote: the server refuses what the
     /// policy refuses even when the client skips its hooks, for new and updated refs.
     @Test func theServerRecipeRefusesWhatNoClientHookStopped() async throws {
