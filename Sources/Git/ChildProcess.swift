@@ -44,18 +44,20 @@ package final class ChildProcess: @unchecked Sendable {
     /// never finish).
     /// `echoingErrorsTo`: a descriptor that also gets the child's standard error as it
     /// comes (git's progress lines on this process's terminal), besides the result.
+    /// `ownProcessGroup`: the child leads a process group of its own, so that it and
+    /// whatever it starts can be stopped together (`run(…timeout:)`).
     package convenience init(
         _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
-        input: [UInt8]? = nil, echoingErrorsTo echo: Int32? = nil
+        input: [UInt8]? = nil, echoingErrorsTo echo: Int32? = nil, ownProcessGroup: Bool = false
     ) throws {
         try self.init(
             program, arguments: arguments, environment: environment, directory: directory,
-            standardInput: input.map { .bytes($0) } ?? .none, echoingErrorsTo: echo)
+            standardInput: input.map { .bytes($0) } ?? .none, echoingErrorsTo: echo, ownProcessGroup: ownProcessGroup)
     }
 
     package init(
         _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
-        standardInput input: Input, echoingErrorsTo echo: Int32? = nil
+        standardInput input: Input, echoingErrorsTo echo: Int32? = nil, ownProcessGroup: Bool = false
     ) throws {
         func cannotStart(_ code: Int32) -> GitError {
             GitError(kind: .other(-1), message: "cannot start \(program): \(String(cString: strerror(code)))")
@@ -100,7 +102,12 @@ package final class ChildProcess: @unchecked Sendable {
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argumentBytes = [Array(program.utf8)] + arguments
         let environmentBytes = environment.map { Array("\($0.key)=\($0.value)".utf8) }
@@ -159,9 +166,18 @@ package final class ChildProcess: @unchecked Sendable {
     /// the process; the result's `output` is what `consume` returned (after what
     /// `readLine` had read ahead).
     package func wait(consumingOutput consume: (Int32) -> [UInt8] = readToEnd) -> Result {
+        wait(consumingOutput: consume, beforeReaping: {})
+    }
+
+    /// `wait`, calling `beforeReaping` once the child has exited but while its process id
+    /// still names it (not yet reaped, so not reusable).
+    private func wait(consumingOutput consume: (Int32) -> [UInt8], beforeReaping: () -> Void) -> Result {
         finishInput()
         let stdout = (lines?.takeBuffered() ?? []) + consume(output)
         close(output)
+        var exited = siginfo_t()
+        while waitid(P_PID, id_t(identifier), &exited, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+        beforeReaping()
         var status: Int32 = 0
         while waitpid(identifier, &status, 0) < 0, errno == EINTR {}
         let errors = errorDrain.wait()
@@ -176,6 +192,55 @@ package final class ChildProcess: @unchecked Sendable {
     ) throws -> Result {
         try ChildProcess(program, arguments: arguments, environment: environment, directory: directory, input: input)
             .wait()
+    }
+
+    /// A child that did not finish within its time (`run(…timeout:)`).
+    package struct TimedOut: Error, CustomStringConvertible {
+        package let seconds: Int
+        package var description: String { "did not finish within \(seconds) s, stopped" }
+    }
+
+    /// `run`, stopping the child and everything it started (its process group, with
+    /// SIGKILL) when it has not finished within `seconds`: then `TimedOut`.
+    package static func run(
+        _ program: String, arguments: [[UInt8]], environment: [String: String], directory: String,
+        input: [UInt8]? = nil, timeout seconds: Int
+    ) throws -> Result {
+        let child = try ChildProcess(
+            program, arguments: arguments, environment: environment, directory: directory, input: input,
+            ownProcessGroup: true)
+        let watch = Watchdog()
+        let group = child.identifier
+        let timer = Thread {
+            let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+            watch.condition.lock()
+            defer { watch.condition.unlock() }
+            while !watch.exited, watch.condition.wait(until: deadline) {}
+            if !watch.exited {
+                watch.killed = true
+                kill(-group, SIGKILL)
+            }
+        }
+        timer.start()
+        let result = child.wait(
+            consumingOutput: readToEnd,
+            beforeReaping: {
+                watch.condition.lock()
+                watch.exited = true
+                watch.condition.signal()
+                watch.condition.unlock()
+            })
+        watch.condition.lock()
+        defer { watch.condition.unlock() }
+        if watch.killed { throw TimedOut(seconds: seconds) }
+        return result
+    }
+
+    /// What the timer of `run(…timeout:)` and the waiting thread share.
+    private final class Watchdog: @unchecked Sendable {
+        let condition = NSCondition()
+        var exited = false
+        var killed = false
     }
 
     /// `program` itself when it holds a slash, else the first executable of that name

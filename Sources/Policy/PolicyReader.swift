@@ -84,7 +84,7 @@ struct PolicyReader {
 
     func alerts(_ node: Node) throws -> Alerts {
         var alerts = Alerts()
-        for (name, value) in try members(of: node, in: "alerts", known: ["command", "webhook", "required"]) {
+        for (name, value) in try members(of: node, in: "alerts", known: ["command", "webhook", "required", "timeout"]) {
             switch name {
             case "command":
                 guard case .scalar(let text) = value, value.tag == Tag(.str), !text.string.isEmpty,
@@ -102,6 +102,15 @@ struct PolicyReader {
                     throw PolicyError("\(place(value)): webhook must be an http:// or https:// URL")
                 }
                 alerts.webhook = url
+            case "timeout":
+                guard case .scalar = value, value.tag == Tag(.int), let seconds = value.int,
+                    Alerts.timeouts.contains(seconds)
+                else {
+                    throw PolicyError(
+                        "\(place(value)): timeout must be a whole number of seconds from \(Alerts.timeouts.lowerBound) to \(Alerts.timeouts.upperBound)"
+                    )
+                }
+                alerts.timeout = seconds
             default:  // required
                 guard case .scalar = value, value.tag == Tag(.bool), let flag = value.bool else {
                     throw PolicyError("\(place(value)): required must be true or false")

@@ -139,10 +139,18 @@ package struct Alerts: Sendable, Equatable {
     package var webhook: String?
     /// Whether a failed alert fails the check (exit 2); else it is one line on stderr.
     package var required: Bool
+    /// Seconds each alert may take before it is stopped and counts as failed: a hung
+    /// notifier must not hang the CI job or the push waiting on the check.
+    package var timeout: Int
 
-    package init(command: String? = nil, webhook: String? = nil, required: Bool = false) {
+    package static let defaultTimeout = 30
+    package static let timeouts = 1...300
+
+    package init(command: String? = nil, webhook: String? = nil, required: Bool = false, timeout: Int = defaultTimeout)
+    {
         self.command = command
         self.webhook = webhook
         self.required = required
+        self.timeout = timeout
     }
 }

@@ -12,7 +12,9 @@ package enum CheckAlerts {
         let environment = ProcessInfo.processInfo.environment
         var failures = [String]()
         if let command = alerts.command {
-            if let failure = run(command, payload: payload, repository: repository, environment: environment) {
+            if let failure = run(
+                command, payload: payload, repository: repository, environment: environment, timeout: alerts.timeout)
+            {
                 failures.append("alert command \(command): \(failure)")
             }
         }
@@ -21,11 +23,11 @@ package enum CheckAlerts {
                 let posted = try ChildProcess.run(
                     "curl",
                     arguments: [
-                        "-q", "--silent", "--show-error", "--fail", "--max-time", "20", "--header",
+                        "-q", "--silent", "--show-error", "--fail", "--max-time", "\(alerts.timeout)", "--header",
                         "Content-Type: application/json", "--data-binary", "@-", "--output", "/dev/null", "--url",
                         webhook,
                     ].map { Array($0.utf8) }, environment: environment, directory: repository.gitDirectory,
-                    input: payload)
+                    input: payload, timeout: alerts.timeout + 5)
                 if posted.status != 0 {
                     failures.append(
                         "alert webhook \(origin(of: webhook)): \(firstLine(posted.errors, else: posted.status))")
@@ -37,14 +39,14 @@ package enum CheckAlerts {
         return failures
     }
 
-    private static func run(_ command: String, payload: [UInt8], repository: Repository, environment: [String: String])
-        -> String?
-    {
+    private static func run(
+        _ command: String, payload: [UInt8], repository: Repository, environment: [String: String], timeout: Int
+    ) -> String? {
         let top = repository.workingDirectory ?? repository.gitDirectory
         let path = command.hasPrefix("/") ? command : URL(fileURLWithPath: top).appendingPathComponent(command).path
         do {
             let ran = try ChildProcess.run(
-                path, arguments: [], environment: environment, directory: top, input: payload)
+                path, arguments: [], environment: environment, directory: top, input: payload, timeout: timeout)
             return ran.status == 0 ? nil : firstLine(ran.errors, else: ran.status)
         } catch {
             return "\(error)"

@@ -640,6 +640,28 @@ import Testing
         #expect(failed.status == 2, "\(failed)")
         #expect(failed.stderr.contains("error: alert webhook"), "\(failed.stderr)")
     }
+
+    /// A notifier that hangs (and a child it started that keeps the output open) is
+    /// stopped at the policy's timeout: the check ends, says so, and nothing is left running.
+    @Test func aHungAlertIsStoppedAtItsTimeout() async throws {
+        let fixture = try await repository(alerts: "alerts:\n  command: scripts/hang\n  timeout: 1\n  required: true\n")
+        let marker = fixture.sandbox.root.appendingPathComponent("still-running")
+        try fixture.sandbox.write(
+            "#!/bin/sh\n(sleep 30; touch '\(marker.path)') &\nsleep 30\n", to: "scripts/hang", in: fixture.repository)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: fixture.repository.appendingPathComponent("scripts/hang").path)
+        try await fixture.git("add", "-A")
+        try await fixture.git("commit", "-q", "-m", "hang")
+        let started = Date()
+        let output = try await checks.check(fixture, "HEAD~2..HEAD", "--alert")
+        #expect(Date().timeIntervalSince(started) < 20, "the check waited for the hung alert")
+        #expect(output.status == 2, "\(output)")
+        #expect(
+            output.stderr.contains("error: alert command scripts/hang: did not finish within 1 s, stopped"),
+            "\(output.stderr)")
+        let survivors = try await fixture.sandbox.run("pgrep", ["-f", "sleep 30; touch"], in: fixture.repository)
+        #expect(survivors.stdout.isEmpty, "left running: \(survivors.stdout)")
+    }
 }
 
 @Suite struct PolicyEnforcementTests {

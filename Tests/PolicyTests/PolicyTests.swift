@@ -199,6 +199,9 @@ import Testing
             ("alerts: {webhook: ftp://x.example.com/h}\n", "webhook must be an http:// or https:// URL"),
             ("alerts: {webhook: \"https://x.example.com/a b\"}\n", "webhook must be an http:// or https:// URL"),
             ("alerts: {command: scripts/n, required: yes please}\n", "required must be true or false"),
+            ("alerts: {command: scripts/n, timeout: 0}\n", "timeout must be a whole number of seconds from 1 to 300"),
+            ("alerts: {command: scripts/n, timeout: 2.5}\n", "timeout must be a whole number of seconds from 1 to 300"),
+            ("alerts: {command: scripts/n, timeout: 301}\n", "timeout must be a whole number of seconds from 1 to 300"),
             ("alerts: {command: [a]}\n", "command must be a program's path"),
             ("alerts: {command: a, mail: x@y.z}\n", "unknown rule 'mail' in alerts"),
         ]
