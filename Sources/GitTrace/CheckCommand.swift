@@ -70,12 +70,7 @@ struct CheckCommand: ParsableCommand {
             )
         }
         let explicit = try policy.map { try Policy.load(explicitPath: $0, repository: repository) }
-        let verificationCache =
-            cache
-            ? VerificationCache(
-                gitDirectory: repository.gitDirectory, trust: trust.signers, revoked: trust.revoked,
-                checksContent: false) : nil
-        if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
+        let verificationCache = TrustOptions.verificationCache(cache, trust: trust, repository: repository)
         // One range as git names it; several revisions (a server hook's `new ^old ^…`)
         // each checked to name a commit first, `^` marking those excluded.
         var revisions: [String]?

@@ -123,12 +123,7 @@ struct HookCommand: ParsableCommand {
         guard state.holdsAgentLines else { return false }
         let staged = try recorder.stagedAttribution(state: state)
         let violations = policy.violations(ofStaged: staged.claims, authorEmail: repository.defaultIdentity()?.email)
-        for violation in violations {
-            let place = violation.path.map { " \($0)" } ?? ""
-            printError(
-                "git-trace:\(place) \(violation.severity.rawValue) \(violation.rule.rawValue): \(violation.message) (fix: \(violation.fix))"
-            )
-        }
+        for violation in violations { printError("git-trace: " + violation.textLine) }
         let errors = violations.count { $0.severity == .error }
         guard errors > 0 else { return false }
         printError(

@@ -95,14 +95,7 @@ struct ReportCommand: ParsableCommand {
         let loaded = try trustOptions.load(repository: repository, announce: false)
         let revokedKeys = loaded?.revoked ?? []
         let chosenPolicy = try Policy.load(explicitPath: policy, repository: repository)
-        let verificationCache =
-            cache
-            ? loaded.map {
-                VerificationCache(
-                    gitDirectory: repository.gitDirectory, trust: $0.signers, revoked: revokedKeys, checksContent: false
-                )
-            } : nil
-        if let why = verificationCache?.ignoredBecause { printError("warning: \(why)") }
+        let verificationCache = TrustOptions.verificationCache(cache, trust: loaded, repository: repository)
         let report = try ReportBuilder.build(
             repository: repository, options: options, trust: loaded?.signers,
             trustFromRepository: loaded?.fromRepository ?? false, revoked: revokedKeys, policy: chosenPolicy,

@@ -34,4 +34,14 @@ struct TrustOptions: ParsableArguments {
     func forDisplay(repository: Repository) throws -> RecordTrust? {
         try load(repository: repository)?.recordTrust
     }
+
+    /// `--cache`'s verification cache under `trust` (nil when not asked for or without a
+    /// trust), with the one-line warning when the cache is unusable and ignored.
+    static func verificationCache(_ wanted: Bool, trust: ChosenTrust?, repository: Repository) -> VerificationCache? {
+        guard wanted, let trust else { return nil }
+        let cache = VerificationCache(
+            gitDirectory: repository.gitDirectory, trust: trust.signers, revoked: trust.revoked, checksContent: false)
+        if let why = cache.ignoredBecause { printError("warning: \(why)") }
+        return cache
+    }
 }

@@ -3,23 +3,25 @@ import Foundation
 import Ledger
 import Policy
 import Records
+import Verification
+
+extension Violation {
+    /// `<path>:<lines> <severity> <rule>: <why> (fix: …)`, or `(waived by …)`: check's
+    /// text line without the commit, which the pre-commit hook prints for staged lines.
+    package var textLine: String {
+        let place = path.map { lines.isEmpty ? "\($0) " : "\($0):\(RangeList.format(lines)) " } ?? ""
+        let head = "\(place)\(severity.rawValue) \(rule.rawValue): \(message)"
+        if let waiver = waivedBy { return head + " (waived by \(waiver.email): \(waiver.reason))" }
+        return head + " (fix: \(fix))"
+    }
+}
 
 /// `git trace check`'s outputs (spec/policy.md §5): text, JSON (the reference), SARIF
 /// 2.1.0 for code scanning, and GitHub Actions workflow commands.
 extension CheckResult {
     /// One line per violation: `<commit> <path>:<lines> <severity> <rule>: <why> (fix: …)`.
     package var textLines: [String] {
-        violations.map { violation in
-            let place = violation.path.map { path in
-                violation.lines.isEmpty ? " \(path)" : " \(path):\(RangeList.format(violation.lines))"
-            }
-            let head =
-                "\(violation.commit.prefix(12))\(place ?? "") \(violation.severity.rawValue) \(violation.rule.rawValue): "
-            if let waiver = violation.waivedBy {
-                return head + "\(violation.message) (waived by \(waiver.email): \(waiver.reason))"
-            }
-            return head + "\(violation.message) (fix: \(violation.fix))"
-        }
+        violations.map { String($0.commit.prefix(12)) + " " + $0.textLine }
     }
 
     /// `check: 3 violations (2 errors, 1 warning) in 12 commits; …`, for stderr.
@@ -122,38 +124,22 @@ extension CheckResult {
             }
             return .object(result)
         }
-        return .object([
-            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
-            "version": .string("2.1.0"),
-            "runs": .array([
-                .object([
-                    "tool": .object([
-                        "driver": .object([
-                            "name": .string("git-trace"),
-                            "informationUri": .string("https://sessiontrace.dev/policy"),
-                            "version": .string(RecordBuilder.toolVersion),
-                            "rules": .array(
-                                rules.map { rule in
-                                    .object([
-                                        "id": .string(rule.rawValue),
-                                        "name": .string(rule.rawValue),
-                                        "shortDescription": .object(["text": .string(rule.summary)]),
-                                        "fullDescription": .object(["text": .string(rule.summary)]),
-                                        "help": .object([
-                                            "text": .string(
-                                                "SessionTrace policy rule \(rule.rawValue), set in \(Policy.repositoryPath) (spec/policy.md)."
-                                            )
-                                        ]),
-                                        "defaultConfiguration": .object(["level": .string("error")]),
-                                    ])
-                                }),
-                        ])
-                    ]),
-                    "automationDetails": .object(["id": .string("sessiontrace/check/")]),
-                    "results": .array(results),
-                ])
-            ]),
-        ])
+        let ruleObjects = rules.map { rule -> JSONValue in
+            .object([
+                "id": .string(rule.rawValue),
+                "name": .string(rule.rawValue),
+                "shortDescription": .object(["text": .string(rule.summary)]),
+                "fullDescription": .object(["text": .string(rule.summary)]),
+                "help": .object([
+                    "text": .string(
+                        "SessionTrace policy rule \(rule.rawValue), set in \(Policy.repositoryPath) (spec/policy.md).")
+                ]),
+                "defaultConfiguration": .object(["level": .string("error")]),
+            ])
+        }
+        return SARIF.log(
+            rules: ruleObjects, results: results, automationID: "sessiontrace/check/",
+            informationURI: "https://sessiontrace.dev/policy")
     }
 
     /// GitHub Actions workflow commands: `::error file=…,line=…,endLine=…,title=…::…`,

@@ -217,16 +217,28 @@ package struct Audit {
             }
             return .object(members)
         }
+        return SARIF.log(rules: rules, results: results, automationID: "sessiontrace/verify/")
+    }
+}
+
+/// The SARIF 2.1.0 log that `verify` and `check` write: one run of git-trace.
+package enum SARIF {
+    /// `automationID` (`sessiontrace/check/`) keeps one command's results apart from the
+    /// other's in code scanning.
+    package static func log(
+        rules: [JSONValue], results: [JSONValue], automationID: String, informationURI: String? = nil
+    ) -> JSONValue {
+        var driver: JSONObject = [
+            "name": .string("git-trace"), "version": .string(RecordBuilder.toolVersion), "rules": .array(rules),
+        ]
+        if let informationURI { driver["informationUri"] = .string(informationURI) }
         return .object([
+            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
             "version": .string("2.1.0"),
             "runs": .array([
                 .object([
-                    "tool": .object([
-                        "driver": .object([
-                            "name": .string("git-trace"), "version": .string(RecordBuilder.toolVersion),
-                            "rules": .array(rules),
-                        ])
-                    ]),
+                    "tool": .object(["driver": .object(driver)]),
+                    "automationDetails": .object(["id": .string(automationID)]),
                     "results": .array(results),
                 ])
             ]),

@@ -813,9 +813,9 @@ import Testing
         #expect(refused.status != 0, "\(refused)")
         #expect(
             refused.stderr.contains(
-                "git-trace: a.txt error models: 2 AI-written lines from model anthropic/claude-sonnet-4-5-20250929: not in the allow list (openai/*)"
+                "git-trace: a.txt:1-2 error models: 2 AI-written lines from model anthropic/claude-sonnet-4-5-20250929: not in the allow list (openai/*)"
             ), "\(refused.stderr)")
-        #expect(refused.stderr.contains("git-trace: a.txt warning agents:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("git-trace: a.txt:1-2 warning agents:"), "\(refused.stderr)")
         #expect(refused.stderr.contains("git-trace: commit refused by 1 policy error"), "\(refused.stderr)")
         #expect(try await fixture.git("rev-parse", "HEAD") == before)
         // A person's own lines pass; the bypass is git's own.
