@@ -166,7 +166,7 @@ enum AgentAdapters {
             toolUseID: payload.string("toolCallId", "tool_use_id"), cwd: payload.string("cwd"))
     }
 
-    // MARK: generic (spec/capture.md §1.6)
+    // MARK: generic (spec/capture.md §1)
 
     static func generic(_ payload: Payload) throws -> AgentEvent {
         let eventName = try required(payload, "event", agent: "generic")
@@ -188,6 +188,53 @@ enum AgentAdapters {
         return AgentEvent(
             agent: agent, phase: phase, action: action, session: session, model: model,
             toolUseID: payload.string("id"), cwd: payload.string("cwd"))
+    }
+
+    // MARK: editor (spec/capture.md §1.1): the VS Code extension, or any editor integration
+
+    static func editor(_ payload: Payload) throws -> AgentEvent {
+        let eventName = try required(payload, "event", agent: "editor")
+        let file = try required(payload, "file", agent: "editor")
+        func text(_ key: String) throws -> [UInt8] {
+            guard let value = payload.object[key] as? String else {
+                throw PayloadError(description: "editor \(eventName) payload has no \(key) text")
+            }
+            return Array(value.utf8)
+        }
+        switch eventName {
+        case "person":
+            return AgentEvent(
+                agent: "human", phase: .after, action: .personText(file: file, text: try text("text")),
+                cwd: payload.string("cwd"))
+        case "edit":
+            let agent = try required(payload, "agent", agent: "editor")
+            guard Self.isAgentName(agent), agent != "human" else {
+                throw PayloadError(
+                    description: "editor edit payload has agent '\(agent)'; expected a name such as copilot")
+            }
+            var model: String?
+            if let named = payload.string("model") {
+                guard let qualified = ModelID.qualified(named) else {
+                    throw PayloadError(description: "editor edit payload has model '\(named)'; expected provider/model")
+                }
+                model = qualified
+            }
+            return AgentEvent(
+                agent: agent, phase: .after,
+                action: .textEdit(file: file, before: try text("before"), after: try text("after")),
+                session: payload.string("session"), model: model, cwd: payload.string("cwd"))
+        default:
+            throw PayloadError(description: "editor payload has event '\(eventName)'; expected person or edit")
+        }
+    }
+
+    /// Lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+    static func isAgentName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.count <= 64 else { return false }
+        func allowed(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
+        }
+        return allowed(first) && !"._-".unicodeScalars.contains(first) && name.unicodeScalars.allSatisfy(allowed)
     }
 
     // MARK: helpers

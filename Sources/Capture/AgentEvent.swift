@@ -17,6 +17,12 @@ public struct AgentEvent: Sendable, Equatable {
         case prompt(text: String)
         /// Something capture does not track (reads, searches, web fetches).
         case ignored
+        /// An editor says a file's text, as it holds it now, is the person's own
+        /// (spec/capture.md §1.1): whatever changed since capture last saw it is theirs.
+        case personText(file: String, text: [UInt8])
+        /// An edit whose text before and after the editor gives (an accepted inline
+        /// completion): the file on disk may not hold either yet.
+        case textEdit(file: String, before: [UInt8], after: [UInt8])
     }
 
     package var agent: String
@@ -65,7 +71,7 @@ package struct PayloadError: UserFacingError {
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
 public enum AgentKind: String, CaseIterable, Sendable {
     case claudeCode = "claude-code"
-    case cursor, codex, gemini, copilot, generic
+    case cursor, codex, gemini, copilot, generic, editor
 
     /// Parses one hook payload. `declaredPhase` is what the hook configuration says
     /// (for agents whose payload does not name its event).
@@ -89,6 +95,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
         case .gemini: return try AgentAdapters.gemini(payload)
         case .copilot: return try AgentAdapters.copilot(payload, declaredPhase: declaredPhase)
         case .generic: return try AgentAdapters.generic(payload)
+        case .editor: return try AgentAdapters.editor(payload)
         }
     }
 }

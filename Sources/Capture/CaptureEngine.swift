@@ -57,11 +57,18 @@ package final class CaptureEngine {
     /// repository's working log, so that the commit made there records it
     /// (spec/capture.md §2). Shell commands and prompts stay with `layout`.
     package static func handle(_ event: AgentEvent, in layout: GitLayout) throws {
-        guard case .edit(let files) = event.action, !files.isEmpty else {
+        let base = event.cwd ?? FileManager.default.currentDirectoryPath
+        switch event.action {
+        case .personText(let file, _), .textEdit(let file, _, _):
+            let absolute = file.hasPrefix("/") ? file : base + "/" + file
+            try CaptureEngine(layout: nestedRepository(holding: absolute, below: layout) ?? layout).handle(event)
+            return
+        case .edit(let files) where !files.isEmpty: break
+        default:
             try CaptureEngine(layout: layout).handle(event)
             return
         }
-        let base = event.cwd ?? FileManager.default.currentDirectoryPath
+        guard case .edit(let files) = event.action else { return }
         var groups = [(layout: GitLayout, files: [String])]()
         for file in files {
             let absolute = file.hasPrefix("/") ? file : base + "/" + file
@@ -123,6 +130,20 @@ package final class CaptureEngine {
                 case .before: return try shellBefore(event: event, state: &state, now: now)
                 case .after: return try shellAfter(event: event, state: &state)
                 }
+            case .personText(let file, let text):
+                guard let path = capturable([repositoryPath(file, event: event)].compactMap { $0 }).first else {
+                    return CaptureSummary(ignored: true)
+                }
+                try reconcile(path, with: text, state: &state)
+                return CaptureSummary(files: [path])
+            case .textEdit(let file, let before, let after):
+                guard let path = capturable([repositoryPath(file, event: event)].compactMap { $0 }).first else {
+                    return CaptureSummary(ignored: true)
+                }
+                var summary = CaptureSummary(files: [path])
+                summary.linesWritten = try applyAgentEdit(
+                    path, before: before, after: after, event: event, state: &state)
+                return summary
             }
         }
     }

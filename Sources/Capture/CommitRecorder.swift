@@ -723,15 +723,18 @@ package final class CommitRecorder {
             try NotesLedger(repository: repository).append(
                 [commitID: [envelope.line]], message: "git trace: record \(commitID.shortHex)")
         }
-        // Forget what this commit settled: files whose working copy is what was
-        // committed, and the sessions' counts. Uncommitted AI lines stay logged.
+        // Forget what this commit settled: files whose working copy and whose last
+        // logged text are both what was committed, and the sessions' counts. Uncommitted
+        // AI lines stay logged — also those only an editor's buffer holds yet (an
+        // accepted completion not saved), which the working copy does not show.
         for (logPath, committedPath) in attribution.usedFiles {
             guard let tracked = state.files.removeValue(forKey: logPath) else { continue }
             let working = repository.readWorkingFile(committedPath).map {
                 repository.storedForm($0, path: committedPath)
             }
+            let logged = try? repository.storedForm(engine.content(ofBlob: tracked.blob), path: committedPath)
             if case .blob(let committed)? = try? repository.content(ofPath: committedPath, inCommit: commitID),
-                working == committed
+                working == committed, logged == committed
             {
                 continue
             }

@@ -19,7 +19,11 @@ struct CaptureCommand: ParsableCommand {
             Agents: claude-code, cursor, codex, gemini, copilot, and generic for any
             other tool, which sends {"event": "before"|"after", "agent": NAME,
             "model": "provider/model", "session": ID, "files": [PATHS]}
-            (or "shell": true instead of files; see spec/capture.md).
+            (or "shell": true instead of files; see spec/capture.md); editor for the
+            VS Code extension's events, which carry the text itself:
+            {"event": "person", "file": PATH, "text": TEXT} says the text is the
+            person's, {"event": "edit", "agent": NAME, "file": PATH, "before": TEXT,
+            "after": TEXT} that an accepted completion made it.
 
             Capture fails open: on bad input it prints one line on stderr and exits 1,
             which agents treat as a non-blocking error; it never blocks an edit.

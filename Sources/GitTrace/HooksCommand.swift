@@ -59,7 +59,7 @@ struct HooksCommand: ParsableCommand {
             let repository = try openRepository()
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
             let root = repository.workingDirectory.map { String($0.dropLast()) }
-            for agent in AgentKind.allCases where agent != .generic {
+            for agent in AgentKind.allCases where agent.hasHookConfiguration {
                 var places = [String]()
                 if let root, (try? AgentHookConfig(agent: agent, scope: .project))?.isInstalled(base: root) == true {
                     places.append("project")

@@ -2,6 +2,12 @@ import Capture
 import Foundation
 import Git
 
+extension AgentKind {
+    /// Whether the agent is set up through a hook configuration file (the generic and
+    /// editor payloads come from the user's tool or the editor extension instead).
+    package var hasHookConfiguration: Bool { self != .generic && self != .editor }
+}
+
 /// Writes each agent's hook configuration so that it calls `git trace capture`
 /// (spec/capture.md §1). Merges into what is there, never replacing other hooks; the
 /// reference configurations are in `git-extensions/agents/`.
@@ -12,9 +18,12 @@ package struct AgentHookConfig {
     package let scope: Scope
 
     package init(agent: AgentKind, scope: Scope) throws {
-        guard agent != .generic else {
+        guard agent.hasHookConfiguration else {
             throw SetupError(
-                "the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool")
+                agent == .editor
+                    ? "the editor events come from the VS Code extension (git-extensions/vscode/), which has no hook configuration"
+                    : "the generic agent has no hook configuration: call 'git trace capture --agent generic' from your tool"
+            )
         }
         if agent == .copilot && scope == .user {
             throw SetupError("copilot reads hooks from the repository's .github/hooks/ only: use --project")
@@ -35,7 +44,7 @@ package struct AgentHookConfig {
         case .gemini: return ".gemini/settings.json"
         case .codex: return ".codex/hooks.json"
         case .copilot: return ".github/hooks/sessiontrace.json"
-        case .generic: return ""
+        case .generic, .editor: return ""
         }
     }
 
@@ -80,7 +89,7 @@ package struct AgentHookConfig {
                 "preToolUse": [entry("before")], "postToolUse": [entry("after")],
                 "userPromptSubmitted": [entry("before")],
             ]
-        case .generic:
+        case .generic, .editor:
             return [:]
         }
     }
