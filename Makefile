@@ -17,13 +17,14 @@ MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
 RELEASE = .build-static/release/git-trace
 RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -Xclang-linker -Xswiftc -no-pie
 
-.PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean
+.PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean vscode
 
 all: build
 
 # Debian packages: libgit2 and OpenSSL to build; git, ssh-keygen, openssl, man,
-# python3-venv, chromium (the HTML report's rendering test) and curl (check's webhook
-# alerts) for the tests and the man page.
+# python3-venv, chromium (the HTML report's rendering test), curl (check's webhook
+# alerts), and node, zip and unzip (the VS Code extension's tests and .vsix) for the
+# tests and the man page.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
@@ -43,6 +44,9 @@ test-deps: deps
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v zip >/dev/null || missing="$$missing zip"; \
+	command -v unzip >/dev/null || missing="$$missing unzip"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
@@ -91,6 +95,13 @@ format:
 test: test-deps interop-venv lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	GIT_TRACE_BINARY="$$($(SWIFT) build --show-bin-path)/git-trace" node --test git-extensions/vscode/test/*.test.js
+
+# The VS Code extension as an installable .vsix (code --install-extension FILE).
+VSIX = .build/sessiontrace-vscode.vsix
+vscode:
+	@command -v node >/dev/null && command -v zip >/dev/null || $(MAKE) test-deps
+	node git-extensions/vscode/build-vsix.js $(VSIX)
 
 # Speed, measured against baselines in the same run (see BENCHMARKS.md).
 bench: build

@@ -52,6 +52,10 @@ struct BlameCommand: ParsableCommand {
                         ]
                         if let agent = line.agent { members["agent"] = .string(agent) }
                         if let model = line.model { members["model_id"] = .string(model) }
+                        if let session = line.session { members["session_id"] = .string(session) }
+                        // Whether the record that says so verified under a trust file
+                        // (without one, nothing was checked against trust).
+                        if line.origin != nil { members["verified"] = .bool(trust != nil) }
                         return .object(members)
                     }
                 ).canonicalString)

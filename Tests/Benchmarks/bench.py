@@ -124,6 +124,32 @@ def bench_capture(root, env):
     return median_ms(capture), median_ms(baseline)
 
 
+def bench_editor_capture(root, env):
+    """The VS Code extension's calls on a 5,000-line file: an accepted completion (its
+    text before and after in the payload) and a save (the text), each a process."""
+    repo = make_repo(root, "editor", env, hooks=True)
+    target = os.path.join(repo, "big.swift")
+    lines = [f"let value{i} = {i} // line {i}\n" for i in range(5000)]
+    with open(target, "w") as handle:
+        handle.writelines(lines)
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "big", env=env)
+    accepted, saved = [], []
+    for round_ in range(ROUNDS):
+        before = "".join(lines)
+        at = (round_ * 97) % 5000
+        lines.insert(at, f"    completion({round_}) // accepted\n")
+        after = "".join(lines)
+        edit = json.dumps({"event": "edit", "agent": "copilot", "file": target, "before": before, "after": after})
+        accepted.append(run([BINARY, "capture", "--agent", "editor"], repo, edit.encode(), env))
+        lines[at + 1] = f"// typed by hand in round {round_}\n"
+        with open(target, "w") as handle:
+            handle.writelines(lines)
+        save = json.dumps({"event": "person", "file": target, "text": "".join(lines)})
+        saved.append(run([BINARY, "capture", "--agent", "editor"], repo, save.encode(), env))
+    return median_ms(accepted), median_ms(saved)
+
+
 def prepare_commit(repo, env, round_, captured):
     """20 edits over 10 files (2 per file), captured as an agent's when `captured`."""
     for edit in range(20):
@@ -360,6 +386,7 @@ def main():
         with open(os.path.join(root, "trust"), "wb") as handle:
             handle.write(keygen.stdout)
         capture_ms, start_ms = bench_capture(root, env)
+        editor_accept_ms, editor_save_ms = bench_editor_capture(root, env)
         hooked_ms, plain_ms, job_ms, notes, piped_hooked_ms, piped_plain_ms = bench_commit(root, env)
         rebase_traced, rebase_plain, rebase_notes = bench_rebase(root, env)
         size, loose, cold, content, warm, openssl_rate, cores, verify_ratios = bench_verify(root, env)
@@ -376,6 +403,8 @@ def main():
         print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; rounds: {ROUNDS}")
         print(f"capture hook call, 5,000-line file: median {capture_ms:.1f} ms "
               f"(baseline 'git --version' {start_ms:.1f} ms; target <= 6 ms, the scale issue's goal 6) {'PASS' if capture_ms <= 6 else 'FAIL'}")
+        print(f"editor capture, 5,000-line file: accepted completion median {editor_accept_ms:.1f} ms, save {editor_save_ms:.1f} ms "
+              f"(hook budget <= 15 ms) {'PASS' if max(editor_accept_ms, editor_save_ms) <= 15 else 'FAIL'}")
         print(f"git commit, 10 files / 20 captured AI edits: median {hooked_ms:.1f} ms with hooks vs {plain_ms:.1f} ms without "
               f"= {hooked_ms / plain_ms:.2f}x (target <= 1.30x) {'PASS' if hooked_ms <= 1.3 * plain_ms else 'FAIL'}")
         print(f"  read through pipes: {piped_hooked_ms:.1f} ms with hooks vs {piped_plain_ms:.1f} ms without "
