@@ -166,6 +166,83 @@ enum AgentAdapters {
             toolUseID: payload.string("toolCallId", "tool_use_id"), cwd: payload.string("cwd"))
     }
 
+    // MARK: Windsurf (Cascade hooks: .windsurf/hooks.json, pre/post_write_code, pre/post_run_command, pre_user_prompt)
+
+    static func windsurf(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("agent_action_name") ?? ""
+        let session = payload.string("trajectory_id")
+        // One agent turn: with the path, it pairs a write's pre and post hooks.
+        let turn = payload.string("execution_id")
+        let info = payload.object("tool_info") ?? Payload([:])
+        switch eventName {
+        case "pre_write_code", "post_write_code":
+            guard let path = info.string("file_path") else {
+                throw PayloadError(description: "windsurf \(eventName) payload has no tool_info.file_path")
+            }
+            let replacements = info.array("edits").compactMap { entry -> AgentEvent.Replacement? in
+                guard let edit = entry as? [String: Any] else { return nil }
+                return AgentEvent.Replacement(
+                    old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
+            }
+            return AgentEvent(
+                agent: "windsurf", phase: eventName.hasPrefix("pre") ? .before : .after, action: .edit(files: [path]),
+                session: session, toolUseID: turn.map { "windsurf:\($0):\(path)" }, replacements: replacements)
+        case "pre_run_command", "post_run_command":
+            return AgentEvent(
+                agent: "windsurf", phase: eventName.hasPrefix("pre") ? .before : .after, action: .shell,
+                session: session, toolUseID: turn.map { "windsurf:\($0):shell" }, cwd: info.string("cwd"))
+        case "pre_user_prompt":
+            return AgentEvent(
+                agent: "windsurf", phase: .before, action: .prompt(text: info.string("user_prompt") ?? ""),
+                session: session)
+        case "pre_read_code", "post_read_code", "pre_mcp_tool_use", "post_mcp_tool_use", "post_cascade_response":
+            return AgentEvent(agent: "windsurf", phase: .after, action: .ignored, session: session)
+        default:
+            throw PayloadError(
+                description:
+                    "windsurf payload has agent_action_name '\(eventName)'; expected pre_write_code, post_write_code, pre_run_command, post_run_command or pre_user_prompt"
+            )
+        }
+    }
+
+    // MARK: Cline (.clinerules/hooks/PreToolUse, PostToolUse, UserPromptSubmit: executables)
+
+    static func cline(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hookName") ?? ""
+        let session = payload.string("taskId")
+        let cwd = payload.array("workspaceRoots").first as? String
+        if eventName == "UserPromptSubmit" {
+            let prompt = payload.object("userPromptSubmit")?.string("prompt") ?? ""
+            return AgentEvent(agent: "cline", phase: .before, action: .prompt(text: prompt), session: session, cwd: cwd)
+        }
+        guard let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"]) else {
+            throw PayloadError(
+                description:
+                    "cline payload has hookName '\(eventName)'; expected PreToolUse, PostToolUse or UserPromptSubmit")
+        }
+        let call = payload.object(phase == .before ? "preToolUse" : "postToolUse") ?? Payload([:])
+        guard let tool = call.string("toolName") else {
+            throw PayloadError(description: "cline \(eventName) payload has no toolName")
+        }
+        let parameters = call.object("parameters") ?? Payload([:])
+        let action: AgentEvent.Action
+        switch tool {
+        case "write_to_file", "replace_in_file", "new_rule":
+            guard let path = parameters.string("path") else {
+                throw PayloadError(description: "cline \(tool) payload names no path")
+            }
+            action = .edit(files: [path])
+        case "apply_patch":
+            action = .edit(
+                files: parameters.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths) ?? [])
+        case "execute_command":
+            action = .shell
+        default:
+            action = .ignored
+        }
+        return AgentEvent(agent: "cline", phase: phase, action: action, session: session, cwd: cwd)
+    }
+
     // MARK: generic (spec/capture.md §1)
 
     static func generic(_ payload: Payload) throws -> AgentEvent {

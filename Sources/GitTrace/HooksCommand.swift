@@ -17,20 +17,53 @@ struct HooksCommand: ParsableCommand {
                 Merges into the agent's configuration file, keeping every other hook:
                   claude-code  .claude/settings.json      cursor   .cursor/hooks.json
                   gemini       .gemini/settings.json      codex    .codex/hooks.json
-                  copilot      .github/hooks/sessiontrace.json
+                  copilot      .github/hooks/sessiontrace.json (also VS Code's agent mode)
+                  windsurf     .windsurf/hooks.json (user: ~/.codeium/windsurf/hooks.json)
+                  cline        .clinerules/hooks/ (user: ~/Documents/Cline/Hooks/), one script per hook
+                  opencode     .opencode/plugins/sessiontrace.js (user: ~/.config/opencode/plugins/)
                 --project (default) writes the repository's file, --user the one in your
-                home directory. Running it again changes nothing.
+                home directory. --all-detected installs for every agent whose folder
+                (.claude/, .cursor/, .windsurf/, …) is there. Running it again changes nothing.
                 """
         )
 
-        @Option(help: ArgumentHelp("claude-code, cursor, codex, gemini or copilot.", valueName: "agent"))
-        var agent: AgentKind
+        @Option(
+            help: ArgumentHelp(
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline or opencode.", valueName: "agent"))
+        var agent: AgentKind?
+
+        @Flag(help: "Install for every agent whose configuration folder exists (instead of --agent).")
+        var allDetected = false
 
         @Flag(help: "Configure the agent for this repository (default) or for your user account.")
         var scope: AgentHookConfig.Scope = .project
 
+        func validate() throws {
+            guard (agent == nil) != !allDetected else {
+                throw ValidationError("give --agent NAME or --all-detected (one of them)")
+            }
+        }
+
         func run() throws {
-            let config = try AgentHookConfig(agent: agent, scope: scope)
+            let base = try self.base()
+            let configs =
+                try agent.map { [try AgentHookConfig(agent: $0, scope: scope)] }
+                ?? AgentHookConfig.detected(in: base, scope: scope)
+            if configs.isEmpty {
+                printError("no agent's configuration folder in \(base): nothing installed (use --agent NAME)")
+                return
+            }
+            for config in configs {
+                let (path, changed) = try config.install(base: base)
+                let name = config.agent.rawValue
+                print(changed ? "installed \(name) hooks in \(path)" : "\(name) hooks already in \(path)")
+                if config.agent == .codex {
+                    printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml")
+                }
+            }
+        }
+
+        private func base() throws -> String {
             let base: String
             switch scope {
             case .project:
@@ -42,12 +75,7 @@ struct HooksCommand: ParsableCommand {
             case .user:
                 base = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
             }
-            let (path, changed) = try config.install(base: base)
-            print(
-                changed ? "installed \(agent.rawValue) hooks in \(path)" : "\(agent.rawValue) hooks already in \(path)")
-            if agent == .codex {
-                printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml")
-            }
+            return base
         }
     }
 

@@ -44,7 +44,33 @@ package struct AgentHookConfig {
         case .gemini: return ".gemini/settings.json"
         case .codex: return ".codex/hooks.json"
         case .copilot: return ".github/hooks/sessiontrace.json"
+        case .windsurf: return scope == .user ? ".codeium/windsurf/hooks.json" : ".windsurf/hooks.json"
+        case .cline: return scope == .user ? "Documents/Cline/Hooks" : ".clinerules/hooks"
+        case .opencode:
+            return scope == .user ? ".config/opencode/plugins/sessiontrace.js" : ".opencode/plugins/sessiontrace.js"
         case .generic, .editor: return ""
+        }
+    }
+
+    /// The folder whose presence says the agent is used here (`hooks install --all-detected`).
+    package var detectionDirectory: String {
+        switch agent {
+        case .copilot: return ".github/hooks"
+        case .windsurf: return scope == .user ? ".codeium/windsurf" : ".windsurf"
+        case .cline: return scope == .user ? "Documents/Cline" : ".clinerules"
+        case .opencode: return scope == .user ? ".config/opencode" : ".opencode"
+        default: return String(relativePath.split(separator: "/").first ?? "")
+        }
+    }
+
+    /// The agents configured in `base` for `scope`: those whose folder exists there.
+    package static func detected(in base: String, scope: Scope) -> [AgentHookConfig] {
+        AgentKind.allCases.compactMap { agent in
+            guard let config = try? AgentHookConfig(agent: agent, scope: scope) else { return nil }
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(
+                atPath: base + "/" + config.detectionDirectory, isDirectory: &isDirectory)
+            return exists && isDirectory.boolValue ? config : nil
         }
     }
 
@@ -81,6 +107,11 @@ package struct AgentHookConfig {
                 "beforeSubmitPrompt",
             ]
             return Dictionary(uniqueKeysWithValues: events.map { ($0, [["command": command]]) })
+        case .windsurf:
+            let events = [
+                "pre_write_code", "post_write_code", "pre_run_command", "post_run_command", "pre_user_prompt",
+            ]
+            return Dictionary(uniqueKeysWithValues: events.map { ($0, [["command": command, "show_output": false]]) })
         case .copilot:
             func entry(_ phase: String) -> [String: Any] {
                 ["type": "command", "bash": AgentHookConfig.command(.copilot, phase: phase), "timeoutSec": 10]
@@ -89,7 +120,7 @@ package struct AgentHookConfig {
                 "preToolUse": [entry("before")], "postToolUse": [entry("after")],
                 "userPromptSubmitted": [entry("before")],
             ]
-        case .generic, .editor:
+        case .cline, .opencode, .generic, .editor:
             return [:]
         }
     }
@@ -133,8 +164,66 @@ package struct AgentHookConfig {
         }
     }
 
+    /// Cline runs one executable per hook, named after it, from its hooks directory; ours
+    /// hands the payload to capture and always answers that Cline may go on.
+    package static let clineHooks = ["PreToolUse", "PostToolUse", "UserPromptSubmit"]
+    package static let clineScript = #"""
+        #!/bin/sh
+        # SessionTrace: hands Cline's hook payload to 'git trace capture', which snapshots the
+        # files around each tool call. Installed by 'git trace hooks install --agent cline'.
+        # Capture never blocks Cline: what it has to say goes to stderr, and the answer on
+        # stdout is always to go on.
+        git-trace capture --agent cline >/dev/null || true
+        printf '{"cancel":false,"contextModification":"","errorMessage":""}\n'
+
+        """#
+
+    /// Writes Cline's hook scripts into `directory`; a hook file that is not ours is left
+    /// alone and refused before anything is written.
+    private func installScripts(in directory: String) throws -> (path: String, changed: Bool) {
+        let manager = FileManager.default
+        var missing = [String]()
+        for name in Self.clineHooks {
+            let path = directory + "/" + name
+            guard let data = manager.contents(atPath: path) else {
+                missing.append(path)
+                continue
+            }
+            guard Self.mentionsCapture(String(decoding: data, as: UTF8.self)) else {
+                throw SetupError(
+                    "\(path) is Cline's hook but not SessionTrace's: add 'git-trace capture --agent cline' to it (it gets the payload on stdin), then run this again (nothing was changed)"
+                )
+            }
+        }
+        guard !missing.isEmpty else { return (directory, false) }
+        try AtomicFile.makeDirectory(directory)
+        for path in missing {
+            try AtomicFile.replace(path, with: Array(Self.clineScript.utf8), mode: 0o755)
+            chmod(path, 0o755)
+        }
+        return (directory, true)
+    }
+
+    /// Writes OpenCode's plugin file; one there that is not ours is refused.
+    private func installPlugin(at path: String) throws -> (path: String, changed: Bool) {
+        if let data = FileManager.default.contents(atPath: path) {
+            let text = String(decoding: data, as: UTF8.self)
+            if text == Self.openCodePlugin { return (path, false) }
+            guard text.contains("SessionTrace for OpenCode") else {
+                throw SetupError(
+                    "\(path) exists and is not SessionTrace's plugin: move it, then run this again (nothing was changed)"
+                )
+            }
+        }
+        try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
+        try AtomicFile.replace(path, with: Array(Self.openCodePlugin.utf8), mode: 0o644)
+        return (path, true)
+    }
+
     /// Installs into `base` (repository root or home); returns the file and whether it changed.
     package func install(base: String) throws -> (path: String, changed: Bool) {
+        if agent == .cline { return try installScripts(in: base + "/" + relativePath) }
+        if agent == .opencode { return try installPlugin(at: base + "/" + relativePath) }
         let path = base + "/" + relativePath
         var existing: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
@@ -159,6 +248,18 @@ package struct AgentHookConfig {
 
     /// Whether the configuration in `base` calls capture.
     package func isInstalled(base: String) -> Bool {
+        if agent == .opencode {
+            return FileManager.default.contents(atPath: base + "/" + relativePath).map {
+                String(decoding: $0, as: UTF8.self).contains("SessionTrace for OpenCode")
+            } ?? false
+        }
+        if agent == .cline {
+            return Self.clineHooks.allSatisfy { name in
+                FileManager.default.contents(atPath: base + "/" + relativePath + "/" + name).map {
+                    Self.mentionsCapture(String(decoding: $0, as: UTF8.self))
+                } ?? false
+            }
+        }
         guard let data = FileManager.default.contents(atPath: base + "/" + relativePath),
             let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let hooks = parsed["hooks"]

@@ -20,6 +20,7 @@ import Testing
             ("claude-code", ".claude/settings.json"), ("cursor", ".cursor/hooks.json"),
             ("gemini", ".gemini/settings.json"),
             ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json"),
+            ("windsurf", ".windsurf/hooks.json"),
         ] {
             let output = try await fixture.trace("hooks", "install", "--agent", agent)
             #expect(output.status == 0, "\(output)")
@@ -30,6 +31,60 @@ import Testing
         let status = try await fixture.trace("hooks", "status")
         #expect(status.stdout.contains("claude-code  project"))
         #expect(status.stdout.contains("git post-commit        installed"))
+    }
+
+    /// OpenCode's plugin file is the reference copy; one that is someone else's stays.
+    @Test func openCodesPluginIsTheReferenceAndAForeignOneIsKept() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let output = try await fixture.trace("hooks", "install", "--agent", "opencode")
+        #expect(output.status == 0, "\(output)")
+        let plugin = fixture.repository.appendingPathComponent(".opencode/plugins/sessiontrace.js")
+        let reference = HookInstallTests.references.appendingPathComponent("agents/opencode/sessiontrace.js")
+        #expect(try Data(contentsOf: plugin) == Data(contentsOf: reference))
+        #expect(try await fixture.trace("hooks", "install", "--agent", "opencode").stdout.contains("already in"))
+        #expect(try await fixture.trace("hooks", "status").stdout.contains("opencode     project"))
+        try fixture.sandbox.write(
+            "export const Mine = async () => ({})\n", to: ".opencode/plugins/sessiontrace.js", in: fixture.repository)
+        let foreign = try await fixture.trace("hooks", "install", "--agent", "opencode")
+        #expect(foreign.failedCleanly && foreign.stderr.contains("is not SessionTrace's plugin"), "\(foreign)")
+        #expect(try String(contentsOf: plugin, encoding: .utf8) == "export const Mine = async () => ({})\n")
+    }
+
+    @Test func allDetectedInstallsForTheAgentsWhoseFoldersExistAndNoOthers() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        for folder in [".claude", ".windsurf", ".clinerules"] {
+            try FileManager.default.createDirectory(
+                at: fixture.repository.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try fixture.sandbox.write("not a folder\n", to: ".cursor", in: fixture.repository)
+        let output = try await fixture.trace("hooks", "install", "--all-detected")
+        #expect(output.status == 0, "\(output)")
+        #expect(
+            output.stdout.split(separator: "\n").map { String($0.split(separator: " ")[1]) }.sorted()
+                == ["claude-code", "cline", "windsurf"], "\(output.stdout)")
+        let status = try await fixture.trace("hooks", "status")
+        for (agent, state) in [
+            ("claude-code", "project"), ("windsurf", "project"), ("cline", "project"), ("cursor", "not installed"),
+            ("codex", "not installed"), ("copilot", "not installed"), ("gemini", "not installed"),
+        ] {
+            #expect(
+                status.stdout.contains("\(agent.padding(toLength: 12, withPad: " ", startingAt: 0)) \(state)"),
+                "\(agent): \(status.stdout)")
+        }
+        #expect(try await fixture.trace("hooks", "install", "--all-detected").stdout.contains("already in"))
+        // In the user's home: the folders there.
+        try FileManager.default.createDirectory(
+            at: fixture.sandbox.home.appendingPathComponent(".codeium/windsurf"), withIntermediateDirectories: true)
+        let user = try await fixture.trace("hooks", "install", "--all-detected", "--user")
+        #expect(user.status == 0 && user.stdout.contains("installed windsurf hooks in"), "\(user)")
+        #expect(
+            FileManager.default.fileExists(
+                atPath: fixture.sandbox.home.appendingPathComponent(".codeium/windsurf/hooks.json").path))
+        #expect(try await fixture.trace("hooks", "status").stdout.contains("windsurf     project, user"))
+        let both = try await fixture.trace("hooks", "install", "--all-detected", "--agent", "cursor")
+        #expect(both.failedCleanly && both.stderr.contains("give --agent NAME or --all-detected"), "\(both)")
+        let neither = try await fixture.trace("hooks", "install")
+        #expect(neither.failedCleanly && neither.stderr.contains("give --agent NAME or --all-detected"), "\(neither)")
     }
 
     @Test func agentConfigMergesWithExistingHooksAndIsIdempotent() async throws {

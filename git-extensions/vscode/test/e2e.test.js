@@ -6,42 +6,11 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const childProcess = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { createFakeVSCode, FakeDocument } = require('./fake-vscode');
 const { Controller } = require('../lib/controller');
 const { GitTrace } = require('../lib/trace');
-
-const binary =
-  process.env.GIT_TRACE_BINARY || path.resolve(__dirname, '..', '..', '..', '.build', 'debug', 'git-trace');
-
-function sandbox() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sessiontrace-vscode-e2e-'));
-  const home = path.join(root, 'home');
-  fs.mkdirSync(home);
-  const env = Object.assign({}, process.env, {
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
-    SESSIONTRACE_FOREGROUND: '1',
-  });
-  // The spawned programs inherit this process's environment.
-  Object.assign(process.env, env);
-  const sh = (program, args, cwd) => {
-    const result = childProcess.spawnSync(program, args, { cwd, env, encoding: 'utf8' });
-    assert.equal(result.status, 0, `${program} ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout;
-  };
-  sh('git', ['config', '--global', 'user.name', 'Pat Person'], root);
-  sh('git', ['config', '--global', 'user.email', 'pat@example.com'], root);
-  sh('git', ['config', '--global', 'init.defaultBranch', 'main'], root);
-  const repository = path.join(root, 'repo');
-  sh('git', ['init', '-q', repository], root);
-  const signer = sh(binary, ['keygen'], repository).trim().split('\n').pop();
-  sh(binary, ['init'], repository);
-  return { root, repository, sh, signer };
-}
+const { sandbox, binary } = require('./sandbox');
 
 test('an accepted completion is the agent’s and the typing around it the person’s, in the signed record', async (t) => {
   assert.ok(fs.existsSync(binary), `no git-trace at ${binary}: build it first (swift build)`);
