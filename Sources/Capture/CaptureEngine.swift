@@ -115,6 +115,7 @@ package final class CaptureEngine {
             case .ignored:
                 return CaptureSummary(ignored: true)
             case .prompt(let text):
+                rejectUnfinishedActions(of: event, state: &state)
                 state.pending["prompt:" + sessionKey(event)] = WorkingState.PendingEdit(
                     agent: event.agent, session: event.session, model: event.model, prompt: try promptDigest(text),
                     files: [:], startedAt: now)
@@ -143,6 +144,7 @@ package final class CaptureEngine {
                 var summary = CaptureSummary(files: [path])
                 summary.linesWritten = try applyAgentEdit(
                     path, before: before, after: after, event: event, state: &state)
+                countAction(of: event, accepted: true, state: &state)
                 return summary
             }
         }
@@ -167,6 +169,7 @@ package final class CaptureEngine {
 
     private func after(paths: [String], event: AgentEvent, state: inout WorkingState) throws -> CaptureSummary {
         let pending = state.pending.removeValue(forKey: pairingKey(event, paths: paths))
+        defer { countAction(of: event, accepted: true, state: &state) }
         var summary = CaptureSummary(files: paths)
         for path in Set(paths).union(pending?.files.keys ?? [:].keys).sorted() {
             let afterContent = layout.readWorkingFile(path) ?? []
@@ -236,6 +239,7 @@ package final class CaptureEngine {
             throw WorkingLogError(
                 description: "shell command ended without its start event: its changes are not attributed")
         }
+        countAction(of: event, accepted: true, state: &state)
         var summary = CaptureSummary()
         for path in Set(baseline.keys).union(try repository.dirtyPaths()).sorted() {
             let current = layout.readWorkingFile(path)
@@ -253,6 +257,33 @@ package final class CaptureEngine {
                 path, before: try content(ofBlob: beforeID), after: current ?? [], event: event, state: &state)
         }
         return summary
+    }
+
+    // MARK: Actions accepted and rejected
+
+    /// One edit or command of `event`'s session that ran (`accepted`) or was turned down.
+    private func countAction(of event: AgentEvent, accepted: Bool, state: inout WorkingState) {
+        let key = sessionKey(event)
+        var activity =
+            state.sessions[key]
+            ?? WorkingState.SessionActivity(
+                agent: event.agent, session: event.session ?? "unknown",
+                model: event.model ?? state.sessionModels[key] ?? defaultModel(event.agent), linesWritten: 0)
+        if accepted { activity.actionsAccepted += 1 } else { activity.actionsRejected += 1 }
+        state.sessions[key] = activity
+    }
+
+    /// A new prompt ends the session's previous turn: an edit or command announced before
+    /// it whose after event never came was turned down (a permission refused), and is
+    /// counted so; its snapshots are let go (spec/capture.md §2).
+    private func rejectUnfinishedActions(of event: AgentEvent, state: inout WorkingState) {
+        let unfinished = state.pending.filter { key, edit in
+            !key.hasPrefix("prompt:") && edit.agent == event.agent && edit.session == event.session
+        }
+        for key in unfinished.keys.sorted() {
+            state.pending.removeValue(forKey: key)
+            countAction(of: event, accepted: false, state: &state)
+        }
     }
 
     // MARK: Provenance bookkeeping

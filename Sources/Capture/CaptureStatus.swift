@@ -76,6 +76,8 @@ package struct CaptureStatus {
                     .object([
                         "agent": .string($0.agent), "session_id": .string($0.session),
                         "lines_written": .integer(Int64($0.linesWritten)),
+                        "actions_accepted": .integer(Int64($0.actionsAccepted)),
+                        "actions_rejected": .integer(Int64($0.actionsRejected)),
                     ])
                 }),
             "unrecorded_commits": .array(
@@ -104,6 +106,9 @@ package struct CaptureStatus {
         for session in sessions {
             lines.append(
                 "session      \(session.agent) \(session.session): \(session.linesWritten) lines written since the last record"
+                    + (session.actionsRejected > 0
+                        ? ", \(session.actionsRejected) of \(session.actionsAccepted + session.actionsRejected) actions turned down"
+                        : "")
             )
         }
         for failure in failed { lines.append("unrecorded   \(failure.commit.prefix(12)): \(failure.reason)") }

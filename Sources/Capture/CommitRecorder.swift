@@ -368,7 +368,8 @@ package final class CommitRecorder {
             let key = activity.agent + "/" + activity.session
             result[key] = SessionAcceptance(
                 agent: activity.agent, sessionID: activity.session, modelID: activity.model ?? "unknown/unknown",
-                linesWritten: activity.linesWritten, linesCommittedUnchanged: 0, linesCommittedEdited: 0)
+                linesWritten: activity.linesWritten, linesCommittedUnchanged: 0, linesCommittedEdited: 0,
+                actionsAccepted: activity.actionsAccepted, actionsRejected: activity.actionsRejected)
         }
         for claim in claims where claim.contributor.type != .human {
             let key = (claim.contributor.agent ?? "unknown") + "/" + (claim.sessionID ?? "unknown")

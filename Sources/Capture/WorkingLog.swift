@@ -39,6 +39,28 @@ package struct WorkingState: Codable, Sendable {
         package var session: String
         package var model: String?
         package var linesWritten: Int
+        /// Edits and commands that completed, and those turned down (no after event
+        /// before the session's next prompt).
+        package var actionsAccepted = 0
+        package var actionsRejected = 0
+
+        init(agent: String, session: String, model: String?, linesWritten: Int) {
+            self.agent = agent
+            self.session = session
+            self.model = model
+            self.linesWritten = linesWritten
+        }
+
+        /// The counts are written only when not zero (and by versions before them, never).
+        package init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            agent = try container.decode(String.self, forKey: .agent)
+            session = try container.decode(String.self, forKey: .session)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            linesWritten = try container.decode(Int.self, forKey: .linesWritten)
+            actionsAccepted = try container.decodeIfPresent(Int.self, forKey: .actionsAccepted) ?? 0
+            actionsRejected = try container.decodeIfPresent(Int.self, forKey: .actionsRejected) ?? 0
+        }
     }
 
     package struct FailedRecord: Codable, Sendable {

@@ -29,9 +29,12 @@ extension WorkingState {
         pending = try root.dictionary("pending", PendingEdit.init(json:))
         sessions = try root.dictionary("sessions") { value in
             guard case .object(let session) = value else { throw FormatError() }
-            return SessionActivity(
+            var activity = SessionActivity(
                 agent: try session.string("agent"), session: try session.string("session"),
                 model: try session.optionalString("model"), linesWritten: Int(try session.integer("linesWritten")))
+            activity.actionsAccepted = Int(try session.optionalInteger("actionsAccepted") ?? 0)
+            activity.actionsRejected = Int(try session.optionalInteger("actionsRejected") ?? 0)
+            return activity
         }
         recorded = try root.array("recorded").map {
             guard let hex = $0.stringValue else { throw FormatError() }; return hex
@@ -70,6 +73,12 @@ extension WorkingState {
                             "linesWritten": .integer(Int64(session.linesWritten)),
                         ]
                         if let model = session.model { members["model"] = .string(model) }
+                        if session.actionsAccepted > 0 {
+                            members["actionsAccepted"] = .integer(Int64(session.actionsAccepted))
+                        }
+                        if session.actionsRejected > 0 {
+                            members["actionsRejected"] = .integer(Int64(session.actionsRejected))
+                        }
                         return .object(JSONObject(members))
                     })),
             "recorded": .array(recorded.map(JSONValue.string)),

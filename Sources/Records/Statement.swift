@@ -152,11 +152,17 @@ package struct SessionAcceptance: Sendable, Equatable {
     package var linesCommittedUnchanged: Int
     /// Of the commit's lines, those the session wrote and a person then edited (`mixed`).
     package var linesCommittedEdited: Int
+    /// File edits and shell commands the session proposed since its previous record that
+    /// ran, and that were turned down (a permission refused: never completed).
+    package var actionsAccepted: Int
+    package var actionsRejected: Int
 
     package init(
         agent: String, sessionID: String, modelID: String, linesWritten: Int, linesCommittedUnchanged: Int,
-        linesCommittedEdited: Int
+        linesCommittedEdited: Int, actionsAccepted: Int = 0, actionsRejected: Int = 0
     ) {
+        self.actionsAccepted = actionsAccepted
+        self.actionsRejected = actionsRejected
         self.agent = agent
         self.sessionID = sessionID
         self.modelID = modelID
@@ -477,13 +483,20 @@ extension Attribution {
         if !sessions.isEmpty {
             members["sessions"] = .array(
                 sessions.map { session in
-                    .object([
+                    var entry: JSONObject = [
                         "agent": .string(session.agent), "session_id": .string(session.sessionID),
                         "model_id": .string(session.modelID),
                         "lines_written": .integer(Int64(session.linesWritten)),
                         "lines_committed_unchanged": .integer(Int64(session.linesCommittedUnchanged)),
                         "lines_committed_edited": .integer(Int64(session.linesCommittedEdited)),
-                    ])
+                    ]
+                    if session.actionsAccepted > 0 {
+                        entry["actions_accepted"] = .integer(Int64(session.actionsAccepted))
+                    }
+                    if session.actionsRejected > 0 {
+                        entry["actions_rejected"] = .integer(Int64(session.actionsRejected))
+                    }
+                    return .object(entry)
                 })
         }
         if let rewrite {

@@ -105,6 +105,13 @@ private struct MemberReader {
         has(key) ? try string(key) : nil
     }
 
+    /// An optional count that is omitted when zero (0 when absent; an explicit 0 is not
+    /// canonical and refused).
+    mutating func positiveCount(_ key: StaticString) throws -> Int {
+        guard has(key) else { return 0 }
+        return try integer(key, in: 1...JSONValue.maxSafeInteger)
+    }
+
     /// An approval's optional `change` (spec/records.md §8.2).
     mutating func changeID() throws -> String? {
         guard let change = try optionalString("change") else { return nil }
@@ -351,7 +358,9 @@ extension Attribution {
                     modelID: try session.string("model_id"),
                     linesWritten: try session.integer("lines_written", in: count),
                     linesCommittedUnchanged: try session.integer("lines_committed_unchanged", in: count),
-                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count))
+                    linesCommittedEdited: try session.integer("lines_committed_edited", in: count),
+                    actionsAccepted: try session.positiveCount("actions_accepted"),
+                    actionsRejected: try session.positiveCount("actions_rejected"))
             }
             guard !sessions.isEmpty else { throw reader.error("sessions", "must be omitted when empty") }
         }

@@ -38,6 +38,10 @@ package struct Report: Sendable {
         package var written = 0
         package var committedUnchanged = 0
         package var committedEdited = 0
+        /// The agent's edits and commands that ran, and those a person turned down.
+        package var actionsAccepted = 0
+        package var actionsRejected = 0
+        package var actionsOffered: Int { actionsAccepted + actionsRejected }
         package var committed: Int { committedUnchanged + committedEdited }
         package var acceptanceBasisPoints: Int? { basisPoints(committed, of: written) }
     }
@@ -174,6 +178,8 @@ package struct Report: Sendable {
             total.written += session.written
             total.committedUnchanged += session.committedUnchanged
             total.committedEdited += session.committedEdited
+            total.actionsAccepted += session.actionsAccepted
+            total.actionsRejected += session.actionsRejected
             totals[key] = total
         }
         return totals.values.sorted { ($0.agent, $0.model) < ($1.agent, $1.model) }

@@ -202,6 +202,8 @@ package enum ReportBuilder {
                 entry.written += session.linesWritten
                 entry.committedUnchanged += session.linesCommittedUnchanged
                 entry.committedEdited += session.linesCommittedEdited
+                entry.actionsAccepted += session.actionsAccepted
+                entry.actionsRejected += session.actionsRejected
                 sessions[key] = entry
             }
 

@@ -141,15 +141,20 @@ struct ReportDocument {
 
         var acceptance = Section(id: "acceptance", title: "Acceptance")
         acceptance.paragraphs.append(
-            "Acceptance = lines committed (unchanged or edited) ÷ lines the agent wrote, from the sessions in the records."
+            "Acceptance = lines committed (unchanged or edited) ÷ lines the agent wrote, from the sessions in the records. "
+                + "Actions are the agent's file edits and commands: offered, run, and turned down by a person (a permission refused)."
         )
         func sessionRow(_ session: Report.Session) -> [String] {
             [
                 count(session.written), count(session.committedUnchanged), count(session.committedEdited),
-                percent(session.acceptanceBasisPoints),
+                percent(session.acceptanceBasisPoints), count(session.actionsOffered), count(session.actionsAccepted),
+                count(session.actionsRejected),
             ]
         }
-        let sessionColumns = ["written", "committed unchanged", "committed edited", "acceptance"]
+        let sessionColumns = [
+            "written", "committed unchanged", "committed edited", "acceptance", "actions offered", "accepted",
+            "rejected",
+        ]
         acceptance.tables.append(
             Table(
                 name: "acceptance_by_model", columns: ["agent", "model"] + sessionColumns,

@@ -134,6 +134,9 @@ extension Report {
             "lines_committed_unchanged": .integer(Int64(session.committedUnchanged)),
             "lines_committed_edited": .integer(Int64(session.committedEdited)),
             "acceptance_bp": session.acceptanceBasisPoints.map { .integer(Int64($0)) } ?? .null,
+            "actions_offered": .integer(Int64(session.actionsOffered)),
+            "actions_accepted": .integer(Int64(session.actionsAccepted)),
+            "actions_rejected": .integer(Int64(session.actionsRejected)),
         ]
         if naming { members["session_id"] = .string(session.sessionID) }
         return .object(members)

@@ -27,7 +27,7 @@ import Testing
             record.sessions == [
                 SessionAcceptance(
                     agent: "claude-code", sessionID: "s1", modelID: "anthropic/claude-sonnet-4-5-20250929",
-                    linesWritten: 5, linesCommittedUnchanged: 5, linesCommittedEdited: 0)
+                    linesWritten: 5, linesCommittedUnchanged: 5, linesCommittedEdited: 0, actionsAccepted: 1)
             ])
         let verified = try await fixture.verify()
         #expect(verified.status == 0, "\(verified)")

@@ -141,6 +141,11 @@ def version2():
             "tests/caf\u00e9 \"quoted\".txt": [[at(mixed), "1"]],
         },
         "rest": at(human),
+        "sessions": [
+            {"actions_accepted": 4, "actions_rejected": 1, "agent": "claude-code", "lines_committed_edited": 0,
+             "lines_committed_unchanged": 19, "lines_written": 24, "model_id": "anthropic/claude-sonnet-4-5",
+             "session_id": "session-1"},
+        ],
         "time": 1767323100,  # 2026-01-02T03:05:00Z
     }
     write_v2_record(os.path.join(HERE, "attribution-v2"), statement, key)
@@ -182,6 +187,8 @@ def version2():
         ("files[\"src/app.swift\"]", lambda s: s["files"].__setitem__("src/app.swift", [[0, "3-20"], [1, "20"]])),
         ("files[\"src/app.swift\"][0][0]", lambda s: s["files"].__setitem__("src/app.swift", [[2, "3-20"]])),
         ("", set_("totals", {"ai": 18})),
+        ("sessions[0].actions_rejected", lambda s: s["sessions"][0].__setitem__("actions_rejected", 0)),
+        ("sessions[0].actions_accepted", lambda s: s["sessions"][0].__setitem__("actions_accepted", -1)),
     ]
     cases = [{"member": member, "payload": canonical(variant(change)).decode()} for member, change in invalid]
     with open(os.path.join(HERE, "invalid-v2.json"), "w", encoding="utf-8") as handle:
