@@ -68,49 +68,56 @@ extension AgentDriver {
         #expect(try await fixture.verify().status == 0, sourceLocation: sourceLocation)
     }
 
-    func edited(_ line: Int, of count: Int, to text: String) -> String {
-        var lines = numberedLines(count).split(separator: "\n").map(String.init)
-        lines[line - 1] = text
-        return lines.joined(separator: "\n") + "\n"
+    /// An agent's hook fixtures, and the extra values each kind of call needs.
+    struct Hooks {
+        var prompt: String
+        var writePre: String, writePost: String, shellPre: String, shellPost: String
+        var editValues: [String: String] = [:], writeValues: [String: String] = [:]
+        var shellValues: [String: String] = [:]
+    }
+
+    /// The session `expectSession` checks: the person edits line 1, the agent line 3
+    /// after a prompt, writes new.txt, runs a command writing gen.txt, and the person adds
+    /// a line to new.txt.
+    func runSession(_ agentName: String, _ hooks: Hooks, label: String) async throws {
+        var (fixture, agent) = try await started()
+        var lines = numberedLines(5).split(separator: "\n").map(String.init)
+        lines[0] = "mine"
+        try fixture.sandbox.write(lines.joined(separator: "\n") + "\n", to: "a.txt", in: fixture.repository)
+        try await agent.prompt(agentName, hooks.prompt, "fix line three")
+        lines[2] = "line three, by \(agentName)"
+        try await agent.write(
+            agentName, "a.txt", lines.joined(separator: "\n") + "\n", pre: hooks.writePre, post: hooks.writePost,
+            extra: hooks.editValues)
+        try await agent.write(
+            agentName, "new.txt", "n1\nn2\n", pre: hooks.writePre, post: hooks.writePost, extra: hooks.writeValues)
+        try await agent.shell(
+            agentName, "printf 'g1\\ng2\\n' > gen.txt", pre: hooks.shellPre, post: hooks.shellPost,
+            extra: hooks.shellValues)
+        try fixture.sandbox.write("n1\nn2\nmine too\n", to: "new.txt", in: fixture.repository)
+        try await expectSession(fixture, agent: label)
     }
 
     @Test func windsurf() async throws {
-        var (fixture, agent) = try await started()
-        try fixture.sandbox.write(edited(1, of: 5, to: "mine"), to: "a.txt", in: fixture.repository)
-        try await agent.prompt("windsurf", "windsurf-pre-user-prompt.json", "fix line three")
-        var text = edited(1, of: 5, to: "mine").split(separator: "\n").map(String.init)
-        text[2] = "line three, by cascade"
-        try await agent.write(
-            "windsurf", "a.txt", text.joined(separator: "\n") + "\n", pre: "windsurf-pre-write-code.json",
-            post: "windsurf-post-write-code.json")
-        try await agent.write(
-            "windsurf", "new.txt", "n1\nn2\n", pre: "windsurf-pre-write-code.json",
-            post: "windsurf-post-write-code.json")
-        try await agent.shell(
-            "windsurf", "printf 'g1\\ng2\\n' > gen.txt", pre: "windsurf-pre-run-command.json",
-            post: "windsurf-post-run-command.json")
-        try fixture.sandbox.write("n1\nn2\nmine too\n", to: "new.txt", in: fixture.repository)
-        try await expectSession(fixture, agent: "ai windsurf unknown/unknown w1")
+        try await runSession(
+            "windsurf",
+            Hooks(
+                prompt: "windsurf-pre-user-prompt.json", writePre: "windsurf-pre-write-code.json",
+                writePost: "windsurf-post-write-code.json", shellPre: "windsurf-pre-run-command.json",
+                shellPost: "windsurf-post-run-command.json"),
+            label: "ai windsurf unknown/unknown w1")
     }
 
     @Test func cline() async throws {
-        var (fixture, agent) = try await started()
-        try fixture.sandbox.write(edited(1, of: 5, to: "mine"), to: "a.txt", in: fixture.repository)
-        try await agent.prompt("cline", "cline-user-prompt-submit.json", "fix line three")
-        var text = edited(1, of: 5, to: "mine").split(separator: "\n").map(String.init)
-        text[2] = "line three, by cline"
-        let edit = ["TOOL": "replace_in_file", "COMMAND": ""]
-        try await agent.write(
-            "cline", "a.txt", text.joined(separator: "\n") + "\n", pre: "cline-pre-tool-use.json",
-            post: "cline-post-tool-use.json", extra: edit)
-        try await agent.write(
-            "cline", "new.txt", "n1\nn2\n", pre: "cline-pre-tool-use.json", post: "cline-post-tool-use.json",
-            extra: ["TOOL": "write_to_file", "COMMAND": ""])
-        try await agent.shell(
-            "cline", "printf 'g1\\ng2\\n' > gen.txt", pre: "cline-pre-tool-use.json", post: "cline-post-tool-use.json",
-            extra: ["TOOL": "execute_command", "FILE": "", "NEW": ""])
-        try fixture.sandbox.write("n1\nn2\nmine too\n", to: "new.txt", in: fixture.repository)
-        try await expectSession(fixture, agent: "ai cline unknown/unknown w1")
+        try await runSession(
+            "cline",
+            Hooks(
+                prompt: "cline-user-prompt-submit.json", writePre: "cline-pre-tool-use.json",
+                writePost: "cline-post-tool-use.json", shellPre: "cline-pre-tool-use.json",
+                shellPost: "cline-post-tool-use.json", editValues: ["TOOL": "replace_in_file", "COMMAND": ""],
+                writeValues: ["TOOL": "write_to_file", "COMMAND": ""],
+                shellValues: ["TOOL": "execute_command", "FILE": "", "NEW": ""]),
+            label: "ai cline unknown/unknown w1")
     }
 
     /// The scripts `hooks install --agent cline` writes are what Cline runs: each hands
