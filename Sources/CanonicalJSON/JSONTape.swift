@@ -373,6 +373,7 @@ package final class JSONTape {
             var decoded = [UInt8]()
             var canonical = true
             var offset = start
+            decoded.reserveCapacity(min(bytes.count - start, 1 << 16))
             func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: offset) }
             func hex4() throws -> UInt32 {
                 guard bytes.count - offset >= 4 else { throw fail("invalid \\u escape") }
@@ -430,6 +431,19 @@ package final class JSONTape {
                 }
             }
             while offset < bytes.count {
+                // A run of plain bytes is copied at once: a file's text in an editor's
+                // payload has an escape on every line, and bytes between them.
+                var runEnd = offset
+                while runEnd < bytes.count, bytes[runEnd] >= 0x20, bytes[runEnd] != UInt8(ascii: "\""),
+                    bytes[runEnd] != UInt8(ascii: "\\")
+                {
+                    runEnd += 1
+                }
+                if runEnd > offset {
+                    decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset..<runEnd]))
+                    offset = runEnd
+                    continue
+                }
                 let byte = bytes[offset]
                 switch byte {
                 case UInt8(ascii: "\""):
@@ -439,12 +453,14 @@ package final class JSONTape {
                     return (offset, decoded, canonical)
                 case UInt8(ascii: "\\"):
                     offset += 1
-                    decoded.append(contentsOf: Array(String(try escape()).utf8))
-                case 0x00..<0x20:
+                    let scalar = try escape()
+                    if scalar.isASCII {
+                        decoded.append(UInt8(scalar.value))
+                    } else {
+                        UTF8.encode(scalar) { decoded.append($0) }
+                    }
+                default:  // below 0x20
                     throw fail("unescaped control character in string")
-                default:
-                    decoded.append(byte)
-                    offset += 1
                 }
             }
             throw fail("unterminated string")

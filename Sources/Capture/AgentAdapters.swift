@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import Ledger
 import Records
@@ -269,28 +270,51 @@ enum AgentAdapters {
 
     // MARK: editor (spec/capture.md §1.1): the VS Code extension, or any editor integration
 
-    static func editor(_ payload: Payload) throws -> AgentEvent {
-        let eventName = try required(payload, "event", agent: "editor")
-        let file = try required(payload, "file", agent: "editor")
-        func text(_ key: String) throws -> [UInt8] {
-            guard let value = payload.object[key] as? String else {
-                throw PayloadError(description: "editor \(eventName) payload has no \(key) text")
+    static func editor(bytes: [UInt8]) throws -> AgentEvent {
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(parsing: bytes)
+        } catch {
+            throw PayloadError(description: bytes.isEmpty ? "no hook payload on stdin" : "hook payload is not JSON")
+        }
+        guard tape.entries.first?.kind == .object else {
+            throw PayloadError(description: "hook payload is not a JSON object")
+        }
+        // The top-level members that are strings (the payload names nothing else).
+        var strings = [String: Int]()
+        var key = 1
+        while key < Int(tape.entries[0].end) {
+            if tape.entries[key + 1].kind == .string { strings[tape.string(at: key)] = key + 1 }
+            key = tape.next(after: key + 1)
+        }
+        func string(_ name: String) -> String? {
+            strings[name].map { tape.string(at: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func required(_ name: String) throws -> String {
+            guard let value = string(name) else { throw PayloadError(description: "editor payload has no \(name)") }
+            return value
+        }
+        let eventName = try required("event")
+        let file = try required("file")
+        func text(_ name: String) throws -> [UInt8] {
+            guard let index = strings[name] else {
+                throw PayloadError(description: "editor \(eventName) payload has no \(name) text")
             }
-            return Array(value.utf8)
+            return Array(tape.stringBytes(at: index))
         }
         switch eventName {
         case "person":
             return AgentEvent(
                 agent: "human", phase: .after, action: .personText(file: file, text: try text("text")),
-                cwd: payload.string("cwd"))
+                cwd: string("cwd"))
         case "edit":
-            let agent = try required(payload, "agent", agent: "editor")
+            let agent = try required("agent")
             guard Self.isAgentName(agent), agent != "human" else {
                 throw PayloadError(
                     description: "editor edit payload has agent '\(agent)'; expected a name such as copilot")
             }
             var model: String?
-            if let named = payload.string("model") {
+            if let named = string("model") {
                 guard let qualified = ModelID.qualified(named) else {
                     throw PayloadError(description: "editor edit payload has model '\(named)'; expected provider/model")
                 }
@@ -299,7 +323,7 @@ enum AgentAdapters {
             return AgentEvent(
                 agent: agent, phase: .after,
                 action: .textEdit(file: file, before: try text("before"), after: try text("after")),
-                session: payload.string("session"), model: model, cwd: payload.string("cwd"))
+                session: string("session"), model: model, cwd: string("cwd"))
         default:
             throw PayloadError(description: "editor payload has event '\(eventName)'; expected person or edit")
         }
@@ -367,7 +391,7 @@ enum AgentAdapters {
         before.contains(name) ? .before : after.contains(name) ? .after : nil
     }
 
-    private static func required(_ payload: Payload, _ key: String, agent: String) throws -> String {
+    fileprivate static func required(_ payload: Payload, _ key: String, agent: String) throws -> String {
         guard let value = payload.string(key) else { throw PayloadError(description: "\(agent) payload has no \(key)") }
         return value
     }

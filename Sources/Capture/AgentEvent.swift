@@ -76,6 +76,9 @@ public enum AgentKind: String, CaseIterable, Sendable {
     /// Parses one hook payload. `declaredPhase` is what the hook configuration says
     /// (for agents whose payload does not name its event).
     public func event(from payload: [UInt8], declaredPhase: AgentEvent.Phase? = nil) throws -> AgentEvent {
+        // The editor's payloads carry whole files: read without building Foundation
+        // objects, which took half of such a call (BENCHMARKS.md).
+        if self == .editor { return try AgentAdapters.editor(bytes: payload) }
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else {
@@ -101,8 +104,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
             var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": "opencode"]) { $1 }))
             event.agent = "opencode"
             return event
-        case .generic: return try AgentAdapters.generic(payload)
-        case .editor: return try AgentAdapters.editor(payload)
+        case .generic, .editor: return try AgentAdapters.generic(payload)
         }
     }
 }

@@ -87,7 +87,13 @@ import Testing
     }
 
     @Test func badEditorPayloadsAreRefusedInOneLineAndChangeNothing() async throws {
-        let (fixture, _) = try await started()
+        // No git hooks: nothing but capture writes the working log here.
+        let fixture = try await Fixture.make()
+        try await fixture.commit("one\ntwo\n", to: "a.txt")
+        let accepted = try await fixture.sandbox.run(
+            fixture.sandbox.binary, ["capture", "--agent", "editor"], in: fixture.repository,
+            input: #"{"event": "person", "file": "a.txt", "text": "one\ntwo\n"}"#)
+        try #require(accepted.status == 0, "\(accepted)")
         func stateBytes(_ fixture: Fixture) throws -> Data? {
             FileManager.default.contents(
                 atPath: fixture.repository.appendingPathComponent(".git/sessiontrace/state.json").path)
