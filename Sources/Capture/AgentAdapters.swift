@@ -206,6 +206,25 @@ enum AgentAdapters {
         }
     }
 
+    // MARK: Factory Droid (.factory/hooks.json: Claude Code's format, its own tool names)
+
+    static func droid(_ payload: Payload) throws -> AgentEvent {
+        try toolHook(
+            payload,
+            ToolHookDialect(
+                agent: "droid", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
+                editTools: ["Create", "Edit", "MultiEdit", "ApplyPatch"], shellTools: ["Execute"],
+                toolUseKeys: ["tool_use_id"],
+                editedFiles: { input in
+                    if let patch = input.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
+                        return patchedPaths(patch)
+                    }
+                    let paths = input.filePaths
+                    return paths.isEmpty ? nil : paths
+                }),
+            model: payload.string("model").flatMap(ModelID.qualified))
+    }
+
     // MARK: Cline (.clinerules/hooks/PreToolUse, PostToolUse, UserPromptSubmit: executables)
 
     static func cline(_ payload: Payload) throws -> AgentEvent {

@@ -21,6 +21,7 @@ struct HooksCommand: ParsableCommand {
                   windsurf     .windsurf/hooks.json (user: ~/.codeium/windsurf/hooks.json)
                   cline        .clinerules/hooks/ (user: ~/Documents/Cline/Hooks/), one script per hook
                   opencode     .opencode/plugins/sessiontrace.js (user: ~/.config/opencode/plugins/)
+                  droid        .factory/hooks.json
                 --project (default) writes the repository's file, --user the one in your
                 home directory. --all-detected installs for every agent whose folder
                 (.claude/, .cursor/, .windsurf/, …) is there. Running it again changes nothing.
@@ -29,7 +30,7 @@ struct HooksCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "claude-code, cursor, codex, gemini, copilot, windsurf, cline or opencode.", valueName: "agent"))
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode or droid.", valueName: "agent"))
         var agent: AgentKind?
 
         @Flag(help: "Install for every agent whose configuration folder exists (instead of --agent).")

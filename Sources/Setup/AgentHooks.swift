@@ -48,6 +48,7 @@ package struct AgentHookConfig {
         case .cline: return scope == .user ? "Documents/Cline/Hooks" : ".clinerules/hooks"
         case .opencode:
             return scope == .user ? ".config/opencode/plugins/sessiontrace.js" : ".opencode/plugins/sessiontrace.js"
+        case .droid: return ".factory/hooks.json"
         case .generic, .editor: return ""
         }
     }
@@ -94,6 +95,12 @@ package struct AgentHookConfig {
             return [
                 "BeforeTool": [matcherGroup(tools)], "AfterTool": [matcherGroup(tools)],
                 "BeforeAgent": [matcherGroup(nil)],
+            ]
+        case .droid:
+            let tools = "Create|Edit|MultiEdit|ApplyPatch|Execute"
+            return [
+                "PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)],
+                "UserPromptSubmit": [matcherGroup(nil)],
             ]
         case .codex:
             let tools = "apply_patch|Bash|shell|exec_command"

@@ -120,6 +120,17 @@ extension AgentDriver {
             label: "ai cline unknown/unknown w1")
     }
 
+    @Test func droid() async throws {
+        try await runSession(
+            "droid",
+            Hooks(
+                prompt: "droid-user-prompt-submit.json", writePre: "droid-pre-tool-use.json",
+                writePost: "droid-post-tool-use.json", shellPre: "droid-pre-tool-use.json",
+                shellPost: "droid-post-tool-use.json", editValues: ["TOOL": "Edit", "COMMAND": ""],
+                writeValues: ["TOOL": "Create", "COMMAND": ""], shellValues: ["TOOL": "Execute", "FILE": ""]),
+            label: "ai droid unknown/unknown w1")
+    }
+
     /// The scripts `hooks install --agent cline` writes are what Cline runs: each hands
     /// the payload to capture and tells Cline to go on, even when capture fails.
     @Test func clinesInstalledHookScriptsCaptureAndNeverBlock() async throws {

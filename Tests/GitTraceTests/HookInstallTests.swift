@@ -20,7 +20,7 @@ import Testing
             ("claude-code", ".claude/settings.json"), ("cursor", ".cursor/hooks.json"),
             ("gemini", ".gemini/settings.json"),
             ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json"),
-            ("windsurf", ".windsurf/hooks.json"),
+            ("windsurf", ".windsurf/hooks.json"), ("droid", ".factory/hooks.json"),
         ] {
             let output = try await fixture.trace("hooks", "install", "--agent", agent)
             #expect(output.status == 0, "\(output)")
