@@ -49,11 +49,7 @@ enum AgentAdapters {
         switch eventName {
         case "afterFileEdit", "afterTabFileEdit":
             let path = try required(payload, "file_path", agent: "cursor")
-            let replacements = payload.array("edits").compactMap { entry -> AgentEvent.Replacement? in
-                guard let edit = entry as? [String: Any] else { return nil }
-                return AgentEvent.Replacement(
-                    old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
-            }
+            let replacements = payload.replacements
             return AgentEvent(
                 agent: "cursor", phase: .after, action: .edit(files: [path]),
                 session: eventName == "afterTabFileEdit" ? "tab:" + (session ?? "completion") : session,
@@ -180,11 +176,7 @@ enum AgentAdapters {
             guard let path = info.string("file_path") else {
                 throw PayloadError(description: "windsurf \(eventName) payload has no tool_info.file_path")
             }
-            let replacements = info.array("edits").compactMap { entry -> AgentEvent.Replacement? in
-                guard let edit = entry as? [String: Any] else { return nil }
-                return AgentEvent.Replacement(
-                    old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
-            }
+            let replacements = info.replacements
             return AgentEvent(
                 agent: "windsurf", phase: eventName.hasPrefix("pre") ? .before : .after, action: .edit(files: [path]),
                 session: session, toolUseID: turn.map { "windsurf:\($0):\(path)" }, replacements: replacements)
@@ -223,6 +215,39 @@ enum AgentAdapters {
                     return paths.isEmpty ? nil : paths
                 }),
             model: payload.string("model").flatMap(ModelID.qualified))
+    }
+
+    // MARK: Kiro CLI (hooks in .kiro/agents/NAME.json: preToolUse / postToolUse / userPromptSubmit)
+
+    static func kiro(_ payload: Payload) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let cwd = payload.string("cwd")
+        if eventName == "userPromptSubmit" {
+            return AgentEvent(
+                agent: "kiro", phase: .before, action: .prompt(text: payload.string("prompt") ?? ""), cwd: cwd)
+        }
+        guard let phase = phase(eventName, before: ["preToolUse"], after: ["postToolUse"]) else {
+            throw PayloadError(
+                description:
+                    "kiro payload has hook_event_name '\(eventName)'; expected preToolUse, postToolUse or userPromptSubmit"
+            )
+        }
+        let tool = try required(payload, "tool_name", agent: "kiro")
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        switch tool {
+        case "fs_write":
+            guard let path = input.string("path") else {
+                throw PayloadError(description: "kiro fs_write payload has no path")
+            }
+            action = .edit(files: [path])
+        case "execute_bash", "execute_cmd":
+            action = .shell
+        default:
+            action = .ignored
+        }
+        // Kiro names no session, tool call or model: its calls pair in order.
+        return AgentEvent(agent: "kiro", phase: phase, action: action, cwd: cwd)
     }
 
     // MARK: Cline (.clinerules/hooks/PreToolUse, PostToolUse, UserPromptSubmit: executables)

@@ -71,7 +71,7 @@ package struct PayloadError: UserFacingError {
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
 public enum AgentKind: String, CaseIterable, Sendable {
     case claudeCode = "claude-code"
-    case cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, generic, editor
+    case cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro, generic, editor
 
     /// Parses one hook payload. `declaredPhase` is what the hook configuration says
     /// (for agents whose payload does not name its event).
@@ -100,6 +100,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
         case .windsurf: return try AgentAdapters.windsurf(payload)
         case .cline: return try AgentAdapters.cline(payload)
         case .droid: return try AgentAdapters.droid(payload)
+        case .kiro: return try AgentAdapters.kiro(payload)
         case .opencode:
             // The plugin sends the generic payload; the agent is OpenCode whatever it says.
             var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": "opencode"]) { $1 }))
@@ -132,6 +133,16 @@ struct Payload {
     }
 
     func array(_ key: String) -> [Any] { object[key] as? [Any] ?? [] }
+
+    /// `edits`: `[{"old_string", "new_string"}]`, the replacements an after-only edit
+    /// report lists (Cursor, Windsurf).
+    var replacements: [AgentEvent.Replacement] {
+        array("edits").compactMap { entry in
+            guard let edit = entry as? [String: Any] else { return nil }
+            return AgentEvent.Replacement(
+                old: edit["old_string"] as? String ?? "", new: edit["new_string"] as? String ?? "")
+        }
+    }
 
     func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
 

@@ -22,6 +22,7 @@ struct HooksCommand: ParsableCommand {
                   cline        .clinerules/hooks/ (user: ~/Documents/Cline/Hooks/), one script per hook
                   opencode     .opencode/plugins/sessiontrace.js (user: ~/.config/opencode/plugins/)
                   droid        .factory/hooks.json
+                  kiro         every agent configuration in .kiro/agents/
                 --project (default) writes the repository's file, --user the one in your
                 home directory. --all-detected installs for every agent whose folder
                 (.claude/, .cursor/, .windsurf/, …) is there. Running it again changes nothing.
@@ -30,7 +31,8 @@ struct HooksCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode or droid.", valueName: "agent"))
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, droid or kiro.",
+                valueName: "agent"))
         var agent: AgentKind?
 
         @Flag(help: "Install for every agent whose configuration folder exists (instead of --agent).")

@@ -49,6 +49,7 @@ package struct AgentHookConfig {
         case .opencode:
             return scope == .user ? ".config/opencode/plugins/sessiontrace.js" : ".opencode/plugins/sessiontrace.js"
         case .droid: return ".factory/hooks.json"
+        case .kiro: return ".kiro/agents"
         case .generic, .editor: return ""
         }
     }
@@ -95,6 +96,16 @@ package struct AgentHookConfig {
             return [
                 "BeforeTool": [matcherGroup(tools)], "AfterTool": [matcherGroup(tools)],
                 "BeforeAgent": [matcherGroup(nil)],
+            ]
+        case .kiro:
+            func hook(_ matcher: String?) -> [String: Any] {
+                var entry: [String: Any] = ["command": command, "timeout_ms": 10_000]
+                if let matcher { entry["matcher"] = matcher }
+                return entry
+            }
+            return [
+                "preToolUse": [hook("fs_write"), hook("execute_bash")],
+                "postToolUse": [hook("fs_write"), hook("execute_bash")], "userPromptSubmit": [hook(nil)],
             ]
         case .droid:
             let tools = "Create|Edit|MultiEdit|ApplyPatch|Execute"
@@ -231,7 +242,27 @@ package struct AgentHookConfig {
     package func install(base: String) throws -> (path: String, changed: Bool) {
         if agent == .cline { return try installScripts(in: base + "/" + relativePath) }
         if agent == .opencode { return try installPlugin(at: base + "/" + relativePath) }
-        let path = base + "/" + relativePath
+        if agent == .kiro { return try installIntoAgents(in: base + "/" + relativePath) }
+        return try installJSON(at: base + "/" + relativePath)
+    }
+
+    /// Kiro CLI reads hooks from each agent's configuration (`.kiro/agents/NAME.json`):
+    /// ours go into every one there; with none, there is nowhere to put them.
+    private func installIntoAgents(in directory: String) throws -> (path: String, changed: Bool) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted()
+        guard !files.isEmpty else {
+            throw SetupError(
+                "no Kiro agent configuration in \(directory): create one ('kiro-cli agent create'), then run this again"
+            )
+        }
+        var changed = false
+        for file in files { changed = try installJSON(at: directory + "/" + file).changed || changed }
+        return (directory, changed)
+    }
+
+    /// Merges our entries into the JSON configuration at `path` (created when absent).
+    private func installJSON(at path: String) throws -> (path: String, changed: Bool) {
         var existing: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
             guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -255,6 +286,18 @@ package struct AgentHookConfig {
 
     /// Whether the configuration in `base` calls capture.
     package func isInstalled(base: String) -> Bool {
+        if agent == .kiro {
+            let directory = base + "/" + relativePath
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+                $0.hasSuffix(".json")
+            }
+            return !files.isEmpty
+                && files.allSatisfy { file in
+                    FileManager.default.contents(atPath: directory + "/" + file).flatMap {
+                        try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+                    }.map { ($0["hooks"]).map(Self.mentionsCapture) ?? false } ?? false
+                }
+        }
         if agent == .opencode {
             return FileManager.default.contents(atPath: base + "/" + relativePath).map {
                 String(decoding: $0, as: UTF8.self).contains("SessionTrace for OpenCode")

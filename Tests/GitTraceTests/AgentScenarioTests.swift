@@ -131,6 +131,19 @@ extension AgentDriver {
             label: "ai droid unknown/unknown w1")
     }
 
+    /// Kiro CLI names no session and no tool call: its calls pair in the order they come.
+    @Test func kiro() async throws {
+        try await runSession(
+            "kiro",
+            Hooks(
+                prompt: "kiro-user-prompt-submit.json", writePre: "kiro-pre-tool-use.json",
+                writePost: "kiro-post-tool-use.json", shellPre: "kiro-pre-tool-use.json",
+                shellPost: "kiro-post-tool-use.json", editValues: ["TOOL": "fs_write", "COMMAND": "str_replace"],
+                writeValues: ["TOOL": "fs_write", "COMMAND": "create"],
+                shellValues: ["TOOL": "execute_bash", "FILE": "", "NEW": ""]),
+            label: "ai kiro unknown/unknown")
+    }
+
     /// The scripts `hooks install --agent cline` writes are what Cline runs: each hands
     /// the payload to capture and tells Cline to go on, even when capture fails.
     @Test func clinesInstalledHookScriptsCaptureAndNeverBlock() async throws {

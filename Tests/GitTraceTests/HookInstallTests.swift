@@ -33,6 +33,34 @@ import Testing
         #expect(status.stdout.contains("git post-commit        installed"))
     }
 
+    /// Kiro CLI keeps hooks in each agent's configuration: ours go into every one, the
+    /// rest of each kept; without an agent configuration there is nowhere to put them.
+    @Test func kiroHooksGoIntoEveryAgentConfiguration() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let none = try await fixture.trace("hooks", "install", "--agent", "kiro")
+        #expect(none.failedCleanly && none.stderr.contains("no Kiro agent configuration in"), "\(none)")
+        for name in ["dev", "review"] {
+            try fixture.sandbox.write(
+                #"{"name": "\#(name)", "tools": ["*"], "hooks": {"agentSpawn": [{"command": "git status"}]}}"#,
+                to: ".kiro/agents/\(name).json", in: fixture.repository)
+        }
+        let output = try await fixture.trace("hooks", "install", "--agent", "kiro")
+        #expect(output.status == 0, "\(output)")
+        let reference = try json(HookInstallTests.references.appendingPathComponent("agents/kiro.json"))
+        for name in ["dev", "review"] {
+            let installed = try json(fixture.repository.appendingPathComponent(".kiro/agents/\(name).json"))
+            #expect(installed["name"] as? String == name)
+            let hooks = try #require(installed["hooks"] as? NSDictionary)
+            #expect((hooks["agentSpawn"] as? NSArray)?.count == 1, "their own hook stays")
+            for event in ["preToolUse", "postToolUse", "userPromptSubmit"] {
+                #expect(
+                    hooks[event] as? NSArray == (reference["hooks"] as? NSDictionary)?[event] as? NSArray, "\(event)")
+            }
+        }
+        #expect(try await fixture.trace("hooks", "status").stdout.contains("kiro         project"))
+        #expect(try await fixture.trace("hooks", "install", "--agent", "kiro").stdout.contains("already in"))
+    }
+
     /// OpenCode's plugin file is the reference copy; one that is someone else's stays.
     @Test func openCodesPluginIsTheReferenceAndAForeignOneIsKept() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
