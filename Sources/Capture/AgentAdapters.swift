@@ -95,9 +95,7 @@ enum AgentAdapters {
                 editTools: ["apply_patch"],
                 shellTools: ["Bash", "shell", "exec_command", "local_shell", "unified_exec"],
                 toolUseKeys: ["tool_use_id", "call_id"],
-                editedFiles: { input in
-                    input.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths)
-                }),
+                editedFiles: { $0.patchPaths }),
             model: payload.string("model").flatMap(ModelID.qualified))
         if event.toolUseID == nil, let turn = payload.string("turn_id"), let tool = payload.string("tool_name") {
             event.toolUseID = "codex:\(turn):\(tool)"
@@ -146,8 +144,8 @@ enum AgentAdapters {
         let arguments = payload.object("toolArgs") ?? payload.object("tool_input") ?? Payload([:])
         let action: AgentEvent.Action
         let lower = tool.lowercased()
-        if let patch = arguments.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
-            action = .edit(files: patchedPaths(patch))
+        if let paths = arguments.patchPaths {
+            action = .edit(files: paths)
         } else if ["bash", "shell", "powershell", "run_in_terminal", "runinterminal"].contains(lower) {
             action = .shell
         } else if [
@@ -176,10 +174,9 @@ enum AgentAdapters {
             guard let path = info.string("file_path") else {
                 throw PayloadError(description: "windsurf \(eventName) payload has no tool_info.file_path")
             }
-            let replacements = info.replacements
             return AgentEvent(
                 agent: "windsurf", phase: eventName.hasPrefix("pre") ? .before : .after, action: .edit(files: [path]),
-                session: session, toolUseID: turn.map { "windsurf:\($0):\(path)" }, replacements: replacements)
+                session: session, toolUseID: turn.map { "windsurf:\($0):\(path)" }, replacements: info.replacements)
         case "pre_run_command", "post_run_command":
             return AgentEvent(
                 agent: "windsurf", phase: eventName.hasPrefix("pre") ? .before : .after, action: .shell,
@@ -207,13 +204,7 @@ enum AgentAdapters {
                 agent: "droid", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
                 editTools: ["Create", "Edit", "MultiEdit", "ApplyPatch"], shellTools: ["Execute"],
                 toolUseKeys: ["tool_use_id"],
-                editedFiles: { input in
-                    if let patch = input.allStrings.first(where: { $0.contains("*** Begin Patch") }) {
-                        return patchedPaths(patch)
-                    }
-                    let paths = input.filePaths
-                    return paths.isEmpty ? nil : paths
-                }),
+                editedFiles: { input in input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths) }),
             model: payload.string("model").flatMap(ModelID.qualified))
     }
 
@@ -278,8 +269,7 @@ enum AgentAdapters {
             }
             action = .edit(files: [path])
         case "apply_patch":
-            action = .edit(
-                files: parameters.allStrings.first(where: { $0.contains("*** Begin Patch") }).map(patchedPaths) ?? [])
+            action = .edit(files: parameters.patchPaths ?? [])
         case "execute_command":
             action = .shell
         default:
@@ -435,7 +425,7 @@ enum AgentAdapters {
         before.contains(name) ? .before : after.contains(name) ? .after : nil
     }
 
-    fileprivate static func required(_ payload: Payload, _ key: String, agent: String) throws -> String {
+    private static func required(_ payload: Payload, _ key: String, agent: String) throws -> String {
         guard let value = payload.string(key) else { throw PayloadError(description: "\(agent) payload has no \(key)") }
         return value
     }

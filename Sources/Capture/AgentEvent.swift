@@ -135,6 +135,11 @@ struct Payload {
 
     func array(_ key: String) -> [Any] { object[key] as? [Any] ?? [] }
 
+    /// The paths of an `apply_patch` patch anywhere in this object (nil: it holds none).
+    var patchPaths: [String]? {
+        allStrings.first { $0.contains("*** Begin Patch") }.map(AgentAdapters.patchedPaths)
+    }
+
     /// `edits`: `[{"old_string", "new_string"}]`, the replacements an after-only edit
     /// report lists (Cursor, Windsurf).
     var replacements: [AgentEvent.Replacement] {

@@ -57,23 +57,21 @@ package final class CaptureEngine {
     /// repository's working log, so that the commit made there records it
     /// (spec/capture.md §2). Shell commands and prompts stay with `layout`.
     package static func handle(_ event: AgentEvent, in layout: GitLayout) throws {
-        let base = event.cwd ?? FileManager.default.currentDirectoryPath
+        let files: [String]
         switch event.action {
-        case .personText(let file, _), .textEdit(let file, _, _):
-            let absolute = file.hasPrefix("/") ? file : base + "/" + file
-            try CaptureEngine(layout: nestedRepository(holding: absolute, below: layout) ?? layout).handle(event)
-            return
-        case .edit(let files) where !files.isEmpty: break
-        default:
+        case .edit(let named): files = named
+        case .personText(let file, _), .textEdit(let file, _, _): files = [file]
+        default: files = []
+        }
+        guard !files.isEmpty else {
             try CaptureEngine(layout: layout).handle(event)
             return
         }
-        guard case .edit(let files) = event.action else { return }
+        let base = event.cwd ?? FileManager.default.currentDirectoryPath
         var groups = [(layout: GitLayout, files: [String])]()
         for file in files {
             let absolute = file.hasPrefix("/") ? file : base + "/" + file
-            var owner = layout
-            if let nested = nestedRepository(holding: absolute, below: layout) { owner = nested }
+            let owner = nestedRepository(holding: absolute, below: layout) ?? layout
             if let index = groups.firstIndex(where: { $0.layout == owner }) {
                 groups[index].files.append(file)
             } else {
@@ -82,7 +80,8 @@ package final class CaptureEngine {
         }
         for group in groups {
             var part = event
-            part.action = .edit(files: group.files)
+            // An editor's event names one file: it is its group's whole event.
+            if case .edit = event.action { part.action = .edit(files: group.files) }
             try CaptureEngine(layout: group.layout).handle(part)
         }
     }
@@ -132,15 +131,11 @@ package final class CaptureEngine {
                 case .after: return try shellAfter(event: event, state: &state)
                 }
             case .personText(let file, let text):
-                guard let path = capturable([repositoryPath(file, event: event)].compactMap { $0 }).first else {
-                    return CaptureSummary(ignored: true)
-                }
+                guard let path = capturablePath(file, event: event) else { return CaptureSummary(ignored: true) }
                 try reconcile(path, with: text, state: &state)
                 return CaptureSummary(files: [path])
             case .textEdit(let file, let before, let after):
-                guard let path = capturable([repositoryPath(file, event: event)].compactMap { $0 }).first else {
-                    return CaptureSummary(ignored: true)
-                }
+                guard let path = capturablePath(file, event: event) else { return CaptureSummary(ignored: true) }
                 var summary = CaptureSummary(files: [path])
                 summary.linesWritten = try applyAgentEdit(
                     path, before: before, after: after, event: event, state: &state)
@@ -409,6 +404,11 @@ package final class CaptureEngine {
             !relative.isEmpty, relative != ".git", !relative.hasPrefix(".git/")
         else { return nil }
         return relative
+    }
+
+    /// The repository path of an editor event's file, when capture may copy it.
+    private func capturablePath(_ file: String, event: AgentEvent) -> String? {
+        repositoryPath(file, event: event).flatMap { capturable([$0]).first }
     }
 
     /// The paths capture may copy: a file git ignores (`.env`, build output) is never
