@@ -42,7 +42,7 @@ struct HooksCommand: ParsableCommand {
         var scope: AgentHookConfig.Scope = .project
 
         func validate() throws {
-            guard (agent == nil) != !allDetected else {
+            guard (agent != nil) != allDetected else {
                 throw ValidationError("give --agent NAME or --all-detected (one of them)")
             }
         }

@@ -52,10 +52,12 @@ struct PolicyReader {
         }
     }
 
-    func integer(_ node: Node, name: String, in range: ClosedRange<Int>) throws -> Int {
+    /// `unit`: what the number counts, said in the error (`seconds`).
+    func integer(_ node: Node, name: String, in range: ClosedRange<Int>, unit: String? = nil) throws -> Int {
         guard case .scalar = node, node.tag == Tag(.int), let value = node.int, range.contains(value) else {
             throw PolicyError(
-                "\(place(node)): \(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                "\(place(node)): \(name) must be a whole number\(unit.map { " of " + $0 } ?? "") from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return value
     }
@@ -103,14 +105,7 @@ struct PolicyReader {
                 }
                 alerts.webhook = url
             case "timeout":
-                guard case .scalar = value, value.tag == Tag(.int), let seconds = value.int,
-                    Alerts.timeouts.contains(seconds)
-                else {
-                    throw PolicyError(
-                        "\(place(value)): timeout must be a whole number of seconds from \(Alerts.timeouts.lowerBound) to \(Alerts.timeouts.upperBound)"
-                    )
-                }
-                alerts.timeout = seconds
+                alerts.timeout = try integer(value, name: "timeout", in: Alerts.timeouts, unit: "seconds")
             default:  // required
                 guard case .scalar = value, value.tag == Tag(.bool), let flag = value.bool else {
                     throw PolicyError("\(place(value)): required must be true or false")

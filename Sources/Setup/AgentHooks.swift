@@ -249,8 +249,7 @@ package struct AgentHookConfig {
     /// Kiro CLI reads hooks from each agent's configuration (`.kiro/agents/NAME.json`):
     /// ours go into every one there; with none, there is nowhere to put them.
     private func installIntoAgents(in directory: String) throws -> (path: String, changed: Bool) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".json") }.sorted()
+        let files = Self.agentConfigurations(in: directory)
         guard !files.isEmpty else {
             throw SetupError(
                 "no Kiro agent configuration in \(directory): create one ('kiro-cli agent create'), then run this again"
@@ -288,15 +287,8 @@ package struct AgentHookConfig {
     package func isInstalled(base: String) -> Bool {
         if agent == .kiro {
             let directory = base + "/" + relativePath
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
-                $0.hasSuffix(".json")
-            }
-            return !files.isEmpty
-                && files.allSatisfy { file in
-                    FileManager.default.contents(atPath: directory + "/" + file).flatMap {
-                        try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
-                    }.map { ($0["hooks"]).map(Self.mentionsCapture) ?? false } ?? false
-                }
+            let files = Self.agentConfigurations(in: directory)
+            return !files.isEmpty && files.allSatisfy { Self.jsonHooksCallCapture(at: directory + "/" + $0) }
         }
         if agent == .opencode {
             return FileManager.default.contents(atPath: base + "/" + relativePath).map {
@@ -310,10 +302,21 @@ package struct AgentHookConfig {
                 } ?? false
             }
         }
-        guard let data = FileManager.default.contents(atPath: base + "/" + relativePath),
+        return Self.jsonHooksCallCapture(at: base + "/" + relativePath)
+    }
+
+    /// Whether the `hooks` of the JSON configuration at `path` call capture.
+    private static func jsonHooksCallCapture(at path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
             let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let hooks = parsed["hooks"]
         else { return false }
-        return Self.mentionsCapture(hooks)
+        return mentionsCapture(hooks)
+    }
+
+    /// Kiro's agent configurations: the `.json` files in `directory`, in name order.
+    private static func agentConfigurations(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }
+            .sorted()
     }
 }

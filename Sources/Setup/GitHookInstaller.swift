@@ -199,9 +199,9 @@ package struct GitHookInstaller {
     }
 
     /// The hooks this repository needs: prepare-commit-msg only with
-    /// `sessiontrace.trailers` set, and pre-commit only while HEAD's policy has models or
-    /// agents rules, so that a commit does not pay for a hook that would do nothing (a
-    /// hook's shell alone costs a third of a small commit).
+    /// `sessiontrace.trailers` set, and pre-commit only while a checked-out HEAD's policy
+    /// has models or agents rules, so that a commit does not pay for a hook that would do
+    /// nothing (a hook's shell alone costs a quarter of a small commit).
     package func wantedHooks() throws -> Set<String> {
         let trailers =
             try repository.config().string("sessiontrace.trailers").map {
@@ -209,7 +209,7 @@ package struct GitHookInstaller {
             } ?? false
         var wanted: Set<String> = ["post-checkout", "post-commit", "post-merge", "post-rewrite", "pre-push"]
         if trailers { wanted.insert("prepare-commit-msg") }
-        if try policyJudgesStagedLines() { wanted.insert("pre-commit") }
+        if policyJudgesStagedLines() { wanted.insert("pre-commit") }
         return wanted
     }
 
@@ -217,7 +217,7 @@ package struct GitHookInstaller {
     /// the work trees share one hooks directory, so one that needs it keeps it for all
     /// (the hook judges each commit by its own HEAD's policy). An unreadable policy counts
     /// as having them: the hook then says what is wrong with it.
-    private func policyJudgesStagedLines() throws -> Bool {
+    private func policyJudgesStagedLines() -> Bool {
         repository.checkedOutCommits().contains { head in
             do {
                 return try Policy.load(explicitPath: nil, repository: repository, commit: head).hasNameRules
@@ -237,8 +237,7 @@ package struct GitHookInstaller {
     package func updatePolicyHook() throws -> [Change] {
         let path = try repository.hooksDirectory() + "/pre-commit"
         let present = isOurs(path)
-        let wanted = try policyJudgesStagedLines()
-        if present == wanted { return [] }
+        if present == policyJudgesStagedLines() { return [] }
         return try install()
     }
 
