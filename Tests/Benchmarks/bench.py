@@ -103,13 +103,21 @@ def median_ms(values):
     return statistics.median(values) * 1000
 
 
-def bench_capture(root, env):
-    repo = make_repo(root, "capture", env, hooks=True)
+def big_file_repo(root, name, env):
+    """A repository with hooks whose one commit adds big.swift, 5,000 lines: the
+    repository, the file's path and its lines."""
+    repo = make_repo(root, name, env, hooks=True)
     target = os.path.join(repo, "big.swift")
+    lines = [f"let value{i} = {i} // line {i}\n" for i in range(5000)]
     with open(target, "w") as handle:
-        handle.writelines(f"let value{i} = {i} // line {i}\n" for i in range(5000))
+        handle.writelines(lines)
     git(repo, "add", "-A", env=env)
     git(repo, "commit", "-q", "-m", "big", env=env)
+    return repo, target, lines
+
+
+def bench_capture(root, env):
+    repo, target, _ = big_file_repo(root, "capture", env)
     capture, baseline = [], []
     for round_ in range(ROUNDS):
         baseline.append(run(["git", "--version"], repo, env=env))
@@ -127,13 +135,7 @@ def bench_capture(root, env):
 def bench_editor_capture(root, env):
     """The VS Code extension's calls on a 5,000-line file: an accepted completion (its
     text before and after in the payload) and a save (the text), each a process."""
-    repo = make_repo(root, "editor", env, hooks=True)
-    target = os.path.join(repo, "big.swift")
-    lines = [f"let value{i} = {i} // line {i}\n" for i in range(5000)]
-    with open(target, "w") as handle:
-        handle.writelines(lines)
-    git(repo, "add", "-A", env=env)
-    git(repo, "commit", "-q", "-m", "big", env=env)
+    repo, target, lines = big_file_repo(root, "editor", env)
     accepted, saved = [], []
     for round_ in range(ROUNDS):
         before = "".join(lines)
@@ -153,12 +155,7 @@ def bench_editor_capture(root, env):
 def bench_new_agents(root, env):
     """Windsurf's pre/post write hooks (the binary) and Cline's PreToolUse/PostToolUse
     (its installed hook script, a shell around the binary) on a 5,000-line file."""
-    repo = make_repo(root, "agents", env, hooks=True)
-    target = os.path.join(repo, "big.swift")
-    with open(target, "w") as handle:
-        handle.writelines(f"let value{i} = {i} // line {i}\n" for i in range(5000))
-    git(repo, "add", "-A", env=env)
-    git(repo, "commit", "-q", "-m", "big", env=env)
+    repo, target, _ = big_file_repo(root, "agents", env)
     subprocess.run([BINARY, "hooks", "install", "--agent", "cline"], cwd=repo, env=env, check=True, capture_output=True)
     script = os.path.join(repo, ".clinerules", "hooks")
     windsurf, cline = [], []

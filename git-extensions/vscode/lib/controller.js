@@ -106,7 +106,7 @@ class Controller {
     if (!state || state.get('sessiontrace.hooksOffered')) return;
     const folder = (this.vscode.workspace.workspaceFolders || [])[0];
     if (!folder) return;
-    const root = await this.trace.repositoryOf(path.join(folder.uri.fsPath, '.sessiontrace-probe'));
+    const root = await this.trace.repositoryAt(folder.uri.fsPath);
     if (!root || fs.existsSync(path.join(root, '.github', 'hooks', 'sessiontrace.json'))) return;
     const answer = await this.vscode.window.showInformationMessage(
       "SessionTrace: capture the edits of VS Code's chat and agent mode too (agent hooks in .github/hooks/)?",
@@ -251,9 +251,10 @@ class Controller {
 
   async rootOrSay() {
     const editor = this.activeFile();
-    const folders = this.vscode.workspace.workspaceFolders || [];
-    const file = editor ? editor.document.uri.fsPath : folders[0] && path.join(folders[0].uri.fsPath, '.');
-    const root = file ? await this.trace.repositoryOf(editor ? file : path.join(file, 'x')) : null;
+    const folder = (this.vscode.workspace.workspaceFolders || [])[0];
+    let root = null;
+    if (editor) root = await this.trace.repositoryOf(editor.document.uri.fsPath);
+    else if (folder) root = await this.trace.repositoryAt(folder.uri.fsPath);
     if (!root) this.vscode.window.showInformationMessage('SessionTrace: not in a git repository.');
     return root;
   }

@@ -63,8 +63,12 @@ class GitTrace {
   }
 
   /** The top of the work tree holding `file`, or null outside any repository. */
-  async repositoryOf(file) {
-    const directory = path.dirname(file);
+  repositoryOf(file) {
+    return this.repositoryAt(path.dirname(file));
+  }
+
+  /** The top of the work tree holding `directory`, or null outside any repository. */
+  async repositoryAt(directory) {
     if (this.roots.has(directory)) return this.roots.get(directory);
     const found = await run(this.git, ['rev-parse', '--show-toplevel'], { cwd: directory, spawn: this.spawn });
     const root = found.status === 0 ? found.stdout.trim() : null;

@@ -36,11 +36,14 @@ function blameOf(text, origins) {
 /** A fake of lib/trace.js's GitTrace: fixed blame per file, every call recorded. */
 function fakeTrace(blames, { state = () => 'head notes' } = {}) {
   const calls = [];
-  return {
+  const fake = {
     calls,
     blames,
-    repositoryOf: async (where) => {
-      for (const root of [roots.one, roots.two]) if (where.startsWith(root + path.sep)) return root;
+    repositoryOf: async (where) => fake.repositoryAt(path.dirname(where)),
+    repositoryAt: async (directory) => {
+      for (const root of [roots.one, roots.two]) {
+        if (directory === root || directory.startsWith(root + path.sep)) return root;
+      }
       return null;
     },
     stateOf: async (root) => state(root),
@@ -65,6 +68,7 @@ function fakeTrace(blames, { state = () => 'head notes' } = {}) {
       return { status: 0, stdout: '', stderr: '' };
     },
   };
+  return fake;
 }
 
 function start(blames, options = {}) {
