@@ -208,6 +208,31 @@ enum AgentAdapters {
             model: payload.string("model").flatMap(ModelID.qualified))
     }
 
+    // MARK: Continue CLI (`cn`; .continue/settings.json: Claude Code's format, its own tool names)
+
+    /// Continue's payloads name the session but no model; its `SessionStart` event names
+    /// the session's model, which capture remembers for the session's later events.
+    static func continueCLI(_ payload: Payload) throws -> AgentEvent {
+        let model = payload.string("model").flatMap(ModelID.qualified)
+        if payload.string("hook_event_name") == "SessionStart" {
+            return AgentEvent(
+                agent: "continue", phase: .before, action: .ignored, session: payload.string("session_id"),
+                model: model, cwd: payload.string("cwd"))
+        }
+        return try toolHook(
+            payload,
+            ToolHookDialect(
+                agent: "continue", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse",
+                afterEvent: "PostToolUse", editTools: ["Edit", "MultiEdit", "Write"], shellTools: ["Bash"],
+                toolUseKeys: ["tool_use_id"],
+                // Edit and MultiEdit name `file_path`; Write names `filepath`.
+                editedFiles: { input in
+                    let paths = input.filePaths + (input.string("filepath").map { [$0] } ?? [])
+                    return paths.isEmpty ? nil : paths
+                }),
+            model: model)
+    }
+
     // MARK: Kiro CLI (hooks in .kiro/agents/NAME.json: preToolUse / postToolUse / userPromptSubmit)
 
     static func kiro(_ payload: Payload) throws -> AgentEvent {

@@ -71,7 +71,9 @@ package struct PayloadError: UserFacingError {
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
 public enum AgentKind: String, CaseIterable, Sendable {
     case claudeCode = "claude-code"
-    case cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro, generic, editor
+    case cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro
+    case continueCLI = "continue"
+    case generic, editor
 
     /// Parses one hook payload. `declaredPhase` is what the hook configuration says
     /// (for agents whose payload does not name its event).
@@ -101,6 +103,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
         case .cline: return try AgentAdapters.cline(payload)
         case .droid: return try AgentAdapters.droid(payload)
         case .kiro: return try AgentAdapters.kiro(payload)
+        case .continueCLI: return try AgentAdapters.continueCLI(payload)
         case .opencode:
             // The plugin sends the generic payload; the agent is OpenCode whatever it says.
             var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": "opencode"]) { $1 }))

@@ -21,7 +21,7 @@ struct HooksCommand: ParsableCommand {
                   windsurf     .windsurf/hooks.json (user: ~/.codeium/windsurf/hooks.json)
                   cline        .clinerules/hooks/ (user: ~/Documents/Cline/Hooks/), one script per hook
                   opencode     .opencode/plugins/sessiontrace.js (user: ~/.config/opencode/plugins/)
-                  droid        .factory/hooks.json
+                  droid        .factory/hooks.json                continue .continue/settings.json
                   kiro         every agent configuration in .kiro/agents/
                 --project (default) writes the repository's file, --user the one in your
                 home directory. --all-detected installs for every agent whose folder
@@ -31,7 +31,7 @@ struct HooksCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, droid or kiro.",
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro or continue.",
                 valueName: "agent"))
         var agent: AgentKind?
 

@@ -49,6 +49,7 @@ package struct AgentHookConfig {
         case .opencode:
             return scope == .user ? ".config/opencode/plugins/sessiontrace.js" : ".opencode/plugins/sessiontrace.js"
         case .droid: return ".factory/hooks.json"
+        case .continueCLI: return ".continue/settings.json"
         case .kiro: return ".kiro/agents"
         case .generic, .editor: return ""
         }
@@ -112,6 +113,13 @@ package struct AgentHookConfig {
             return [
                 "PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)],
                 "UserPromptSubmit": [matcherGroup(nil)],
+            ]
+        case .continueCLI:
+            // Continue's matchers are regular expressions, anchored as its documentation shows.
+            let tools = "^(Edit|MultiEdit|Write|Bash)$"
+            return [
+                "PreToolUse": [matcherGroup(tools)], "PostToolUse": [matcherGroup(tools)],
+                "UserPromptSubmit": [matcherGroup(nil)], "SessionStart": [matcherGroup(nil)],
             ]
         case .codex:
             let tools = "apply_patch|Bash|shell|exec_command"

@@ -74,6 +74,8 @@ extension AgentDriver {
         var writePre: String, writePost: String, shellPre: String, shellPost: String
         var editValues: [String: String] = [:], writeValues: [String: String] = [:]
         var shellValues: [String: String] = [:]
+        /// The event that opens the session, where the agent has one (Continue's names the model).
+        var start: String? = nil, startValues: [String: String] = [:]
     }
 
     /// The session `expectSession` checks: the person edits line 1, the agent line 3
@@ -81,6 +83,9 @@ extension AgentDriver {
     /// a line to new.txt.
     func runSession(_ agentName: String, _ hooks: Hooks, label: String) async throws {
         var (fixture, agent) = try await started()
+        if let start = hooks.start {
+            try await agent.capture(agentName, try agent.payload(start, extra: hooks.startValues))
+        }
         var lines = numberedLines(5).split(separator: "\n").map(String.init)
         lines[0] = "mine"
         try fixture.sandbox.write(lines.joined(separator: "\n") + "\n", to: "a.txt", in: fixture.repository)
@@ -129,6 +134,30 @@ extension AgentDriver {
                 shellPost: "droid-post-tool-use.json", editValues: ["TOOL": "Edit", "COMMAND": ""],
                 writeValues: ["TOOL": "Create", "COMMAND": ""], shellValues: ["TOOL": "Execute", "FILE": ""]),
             label: "ai droid unknown/unknown w1")
+    }
+
+    /// Continue CLI (`cn`): Claude Code's hook format with its own tool names; Write names
+    /// its file `filepath`, Edit `file_path`. Its payloads name no model.
+    @Test func continueCLI() async throws {
+        try await runSession("continue", continueHooks(), label: "ai continue unknown/unknown w1")
+    }
+
+    /// Continue's SessionStart names the session's model: the session's lines carry it.
+    @Test func continueCLIModelFromSessionStart() async throws {
+        var hooks = continueHooks()
+        hooks.start = "continue-session-start.json"
+        hooks.startValues = ["MODEL": "claude-sonnet-4-5"]
+        try await runSession("continue", hooks, label: "ai continue anthropic/claude-sonnet-4-5 w1")
+    }
+
+    func continueHooks() -> Hooks {
+        Hooks(
+            prompt: "continue-user-prompt-submit.json", writePre: "continue-pre-tool-use.json",
+            writePost: "continue-post-tool-use.json", shellPre: "continue-pre-tool-use.json",
+            shellPost: "continue-post-tool-use.json",
+            editValues: ["TOOL": "Edit", "PATH_KEY": "file_path", "COMMAND": ""],
+            writeValues: ["TOOL": "Write", "PATH_KEY": "filepath", "COMMAND": ""],
+            shellValues: ["TOOL": "Bash", "PATH_KEY": "file_path", "FILE": ""])
     }
 
     /// Kiro CLI names no session and no tool call: its calls pair in the order they come.

@@ -21,6 +21,7 @@ import Testing
             ("gemini", ".gemini/settings.json"),
             ("codex", ".codex/hooks.json"), ("copilot", ".github/hooks/sessiontrace.json"),
             ("windsurf", ".windsurf/hooks.json"), ("droid", ".factory/hooks.json"),
+            ("continue", ".continue/settings.json"),
         ] {
             let output = try await fixture.trace("hooks", "install", "--agent", agent)
             #expect(output.status == 0, "\(output)")
