@@ -115,6 +115,29 @@ public enum AgentKind: String, CaseIterable, Sendable {
     }
 }
 
+extension AgentKind {
+    /// The agent a hook call really comes from, or nil when the call is to be skipped.
+    /// Continue CLI also runs the hooks in Claude Code's settings files, with our Claude
+    /// Code command, beside those in its own (spec/capture.md §1): it sets
+    /// `CONTINUE_PROJECT_DIR` for every hook it runs, and Claude Code does not. Such a
+    /// call is read as Continue's payload, unless Continue's own hooks are installed:
+    /// Continue runs those too, for the same tool call, so this one is skipped.
+    package func caller(environment: [String: String], home: String?) -> AgentKind? {
+        guard self == .claudeCode, let project = environment["CONTINUE_PROJECT_DIR"], !project.isEmpty else {
+            return self
+        }
+        let files =
+            [project + "/.continue/settings.json", project + "/.continue/settings.local.json"]
+            + (home.map { [$0 + "/.continue/settings.json"] } ?? [])
+        let installed = files.contains { path in
+            (FileManager.default.contents(atPath: path)).map {
+                String(decoding: $0, as: UTF8.self).contains("capture --agent continue")
+            } ?? false
+        }
+        return installed ? nil : .continueCLI
+    }
+}
+
 /// Typed access to a decoded JSON object.
 struct Payload {
     let object: [String: Any]

@@ -62,6 +62,9 @@ struct CaptureCommand: ParsableCommand {
     static func capture(agent: AgentKind, event: AgentEvent.Phase?) throws {
         GitObjectHash.startOpenSSLForHashingOnly()
         let payload = FileHandle.standardInput.readDataToEndOfFile()
+        let environment = ProcessInfo.processInfo.environment
+        // Continue CLI running our Claude Code hook beside its own: nothing to do here.
+        guard let agent = agent.caller(environment: environment, home: environment["HOME"]) else { return }
         do {
             let parsed = try agent.event(from: Array(payload), declaredPhase: event)
             let directory = parsed.cwd ?? FileManager.default.currentDirectoryPath

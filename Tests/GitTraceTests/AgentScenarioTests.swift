@@ -150,6 +150,42 @@ extension AgentDriver {
         try await runSession("continue", hooks, label: "ai continue anthropic/claude-sonnet-4-5 w1")
     }
 
+    /// Continue CLI also runs the hooks of `.claude/settings.json`, with
+    /// `CONTINUE_PROJECT_DIR` set: our Claude Code hook then takes the call as
+    /// Continue's, and stands aside once Continue's own hook is installed (Continue runs
+    /// both for the same tool call).
+    @Test func continueCLIThroughClaudeCodesHooks() async throws {
+        let (fixture, agent) = try await started()
+        let environment = ["CONTINUE_PROJECT_DIR": fixture.repository.path]
+        func call(_ hook: String, _ fixtureName: String, _ file: String, _ id: String, _ tool: String) async throws {
+            let payload = try agent.payload(
+                fixtureName, file: file, toolUseID: id,
+                extra: ["TOOL": tool, "PATH_KEY": tool == "Write" ? "filepath" : "file_path", "COMMAND": ""])
+            let output = try await fixture.sandbox.run(
+                fixture.sandbox.binary, ["capture", "--agent", hook], in: fixture.repository, input: payload,
+                environment: environment)
+            #expect(output.status == 0 && output.stderr.isEmpty, "\(output)")
+        }
+        // Only the Claude Code hook is there: Continue's Write is captured as Continue's.
+        try await call("claude-code", "continue-pre-tool-use.json", "new.txt", "t1", "Write")
+        try fixture.sandbox.write("n1\nn2\n", to: "new.txt", in: fixture.repository)
+        try await call("claude-code", "continue-post-tool-use.json", "new.txt", "t1", "Write")
+        var record = try await fixture.attribution(try await fixture.commitRecorded("through claude's hook"))
+        #expect(record.origins("new.txt") == lines((1...2, "ai continue unknown/unknown w1")))
+
+        // Both installed: Continue's own hook captures; the Claude Code one does nothing.
+        #expect(try await fixture.trace("hooks", "install", "--agent", "continue").status == 0)
+        try await call("claude-code", "continue-pre-tool-use.json", "b.txt", "t2", "Write")
+        try await call("continue", "continue-pre-tool-use.json", "c.txt", "t3", "Write")
+        try fixture.sandbox.write("b1\n", to: "b.txt", in: fixture.repository)
+        try fixture.sandbox.write("c1\n", to: "c.txt", in: fixture.repository)
+        try await call("claude-code", "continue-post-tool-use.json", "b.txt", "t2", "Write")
+        try await call("continue", "continue-post-tool-use.json", "c.txt", "t3", "Write")
+        record = try await fixture.attribution(try await fixture.commitRecorded("both hooks"))
+        #expect(record.origins("b.txt") == lines((1...1, "human")), "\(record.origins("b.txt"))")
+        #expect(record.origins("c.txt") == lines((1...1, "ai continue unknown/unknown w1")))
+    }
+
     func continueHooks() -> Hooks {
         Hooks(
             prompt: "continue-user-prompt-submit.json", writePre: "continue-pre-tool-use.json",
