@@ -150,9 +150,12 @@ package final class Repository {
         try withCommit(id) { git_commit_parentcount($0) > 0 ? ObjectID(git_commit_parent_id($0, 0).pointee) : nil }
     }
 
-    /// A commit's committer time, or nil when the commit is not in the repository.
-    package func commitTime(of id: ObjectID) -> Int64? {
-        try? withCommit(id) { git_commit_time($0) }
+    /// A commit's committer time and first parent (nil for a root), from one read; nil
+    /// when the commit cannot be read (it is not in the repository, say).
+    package func timeAndFirstParent(of id: ObjectID) -> (time: Int64, firstParent: ObjectID?)? {
+        try? withCommit(id) {
+            (git_commit_time($0), git_commit_parentcount($0) > 0 ? ObjectID(git_commit_parent_id($0, 0).pointee) : nil)
+        }
     }
 
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {

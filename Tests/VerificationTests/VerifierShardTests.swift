@@ -41,9 +41,24 @@ import Verification
         #expect(parallel.commitsWithNotes == 60 && serial.commitsWithNotes == 60)
         #expect(parallel.recordsChecked == serial.recordsChecked)
         #expect(parallel.problems == serial.problems)
-        let order = parallel.problems.map { (time: -repository.commitTime(of: $0.commit)!, id: $0.commit) }
+        let order = parallel.problems.map { (time: -repository.timeAndFirstParent(of: $0.commit)!.time, id: $0.commit) }
         #expect(order.map(\.id) == order.sorted { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }.map(\.id))
         #expect(Set(parallel.problems.map(\.code)) == [.notJSON, .notEnvelope])
         #expect(parallel.recordsChecked == 80)
+    }
+
+    /// The chunks verification hands out cover every note once, in order; none is
+    /// larger than an eighth of a worker's share, and they shrink to 128 at the end, so
+    /// that the last one to finish keeps the other cores waiting only briefly.
+    @Test(arguments: [(1, 2), (127, 2), (128, 2), (4_100, 2), (80_000, 2), (80_000, 8), (1_000_003, 4)])
+    func chunksCoverEveryNoteAndShrinkTowardTheEnd(count: Int, workers: Int) {
+        let chunks = Verifier.chunks(count: count, workers: workers)
+        #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == count)
+        #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(chunks.allSatisfy { !$0.isEmpty && $0.count <= max(128, count / (8 * workers)) })
+        #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.count >= $1.count || $1 == chunks.last })
+        if count >= 128 * 4 * workers {
+            #expect(chunks.suffix(workers).allSatisfy { $0.count <= 128 }, "\(chunks.suffix(3))")
+        }
     }
 }
