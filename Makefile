@@ -95,7 +95,7 @@ format:
 test: test-deps interop-venv lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
-	GIT_TRACE_BINARY="$$($(SWIFT) build --show-bin-path)/git-trace" node --test git-extensions/vscode/test/*.test.js git-extensions/agents/opencode/*.test.mjs
+	GIT_TRACE_BINARY="$$($(SWIFT) build --show-bin-path)/git-trace" node --test git-extensions/vscode/test/*.test.js git-extensions/agents/opencode/*.test.mjs git-extensions/agents/amp/*.test.mjs
 
 # The VS Code extension as an installable .vsix (code --install-extension FILE).
 VSIX = .build/sessiontrace-vscode.vsix

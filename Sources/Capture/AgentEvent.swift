@@ -71,7 +71,7 @@ package struct PayloadError: UserFacingError {
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
 public enum AgentKind: String, CaseIterable, Sendable {
     case claudeCode = "claude-code"
-    case cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro
+    case cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro
     case continueCLI = "continue"
     case generic, editor
 
@@ -104,10 +104,10 @@ public enum AgentKind: String, CaseIterable, Sendable {
         case .droid: return try AgentAdapters.droid(payload)
         case .kiro: return try AgentAdapters.kiro(payload)
         case .continueCLI: return try AgentAdapters.continueCLI(payload)
-        case .opencode:
-            // The plugin sends the generic payload; the agent is OpenCode whatever it says.
-            var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": "opencode"]) { $1 }))
-            event.agent = "opencode"
+        case .opencode, .amp:
+            // The plugins send the generic payload; the agent is theirs whatever it says.
+            var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": rawValue]) { $1 }))
+            event.agent = rawValue
             return event
         case .generic: return try AgentAdapters.generic(payload)
         case .editor: return try AgentAdapters.editor(bytes: bytes)

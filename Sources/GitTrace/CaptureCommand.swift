@@ -16,8 +16,9 @@ struct CaptureCommand: ParsableCommand {
             agent's. Nothing is signed here: the post-commit hook turns the log into a
             record of each commit.
 
-            Agents: claude-code, cursor, codex, gemini, copilot, and generic for any
-            other tool, which sends {"event": "before"|"after", "agent": NAME,
+            Agents: claude-code, cursor, codex, gemini, copilot, windsurf, cline,
+            opencode, amp, droid, kiro and continue (their hooks and plugins call
+            this), and generic for any other tool, which sends {"event": "before"|"after", "agent": NAME,
             "model": "provider/model", "session": ID, "files": [PATHS]}
             (or "shell": true instead of files; see spec/capture.md); editor for the
             VS Code extension's events, which carry the text itself:

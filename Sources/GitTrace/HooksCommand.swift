@@ -21,6 +21,7 @@ struct HooksCommand: ParsableCommand {
                   windsurf     .windsurf/hooks.json (user: ~/.codeium/windsurf/hooks.json)
                   cline        .clinerules/hooks/ (user: ~/Documents/Cline/Hooks/), one script per hook
                   opencode     .opencode/plugins/sessiontrace.js (user: ~/.config/opencode/plugins/)
+                  amp          .amp/plugins/sessiontrace.ts (user: ~/.config/amp/plugins/); run 'PLUGINS=all amp'
                   droid        .factory/hooks.json                continue .continue/settings.json
                   kiro         every agent configuration in .kiro/agents/
                 --project (default) writes the repository's file, --user the one in your
@@ -31,7 +32,7 @@ struct HooksCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, droid, kiro or continue.",
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro or continue.",
                 valueName: "agent"))
         var agent: AgentKind?
 
@@ -62,6 +63,11 @@ struct HooksCommand: ParsableCommand {
                 print(changed ? "installed \(name) hooks in \(path)" : "\(name) hooks already in \(path)")
                 if config.agent == .codex {
                     printError("note: Codex runs hooks only with '[features] codex_hooks = true' in its config.toml")
+                }
+                if config.agent == .amp {
+                    printError(
+                        "note: Amp loads plugins only when started as 'PLUGINS=all amp' (its plugin API is experimental)"
+                    )
                 }
             }
         }

@@ -48,6 +48,7 @@ package struct AgentHookConfig {
         case .cline: return scope == .user ? "Documents/Cline/Hooks" : ".clinerules/hooks"
         case .opencode:
             return scope == .user ? ".config/opencode/plugins/sessiontrace.js" : ".opencode/plugins/sessiontrace.js"
+        case .amp: return scope == .user ? ".config/amp/plugins/sessiontrace.ts" : ".amp/plugins/sessiontrace.ts"
         case .droid: return ".factory/hooks.json"
         case .continueCLI: return ".continue/settings.json"
         case .kiro: return ".kiro/agents"
@@ -62,6 +63,7 @@ package struct AgentHookConfig {
         case .windsurf: return scope == .user ? ".codeium/windsurf" : ".windsurf"
         case .cline: return scope == .user ? "Documents/Cline" : ".clinerules"
         case .opencode: return scope == .user ? ".config/opencode" : ".opencode"
+        case .amp: return scope == .user ? ".config/amp" : ".amp"
         default: return String(relativePath.split(separator: "/").first ?? "")
         }
     }
@@ -146,7 +148,7 @@ package struct AgentHookConfig {
                 "preToolUse": [entry("before")], "postToolUse": [entry("after")],
                 "userPromptSubmitted": [entry("before")],
             ]
-        case .cline, .opencode, .generic, .editor:
+        case .cline, .opencode, .amp, .generic, .editor:
             return [:]
         }
     }
@@ -230,26 +232,39 @@ package struct AgentHookConfig {
         return (directory, true)
     }
 
-    /// Writes OpenCode's plugin file; one there that is not ours is refused.
-    private func installPlugin(at path: String) throws -> (path: String, changed: Bool) {
+    /// The plugin file of an agent that is extended by a plugin rather than configured
+    /// with hook commands (OpenCode, Amp), and the line that marks it as ours.
+    private var plugin: (text: String, marker: String)? {
+        switch agent {
+        case .opencode: return (Self.openCodePlugin, "SessionTrace for OpenCode")
+        case .amp: return (Self.ampPlugin, "SessionTrace for Amp")
+        default: return nil
+        }
+    }
+
+    /// Writes the agent's plugin file; one there that is not ours is refused, an older
+    /// one of ours replaced.
+    private func installPlugin(at path: String, _ plugin: (text: String, marker: String)) throws -> (
+        path: String, changed: Bool
+    ) {
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self)
-            if text == Self.openCodePlugin { return (path, false) }
-            guard text.contains("SessionTrace for OpenCode") else {
+            if text == plugin.text { return (path, false) }
+            guard text.contains(plugin.marker) else {
                 throw SetupError(
                     "\(path) exists and is not SessionTrace's plugin: move it, then run this again (nothing was changed)"
                 )
             }
         }
         try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
-        try AtomicFile.replace(path, with: Array(Self.openCodePlugin.utf8), mode: 0o644)
+        try AtomicFile.replace(path, with: Array(plugin.text.utf8), mode: 0o644)
         return (path, true)
     }
 
     /// Installs into `base` (repository root or home); returns the file and whether it changed.
     package func install(base: String) throws -> (path: String, changed: Bool) {
         if agent == .cline { return try installScripts(in: base + "/" + relativePath) }
-        if agent == .opencode { return try installPlugin(at: base + "/" + relativePath) }
+        if let plugin { return try installPlugin(at: base + "/" + relativePath, plugin) }
         if agent == .kiro { return try installIntoAgents(in: base + "/" + relativePath) }
         return try installJSON(at: base + "/" + relativePath)
     }
@@ -298,9 +313,9 @@ package struct AgentHookConfig {
             let files = Self.agentConfigurations(in: directory)
             return !files.isEmpty && files.allSatisfy { Self.jsonHooksCallCapture(at: directory + "/" + $0) }
         }
-        if agent == .opencode {
+        if let plugin {
             return FileManager.default.contents(atPath: base + "/" + relativePath).map {
-                String(decoding: $0, as: UTF8.self).contains("SessionTrace for OpenCode")
+                String(decoding: $0, as: UTF8.self).contains(plugin.marker)
             } ?? false
         }
         if agent == .cline {

@@ -62,21 +62,36 @@ import Testing
         #expect(try await fixture.trace("hooks", "install", "--agent", "kiro").stdout.contains("already in"))
     }
 
-    /// OpenCode's plugin file is the reference copy; one that is someone else's stays.
-    @Test func openCodesPluginIsTheReferenceAndAForeignOneIsKept() async throws {
+    /// The plugin file of OpenCode and of Amp is the reference copy; one that is someone
+    /// else's stays.
+    @Test(arguments: [
+        ("opencode", ".opencode/plugins/sessiontrace.js", "agents/opencode/sessiontrace.js"),
+        ("amp", ".amp/plugins/sessiontrace.ts", "agents/amp/sessiontrace.ts"),
+    ])
+    func pluginIsTheReferenceAndAForeignOneIsKept(agent: String, path: String, referencePath: String) async throws {
         let fixture = try await Fixture.make(commitHooks: true)
-        let output = try await fixture.trace("hooks", "install", "--agent", "opencode")
+        let output = try await fixture.trace("hooks", "install", "--agent", agent)
         #expect(output.status == 0, "\(output)")
-        let plugin = fixture.repository.appendingPathComponent(".opencode/plugins/sessiontrace.js")
-        let reference = HookInstallTests.references.appendingPathComponent("agents/opencode/sessiontrace.js")
+        let plugin = fixture.repository.appendingPathComponent(path)
+        let reference = HookInstallTests.references.appendingPathComponent(referencePath)
         #expect(try Data(contentsOf: plugin) == Data(contentsOf: reference))
-        #expect(try await fixture.trace("hooks", "install", "--agent", "opencode").stdout.contains("already in"))
-        #expect(try await fixture.trace("hooks", "status").stdout.contains("opencode     project"))
-        try fixture.sandbox.write(
-            "export const Mine = async () => ({})\n", to: ".opencode/plugins/sessiontrace.js", in: fixture.repository)
-        let foreign = try await fixture.trace("hooks", "install", "--agent", "opencode")
+        #expect(try await fixture.trace("hooks", "install", "--agent", agent).stdout.contains("already in"))
+        let listed = agent.padding(toLength: 12, withPad: " ", startingAt: 0) + " project"
+        #expect(try await fixture.trace("hooks", "status").stdout.contains(listed))
+        try fixture.sandbox.write("export const Mine = async () => ({})\n", to: path, in: fixture.repository)
+        let foreign = try await fixture.trace("hooks", "install", "--agent", agent)
         #expect(foreign.failedCleanly && foreign.stderr.contains("is not SessionTrace's plugin"), "\(foreign)")
         #expect(try String(contentsOf: plugin, encoding: .utf8) == "export const Mine = async () => ({})\n")
+    }
+
+    /// Amp loads plugins only when asked to: installing says so.
+    @Test func ampsInstallSaysPluginsMustBeEnabled() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        let output = try await fixture.trace("hooks", "install", "--agent", "amp", "--user")
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stderr.contains("PLUGINS=all amp"), "\(output)")
+        #expect(output.stdout.contains(".config/amp/plugins/sessiontrace.ts"), "\(output)")
+        #expect(try await fixture.trace("hooks", "status").stdout.contains("amp          user"))
     }
 
     @Test func allDetectedInstallsForTheAgentsWhoseFoldersExistAndNoOthers() async throws {
