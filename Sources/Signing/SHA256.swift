@@ -47,15 +47,14 @@ package enum GitObjectHash {
     }
 
     package static func blobID(_ content: [UInt8]) -> String {
-        let data = Array("blob \(content.count)\0".utf8) + content
+        let header = Array("blob \(content.count)\0".utf8)
         var digest = [UInt8](repeating: 0, count: 20)
-        var length: UInt32 = 0
-        let ok = data.withUnsafeBytes { input in
+        let ok = content.withUnsafeBufferPointer { body in
             digest.withUnsafeMutableBufferPointer {
-                EVP_Digest(input.baseAddress, input.count, $0.baseAddress, &length, EVP_sha1(), nil)
+                sessiontrace_blob_sha1(header, header.count, body.baseAddress, body.count, $0.baseAddress)
             }
         }
-        precondition(ok == 1 && length == 20, "OpenSSL SHA-1 failed")
+        precondition(ok == 1, "OpenSSL SHA-1 failed")
         return digest.hexString
     }
 }

@@ -5,6 +5,21 @@ import TestSupport
 import Testing
 
 @Suite struct SigningTests {
+    /// Capture names its snapshots by git's blob ids: the same id git computes, for an
+    /// empty file, a short one, and 400 KB of any bytes (NUL included), past every
+    /// block boundary of SHA-1's.
+    @Test func blobIDsAreGitsObjectIDs() async throws {
+        let sandbox = try Sandbox()
+        var random = SplitMix(state: 7)
+        let big = (0..<400_001).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for content in [[], Array("a".utf8), Array("line\n".utf8), Array(repeating: 0x41, count: 55), big] {
+            let file = sandbox.root.appendingPathComponent("content")
+            try Data(content).write(to: file)
+            let git = try await sandbox.git("hash-object", file.path, in: sandbox.root)
+            #expect(GitObjectHash.blobID(content) == git.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// RFC 8032 §7.1, test 1: the empty message.
     @Test func ed25519MatchesRFC8032TestVector1() throws {
         let key = try SigningKey(
