@@ -365,6 +365,32 @@ package final class JSONTape {
             return flags
         }
 
+        /// Where the run of plain string bytes from `offset` ends: at the first control
+        /// character, quote or backslash (or the end). Eight bytes are tested at a time
+        /// (each test exact: a word passes only when none of its bytes ends the run),
+        /// the last word byte by byte: an editor's payload is mostly such runs.
+        static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
+            var end = offset
+            if let base = bytes.baseAddress {
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highBits: UInt64 = 0x8080_8080_8080_8080
+                /// Whether some byte of `word` is zero.
+                func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
+                while end + 8 <= bytes.count {
+                    let word = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+                    let control = (word &- ones &* 0x20) & ~word & highBits != 0  // a byte below 0x20
+                    if control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) { break }
+                    end += 8
+                }
+            }
+            while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""),
+                bytes[end] != UInt8(ascii: "\\")
+            {
+                end += 1
+            }
+            return end
+        }
+
         /// Decodes the string whose text starts at `start`: its closing quote's offset,
         /// its UTF-8 bytes, and whether every escape is the one the canonical form uses.
         static func decodeEscapedString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws
@@ -433,12 +459,7 @@ package final class JSONTape {
             while offset < bytes.count {
                 // A run of plain bytes is copied at once: a file's text in an editor's
                 // payload has an escape on every line, and bytes between them.
-                var runEnd = offset
-                while runEnd < bytes.count, bytes[runEnd] >= 0x20, bytes[runEnd] != UInt8(ascii: "\""),
-                    bytes[runEnd] != UInt8(ascii: "\\")
-                {
-                    runEnd += 1
-                }
+                let runEnd = plainRunEnd(bytes, from: offset)
                 if runEnd > offset {
                     decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset..<runEnd]))
                     offset = runEnd

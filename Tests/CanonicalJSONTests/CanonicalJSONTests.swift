@@ -1,8 +1,45 @@
 import CanonicalJSON
+import Foundation
 import TestSupport
 import Testing
 
 @Suite struct CanonicalJSONTests {
+    /// Strings are scanned eight bytes at a time: whatever the position of a quote,
+    /// backslash, control character or multi-byte character relative to those words
+    /// (every offset of every kind, in strings of 0 to 40 bytes and in one of 50 KB),
+    /// the tape decodes what Foundation's parser does, and refuses what it refuses.
+    @Test func stringsDecodeAsFoundationsWhereverTheirEscapesFall() throws {
+        let specials = ["\\n", "\\\"", "\\\\", "\\u0007", "é", "\u{1F600}", "\\ud83d\\ude00", "\\/"]
+        var texts = [String]()
+        for length in 0...40 {
+            for special in specials {
+                for at in stride(from: 0, through: length, by: max(1, length / 9)) {
+                    let plain = (0..<length).map { String(UnicodeScalar(UInt8(97 + ($0 % 26)))) }
+                    texts.append((plain[..<at] + [special] + plain[at...]).joined())
+                }
+            }
+        }
+        var random = SplitMix(state: 11)
+        texts.append(
+            (0..<10_000).map { _ in random.next(0...9) == 0 ? specials[random.next(0...7)] : "abcde" }.joined())
+        for text in texts {
+            let json = Array("[\"\(text)\"]".utf8)
+            let expected = (try JSONSerialization.jsonObject(with: Data(json)) as? [String])?.first
+            let tape = try JSONTape(parsing: json)
+            #expect(tape.string(at: 1) == expected, "\(text.prefix(60))")
+        }
+        // A raw control character or an unterminated string, at any offset: refused.
+        for length in 0...20 {
+            for bad in ["\u{1}", "\n", "\u{1F}"] {
+                let plain = String(repeating: "x", count: length)
+                #expect(throws: JSONParseError.self) { try JSONTape(parsing: Array("[\"\(plain)\(bad)x\"]".utf8)) }
+            }
+            #expect(throws: JSONParseError.self) {
+                try JSONTape(parsing: Array("[\"\(String(repeating: "y", count: length))".utf8))
+            }
+        }
+    }
+
     @Test func serialisationSortsKeysAndEscapesMinimally() {
         let value = JSONValue.object([
             "z": .array([.integer(-3), .bool(false), .null]),
