@@ -308,10 +308,13 @@ package final class CaptureEngine {
             kind: .ai, agent: event.agent, model: event.model ?? state.sessionModels[key] ?? defaultModel(event.agent),
             session: event.session, prompt: state.pending["prompt:" + key]?.prompt)
         let tracked = state.files[path]!
+        // One diff for both the labels and the count (on a 5,000-line file, a diff is
+        // a tenth of a hook call).
+        let hunks = LineDiff.hunks(old: before, new: after)
         let labels = try LineOrigins.afterAgentEdit(
-            state.provenance(of: tracked), old: before, new: after, agent: agentLabel)
+            state.provenance(of: tracked), old: before, hunks: hunks, agent: agentLabel)
         state.track(path, blob: try snapshots.write(after), provenance: labels)
-        let written = LineDiff.hunks(old: before, new: after).reduce(0) { $0 + $1.newCount }
+        let written = hunks.reduce(0) { $0 + $1.newCount }
         if written > 0 || state.sessions[key] == nil {
             var activity =
                 state.sessions[key]

@@ -94,9 +94,14 @@ package enum LineOrigins {
     package static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], new: [UInt8], agent: Provenance) throws
         -> [Provenance]
     {
-        try carry(labels, old: old, hunks: LineDiff.hunks(old: old, new: new)) { _, hunk in
-            Array(repeating: agent, count: hunk.newCount)
-        }
+        try afterAgentEdit(labels, old: old, hunks: LineDiff.hunks(old: old, new: new), agent: agent)
+    }
+
+    /// `afterAgentEdit` with the line diff of `old` and the new text already made.
+    package static func afterAgentEdit(_ labels: [Provenance], old: [UInt8], hunks: [DiffHunk], agent: Provenance)
+        throws -> [Provenance]
+    {
+        try carry(labels, old: old, hunks: hunks) { _, hunk in Array(repeating: agent, count: hunk.newCount) }
     }
 
     private static func carry(

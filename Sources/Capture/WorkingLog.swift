@@ -101,8 +101,17 @@ package struct WorkingState: Codable, Sendable {
 
     mutating func track(_ path: String, blob: String, provenance: [Provenance]) {
         var runs = [[Int]]()
+        // Neighbouring lines mostly share their label: compared with the last one
+        // first, rather than searched for in the whole table for every line.
+        var last: (label: Provenance, index: Int)?
         for line in provenance {
-            let index = labelIndex(line)
+            let index: Int
+            if let last, last.label == line {
+                index = last.index
+            } else {
+                index = labelIndex(line)
+                last = (line, index)
+            }
             if let last = runs.last, last[0] == index {
                 runs[runs.count - 1][1] += 1
             } else {
