@@ -11,7 +11,7 @@ import { pathToFileURL, fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { sandbox, binary } = require("../../vscode/test/sandbox.js");
+const { sandbox, binary, lineOrigins, stderrOf } = require("../../vscode/test/sandbox.js");
 
 // Amp loads the .ts file itself; node is given the same text as an ES module.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -122,30 +122,21 @@ for (const withHelpers of [true, false]) {
 
     // Amp's events name no model: the record says so, never a guess.
     const ai = "ai amp unknown/unknown T-1f2e";
-    const origins = (name) =>
-      JSON.parse(sh(binary, ["blame", name, "--json"], repository)).map((line) =>
-        [line.origin, line.agent, line.model_id, line.session_id].filter(Boolean).join(" "),
-      );
-    assert.deepEqual(origins("a.txt"), ["human", "human", ai]);
-    assert.deepEqual(origins("src/new.txt"), [ai, ai, "human"]);
-    assert.deepEqual(origins("gen.txt"), [ai, ai]);
+    assert.deepEqual(lineOrigins(repository, "a.txt"), ["human", "human", ai]);
+    assert.deepEqual(lineOrigins(repository, "src/new.txt"), [ai, ai, "human"]);
+    assert.deepEqual(lineOrigins(repository, "gen.txt"), [ai, ai]);
   });
 }
 
 test("a failing capture never stops Amp's tool, and says why in one line", async () => {
   process.env.SESSIONTRACE_GIT_TRACE = "/nonexistent/git-trace";
   const amp = fakeAmp(true);
-  const written = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (text) => written.push(String(text)) > 0;
   const event = { tool: "edit_file", toolUseID: "toolu_x", input: { path: "/tmp/x" }, thread: { id: "T-x" } };
   let answer;
-  try {
+  const written = await stderrOf(async () => {
     answer = await amp.emit("tool.call", event);
     await amp.emit("tool.result", { ...event, status: "done" });
-  } finally {
-    process.stderr.write = original;
-  }
+  });
   assert.deepEqual(answer, { action: "allow" });
   assert.equal(written.length, 2);
   assert.match(written[0], /^git-trace capture: .*ENOENT/);
@@ -162,15 +153,10 @@ test("a helper that throws is reported in one line and the tool still runs", asy
       throw new Error("changed shape");
     },
   };
-  const written = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (text) => written.push(String(text)) > 0;
   let answer;
-  try {
+  const written = await stderrOf(async () => {
     answer = await amp.emit("tool.call", { tool: "edit_file", toolUseID: "toolu_y", input: { path: "/tmp/y" } });
-  } finally {
-    process.stderr.write = original;
-  }
+  });
   assert.deepEqual(answer, { action: "allow" });
   assert.deepEqual(written, ["git-trace capture: cannot read Amp's edit_file call: changed shape\n"]);
 });

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { SessionTrace, edited } from "./sessiontrace.js";
 
 const require = createRequire(import.meta.url);
-const { sandbox, binary } = require("../../vscode/test/sandbox.js");
+const { sandbox, binary, lineOrigins, stderrOf } = require("../../vscode/test/sandbox.js");
 
 test("the tools' arguments name the files, the shell tool a command, others nothing", () => {
   assert.deepEqual(edited("write", { filePath: "/r/a.ts", content: "x" }), ["/r/a.ts"]);
@@ -60,27 +60,18 @@ test("an OpenCode session, line by line in the signed record", async (t) => {
   sh("git", ["commit", "-q", "-m", "session"], repository);
 
   const ai = "ai opencode anthropic/claude-sonnet-4-5 ses_1";
-  const origins = (name) =>
-    JSON.parse(sh(binary, ["blame", name, "--json"], repository)).map((line) =>
-      [line.origin, line.agent, line.model_id, line.session_id].filter(Boolean).join(" "),
-    );
-  assert.deepEqual(origins("a.txt"), ["human", "human", ai]);
-  assert.deepEqual(origins("new.txt"), [ai, ai, "human"]);
-  assert.deepEqual(origins("gen.txt"), [ai, ai]);
+  assert.deepEqual(lineOrigins(repository, "a.txt"), ["human", "human", ai]);
+  assert.deepEqual(lineOrigins(repository, "new.txt"), [ai, ai, "human"]);
+  assert.deepEqual(lineOrigins(repository, "gen.txt"), [ai, ai]);
 });
 
 test("a failing capture never stops OpenCode's tool, and says why in one line", async () => {
   process.env.SESSIONTRACE_GIT_TRACE = "/nonexistent/git-trace";
   const hooks = await SessionTrace({ directory: "/tmp", worktree: "/tmp" });
-  const written = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (text) => written.push(String(text)) > 0;
-  try {
+  const written = await stderrOf(async () => {
     await hooks["tool.execute.before"]({ tool: "write", sessionID: "s", callID: "c" }, { args: { filePath: "/tmp/x" } });
     await hooks["tool.execute.after"]({ tool: "write", sessionID: "s", callID: "c" }, {});
-  } finally {
-    process.stderr.write = original;
-  }
+  });
   assert.equal(written.length, 2);
   assert.match(written[0], /^git-trace capture: .*ENOENT/);
 });

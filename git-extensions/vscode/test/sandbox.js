@@ -38,4 +38,27 @@ function sandbox() {
   return { root, repository, sh, signer };
 }
 
-module.exports = { sandbox, binary };
+/** Each line of `name` as the signed record says, "origin agent model session"
+ * (the parts it has), from `git trace blame --json`. */
+function lineOrigins(repository, name) {
+  const result = childProcess.spawnSync(binary, ['blame', name, '--json'], { cwd: repository, encoding: 'utf8' });
+  assert.equal(result.status, 0, `git trace blame ${name}: ${result.stderr}`);
+  return JSON.parse(result.stdout).map((line) =>
+    [line.origin, line.agent, line.model_id, line.session_id].filter(Boolean).join(' '),
+  );
+}
+
+/** Runs `body` with what it writes to stderr kept, not shown: the lines written. */
+async function stderrOf(body) {
+  const written = [];
+  const original = process.stderr.write;
+  process.stderr.write = (text) => written.push(String(text)) > 0;
+  try {
+    await body();
+  } finally {
+    process.stderr.write = original;
+  }
+  return written;
+}
+
+module.exports = { sandbox, binary, lineOrigins, stderrOf };
