@@ -219,6 +219,15 @@ package final class Repository {
         return result
     }
 
+    /// Whether this is a shallow clone (some commits' parents were not fetched).
+    package var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    /// The repository's commit-graph (what `git gc` writes), if it has one that reads
+    /// well: commit times for ordering work, never for a verdict.
+    package func commitGraph() -> CommitGraph? {
+        CommitGraph(objectsDirectory: String(cString: git_repository_commondir(pointer)) + "objects")
+    }
+
     /// The commits of a shallow clone whose parents were not fetched (git's `shallow`
     /// file in the common git directory); empty for a complete repository.
     package func shallowBoundary() throws -> Set<ObjectID> {

@@ -256,16 +256,27 @@ package final class Verifier {
     /// history) libgit2's small delta-base cache misses nearly every time: 4.1 s instead
     /// of 2.2 s for 40,000 records' reads. Only the notes still to check are dated (the
     /// cache's are not read at all); the workers read the commit times.
-    /// The same read tells where each commit stands (`CommitStanding`), which the check
-    /// of its note then need not read again.
+    /// In a shallow clone the same read tells where each commit stands
+    /// (`CommitStanding`: the clone's boundary), which the check of its note then need
+    /// not read again. A complete repository decides that as the records are checked
+    /// (present or not; a missing parent is said when a line check needs it), and when
+    /// it has a commit-graph (`git gc` writes one) the times come from the graph without
+    /// reading the commits: a graph is anyone's to write, but a false time only costs
+    /// speed, and the findings are the same with a graph or without.
     private func newestFirst(_ pending: [PendingNote], workers: Int) throws -> [PendingNote] {
         let chunk = 4_096
-        let dated: [(time: Int64, standing: CommitStanding)] =
+        let shallow = repository.isShallow
+        let graph = shallow ? nil : repository.commitGraph()
+        @Sendable func dating(_ verifier: Verifier, _ commit: ObjectID) -> (time: Int64, standing: CommitStanding?) {
+            if shallow { return verifier.standing(of: commit) }
+            return (graph?.time(of: commit) ?? verifier.repository.timeAndFirstParent(of: commit)?.time ?? .min, nil)
+        }
+        let dated: [(time: Int64, standing: CommitStanding?)] =
             pending.count <= chunk || workers < 2
-            ? pending.map { standing(of: $0.commit) }
+            ? pending.map { dating(self, $0.commit) }
             : try inParallel(count: (pending.count + chunk - 1) / chunk, workers: workers) { verifier, index in
                 pending[(index * chunk)..<min(pending.count, (index + 1) * chunk)].map {
-                    verifier.standing(of: $0.commit)
+                    dating(verifier, $0.commit)
                 }
             }.flatMap { $0 }
         return pending.indices.sorted { a, b in
@@ -319,6 +330,9 @@ package final class Verifier {
 
     /// Worker verifiers, one per thread, kept for the next call.
     private var workerVerifiers: [Verifier] = []
+    /// Whether a line check of the note being checked could not read what it needed
+    /// (the commit's parent, a file version): said once per note, as a warning.
+    private var addedLinesUnread = false
     /// Advanced once per note checked, by whichever thread checked it.
     private var progress: ProgressMeter?
 
@@ -412,7 +426,14 @@ package final class Verifier {
                 // A shallow clone holds notes on commits it does not have (and its boundary
                 // commits lack their parents): their records are checked, but not which
                 // lines the commit added, nor (--content) its files.
-                let standing = loaded.standing ?? standing(of: commit).standing
+                // In a complete repository every present commit's parent is there too,
+                // unless it is damaged: then the line checks that need the parent say so
+                // (`addedLinesUnread`, below). A shallow clone's boundary is known first.
+                let standing =
+                    loaded.standing
+                    ?? (repository.isShallow
+                        ? standing(of: commit).standing : repository.hasObject(commit) ? .present : .absent)
+                addedLinesUnread = false
                 let checksContent = self.checksContent && standing != .absent
                 if standing == .absent {
                     result.warnings.append(
@@ -460,6 +481,14 @@ package final class Verifier {
                         }
                         result.problems.append(problem)
                     }
+                }
+                if addedLinesUnread, standing == .present {
+                    result.warnings.append(
+                        Problem(
+                            commit: commit, record: nil, recordDigest: nil, code: .commitAbsent,
+                            message:
+                                "the parent of commit \(commit.shortHex), or a version of a file its records name, cannot be read in this repository: which lines the commit added was not checked"
+                        ))
                 }
                 if hasCache, (result.problems.count, result.warnings.count) == before {
                     result.cleanNotes.append((loaded.cacheKey, lines.count))
@@ -659,6 +688,7 @@ package final class Verifier {
     private func checkAdded(_ attribution: Attribution, on commit: ObjectID) -> String? {
         for file in attribution.files {
             let added = addedLines(file.path, commit)
+            if added == .unknown { addedLinesUnread = true }
             if added == .notAFile {
                 return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it"
             }

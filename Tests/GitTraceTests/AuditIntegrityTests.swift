@@ -152,6 +152,81 @@ import Verification
         #expect(checkpoint.stderr.contains("shallow clone"), "\(checkpoint)")
     }
 
+    // MARK: What a commit-graph may and may not change
+
+    /// Commits that add two lines each, a record claiming the second as an agent's (a
+    /// line range, checked against what the commit added), one record tampered with.
+    func rangedHistory(_ fixture: Fixture) async throws -> [String] {
+        var commits = [String]()
+        for index in 1...6 {
+            let commit = try await fixture.commit(numberedLines(2 * index + 2), to: "a.txt")
+            #expect(
+                try await fixture.trace(
+                    "record", commit, "--file", "a.txt", "--lines", "\(2 * index + 2)", "--origin", "ai",
+                    "--agent", "claude-code", "--model", "anthropic/claude-sonnet-4-5"
+                ).status == 0)
+            commits.append(commit)
+        }
+        let line = try #require(try await fixture.noteLines(commits[2]).first)
+        try await fixture.overwriteNote(commits[2], lines: [try tamper(line, signature: { $0[7] ^= 0x20 })])
+        return commits
+    }
+
+    /// The commit-graph (anyone's to write) only orders verify's work: with git's graph,
+    /// and with one whose commit times are overwritten, verify finds the same.
+    @Test func aForgedCommitGraphChangesNothingVerifyFinds() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await rangedHistory(fixture)
+        func findings() async throws -> [String] {
+            let result = try await fixture.verify("--jobs", "2")
+            #expect(result.status == 1, "\(result)")
+            return result.stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        let without = try await findings()
+        #expect(without.contains { $0.contains("signature-altered") }, "\(without)")
+        try await fixture.git("commit-graph", "write", "--reachable")
+        #expect(try await findings() == without)
+        let path = fixture.repository.appendingPathComponent(".git/objects/info/commit-graph")
+        var graph = try Data(contentsOf: path)
+        // The commit data chunk (CDAT): each commit's time in bytes 28-35 of its 36.
+        let chunks = Int(graph[6])
+        let entry = try #require((0..<chunks).first { graph[8 + $0 * 12..<8 + $0 * 12 + 4].elementsEqual("CDAT".utf8) })
+        func offset(_ index: Int) -> Int {
+            graph[8 + index * 12 + 4..<8 + index * 12 + 12].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let start = offset(entry), count = (offset(entry + 1) - start) / 36
+        #expect(count >= 6)
+        var random = SplitMix(state: 5)
+        for commit in 0..<count {
+            for byte in 28..<36 { graph[start + commit * 36 + byte] = UInt8(truncatingIfNeeded: random.next()) }
+        }
+        try FileManager.default.removeItem(at: path)
+        try graph.write(to: path)
+        #expect(try await findings() == without)
+    }
+
+    /// A damaged repository that lacks a commit's parent: verify says which lines the
+    /// commit added were not checked, whether a commit-graph dates the notes (the
+    /// commit is then not read before its records are) or not.
+    @Test(arguments: [false, true])
+    func aMissingParentIsSaidWithOrWithoutACommitGraph(graph: Bool) async throws {
+        let fixture = try await Fixture.make()
+        let commits = try await rangedHistory(fixture)
+        if graph { try await fixture.git("commit-graph", "write", "--reachable") }
+        let object = fixture.repository.appendingPathComponent(
+            ".git/objects/\(commits[3].prefix(2))/\(commits[3].dropFirst(2))")
+        try FileManager.default.removeItem(at: object)
+        let result = try await fixture.verify()
+        #expect(result.status == 1, "\(result)")
+        #expect(
+            result.stdout.contains(
+                "warning: \(commits[4].prefix(12)): commit-absent: the parent of commit \(commits[4].prefix(12))"),
+            "\(result)")
+        #expect(
+            result.stdout.contains("warning: \(commits[3].prefix(12)): commit-absent: commit \(commits[3])"),
+            "\(result)")
+    }
+
     // MARK: Checkpoints hold whatever the range
 
     /// A covered record moved off its commit's note, onto another commit's note or onto
