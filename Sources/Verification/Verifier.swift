@@ -265,7 +265,7 @@ package final class Verifier {
     /// speed, and the findings are the same with a graph or without.
     private func newestFirst(_ pending: [PendingNote], workers: Int) throws -> [PendingNote] {
         let chunk = 4_096
-        let shallow = repository.isShallow
+        let shallow = isShallow
         let graph = shallow ? nil : repository.commitGraph()
         @Sendable func dating(_ verifier: Verifier, _ commit: ObjectID) -> (time: Int64, standing: CommitStanding?) {
             if shallow { return verifier.standing(of: commit) }
@@ -330,6 +330,9 @@ package final class Verifier {
 
     /// Worker verifiers, one per thread, kept for the next call.
     private var workerVerifiers: [Verifier] = []
+    /// Whether this is a shallow clone, asked once: libgit2 looks for the `shallow` file
+    /// at every call, and the check of every note needs the answer.
+    private lazy var isShallow = repository.isShallow
     /// Whether a line check of the note being checked could not read what it needed
     /// (the commit's parent, a file version): said once per note, as a warning.
     private var addedLinesUnread = false
@@ -431,7 +434,7 @@ package final class Verifier {
                 // (`addedLinesUnread`, below). A shallow clone's boundary is known first.
                 let standing =
                     loaded.standing
-                    ?? (repository.isShallow
+                    ?? (isShallow
                         ? standing(of: commit).standing : repository.hasObject(commit) ? .present : .absent)
                 addedLinesUnread = false
                 let checksContent = self.checksContent && standing != .absent
