@@ -74,8 +74,7 @@ struct GitTrace: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message =
-                self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            let message = Self.oneLine(self.message(for: error)) ?? "\(error)"
             guard code == .validationFailure else {
                 // Not an argument: an error from outside the package (Foundation's).
                 printError("fatal: \(message)")
@@ -91,6 +90,19 @@ struct GitTrace: ParsableCommand {
             printError("fatal: \(message) (see 'git trace \(command)--help')")
             Foundation.exit(2)
         }
+    }
+}
+
+extension GitTrace {
+    /// ArgumentParser's message on one line: a list it puts under a line ending in ':'
+    /// (the values an option takes) joins that line, comma-separated.
+    static func oneLine(_ message: String) -> String? {
+        let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first else { return nil }
+        let items = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map {
+            $0.dropFirst(2).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+        return first.hasSuffix(":") && !items.isEmpty ? first + " " + items.joined(separator: ", ") : first
     }
 }
 

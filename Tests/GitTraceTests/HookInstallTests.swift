@@ -84,6 +84,18 @@ import Testing
         #expect(try String(contentsOf: plugin, encoding: .utf8) == "export const Mine = async () => ({})\n")
     }
 
+    /// A misspelt agent gets one line that names every agent there is.
+    @Test func aMisspeltAgentIsToldEveryNameInOneLine() async throws {
+        let fixture = try await Fixture.make()
+        for arguments in [["hooks", "install", "--agent", "contnue"], ["capture", "--agent", "contnue"]] {
+            let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
+            #expect(output.failedCleanly && output.stderr.split(separator: "\n").count == 1, "\(output)")
+            for agent in AgentKind.allCases {
+                #expect(output.stderr.contains(" \(agent.rawValue),") || output.stderr.contains(" \(agent.rawValue) ("))
+            }
+        }
+    }
+
     /// Amp loads plugins only when asked to: installing says so.
     @Test func ampsInstallSaysPluginsMustBeEnabled() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
