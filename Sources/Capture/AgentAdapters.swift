@@ -303,6 +303,50 @@ enum AgentAdapters {
         return AgentEvent(agent: "cline", phase: phase, action: action, session: session, cwd: cwd)
     }
 
+    // MARK: Augment (Auggie CLI; .augment/settings.json: PreToolUse / PostToolUse / PromptSubmit scripts)
+
+    /// Auggie runs each hook as a `.sh` script; ours pass `--event`, since the payloads
+    /// of its before and after hooks otherwise look alike.
+    static func augment(_ payload: Payload, declaredPhase: AgentEvent.Phase?) throws -> AgentEvent {
+        let eventName = payload.string("hook_event_name") ?? ""
+        let session = payload.string("conversation_id")
+        let cwd = (payload.array("workspace_roots").first as? String) ?? payload.string("cwd")
+        let model = payload.string("model").flatMap(ModelID.qualified)
+        if eventName == "PromptSubmit" || (eventName.isEmpty && payload.has("user_prompt")) {
+            return AgentEvent(
+                agent: "augment", phase: .before, action: .prompt(text: payload.string("user_prompt") ?? ""),
+                session: session, model: model, cwd: cwd)
+        }
+        guard
+            let phase = phase(eventName, before: ["PreToolUse"], after: ["PostToolUse"])
+                ?? (eventName.isEmpty ? declaredPhase : nil)
+        else {
+            throw PayloadError(
+                description: eventName.isEmpty
+                    ? "augment payload names no hook_event_name and no --event was given"
+                    : "augment payload has hook_event_name '\(eventName)'; expected PreToolUse, PostToolUse or PromptSubmit"
+            )
+        }
+        let tool = try required(payload, "tool_name", agent: "augment")
+        let input = payload.object("tool_input") ?? Payload([:])
+        let action: AgentEvent.Action
+        switch tool {
+        case "str-replace-editor", "save-file", "remove-files", "apply_patch":
+            guard let files = input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths) else {
+                throw PayloadError(description: "augment \(tool) payload names no file it edits")
+            }
+            action = .edit(files: files)
+        case "launch-process":
+            action = .shell
+        default:
+            action = .ignored
+        }
+        // Auggie's documented payload names no tool call: without an id, calls pair in order.
+        return AgentEvent(
+            agent: "augment", phase: phase, action: action, session: session, model: model,
+            toolUseID: payload.string("tool_use_id", "tool_call_id"), cwd: cwd)
+    }
+
     // MARK: generic (spec/capture.md §1)
 
     static func generic(_ payload: Payload) throws -> AgentEvent {

@@ -71,7 +71,7 @@ package struct PayloadError: UserFacingError {
 /// The agents whose hook payloads capture reads (`git trace capture --agent NAME`).
 public enum AgentKind: String, CaseIterable, Sendable {
     case claudeCode = "claude-code"
-    case cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro
+    case cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro, augment
     case continueCLI = "continue"
     case generic, editor
 
@@ -104,6 +104,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
         case .droid: return try AgentAdapters.droid(payload)
         case .kiro: return try AgentAdapters.kiro(payload)
         case .continueCLI: return try AgentAdapters.continueCLI(payload)
+        case .augment: return try AgentAdapters.augment(payload, declaredPhase: declaredPhase)
         case .opencode, .amp:
             // The plugins send the generic payload; the agent is theirs whatever it says.
             var event = try AgentAdapters.generic(Payload(payload.object.merging(["agent": rawValue]) { $1 }))
@@ -184,7 +185,7 @@ struct Payload {
         for key in ["file_path", "filePath", "path", "notebook_path", "target_file", "filename", "absolute_path"] {
             if let value = string(key) { paths.append(value) }
         }
-        for key in ["files", "paths", "filePaths"] {
+        for key in ["files", "paths", "filePaths", "file_paths"] {
             for entry in array(key) {
                 if let text = entry as? String { paths.append(text) }
                 if let nested = entry as? [String: Any] { paths += Payload(nested).filePaths }

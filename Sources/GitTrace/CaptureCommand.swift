@@ -17,8 +17,8 @@ struct CaptureCommand: ParsableCommand {
             record of each commit.
 
             Agents: claude-code, cursor, codex, gemini, copilot, windsurf, cline,
-            opencode, amp, droid, kiro and continue (their hooks and plugins call
-            this), and generic for any other tool, which sends {"event": "before"|"after", "agent": NAME,
+            opencode, amp, droid, kiro, augment and continue (their hooks and plugins
+            call this), and generic for any other tool, which sends {"event": "before"|"after", "agent": NAME,
             "model": "provider/model", "session": ID, "files": [PATHS]}
             (or "shell": true instead of files; see spec/capture.md); editor for the
             VS Code extension's events, which carry the text itself:
@@ -34,7 +34,9 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The agent whose payload this is.", valueName: "agent"))
     var agent: AgentKind
 
-    @Option(help: ArgumentHelp("before or after, for agents whose payload does not say (copilot).", valueName: "event"))
+    @Option(
+        help: ArgumentHelp(
+            "before or after, for agents whose payload does not say (copilot, augment).", valueName: "event"))
     var event: AgentEvent.Phase?
 
     func run() throws {

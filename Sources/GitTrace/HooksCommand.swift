@@ -24,6 +24,8 @@ struct HooksCommand: ParsableCommand {
                   amp          .amp/plugins/sessiontrace.ts (user: ~/.config/amp/plugins/); run 'PLUGINS=all amp'
                   droid        .factory/hooks.json                continue .continue/settings.json
                   kiro         every agent configuration in .kiro/agents/
+                  augment      .augment/settings.local.json (user: ~/.augment/settings.json), naming
+                               the scripts it puts in .augment/hooks/ (Auggie runs only scripts)
                 --project (default) writes the repository's file, --user the one in your
                 home directory. --all-detected installs for every agent whose folder
                 (.claude/, .cursor/, .windsurf/, …) is there. Running it again changes nothing.
@@ -32,7 +34,7 @@ struct HooksCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro or continue.",
+                "claude-code, cursor, codex, gemini, copilot, windsurf, cline, opencode, amp, droid, kiro, augment or continue.",
                 valueName: "agent"))
         var agent: AgentKind?
 

@@ -52,6 +52,9 @@ package struct AgentHookConfig {
         case .droid: return ".factory/hooks.json"
         case .continueCLI: return ".continue/settings.json"
         case .kiro: return ".kiro/agents"
+        // The project's hooks name this checkout's scripts by absolute path: they are
+        // personal, so they go in the file Augment keeps out of version control.
+        case .augment: return scope == .user ? ".augment/settings.json" : ".augment/settings.local.json"
         case .generic, .editor: return ""
         }
     }
@@ -79,8 +82,9 @@ package struct AgentHookConfig {
         }
     }
 
-    /// Our entries, event by event, in the agent's own format.
-    package var entries: [String: [[String: Any]]] {
+    /// Our entries, event by event, in the agent's own format. `base` is where they are
+    /// installed (for the agents whose hooks are scripts named by path).
+    package func entries(base: String) -> [String: [[String: Any]]] {
         let command = AgentHookConfig.command(agent)
         func matcherGroup(_ matcher: String?) -> [String: Any] {
             var group: [String: Any] = ["hooks": [["type": "command", "command": command, "timeout": 10]]]
@@ -148,14 +152,59 @@ package struct AgentHookConfig {
                 "preToolUse": [entry("before")], "postToolUse": [entry("after")],
                 "userPromptSubmitted": [entry("before")],
             ]
+        case .augment:
+            func group(_ hook: AugmentHook, matcher: String?) -> [String: Any] {
+                let script: [String: Any] = ["type": "command", "command": hook.path(base: base), "timeout": 10_000]
+                var group: [String: Any] = ["hooks": [script]]
+                if let matcher { group["matcher"] = matcher }
+                return group
+            }
+            let tools = "str-replace-editor|save-file|remove-files|apply_patch|launch-process"
+            return Dictionary(
+                uniqueKeysWithValues: AugmentHook.allCases.map { hook in
+                    (hook.rawValue, [group(hook, matcher: hook == .promptSubmit ? nil : tools)])
+                })
         case .cline, .opencode, .amp, .generic, .editor:
             return [:]
         }
     }
 
+    /// Auggie runs a hook only as a `.sh` script named by path: one of ours per event,
+    /// each passing its phase, since the payloads do not always say it.
+    package enum AugmentHook: String, CaseIterable, Sendable {
+        case preToolUse = "PreToolUse"
+        case postToolUse = "PostToolUse"
+        case promptSubmit = "PromptSubmit"
+
+        package var fileName: String {
+            switch self {
+            case .preToolUse: return "sessiontrace-pre-tool-use.sh"
+            case .postToolUse: return "sessiontrace-post-tool-use.sh"
+            case .promptSubmit: return "sessiontrace-prompt-submit.sh"
+            }
+        }
+
+        package static let directory = ".augment/hooks"
+
+        package func path(base: String) -> String { base + "/" + Self.directory + "/" + fileName }
+
+        package var script: String {
+            let phase = self == .postToolUse ? "after" : "before"
+            return """
+                #!/bin/sh
+                # SessionTrace: hands Auggie's \(rawValue) payload to 'git trace capture', which
+                # snapshots the files around each tool call. Installed by 'git trace hooks
+                # install --agent augment'. Capture never blocks Auggie: what it has to say goes
+                # to stderr, and this script always exits 0.
+                git-trace capture --agent augment --event \(phase) >/dev/null || true
+
+                """
+        }
+    }
+
     /// Merges our entries into `existing` (a parsed config file, or empty).
     /// Returns the merged object and whether anything changed.
-    package func merged(into existing: [String: Any]) -> ([String: Any], Bool) {
+    package func merged(into existing: [String: Any], base: String) -> ([String: Any], Bool) {
         var config = existing
         var changed = false
         if agent == .cursor || agent == .copilot, config["version"] == nil {
@@ -171,8 +220,18 @@ package struct AgentHookConfig {
             }
         }
         var hooks = config["hooks"] as? [String: Any] ?? [:]
-        for (event, ours) in entries {
+        for (event, ours) in entries(base: base) {
             var list = hooks[event] as? [Any] ?? []
+            if agent == .augment {
+                // Our scripts named from where this checkout used to be: replaced.
+                let path = AugmentHook(rawValue: event)?.path(base: base) ?? ""
+                let count = list.count
+                list.removeAll { Self.mentionsCapture($0) && !Self.mentions($0, exactly: path) }
+                if list.count != count {
+                    hooks[event] = list
+                    changed = true
+                }
+            }
             if !list.contains(where: Self.mentionsCapture) {
                 list += ours as [Any]
                 hooks[event] = list
@@ -183,9 +242,21 @@ package struct AgentHookConfig {
         return (config, changed)
     }
 
+    /// Whether `value` holds the string `text` anywhere.
+    static func mentions(_ value: Any, exactly text: String) -> Bool {
+        switch value {
+        case let string as String: return string == text
+        case let list as [Any]: return list.contains { mentions($0, exactly: text) }
+        case let map as [String: Any]: return map.values.contains { mentions($0, exactly: text) }
+        default: return false
+        }
+    }
+
     static func mentionsCapture(_ value: Any) -> Bool {
         switch value {
-        case let text as String: return text.contains("git-trace capture") || text.contains("git trace capture")
+        case let text as String:
+            return text.contains("git-trace capture") || text.contains("git trace capture")
+                || AugmentHook.allCases.contains { text.hasSuffix("/" + AugmentHook.directory + "/" + $0.fileName) }
         case let list as [Any]: return list.contains(where: mentionsCapture)
         case let map as [String: Any]: return map.values.contains(where: mentionsCapture)
         default: return false
@@ -206,27 +277,41 @@ package struct AgentHookConfig {
 
         """#
 
-    /// Writes Cline's hook scripts into `directory`; a hook file that is not ours is left
-    /// alone and refused before anything is written.
+    /// The hook scripts the agent runs (Cline, Augment): file name and text.
+    private var scripts: [(name: String, text: String)] {
+        switch agent {
+        case .cline: return Self.clineHooks.map { ($0, Self.clineScript) }
+        case .augment: return AugmentHook.allCases.map { ($0.fileName, $0.script) }
+        default: return []
+        }
+    }
+
+    /// The folder the agent's hook scripts go in.
+    private func scriptDirectory(base: String) -> String {
+        base + "/" + (agent == .augment ? AugmentHook.directory : relativePath)
+    }
+
+    /// Writes the agent's hook scripts into `directory`; a hook file that is not ours is
+    /// left alone and refused before anything is written.
     private func installScripts(in directory: String) throws -> (path: String, changed: Bool) {
         let manager = FileManager.default
-        var missing = [String]()
-        for name in Self.clineHooks {
+        var missing = [(path: String, text: String)]()
+        for (name, text) in scripts {
             let path = directory + "/" + name
             guard let data = manager.contents(atPath: path) else {
-                missing.append(path)
+                missing.append((path, text))
                 continue
             }
             guard Self.mentionsCapture(String(decoding: data, as: UTF8.self)) else {
                 throw SetupError(
-                    "\(path) is Cline's hook but not SessionTrace's: add 'git-trace capture --agent cline' to it (it gets the payload on stdin), then run this again (nothing was changed)"
+                    "\(path) is a hook script but not SessionTrace's: add 'git-trace capture --agent \(agent.rawValue)' to it (it gets the payload on stdin), or move it, then run this again (nothing was changed)"
                 )
             }
         }
         guard !missing.isEmpty else { return (directory, false) }
         try AtomicFile.makeDirectory(directory)
-        for path in missing {
-            try AtomicFile.replace(path, with: Array(Self.clineScript.utf8), mode: 0o755)
+        for (path, text) in missing {
+            try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o755)
             chmod(path, 0o755)
         }
         return (directory, true)
@@ -263,10 +348,18 @@ package struct AgentHookConfig {
 
     /// Installs into `base` (repository root or home); returns the file and whether it changed.
     package func install(base: String) throws -> (path: String, changed: Bool) {
-        if agent == .cline { return try installScripts(in: base + "/" + relativePath) }
+        if agent == .cline { return try installScripts(in: scriptDirectory(base: base)) }
+        if agent == .augment {
+            // The settings file is checked before any script is written, so that a broken
+            // one leaves nothing half installed.
+            try Self.readJSONObject(at: base + "/" + relativePath)
+            let scripts = try installScripts(in: scriptDirectory(base: base))
+            let settings = try installJSON(at: base + "/" + relativePath, base: base)
+            return (settings.path, scripts.changed || settings.changed)
+        }
         if let plugin { return try installPlugin(at: base + "/" + relativePath, plugin) }
         if agent == .kiro { return try installIntoAgents(in: base + "/" + relativePath) }
-        return try installJSON(at: base + "/" + relativePath)
+        return try installJSON(at: base + "/" + relativePath, base: base)
     }
 
     /// Kiro CLI reads hooks from each agent's configuration (`.kiro/agents/NAME.json`):
@@ -279,21 +372,14 @@ package struct AgentHookConfig {
             )
         }
         var changed = false
-        for file in files { changed = try installJSON(at: directory + "/" + file).changed || changed }
+        for file in files { changed = try installJSON(at: directory + "/" + file, base: directory).changed || changed }
         return (directory, changed)
     }
 
     /// Merges our entries into the JSON configuration at `path` (created when absent).
-    private func installJSON(at path: String) throws -> (path: String, changed: Bool) {
-        var existing: [String: Any] = [:]
-        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
-            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw SetupError(
-                    "\(path) is not a JSON object: fix or move it, then run this again (nothing was changed)")
-            }
-            existing = parsed
-        }
-        let (config, changed) = merged(into: existing)
+    private func installJSON(at path: String, base: String) throws -> (path: String, changed: Bool) {
+        let existing = try Self.readJSONObject(at: path)
+        let (config, changed) = merged(into: existing, base: base)
         guard changed else { return (path, false) }
         try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
         let data = try JSONSerialization.data(
@@ -304,6 +390,16 @@ package struct AgentHookConfig {
         try AtomicFile.replace(path, with: Array(data + Data("\n".utf8)), mode: mode)
         chmod(path, mode)
         return (path, true)
+    }
+
+    /// The JSON object in the file at `path` (empty when there is none).
+    @discardableResult
+    private static func readJSONObject(at path: String) throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return [:] }
+        guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw SetupError("\(path) is not a JSON object: fix or move it, then run this again (nothing was changed)")
+        }
+        return parsed
     }
 
     /// Whether the configuration in `base` calls capture.
@@ -318,14 +414,13 @@ package struct AgentHookConfig {
                 String(decoding: $0, as: UTF8.self).contains(plugin.marker)
             } ?? false
         }
-        if agent == .cline {
-            return Self.clineHooks.allSatisfy { name in
-                FileManager.default.contents(atPath: base + "/" + relativePath + "/" + name).map {
-                    Self.mentionsCapture(String(decoding: $0, as: UTF8.self))
-                } ?? false
-            }
+        let scriptsInstalled = scripts.allSatisfy { script in
+            FileManager.default.contents(atPath: scriptDirectory(base: base) + "/" + script.name).map {
+                Self.mentionsCapture(String(decoding: $0, as: UTF8.self))
+            } ?? false
         }
-        return Self.jsonHooksCallCapture(at: base + "/" + relativePath)
+        if agent == .cline { return scriptsInstalled }
+        return scriptsInstalled && Self.jsonHooksCallCapture(at: base + "/" + relativePath)
     }
 
     /// Whether the `hooks` of the JSON configuration at `path` call capture.

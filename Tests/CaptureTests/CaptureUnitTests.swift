@@ -67,6 +67,30 @@ import Testing
         #expect(generic.agent == "aider" && generic.model == "anthropic/claude-opus-4")
     }
 
+    /// Auggie's paths are relative to the workspace root; `remove-files` lists several;
+    /// a payload that names its event wins over the script's `--event`.
+    @Test func augmentEvents() throws {
+        let save = try AgentKind.augment.event(
+            from: try payload("augment-post-tool-use.json", ["TOOL": "save-file"]), declaredPhase: .before)
+        #expect(
+            save
+                == AgentEvent(
+                    agent: "augment", phase: .after, action: .edit(files: ["src/a.swift"]), session: "s1", cwd: "/repo")
+        )
+        let removal =
+            #"{"conversation_id": "s1", "tool_name": "remove-files", "tool_input": {"file_paths": ["a", "b/c"]}}"#
+        let removed = try AgentKind.augment.event(from: Array(removal.utf8), declaredPhase: .before)
+        #expect(removed.phase == .before && removed.action == .edit(files: ["a", "b/c"]))
+        let shell = try AgentKind.augment.event(
+            from: try payload("augment-pre-tool-use.json", ["TOOL": "launch-process"]))
+        #expect(shell.action == .shell && shell.phase == .before)
+        let view = try AgentKind.augment.event(from: try payload("augment-pre-tool-use.json", ["TOOL": "view"]))
+        #expect(view.action == .ignored)
+        let prompt = try AgentKind.augment.event(
+            from: try payload("augment-prompt-submit.json", ["PROMPT": "fix it"]), declaredPhase: .before)
+        #expect(prompt.action == .prompt(text: "fix it") && prompt.session == "s1")
+    }
+
     @Test func malformedPayloadsAreRefusedWithTheirReason() {
         let cases: [(AgentKind, String, String)] = [
             (.claudeCode, "", "no hook payload"),
@@ -75,6 +99,13 @@ import Testing
             (.claudeCode, "{\"hook_event_name\":\"PreToolUse\"}", "no tool_name"),
             (.cursor, "{\"hook_event_name\":\"afterFileEdit\"}", "no file_path"),
             (.generic, "{\"event\":\"before\",\"agent\":\"x\"}", "names no files"),
+            (.augment, "{\"tool_name\":\"save-file\"}", "no hook_event_name and no --event"),
+            (.augment, "{\"hook_event_name\":\"Stop\"}", "expected PreToolUse, PostToolUse or PromptSubmit"),
+            (
+                .augment,
+                "{\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"str-replace-editor\",\"tool_input\":{}}",
+                "names no file it edits"
+            ),
             (
                 .codex, "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"apply_patch\",\"tool_input\":{}}",
                 "names no file"

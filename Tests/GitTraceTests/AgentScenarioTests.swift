@@ -209,6 +209,101 @@ extension AgentDriver {
             label: "ai kiro unknown/unknown")
     }
 
+    /// Auggie's paths are relative to its workspace root; its payloads name no tool call.
+    @Test func augment() async throws {
+        try await runSession(
+            "augment",
+            Hooks(
+                prompt: "augment-prompt-submit.json", writePre: "augment-pre-tool-use.json",
+                writePost: "augment-post-tool-use.json", shellPre: "augment-pre-tool-use.json",
+                shellPost: "augment-post-tool-use.json",
+                editValues: ["TOOL": "str-replace-editor", "COMMAND": "str_replace", "NEW": ""],
+                writeValues: ["TOOL": "save-file", "COMMAND": ""],
+                shellValues: ["TOOL": "launch-process", "FILE": "", "NEW": ""]),
+            label: "ai augment unknown/unknown w1")
+    }
+
+    /// The scripts and settings `hooks install --agent augment` writes are what Auggie
+    /// runs: each script passes its phase (the payload may not name its event), capture
+    /// failing never blocks Auggie, and a checkout that moved gets its paths renewed.
+    @Test func augmentsInstalledScriptsCaptureAndNeverBlock() async throws {
+        let (fixture, agent) = try await started()
+        let root = fixture.repository.path
+        // Someone's own hook in the settings stays.
+        let theirs =
+            #"{"hooks": {"PreToolUse": [{"matcher": "launch-process", "hooks": [{"type": "command", "command": "/opt/audit.sh"}]}]}}"#
+        try fixture.sandbox.write(theirs, to: ".augment/settings.local.json", in: fixture.repository)
+        let installed = try await fixture.trace("hooks", "install", "--agent", "augment")
+        #expect(installed.status == 0 && installed.stdout.contains(".augment/settings.local.json"), "\(installed)")
+        let hooks = fixture.repository.appendingPathComponent(".augment/hooks")
+        let references = HookInstallTests.references.appendingPathComponent("agents/augment")
+        for name in ["sessiontrace-pre-tool-use.sh", "sessiontrace-post-tool-use.sh", "sessiontrace-prompt-submit.sh"] {
+            let reference = try String(contentsOf: references.appendingPathComponent(name), encoding: .utf8)
+            #expect(try String(contentsOf: hooks.appendingPathComponent(name), encoding: .utf8) == reference)
+            #expect(FileManager.default.isExecutableFile(atPath: hooks.appendingPathComponent(name).path))
+        }
+        let settings = try String(
+            contentsOf: fixture.repository.appendingPathComponent(".augment/settings.local.json"), encoding: .utf8)
+        let parsed = try #require(
+            try JSONSerialization.jsonObject(with: Data(settings.utf8)) as? [String: [String: [[String: Any]]]])
+        let reference = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    try String(contentsOf: references.appendingPathComponent("settings.json"), encoding: .utf8)
+                        .replacingOccurrences(of: "/path/to/repository", with: root).utf8))
+                as? [String: [String: [[String: Any]]]])
+        for event in ["PreToolUse", "PostToolUse", "PromptSubmit"] {
+            let ours = try #require(reference["hooks"]?[event]?.first)
+            let groups = try #require(parsed["hooks"]?[event])
+            #expect(groups.last.map { NSDictionary(dictionary: $0) } == NSDictionary(dictionary: ours), "\(event)")
+            #expect(groups.count == (event == "PreToolUse" ? 2 : 1), "\(event): \(groups)")
+        }
+        // Payloads without hook_event_name: the script's --event says which it is.
+        func call(_ script: String, _ fixtureName: String, _ file: String) async throws -> ProcessOutput {
+            var payload = try agent.payload(
+                fixtureName, file: file, extra: ["TOOL": "save-file", "COMMAND": "", "NEW": "x\n"])
+            payload = payload.replacingOccurrences(
+                of: #""hook_event_name": "\#(fixtureName.contains("pre") ? "PreToolUse" : "PostToolUse")","#, with: "")
+            #expect(!payload.contains("hook_event_name"))
+            return try await fixture.sandbox.run(
+                hooks.appendingPathComponent(script).path, [], in: fixture.repository, input: payload)
+        }
+        let pre = try await call("sessiontrace-pre-tool-use.sh", "augment-pre-tool-use.json", "made.txt")
+        try fixture.sandbox.write("x\n", to: "made.txt", in: fixture.repository)
+        let post = try await call("sessiontrace-post-tool-use.sh", "augment-post-tool-use.json", "made.txt")
+        #expect(pre.status == 0 && pre.stdout.isEmpty && pre.stderr.isEmpty, "\(pre)")
+        #expect(post.status == 0 && post.stdout.isEmpty && post.stderr.isEmpty, "\(post)")
+        #expect(try await fixture.trace("status").stdout.contains("made.txt: 1 AI lines"))
+        let broken = try await fixture.sandbox.run(
+            hooks.appendingPathComponent("sessiontrace-post-tool-use.sh").path, [], in: fixture.repository,
+            input: "not json")
+        #expect(broken.status == 0 && broken.stderr.contains("git-trace capture:"), "\(broken)")
+        #expect(try await fixture.trace("hooks", "status").stdout.contains("augment      project"))
+        #expect(try await fixture.trace("hooks", "install", "--agent", "augment").stdout.contains("already in"))
+        // The checkout moved: our old paths are replaced, their hook kept.
+        let moved = settings.replacingOccurrences(of: root + "/.augment/hooks/", with: "/old/place/.augment/hooks/")
+        try fixture.sandbox.write(moved, to: ".augment/settings.local.json", in: fixture.repository)
+        #expect(try await fixture.trace("hooks", "install", "--agent", "augment").stdout.contains("installed"))
+        let renewed = try String(
+            contentsOf: fixture.repository.appendingPathComponent(".augment/settings.local.json"), encoding: .utf8)
+        #expect(!renewed.contains("/old/place") && renewed.contains("/opt/audit.sh"), "\(renewed)")
+        #expect(renewed.components(separatedBy: "sessiontrace-pre-tool-use.sh").count == 2, "\(renewed)")
+        // A script of the same name that is not ours is never overwritten, nor anything else written.
+        try FileManager.default.removeItem(at: hooks)
+        try fixture.sandbox.write(
+            "#!/bin/sh\necho mine\n", to: ".augment/hooks/sessiontrace-pre-tool-use.sh", in: fixture.repository)
+        let again = try await fixture.trace("hooks", "install", "--agent", "augment")
+        #expect(again.failedCleanly && again.stderr.contains("is a hook script but not SessionTrace's"), "\(again)")
+        #expect(
+            !FileManager.default.fileExists(atPath: hooks.appendingPathComponent("sessiontrace-post-tool-use.sh").path))
+        // A settings file that is not JSON: refused before any script is written.
+        try FileManager.default.removeItem(at: hooks)
+        try fixture.sandbox.write("{oops", to: ".augment/settings.local.json", in: fixture.repository)
+        let bad = try await fixture.trace("hooks", "install", "--agent", "augment")
+        #expect(bad.failedCleanly && bad.stderr.contains("is not a JSON object"), "\(bad)")
+        #expect(!FileManager.default.fileExists(atPath: hooks.path))
+    }
+
     /// The scripts `hooks install --agent cline` writes are what Cline runs: each hands
     /// the payload to capture and tells Cline to go on, even when capture fails.
     @Test func clinesInstalledHookScriptsCaptureAndNeverBlock() async throws {
@@ -240,7 +335,7 @@ extension AgentDriver {
         // Someone's own hook is never overwritten.
         try fixture.sandbox.write("#!/bin/sh\necho mine\n", to: ".clinerules/hooks/PreToolUse", in: fixture.repository)
         let again = try await fixture.trace("hooks", "install", "--agent", "cline")
-        #expect(again.failedCleanly && again.stderr.contains("is Cline's hook but not SessionTrace's"), "\(again)")
+        #expect(again.failedCleanly && again.stderr.contains("is a hook script but not SessionTrace's"), "\(again)")
     }
 
     /// Cascade reads files and calls MCP tools: nothing is logged for them, and a
