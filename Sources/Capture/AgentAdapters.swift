@@ -60,14 +60,34 @@ enum AgentAdapters {
                 agent: "cursor", phase: eventName.hasPrefix("before") ? .before : .after, action: .shell,
                 session: session, model: model, toolUseID: generation.map { "cursor:\($0):shell" },
                 cwd: payload.string("cwd") ?? cwd)
-        case "beforeSubmitPrompt":
+        case "beforeSubmitPrompt", "UserPromptSubmit":
             let prompt = payload.string("prompt") ?? ""
             return AgentEvent(
                 agent: "cursor", phase: .before, action: .prompt(text: prompt), session: session, model: model)
+        case "preToolUse", "postToolUse", "PreToolUse", "PostToolUse":
+            // Cursor's generic tool events: what it sends to the hooks of Claude Code's
+            // settings files it also runs (spec/capture.md §1.2).
+            let phase: AgentEvent.Phase = eventName.lowercased().hasPrefix("pre") ? .before : .after
+            let tool = payload.string("tool_name") ?? ""
+            let input = payload.object("tool_input") ?? Payload([:])
+            let action: AgentEvent.Action
+            if ["Shell", "Bash", "run_terminal_cmd"].contains(tool) {
+                action = .shell
+            } else if ["Write", "Edit", "MultiEdit", "StrReplace", "Delete", "edit_file", "write"].contains(tool),
+                let files = input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths)
+            {
+                action = .edit(files: files)
+            } else {
+                action = .ignored
+            }
+            return AgentEvent(
+                agent: "cursor", phase: phase, action: action, session: session, model: model,
+                toolUseID: payload.string("tool_use_id") ?? generation.map { "cursor:\($0):\(tool)" },
+                cwd: payload.string("cwd") ?? cwd)
         default:
             throw PayloadError(
                 description:
-                    "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution or beforeSubmitPrompt"
+                    "cursor payload has hook_event_name '\(eventName)'; expected afterFileEdit, afterTabFileEdit, beforeShellExecution, afterShellExecution, preToolUse, postToolUse or beforeSubmitPrompt"
             )
         }
     }
@@ -146,7 +166,9 @@ enum AgentAdapters {
         let lower = tool.lowercased()
         if let paths = arguments.patchPaths {
             action = .edit(files: paths)
-        } else if ["bash", "shell", "powershell", "run_in_terminal", "runinterminal"].contains(lower) {
+        } else if ["bash", "shell", "powershell", "run_in_terminal", "runinterminal", "runterminalcommand"].contains(
+            lower)
+        {
             action = .shell
         } else if [
             "edit", "create", "write", "str_replace_editor", "editfiles", "createfile", "replace_string_in_file",

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Git
 import Ledger
 import Signing
 
@@ -92,9 +93,17 @@ public enum AgentKind: String, CaseIterable, Sendable {
         } catch {
             throw PayloadError(description: bytes.isEmpty ? "no hook payload on stdin" : "hook payload is not JSON")
         }
-        let payload = Payload(object)
+        return try event(from: Payload(object), declaredPhase: declaredPhase)
+    }
+
+    func event(from payload: Payload, declaredPhase: AgentEvent.Phase?) throws -> AgentEvent {
         switch self {
-        case .claudeCode: return try AgentAdapters.claudeCode(payload)
+        case .claudeCode:
+            switch Self.claudeHookCaller(payload, home: ProcessInfo.processInfo.environment["HOME"]) {
+            case .claudeCode: return try AgentAdapters.claudeCode(payload)
+            case .other(let agent): return try agent.event(from: payload, declaredPhase: declaredPhase)
+            case .otherWithItsOwnHook: return AgentEvent(agent: "claude-code", phase: .after, action: .ignored)
+            }
         case .cursor: return try AgentAdapters.cursor(payload)
         case .codex: return try AgentAdapters.codex(payload)
         case .gemini: return try AgentAdapters.gemini(payload)
@@ -111,7 +120,7 @@ public enum AgentKind: String, CaseIterable, Sendable {
             event.agent = rawValue
             return event
         case .generic: return try AgentAdapters.generic(payload)
-        case .editor: return try AgentAdapters.editor(bytes: bytes)
+        case .editor: throw PayloadError(description: "the editor's payload is read from its bytes")
         }
     }
 }
@@ -119,10 +128,11 @@ public enum AgentKind: String, CaseIterable, Sendable {
 extension AgentKind {
     /// The agent a hook call really comes from, or nil when the call is to be skipped.
     /// Continue CLI also runs the hooks in Claude Code's settings files, with our Claude
-    /// Code command, beside those in its own (spec/capture.md §1): it sets
+    /// Code command, beside those in its own (spec/capture.md §1.2): it sets
     /// `CONTINUE_PROJECT_DIR` for every hook it runs, and Claude Code does not. Such a
     /// call is read as Continue's payload, unless Continue's own hooks are installed:
-    /// Continue runs those too, for the same tool call, so this one is skipped.
+    /// Continue runs those too, for the same tool call, so this one is skipped. (VS Code
+    /// and Cursor are told apart by their payloads: `claudeHookCaller`.)
     package func caller(environment: [String: String], home: String?) -> AgentKind? {
         guard self == .claudeCode, let project = environment["CONTINUE_PROJECT_DIR"], !project.isEmpty else {
             return self
@@ -130,12 +140,55 @@ extension AgentKind {
         let files =
             [project + "/.continue/settings.json", project + "/.continue/settings.local.json"]
             + (home.map { [$0 + "/.continue/settings.json"] } ?? [])
-        let installed = files.contains { path in
-            (FileManager.default.contents(atPath: path)).map {
-                String(decoding: $0, as: UTF8.self).contains("capture --agent continue")
-            } ?? false
+        return Self.anyMentions(files, "capture --agent continue") ? nil : .continueCLI
+    }
+
+    /// Who sent a payload to our Claude Code hook.
+    enum ClaudeHookCaller: Equatable {
+        case claudeCode
+        /// Another agent, whose own capture hook is not installed.
+        case other(AgentKind)
+        /// Another agent whose own capture hook is installed and captures this call.
+        case otherWithItsOwnHook
+    }
+
+    /// VS Code's agent and Cursor also run the hooks of Claude Code's settings files,
+    /// with their own payloads (spec/capture.md §1.2): VS Code names its event
+    /// `hookEventName`, where Claude Code writes `hook_event_name`; Cursor's payloads
+    /// carry `cursor_version` and `generation_id`.
+    static func claudeHookCaller(_ fields: Payload, home: String?) -> ClaudeHookCaller {
+        let folders = projectFolders(fields.string("cwd") ?? (fields.array("workspace_roots").first as? String))
+        if fields.has("hookEventName") && !fields.has("hook_event_name") {
+            let files =
+                folders.flatMap { jsonFiles(in: $0 + "/.github/hooks") }
+                + (home.map { jsonFiles(in: $0 + "/.copilot/hooks") } ?? [])
+            return anyMentions(files, "capture --agent copilot") ? .otherWithItsOwnHook : .other(.copilot)
         }
-        return installed ? nil : .continueCLI
+        if fields.has("cursor_version") || (fields.has("generation_id") && fields.has("conversation_id")) {
+            let files = folders.map { $0 + "/.cursor/hooks.json" } + (home.map { [$0 + "/.cursor/hooks.json"] } ?? [])
+            return anyMentions(files, "capture --agent cursor") ? .otherWithItsOwnHook : .other(.cursor)
+        }
+        return .claudeCode
+    }
+
+    /// The folders whose agent configurations apply to a call made in `directory`: it,
+    /// and the root of the work tree holding it.
+    private static func projectFolders(_ directory: String?) -> [String] {
+        guard let directory else { return [] }
+        guard let root = GitLayout.discover(from: directory)?.workTree, root != directory else { return [directory] }
+        return [directory, root]
+    }
+
+    private static func jsonFiles(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }
+            .map { directory + "/" + $0 }
+    }
+
+    private static func anyMentions(_ files: [String], _ text: String) -> Bool {
+        files.contains { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self).contains(text) }
+                ?? false
+        }
     }
 }
 

@@ -186,6 +186,63 @@ extension AgentDriver {
         #expect(record.origins("c.txt") == lines((1...1, "ai continue unknown/unknown w1")))
     }
 
+    /// VS Code's agent runs the hooks of Claude Code's settings files with its own
+    /// payloads (and ignores their matchers): our Claude Code hook takes those calls as
+    /// Copilot's, never as Claude Code's, and stands aside once Copilot's own hook is
+    /// installed (VS Code runs both for the same tool call).
+    @Test func vsCodeThroughClaudeCodesHooks() async throws {
+        try await runSession(
+            "claude-code",
+            Hooks(
+                prompt: "vscode-user-prompt-submit.json", writePre: "vscode-pre-tool-use.json",
+                writePost: "vscode-post-tool-use.json", shellPre: "vscode-pre-tool-use.json",
+                shellPost: "vscode-post-tool-use.json",
+                editValues: ["TOOL": "replace_string_in_file", "COMMAND": ""],
+                writeValues: ["TOOL": "create_file", "COMMAND": ""],
+                shellValues: ["TOOL": "run_in_terminal", "FILE": ""]),
+            label: "ai copilot unknown/unknown w1")
+        try await expectStandsAside(
+            installing: "copilot", pre: "vscode-pre-tool-use.json", post: "vscode-post-tool-use.json",
+            tool: "create_file", label: "ai copilot unknown/unknown w1")
+    }
+
+    /// Cursor, with its third-party hooks on, runs them too, with its own payloads and
+    /// its generic tool events: taken as Cursor's, with the model Cursor names.
+    @Test func cursorThroughClaudeCodesHooks() async throws {
+        try await runSession(
+            "claude-code",
+            Hooks(
+                prompt: "cursor-before-submit-prompt.json", writePre: "cursor-pre-tool-use.json",
+                writePost: "cursor-post-tool-use.json", shellPre: "cursor-pre-tool-use.json",
+                shellPost: "cursor-post-tool-use.json", editValues: ["TOOL": "Edit", "COMMAND": ""],
+                writeValues: ["TOOL": "Write", "COMMAND": ""], shellValues: ["TOOL": "Shell", "FILE": ""]),
+            label: "ai cursor openai/gpt-5 w1")
+        try await expectStandsAside(
+            installing: "cursor", pre: "cursor-pre-tool-use.json", post: "cursor-post-tool-use.json", tool: "Write",
+            label: nil)
+    }
+
+    /// With the other agent's own hook installed, our Claude Code hook captures nothing
+    /// of its calls; `label`: what the other hook, given the same
+    /// payloads, makes of the lines (nil: it is not fed them here).
+    func expectStandsAside(installing other: String, pre: String, post: String, tool: String, label: String?)
+        async throws
+    {
+        var (fixture, agent) = try await started()
+        #expect(try await fixture.trace("hooks", "install", "--agent", other).status == 0)
+        try await agent.write(
+            "claude-code", "b.txt", "b1\n", pre: pre, post: post, extra: ["TOOL": tool, "COMMAND": ""])
+        if let label {
+            try await agent.write(other, "c.txt", "c1\n", pre: pre, post: post, extra: ["TOOL": tool, "COMMAND": ""])
+            let record = try await fixture.attribution(try await fixture.commitRecorded("both hooks"))
+            #expect(record.origins("c.txt") == lines((1...1, label)), "\(record.origins("c.txt"))")
+            #expect(record.origins("b.txt") == lines((1...1, "human")), "\(record.origins("b.txt"))")
+        } else {
+            let record = try await fixture.attribution(try await fixture.commitRecorded("both hooks"))
+            #expect(record.origins("b.txt") == lines((1...1, "human")), "\(record.origins("b.txt"))")
+        }
+    }
+
     func continueHooks() -> Hooks {
         Hooks(
             prompt: "continue-user-prompt-submit.json", writePre: "continue-pre-tool-use.json",
