@@ -16,6 +16,16 @@ MANUAL = .build/plugins/GenerateManual/outputs/git-trace/git-trace.1
 # of the Swift runtime and Foundation to apply at every start (1 ms; BENCHMARKS.md).
 RELEASE = .build-static/release/git-trace
 RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path .build-static -Xswiftc -Xclang-linker -Xswiftc -no-pie
+# libgit2 and its libraries are linked statically too, where their archives are
+# installed: a hook call then loads none of their eight shared libraries and binds none
+# of their symbols (Debian links them BIND_NOW), 1.7 ms of every call (BENCHMARKS.md).
+# SwiftPM links libgit2 as pkg-config names it: RELEASE_LINK writes a libgit2.pc naming
+# the archives, and the flags that go with them (no_tls.c, no_gssapi.c); without them
+# it writes none, and the shared libgit2 is used. A libgit2 security update reaches the
+# binary at the next 'make install'.
+STATIC_PC = .build-static/pkgconfig
+RELEASE_LINK = .build-static/release-link-flags
+RELEASE_BUILD = PKG_CONFIG_PATH=$(CURDIR)/$(STATIC_PC) $(SWIFT) build $(RELEASE_FLAGS) $$(cat $(RELEASE_LINK))
 
 .PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean vscode
 
@@ -52,8 +62,27 @@ test-deps: deps
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-build: deps
-	$(SWIFT) build $(RELEASE_FLAGS) --product git-trace
+build: $(RELEASE_LINK)
+	$(RELEASE_BUILD) --product git-trace
+
+# Rewritten at each build: the archives installed may have changed. glibc's own
+# libraries (rt, pthread, dl, m) stay shared.
+.PHONY: $(RELEASE_LINK)
+$(RELEASE_LINK): deps
+	@mkdir -p $(STATIC_PC); libdir=$$(pkg-config --variable=libdir libgit2); libs=""; static=yes; \
+	for flag in $$(pkg-config --static --libs-only-l libgit2); do name=$${flag#-l}; \
+		case $$name in rt|pthread|dl|m) libs="$$libs $$flag";; \
+		*) if [ -f "$$libdir/lib$$name.a" ]; then libs="$$libs -l:lib$$name.a"; else static=no; fi;; esac; \
+	done; \
+	if [ $$static = yes ]; then \
+		printf 'Name: libgit2\nDescription: libgit2 and its libraries, linked statically\nVersion: %s\nLibs: -L%s%s\nCflags: %s\n' \
+			"$$(pkg-config --modversion libgit2)" "$$libdir" "$$libs" "$$(pkg-config --cflags libgit2)" > $(STATIC_PC)/libgit2.pc.new; \
+		cmp -s $(STATIC_PC)/libgit2.pc.new $(STATIC_PC)/libgit2.pc && rm $(STATIC_PC)/libgit2.pc.new || mv $(STATIC_PC)/libgit2.pc.new $(STATIC_PC)/libgit2.pc; \
+		echo "-Xcc -DSESSIONTRACE_STATIC_LIBGIT2 -Xlinker --wrap=mbedtls_x509_crt_parse_file" > $@; \
+	else \
+		echo "note: libgit2's static archives are not all installed: linking the shared libgit2"; \
+		rm -f $(STATIC_PC)/libgit2.pc; : > $@; \
+	fi
 
 $(MANUAL): deps
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual
@@ -105,7 +134,7 @@ vscode:
 
 # Speed, measured against baselines in the same run (see BENCHMARKS.md).
 bench: build
-	$(SWIFT) build $(RELEASE_FLAGS) --product sessiontrace-ledger-generator
+	$(RELEASE_BUILD) --product sessiontrace-ledger-generator
 	python3 Tests/Benchmarks/bench.py $(RELEASE)
 
 # libFuzzer on every parser an attacker can feed, FUZZ_SECONDS (60) per target

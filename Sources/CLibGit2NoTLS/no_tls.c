@@ -10,6 +10,12 @@
 
 #include "no_tls.h"
 
+#ifdef SESSIONTRACE_STATIC_LIBGIT2
+/* Linked statically, mbedTLS's own definition is in the same link: the Makefile has the
+   linker send libgit2's calls here instead (--wrap). */
+#define mbedtls_x509_crt_parse_file __wrap_mbedtls_x509_crt_parse_file
+#endif
+
 int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
     (void)chain;
     (void)path;
