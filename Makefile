@@ -27,7 +27,7 @@ STATIC_PC = .build-static/pkgconfig
 RELEASE_LINK = .build-static/release-link-flags
 RELEASE_BUILD = PKG_CONFIG_PATH=$(CURDIR)/$(STATIC_PC) $(SWIFT) build $(RELEASE_FLAGS) $$(cat $(RELEASE_LINK))
 
-.PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean vscode
+.PHONY: all build deps test-deps install uninstall test lint format interop-venv bench fuzz clean vscode train-classifier
 
 all: build
 
@@ -125,6 +125,21 @@ test: test-deps interop-venv lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	GIT_TRACE_BINARY="$$($(SWIFT) build --show-bin-path)/git-trace" node --test git-extensions/vscode/test/*.test.js git-extensions/agents/opencode/*.test.mjs git-extensions/agents/amp/*.test.mjs
+
+# The classifier (spec/classifier.md §5): labelled blocks from the clones in CORPUS,
+# trained, calibrated and evaluated; writes the model git-trace embeds, the data card
+# and the reference scores the Swift scorer is tested against. The corpus is never
+# committed.
+CLASSIFIER_VENV = .build/classifier-venv
+$(CLASSIFIER_VENV)/bin/python:
+	python3 -m venv $(CLASSIFIER_VENV)
+	$(CLASSIFIER_VENV)/bin/pip install --quiet numpy==2.4.6 scipy==1.17.1 scikit-learn==1.9.1
+
+train-classifier: $(CLASSIFIER_VENV)/bin/python
+	@test -n "$(CORPUS)" || { echo "usage: make train-classifier CORPUS=DIR (a folder of git clones)"; exit 2; }
+	$(CLASSIFIER_VENV)/bin/python Tests/Classifier/corpus.py $(CORPUS) .build/classifier-corpus.pickle
+	$(CLASSIFIER_VENV)/bin/python Tests/Classifier/train.py .build/classifier-corpus.pickle \
+		Sources/CClassifierModel/model.bin spec/classifier.md Tests/Fixtures/classifier/reference.json
 
 # The VS Code extension as an installable .vsix (code --install-extension FILE).
 VSIX = .build/sessiontrace-vscode.vsix

@@ -19,6 +19,7 @@ import PackageDescription
 //   Sync           notes fetch, union merge and push
 //   Policy         the policy file and its rules, evaluated against a commit's evidence
 //   Reports        stats and compliance reports over ranges of commits
+//   Classifier     estimates of AI authorship for history without records (the model embedded)
 let package = Package(
     name: "SessionTrace",
     platforms: [.macOS(.v13)],
@@ -29,7 +30,7 @@ let package = Package(
             name: "SessionTraceParsers",
             targets: [
                 "Diagnostics", "Hex", "Git", "Signing", "CanonicalJSON", "Records", "Keys", "Ledger", "Verification",
-                "Capture", "Policy",
+                "Capture", "Policy", "Classifier",
             ]),
     ],
     dependencies: [
@@ -79,6 +80,9 @@ let package = Package(
         .target(
             name: "Policy",
             dependencies: ["Diagnostics", "Git", "Records", "Ledger", .product(name: "Yams", package: "Yams")]),
+        // The classifier's model file, embedded with #embed (written by `make train-classifier`).
+        .target(name: "CClassifierModel", exclude: ["model.bin"]),
+        .target(name: "Classifier", dependencies: ["Diagnostics", "Git", "CClassifierModel"]),
         .target(
             name: "Reports",
             dependencies: [
@@ -89,7 +93,7 @@ let package = Package(
             name: "git-trace",
             dependencies: [
                 "Setup", "Capture", "Sync", "Reports", "Policy", "Provenance", "Verification", "Ledger", "Records",
-                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics", "Hex",
+                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics", "Hex", "Classifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"
@@ -124,6 +128,7 @@ let package = Package(
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Records"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "Git", "TestSupport"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Git", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: [

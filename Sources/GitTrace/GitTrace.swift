@@ -40,7 +40,8 @@ struct GitTrace: ParsableCommand {
         subcommands: [
             Keygen.self, Init.self, Record.self, ReviewCommand.self, WaiveCommand.self, Show.self, LogCommand.self,
             BlameCommand.self,
-            StatsCommand.self, ReportCommand.self, CheckCommand.self, Verify.self, CheckpointCommand.self,
+            StatsCommand.self, ReportCommand.self, ClassifyCommand.self, CheckCommand.self, Verify.self,
+            CheckpointCommand.self,
             SyncCommand.self, Carry.self,
             CaptureCommand.self, HooksCommand.self, StatusCommand.self, Uninstall.self, HookCommand.self,
         ]

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Capture
+import Classifier
 import Foundation
 import Git
 import Hex
@@ -29,6 +30,29 @@ let trust = try! AllowedSigners(
     text: "vectors@example.com,*@example.com \(vectorKey.publicKey.openSSH)\n", source: "fuzz")
 
 let targets: [FuzzTarget] = [
+    // A commit's diff as `git trace classify` reads it (spec/classifier.md §1): every
+    // block read has lines and ends where it starts plus its lines, and every block
+    // scored has finite features and a probability between 0 and 10,000 bp.
+    FuzzTarget(name: "diff-blocks") { bytes in
+        var reader = DiffBlockReader()
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) { reader.read(line) }
+        var classifier = CommitClassifier(contentOnly: true)
+        let blocks = reader.finish()
+        for block in blocks where block.lines.isEmpty || block.endLine != block.startLine + block.lines.count - 1 {
+            fail("a block of \(block.lines.count) lines at \(block.startLine)–\(block.endLine)")
+        }
+        var counter = BucketCounter()
+        for block in blocks where block.unscoredReason == nil {
+            let features = BlockFeatures(lines: block.lines, counter: &counter)
+            if !features.style.allSatisfy(\.isFinite) { fail("a style number is not finite: \(features.style)") }
+        }
+        let estimate = classifier.estimate(
+            commit: "c", authorName: "a", authorTime: 1_800_000_000, message: "", blocks: blocks)
+        for bp in estimate.blocks.compactMap(\.probabilityBP) + [estimate.probabilityBP].compactMap({ $0 })
+        where !(0...10_000).contains(bp) {
+            fail("a probability of \(bp) bp")
+        }
+    },
     // A note as the ledger reads it: lines, envelopes, statements. Envelope.parse's
     // canonical flag must agree with re-serialising, and a decoded statement must
     // encode to bytes that decode to the same statement.

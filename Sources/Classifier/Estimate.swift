@@ -1,0 +1,214 @@
+import Diagnostics
+import Foundation
+import Git
+
+/// What the classifier says of one commit (spec/classifier.md §2, §4): never a fact,
+/// always an estimate with the evidence behind it.
+public struct CommitEstimate: Sendable {
+    public struct Signal: Sendable, Equatable {
+        /// A metadata signal's name, or a content feature's (a style number, or
+        /// `ngrams` for the hashed token and byte n-grams together).
+        public var name: String
+        /// The metadata that shows it, or the feature's part of the logit, signed.
+        public var detail: String
+    }
+
+    public struct Block: Sendable {
+        public var path: String
+        public var startLine: Int
+        public var endLine: Int
+        /// nil: not scored (`unscoredReason` says why).
+        public var probabilityBP: Int?
+        public var unscoredReason: String?
+        public var signals: [Signal]
+    }
+
+    public var commit: String
+    public var authorTime: Int64
+    /// The commit has a SessionTrace record: it is not estimated.
+    public var captured = false
+    /// nil: nothing in the commit carries a signal.
+    public var probabilityBP: Int?
+    public var confidence: String?
+    public var signals: [Signal]
+    public var blocks: [Block]
+
+    public var linesScored: Int {
+        blocks.filter { $0.probabilityBP != nil }.reduce(0) { $0 + $1.endLine - $1.startLine + 1 }
+    }
+    public var linesAdded: Int { blocks.reduce(0) { $0 + $1.endLine - $1.startLine + 1 } }
+}
+
+/// Scores commits: metadata first (unless content only), then each scoreable block.
+public struct CommitClassifier {
+    public let model: ClassifierModel
+    public let contentOnly: Bool
+    private var counter = BucketCounter()
+
+    public init(model: ClassifierModel = .embedded, contentOnly: Bool) {
+        self.model = model
+        self.contentOnly = contentOnly
+    }
+
+    public static func basisPoints(_ probability: Double) -> Int { Int((probability * 10_000).rounded()) }
+
+    public static func confidence(_ bp: Int) -> String {
+        bp <= 1_000 || bp >= 9_000 ? "high" : (bp < 2_500 || bp > 7_500) ? "medium" : "low"
+    }
+
+    /// The block's calibrated probability and the three features that moved it most.
+    public mutating func score(_ block: AddedBlock) -> (bp: Int, logit: Double, signals: [CommitEstimate.Signal]) {
+        let features = BlockFeatures(lines: block.lines, counter: &counter)
+        let (logit, parts) = model.logit(features)
+        let names = BlockFeatures.styleNames + ["ngrams"]
+        let strongest = parts.indices.sorted { abs(parts[$0]) > abs(parts[$1]) }.prefix(3)
+        let signals = strongest.map {
+            CommitEstimate.Signal(name: names[$0], detail: String(format: "%+.2f", parts[$0]))
+        }
+        return (Self.basisPoints(model.blockProbability(logit)), logit, signals)
+    }
+
+    /// `captured`: the commit has a record, so it is listed but not estimated (its
+    /// blocks unknown), never mixing an estimate with captured figures.
+    public mutating func estimate(
+        commit: String, authorName: String, authorTime: Int64, message: String, blocks: [AddedBlock],
+        captured: Bool = false
+    ) -> CommitEstimate {
+        var estimate = CommitEstimate(
+            commit: commit, authorTime: authorTime, probabilityBP: nil, confidence: nil, signals: [], blocks: [])
+        if captured {
+            estimate.captured = true
+            estimate.signals = [.init(name: "captured", detail: "has a SessionTrace record ('git trace show')")]
+            estimate.blocks = blocks.map {
+                .init(
+                    path: $0.path, startLine: $0.startLine, endLine: $0.endLine, probabilityBP: nil,
+                    unscoredReason: "captured", signals: [])
+            }
+            return estimate
+        }
+        var settled: Int?
+        if !contentOnly {
+            if let (signal, shown) = MetadataSignal.aiSignal(authorName: authorName, message: message) {
+                settled = 9_900
+                estimate.signals.append(.init(name: signal.rawValue, detail: shown))
+            } else if authorTime < MetadataSignal.assistantsAvailable {
+                settled = 100
+                estimate.signals.append(
+                    .init(name: MetadataSignal.beforeAIAssistants.rawValue, detail: "authored before 2021-06-01"))
+            }
+        }
+        var weighted = 0.0
+        var lines = 0
+        for block in blocks {
+            var entry = CommitEstimate.Block(
+                path: block.path, startLine: block.startLine, endLine: block.endLine, probabilityBP: nil,
+                unscoredReason: block.unscoredReason, signals: [])
+            if entry.unscoredReason == nil {
+                if let settled {
+                    entry.probabilityBP = settled
+                } else {
+                    let scored = score(block)
+                    entry.probabilityBP = scored.bp
+                    entry.signals = scored.signals
+                    weighted += scored.logit * Double(block.lines.count)
+                    lines += block.lines.count
+                }
+            }
+            estimate.blocks.append(entry)
+        }
+        if let settled {
+            estimate.probabilityBP = settled
+        } else if lines > 0 {
+            estimate.probabilityBP = Self.basisPoints(model.commitProbability(weighted / Double(lines)))
+            estimate.signals = Self.strongestContentSignals(estimate.blocks)
+        }
+        estimate.confidence = estimate.probabilityBP.map(Self.confidence)
+        return estimate
+    }
+
+    /// The content features named most often among the blocks' strongest.
+    static func strongestContentSignals(_ blocks: [CommitEstimate.Block]) -> [CommitEstimate.Signal] {
+        var seen = [String: (count: Int, first: Int)]()
+        var order = 0
+        for block in blocks {
+            for signal in block.signals {
+                seen[signal.name, default: (0, order)].count += 1
+                order += 1
+            }
+        }
+        return seen.sorted {
+            $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value.first < $1.value.first
+        }
+        .prefix(3).map { CommitEstimate.Signal(name: $0.key, detail: "strongest in \($0.value.count) block(s)") }
+    }
+}
+
+/// Reads commits and their added blocks from `git log -p -U0` as git writes them, and
+/// hands each to `body` (spec/classifier.md §1).
+package struct HistoryReader {
+    package struct Commit {
+        package var id: String
+        package var authorName: String
+        package var authorTime: Int64
+        package var message: String
+        package var blocks: [AddedBlock]
+    }
+
+    let git: GitCommand
+
+    package init(git: GitCommand) { self.git = git }
+
+    /// `revisions`: what `git log` takes (a range, a commit); `paths`: limits to these.
+    package func forEach(revisions: [String], paths: [String], _ body: (Commit) throws -> Void) throws {
+        let arguments =
+            [
+                "log", "--format=%x01%H%x02%an%x02%at%n%B%n%x03", "-p", "-U0", "--no-renames", "--no-color",
+                "--no-ext-diff", "--diff-merges=off", "--no-textconv",
+            ] + revisions + ["--"] + paths
+        var current: Commit?
+        var inMessage = false
+        var message = [UInt8]()
+        var reader = DiffBlockReader()
+        var failure: Error?
+        let result = try git.stream(arguments) { line in
+            guard failure == nil else { return }
+            if line.first == 0x01 {
+                if var commit = current {
+                    commit.blocks = reader.finish()
+                    do { try body(commit) } catch { failure = error }
+                }
+                let fields = line.dropFirst().split(separator: 0x02, omittingEmptySubsequences: false)
+                guard fields.count == 3 else {
+                    current = nil
+                    return
+                }
+                current = Commit(
+                    id: String(decoding: fields[0], as: UTF8.self),
+                    authorName: String(decoding: fields[1], as: UTF8.self),
+                    authorTime: Int64(String(decoding: fields[2], as: UTF8.self)) ?? 0, message: "", blocks: [])
+                inMessage = true
+                message.removeAll(keepingCapacity: true)
+            } else if inMessage {
+                if line.count == 1 && line.first == 0x03 {
+                    current?.message = String(decoding: message, as: UTF8.self)
+                    inMessage = false
+                } else {
+                    message.append(contentsOf: line)
+                    message.append(0x0A)
+                }
+            } else {
+                reader.read(line)
+            }
+        }
+        if let failure { throw failure }
+        guard result.status == 0 else { throw ClassifyError(description: "git log failed: \(result.reason)") }
+        if var commit = current {
+            commit.blocks = reader.finish()
+            try body(commit)
+        }
+    }
+}
+
+public struct ClassifyError: UserFacingError {
+    public let description: String
+}

@@ -1,0 +1,110 @@
+import CClassifierModel
+import Diagnostics
+import Foundation
+
+/// The classifier's logistic regression and its calibration (spec/classifier.md §4).
+public struct ClassifierModel: Sendable {
+    public let id: String
+    let bias: Double
+    let block: (a: Double, b: Double)
+    let commit: (a: Double, b: Double)
+    let styleMean: [Double]
+    let styleDeviation: [Double]
+    let styleWeights: [Double]
+    let weights: [Float]
+
+    public struct FormatError: UserFacingError {
+        public let description: String
+    }
+
+    /// The model file built into this binary.
+    public static var embeddedBytes: [UInt8] {
+        Array(
+            UnsafeBufferPointer(
+                start: sessiontrace_classifier_model(), count: Int(sessiontrace_classifier_model_size())))
+    }
+
+    /// The model built into this binary. The build embeds the file `make
+    /// train-classifier` wrote: a broken one is a broken build, which the tests catch.
+    public static let embedded: ClassifierModel = try! ClassifierModel(bytes: embeddedBytes)
+
+    public init(bytes: [UInt8]) throws {
+        var reader = Reader(bytes: bytes)
+        guard try reader.bytes(8).elementsEqual("STCLSF1\0".utf8) else {
+            throw FormatError(description: "not a SessionTrace classifier model")
+        }
+        let format = try reader.uint32()
+        let hashBits = try reader.uint32()
+        let styleCount = try reader.uint32()
+        guard format == 1, Int(hashBits) == BlockFeatures.hashBits, Int(styleCount) == BlockFeatures.styleCount
+        else {
+            throw FormatError(
+                description:
+                    "classifier model format \(format) with \(hashBits) hash bits and \(styleCount) style numbers; expected 1, \(BlockFeatures.hashBits), \(BlockFeatures.styleCount)"
+            )
+        }
+        id = String(decoding: try reader.bytes(32).prefix { $0 != 0 }, as: UTF8.self)
+        bias = Double(try reader.float())
+        block = (Double(try reader.float()), Double(try reader.float()))
+        commit = (Double(try reader.float()), Double(try reader.float()))
+        styleMean = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
+        styleDeviation = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
+        styleWeights = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
+        weights = try reader.floats(BlockFeatures.hashSize)
+        guard reader.atEnd else { throw FormatError(description: "classifier model has bytes after its weights") }
+    }
+
+    /// A block's logit, and each style number's part of it (the n-grams' part last).
+    public func logit(_ features: BlockFeatures) -> (logit: Double, parts: [Double]) {
+        var hashed = 0.0
+        for (bucket, value) in features.buckets { hashed += Double(weights[bucket]) * value }
+        var logit = bias + hashed
+        var parts = [Double]()
+        parts.reserveCapacity(BlockFeatures.styleCount + 1)
+        for index in 0..<BlockFeatures.styleCount {
+            let part = styleWeights[index] * ((features.style[index] - styleMean[index]) / styleDeviation[index])
+            logit += part
+            parts.append(part)
+        }
+        parts.append(hashed)
+        return (logit, parts)
+    }
+
+    public func blockProbability(_ logit: Double) -> Double { Self.sigmoid(block.a * logit + block.b) }
+    public func commitProbability(_ logit: Double) -> Double { Self.sigmoid(commit.a * logit + commit.b) }
+
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        var atEnd: Bool { offset == bytes.count }
+
+        mutating func bytes(_ count: Int) throws -> ArraySlice<UInt8> {
+            guard offset + count <= bytes.count else { throw FormatError(description: "classifier model is truncated") }
+            defer { offset += count }
+            return bytes[offset..<(offset + count)]
+        }
+
+        mutating func uint32() throws -> UInt32 {
+            try bytes(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+
+        mutating func float() throws -> Float { Float(bitPattern: try uint32()) }
+
+        mutating func floats(_ count: Int) throws -> [Float] {
+            let slice = try bytes(4 * count)
+            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                slice.withUnsafeBytes { raw in
+                    for index in 0..<count {
+                        buffer[index] = Float(
+                            bitPattern: UInt32(
+                                littleEndian: raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)))
+                    }
+                }
+                initialized = count
+            }
+        }
+    }
+}

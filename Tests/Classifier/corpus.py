@@ -1,0 +1,109 @@
+"""Labelled blocks from local clones (spec/classifier.md §5).
+
+    corpus.py CORPUS_DIR OUT.pickle
+
+CORPUS_DIR holds git repositories (bare or not), one per folder; a folder named
+OWNER+NAME (as the search tool's fetch names them) or OWNER/NAME gives the
+organisation. Per repository, commits are put in three classes:
+  ai        from 2024 on, with an AI marker (markers.py)
+  human-old before 2021-06-01 (before Copilot's preview), no bot author
+  human-new from 2023 on, no AI marker, by an author who never left one in this
+            repository, no bot author
+and up to CAP commits of each class are sampled (fixed seed). From each, the added
+blocks of at least MIN_LINES lines in code files, at most BLOCKS_PER_COMMIT of them.
+"""
+
+import datetime
+import os
+import pickle
+import random
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import markers  # noqa: E402
+from blocks import added_blocks, is_imports_only, is_scoreable_path  # noqa: E402
+
+CAP = 120
+MIN_LINES = 8
+BLOCKS_PER_COMMIT = 4
+MAX_FILES = 40
+OLD_BEFORE = datetime.datetime(2021, 6, 1, tzinfo=datetime.timezone.utc).timestamp()
+AI_FROM = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
+NEW_FROM = datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True).stdout
+
+
+def commits(repo):
+    out = git(repo, "log", "--no-merges", "--format=%x01%H%x02%an%x02%ae%x02%at%x02%B")
+    for entry in out.split(b"\x01")[1:]:
+        sha, name, email, when, message = entry.split(b"\x02", 4)
+        yield sha.decode(), name, email.lower(), int(when), message
+
+
+def classify_commits(repo):
+    listed = list(commits(repo))
+    ai_authors = set()
+    for sha, name, email, when, message in listed:
+        if markers.ai_evidence(name, message):
+            ai_authors.add(email)
+    classes = {"ai": [], "human-old": [], "human-new": []}
+    for sha, name, email, when, message in listed:
+        evidence = markers.ai_evidence(name, message)
+        if evidence and when >= AI_FROM:
+            classes["ai"].append(sha)
+        elif evidence or markers.is_bot(name):
+            continue
+        elif when < OLD_BEFORE:
+            classes["human-old"].append(sha)
+        elif when >= NEW_FROM and email not in ai_authors:
+            classes["human-new"].append(sha)
+    return classes
+
+
+def main():
+    corpus, out = sys.argv[1], sys.argv[2]
+    rng = random.Random(20261206)
+    rows = []
+    for name in sorted(os.listdir(corpus)):
+        repo = os.path.join(corpus, name)
+        if os.path.isdir(os.path.join(repo, "repo")):
+            repo = os.path.join(repo, "repo")
+        if not os.path.isdir(repo):
+            continue
+        org = name.replace("/", "+").split("+")[0].lower()
+        try:
+            classes = classify_commits(repo)
+        except subprocess.CalledProcessError:
+            continue
+        counts = {}
+        for label, shas in classes.items():
+            picked = rng.sample(shas, min(CAP, len(shas)))
+            taken = 0
+            for sha in picked:
+                try:
+                    files = git(repo, "show", "--format=", "--name-only", sha).split(b"\n")
+                    if len([f for f in files if f]) > MAX_FILES:
+                        continue
+                    diff = git(repo, "show", "--format=", "-U0", "--no-color", "--no-renames", "--no-ext-diff", sha)
+                except subprocess.CalledProcessError:
+                    continue  # objects the clone lacks (a snapshot leaves out files of 4 MiB and more)
+                blocks = [b for b in added_blocks(diff)
+                          if len(b[2]) >= MIN_LINES and is_scoreable_path(b[0]) and not is_imports_only(b[2])]
+                for path, start, lines in blocks[:BLOCKS_PER_COMMIT]:
+                    rows.append({"repo": name, "org": org, "commit": sha, "label": label, "path": path,
+                                 "start": start, "lines": lines})
+                    taken += 1
+            counts[label] = taken
+        print(f"{name}: " + ", ".join(f"{k} {len(v)} commits / {counts.get(k, 0)} blocks" for k, v in classes.items()),
+              flush=True)
+    with open(out, "wb") as handle:
+        pickle.dump(rows, handle)
+    print(f"{len(rows)} blocks")
+
+
+if __name__ == "__main__":
+    main()

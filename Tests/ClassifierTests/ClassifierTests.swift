@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+
+@testable import Classifier
+
+/// The Swift scorer against the training code's own scores, and what is never scored.
+@Suite struct ClassifierScoringTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/classifier")
+
+    struct Reference: Decodable {
+        var file: String
+        var buckets: Int
+        var style: [Double]
+        var logit: Double
+        var probability: Double
+    }
+
+    static func lines(_ data: Data) -> [ArraySlice<UInt8>] {
+        var bytes = [UInt8](data)
+        if bytes.last == 0x0A { bytes.removeLast() }
+        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+    }
+
+    /// Tests/Classifier/train.py wrote these scores with the model this binary embeds:
+    /// the same features (to the last bit of every style number), the same logit.
+    @Test func swiftScoresEqualTheTrainingCodes() throws {
+        let references = try JSONDecoder().decode(
+            [Reference].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("reference.json")))
+        #expect(references.count >= 10)
+        var counter = BucketCounter()
+        let model = ClassifierModel.embedded
+        for reference in references {
+            let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("blocks/\(reference.file)"))
+            let features = BlockFeatures(lines: Self.lines(data), counter: &counter)
+            #expect(features.buckets.count == reference.buckets, "\(reference.file)")
+            #expect(features.style == reference.style, "\(reference.file)")
+            let logit = model.logit(features).logit
+            #expect(abs(logit - reference.logit) <= 1e-12 * max(1, abs(logit)), "\(reference.file): \(logit)")
+            #expect(
+                CommitClassifier.basisPoints(model.blockProbability(logit))
+                    == CommitClassifier.basisPoints(reference.probability), "\(reference.file)")
+        }
+    }
+
+    @Test func theEmbeddedModelIsWhole() {
+        let model = ClassifierModel.embedded
+        #expect(model.id.hasPrefix("sessiontrace-lr-"))
+        #expect(model.weights.count == BlockFeatures.hashSize)
+        #expect(model.weights.contains { $0 != 0 })
+    }
+
+    @Test func aDamagedModelIsRefusedWithItsReason() throws {
+        let bytes = ClassifierModel.embeddedBytes
+        #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: Array(bytes.dropLast())) }
+        #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: bytes + [0]) }
+        var wrongMagic = bytes
+        wrongMagic[0] = 0
+        #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: wrongMagic) }
+        var wrongBits = bytes
+        wrongBits[12] = 17
+        #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: wrongBits) }
+        #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: []) }
+    }
+
+    func block(_ path: String, _ lines: [String], start: Int = 1) -> AddedBlock {
+        AddedBlock(path: path, startLine: start, lines: lines.map { Array($0.utf8)[...] })
+    }
+
+    static let code = [
+        "func total(of values: [Int]) -> Int {", "    var sum = 0", "    for value in values {",
+        "        sum += value", "    }", "    return sum", "}", "", "let answer = total(of: [1, 2, 3])",
+    ]
+
+    /// A careful reader declines short blocks, imports, and code nobody here wrote.
+    @Test(arguments: [
+        ("src/a.swift", Array(code.prefix(7)), "fewer than 8 lines"),
+        ("vendor/lib/a.swift", code, "not hand-written code"),
+        ("web/app.min.js", code, "not hand-written code"),
+        ("api/service.pb.go", code, "not hand-written code"),
+        ("README.md", code, "not hand-written code"),
+        ("Makefile", code, "not hand-written code"),
+        ("node_modules/x/index.js", code, "not hand-written code"),
+        (
+            "src/main.py",
+            [
+                "import os", "import sys", "", "from a import b", "import json", "import re", "from c import (d)",
+                "import typing",
+            ], "imports only"
+        ),
+    ])
+    func blocksWithoutSignalAreUnknown(path: String, lines: [String], reason: String) {
+        let added = block(path, lines)
+        #expect(added.unscoredReason?.hasPrefix(reason) == true, "\(added.unscoredReason ?? "scored")")
+        var classifier = CommitClassifier(contentOnly: true)
+        let estimate = classifier.estimate(
+            commit: "c", authorName: "A", authorTime: 1_800_000_000, message: "m", blocks: [added])
+        #expect(estimate.probabilityBP == nil && estimate.confidence == nil && estimate.blocks[0].probabilityBP == nil)
+    }
+
+    @Test func scoredBlocksHaveAProbabilityAndTheFeaturesThatMovedIt() {
+        var classifier = CommitClassifier(contentOnly: true)
+        let estimate = classifier.estimate(
+            commit: "c", authorName: "A", authorTime: 1_800_000_000, message: "m",
+            blocks: [block("src/a.swift", Self.code, start: 10), block("src/b.swift", ["x"])])
+        let bp = try! #require(estimate.probabilityBP)
+        #expect((0...10_000).contains(bp))
+        #expect(estimate.blocks[0].probabilityBP != nil && estimate.blocks[0].signals.count == 3)
+        #expect(estimate.blocks[0].startLine == 10 && estimate.blocks[0].endLine == 18)
+        #expect(estimate.blocks[1].probabilityBP == nil)
+        #expect(estimate.linesScored == 9 && estimate.linesAdded == 10)
+        #expect(!estimate.signals.isEmpty && estimate.signals.allSatisfy { $0.detail.hasPrefix("strongest in") })
+    }
+
+    /// Metadata settles a commit before its content is read; --content-only reads only
+    /// the content.
+    @Test(
+        arguments: [
+            ("Jo", "Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n", "ai-coauthor-trailer", 9_900),
+            ("Jo", "Fix\n\nco-authored-by: Cursor Agent <cursoragent@cursor.com>\n", "ai-coauthor-trailer", 9_900),
+            (
+                "Jo", "Fix\n\n\u{1F916} Generated with [Claude Code](https://claude.com/claude-code)\n",
+                "generated-with", 9_900
+            ),
+            ("Paul Gauthier (aider)", "feat: x\n", "agent-author", 9_900),
+            ("copilot-swe-agent[bot]", "Add tests\n", "agent-author", 9_900),
+            ("Jo", "Fix\n\nCo-authored-by: Alice <alice@example.com>\n", nil, nil),
+            ("Jo", "Mention Claude in prose, not a trailer\n", nil, nil),
+        ] as [(String, String, String?, Int?)])
+    func metadataComesFirst(author: String, message: String, signal: String?, bp: Int?) {
+        var classifier = CommitClassifier(contentOnly: false)
+        let blocks = [block("src/a.swift", Self.code)]
+        let estimate = classifier.estimate(
+            commit: "c", authorName: author, authorTime: 1_800_000_000, message: message, blocks: blocks)
+        if let signal, let bp {
+            #expect(estimate.signals.first?.name == signal && estimate.probabilityBP == bp, "\(estimate.signals)")
+            #expect(estimate.blocks[0].probabilityBP == bp)
+        } else {
+            #expect(estimate.signals.allSatisfy { $0.detail.hasPrefix("strongest in") }, "\(estimate.signals)")
+        }
+        var contentOnly = CommitClassifier(contentOnly: true)
+        let content = contentOnly.estimate(
+            commit: "c", authorName: author, authorTime: 1_800_000_000, message: message, blocks: blocks)
+        #expect(content.signals.allSatisfy { $0.detail.hasPrefix("strongest in") })
+    }
+
+    @Test func codeFromBeforeAssistantsExistedIsHumanByItsDate() {
+        var classifier = CommitClassifier(contentOnly: false)
+        let before = classifier.estimate(
+            commit: "c", authorName: "Jo", authorTime: MetadataSignal.assistantsAvailable - 1, message: "m",
+            blocks: [block("src/a.swift", Self.code)])
+        #expect(before.probabilityBP == 100 && before.signals.first?.name == "before-ai-assistants")
+        #expect(before.confidence == "high")
+        let after = classifier.estimate(
+            commit: "c", authorName: "Jo", authorTime: MetadataSignal.assistantsAvailable, message: "m",
+            blocks: [block("src/a.swift", Self.code)])
+        #expect(after.signals.first?.name != "before-ai-assistants")
+    }
+
+    @Test(arguments: [
+        (0, "high"), (1_000, "high"), (1_001, "medium"), (2_499, "medium"), (2_500, "low"),
+        (7_500, "low"), (7_501, "medium"), (9_000, "high"), (10_000, "high"),
+    ])
+    func confidenceBands(bp: Int, band: String) {
+        #expect(CommitClassifier.confidence(bp) == band)
+    }
+}
+
+/// The diff reader on what git writes, and on what an attacker could commit.
+@Suite struct DiffBlockReaderTests {
+    func read(_ text: String) -> [AddedBlock] {
+        var reader = DiffBlockReader()
+        for line in Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false) { reader.read(line) }
+        return reader.finish()
+    }
+
+    @Test func addedLinesThatLookLikeHeadersAreLines() {
+        let blocks = read(
+            """
+            diff --git a/a.py b/a.py
+            index 1..2 100644
+            --- a/a.py
+            +++ b/a.py
+            @@ -1,0 +2,4 @@
+            ++++ b/other.py
+            +@@ -1 +1 @@
+            +diff --git a/x b/x
+            +x
+            @@ -9 +10 @@
+            -old
+            +new
+            \\ No newline at end of file
+            diff --git a/gone.py b/gone.py
+            deleted file mode 100644
+            --- a/gone.py
+            +++ /dev/null
+            @@ -1,2 +0,0 @@
+            -a
+            -b
+            diff --git "a/na\\303\\257ve.py" "b/na\\303\\257ve.py"
+            --- "a/na\\303\\257ve.py"
+            +++ "b/na\\303\\257ve.py"
+            @@ -0,0 +1 @@
+            +print(1)
+            """)
+        #expect(blocks.map(\.path) == ["a.py", "a.py", "na\u{EF}ve.py"])
+        #expect(
+            blocks[0].startLine == 2
+                && blocks[0].lines.map { String(decoding: $0, as: UTF8.self) } == [
+                    "+++ b/other.py", "@@ -1 +1 @@", "diff --git a/x b/x", "x",
+                ])
+        #expect(blocks[1].startLine == 10 && blocks[1].lines.count == 1)
+        #expect(blocks[2].startLine == 1)
+    }
+
+    @Test func malformedHeadersAreSkipped() {
+        for header in ["@@ -a +1 @@", "@@ +1 @@", "@@ -1 1 @@", "@@ -1 +x @@", "@@"] {
+            #expect(read("diff --git a/a b/a\n+++ b/a.py\n\(header)\n+x\n").isEmpty, "\(header)")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CanonicalJSON
+import Foundation
+import TestSupport
+import Testing
+
+/// `git trace classify` on a real history: metadata named first, content scored,
+/// what carries no signal unknown, bad input refused in one line.
+@Suite struct ClassifyTests {
+    static let code = (1...12).map { "    let value\($0) = compute(\($0)) // step \($0)" }.joined(separator: "\n")
+
+    func history() async throws -> (Fixture, [String: String]) {
+        let fixture = try await Fixture.make()
+        var commits = [String: String]()
+        // Before coding assistants existed.
+        try fixture.sandbox.write("func old() {\n\(Self.code)\n}\n", to: "old.swift", in: fixture.repository)
+        try await fixture.git("add", "-A")
+        _ = try await fixture.sandbox.run(
+            "git", ["commit", "-q", "-m", "old code"], in: fixture.repository,
+            environment: ["GIT_AUTHOR_DATE": "2019-03-01T12:00:00Z", "GIT_COMMITTER_DATE": "2019-03-01T12:00:00Z"])
+        commits["old"] = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        commits["trailer"] = try await fixture.commit(
+            "func helper() {\n\(Self.code)\n}\n", to: "Sources/helper.swift",
+            message: "Add helper\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+        commits["plain"] = try await fixture.commit(
+            "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
+                + "\n", to: "tool.py", message: "Add tool")
+        commits["short"] = try await fixture.commit("x = 1\n", to: "short.py", message: "tiny")
+        commits["vendored"] = try await fixture.commit(
+            "func v() {\n\(Self.code)\n}\n", to: "vendor/lib/v.swift", message: "vendor")
+        return (fixture, commits)
+    }
+
+    @Test func jsonNamesTheEvidenceAndLeavesWhatCarriesNoSignalUnknown() async throws {
+        let (fixture, commits) = try await history()
+        let output = try await fixture.trace("classify", "--json")
+        #expect(output.status == 0, "\(output)")
+        let document = try JSONValue(parsing: Array(output.stdout.utf8))
+        let listed = try #require(document["commits"]?.arrayValue)
+        func entry(_ name: String) throws -> JSONValue {
+            try #require(listed.first { $0["commit"]?.stringValue == commits[name] })
+        }
+        #expect(listed.count == 5)
+        #expect(try entry("trailer")["probability_bp"]?.integerValue == 9_900)
+        #expect(try entry("trailer")["signals"]?.arrayValue?.first?["name"]?.stringValue == "ai-coauthor-trailer")
+        #expect(try entry("old")["probability_bp"]?.integerValue == 100)
+        #expect(try entry("old")["signals"]?.arrayValue?.first?["name"]?.stringValue == "before-ai-assistants")
+        let plain = try entry("plain")
+        let bp = try #require(plain["probability_bp"]?.integerValue)
+        #expect((0...10_000).contains(bp))
+        let block = try #require(plain["blocks"]?.arrayValue?.first)
+        #expect(block["path"]?.stringValue == "tool.py" && block["start_line"]?.integerValue == 1)
+        #expect(block["end_line"]?.integerValue == 11 && block["probability_bp"]?.integerValue != nil)
+        #expect(try entry("short")["probability_bp"] == .null)
+        #expect(
+            try entry("short")["blocks"]?.arrayValue?.first?["unknown_because"]?.stringValue?.hasPrefix("fewer than")
+                == true)
+        #expect(try entry("vendored")["probability_bp"] == .null)
+        #expect(document["model"]?.stringValue?.hasPrefix("sessiontrace-lr-") == true)
+        let summary = try #require(document["summary"])
+        #expect(summary["commits"]?.integerValue == 5 && summary["commits_scored"]?.integerValue == 3)
+        #expect(summary["lines_scored"]?.integerValue == Int64(14 + 14 + 11))
+        #expect(summary["estimated_ai_lines_95"]?.arrayValue?.count == 2)
+    }
+
+    @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {
+        let (fixture, commits) = try await history()
+        let output = try await fixture.trace("classify", "--json", "--content-only")
+        #expect(output.status == 0, "\(output)")
+        let document = try JSONValue(parsing: Array(output.stdout.utf8))
+        #expect(document["content_only"] == .bool(true))
+        for entry in document["commits"]?.arrayValue ?? [] {
+            for signal in entry["signals"]?.arrayValue ?? [] {
+                let name = signal["name"]?.stringValue ?? ""
+                #expect(!["ai-coauthor-trailer", "before-ai-assistants", "agent-author"].contains(name))
+            }
+        }
+        let trailer = document["commits"]?.arrayValue?.first { $0["commit"]?.stringValue == commits["trailer"] }
+        #expect(trailer?["probability_bp"]?.integerValue != 9_900)
+    }
+
+    @Test func textSaysItIsAnEstimateAndRangesAndPathsLimitIt() async throws {
+        let (fixture, commits) = try await history()
+        let text = try await fixture.trace("classify")
+        #expect(text.status == 0 && text.stdout.contains("An estimate, not a record."), "\(text)")
+        #expect(text.stdout.contains("\(commits["trailer"]!.prefix(12))  99.0 %  high (ai-coauthor-trailer)"))
+        let ranged = try await fixture.trace("classify", "\(commits["trailer"]!)..HEAD", "--json")
+        #expect(try JSONValue(parsing: Array(ranged.stdout.utf8))["commits"]?.arrayValue?.count == 3)
+        let paths = try await fixture.trace("classify", "--paths", "tool.py", "--json")
+        #expect(try JSONValue(parsing: Array(paths.stdout.utf8))["commits"]?.arrayValue?.count == 1)
+    }
+
+    /// A commit with a record has capture data: listed, never estimated.
+    @Test func capturedCommitsAreNotEstimated() async throws {
+        let (fixture, commits) = try await history()
+        let recorded = try await fixture.trace(
+            "record", commits["plain"]!, "--file", "tool.py", "--lines", "1-11", "--origin", "human")
+        #expect(recorded.status == 0, "\(recorded)")
+        let output = try await fixture.trace("classify", "--json")
+        let document = try JSONValue(parsing: Array(output.stdout.utf8))
+        let plain = try #require(
+            document["commits"]?.arrayValue?.first { $0["commit"]?.stringValue == commits["plain"] })
+        #expect(plain["captured"] == .bool(true) && plain["probability_bp"] == .null)
+        #expect(plain["blocks"]?.arrayValue?.first?["unknown_because"]?.stringValue == "captured")
+        #expect(document["summary"]?["commits_captured"]?.integerValue == 1)
+        #expect(document["summary"]?["lines_scored"]?.integerValue == Int64(14 + 14))
+        let text = try await fixture.trace("classify")
+        #expect(text.stdout.contains("\(commits["plain"]!.prefix(12))  captured"), "\(text)")
+    }
+
+    @Test func badInputIsRefusedInOneLine() async throws {
+        let (fixture, _) = try await history()
+        for (arguments, message) in [
+            (["classify", "no-such-branch"], "fatal: unknown revision 'no-such-branch'"),
+            (["classify", "HEAD...HEAD"], "fatal: symmetric ranges"),
+            (["classify", "--bogus"], "fatal: Unknown option '--bogus'"),
+        ] {
+            let output = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
+            #expect(output.failedCleanly && output.stderr.hasPrefix(message), "\(arguments): \(output)")
+            #expect(output.stdout.isEmpty)
+        }
+        let empty = try await Fixture.make(name: "empty")
+        let none = try await empty.trace("classify")
+        #expect(none.failedCleanly && none.stderr.contains("no commits yet"), "\(none)")
+    }
+}
