@@ -160,9 +160,15 @@ package struct HistoryReader {
 
     /// `revisions`: what `git log` takes (a range, a commit); `paths`: limits to these.
     package func forEach(revisions: [String], paths: [String], _ body: (Commit) throws -> Void) throws {
+        // Headers and the end of each message carry a nonce: a commit message cannot
+        // forge another commit's header or end its own message early.
+        let nonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }.joined()
+        let header = Array("\u{1}\(nonce)".utf8)
+        let messageEnd = Array("\u{3}\(nonce)".utf8)
         let arguments =
             [
-                "log", "--format=%x01%H%x02%an%x02%at%n%B%n%x03", "-p", "-U0", "--no-renames", "--no-color",
+                "log", "--format=%x01\(nonce)%H%x02%an%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
+                "--no-color",
                 "--no-ext-diff", "--diff-merges=off", "--no-textconv",
             ] + revisions + ["--"] + paths
         var current: Commit?
@@ -172,12 +178,12 @@ package struct HistoryReader {
         var failure: Error?
         let result = try git.stream(arguments) { line in
             guard failure == nil else { return }
-            if line.first == 0x01 {
+            if !inMessage && line.starts(with: header) {
                 if var commit = current {
                     commit.blocks = reader.finish()
                     do { try body(commit) } catch { failure = error }
                 }
-                let fields = line.dropFirst().split(separator: 0x02, omittingEmptySubsequences: false)
+                let fields = line.dropFirst(header.count).split(separator: 0x02, omittingEmptySubsequences: false)
                 guard fields.count == 3 else {
                     current = nil
                     return
@@ -189,7 +195,7 @@ package struct HistoryReader {
                 inMessage = true
                 message.removeAll(keepingCapacity: true)
             } else if inMessage {
-                if line.count == 1 && line.first == 0x03 {
+                if line.elementsEqual(messageEnd) {
                     current?.message = String(decoding: message, as: UTF8.self)
                     inMessage = false
                 } else {

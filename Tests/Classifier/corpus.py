@@ -38,10 +38,14 @@ def git(repo, *args):
 
 
 def commits(repo):
-    out = git(repo, "log", "--no-merges", "--format=%x01%H%x02%an%x02%ae%x02%at%x02%B")
-    for entry in out.split(b"\x01")[1:]:
-        sha, name, email, when, message = entry.split(b"\x02", 4)
-        yield sha.decode(), name, email.lower(), int(when), message
+    # A nonce no commit message can hold ends each entry.
+    end = b"\x00" + os.urandom(8).hex().encode()
+    out = git(repo, "log", "--no-merges", "--format=%H%x02%an%x02%ae%x02%at%x02%B%x00" + end[1:].decode())
+    for entry in out.split(end):
+        fields = entry.lstrip(b"\n").split(b"\x02", 4)
+        if len(fields) == 5:
+            sha, name, email, when, message = fields
+            yield sha.decode(), name, email.lower(), int(when), message
 
 
 def classify_commits(repo):

@@ -107,6 +107,23 @@ import Testing
         #expect(text.stdout.contains("\(commits["plain"]!.prefix(12))  captured"), "\(text)")
     }
 
+    /// A commit message cannot forge another commit's entry, nor end its own early:
+    /// what follows a line of the old header format stays in its message.
+    @Test func aCommitMessageCannotForgeACommit() async throws {
+        let fixture = try await Fixture.make()
+        let forged =
+            "Looks human\n\u{1}" + String(repeating: "d", count: 40) + "\u{2}Claude\u{2}0\n\u{3}\n"
+            + "Co-authored-by: Claude <noreply@anthropic.com>\n"
+        let commit = try await fixture.commit("func f() {\n\(Self.code)\n}\n", to: "f.swift", message: forged)
+        let output = try await fixture.trace("classify", "--json")
+        #expect(output.status == 0, "\(output)")
+        let listed = try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue ?? []
+        #expect(listed.map { $0["commit"]?.stringValue } == [commit])
+        // The trailer is the commit's own, after the forged lines: it is read.
+        #expect(listed.first?["signals"]?.arrayValue?.first?["name"]?.stringValue == "ai-coauthor-trailer")
+        #expect(listed.first?["blocks"]?.arrayValue?.first?["path"]?.stringValue == "f.swift")
+    }
+
     @Test func badInputIsRefusedInOneLine() async throws {
         let (fixture, _) = try await history()
         for (arguments, message) in [

@@ -29,6 +29,11 @@ let vectorKey = try! SigningKey(seed: [UInt8](hex: "9d61b19deffd5a60ba844af492ec
 let trust = try! AllowedSigners(
     text: "vectors@example.com,*@example.com \(vectorKey.publicKey.openSSH)\n", source: "fuzz")
 
+// The classifier's 2^18-bucket tables, made once rather than for every input (the
+// fuzzer runs one input at a time).
+nonisolated(unsafe) var fuzzCounter = BucketCounter()
+nonisolated(unsafe) var fuzzClassifier = CommitClassifier(contentOnly: true)
+
 let targets: [FuzzTarget] = [
     // A commit's diff as `git trace classify` reads it (spec/classifier.md §1): every
     // block read has lines and ends where it starts plus its lines, and every block
@@ -36,17 +41,15 @@ let targets: [FuzzTarget] = [
     FuzzTarget(name: "diff-blocks") { bytes in
         var reader = DiffBlockReader()
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) { reader.read(line) }
-        var classifier = CommitClassifier(contentOnly: true)
         let blocks = reader.finish()
         for block in blocks where block.lines.isEmpty || block.endLine != block.startLine + block.lines.count - 1 {
             fail("a block of \(block.lines.count) lines at \(block.startLine)–\(block.endLine)")
         }
-        var counter = BucketCounter()
         for block in blocks where block.unscoredReason == nil {
-            let features = BlockFeatures(lines: block.lines, counter: &counter)
+            let features = BlockFeatures(lines: block.lines, counter: &fuzzCounter)
             if !features.style.allSatisfy(\.isFinite) { fail("a style number is not finite: \(features.style)") }
         }
-        let estimate = classifier.estimate(
+        let estimate = fuzzClassifier.estimate(
             commit: "c", authorName: "a", authorTime: 1_800_000_000, message: "", blocks: blocks)
         for bp in estimate.blocks.compactMap(\.probabilityBP) + [estimate.probabilityBP].compactMap({ $0 })
         where !(0...10_000).contains(bp) {
