@@ -157,7 +157,10 @@ extension AgentKind {
     /// `hookEventName`, where Claude Code writes `hook_event_name`; Cursor's payloads
     /// carry `cursor_version` and `generation_id`.
     static func claudeHookCaller(_ fields: Payload, home: String?) -> ClaudeHookCaller {
-        let folders = projectFolders(fields.string("cwd") ?? (fields.array("workspace_roots").first as? String))
+        // Claude Code's own calls (every call, in its sessions) look at no file.
+        var folders: [String] {
+            projectFolders(fields.string("cwd") ?? (fields.array("workspace_roots").first as? String))
+        }
         if fields.has("hookEventName") && !fields.has("hook_event_name") {
             let files =
                 folders.flatMap { jsonFiles(in: $0 + "/.github/hooks") }
