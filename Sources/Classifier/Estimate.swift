@@ -21,6 +21,8 @@ public struct CommitEstimate: Sendable {
         public var probabilityBP: Int?
         public var unscoredReason: String?
         public var signals: [Signal]
+
+        public var lineCount: Int { endLine - startLine + 1 }
     }
 
     public var commit: String
@@ -33,10 +35,8 @@ public struct CommitEstimate: Sendable {
     public var signals: [Signal]
     public var blocks: [Block]
 
-    public var linesScored: Int {
-        blocks.filter { $0.probabilityBP != nil }.reduce(0) { $0 + $1.endLine - $1.startLine + 1 }
-    }
-    public var linesAdded: Int { blocks.reduce(0) { $0 + $1.endLine - $1.startLine + 1 } }
+    public var linesScored: Int { blocks.filter { $0.probabilityBP != nil }.reduce(0) { $0 + $1.lineCount } }
+    public var linesAdded: Int { blocks.reduce(0) { $0 + $1.lineCount } }
 }
 
 /// Scores commits: metadata first (unless content only), then each scoreable block.

@@ -104,7 +104,7 @@ struct ClassificationSummary {
         linesAdded += estimate.linesAdded
         for block in estimate.blocks {
             guard let bp = block.probabilityBP else { continue }
-            let lines = Double(block.endLine - block.startLine + 1)
+            let lines = Double(block.lineCount)
             let p = Double(bp) / 10_000
             linesScored += Int(lines)
             expectedAILines += p * lines

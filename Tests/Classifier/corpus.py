@@ -9,7 +9,7 @@ organisation. Per repository, commits are put in three classes:
   human-old before 2021-06-01 (before Copilot's preview), no bot author
   human-new from 2023 on, no AI marker, by an author who never left one in this
             repository, no bot author
-and up to CAP commits of each class are sampled (fixed seed). From each, the added
+and up to CAP commits of each class are sampled (a fixed seed per repository). From each, the added
 blocks of at least MIN_LINES lines in code files, at most BLOCKS_PER_COMMIT of them.
 """
 
@@ -70,7 +70,6 @@ def classify_commits(repo):
 
 def main():
     corpus, out = sys.argv[1], sys.argv[2]
-    rng = random.Random(20261206)
     rows = []
     for name in sorted(os.listdir(corpus)):
         repo = os.path.join(corpus, name)
@@ -84,6 +83,8 @@ def main():
         except subprocess.CalledProcessError:
             continue
         counts = {}
+        # A seed per repository: adding a repository leaves the others' samples alone.
+        rng = random.Random(f"sessiontrace-corpus:{name}")
         for label, shas in classes.items():
             picked = rng.sample(shas, min(CAP, len(shas)))
             taken = 0
