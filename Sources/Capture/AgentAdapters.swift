@@ -74,7 +74,7 @@ enum AgentAdapters {
             if ["Shell", "Bash", "run_terminal_cmd"].contains(tool) {
                 action = .shell
             } else if ["Write", "Edit", "MultiEdit", "StrReplace", "Delete", "edit_file", "write"].contains(tool),
-                let files = input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths)
+                let files = input.editedFiles
             {
                 action = .edit(files: files)
             } else {
@@ -226,7 +226,7 @@ enum AgentAdapters {
                 agent: "droid", promptEvent: "UserPromptSubmit", beforeEvent: "PreToolUse", afterEvent: "PostToolUse",
                 editTools: ["Create", "Edit", "MultiEdit", "ApplyPatch"], shellTools: ["Execute"],
                 toolUseKeys: ["tool_use_id"],
-                editedFiles: { input in input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths) }),
+                editedFiles: \.editedFiles),
             model: payload.string("model").flatMap(ModelID.qualified))
     }
 
@@ -354,7 +354,7 @@ enum AgentAdapters {
         let action: AgentEvent.Action
         switch tool {
         case "str-replace-editor", "save-file", "remove-files", "apply_patch":
-            guard let files = input.patchPaths ?? (input.filePaths.isEmpty ? nil : input.filePaths) else {
+            guard let files = input.editedFiles else {
                 throw PayloadError(description: "augment \(tool) payload names no file it edits")
             }
             action = .edit(files: files)

@@ -223,6 +223,10 @@ struct Payload {
         allStrings.first { $0.contains("*** Begin Patch") }.map(AgentAdapters.patchedPaths)
     }
 
+    /// The files an edit tool's input names: an `apply_patch` patch's, else the paths
+    /// under the usual keys (nil: it names none).
+    var editedFiles: [String]? { patchPaths ?? (filePaths.isEmpty ? nil : filePaths) }
+
     /// `edits`: `[{"old_string", "new_string"}]`, the replacements an after-only edit
     /// report lists (Cursor, Windsurf).
     var replacements: [AgentEvent.Replacement] {

@@ -425,10 +425,7 @@ package struct AgentHookConfig {
 
     /// Whether the `hooks` of the JSON configuration at `path` call capture.
     private static func jsonHooksCallCapture(at path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path),
-            let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let hooks = parsed["hooks"]
-        else { return false }
+        guard let hooks = (try? readJSONObject(at: path))?["hooks"] else { return false }
         return mentionsCapture(hooks)
     }
 
