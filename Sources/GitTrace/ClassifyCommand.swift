@@ -41,13 +41,11 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        if range.contains("...") { throw CommandFailure("symmetric ranges ('A...B') are not supported: use 'A..B'") }
+        _ = try repository.resolveRange(range)  // a bad range is named before any work starts
         let git = GitCommand(repository: repository)
         let counted = try git.run(["rev-list", "--count", range, "--"] + paths)
         guard counted.status == 0, let total = Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            throw CommandFailure("unknown revision '\(range.split(separator: ".").first.map(String.init) ?? range)'")
-        }
+        else { throw CommandFailure("cannot list the commits of \(range): \(counted.reason)") }
         // Commits with a record are history with capture data: listed, not estimated.
         let notes = try git.run(["notes", "--ref", "sessiontrace", "list"])
         let captured = Set(
