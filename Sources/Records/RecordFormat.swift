@@ -130,6 +130,9 @@ extension Statement {
             members["rule"] = .string(waiver.rule)
             members["reason"] = .string(waiver.reason)
             if let change = waiver.change { members["change"] = .string(change) }
+        case .estimate(let estimate):
+            members["_kind"] = .string("estimate")
+            estimate.add(to: &members)
         }
         return .object(members)
     }
@@ -159,7 +162,35 @@ extension Statement {
         case .waiver(var waiver):
             waiver.signer.publicKey = nil
             statement.predicate = .waiver(waiver)
+        case .estimate(var estimate):
+            estimate.signer.publicKey = nil
+            statement.predicate = .estimate(estimate)
         }
         return statement
+    }
+}
+
+extension Estimate {
+    /// The members after the common ones (spec/records.md §8.3), optional ones omitted.
+    func add(to members: inout JSONObject) {
+        members["model"] = .string(model)
+        members["model_sha256"] = .string(modelSHA256)
+        members["content_only"] = .bool(contentOnly)
+        if !evidence.isEmpty { members["evidence"] = .array(evidence.map(JSONValue.string)) }
+        if let probabilityBP {
+            members["probability_bp"] = .integer(Int64(probabilityBP))
+            members["confidence"] = .string(Self.confidence(probabilityBP))
+        }
+        if !blocks.isEmpty {
+            var files = JSONObject()
+            for block in blocks {
+                let range = RangeList.format([block.lines])
+                var list = files[block.path]?.arrayValue ?? []
+                list.append(.array([.string(range), .integer(Int64(block.probabilityBP))]))
+                files[block.path] = .array(list)
+            }
+            members["files"] = .object(files)
+        }
+        if unscoredLines > 0 { members["unscored"] = .integer(Int64(unscoredLines)) }
     }
 }

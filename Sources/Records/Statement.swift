@@ -251,6 +251,11 @@ package struct Attribution: Sendable, Equatable {
         return rest
     }
 
+    /// The lines the record claims, by path: each must be a line the commit added.
+    package var claimedLines: [(path: String, lines: [ClosedRange<Int>])] {
+        files.map { file in (file.path, file.ranges.map { $0.startLine...$0.endLine }) }
+    }
+
     /// The ranges of `path`, with `rest` spread over the added lines no range lists:
     /// every line the record attributes, given the lines the commit added (`added`,
     /// sorted and disjoint, from its diff).
@@ -365,12 +370,14 @@ public struct Statement: Sendable, Equatable {
         case attribution(Attribution)
         case review(Review)
         case waiver(Waiver)
+        case estimate(Estimate)
 
         package var type: String {
             switch self {
             case .attribution: return Attribution.predicateType
             case .review: return Review.predicateType
             case .waiver: return Waiver.predicateType
+            case .estimate: return Estimate.predicateType
             }
         }
     }
@@ -402,6 +409,11 @@ public struct Statement: Sendable, Equatable {
         return nil
     }
 
+    package var estimate: Estimate? {
+        if case .estimate(let value) = predicate { return value }
+        return nil
+    }
+
     /// The change identity a review or waiver approved (spec/records.md §8.2), when it
     /// states one: such an approval may be carried to a commit with the same change.
     package var approvedChange: String? { review?.change ?? waiver?.change }
@@ -412,6 +424,7 @@ public struct Statement: Sendable, Equatable {
         case .attribution(let value): return value.signer
         case .review(let value): return value.signer
         case .waiver(let value): return value.signer
+        case .estimate(let value): return value.signer
         }
     }
 
@@ -421,6 +434,7 @@ public struct Statement: Sendable, Equatable {
         case .attribution(let value): return value.tool
         case .review(let value): return value.tool
         case .waiver(let value): return value.tool
+        case .estimate(let value): return value.tool
         }
     }
 
@@ -429,6 +443,7 @@ public struct Statement: Sendable, Equatable {
         case .attribution(let value): return value.recordedAt
         case .review(let value): return value.reviewedAt
         case .waiver(let value): return value.waivedAt
+        case .estimate(let value): return value.estimatedAt
         }
     }
 }
@@ -442,7 +457,7 @@ extension Statement {
         switch predicate {
         case .attribution(let attribution): predicateJSON = attribution.json
         case .review(let review): predicateJSON = review.json
-        case .waiver: return v2JSON  // waivers exist only in version 2
+        case .waiver, .estimate: return v2JSON  // only in version 2
         }
         return .object([
             "_type": .string(Statement.type),

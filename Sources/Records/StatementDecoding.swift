@@ -519,8 +519,13 @@ extension Statement {
                     tool: tool, signer: signer, waivedAt: time, author: try root.person("author"), rule: rule,
                     reason: reason, change: try root.changeID())
                 return Statement(commit: commit, predicate: .waiver(waiver), format: .v2)
+            case "estimate":
+                return Statement(
+                    commit: commit,
+                    predicate: .estimate(try Estimate(v2: &root, tool: tool, signer: signer, time: time)),
+                    format: .v2)
             default:
-                throw root.error("_kind", "must be attribution, review or waiver")
+                throw root.error("_kind", "must be attribution, review, waiver or estimate")
             }
         }
     }
@@ -614,6 +619,111 @@ extension Attribution {
         self.init(
             tool: tool, signer: signer, committer: nil, recordedAt: time, files: files, totals: nil, rest: rest,
             sessions: sessions, rewrite: rewrite, derivedFrom: derivedFrom)
+    }
+}
+
+extension Estimate {
+    fileprivate init(v2 reader: inout MemberReader, tool: ToolInfo, signer: SignerInfo, time: String) throws {
+        let model = try reader.string("model")
+        guard model.utf8.count <= 64,
+            model.utf8.allSatisfy({ byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            })
+        else { throw reader.error("model", "must be a model id: letters, digits, '.', '-', '_', at most 64") }
+        let modelSHA256 = try reader.string("model_sha256")
+        guard isLowerHex(modelSHA256, count: 64) else {
+            throw reader.error("model_sha256", "must be 64 lower-case hex digits")
+        }
+        let contentOnly = try reader.bool("content_only")
+        var evidence = [String]()
+        if reader.has("evidence") {
+            let tape = reader.tape
+            let elements = try reader.array("evidence")
+            guard !elements.isEmpty else { throw reader.error("evidence", "must name a signal when present") }
+            guard !contentOnly else { throw reader.error("evidence", "a content-only estimate uses no metadata") }
+            for element in elements {
+                guard tape.entries[element].kind == .string, Estimate.evidenceNames.contains(tape.string(at: element))
+                else {
+                    throw reader.error("evidence", "must be among \(Estimate.evidenceNames.joined(separator: ", "))")
+                }
+                let name = tape.string(at: element)
+                if let last = evidence.last, last >= name {
+                    throw reader.error("evidence", "must be sorted, each signal once")
+                }
+                evidence.append(name)
+            }
+        }
+        let probability = reader.has("probability_bp") ? try reader.integer("probability_bp", in: 0...10_000) : nil
+        if let probability {
+            let confidence = try reader.string("confidence")
+            guard confidence == Estimate.confidence(probability) else {
+                throw reader.error(
+                    "confidence", "must be \(Estimate.confidence(probability)) for probability_bp \(probability)")
+            }
+        } else if reader.has("confidence") {
+            throw reader.error("confidence", "is given only with probability_bp")
+        }
+        var blocks = [Estimate.Block]()
+        if reader.has("files") {
+            guard probability != nil else {
+                throw reader.error("files", "scored blocks make a commit probability: probability_bp is missing")
+            }
+            let tape = reader.tape
+            let object = try reader.value("files")
+            guard tape.entries[object].kind == .object, tape.entries[object].count > 0 else {
+                throw reader.error("files", "must be an object naming at least one file")
+            }
+            var key = object + 1
+            while key < Int(tape.entries[object].end) {
+                let path = tape.string(at: key)
+                let value = key + 1
+                key = tape.next(after: value)
+                guard AttributedFile.isNormalised(path) else {
+                    throw SchemaError(
+                        path: "files", problem: "\"\(path)\" is not a normalised repository-relative path")
+                }
+                let where_ = "files[\"\(path)\"]"
+                let pairs = tape.elements(of: value)
+                guard tape.entries[value].kind == .array, !pairs.isEmpty else {
+                    throw SchemaError(path: where_, problem: "must be a non-empty array of [\"lines\", probability_bp]")
+                }
+                var previous = 0
+                for (position, pair) in pairs.enumerated() {
+                    let parts = tape.elements(of: pair)
+                    guard tape.entries[pair].kind == .array, parts.count == 2, tape.entries[parts[0]].kind == .string,
+                        tape.entries[parts[1]].kind == .integer
+                    else {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)]", problem: "must be [\"lines\", probability_bp]")
+                    }
+                    guard let ranges = RangeList.parse(tape.string(at: parts[0])), ranges.count == 1 else {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)][0]", problem: "must be one line range such as 3-20 (1-based)")
+                    }
+                    guard ranges[0].lowerBound > previous else {
+                        throw SchemaError(
+                            path: "\(where_)[\(position)][0]",
+                            problem: "blocks must be in ascending order of line, not overlapping")
+                    }
+                    previous = ranges[0].upperBound
+                    let bp = tape.entries[parts[1]].integer
+                    guard (0...10_000).contains(bp) else {
+                        throw SchemaError(path: "\(where_)[\(position)][1]", problem: "must be between 0 and 10000")
+                    }
+                    blocks.append(Estimate.Block(path: path, lines: ranges[0], probabilityBP: Int(bp)))
+                }
+            }
+            blocks.sort {
+                $0.path != $1.path
+                    ? JSONValue.codePointOrder($0.path, $1.path) : $0.lines.lowerBound < $1.lines.lowerBound
+            }
+        }
+        let unscored = try reader.positiveCount("unscored")
+        self.init(
+            tool: tool, signer: signer, estimatedAt: time, model: model, modelSHA256: modelSHA256,
+            contentOnly: contentOnly, evidence: evidence, probabilityBP: probability, blocks: blocks,
+            unscoredLines: unscored)
     }
 }
 

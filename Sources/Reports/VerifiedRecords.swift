@@ -18,7 +18,7 @@ extension VerificationResult {
         for commit in cachedCommits where commits.contains(commit) {
             let read = index.readRecords(of: commit, allVerified: true)
             if !read.isEmpty { records[commit] = read }
-            digests.formUnion([read.attribution?.digest].compactMap { $0 } + read.reviews.map(\.digest))
+            digests.formUnion(read.digests)
         }
         return (records, digests)
     }

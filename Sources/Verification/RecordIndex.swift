@@ -32,10 +32,17 @@ package final class RecordIndex {
         package var attribution: Signed<Attribution>?
         package var reviews: [Signed<Review>] = []
         package var waivers: [Signed<Waiver>] = []
+        /// The newest estimate (spec/records.md §8.3): used only where no attribution is.
+        package var estimate: Signed<Estimate>?
 
         package init() {}
 
-        package var isEmpty: Bool { attribution == nil && reviews.isEmpty && waivers.isEmpty }
+        package var isEmpty: Bool { attribution == nil && reviews.isEmpty && waivers.isEmpty && estimate == nil }
+
+        /// Every record kept, by digest.
+        package var digests: [String] {
+            [attribution?.digest, estimate?.digest].compactMap { $0 } + reviews.map(\.digest) + waivers.map(\.digest)
+        }
 
         /// Takes in one record: the newest attribution wins (equal times: the greater
         /// record digest, so that every clone picks the same one whatever the order of
@@ -49,6 +56,10 @@ package final class RecordIndex {
                 reviews.append(Signed(predicate: review, digest: digest))
             } else if let waiver = statement.waiver {
                 waivers.append(Signed(predicate: waiver, digest: digest))
+            } else if let new = statement.estimate {
+                if estimate.map({ Estimate.governs(new, digest, over: $0.predicate, $0.digest) }) ?? true {
+                    estimate = Signed(predicate: new, digest: digest)
+                }
             }
         }
     }
@@ -142,6 +153,19 @@ package final class RecordIndex {
     /// record claiming lines 1-1000000 of a 3-line change counts 3 lines at most
     /// (with a trust, such a record fails verification and is not used at all).
     private func clipped(_ statement: Statement, on commit: ObjectID) -> Statement {
+        if var estimate = statement.estimate {
+            // An estimate's blocks likewise: its estimated lines are lines the commit added.
+            let blocks = estimate.blocks.flatMap { block in
+                ledger.repository.addedLines(ofPath: block.path, inCommit: commit).clip(block.lines).map {
+                    Estimate.Block(path: block.path, lines: $0, probabilityBP: block.probabilityBP)
+                }
+            }
+            guard blocks != estimate.blocks else { return statement }
+            estimate.blocks = blocks
+            var result = statement
+            result.predicate = .estimate(estimate)
+            return result
+        }
         guard var attribution = statement.attribution else { return statement }
         var changed = false
         for (fileIndex, file) in attribution.files.enumerated() {

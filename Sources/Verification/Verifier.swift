@@ -590,7 +590,12 @@ package final class Verifier {
                 if checksContent, let failure = checkFiles(attribution, on: commit) {
                     return problem(failure.0, failure.1)
                 }
-                if let failure = checkAdded(attribution, on: commit) { return problem(.rangeNotAdded, failure) }
+                if let failure = checkAdded(attribution.claimedLines, on: commit) {
+                    return problem(.rangeNotAdded, failure)
+                }
+            }
+            if let estimate = statement.estimate, let failure = checkAdded(estimate.claimedLines, on: commit) {
+                return problem(.rangeNotAdded, failure)
             }
             if let waiver = statement.waiver, let mismatch = authorMismatch(waiver.author, of: commit, in: "waiver") {
                 return problem(.waiverMismatch, mismatch)
@@ -688,17 +693,17 @@ package final class Verifier {
     /// Every claimed range must be lines the commit added (spec/records.md §7): a
     /// record claiming lines 1-1000000 of a 3-line change would otherwise count a
     /// million AI lines in every report.
-    private func checkAdded(_ attribution: Attribution, on commit: ObjectID) -> String? {
-        for file in attribution.files {
-            let added = addedLines(file.path, commit)
+    /// An estimate's blocks too: an estimate of lines the commit did not add would count
+    /// them in the report's estimated lines.
+    private func checkAdded(_ claims: [(path: String, lines: [ClosedRange<Int>])], on commit: ObjectID) -> String? {
+        for (path, lines) in claims {
+            let added = addedLines(path, commit)
             if added == .unknown { addedLinesUnread = true }
             if added == .notAFile {
-                return "\(file.path) is not a file in commit \(commit.shortHex), so none of its lines were added by it"
+                return "\(path) is not a file in commit \(commit.shortHex), so none of its lines were added by it"
             }
-            for range in file.ranges {
-                if let failure = added.uncovered(range.startLine...range.endLine, path: file.path, commit: commit) {
-                    return failure
-                }
+            for range in lines {
+                if let failure = added.uncovered(range, path: path, commit: commit) { return failure }
             }
         }
         return nil

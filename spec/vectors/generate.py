@@ -162,7 +162,7 @@ def version2():
         return lambda s: s.pop(member)
 
     invalid = [
-        ("_kind", set_("_kind", "estimate")),
+        ("_kind", set_("_kind", "guess")),
         ("_tool", set_("_tool", "git-trace")),
         ("commit", set_("commit", COMMIT.upper())),
         ("time", set_("time", 253402300800)),
@@ -233,6 +233,80 @@ def waiver():
         {"member": "", "payload": canonical(dict(statement, comment="extra")).decode()},
     ]
     with open(os.path.join(HERE, "invalid-waiver.json"), "w", encoding="utf-8") as handle:
+        json.dump(cases, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+
+
+def estimate():
+    """estimate-v2/: §8.3's estimate statement, signed with the same key; and
+    invalid-estimate.json: estimate payloads a verifier must refuse (bad-schema), each
+    with the member its message names."""
+    key = Ed25519PrivateKey.from_private_bytes(SEED)
+    statement = {
+        "_kind": "estimate",
+        "_signer": "auditor@example.com",
+        "_tool": "git-trace 0.2.0",
+        "commit": COMMIT,
+        "confidence": "medium",
+        "content_only": False,
+        "files": {
+            "src/app.py": [["3-20", 8100], ["40-52", 6900]],
+            "tests/caf\u00e9 \"quoted\".py": [["1-9", 7400]],
+        },
+        "model": "sessiontrace-lr-20261206",
+        "model_sha256": hashlib.sha256(b"a classifier model file").hexdigest(),
+        "probability_bp": 7700,
+        "time": 1767323400,  # 2026-01-02T03:10:00Z
+        "unscored": 12,
+    }
+    write_v2_record(os.path.join(HERE, "estimate-v2"), statement, key)
+
+    def variant(member, change):
+        copy = json.loads(json.dumps(statement))
+        change(copy)
+        return {"member": member, "payload": canonical(copy).decode()}
+
+    def set_(member, value):
+        return lambda s: s.__setitem__(member, value)
+
+    def drop(member):
+        return lambda s: s.pop(member)
+
+    def blocks(path, value):
+        return lambda s: s["files"].__setitem__(path, value)
+
+    cases = [
+        variant("model", drop("model")),
+        variant("model", set_("model", "a model")),
+        variant("model", set_("model", "m" * 65)),
+        variant("model_sha256", set_("model_sha256", "AB" * 32)),
+        variant("model_sha256", set_("model_sha256", "ab" * 31)),
+        variant("content_only", set_("content_only", 0)),
+        variant("evidence", set_("evidence", [])),
+        variant("evidence", set_("evidence", ["trust-me"])),
+        variant("evidence", set_("evidence", ["generated-with", "agent-author"])),
+        variant("evidence", set_("evidence", ["agent-author", "agent-author"])),
+        variant("evidence", lambda s: s.update(content_only=True, evidence=["agent-author"])),
+        variant("probability_bp", set_("probability_bp", 10001)),
+        variant("probability_bp", set_("probability_bp", -1)),
+        variant("confidence", set_("confidence", "high")),
+        variant("confidence", drop("confidence")),
+        variant("confidence", drop("probability_bp")),
+        variant("files", lambda s: (s.pop("probability_bp"), s.pop("confidence"))),
+        variant("files", set_("files", {})),
+        variant("files", blocks("../outside.py", [["1-9", 5000]])),
+        variant("files[\"src/app.py\"]", blocks("src/app.py", [])),
+        variant("files[\"src/app.py\"][0][0]", blocks("src/app.py", [["3-20,22-30", 8100]])),
+        variant("files[\"src/app.py\"][0][0]", blocks("src/app.py", [["20-3", 8100]])),
+        variant("files[\"src/app.py\"][0][0]", blocks("src/app.py", [["0-3", 8100]])),
+        variant("files[\"src/app.py\"][1][0]", blocks("src/app.py", [["40-52", 6900], ["3-20", 8100]])),
+        variant("files[\"src/app.py\"][1][0]", blocks("src/app.py", [["3-20", 8100], ["20-30", 6900]])),
+        variant("files[\"src/app.py\"][0][1]", blocks("src/app.py", [["3-20", 10001]])),
+        variant("files[\"src/app.py\"][0]", blocks("src/app.py", [[3, 20, 8100]])),
+        variant("unscored", set_("unscored", 0)),
+        variant("", set_("captured", True)),
+    ]
+    with open(os.path.join(HERE, "invalid-estimate.json"), "w", encoding="utf-8") as handle:
         json.dump(cases, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
 
@@ -333,5 +407,6 @@ if __name__ == "__main__":
     main()
     version2()
     waiver()
+    estimate()
     change_vectors()
     checkpoints()

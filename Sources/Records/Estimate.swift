@@ -1,0 +1,120 @@
+/// The estimate predicate (`https://sessiontrace.dev/estimate/v1`, spec/records.md §8.3):
+/// what the classifier (spec/classifier.md) said of a commit that has no attribution
+/// record, signed by whoever ran it. Never a fact: reports show estimates apart and
+/// never add them to captured figures. Version 2 only.
+package struct Estimate: Sendable, Equatable {
+    package static let predicateType = "https://sessiontrace.dev/estimate/v1"
+    /// The metadata signals that may settle an estimate (spec/classifier.md §2).
+    package static let evidenceNames = [
+        "agent-author", "ai-coauthor-trailer", "before-ai-assistants", "generated-with",
+    ]
+
+    /// One scored block: lines the commit added, and their probability of AI authorship.
+    package struct Block: Sendable, Equatable {
+        package var path: String
+        package var lines: ClosedRange<Int>
+        package var probabilityBP: Int
+
+        package init(path: String, lines: ClosedRange<Int>, probabilityBP: Int) {
+            self.path = path
+            self.lines = lines
+            self.probabilityBP = probabilityBP
+        }
+    }
+
+    package var tool: ToolInfo
+    /// Whoever ran the classifier and signed its answer.
+    package var signer: SignerInfo
+    package var estimatedAt: String
+    /// The model's id (`sessiontrace-lr-20261206`) and the SHA-256 of its file: which
+    /// weights exactly, so the estimate can be made again.
+    package var model: String
+    package var modelSHA256: String
+    /// Metadata was ignored (`classify --content-only`).
+    package var contentOnly: Bool
+    /// The metadata signals that settled it, sorted; empty when the content decided.
+    package var evidence: [String]
+    /// The commit's probability; nil when nothing in it carried a signal.
+    package var probabilityBP: Int?
+    /// The scored blocks, by path (code-point order) then line.
+    package var blocks: [Block]
+    /// Lines the commit added that were not scored (`unknown`: short blocks, imports,
+    /// generated or vendored files).
+    package var unscoredLines: Int
+
+    package init(
+        tool: ToolInfo, signer: SignerInfo, estimatedAt: String, model: String, modelSHA256: String,
+        contentOnly: Bool, evidence: [String], probabilityBP: Int?, blocks: [Block], unscoredLines: Int
+    ) {
+        self.tool = tool
+        self.signer = signer
+        self.estimatedAt = estimatedAt
+        self.model = model
+        self.modelSHA256 = modelSHA256
+        self.contentOnly = contentOnly
+        self.evidence = evidence
+        self.probabilityBP = probabilityBP
+        self.blocks = blocks
+        self.unscoredLines = unscoredLines
+    }
+
+    /// `high`, `medium` or `low` (spec/classifier.md §4): how far the probability is
+    /// from a coin toss.
+    package static func confidence(_ bp: Int) -> String {
+        bp <= 1_000 || bp >= 9_000 ? "high" : (bp < 2_500 || bp > 7_500) ? "medium" : "low"
+    }
+
+    package var confidence: String? { probabilityBP.map(Self.confidence) }
+
+    /// The lines the estimate speaks of, by path: each must be a line the commit added.
+    package var claimedLines: [(path: String, lines: [ClosedRange<Int>])] {
+        var result = [(path: String, lines: [ClosedRange<Int>])]()
+        for block in blocks {
+            if result.last?.path == block.path {
+                result[result.count - 1].lines.append(block.lines)
+            } else {
+                result.append((block.path, [block.lines]))
+            }
+        }
+        return result
+    }
+
+    /// Whether `a` (digest `aDigest`) governs a commit rather than `b`: the newer, and
+    /// on equal times the greater digest, as for attribution records (spec/reports.md).
+    package static func governs(_ a: Estimate, _ aDigest: String, over b: Estimate, _ bDigest: String) -> Bool {
+        a.estimatedAt != b.estimatedAt ? a.estimatedAt > b.estimatedAt : aDigest > bDigest
+    }
+}
+
+/// Estimated AI lines summed over blocks (spec/reports.md §3.3, `estimates`): the
+/// expectation of the AI lines and a 95 % interval that takes each block as one
+/// independent, calibrated draw of all its lines.
+package struct EstimateTally: Sendable, Equatable {
+    package private(set) var linesScored = 0
+    package private(set) var expectedAILines = 0.0
+    private var variance = 0.0
+
+    package init() {}
+
+    package mutating func add(lines: Int, probabilityBP: Int) {
+        let p = Double(probabilityBP) / 10_000, n = Double(lines)
+        linesScored += lines
+        expectedAILines += p * n
+        variance += n * n * p * (1 - p)
+    }
+
+    package var estimatedAILines: Int { Int(expectedAILines.rounded()) }
+
+    package var interval: (low: Int, high: Int) {
+        let spread = 1.96 * variance.squareRoot()
+        return (
+            max(0, Int((expectedAILines - spread).rounded())),
+            min(linesScored, Int((expectedAILines + spread).rounded()))
+        )
+    }
+
+    /// The estimated AI share of the lines scored, in basis points; nil when none were.
+    package var shareBP: Int? {
+        linesScored == 0 ? nil : Int((expectedAILines / Double(linesScored) * 10_000).rounded())
+    }
+}
