@@ -82,7 +82,9 @@ let package = Package(
             dependencies: ["Diagnostics", "Git", "Records", "Ledger", .product(name: "Yams", package: "Yams")]),
         // The classifier's model file, embedded with #embed (written by `make train-classifier`).
         .target(name: "CClassifierModel", exclude: ["model.bin"]),
-        .target(name: "Classifier", dependencies: ["Diagnostics", "Git", "CClassifierModel"]),
+        .target(
+            name: "Classifier",
+            dependencies: ["Diagnostics", "Git", "Records", "Signing", "CanonicalJSON", "CClassifierModel"]),
         .target(
             name: "Reports",
             dependencies: [

@@ -46,7 +46,8 @@ package struct CaptureStatus {
         }
         let ledger = NotesLedger(repository: repository)
         let headRecorded: Bool? =
-            repository.hasNoCommits ? nil : (try? repository.resolveCommit("HEAD")).map { ledger.note(on: $0) != nil }
+            repository.hasNoCommits
+            ? nil : (try? repository.resolveCommit("HEAD")).map { ledger.hasAttributionRecord(on: $0) }
         let failedCommits = Set(state.failed.map(\.commit))
         return CaptureStatus(
             files: files,

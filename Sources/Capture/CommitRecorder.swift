@@ -657,7 +657,7 @@ package final class CommitRecorder {
         let recorded = Set(state.recorded)
         let ledger = NotesLedger(repository: repository)
         // A record already on HEAD (`git trace record` ran first) is left to stand alone.
-        guard !recorded.contains(head.hex), ledger.note(on: head) == nil else { return [] }
+        guard !recorded.contains(head.hex), !ledger.hasAttributionRecord(on: head) else { return [] }
         guard let since = state.captureStarted else { return [head] }
         // Without a reflog, commits by this user's email count as made here.
         let createdHere = repository.commitsCreatedHere(after: state.captureReflogMark)
@@ -672,7 +672,7 @@ package final class CommitRecorder {
         var chain = [head]
         var current = head
         while chain.count < Self.longestChain, let parent = try repository.commit(current).parentIDs.first {
-            if recorded.contains(parent.hex) || ledger.note(on: parent) != nil { break }
+            if recorded.contains(parent.hex) || ledger.hasAttributionRecord(on: parent) { break }
             guard try madeHere(parent) else { break }
             chain.append(parent)
             current = parent
@@ -697,7 +697,7 @@ package final class CommitRecorder {
         var walked = 0
         while let commit = current, walked < 10 * limit, missing.count < limit {
             walked += 1
-            if createdHere.contains(commit), ledger.note(on: commit) == nil { missing.append(commit) }
+            if createdHere.contains(commit), !ledger.hasAttributionRecord(on: commit) { missing.append(commit) }
             current = try repository.commit(commit).parentIDs.first
         }
         return missing

@@ -1,3 +1,5 @@
+import Git
+
 /// The added blocks of a commit's `-U0` diff, and which of them are scored
 /// (spec/classifier.md §1). Tests/Classifier/blocks.py does the same.
 public struct AddedBlock: Sendable, Equatable {
@@ -30,7 +32,7 @@ public struct AddedBlock: Sendable, Equatable {
     /// Whether the file is code someone in the repository wrote (not vendored,
     /// generated or minified).
     public static func isScoreable(path: String) -> Bool {
-        let lower = path.lowercased()
+        let lower = (GitPath.isQuoted(path) ? String(decoding: GitPath.bytes(path), as: UTF8.self) : path).lowercased()
         let parts = lower.split(separator: "/", omittingEmptySubsequences: false)
         if parts.dropLast().contains(where: { excludedFolders.contains(String($0)) }) { return false }
         if excludedSuffixes.contains(where: { lower.hasSuffix($0) }) { return false }
@@ -85,7 +87,9 @@ public struct DiffBlockReader {
         } else if line.starts(with: Array("+++ ".utf8)) {
             var target = Self.unquoted(line.dropFirst(4))
             while target.last == 0x09 { target.removeLast() }
-            path = target.starts(with: Array("b/".utf8)) ? String(decoding: target.dropFirst(2), as: UTF8.self) : nil
+            // Spelt as records spell paths (spec/records.md §4.1): a name that is not UTF-8
+            // stays git's quoted form, so an estimate names the file the commit has.
+            path = target.starts(with: Array("b/".utf8)) ? GitPath.string(bytes: target.dropFirst(2)) : nil
         } else if line.starts(with: Array("@@ ".utf8)), let header = Self.hunkHeader(line) {
             oldLeft = header.oldCount
             newLeft = header.newCount

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Git
+import Records
 
 /// What the classifier says of one commit (spec/classifier.md §2, §4): never a fact,
 /// always an estimate with the evidence behind it.
@@ -52,9 +53,7 @@ public struct CommitClassifier {
 
     public static func basisPoints(_ probability: Double) -> Int { Int((probability * 10_000).rounded()) }
 
-    public static func confidence(_ bp: Int) -> String {
-        bp <= 1_000 || bp >= 9_000 ? "high" : (bp < 2_500 || bp > 7_500) ? "medium" : "low"
-    }
+    public static func confidence(_ bp: Int) -> String { Records.Estimate.confidence(bp) }
 
     /// The block's calibrated probability and the three features that moved it most.
     public mutating func score(_ block: AddedBlock) -> (bp: Int, logit: Double, signals: [CommitEstimate.Signal]) {

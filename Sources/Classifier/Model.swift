@@ -1,10 +1,13 @@
 import CClassifierModel
 import Diagnostics
 import Foundation
+import Signing
 
 /// The classifier's logistic regression and its calibration (spec/classifier.md §4).
 public struct ClassifierModel: Sendable {
     public let id: String
+    /// SHA-256 of the model file, lower-case hex: which weights exactly (estimate records name it).
+    public let sha256: String
     let bias: Double
     let block: (a: Double, b: Double)
     let commit: (a: Double, b: Double)
@@ -29,6 +32,7 @@ public struct ClassifierModel: Sendable {
     public static let embedded: ClassifierModel = try! ClassifierModel(bytes: embeddedBytes)
 
     public init(bytes: [UInt8]) throws {
+        sha256 = SHA256.hexDigest(bytes)
         var reader = Reader(bytes: bytes)
         guard try reader.bytes(8).elementsEqual("STCLSF1\0".utf8) else {
             throw FormatError(description: "not a SessionTrace classifier model")

@@ -3,6 +3,10 @@ import CanonicalJSON
 import Classifier
 import Foundation
 import Git
+import Keys
+import Ledger
+import Records
+import Verification
 
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,9 +22,16 @@ struct ClassifyCommand: ParsableCommand {
             Probabilities are in basis points (10,000 = certain); spec/classifier.md
             describes the features, the model and its measured accuracy.
 
+            With --record, each estimate is also signed and added to the commit's note
+            as an estimate record (spec/records.md §8.3), which 'git trace report' shows
+            apart from captured figures and never adds to them. Commits that have an
+            attribution record are never estimated; commits this model already
+            estimated (in the same mode) are not estimated twice.
+
               git trace classify                      # the history of HEAD
               git trace classify v1.0..main --json
               git trace classify --content-only --paths src
+              git trace classify --record             # sign the estimates into the notes
             """
     )
 
@@ -36,7 +47,16 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Print the estimates as JSON (spec/classifier.md §6).")
     var json = false
 
+    @Flag(help: "Sign each estimate and add it to the commit's note (an estimate record).")
+    var record = false
+
+    @OptionGroup var signingKey: SigningKeyOption
+
     @OptionGroup var progressOptions: ProgressOptions
+
+    func validate() throws {
+        if signingKey.key != nil && !record { throw ValidationError("--key signs estimates: it needs --record") }
+    }
 
     func run() throws {
         let repository = try openRepository()
@@ -46,22 +66,26 @@ struct ClassifyCommand: ParsableCommand {
         let counted = try git.run(["rev-list", "--count", range, "--"] + paths)
         guard counted.status == 0, let total = Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         else { throw CommandFailure("cannot list the commits of \(range): \(counted.reason)") }
-        // Commits with a record are history with capture data: listed, not estimated.
-        let notes = try git.run(["notes", "--ref", "sessiontrace", "list"])
-        let captured = Set(
-            notes.status == 0
-                ? notes.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) } : []
-        )
+        let signer = try record ? signingIdentity(explicitPath: signingKey.key, repository: repository) : nil
+        // Commits made since capture began get their attribution records first: those
+        // are captured, never estimated.
+        if let signer { recordPendingCommits(repository, signer) }
+        let noted = try NotedCommits(repository: repository, signer: signer)
         let meter = progressOptions.make("Classifying commits")?(total)
         var classifier = CommitClassifier(contentOnly: contentOnly)
         var summary = ClassificationSummary()
+        var recorder = signer.map { EstimateRecorder(repository: repository, signer: $0, model: classifier.model) }
         var first = true
         if json { FileHandle.standardOutput.write(Data(#"{"commits":["#.utf8)) }
         try HistoryReader(git: git).forEach(revisions: [range], paths: paths) { commit in
+            let records = ObjectID(hex: commit.id).flatMap { noted.records(of: $0) }
             let estimate = classifier.estimate(
                 commit: commit.id, authorName: commit.authorName, authorTime: commit.authorTime,
-                message: commit.message, blocks: commit.blocks, captured: captured.contains(commit.id))
+                message: commit.message, blocks: commit.blocks, captured: records?.attribution != nil)
             summary.add(estimate)
+            if recorder != nil, let id = ObjectID(hex: commit.id) {
+                try recorder?.add(estimate, contentOnly: contentOnly, existing: noted.ownEstimate(of: id))
+            }
             meter?.advance()
             if json {
                 FileHandle.standardOutput.write(Data(((first ? "" : ",") + estimate.json.canonicalString).utf8))
@@ -70,6 +94,7 @@ struct ClassifyCommand: ParsableCommand {
                 print(estimate.line)
             }
         }
+        try recorder?.finish()
         meter?.finish()
         if json {
             let tail: JSONObject = [
@@ -80,6 +105,93 @@ struct ClassifyCommand: ParsableCommand {
         } else {
             print(summary.text)
         }
+        if let recorder, let signer {
+            let outcome =
+                "recorded \(recorder.written) estimate record\(recorder.written == 1 ? "" : "s") as \(signer.email)"
+                + (recorder.alreadyRecorded > 0
+                    ? "; \(recorder.alreadyRecorded) commit(s) already estimated by this model" : "")
+                + "; commits with an attribution record or nothing scored are not recorded"
+            if json { printError(outcome) } else { print(outcome) }
+        }
+    }
+}
+
+/// The commits that have a note, and what their records are (read when asked).
+struct NotedCommits {
+    private let noted: Set<ObjectID>
+    private let index: RecordIndex
+    /// Records that verify under the signer's own key alone: their earlier estimates.
+    private let own: RecordIndex?
+
+    init(repository: Repository, signer: SigningIdentity?) throws {
+        let git = GitCommand(repository: repository)
+        let notes = try git.run(["notes", "--ref", NotesLedger.notesRef, "list"])
+        noted = Set(
+            notes.status == 0
+                ? notes.stdout.split(separator: "\n").compactMap {
+                    $0.split(separator: " ").last.flatMap { ObjectID(hex: String($0)) }
+                } : [])
+        index = RecordIndex(repository: repository)
+        own = try signer.map { signer in
+            let line = "\"\(signer.email)\" \(signer.key.publicKey.openSSH)"
+            let trust = try AllowedSigners(text: line, source: "the signing key \(signer.keyPath)")
+            return RecordIndex(repository: repository, trust: RecordTrust(signers: trust))
+        }
+    }
+
+    /// nil: the commit has no note. Records are read as displays read them without a
+    /// trust file: a commit with an attribution record is captured, never estimated.
+    func records(of commit: ObjectID) -> RecordIndex.CommitRecords? {
+        noted.contains(commit) ? index.readRecords(of: commit) : nil
+    }
+
+    /// The newest estimate of `commit` that the signer's own key signed.
+    func ownEstimate(of commit: ObjectID) -> Records.Estimate? {
+        guard noted.contains(commit) else { return nil }
+        return own?.readRecords(of: commit).estimate?.predicate
+    }
+}
+
+/// Signs estimates as they come and writes them in batches: a long run interrupted
+/// keeps what it wrote (each batch is one notes commit), and a run again skips it.
+struct EstimateRecorder {
+    let repository: Repository
+    let signer: SigningIdentity
+    let model: ClassifierModel
+    private var pending = [(commit: ObjectID, estimate: Records.Estimate)]()
+    private(set) var written = 0
+    private(set) var alreadyRecorded = 0
+    private let time = Timestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970))
+    static let batchSize = 500
+
+    init(repository: Repository, signer: SigningIdentity, model: ClassifierModel) {
+        self.repository = repository
+        self.signer = signer
+        self.model = model
+    }
+
+    mutating func add(_ estimate: CommitEstimate, contentOnly: Bool, existing: Records.Estimate?) throws {
+        // Estimated already, by this signer's key with these weights in this mode: the
+        // same estimate again would only add a line. Another key's estimate does not
+        // count: an auditor may trust only their own.
+        if let existing, existing.modelSHA256 == model.sha256, existing.contentOnly == contentOnly {
+            alreadyRecorded += 1
+            return
+        }
+        guard let commit = ObjectID(hex: estimate.commit),
+            let predicate = estimate.record(
+                model: model, contentOnly: contentOnly,
+                tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
+                signer: SignerInfo(email: signer.email, publicKey: nil), at: time)
+        else { return }
+        pending.append((commit, predicate))
+        if pending.count >= Self.batchSize { try finish() }
+    }
+
+    mutating func finish() throws {
+        try RecordBuilder(repository: repository).recordEstimates(pending, signer: signer)
+        written += pending.count
+        pending.removeAll()
     }
 }
 
@@ -88,12 +200,9 @@ struct ClassifyCommand: ParsableCommand {
 struct ClassificationSummary {
     var commits = 0
     var commitsScored = 0
-    var linesAdded = 0
-    var linesScored = 0
-    var expectedAILines = 0.0
-    var variance = 0.0
-
     var commitsCaptured = 0
+    var linesAdded = 0
+    var tally = EstimateTally()
 
     mutating func add(_ estimate: CommitEstimate) {
         commits += 1
@@ -102,42 +211,30 @@ struct ClassificationSummary {
         linesAdded += estimate.linesAdded
         for block in estimate.blocks {
             guard let bp = block.probabilityBP else { continue }
-            let lines = Double(block.lineCount)
-            let p = Double(bp) / 10_000
-            linesScored += Int(lines)
-            expectedAILines += p * lines
-            variance += lines * lines * p * (1 - p)
+            tally.add(lines: block.lineCount, probabilityBP: bp)
         }
     }
-
-    var interval: (low: Int, high: Int) {
-        let spread = 1.96 * variance.squareRoot()
-        return (
-            max(0, Int((expectedAILines - spread).rounded())),
-            min(linesScored, Int((expectedAILines + spread).rounded()))
-        )
-    }
-
-    var shareBP: Int? { linesScored == 0 ? nil : Int((expectedAILines / Double(linesScored) * 10_000).rounded()) }
 
     var json: JSONValue {
         .object([
             "commits": .integer(Int64(commits)), "commits_scored": .integer(Int64(commitsScored)),
             "commits_captured": .integer(Int64(commitsCaptured)),
-            "lines_added": .integer(Int64(linesAdded)), "lines_scored": .integer(Int64(linesScored)),
-            "estimated_ai_lines": .integer(Int64(expectedAILines.rounded())),
-            "estimated_ai_lines_95": .array([.integer(Int64(interval.low)), .integer(Int64(interval.high))]),
-            "estimated_ai_share_bp": shareBP.map { .integer(Int64($0)) } ?? .null,
+            "lines_added": .integer(Int64(linesAdded)), "lines_scored": .integer(Int64(tally.linesScored)),
+            "estimated_ai_lines": .integer(Int64(tally.estimatedAILines)),
+            "estimated_ai_lines_95": .array([.integer(Int64(tally.interval.low)), .integer(Int64(tally.interval.high))]
+            ),
+            "estimated_ai_share_bp": tally.shareBP.map { .integer(Int64($0)) } ?? .null,
         ])
     }
 
     var text: String {
-        guard let share = shareBP else {
+        guard let share = tally.shareBP else {
             return "\(commits) commits: no block carries a signal (\(linesAdded) lines added, all unknown)"
         }
         let captured = commitsCaptured > 0 ? " (\(commitsCaptured) captured, not estimated)" : ""
+        let interval = tally.interval
         return
-            "estimated AI share of the lines scored: \(percent(share)) (\(Int(expectedAILines.rounded())) of \(linesScored) lines, 95 % interval \(interval.low)–\(interval.high)), from \(commitsScored) of \(commits) commits\(captured); \(linesAdded - linesScored) lines added unknown. An estimate, not a record."
+            "estimated AI share of the lines scored: \(percent(share)) (\(tally.estimatedAILines) of \(tally.linesScored) lines, 95 % interval \(interval.low)–\(interval.high)), from \(commitsScored) of \(commits) commits\(captured); \(linesAdded - tally.linesScored) lines added unknown. An estimate, not captured data."
     }
 }
 

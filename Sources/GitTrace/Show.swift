@@ -90,6 +90,10 @@ struct Show: ParsableCommand {
             print("  reason     \(waiver.reason)")
             return
         }
+        if let estimate = statement.estimate {
+            printEstimate(estimate)
+            return
+        }
         guard let attribution = statement.attribution else { return }
         print("  recorded   \(attribution.recordedAt) by \(attribution.tool.name) \(attribution.tool.version)")
         if let committer = attribution.committer {
@@ -111,6 +115,32 @@ struct Show: ParsableCommand {
         if let totals = attribution.totals ?? (try? attribution.expanded(on: commit, in: repository))?.totals {
             print(
                 "  totals     +\(totals.added) -\(totals.deleted)  ai \(totals.ai)  mixed \(totals.mixed)  human \(totals.human)"
+            )
+        }
+    }
+
+    /// An estimate is said to be one on every line that gives a number.
+    private func printEstimate(_ estimate: Estimate) {
+        print(
+            "  estimated  \(estimate.estimatedAt) by \(estimate.tool.name) \(estimate.tool.version), model \(estimate.model) (sha256 \(estimate.modelSHA256.prefix(12)))"
+                + (estimate.contentOnly ? ", content only" : ""))
+        if let bp = estimate.probabilityBP, let confidence = estimate.confidence {
+            let evidence = estimate.evidence.isEmpty ? "" : " (\(estimate.evidence.joined(separator: ", ")))"
+            print(
+                "  estimate   \(percent(bp)) likely AI-written, \(confidence) confidence\(evidence): not captured data")
+        }
+        var path: String?
+        for block in estimate.blocks {
+            if block.path != path {
+                print("  \(block.path)")
+                path = block.path
+            }
+            let lines = "\(block.lines.lowerBound)-\(block.lines.upperBound)".leftPadded(to: 11)
+            print("\(lines)  \(percent(block.probabilityBP))")
+        }
+        if estimate.unscoredLines > 0 {
+            print(
+                "  unscored   \(estimate.unscoredLines) line\(estimate.unscoredLines == 1 ? "" : "s") added (no signal)"
             )
         }
     }

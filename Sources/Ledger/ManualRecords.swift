@@ -101,6 +101,23 @@ extension RecordBuilder {
     }
 }
 
+extension RecordBuilder {
+    /// Signs an estimate record of each commit (spec/records.md §8.3) and appends them
+    /// all in one notes commit. Always version 2: there are no version 1 estimates.
+    package func recordEstimates(_ estimates: [(commit: ObjectID, estimate: Estimate)], signer: SigningIdentity)
+        throws
+    {
+        guard !estimates.isEmpty else { return }
+        var lines = [ObjectID: [String]]()
+        for (commit, estimate) in estimates {
+            let statement = Statement(commit: commit.hex, predicate: .estimate(estimate), format: .v2)
+            lines[commit, default: []].append(try Self.sign(statement, with: signer.key).line)
+        }
+        try NotesLedger(repository: repository).append(
+            lines, message: "git trace classify --record: \(estimates.count) estimate(s)")
+    }
+}
+
 extension Attribution {
     /// The record with `rest` spelled out (spec/records.md §8): its label on every line
     /// `commit` added that no range lists, in every file it changed, and the totals

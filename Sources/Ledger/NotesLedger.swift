@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Records
 
 /// The records of a repository: envelope lines in the notes of `refs/notes/sessiontrace`
 /// (spec/records.md §1).
@@ -45,6 +46,23 @@ public struct NotesLedger {
             return NotesLedger.split(noteBytes: bytes)
         } catch {
             return .unreadable("\(error)")
+        }
+    }
+
+    /// Whether `commit` has an attribution record, which is what capture means by a
+    /// recorded commit: a note of reviews, waivers or estimates only (an estimate is
+    /// never captured data) leaves the commit to be recorded. A note that cannot be
+    /// read counts as recorded: nothing is appended to it.
+    package func hasAttributionRecord(on commit: ObjectID) -> Bool {
+        switch note(on: commit) {
+        case nil: return false
+        case .unreadable: return true
+        case .lines(let lines, _)?:
+            return lines.contains { line in
+                guard let envelope = try? Envelope(line: line), let statement = try? Statement(envelope: envelope)
+                else { return false }
+                return statement.commit == commit.hex && statement.attribution != nil
+            }
         }
     }
 

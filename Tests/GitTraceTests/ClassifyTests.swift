@@ -81,7 +81,7 @@ import Testing
     @Test func textSaysItIsAnEstimateAndRangesAndPathsLimitIt() async throws {
         let (fixture, commits) = try await history()
         let text = try await fixture.trace("classify")
-        #expect(text.status == 0 && text.stdout.contains("An estimate, not a record."), "\(text)")
+        #expect(text.status == 0 && text.stdout.contains("An estimate, not captured data."), "\(text)")
         #expect(text.stdout.contains("\(commits["trailer"]!.prefix(12))  99.0 %  high (ai-coauthor-trailer)"))
         let ranged = try await fixture.trace("classify", "\(commits["trailer"]!)..HEAD", "--json")
         #expect(try JSONValue(parsing: Array(ranged.stdout.utf8))["commits"]?.arrayValue?.count == 3)
