@@ -42,9 +42,15 @@ package enum CommitLog {
         of commit: ObjectID, verified: RecordIndex, anyRecord: RecordIndex, ledger: NotesLedger, trusted: Bool
     ) -> String {
         guard ledger.note(on: commit) != nil else { return "no record" }
-        guard let attribution = verified.records(of: commit).attribution?.predicate else {
+        let records = verified.records(of: commit)
+        guard let attribution = records.attribution?.predicate else {
             if trusted, anyRecord.records(of: commit).attribution != nil {
                 return "record does not verify against the trust file (git trace verify says why)"
+            }
+            // An estimate is said to be one, and never in the words of captured data.
+            if let estimate = records.estimate?.predicate, let bp = estimate.probabilityBP {
+                return "no attribution record · estimated \(percent(bp)) likely AI-written (\(estimate.model): "
+                    + "an estimate, not captured data) · " + (trusted ? "verified" : "not checked against a trust file")
             }
             return "no valid attribution record"
         }

@@ -1,5 +1,6 @@
 import Git
 import Ledger
+import Records
 
 /// Everything `git trace report` says, as data (spec/reports.md §3). The JSON form is
 /// the reference; text, markdown, CSV and HTML render this same value.
@@ -89,6 +90,24 @@ package struct Report: Sendable {
         package var status: String { gaps.isEmpty ? "supported" : "gaps" }
     }
 
+    /// What the classifier's signed estimates say of the period's commits without an
+    /// attribution record (spec/reports.md §3.3, `estimates`): never added to the
+    /// figures of captured data.
+    package struct Estimates: Sendable {
+        package struct ByModel: Sendable {
+            package var model: String
+            package var commits = 0
+            package var tally = EstimateTally()
+        }
+
+        /// Commits without a (verified) attribution record that have an estimate.
+        package var commits = 0
+        package var tally = EstimateTally()
+        /// Lines those commits added that their estimates did not score.
+        package var unscoredLines = 0
+        package var byModel: [ByModel] = []
+    }
+
     package struct Evidence: Sendable {
         package var commit: ObjectID
         package var time: Int64
@@ -96,6 +115,8 @@ package struct Report: Sendable {
         package var attributionDigest: String?
         package var reviewDigests: [String]
         package var waiverDigests: [String] = []
+        /// The estimate used for the commit: only when it has no attribution record.
+        package var estimateDigest: String? = nil
         package var verified: Bool
         package var lines: LineCounts
     }
@@ -132,6 +153,8 @@ package struct Report: Sendable {
     package var framework: Framework?
     package var controls: [Control] = []
     package var evidence: [Evidence] = []
+    /// nil: no estimate record of a commit without capture in the period.
+    package var estimates: Estimates?
 
     /// True when no commit of the period has a record: the report then says
     /// "no attribution data" instead of any share.

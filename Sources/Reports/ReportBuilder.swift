@@ -131,12 +131,30 @@ package enum ReportBuilder {
         var models = [String: Report.Model]()
         var sessions = [String: Report.Session]()
         var risk = [String: Report.RiskItem]()
+        var estimates = Report.Estimates()
+        var estimatesByModel = [String: Report.Estimates.ByModel]()
         for fact in facts {
             let records = recordsByCommit[fact.commit]
             let attribution = records?.attribution?.predicate
             if attribution != nil { report.commitsWithRecords += 1 }
             var used = [String]()
             if let digest = records?.attribution?.digest { used.append(digest) }
+            // An estimate speaks only for a commit without captured data, and only in
+            // its own section: it changes no figure of the records.
+            let estimate = attribution == nil ? records?.estimate : nil
+            if let estimate {
+                used.append(estimate.digest)
+                let predicate = estimate.predicate
+                var byModel = estimatesByModel[predicate.model] ?? .init(model: predicate.model)
+                for block in predicate.blocks where !filter.isExcluded(block.path) {
+                    estimates.tally.add(lines: block.lines.count, probabilityBP: block.probabilityBP)
+                    byModel.tally.add(lines: block.lines.count, probabilityBP: block.probabilityBP)
+                }
+                estimates.commits += 1
+                estimates.unscoredLines += predicate.unscoredLines
+                byModel.commits += 1
+                estimatesByModel[predicate.model] = byModel
+            }
 
             // Lines per path: numstat gives what was added, the record's ranges their origins.
             var perPath = [String: LineCounts]()
@@ -249,9 +267,13 @@ package enum ReportBuilder {
                         commit: fact.commit, time: fact.time, author: "\(fact.authorName) <\(fact.authorEmail)>",
                         attributionDigest: records?.attribution?.digest,
                         reviewDigests: (records?.reviews ?? []).map(\.digest),
-                        waiverDigests: (records?.waivers ?? []).map(\.digest),
+                        waiverDigests: (records?.waivers ?? []).map(\.digest), estimateDigest: estimate?.digest,
                         verified: trust != nil, lines: commitLines))
             }
+        }
+        if estimates.commits > 0 {
+            estimates.byModel = estimatesByModel.values.sorted { $0.model < $1.model }
+            report.estimates = estimates
         }
         report.byDeveloper = developers.values.sorted {
             ($1.lines.aiWritten, $0.email) < ($0.lines.aiWritten, $1.email)

@@ -63,6 +63,12 @@ struct ReportDocument {
                 "ai: written by an agent and unchanged; mixed: written by an agent, then edited by a person; "
                     + "human: written by a person; unknown: no record covers the line (never counted as human).")
         }
+        if let estimates = report.estimates {
+            summary.paragraphs.append(
+                "\(estimates.commits) commit\(estimates.commits == 1 ? "" : "s") without captured data "
+                    + "\(estimates.commits == 1 ? "has" : "have") a signed estimate: see Estimates, "
+                    + "apart from every figure here.")
+        }
         var origins = Table(
             name: "lines", columns: ["scope"] + originColumns, rows: [originRow("added in the period", report.added)])
         if let surviving = report.surviving { origins.rows.append(originRow("in the tree at the end", surviving)) }
@@ -251,6 +257,7 @@ struct ReportDocument {
         var sections = [
             summary, developers, directories, months, models, acceptance, reviews, risk, policy, integrity,
         ]
+        if let estimates = report.estimates { sections.insert(Self.estimatesSection(estimates), at: 1) }
         if let framework = report.framework {
             var mapping = Section(id: "framework", title: "Framework mapping: \(framework.title)")
             mapping.paragraphs.append(
@@ -288,18 +295,50 @@ struct ReportDocument {
             Table(
                 name: "evidence",
                 columns: [
-                    "commit", "time", "author", "attribution record", "review records", "waiver records", "verified",
+                    "commit", "time", "author", "attribution record", "review records", "waiver records",
+                    "estimate record",
+                    "verified",
                     "ai", "mixed", "human", "unknown",
                 ],
                 rows: report.evidence.map {
                     [
                         $0.commit.hex, Timestamp.format(unixSeconds: $0.time), $0.author, $0.attributionDigest ?? "-",
                         $0.reviewDigests.joined(separator: " "), $0.waiverDigests.joined(separator: " "),
-                        $0.verified ? "yes" : "no", count($0.lines.ai), count($0.lines.mixed), count($0.lines.human),
+                        $0.estimateDigest ?? "-", $0.verified ? "yes" : "no", count($0.lines.ai), count($0.lines.mixed),
+                        count($0.lines.human),
                         count($0.lines.unknown),
                     ]
                 }))
         sections.append(evidence)
         self.sections = sections
+    }
+
+    /// Estimates for history without capture (spec/reports.md §3.3): said to be
+    /// estimates in every sentence that gives a number, and never mixed with the records.
+    static func estimatesSection(_ estimates: Report.Estimates) -> Section {
+        var section = Section(id: "estimates", title: "Estimates for history without capture")
+        let tally = estimates.tally
+        let interval = tally.interval
+        section.paragraphs.append(
+            "Estimated AI share of lines without capture: \(percent(tally.shareBP)) "
+                + "(\(tally.estimatedAILines) of \(tally.linesScored) lines scored, 95 % interval \(interval.low)–\(interval.high) lines), "
+                + "from \(estimates.commits) commit\(estimates.commits == 1 ? "" : "s") without an attribution record; "
+                + "\(estimates.unscoredLines) lines they added carried no signal and were not scored.")
+        section.paragraphs.append(
+            "These are a classifier's signed estimates (git trace classify --record; spec/classifier.md), not captured data: "
+                + "they are not part of any other figure of this report, where those lines stay unknown.")
+        section.tables.append(
+            Table(
+                name: "estimates",
+                columns: [
+                    "model", "commits", "lines scored", "estimated AI lines", "95 % interval", "estimated AI share",
+                ],
+                rows: estimates.byModel.map {
+                    [
+                        $0.model, String($0.commits), String($0.tally.linesScored), String($0.tally.estimatedAILines),
+                        "\($0.tally.interval.low)–\($0.tally.interval.high)", percent($0.tally.shareBP),
+                    ]
+                }))
+        return section
     }
 }

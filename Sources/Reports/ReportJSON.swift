@@ -97,6 +97,25 @@ extension Report {
                 "all_verified": .bool(integrity.verifiedAll),
             ]),
             "policy": policyCheck?.json ?? .null,
+            "estimates": estimates.map { estimates in
+                func figures(_ tally: EstimateTally, commits: Int) -> JSONObject {
+                    [
+                        "commits": integer(commits), "lines_scored": integer(tally.linesScored),
+                        "estimated_ai_lines": integer(tally.estimatedAILines),
+                        "estimated_ai_lines_95": .array([integer(tally.interval.low), integer(tally.interval.high)]),
+                        "estimated_ai_share_bp": share(tally.shareBP),
+                    ]
+                }
+                var members = figures(estimates.tally, commits: estimates.commits)
+                members["lines_unscored"] = integer(estimates.unscoredLines)
+                members["by_model"] = .array(
+                    estimates.byModel.map {
+                        var entry = figures($0.tally, commits: $0.commits)
+                        entry["model"] = .string($0.model)
+                        return .object(entry)
+                    })
+                return .object(members)
+            } ?? .null,
             "evidence": .array(
                 evidence.map {
                     .object([
@@ -104,6 +123,7 @@ extension Report {
                         "attribution_record": optional($0.attributionDigest),
                         "review_records": .array($0.reviewDigests.map(JSONValue.string)),
                         "waiver_records": .array($0.waiverDigests.map(JSONValue.string)),
+                        "estimate_record": optional($0.estimateDigest),
                         "verified": .bool($0.verified), "lines": $0.lines.json,
                     ])
                 }),

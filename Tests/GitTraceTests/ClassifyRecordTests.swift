@@ -1,0 +1,232 @@
+import CanonicalJSON
+import Foundation
+import Git
+import Keys
+import Ledger
+import Records
+import TestSupport
+import Testing
+
+/// `git trace classify --record`: signed estimate records (spec/records.md §8.3) that
+/// verify, that reports show apart, and that never change a captured figure.
+@Suite struct ClassifyRecordTests {
+    /// ClassifyTests' history: old (2019), trailer (AI co-author), plain (scored on
+    /// content), short and vendored (nothing scored).
+    func history() async throws -> (Fixture, [String: String]) {
+        try await ClassifyTests().history()
+    }
+
+    func estimates(_ fixture: Fixture, _ commit: String) async throws -> [Estimate] {
+        let note = try await fixture.sandbox.run(
+            "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+        guard note.status == 0 else { return [] }
+        return try note.stdout.split(separator: "\n").compactMap {
+            try Statement(envelope: try Envelope(line: String($0))).estimate
+        }
+    }
+
+    func report(_ fixture: Fixture, trust: URL? = nil) async throws -> JSONValue {
+        let output = try await fixture.sandbox.traceArgs(
+            ["report", "--format", "json", "--trust", (trust ?? fixture.trustFile).path], in: fixture.repository)
+        try #require(output.status == 0, "\(output)")
+        return try JSONValue(parsing: Array(output.stdout.utf8))
+    }
+
+    @Test func recordedEstimatesVerifyAndSayWhatTheyAre() async throws {
+        let (fixture, commits) = try await history()
+        let recorded = try await fixture.trace("classify", "--record")
+        #expect(recorded.status == 0, "\(recorded)")
+        #expect(recorded.stdout.contains("recorded 3 estimate records as alice@example.com"), "\(recorded)")
+        // What the estimate states is what classify printed.
+        let json = try JSONValue(parsing: Array(try await fixture.trace("classify", "--json").stdout.utf8))
+        for name in ["old", "trailer", "plain"] {
+            let estimate = try #require(try await estimates(fixture, commits[name]!).first, "\(name)")
+            let printed = try #require(
+                json["commits"]?.arrayValue?.first { $0["commit"]?.stringValue == commits[name] })
+            #expect(estimate.probabilityBP.map(Int64.init) == printed["probability_bp"]?.integerValue)
+            #expect(estimate.model == json["model"]?.stringValue && estimate.modelSHA256.count == 64)
+            #expect(
+                estimate.blocks.map(\.path) == printed["blocks"]?.arrayValue?.compactMap { $0["path"]?.stringValue })
+            #expect(!estimate.contentOnly && estimate.signer.email == "alice@example.com")
+        }
+        #expect(try await estimates(fixture, commits["trailer"]!).first?.evidence == ["ai-coauthor-trailer"])
+        #expect(try await estimates(fixture, commits["old"]!).first?.evidence == ["before-ai-assistants"])
+        #expect(try await estimates(fixture, commits["plain"]!).first?.evidence == [])
+        // Nothing scored, nothing recorded.
+        #expect(try await estimates(fixture, commits["short"]!).isEmpty)
+        #expect(try await estimates(fixture, commits["vendored"]!).isEmpty)
+
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
+        let shown = try await fixture.trace("show", commits["trailer"]!, "--trust", fixture.trustFile.path)
+        #expect(shown.stdout.contains("https://sessiontrace.dev/estimate/v1"), "\(shown)")
+        #expect(
+            shown.stdout.contains("99.0 % likely AI-written, high confidence (ai-coauthor-trailer): not captured data"))
+        let log = try await fixture.trace("log", "--trust", fixture.trustFile.path)
+        #expect(log.stdout.contains("no attribution record · estimated 99.00% likely AI-written"), "\(log)")
+
+        // Once per key, model and mode: a second run adds nothing; content only is another estimate.
+        let again = try await fixture.trace("classify", "--record")
+        #expect(again.stdout.contains("recorded 0 estimate records") && again.stdout.contains("3 commit(s) already"))
+        #expect(try await estimates(fixture, commits["plain"]!).count == 1)
+        let contentOnly = try await fixture.trace("classify", "--record", "--content-only", "--json")
+        #expect(contentOnly.status == 0 && contentOnly.stderr.contains("recorded 3 estimate records"), "\(contentOnly)")
+        #expect(try await estimates(fixture, commits["trailer"]!).map(\.contentOnly) == [false, true])
+        #expect(try await estimates(fixture, commits["trailer"]!).last?.evidence == [])
+        #expect(try await fixture.verify().status == 0)
+    }
+
+    /// Another key's estimate does not stop the auditor's own: they may trust only theirs.
+    @Test func anotherKeysEstimateIsNoReasonToSkip() async throws {
+        let (fixture, commits) = try await history()
+        let mallory = fixture.sandbox.root.appendingPathComponent("mallory.pem").path
+        #expect(try await fixture.trace("keygen", "--output", mallory, "--no-config").status == 0)
+        #expect(try await fixture.trace("classify", "--record", "--key", mallory).status == 0)
+        let own = try await fixture.trace("classify", "--record")
+        #expect(own.stdout.contains("recorded 3 estimate records"), "\(own)")
+        #expect(try await estimates(fixture, commits["plain"]!).count == 2)
+        // Verification names the other key's records; the report uses the trusted ones only.
+        #expect(try await fixture.verify().status == 1)
+        let json = try await report(fixture)
+        #expect(json["estimates"]?["commits"]?.integerValue == 3, "\(json["estimates"] ?? .null)")
+        #expect(json["integrity"]?["records_unverified"]?.integerValue == 3)
+    }
+
+    /// The report's captured figures are the same with and without estimates; a commit
+    /// with an attribution record ignores its estimate; estimates stand apart.
+    @Test func estimatesNeverChangeCapturedFigures() async throws {
+        let (fixture, commits) = try await history()
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        // After the estimate, a person records the plain commit: it is captured now.
+        let recorded = try await fixture.trace(
+            "record", commits["plain"]!, "--file", "tool.py", "--lines", "1-11", "--origin", "human")
+        #expect(recorded.status == 0, "\(recorded)")
+        let withEstimates = try await report(fixture)
+
+        // The same ledger without its estimate records.
+        for name in ["old", "trailer", "plain"] {
+            let lines = try await fixture.noteLines(commits[name]!).filter {
+                (try? Statement(envelope: Envelope(line: $0)))?.estimate == nil
+            }
+            if lines.isEmpty {
+                try await fixture.git("notes", "--ref", "sessiontrace", "remove", commits[name]!)
+            } else {
+                try await fixture.overwriteNote(commits[name]!, lines: lines)
+            }
+        }
+        let without = try await report(fixture)
+        #expect(without["estimates"] == .null)
+        for member in [
+            "lines_added", "lines_surviving", "by_developer", "by_directory", "by_month", "models", "reviews",
+            "commits_with_records", "attribution_data", "warnings", "lines_surviving_by_developer",
+        ] {
+            #expect(withEstimates[member] == without[member], "\(member)")
+        }
+        #expect(withEstimates["lines_added"]?["human"]?.integerValue == 11)
+        #expect(withEstimates["commits_with_records"]?.integerValue == 1)
+
+        let estimates = try #require(withEstimates["estimates"])
+        // old and trailer; plain is captured, so its estimate is not used.
+        #expect(estimates["commits"]?.integerValue == 2, "\(estimates)")
+        #expect(estimates["lines_scored"]?.integerValue == 28)
+        // Both settled by metadata: 14 lines at 1 % and 14 at 99 %.
+        #expect(estimates["estimated_ai_lines"]?.integerValue == 14)
+        #expect(estimates["estimated_ai_share_bp"]?.integerValue == 5_000)
+        #expect(estimates["by_model"]?.arrayValue?.count == 1)
+        let evidence = withEstimates["evidence"]?.arrayValue ?? []
+        let plainRow = evidence.first { $0["commit"]?.stringValue == commits["plain"] }
+        #expect(plainRow?["estimate_record"] == .null && plainRow?["attribution_record"] != .null)
+        let trailerRow = evidence.first { $0["commit"]?.stringValue == commits["trailer"] }
+        #expect(trailerRow?["estimate_record"]?.stringValue?.hasPrefix("sha256:") == true)
+
+        // The estimates were removed above: recorded again, for the text.
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let again = try await fixture.trace("report", "--trust", fixture.trustFile.path)
+        #expect(again.stdout.contains("Estimated AI share of lines without capture: 50.00%"), "\(again)")
+        #expect(again.stdout.contains("not captured data"))
+    }
+
+    /// An estimate is no attribution record: `require_records` still fails.
+    @Test func anEstimateIsNotARecordForPolicy() async throws {
+        let (fixture, _) = try await history()
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let policy = try fixture.sandbox.write(
+            "rules:\n  require_records: {severity: error}\n", to: "auditor/policy.yml", in: fixture.sandbox.root)
+        let check = try await fixture.trace(
+            "check", "--trust", fixture.trustFile.path, "--policy", policy.path, "--format", "json")
+        #expect(check.status == 1, "\(check)")
+        let violations = try JSONValue(parsing: Array(check.stdout.utf8))["violations"]?.arrayValue ?? []
+        #expect(violations.filter { $0["rule"]?.stringValue == "require_records" }.count == 5, "\(check.stdout)")
+    }
+
+    /// Signed estimates that claim lines the commit did not add, or that a key outside
+    /// the trust signed, are never used.
+    @Test func anEstimateOfLinesNotAddedFailsVerification() async throws {
+        let (fixture, commits) = try await history()
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let commit = try #require(ObjectID(hex: commits["plain"]!))
+        let estimate = Estimate(
+            tool: ToolInfo(name: "git-trace", version: "0.2.0"),
+            signer: SignerInfo(email: "alice@example.com", publicKey: nil),
+            estimatedAt: "2026-12-01T00:00:00Z", model: "sessiontrace-lr-20261206",
+            modelSHA256: String(repeating: "ab", count: 32), contentOnly: true, evidence: [], probabilityBP: 9_000,
+            blocks: [.init(path: "tool.py", lines: 1...500, probabilityBP: 9_000)], unscoredLines: 0)
+        let signer = SigningIdentity(
+            key: try fixture.signingKey(), email: "alice@example.com", keyPath: fixture.keyPath)
+        try RecordBuilder(repository: repository).recordEstimates([(commit, estimate)], signer: signer)
+        let verified = try await fixture.verify()
+        #expect(verified.status == 1 && verified.stdout.contains("range-not-added"), "\(verified)")
+        let json = try await report(fixture)
+        #expect(json["estimates"] == .null)
+        #expect(json["integrity"]?["problems"] == .object(["range-not-added": .integer(1)]))
+        // Without a trust file the claim is cut to the 11 lines the commit added.
+        let untrusted = try await fixture.sandbox.traceArgs(
+            ["report", "--format", "json", "--no-tree"], in: fixture.repository)
+        let cut = try JSONValue(parsing: Array(untrusted.stdout.utf8))["estimates"]
+        #expect(cut?["lines_scored"]?.integerValue == 11, "\(untrusted)")
+    }
+
+    /// Capture records a commit made since it began even when someone estimated it
+    /// first, and walks past it to the commits before: an estimate is not a record.
+    @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try fixture.sandbox.write("seed\n", to: "seed.txt", in: fixture.repository)
+        try await fixture.commitRecorded("seed")
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
+        let aside = fixture.repository.appendingPathComponent(".git/post-commit.aside")
+        try FileManager.default.moveItem(at: hook, to: aside)
+        let code =
+            "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
+        let estimated = try await fixture.commit(code + "\n", to: "tool.py", message: "Add tool")
+        let run = try await fixture.trace("classify", "--record", "HEAD~1..HEAD")
+        #expect(run.stdout.contains("recorded 1 estimate record"), "\(run)")
+        try FileManager.default.moveItem(at: aside, to: hook)
+        try fixture.sandbox.write("more\n", to: "notes.txt", in: fixture.repository)
+        try await fixture.commitRecorded("after")
+        var attributed = false
+        for _ in 0..<200 where !attributed {
+            attributed = try await fixture.noteLines(estimated).contains {
+                (try? Statement(envelope: Envelope(line: $0)))?.attribution != nil
+            }
+            if !attributed { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(attributed, "the estimated commit got no attribution record")
+        // Captured now: classify lists it as captured and the report ignores its estimate.
+        let json = try JSONValue(parsing: Array(try await fixture.trace("classify", "--json").stdout.utf8))
+        let entry = json["commits"]?.arrayValue?.first { $0["commit"]?.stringValue == estimated }
+        #expect(entry?["captured"] == .bool(true))
+        #expect(try await report(fixture)["estimates"] == .null)
+    }
+
+    @Test func badInputIsRefusedInOneLine() async throws {
+        let (fixture, _) = try await history()
+        let keyless = try await fixture.trace("classify", "--key", fixture.keyPath)
+        #expect(
+            keyless.failedCleanly && keyless.stderr.contains("--key signs estimates: it needs --record"), "\(keyless)")
+        let missing = try await fixture.trace("classify", "--record", "--key", "/nonexistent/key.pem")
+        #expect(missing.failedCleanly && missing.stderr.contains("/nonexistent/key.pem"), "\(missing)")
+        #expect(
+            try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "list"], in: fixture.repository)
+                .stdout.isEmpty)
+    }
+}
