@@ -67,7 +67,9 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Diagnostics", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
         .target(
             name: "Verification",
-            dependencies: ["Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
+            dependencies: [
+                "Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing", "Classifier",
+            ]),
         .target(name: "Provenance", dependencies: ["Diagnostics", "Hex", "Verification", "Ledger", "Records", "Git"]),
         .target(
             name: "Capture",

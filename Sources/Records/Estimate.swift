@@ -79,6 +79,40 @@ package struct Estimate: Sendable, Equatable {
         return result
     }
 
+    /// How `made` (the estimate made again from the commit) differs from this one, or
+    /// nil when it does not: the same evidence, blocks and unscored lines, and every
+    /// probability within 1 basis point (the last digit may differ between platforms'
+    /// floating-point libraries).
+    package func difference(from made: Estimate) -> String? {
+        func close(_ a: Int?, _ b: Int?) -> Bool {
+            a == b || (a != nil && b != nil && abs(a! - b!) <= 1)
+        }
+        func shown(_ bp: Int?) -> String { bp.map { "\($0) bp" } ?? "none" }
+        if evidence != made.evidence {
+            return
+                "its evidence is [\(evidence.joined(separator: ", "))], the commit gives [\(made.evidence.joined(separator: ", "))]"
+        }
+        if !close(probabilityBP, made.probabilityBP) {
+            return "it states probability \(shown(probabilityBP)), the model gives \(shown(made.probabilityBP))"
+        }
+        for (stated, again) in zip(blocks, made.blocks) where stated.path != again.path || stated.lines != again.lines {
+            return "it states a block \(stated.path):\(stated.lines.lowerBound)-\(stated.lines.upperBound), "
+                + "the commit's is \(again.path):\(again.lines.lowerBound)-\(again.lines.upperBound)"
+        }
+        if blocks.count != made.blocks.count {
+            return "it states \(blocks.count) scored blocks, the commit has \(made.blocks.count)"
+        }
+        for (stated, again) in zip(blocks, made.blocks) where !close(stated.probabilityBP, again.probabilityBP) {
+            return
+                "it states \(shown(stated.probabilityBP)) for \(stated.path):\(stated.lines.lowerBound)-\(stated.lines.upperBound), "
+                + "the model gives \(shown(again.probabilityBP))"
+        }
+        if unscoredLines != made.unscoredLines {
+            return "it states \(unscoredLines) lines not scored, the commit has \(made.unscoredLines)"
+        }
+        return nil
+    }
+
     /// Whether `a` (digest `aDigest`) governs a commit rather than `b`: the newer, and
     /// on equal times the greater digest, as for attribution records (spec/reports.md).
     package static func governs(_ a: Estimate, _ aDigest: String, over b: Estimate, _ bDigest: String) -> Bool {

@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Classifier
 import Diagnostics
 import Foundation
 import Git
@@ -34,13 +35,17 @@ package struct Problem: Error, Sendable, Equatable {
         case checkpointMismatch = "checkpoint-mismatch"
         case reviewMismatch = "review-mismatch"
         case rangeNotAdded = "range-not-added"
+        case estimateMismatch = "estimate-mismatch"
         // Warnings: reported, but the record still counts as verified.
         case selfReview = "self-review"
         case repositoryTrustEdited = "repository-trust-edited"
         case commitAbsent = "commit-absent"
+        case estimateNotRemade = "estimate-not-remade"
         case waiverMismatch = "waiver-mismatch"
 
-        package var isWarning: Bool { self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent }
+        package var isWarning: Bool {
+            self == .selfReview || self == .repositoryTrustEdited || self == .commitAbsent || self == .estimateNotRemade
+        }
     }
 
     package let commit: ObjectID
@@ -336,6 +341,8 @@ package final class Verifier {
     /// Whether a line check of the note being checked could not read what it needed
     /// (the commit's parent, a file version): said once per note, as a warning.
     private var addedLinesUnread = false
+    /// Estimates of the note being checked that could not be made again (record, model).
+    private var estimatesNotRemade = [(record: Int, why: String)]()
     /// Advanced once per note checked, by whichever thread checked it.
     private var progress: ProgressMeter?
 
@@ -437,6 +444,7 @@ package final class Verifier {
                     ?? (isShallow
                         ? standing(of: commit).standing : repository.hasObject(commit) ? .present : .absent)
                 addedLinesUnread = false
+                estimatesNotRemade = []
                 let checksContent = self.checksContent && standing != .absent
                 if standing == .absent {
                     result.warnings.append(
@@ -484,6 +492,14 @@ package final class Verifier {
                         }
                         result.problems.append(problem)
                     }
+                }
+                for (record, why) in estimatesNotRemade {
+                    result.warnings.append(
+                        Problem(
+                            commit: commit, record: record,
+                            recordDigest: Envelope.recordDigest(ofLineBytes: lines[record - 1]),
+                            code: .estimateNotRemade,
+                            message: why))
                 }
                 if addedLinesUnread, standing == .present {
                     result.warnings.append(
@@ -594,8 +610,22 @@ package final class Verifier {
                     return problem(.rangeNotAdded, failure)
                 }
             }
-            if let estimate = statement.estimate, let failure = checkAdded(estimate.claimedLines, on: commit) {
-                return problem(.rangeNotAdded, failure)
+            if let estimate = statement.estimate {
+                let unreadBefore = addedLinesUnread
+                addedLinesUnread = false
+                if let failure = checkAdded(estimate.claimedLines, on: commit) {
+                    return problem(.rangeNotAdded, failure)
+                }
+                // The estimate made again (--content): a signer cannot state numbers the
+                // model it names does not give. Not where the commit's diff is unknown.
+                if checksContent, !addedLinesUnread {
+                    switch remake(estimate, of: commit) {
+                    case .success(let difference?): return problem(.estimateMismatch, difference)
+                    case .success(nil): break
+                    case .failure(let why): estimatesNotRemade.append((index, why.message))
+                    }
+                }
+                addedLinesUnread = addedLinesUnread || unreadBefore
             }
             if let waiver = statement.waiver, let mismatch = authorMismatch(waiver.author, of: commit, in: "waiver") {
                 return problem(.waiverMismatch, mismatch)
@@ -707,6 +737,31 @@ package final class Verifier {
             }
         }
         return nil
+    }
+
+    private struct NotRemade: Error { let message: String }
+
+    /// How the estimate differs from the one its model gives now (nil: it does not), or
+    /// why it cannot be made again: another model's, or the commit cannot be read.
+    private func remake(_ estimate: Estimate, of commit: ObjectID) -> Result<String?, NotRemade> {
+        let made: Estimate?
+        do {
+            made = try estimate.madeAgain(of: commit.hex, git: GitCommand(repository: repository))
+        } catch {
+            return .failure(
+                NotRemade(message: "the commit's diff cannot be read (\(error)): the estimate was not made again"))
+        }
+        guard let made else {
+            return .failure(
+                NotRemade(
+                    message:
+                        "the estimate was made by model \(estimate.model), not this git-trace's \(ClassifierModel.embedded.id): its numbers were not made again"
+                ))
+        }
+        return .success(
+            estimate.difference(from: made).map {
+                "the estimate does not match what \(estimate.model) gives for this commit: \($0)"
+            })
     }
 
     private func addedLines(_ path: String, _ commit: ObjectID) -> AddedLines {

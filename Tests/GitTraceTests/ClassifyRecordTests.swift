@@ -186,6 +186,50 @@ import Testing
         #expect(cut?["lines_scored"]?.integerValue == 11, "\(untrusted)")
     }
 
+    /// Under --content an estimate is made again: a trusted signer cannot state numbers
+    /// the named model does not give; another model's estimate is said not to be remade.
+    @Test func contentChecksMakeTheEstimateAgain() async throws {
+        let (fixture, commits) = try await history()
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let clean = try await fixture.verify("--content")
+        #expect(clean.status == 0 && !clean.stdout.contains("warning"), "\(clean)")
+
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let signer = SigningIdentity(
+            key: try fixture.signingKey(), email: "alice@example.com", keyPath: fixture.keyPath)
+        let plain = try #require(ObjectID(hex: commits["plain"]!))
+        let honest = try #require(try await estimates(fixture, commits["plain"]!).first)
+        var inflated = honest
+        let stated = try #require(honest.probabilityBP)
+        inflated.probabilityBP = stated < 5_000 ? stated + 2_000 : stated - 2_000
+        inflated.blocks[0].probabilityBP = inflated.probabilityBP!
+        var misplaced = honest
+        misplaced.blocks[0].lines = 2...11
+        var otherModel = honest
+        otherModel.modelSHA256 = String(repeating: "0", count: 64)
+        otherModel.model = "someone-elses-model"
+        var recorded = [String]()
+        for changed in [inflated, misplaced, otherModel] {
+            var estimate = changed
+            estimate.estimatedAt = "2026-12-0\(recorded.count + 2)T00:00:00Z"
+            try RecordBuilder(repository: repository).recordEstimates([(plain, estimate)], signer: signer)
+            recorded.append(try #require(try await fixture.noteLines(commits["plain"]!).last))
+        }
+        // Without --content they are well-formed records of a trusted key.
+        #expect(try await fixture.verify().status == 0)
+        let checked = try await fixture.verify("--content")
+        #expect(checked.status == 1, "\(checked)")
+        let lines = checked.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("estimate-mismatch") }.count == 2, "\(checked.stdout)")
+        #expect(lines.contains { $0.contains("record 2: estimate-mismatch") && $0.contains("probability") })
+        #expect(lines.contains { $0.contains("record 3: estimate-mismatch") && $0.contains("2-11") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("warning: ") && $0.contains("record 4: estimate-not-remade")
+                    && $0.contains("someone-elses-model")
+            }, "\(checked.stdout)")
+    }
+
     /// Capture records a commit made since it began even when someone estimated it
     /// first, and walks past it to the commits before: an estimate is not a record.
     @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
