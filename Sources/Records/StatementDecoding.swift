@@ -222,6 +222,33 @@ private struct MemberReader {
         return plain.map { "sha256:" + $0 } ?? keyed.map { "hmac-sha256:" + $0 }
     }
 
+    /// Member `files`: an object from normalised repository-relative paths to non-empty
+    /// arrays (of `shape`, for messages). `body` gets each path, its place for messages
+    /// and its elements, in the payload's order.
+    mutating func eachFile(shape: String, _ body: (_ path: String, _ place: String, _ elements: [Int]) throws -> Void)
+        throws
+    {
+        let object = try value("files")
+        guard tape.entries[object].kind == .object, tape.entries[object].count > 0 else {
+            throw error("files", "must be an object naming at least one file")
+        }
+        var key = object + 1
+        while key < Int(tape.entries[object].end) {
+            let path = tape.string(at: key)
+            let value = key + 1
+            key = tape.next(after: value)
+            guard AttributedFile.isNormalised(path) else {
+                throw SchemaError(path: "files", problem: "\"\(path)\" is not a normalised repository-relative path")
+            }
+            let place = "files[\"\(path)\"]"
+            let elements = tape.elements(of: value)
+            guard tape.entries[value].kind == .array, !elements.isEmpty else {
+                throw SchemaError(path: place, problem: "must be a non-empty array of \(shape)")
+            }
+            try body(path, place, elements)
+        }
+    }
+
     func finish() throws {
         let count = Int(tape.entries[object].count)
         let everything: UInt64 = count == 64 ? ~0 : (1 << UInt64(count)) - 1
@@ -554,24 +581,7 @@ extension Attribution {
         var files = [AttributedFile]()
         if reader.has("files") {
             let tape = reader.tape
-            let object = try reader.value("files")
-            guard tape.entries[object].kind == .object, tape.entries[object].count > 0 else {
-                throw reader.error("files", "must be an object naming at least one file")
-            }
-            var key = object + 1
-            while key < Int(tape.entries[object].end) {
-                let path = tape.string(at: key)
-                let value = key + 1
-                key = tape.next(after: value)
-                guard AttributedFile.isNormalised(path) else {
-                    throw SchemaError(
-                        path: "files", problem: "\"\(path)\" is not a normalised repository-relative path")
-                }
-                let where_ = "files[\"\(path)\"]"
-                let pairs = tape.elements(of: value)
-                guard tape.entries[value].kind == .array, !pairs.isEmpty else {
-                    throw SchemaError(path: where_, problem: "must be a non-empty array of [contributor, ranges]")
-                }
+            try reader.eachFile(shape: "[contributor, ranges]") { path, where_, pairs in
                 var ranges = [AttributedRange]()
                 var previous: Int64 = -1
                 for (position, pair) in pairs.enumerated() {
@@ -670,24 +680,7 @@ extension Estimate {
                 throw reader.error("files", "scored blocks make a commit probability: probability_bp is missing")
             }
             let tape = reader.tape
-            let object = try reader.value("files")
-            guard tape.entries[object].kind == .object, tape.entries[object].count > 0 else {
-                throw reader.error("files", "must be an object naming at least one file")
-            }
-            var key = object + 1
-            while key < Int(tape.entries[object].end) {
-                let path = tape.string(at: key)
-                let value = key + 1
-                key = tape.next(after: value)
-                guard AttributedFile.isNormalised(path) else {
-                    throw SchemaError(
-                        path: "files", problem: "\"\(path)\" is not a normalised repository-relative path")
-                }
-                let where_ = "files[\"\(path)\"]"
-                let pairs = tape.elements(of: value)
-                guard tape.entries[value].kind == .array, !pairs.isEmpty else {
-                    throw SchemaError(path: where_, problem: "must be a non-empty array of [\"lines\", probability_bp]")
-                }
+            try reader.eachFile(shape: "[\"lines\", probability_bp]") { path, where_, pairs in
                 var previous = 0
                 for (position, pair) in pairs.enumerated() {
                     let parts = tape.elements(of: pair)
