@@ -20,6 +20,7 @@ import PackageDescription
 //   Policy         the policy file and its rules, evaluated against a commit's evidence
 //   Reports        stats and compliance reports over ranges of commits
 //   Classifier     estimates of AI authorship for history without records (the model embedded)
+//   Estimation     classify over a range: captured commits left alone, estimate records signed
 let package = Package(
     name: "SessionTrace",
     platforms: [.macOS(.v13)],
@@ -85,6 +86,9 @@ let package = Package(
         // The classifier's model file, embedded with #embed (written by `make train-classifier`).
         .target(name: "CClassifierModel", exclude: ["model.bin"]),
         .target(
+            name: "Estimation",
+            dependencies: ["Diagnostics", "Git", "Keys", "Ledger", "Records", "Verification", "Classifier"]),
+        .target(
             name: "Classifier",
             dependencies: ["Diagnostics", "Git", "Records", "Signing", "CanonicalJSON", "CClassifierModel"]),
         .target(
@@ -97,7 +101,7 @@ let package = Package(
             name: "git-trace",
             dependencies: [
                 "Setup", "Capture", "Sync", "Reports", "Policy", "Provenance", "Verification", "Ledger", "Records",
-                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics", "Hex", "Classifier",
+                "Keys", "CanonicalJSON", "Git", "Signing", "Diagnostics", "Hex", "Classifier", "Estimation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/GitTrace"

@@ -216,4 +216,6 @@ package struct HistoryReader {
 
 public struct ClassifyError: UserFacingError {
     public let description: String
+
+    package init(description: String) { self.description = description }
 }

@@ -1,12 +1,8 @@
 import ArgumentParser
 import CanonicalJSON
 import Classifier
+import Estimation
 import Foundation
-import Git
-import Keys
-import Ledger
-import Records
-import Verification
 
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,31 +57,17 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         let repository = try openRepository()
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
-        _ = try repository.resolveRange(range)  // a bad range is named before any work starts
-        let git = GitCommand(repository: repository)
-        let counted = try git.run(["rev-list", "--count", range, "--"] + paths)
-        guard counted.status == 0, let total = Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw CommandFailure("cannot list the commits of \(range): \(counted.reason)") }
         let signer = try record ? signingIdentity(explicitPath: signingKey.key, repository: repository) : nil
+        let estimation = HistoryEstimation(
+            repository: repository, range: range, paths: paths, contentOnly: contentOnly, signer: signer)
+        let total = try estimation.commitCount()
         // Commits made since capture began get their attribution records first: those
         // are captured, never estimated.
         if let signer { recordPendingCommits(repository, signer) }
-        let noted = try NotedCommits(repository: repository, signer: signer)
         let meter = progressOptions.make("Classifying commits")?(total)
-        var classifier = CommitClassifier(contentOnly: contentOnly)
-        var summary = ClassificationSummary()
-        var recorder = signer.map { EstimateRecorder(repository: repository, signer: $0, model: classifier.model) }
         var first = true
         if json { FileHandle.standardOutput.write(Data(#"{"commits":["#.utf8)) }
-        try HistoryReader(git: git).forEach(revisions: [range], paths: paths) { commit in
-            let records = ObjectID(hex: commit.id).flatMap { noted.records(of: $0) }
-            let estimate = classifier.estimate(
-                commit: commit.id, authorName: commit.authorName, authorTime: commit.authorTime,
-                message: commit.message, blocks: commit.blocks, captured: records?.attribution != nil)
-            summary.add(estimate)
-            if recorder != nil, let id = ObjectID(hex: commit.id) {
-                try recorder?.add(estimate, contentOnly: contentOnly, existing: noted.ownEstimate(of: id))
-            }
+        let outcome = try estimation.run { estimate in
             meter?.advance()
             if json {
                 FileHandle.standardOutput.write(Data(((first ? "" : ",") + estimate.json.canonicalString).utf8))
@@ -94,127 +76,30 @@ struct ClassifyCommand: ParsableCommand {
                 print(estimate.line)
             }
         }
-        try recorder?.finish()
         meter?.finish()
         if json {
             let tail: JSONObject = [
-                "content_only": .bool(contentOnly), "model": .string(classifier.model.id), "summary": summary.json,
+                "content_only": .bool(contentOnly), "model": .string(ClassifierModel.embedded.id),
+                "summary": outcome.summary.json,
             ]
             let rest = JSONValue.object(tail).canonicalString.dropFirst()  // "{" dropped: it continues the object
             print("]," + rest)
         } else {
-            print(summary.text)
+            print(outcome.summary.text)
         }
-        if let recorder, let signer {
-            let outcome =
-                "recorded \(recorder.written) estimate record\(recorder.written == 1 ? "" : "s") as \(signer.email)"
-                + (recorder.alreadyRecorded > 0
-                    ? "; \(recorder.alreadyRecorded) commit(s) already estimated by this model" : "")
+        if let signer {
+            let written = outcome.recorded
+            let said =
+                "recorded \(written) estimate record\(written == 1 ? "" : "s") as \(signer.email)"
+                + (outcome.alreadyRecorded > 0
+                    ? "; \(outcome.alreadyRecorded) commit(s) already estimated by this key and model" : "")
                 + "; commits with an attribution record or nothing scored are not recorded"
-            if json { printError(outcome) } else { print(outcome) }
+            if json { printError(said) } else { print(said) }
         }
     }
 }
 
-/// The commits that have a note, and what their records are (read when asked).
-struct NotedCommits {
-    private let noted: Set<ObjectID>
-    private let index: RecordIndex
-    /// Records that verify under the signer's own key alone: their earlier estimates.
-    private let own: RecordIndex?
-
-    init(repository: Repository, signer: SigningIdentity?) throws {
-        let git = GitCommand(repository: repository)
-        let notes = try git.run(["notes", "--ref", NotesLedger.notesRef, "list"])
-        noted = Set(
-            notes.status == 0
-                ? notes.stdout.split(separator: "\n").compactMap {
-                    $0.split(separator: " ").last.flatMap { ObjectID(hex: String($0)) }
-                } : [])
-        index = RecordIndex(repository: repository)
-        own = try signer.map { signer in
-            let line = "\"\(signer.email)\" \(signer.key.publicKey.openSSH)"
-            let trust = try AllowedSigners(text: line, source: "the signing key \(signer.keyPath)")
-            return RecordIndex(repository: repository, trust: RecordTrust(signers: trust))
-        }
-    }
-
-    /// nil: the commit has no note. Records are read as displays read them without a
-    /// trust file: a commit with an attribution record is captured, never estimated.
-    func records(of commit: ObjectID) -> RecordIndex.CommitRecords? {
-        noted.contains(commit) ? index.readRecords(of: commit) : nil
-    }
-
-    /// The newest estimate of `commit` that the signer's own key signed.
-    func ownEstimate(of commit: ObjectID) -> Records.Estimate? {
-        guard noted.contains(commit) else { return nil }
-        return own?.readRecords(of: commit).estimate?.predicate
-    }
-}
-
-/// Signs estimates as they come and writes them in batches: a long run interrupted
-/// keeps what it wrote (each batch is one notes commit), and a run again skips it.
-struct EstimateRecorder {
-    let repository: Repository
-    let signer: SigningIdentity
-    let model: ClassifierModel
-    private var pending = [(commit: ObjectID, estimate: Records.Estimate)]()
-    private(set) var written = 0
-    private(set) var alreadyRecorded = 0
-    private let time = Timestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970))
-    static let batchSize = 500
-
-    init(repository: Repository, signer: SigningIdentity, model: ClassifierModel) {
-        self.repository = repository
-        self.signer = signer
-        self.model = model
-    }
-
-    mutating func add(_ estimate: CommitEstimate, contentOnly: Bool, existing: Records.Estimate?) throws {
-        // Estimated already, by this signer's key with these weights in this mode: the
-        // same estimate again would only add a line. Another key's estimate does not
-        // count: an auditor may trust only their own.
-        if let existing, existing.modelSHA256 == model.sha256, existing.contentOnly == contentOnly {
-            alreadyRecorded += 1
-            return
-        }
-        guard let commit = ObjectID(hex: estimate.commit),
-            let predicate = estimate.record(
-                model: model, contentOnly: contentOnly,
-                tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
-                signer: SignerInfo(email: signer.email, publicKey: nil), at: time)
-        else { return }
-        pending.append((commit, predicate))
-        if pending.count >= Self.batchSize { try finish() }
-    }
-
-    mutating func finish() throws {
-        try RecordBuilder(repository: repository).recordEstimates(pending, signer: signer)
-        written += pending.count
-        pending.removeAll()
-    }
-}
-
-/// Totals over the commits classified: the estimated AI share of the lines scored, with
-/// an interval that assumes calibrated, independent blocks.
-struct ClassificationSummary {
-    var commits = 0
-    var commitsScored = 0
-    var commitsCaptured = 0
-    var linesAdded = 0
-    var tally = EstimateTally()
-
-    mutating func add(_ estimate: CommitEstimate) {
-        commits += 1
-        if estimate.captured { commitsCaptured += 1 }
-        if estimate.probabilityBP != nil { commitsScored += 1 }
-        linesAdded += estimate.linesAdded
-        for block in estimate.blocks {
-            guard let bp = block.probabilityBP else { continue }
-            tally.add(lines: block.lineCount, probabilityBP: bp)
-        }
-    }
-
+extension ClassificationSummary {
     var json: JSONValue {
         .object([
             "commits": .integer(Int64(commits)), "commits_scored": .integer(Int64(commitsScored)),
