@@ -204,7 +204,24 @@ def bench_classify(root, env):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = json.loads(out)["summary"]["lines_scored"]
-    return lines, lines / cpu, lines / wall
+    return lines, lines / cpu, lines / wall, repo
+
+
+def bench_estimates(repo, env, trust):
+    """The 400 commits of bench_classify estimated with `classify --record`, then
+    verified with and without --content (which makes each estimate again): seconds
+    for each, the remaking's cost per estimate against the plain verification."""
+    started = time.perf_counter()
+    subprocess.run([BINARY, "classify", "--record", "--quiet"], cwd=repo, env=env, check=True, capture_output=True)
+    record = time.perf_counter() - started
+    plain, content = [], []
+    for _ in range(3):
+        for runs, extra in ((plain, []), (content, ["--content"])):
+            started = time.perf_counter()
+            subprocess.run([BINARY, "verify", "--trust", trust] + extra, cwd=repo, env=env, check=True,
+                           capture_output=True)
+            runs.append(time.perf_counter() - started)
+    return record, statistics.median(plain), statistics.median(content)
 
 
 def prepare_commit(repo, env, round_, captured):
@@ -452,7 +469,9 @@ def main():
         size, loose, cold, content, warm, openssl_rate, cores, verify_ratios = bench_verify(root, env)
         blame_ours, blame_git, numstat, report_cold, report_warm, report_no_tree = bench_reports(root, env)
         checked = bench_check(root, env, os.path.join(root, "scale"), size)
-        classified, per_cpu, per_wall = bench_classify(root, env)
+        classified, per_cpu, per_wall, classified_repo = bench_classify(root, env)
+        record_s, verify_plain_s, verify_content_s = bench_estimates(
+            classified_repo, env, os.path.join(root, "trust"))
         real = bench_real_history(root, env)
         cpu = platform.processor() or platform.machine()
         try:
@@ -472,6 +491,9 @@ def main():
         print(f"classify --content-only, {classified} added lines: {per_cpu:,.0f} lines per CPU second "
               f"(git-trace and its git log together; target >= 50,000 per core) {'PASS' if per_cpu >= 50000 else 'FAIL'}, "
               f"{per_wall:,.0f} per second of wall time")
+        print(f"classify --record, the same 400 commits: {record_s:.2f} s; verify {verify_plain_s:.2f} s, "
+              f"verify --content (each estimate made again) {verify_content_s:.2f} s "
+              f"= {(verify_content_s - verify_plain_s) * 1000 / 400:.1f} ms more per estimate")
         print(f"git commit, 10 files / 20 captured AI edits: median {hooked_ms:.1f} ms with hooks vs {plain_ms:.1f} ms without "
               f"= {hooked_ms / plain_ms:.2f}x (target <= 1.30x) {'PASS' if hooked_ms <= 1.3 * plain_ms else 'FAIL'}")
         print(f"  read through pipes: {piped_hooked_ms:.1f} ms with hooks vs {piped_plain_ms:.1f} ms without "
