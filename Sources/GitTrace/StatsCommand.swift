@@ -63,8 +63,13 @@ struct StatsCommand: ParsableCommand {
                                 "mixed": .integer(Int64($0.mixed)),
                             ])
                         }),
+                    "estimates": report.estimates?.json ?? .null,
                 ]).canonicalString)
             return
+        }
+        // Estimates are said apart, after the captured figures, and as estimates.
+        defer {
+            if let estimates = report.estimates { print("estimates     \(estimates.sentence) Not captured data.") }
         }
         if report.hasNoAttributionData {
             print("no attribution data: none of the \(report.commits) commits in \(range) has a record")

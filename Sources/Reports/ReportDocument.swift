@@ -317,13 +317,7 @@ struct ReportDocument {
     /// estimates in every sentence that gives a number, and never mixed with the records.
     static func estimatesSection(_ estimates: Report.Estimates) -> Section {
         var section = Section(id: "estimates", title: "Estimates for history without capture")
-        let tally = estimates.tally
-        let interval = tally.interval
-        section.paragraphs.append(
-            "Estimated AI share of lines without capture: \(percent(tally.shareBP)) "
-                + "(\(tally.estimatedAILines) of \(tally.linesScored) lines scored, 95 % interval \(interval.low)–\(interval.high) lines), "
-                + "from \(estimates.commits) commit\(estimates.commits == 1 ? "" : "s") without an attribution record; "
-                + "\(estimates.unscoredLines) lines they added carried no signal and were not scored.")
+        section.paragraphs.append(estimates.sentence)
         section.paragraphs.append(
             "These are a classifier's signed estimates (git trace classify --record; spec/classifier.md), not captured data: "
                 + "they are not part of any other figure of this report, where those lines stay unknown.")

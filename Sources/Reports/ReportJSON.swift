@@ -97,25 +97,7 @@ extension Report {
                 "all_verified": .bool(integrity.verifiedAll),
             ]),
             "policy": policyCheck?.json ?? .null,
-            "estimates": estimates.map { estimates in
-                func figures(_ tally: EstimateTally, commits: Int) -> JSONObject {
-                    [
-                        "commits": integer(commits), "lines_scored": integer(tally.linesScored),
-                        "estimated_ai_lines": integer(tally.estimatedAILines),
-                        "estimated_ai_lines_95": .array([integer(tally.interval.low), integer(tally.interval.high)]),
-                        "estimated_ai_share_bp": share(tally.shareBP),
-                    ]
-                }
-                var members = figures(estimates.tally, commits: estimates.commits)
-                members["lines_unscored"] = integer(estimates.unscoredLines)
-                members["by_model"] = .array(
-                    estimates.byModel.map {
-                        var entry = figures($0.tally, commits: $0.commits)
-                        entry["model"] = .string($0.model)
-                        return .object(entry)
-                    })
-                return .object(members)
-            } ?? .null,
+            "estimates": estimates?.json ?? .null,
             "evidence": .array(
                 evidence.map {
                     .object([
@@ -160,5 +142,39 @@ extension Report {
         ]
         if naming { members["session_id"] = .string(session.sessionID) }
         return .object(members)
+    }
+}
+
+extension Report.Estimates {
+    /// `estimates` (spec/reports.md §3.3), for report and stats alike.
+    package var json: JSONValue {
+        func figures(_ tally: EstimateTally, commits: Int) -> JSONObject {
+            [
+                "commits": .integer(Int64(commits)), "lines_scored": .integer(Int64(tally.linesScored)),
+                "estimated_ai_lines": .integer(Int64(tally.estimatedAILines)),
+                "estimated_ai_lines_95": .array([
+                    .integer(Int64(tally.interval.low)), .integer(Int64(tally.interval.high)),
+                ]),
+                "estimated_ai_share_bp": tally.shareBP.map { .integer(Int64($0)) } ?? .null,
+            ]
+        }
+        var members = figures(tally, commits: commits)
+        members["lines_unscored"] = .integer(Int64(unscoredLines))
+        members["by_model"] = .array(
+            byModel.map {
+                var entry = figures($0.tally, commits: $0.commits)
+                entry["model"] = .string($0.model)
+                return .object(entry)
+            })
+        return .object(members)
+    }
+
+    /// One sentence that gives the figures and says they are an estimate.
+    package var sentence: String {
+        let interval = tally.interval
+        return "Estimated AI share of lines without capture: \(percent(tally.shareBP)) "
+            + "(\(tally.estimatedAILines) of \(tally.linesScored) lines scored, 95 % interval \(interval.low)–\(interval.high) lines), "
+            + "from \(commits) commit\(commits == 1 ? "" : "s") without an attribution record; "
+            + "\(unscoredLines) lines they added carried no signal and were not scored."
     }
 }

@@ -62,6 +62,13 @@ import Testing
         #expect(shown.stdout.contains("https://sessiontrace.dev/estimate/v1"), "\(shown)")
         #expect(
             shown.stdout.contains("99.0 % likely AI-written, high confidence (ai-coauthor-trailer): not captured data"))
+        let stats = try await fixture.trace("stats", "--trust", fixture.trustFile.path)
+        #expect(stats.stdout.contains("no attribution data"), "\(stats)")
+        #expect(stats.stdout.contains("estimates     Estimated AI share of lines without capture: "), "\(stats)")
+        #expect(stats.stdout.contains("Not captured data."))
+        let statsJSON = try JSONValue(
+            parsing: Array(try await fixture.trace("stats", "--trust", fixture.trustFile.path, "--json").stdout.utf8))
+        #expect(statsJSON["estimates"]?["commits"]?.integerValue == 3 && statsJSON["unknown"]?.integerValue != 0)
         let log = try await fixture.trace("log", "--trust", fixture.trustFile.path)
         #expect(log.stdout.contains("no attribution record · estimated 99.00% likely AI-written"), "\(log)")
 
