@@ -237,6 +237,23 @@ import Testing
             }, "\(checked.stdout)")
     }
 
+    /// An estimate copied onto another commit's note is about the other commit: it
+    /// fails verification there and no figure uses it.
+    @Test func aCopiedEstimateIsAboutItsOwnCommit() async throws {
+        let (fixture, commits) = try await history()
+        #expect(
+            try await fixture.trace("classify", "--record", "\(commits["trailer"]!)~1..\(commits["trailer"]!)").status
+                == 0)
+        let line = try #require(try await fixture.noteLines(commits["trailer"]!).first)
+        try await fixture.overwriteNote(commits["plain"]!, lines: [line])
+        let verified = try await fixture.verify()
+        #expect(verified.status == 1 && verified.stdout.contains("subject-mismatch"), "\(verified)")
+        let json = try await report(fixture)
+        #expect(json["estimates"]?["commits"]?.integerValue == 1, "\(json["estimates"] ?? .null)")
+        let row = json["evidence"]?.arrayValue?.first { $0["commit"]?.stringValue == commits["plain"] }
+        #expect(row == nil || row?["estimate_record"] == .null)
+    }
+
     /// Capture records a commit made since it began even when someone estimated it
     /// first, and walks past it to the commits before: an estimate is not a record.
     @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
