@@ -56,7 +56,8 @@ package struct HistoryEstimation {
                 message: commit.message, blocks: commit.blocks,
                 captured: id.flatMap { noted.records(of: $0) }?.attribution != nil)
             outcome.summary.add(estimate)
-            if let id {
+            // Captured commits are never estimated: their notes need no second reading.
+            if let id, !estimate.captured, estimate.probabilityBP != nil {
                 try recorder?.add(estimate, contentOnly: contentOnly, existing: noted.ownEstimate(of: id))
             }
             try each(estimate)
