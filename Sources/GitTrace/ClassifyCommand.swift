@@ -52,6 +52,10 @@ struct ClassifyCommand: ParsableCommand {
 
     func validate() throws {
         if signingKey.key != nil && !record { throw ValidationError("--key signs estimates: it needs --record") }
+        // A record speaks for its whole commit; with --paths only part of it is read.
+        if record && !paths.isEmpty {
+            throw ValidationError("--record estimates whole commits: it cannot be used with --paths")
+        }
     }
 
     func run() throws {

@@ -291,6 +291,8 @@ import Testing
         let keyless = try await fixture.trace("classify", "--key", fixture.keyPath)
         #expect(
             keyless.failedCleanly && keyless.stderr.contains("--key signs estimates: it needs --record"), "\(keyless)")
+        let partial = try await fixture.trace("classify", "--record", "--paths", "tool.py")
+        #expect(partial.failedCleanly && partial.stderr.contains("cannot be used with --paths"), "\(partial)")
         let missing = try await fixture.trace("classify", "--record", "--key", "/nonexistent/key.pem")
         #expect(missing.failedCleanly && missing.stderr.contains("/nonexistent/key.pem"), "\(missing)")
         #expect(
