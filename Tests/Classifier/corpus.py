@@ -7,7 +7,7 @@ OWNER+NAME (as the search tool's fetch names them) or OWNER/NAME gives the
 organisation. Per repository, commits are put in three classes:
   ai        from 2024 on, with an AI marker (markers.py)
   human-old before 2021-06-01 (before Copilot's preview), no bot author
-  human-new from 2023 on, no AI marker, by an author who never left one in this
+  human-new in 2023 and 2024, no AI marker, by an author who never left one in this
             repository, no bot author
 and up to CAP commits of each class are sampled (a fixed seed per repository). From each, the added
 blocks of at least MIN_LINES lines in code files, at most BLOCKS_PER_COMMIT of them.
@@ -31,6 +31,9 @@ MAX_FILES = 40
 OLD_BEFORE = datetime.datetime(2021, 6, 1, tzinfo=datetime.timezone.utc).timestamp()
 AI_FROM = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
 NEW_FROM = datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
+# Contemporary human code ends with 2024, as in the study the goals come from: later,
+# more of the people who leave no marker use assistants anyway.
+NEW_UNTIL = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
 
 
 def git(repo, *args):
@@ -63,7 +66,7 @@ def classify_commits(repo):
             continue
         elif when < OLD_BEFORE:
             classes["human-old"].append(sha)
-        elif when >= NEW_FROM and email not in ai_authors:
+        elif NEW_FROM <= when < NEW_UNTIL and email not in ai_authors:
             classes["human-new"].append(sha)
     return classes
 
