@@ -68,9 +68,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Diagnostics", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
         .target(
             name: "Verification",
-            dependencies: [
-                "Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing", "Classifier",
-            ]),
+            dependencies: ["Diagnostics", "Hex", "Ledger", "Records", "CanonicalJSON", "Keys", "Git", "Signing"]),
         .target(name: "Provenance", dependencies: ["Diagnostics", "Hex", "Verification", "Ledger", "Records", "Git"]),
         .target(
             name: "Capture",

@@ -167,3 +167,17 @@ package struct ClassificationSummary {
         }
     }
 }
+
+/// Makes estimates again with a classifier model (the one built in): what `verify
+/// --content` and `show --trust` hand to verification.
+package struct ClassifierRemaker: EstimateRemaking {
+    let model: ClassifierModel
+
+    package init(model: ClassifierModel = .embedded) { self.model = model }
+
+    package var modelName: String { model.id }
+
+    package func remake(_ estimate: Estimate, of commit: ObjectID, in repository: Repository) throws -> Estimate? {
+        try estimate.madeAgain(of: commit.hex, git: GitCommand(repository: repository), model: model)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanonicalJSON
+import Estimation
 import Foundation
 import Git
 import Ledger
@@ -41,7 +42,10 @@ struct Show: ParsableCommand {
                 print("\nunsigned   Reviewed-by: \(reviewer) (a commit-message trailer: nobody signed it)")
             }
         }
-        guard let records = try Inspection.inspect(commit: commit, ledger: ledger, trust: trustFile?.0) else {
+        guard
+            let records = try Inspection.inspect(
+                commit: commit, ledger: ledger, trust: trustFile?.0, remaker: ClassifierRemaker())
+        else {
             if json {
                 print("[]")
             } else {

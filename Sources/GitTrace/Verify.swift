@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanonicalJSON
+import Estimation
 import Verification
 
 struct Verify: ParsableCommand {
@@ -74,6 +75,7 @@ struct Verify: ParsableCommand {
         var request = Audit.Request(range: range, checkpointFile: checkpoint)
         request.usesCache = cache
         request.checksContent = content
+        if content { request.remaker = ClassifierRemaker() }
         if let jobs { request.workers = jobs }
         request.progress = progressOptions.make("Verifying records")
         let audit = try Audit.run(request, trust: trust, repository: repository) { printError("warning: \($0)") }

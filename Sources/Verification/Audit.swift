@@ -60,6 +60,8 @@ package struct Audit {
         package var checkpointFile: String?
         package var usesCache = false
         package var checksContent = false
+        /// Makes estimates again under the content checks (spec/records.md §8.3).
+        package var remaker: (any EstimateRemaking)?
         package var workers = ProcessInfo.processInfo.activeProcessorCount
         /// Shows how far the checks have come (`ProgressMeter.wanted`); nil for none.
         package var progress: (@Sendable (Int) -> ProgressMeter)?
@@ -137,7 +139,7 @@ package struct Audit {
         }
         var result = try Verifier(
             ledger: NotesLedger(repository: repository), trust: trust.signers, revoked: trust.revoked,
-            coverage: coverage, checksContent: request.checksContent
+            coverage: coverage, checksContent: request.checksContent, remaker: request.remaker
         )
         .verify(
             commits: commits, workers: request.workers, cache: coverage == nil ? cache : nil,

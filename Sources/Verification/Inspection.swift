@@ -59,9 +59,9 @@ package struct InspectedRecord: Sendable {
 
 package enum Inspection {
     /// The records on `commit` (nil when it has no note), checked with `trust` when given.
-    package static func inspect(commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?) throws
-        -> [InspectedRecord]?
-    {
+    package static func inspect(
+        commit: ObjectID, ledger: NotesLedger, trust: AllowedSigners?, remaker: (any EstimateRemaking)? = nil
+    ) throws -> [InspectedRecord]? {
         guard let note = ledger.note(on: commit) else { return nil }
         let lines: [Substring]
         switch note {
@@ -72,7 +72,8 @@ package enum Inspection {
         var trustByIndex = [Int: InspectedRecord.Trust]()
         if let trust {
             // One commit: checking its ranges against its files costs little.
-            let result = try Verifier(ledger: ledger, trust: trust, checksContent: true).verify(commits: [commit])
+            let result = try Verifier(ledger: ledger, trust: trust, checksContent: true, remaker: remaker).verify(
+                commits: [commit])
             for record in result.verified { trustByIndex[record.record] = .verified(trustLine: record.trustLine) }
             for problem in result.problems { if let index = problem.record { trustByIndex[index] = .problem(problem) } }
         }

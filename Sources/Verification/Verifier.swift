@@ -1,5 +1,4 @@
 import CanonicalJSON
-import Classifier
 import Diagnostics
 import Foundation
 import Git
@@ -185,10 +184,13 @@ package final class Verifier {
     /// Whether each verified record keeps its decoded statement (for reports, which
     /// would otherwise parse every record a second time).
     package let keepsStatements: Bool
+    /// Makes estimates again under the content checks; nil: they are not made again
+    /// (and the content checks say so).
+    package let remaker: (any EstimateRemaking)?
 
     package init(
         ledger: NotesLedger, trust: AllowedSigners, revoked: Set<String> = [], coverage: Coverage? = nil,
-        checksContent: Bool = false, keepsStatements: Bool = false
+        checksContent: Bool = false, keepsStatements: Bool = false, remaker: (any EstimateRemaking)? = nil
     ) {
         self.ledger = ledger
         self.trust = trust
@@ -196,6 +198,7 @@ package final class Verifier {
         self.coverage = coverage
         self.checksContent = checksContent
         self.keepsStatements = keepsStatements
+        self.remaker = remaker
     }
 
     /// A note to verify: its commit and its blobs, and where the commit stands once
@@ -389,7 +392,7 @@ package final class Verifier {
                     ledger: NotesLedger(
                         repository: try Repository(discoveringFrom: repository.gitDirectory), ref: ledger.ref),
                     trust: trust, revoked: revoked, coverage: coverage, checksContent: checksContent,
-                    keepsStatements: keepsStatements)
+                    keepsStatements: keepsStatements, remaker: remaker)
             }
         }
         for verifier in workerVerifiers { verifier.progress = progress }
@@ -742,11 +745,14 @@ package final class Verifier {
     private struct NotRemade: Error { let message: String }
 
     /// How the estimate differs from the one its model gives now (nil: it does not), or
-    /// why it cannot be made again: another model's, or the commit cannot be read.
+    /// why it cannot be made again: no remaker, another model's, or the commit unread.
     private func remake(_ estimate: Estimate, of commit: ObjectID) -> Result<String?, NotRemade> {
+        guard let remaker else {
+            return .failure(NotRemade(message: "this verification does not make estimates again"))
+        }
         let made: Estimate?
         do {
-            made = try estimate.madeAgain(of: commit.hex, git: GitCommand(repository: repository))
+            made = try remaker.remake(estimate, of: commit, in: repository)
         } catch {
             return .failure(
                 NotRemade(message: "the commit's diff cannot be read (\(error)): the estimate was not made again"))
@@ -755,7 +761,7 @@ package final class Verifier {
             return .failure(
                 NotRemade(
                     message:
-                        "the estimate was made by model \(estimate.model), not this git-trace's \(ClassifierModel.embedded.id): its numbers were not made again"
+                        "the estimate was made by model \(estimate.model), not this git-trace's \(remaker.modelName): its numbers were not made again"
                 ))
         }
         return .success(
