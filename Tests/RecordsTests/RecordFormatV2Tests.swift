@@ -31,13 +31,7 @@ import Testing
     }
 
     @Test func signingTheVectorPayloadGivesTheVectorEnvelope() throws {
-        let key = try SigningKey(text: try SpecVectors.text("attribution-v1/key.pem"), source: "key.pem")
-        let payload = Array(try SpecVectors.data("attribution-v2/statement.json"))
-        let envelope = try Envelope.sign(payload: payload, payloadType: RecordFormat.v2.payloadType, with: key)
-        #expect(envelope.preAuthenticationEncoding.hexString == (try SpecVectors.text("attribution-v2/pae.hex")))
-        #expect(envelope.line == (try SpecVectors.text("attribution-v2/envelope.jsonl")))
-        #expect(
-            Envelope.recordDigest(ofLine: envelope.line) == (try SpecVectors.text("attribution-v2/record-digest.txt")))
+        let (envelope, payload) = try expectVectorSigns("attribution-v2")
         let (parsed, canonical) = try Envelope.parse(line: envelope.line)
         #expect(canonical && parsed.payloadType == RecordFormat.v2.payloadType)
         #expect(try Statement(envelope: parsed) == Statement(payload: payload, format: .v2))
@@ -133,6 +127,19 @@ extension RecordFormatV2Tests {
 
 /// Every payload of an invalid-vector file (`[{member, payload}]`) is refused as version
 /// 2, the error naming the member that breaks the rule; returns how many there were.
+/// Signing `directory/statement.json` (a version 2 vector) with the vectors' key gives
+/// the directory's PAE, envelope line and record digest, byte for byte.
+@discardableResult
+func expectVectorSigns(_ directory: String) throws -> (envelope: Envelope, payload: [UInt8]) {
+    let key = try SigningKey(text: try SpecVectors.text("attribution-v1/key.pem"), source: "key.pem")
+    let payload = Array(try SpecVectors.data("\(directory)/statement.json"))
+    let envelope = try Envelope.sign(payload: payload, payloadType: RecordFormat.v2.payloadType, with: key)
+    #expect(envelope.preAuthenticationEncoding.hexString == (try SpecVectors.text("\(directory)/pae.hex")))
+    #expect(envelope.line == (try SpecVectors.text("\(directory)/envelope.jsonl")))
+    #expect(Envelope.recordDigest(ofLine: envelope.line) == (try SpecVectors.text("\(directory)/record-digest.txt")))
+    return (envelope, payload)
+}
+
 func expectInvalidVectorsRefused(_ file: String) throws -> Int {
     struct Case: Decodable {
         let member: String
