@@ -140,6 +140,15 @@ func expectVectorSigns(_ directory: String) throws -> (envelope: Envelope, paylo
     return (envelope, payload)
 }
 
+/// An in-toto (version 1) statement of a predicate that exists in version 2 only is refused.
+func expectRefusedInVersion1(_ predicateType: String) {
+    let commit = "0123456789abcdef0123456789abcdef01234567"
+    let v1 = """
+        {"_type":"https://in-toto.io/Statement/v1","predicate":{},"predicateType":"\(predicateType)","subject":[{"digest":{"gitCommit":"\(commit)"},"name":"\(commit)"}]}
+        """
+    #expect(throws: SchemaError.self) { try Statement(payload: Array(v1.utf8), format: .v1) }
+}
+
 func expectInvalidVectorsRefused(_ file: String) throws -> Int {
     struct Case: Decodable {
         let member: String
