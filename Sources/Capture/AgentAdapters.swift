@@ -251,7 +251,7 @@ enum AgentAdapters {
                 editedFiles: { input in
                     let paths = input.filePaths + (input.string("filepath").map { [$0] } ?? [])
                     return paths.isEmpty ? nil : paths
-                }),
+                }, otherEvents: ["SessionStart"]),
             model: model)
     }
 
@@ -477,6 +477,14 @@ enum AgentAdapters {
         var toolUseKeys: [String]
         /// The files an edit tool's input names (nil: the input has no readable edit).
         var editedFiles: (Payload) -> [String]? = { $0.filePaths }
+        /// Events the agent's adapter reads before this dialect does (named when an
+        /// unknown event is refused).
+        var otherEvents: [String] = []
+    }
+
+    /// `A, B or C`.
+    private static func oneOf(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     static func toolHook(_ payload: Payload, _ dialect: ToolHookDialect, model: String?) throws -> AgentEvent {
@@ -489,7 +497,8 @@ enum AgentAdapters {
         guard let phase = phase(eventName, before: [dialect.beforeEvent], after: [dialect.afterEvent]) else {
             throw PayloadError(
                 description:
-                    "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected \(dialect.beforeEvent), \(dialect.afterEvent) or \(dialect.promptEvent)"
+                    "\(dialect.agent) payload has hook_event_name '\(eventName)'; expected "
+                    + oneOf([dialect.beforeEvent, dialect.afterEvent, dialect.promptEvent] + dialect.otherEvents)
             )
         }
         let tool = try required(payload, "tool_name", agent: dialect.agent)

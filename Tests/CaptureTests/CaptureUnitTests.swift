@@ -101,6 +101,11 @@ import Testing
             (.generic, "{\"event\":\"before\",\"agent\":\"x\"}", "names no files"),
             (.augment, "{\"tool_name\":\"save-file\"}", "no hook_event_name and no --event"),
             (.augment, "{\"hook_event_name\":\"Stop\"}", "expected PreToolUse, PostToolUse or PromptSubmit"),
+            // Continue's SessionStart is read too (its model): the message names it.
+            (
+                .continueCLI, "{\"hook_event_name\":\"Stop\"}",
+                "expected PreToolUse, PostToolUse, UserPromptSubmit or SessionStart"
+            ),
             (
                 .augment,
                 "{\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"str-replace-editor\",\"tool_input\":{}}",
