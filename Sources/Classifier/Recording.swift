@@ -6,22 +6,32 @@ extension CommitEstimate {
     /// What an estimate record states of this commit (spec/records.md §8.3), or nil when
     /// there is nothing to state: the commit has an attribution record (captured data is
     /// never estimated), or nothing in it carried a signal.
+    ///
+    /// Blocks come from git's diff, whose hunks can hold lines that the line diff records
+    /// are checked with (spec/records.md §7, `range-not-added`) finds unchanged: each
+    /// block is cut to the lines `repository`'s line diff says the commit added, keeping
+    /// its probability, so that every estimate verifies.
     package func record(
-        model: ClassifierModel, contentOnly: Bool, tool: ToolInfo, signer: SignerInfo, at time: String
+        model: ClassifierModel, contentOnly: Bool, tool: ToolInfo, signer: SignerInfo, at time: String,
+        repository: Repository
     ) -> Estimate? {
-        guard !captured, let probabilityBP else { return nil }
+        guard !captured, let probabilityBP, let commitID = ObjectID(hex: commit) else { return nil }
         let scored = blocks.filter { $0.probabilityBP != nil }.sorted {
             $0.path != $1.path ? JSONValue.codePointOrder($0.path, $1.path) : $0.startLine < $1.startLine
+        }
+        var added = [String: AddedLines]()
+        let pieces = scored.flatMap { block in
+            let lines = added[block.path] ?? repository.addedLines(ofPath: block.path, inCommit: commitID)
+            added[block.path] = lines
+            return lines.clip(block.startLine...block.endLine).map {
+                Estimate.Block(path: block.path, lines: $0, probabilityBP: block.probabilityBP!)
+            }
         }
         return Estimate(
             tool: tool, signer: signer, estimatedAt: time, model: model.id, modelSHA256: model.sha256,
             contentOnly: contentOnly,
             evidence: signals.map(\.name).filter { Estimate.evidenceNames.contains($0) }.sorted(),
-            probabilityBP: probabilityBP,
-            blocks: scored.map {
-                Estimate.Block(path: $0.path, lines: $0.startLine...$0.endLine, probabilityBP: $0.probabilityBP!)
-            },
-            unscoredLines: linesAdded - linesScored)
+            probabilityBP: probabilityBP, blocks: pieces, unscoredLines: linesAdded - linesScored)
     }
 }
 
@@ -29,9 +39,10 @@ extension Estimate {
     /// The estimate made again from `commit` by `model`, in the estimate's mode, with
     /// its tool, signer and time (spec/records.md §8.3); nil when the estimate names
     /// another model, which cannot be made again here.
-    package func madeAgain(of commit: String, git: GitCommand, model: ClassifierModel = .embedded) throws
+    package func madeAgain(of commit: String, in repository: Repository, model: ClassifierModel = .embedded) throws
         -> Estimate?
     {
+        let git = GitCommand(repository: repository)
         guard modelSHA256 == model.sha256 else { return nil }
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var made: Estimate?
@@ -40,7 +51,9 @@ extension Estimate {
                 classifier.estimate(
                     commit: read.id, authorName: read.authorName, authorTime: read.authorTime, message: read.message,
                     blocks: read.blocks
-                ).record(model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt)
+                ).record(
+                    model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,
+                    repository: repository)
                 ?? Estimate(
                     tool: tool, signer: signer, estimatedAt: estimatedAt, model: model.id, modelSHA256: model.sha256,
                     contentOnly: contentOnly, evidence: [], probabilityBP: nil, blocks: [], unscoredLines: 0)

@@ -134,7 +134,7 @@ struct EstimateRecorder {
             let predicate = estimate.record(
                 model: model, contentOnly: contentOnly,
                 tool: ToolInfo(name: RecordBuilder.toolName, version: RecordBuilder.toolVersion),
-                signer: SignerInfo(email: signer.email, publicKey: nil), at: time)
+                signer: SignerInfo(email: signer.email, publicKey: nil), at: time, repository: repository)
         else { return }
         pending.append((commit, predicate))
         if pending.count >= Self.batchSize { try finish() }
@@ -178,6 +178,6 @@ package struct ClassifierRemaker: EstimateRemaking {
     package var modelName: String { model.id }
 
     package func remake(_ estimate: Estimate, of commit: ObjectID, in repository: Repository) throws -> Estimate? {
-        try estimate.madeAgain(of: commit.hex, git: GitCommand(repository: repository), model: model)
+        try estimate.madeAgain(of: commit.hex, in: repository, model: model)
     }
 }

@@ -166,6 +166,29 @@ import Testing
         #expect(violations.filter { $0["rule"]?.stringValue == "require_records" }.count == 5, "\(check.stdout)")
     }
 
+    /// git's diff and the line diff records are checked with can split a change
+    /// differently (here git's hunk starts a line earlier, at the decorator): a block is
+    /// cut to the lines the line diff says were added, and every estimate verifies.
+    @Test func blocksAreCutToTheLinesTheLineDiffAdded() async throws {
+        let fixture = try await Fixture.make()
+        func test(_ name: String, _ steps: Int) -> String {
+            "@pytest.mark.slow\ndef test_\(name)(value):\n"
+                + (0..<steps).map { "    step_\($0) = value * \($0)  # \(name)\n" }.joined() + "    assert value\n\n"
+        }
+        try await fixture.commit(test("a", 3) + test("z", 3), to: "test_f.py", message: "tests")
+        let commit = try await fixture.commit(
+            test("a", 3) + test("m", 9) + test("z", 3), to: "test_f.py", message: "one more")
+        let hunk = try await fixture.git("diff", "-U0", "HEAD~1", "HEAD").split(separator: "\n").first {
+            $0.hasPrefix("@@")
+        }
+        #expect(hunk?.hasPrefix("@@ -7,0 +8,13 @@") == true, "git's hunk: \(hunk ?? "none")")
+        #expect(try await fixture.trace("classify", "--record", "--content-only").status == 0)
+        let estimate = try #require(try await estimates(fixture, commit).first)
+        #expect(estimate.blocks.map(\.lines) == [9...20], "\(estimate.blocks)")
+        let verified = try await fixture.verify("--content")
+        #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
+    }
+
     /// Signed estimates that claim lines the commit did not add, or that a key outside
     /// the trust signed, are never used.
     @Test func anEstimateOfLinesNotAddedFailsVerification() async throws {
