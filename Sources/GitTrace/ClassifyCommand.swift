@@ -21,8 +21,9 @@ struct ClassifyCommand: ParsableCommand {
             With --record, each estimate is also signed and added to the commit's note
             as an estimate record (spec/records.md §8.3), which 'git trace report' shows
             apart from captured figures and never adds to them. Commits that have an
-            attribution record are never estimated; commits this model already
-            estimated (in the same mode) are not estimated twice.
+            attribution record are never estimated; commits your key already
+            estimated with this model (in the same mode) are not estimated twice.
+            --record reads whole commits: it is not used with --paths.
 
               git trace classify                      # the history of HEAD
               git trace classify v1.0..main --json
