@@ -1,4 +1,3 @@
-import CanonicalJSON
 import Git
 import Records
 
@@ -16,17 +15,12 @@ extension CommitEstimate {
         repository: Repository
     ) -> Estimate? {
         guard !captured, let probabilityBP, let commitID = ObjectID(hex: commit) else { return nil }
-        let scored = blocks.filter { $0.probabilityBP != nil }.sorted {
-            $0.path != $1.path ? JSONValue.codePointOrder($0.path, $1.path) : $0.startLine < $1.startLine
-        }
-        var added = [String: AddedLines]()
-        let pieces = scored.flatMap { block in
-            let lines = added[block.path] ?? repository.addedLines(ofPath: block.path, inCommit: commitID)
-            added[block.path] = lines
-            return lines.clip(block.startLine...block.endLine).map {
-                Estimate.Block(path: block.path, lines: $0, probabilityBP: block.probabilityBP!)
+        let scored = blocks.compactMap { block in
+            block.probabilityBP.map {
+                Estimate.Block(path: block.path, lines: block.startLine...block.endLine, probabilityBP: $0)
             }
-        }
+        }.sorted(by: Estimate.Block.precedes)
+        let pieces = Estimate.cut(scored) { repository.addedLines(ofPath: $0, inCommit: commitID).clip }
         return Estimate(
             tool: tool, signer: signer, estimatedAt: time, model: model.id, modelSHA256: model.sha256,
             contentOnly: contentOnly,
@@ -42,8 +36,8 @@ extension Estimate {
     package func madeAgain(of commit: String, in repository: Repository, model: ClassifierModel = .embedded) throws
         -> Estimate?
     {
-        let git = GitCommand(repository: repository)
         guard modelSHA256 == model.sha256 else { return nil }
+        let git = GitCommand(repository: repository)
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var made: Estimate?
         try HistoryReader(git: git).forEach(revisions: ["-1", commit], paths: []) { read in

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The estimate predicate (`https://sessiontrace.dev/estimate/v1`, spec/records.md §8.3):
 /// what the classifier (spec/classifier.md) said of a commit that has no attribution
 /// record, signed by whoever ran it. Never a fact: reports show estimates apart and
@@ -19,6 +21,26 @@ package struct Estimate: Sendable, Equatable {
             self.path = path
             self.lines = lines
             self.probabilityBP = probabilityBP
+        }
+
+        /// The order of a record's blocks: by path (code points), then by line.
+        package static func precedes(_ a: Block, _ b: Block) -> Bool {
+            a.path != b.path ? JSONValue.codePointOrder(a.path, b.path) : a.lines.lowerBound < b.lines.lowerBound
+        }
+    }
+
+    /// `blocks` (in record order) cut to the lines their commit added: `added(path)`
+    /// gives the cut for one file (asked once per path); each piece keeps its block's
+    /// probability. What writers record and what displays without a trust file count
+    /// (spec/records.md §8.3).
+    package static func cut(
+        _ blocks: [Block], to added: (_ path: String) -> (ClosedRange<Int>) -> [ClosedRange<Int>]
+    ) -> [Block] {
+        var cuts = [String: (ClosedRange<Int>) -> [ClosedRange<Int>]]()
+        return blocks.flatMap { block in
+            let cut = cuts[block.path] ?? added(block.path)
+            cuts[block.path] = cut
+            return cut(block.lines).map { Block(path: block.path, lines: $0, probabilityBP: block.probabilityBP) }
         }
     }
 

@@ -707,10 +707,7 @@ extension Estimate {
                     blocks.append(Estimate.Block(path: path, lines: ranges[0], probabilityBP: Int(bp)))
                 }
             }
-            blocks.sort {
-                $0.path != $1.path
-                    ? JSONValue.codePointOrder($0.path, $1.path) : $0.lines.lowerBound < $1.lines.lowerBound
-            }
+            blocks.sort(by: Estimate.Block.precedes)
         }
         let unscored = try reader.positiveCount("unscored")
         self.init(

@@ -155,10 +155,8 @@ package final class RecordIndex {
     private func clipped(_ statement: Statement, on commit: ObjectID) -> Statement {
         if var estimate = statement.estimate {
             // An estimate's blocks likewise: its estimated lines are lines the commit added.
-            let blocks = estimate.blocks.flatMap { block in
-                ledger.repository.addedLines(ofPath: block.path, inCommit: commit).clip(block.lines).map {
-                    Estimate.Block(path: block.path, lines: $0, probabilityBP: block.probabilityBP)
-                }
+            let blocks = Estimate.cut(estimate.blocks) {
+                ledger.repository.addedLines(ofPath: $0, inCommit: commit).clip
             }
             guard blocks != estimate.blocks else { return statement }
             estimate.blocks = blocks
