@@ -614,21 +614,17 @@ package final class Verifier {
                 }
             }
             if let estimate = statement.estimate {
-                let unreadBefore = addedLinesUnread
-                addedLinesUnread = false
-                if let failure = checkAdded(estimate.claimedLines, on: commit) {
-                    return problem(.rangeNotAdded, failure)
-                }
+                let claims = estimate.claimedLines
+                if let failure = checkAdded(claims, on: commit) { return problem(.rangeNotAdded, failure) }
                 // The estimate made again (--content): a signer cannot state numbers the
                 // model it names does not give. Not where the commit's diff is unknown.
-                if checksContent, !addedLinesUnread {
+                if checksContent, !claims.contains(where: { addedLines($0.path, commit) == .unknown }) {
                     switch remake(estimate, of: commit) {
                     case .success(let difference?): return problem(.estimateMismatch, difference)
                     case .success(nil): break
                     case .failure(let why): estimatesNotRemade.append((index, why.message))
                     }
                 }
-                addedLinesUnread = addedLinesUnread || unreadBefore
             }
             if let waiver = statement.waiver, let mismatch = authorMismatch(waiver.author, of: commit, in: "waiver") {
                 return problem(.waiverMismatch, mismatch)
