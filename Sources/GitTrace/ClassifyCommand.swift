@@ -106,15 +106,12 @@ struct ClassifyCommand: ParsableCommand {
 
 extension ClassificationSummary {
     var json: JSONValue {
-        .object([
-            "commits": .integer(Int64(commits)), "commits_scored": .integer(Int64(commitsScored)),
-            "commits_captured": .integer(Int64(commitsCaptured)),
-            "lines_added": .integer(Int64(linesAdded)), "lines_scored": .integer(Int64(tally.linesScored)),
-            "estimated_ai_lines": .integer(Int64(tally.estimatedAILines)),
-            "estimated_ai_lines_95": .array([.integer(Int64(tally.interval.low)), .integer(Int64(tally.interval.high))]
-            ),
-            "estimated_ai_share_bp": tally.shareBP.map { .integer(Int64($0)) } ?? .null,
-        ])
+        var members = tally.jsonMembers
+        members["commits"] = .integer(Int64(commits))
+        members["commits_scored"] = .integer(Int64(commitsScored))
+        members["commits_captured"] = .integer(Int64(commitsCaptured))
+        members["lines_added"] = .integer(Int64(linesAdded))
+        return .object(members)
     }
 
     var text: String {

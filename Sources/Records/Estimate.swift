@@ -173,4 +173,14 @@ package struct EstimateTally: Sendable, Equatable {
     package var shareBP: Int? {
         linesScored == 0 ? nil : Int((expectedAILines / Double(linesScored) * 10_000).rounded())
     }
+
+    /// `lines_scored`, `estimated_ai_lines`, `estimated_ai_lines_95` and
+    /// `estimated_ai_share_bp`, as classify's summary and the report's `estimates` give them.
+    package var jsonMembers: JSONObject {
+        [
+            "lines_scored": .integer(Int64(linesScored)), "estimated_ai_lines": .integer(Int64(estimatedAILines)),
+            "estimated_ai_lines_95": .array([.integer(Int64(interval.low)), .integer(Int64(interval.high))]),
+            "estimated_ai_share_bp": shareBP.map { .integer(Int64($0)) } ?? .null,
+        ]
+    }
 }

@@ -149,14 +149,9 @@ extension Report.Estimates {
     /// `estimates` (spec/reports.md §3.3), for report and stats alike.
     package var json: JSONValue {
         func figures(_ tally: EstimateTally, commits: Int) -> JSONObject {
-            [
-                "commits": .integer(Int64(commits)), "lines_scored": .integer(Int64(tally.linesScored)),
-                "estimated_ai_lines": .integer(Int64(tally.estimatedAILines)),
-                "estimated_ai_lines_95": .array([
-                    .integer(Int64(tally.interval.low)), .integer(Int64(tally.interval.high)),
-                ]),
-                "estimated_ai_share_bp": tally.shareBP.map { .integer(Int64($0)) } ?? .null,
-            ]
+            var members = tally.jsonMembers
+            members["commits"] = .integer(Int64(commits))
+            return members
         }
         var members = figures(tally, commits: commits)
         members["lines_unscored"] = .integer(Int64(unscoredLines))
