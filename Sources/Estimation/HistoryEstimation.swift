@@ -77,12 +77,7 @@ struct NotedCommits {
     private let own: RecordIndex?
 
     init(repository: Repository, signer: SigningIdentity?) throws {
-        let notes = try GitCommand(repository: repository).run(["notes", "--ref", NotesLedger.notesRef, "list"])
-        noted = Set(
-            notes.status == 0
-                ? notes.stdout.split(separator: "\n").compactMap {
-                    $0.split(separator: " ").last.flatMap { ObjectID(hex: String($0)) }
-                } : [])
+        noted = Set(try repository.allNotes(ref: NotesLedger.notesRef).map(\.target))
         index = RecordIndex(repository: repository)
         own = try signer.map { signer in
             let line = "\"\(signer.email)\" \(signer.key.publicKey.openSSH)"
@@ -168,16 +163,15 @@ package struct ClassificationSummary {
     }
 }
 
-/// Makes estimates again with a classifier model (the one built in): what `verify
-/// --content` and `show --trust` hand to verification.
+/// Makes estimates again with the classifier model built in: what `verify --content`
+/// and `show --trust` hand to verification. The model is read only when an estimate
+/// is met, not when the remaker is made.
 package struct ClassifierRemaker: EstimateRemaking {
-    let model: ClassifierModel
+    package init() {}
 
-    package init(model: ClassifierModel = .embedded) { self.model = model }
-
-    package var modelName: String { model.id }
+    package var modelName: String { ClassifierModel.embedded.id }
 
     package func remake(_ estimate: Estimate, of commit: ObjectID, in repository: Repository) throws -> Estimate? {
-        try estimate.madeAgain(of: commit.hex, in: repository, model: model)
+        try estimate.madeAgain(of: commit.hex, in: repository)
     }
 }

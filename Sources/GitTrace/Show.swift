@@ -106,8 +106,7 @@ struct Show: ParsableCommand {
         for file in attribution.files {
             print("  \(file.path)")
             for range in file.ranges {
-                let lines =
-                    range.startLine == range.endLine ? "\(range.startLine)" : "\(range.startLine)-\(range.endLine)"
+                let lines = RangeList.format([range.startLine...range.endLine])
                 print(describe(range.label, lines: lines.leftPadded(to: 11)))
             }
         }
@@ -139,8 +138,7 @@ struct Show: ParsableCommand {
                 print("  \(block.path)")
                 path = block.path
             }
-            let lines = "\(block.lines.lowerBound)-\(block.lines.upperBound)".leftPadded(to: 11)
-            print("\(lines)  \(percent(block.probabilityBP))")
+            print("\(RangeList.format([block.lines]).leftPadded(to: 11))  \(percent(block.probabilityBP))")
         }
         if estimate.unscoredLines > 0 {
             print(
