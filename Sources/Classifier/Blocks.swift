@@ -22,9 +22,14 @@ public struct AddedBlock: Sendable, Equatable {
         "__generated__", "gen", "external", "deps",
     ]
     static let excludedSuffixes = [
-        ".min.js", ".min.css", ".pb.go", "_pb2.py", "_pb2_grpc.py", ".pb.h", ".pb.cc", ".g.dart", ".generated.ts",
-        ".generated.js", ".d.ts",
+        ".min.js", ".min.mjs", ".min.cjs", ".min.css", ".bundle.js", ".pb.go", "_pb2.py", "_pb2_grpc.py", ".pb.h",
+        ".pb.cc", ".pb.swift", ".g.dart", ".d.ts",
     ]
+    /// Parts of a file name that generators leave (`client.generated.mjs`, `api_generated.rs`).
+    static let generatedNameParts = [".generated.", "_generated.", "-generated.", ".gen."]
+    /// Bytes of an encoded line (base64, hex, URL-safe base64, a line-continuation backslash).
+    static let encodedBytes: Set<UInt8> = Set(
+        Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\".utf8))
     static let importStarts: [[UInt8]] = [
         "import ", "from ", "#include", "use ", "using ", "require", "package ", "@import", "extern crate",
     ].map { Array($0.utf8) }
@@ -37,6 +42,7 @@ public struct AddedBlock: Sendable, Equatable {
         if parts.dropLast().contains(where: { excludedFolders.contains(String($0)) }) { return false }
         if excludedSuffixes.contains(where: { lower.hasSuffix($0) }) { return false }
         guard let name = parts.last, let dot = name.lastIndex(of: ".") else { return false }
+        if generatedNameParts.contains(where: { name.contains($0) }) { return false }
         return codeExtensions.contains(String(name[name.index(after: dot)...]))
     }
 
@@ -44,11 +50,57 @@ public struct AddedBlock: Sendable, Equatable {
     public var unscoredReason: String? {
         if lines.count < Self.minimumLines { return "fewer than \(Self.minimumLines) lines" }
         if !Self.isScoreable(path: path) { return "not hand-written code (by its path)" }
-        let nonblank = lines.map(BlockFeatures.stripped).filter { !$0.isEmpty }
-        if nonblank.allSatisfy({ line in Self.importStarts.contains { line.starts(with: $0) } }) {
-            return nonblank.isEmpty ? "blank lines only" : "imports only"
-        }
+        let stripped = lines.map(BlockFeatures.stripped)
+        if stripped.allSatisfy(\.isEmpty) { return "blank lines only" }
+        if Self.isImportsOnly(stripped) { return "imports only" }
+        if Self.isMostlyData(stripped) { return "data, not code (long or encoded lines)" }
         return nil
+    }
+
+    /// Whether every non-blank line belongs to an import: one that starts like one, or
+    /// is a name listed inside one whose line ended by opening a bracket (`from a
+    /// import (` … `)`, Go's `import (` … `)`, `import {` … `} from "x"`, `use a::{` …
+    /// `};`), until its brackets close. A listed name has no `=` and no `(`, so that a
+    /// statement such as C#'s `using (var s = open()) {` is not read as an import list.
+    static func isImportsOnly(_ stripped: [ArraySlice<UInt8>]) -> Bool {
+        var depth = 0
+        for line in stripped where !line.isEmpty {
+            let hasAssignment = line.contains(UInt8(ascii: "="))
+            if depth > 0 {
+                if hasAssignment || line.contains(UInt8(ascii: "(")) { return false }
+                depth = max(0, depth + bracketBalance(line))
+                continue
+            }
+            if !importStarts.contains(where: { line.starts(with: $0) }) { return false }
+            if !hasAssignment && (line.last == UInt8(ascii: "(") || line.last == UInt8(ascii: "{")) {
+                depth = max(1, bracketBalance(line))
+            }
+        }
+        return true
+    }
+
+    /// Opening round and curly brackets less closing ones.
+    static func bracketBalance(_ line: ArraySlice<UInt8>) -> Int {
+        line.reduce(0) { balance, byte in
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: "{"): balance + 1
+            case UInt8(ascii: ")"), UInt8(ascii: "}"): balance - 1
+            default: balance
+            }
+        }
+    }
+
+    /// Whether at least half the block's bytes are in data lines: 1,000 bytes or more
+    /// (minified code, embedded documents), or 60 or more of nothing but the bytes of
+    /// an encoding (base64, hex). Such lines say nothing of who wrote the code.
+    static func isMostlyData(_ stripped: [ArraySlice<UInt8>]) -> Bool {
+        var total = 0
+        var data = 0
+        for line in stripped {
+            total += line.count
+            if line.count >= 1000 || (line.count >= 60 && line.allSatisfy(encodedBytes.contains)) { data += line.count }
+        }
+        return total > 0 && 2 * data >= total
     }
 }
 

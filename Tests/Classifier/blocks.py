@@ -11,8 +11,13 @@ CODE_EXTENSIONS = {
 # Folders and names of code nobody in the repository wrote by hand.
 EXCLUDED_SEGMENTS = {"vendor", "vendored", "third_party", "third-party", "node_modules", "dist", "build",
                      "generated", "__generated__", "gen", "external", "deps"}
-EXCLUDED_SUFFIXES = (".min.js", ".min.css", ".pb.go", "_pb2.py", "_pb2_grpc.py", ".pb.h", ".pb.cc", ".g.dart",
-                     ".generated.ts", ".generated.js", ".d.ts")
+EXCLUDED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".min.css", ".bundle.js", ".pb.go", "_pb2.py",
+                     "_pb2_grpc.py", ".pb.h", ".pb.cc", ".pb.swift", ".g.dart", ".d.ts")
+GENERATED_NAME_PARTS = (".generated.", "_generated.", "-generated.", ".gen.")
+# Bytes of an encoded line: base64, hex, URL-safe base64, a line-continuation backslash.
+ENCODED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\")
+WHITESPACE = b" \t\r\n\f\v"
+MIN_LINES = 8
 
 HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 IMPORT_STARTS = (b"import ", b"from ", b"#include", b"use ", b"using ", b"require", b"package ", b"@import",
@@ -26,7 +31,9 @@ def is_scoreable_path(path: str) -> bool:
     if lower.endswith(EXCLUDED_SUFFIXES):
         return False
     name = parts[-1]
-    return "." in name and name.rsplit(".", 1)[1] in CODE_EXTENSIONS
+    if "." not in name or any(part in name for part in GENERATED_NAME_PARTS):
+        return False
+    return name.rsplit(".", 1)[1] in CODE_EXTENSIONS
 
 
 def unquote(path: bytes) -> bytes:
@@ -52,9 +59,57 @@ def unquote(path: bytes) -> bytes:
     return bytes(out)
 
 
+def bracket_balance(line: bytes) -> int:
+    return line.count(b"(") + line.count(b"{") - line.count(b")") - line.count(b"}")
+
+
 def is_imports_only(lines) -> bool:
-    nonblank = [line.strip(b" \t\r\n\f\v") for line in lines]
-    return all(line.startswith(IMPORT_STARTS) for line in nonblank if line)
+    """Every non-blank line starts an import or is a name listed inside one whose line
+    ended by opening a bracket, until its brackets close; a listed name has no "=" and
+    no "(" (Blocks.swift)."""
+    depth = 0
+    for line in lines:
+        line = line.strip(WHITESPACE)
+        if not line:
+            continue
+        assignment = b"=" in line
+        if depth > 0:
+            if assignment or b"(" in line:
+                return False
+            depth = max(0, depth + bracket_balance(line))
+            continue
+        if not line.startswith(IMPORT_STARTS):
+            return False
+        if not assignment and line[-1:] in (b"(", b"{"):
+            depth = max(1, bracket_balance(line))
+    return True
+
+
+def is_mostly_data(lines) -> bool:
+    """At least half the (stripped) bytes are in lines of 1,000 bytes or more, or of 60
+    or more bytes that are all ENCODED_BYTES."""
+    total = data = 0
+    for line in lines:
+        line = line.strip(WHITESPACE)
+        total += len(line)
+        if len(line) >= 1000 or (len(line) >= 60 and all(b in ENCODED_BYTES for b in line)):
+            data += len(line)
+    return total > 0 and 2 * data >= total
+
+
+def unscored_reason(path: str, lines):
+    """Why a block is not scored, or None (AddedBlock.unscoredReason)."""
+    if len(lines) < MIN_LINES:
+        return f"fewer than {MIN_LINES} lines"
+    if not is_scoreable_path(path):
+        return "not hand-written code (by its path)"
+    if all(not line.strip(WHITESPACE) for line in lines):
+        return "blank lines only"
+    if is_imports_only(lines):
+        return "imports only"
+    if is_mostly_data(lines):
+        return "data, not code (long or encoded lines)"
+    return None
 
 
 def added_blocks(diff: bytes):

@@ -10,7 +10,7 @@ organisation. Per repository, commits are put in three classes:
   human-new in 2023 and 2024, no AI marker, by an author who never left one in this
             repository, no bot author
 and up to CAP commits of each class are sampled (a fixed seed per repository). From each, the added
-blocks of at least MIN_LINES lines in code files, at most BLOCKS_PER_COMMIT of them.
+blocks that are scored (blocks.unscored_reason), at most BLOCKS_PER_COMMIT of them.
 """
 
 import datetime
@@ -22,10 +22,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import markers  # noqa: E402
-from blocks import added_blocks, is_imports_only, is_scoreable_path  # noqa: E402
+from blocks import added_blocks, unscored_reason  # noqa: E402
 
 CAP = 120
-MIN_LINES = 8
 BLOCKS_PER_COMMIT = 4
 MAX_FILES = 40
 OLD_BEFORE = datetime.datetime(2021, 6, 1, tzinfo=datetime.timezone.utc).timestamp()
@@ -99,8 +98,7 @@ def main():
                     diff = git(repo, "show", "--format=", "-U0", "--no-color", "--no-renames", "--no-ext-diff", sha)
                 except subprocess.CalledProcessError:
                     continue  # objects the clone lacks (a snapshot leaves out files of 4 MiB and more)
-                blocks = [b for b in added_blocks(diff)
-                          if len(b[2]) >= MIN_LINES and is_scoreable_path(b[0]) and not is_imports_only(b[2])]
+                blocks = [b for b in added_blocks(diff) if unscored_reason(b[0], b[2]) is None]
                 for path, start, lines in blocks[:BLOCKS_PER_COMMIT]:
                     rows.append({"repo": name, "org": org, "commit": sha, "label": label, "path": path,
                                  "start": start, "lines": lines})

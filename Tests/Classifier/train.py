@@ -28,6 +28,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 sys.path.insert(0, os.path.dirname(__file__))
 import features as F  # noqa: E402
+from blocks import unscored_reason  # noqa: E402
 
 C = 4.0
 MODEL_MAGIC = b"STCLSF1\x00"
@@ -221,7 +222,9 @@ def reference_scores(model_path, fixture_dir):
         for j, s in enumerate(style):
             z += float(style_w[j]) * ((s - float(mean[j])) / float(std[j]))
         p = 1.0 / (1.0 + math.exp(-(float(pa) * z + float(pb))))
-        out.append({"file": name, "buckets": len(vector), "style": style, "logit": z, "probability": p})
+        path = name.split("-", 1)[1][:-len(".txt")]
+        out.append({"file": name, "buckets": len(vector), "style": style, "logit": z, "probability": p,
+                    "unscored_reason": unscored_reason(path, lines)})
     return out
 
 

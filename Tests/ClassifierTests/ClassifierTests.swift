@@ -14,6 +14,15 @@ import Testing
         var style: [Double]
         var logit: Double
         var probability: Double
+        var unscoredReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, buckets, style, logit, probability
+            case unscoredReason = "unscored_reason"
+        }
+
+        /// The path the fixture's name stands for: `30-imports.py.txt` is `imports.py`.
+        var path: String { String(file.drop { $0 != "-" }.dropFirst().dropLast(".txt".count)) }
     }
 
     static func lines(_ data: Data) -> [ArraySlice<UInt8>] {
@@ -23,7 +32,8 @@ import Testing
     }
 
     /// Tests/Classifier/train.py wrote these scores with the model this binary embeds:
-    /// the same features (to the last bit of every style number), the same logit.
+    /// the same features (to the last bit of every style number), the same logit, and
+    /// the same decision whether to score the block at all (Tests/Classifier/blocks.py).
     @Test func swiftScoresEqualTheTrainingCodes() throws {
         let references = try JSONDecoder().decode(
             [Reference].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("reference.json")))
@@ -32,7 +42,11 @@ import Testing
         let model = ClassifierModel.embedded
         for reference in references {
             let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("blocks/\(reference.file)"))
-            let features = BlockFeatures(lines: Self.lines(data), counter: &counter)
+            let lines = Self.lines(data)
+            #expect(
+                AddedBlock(path: reference.path, startLine: 1, lines: lines).unscoredReason == reference.unscoredReason,
+                "\(reference.file)")
+            let features = BlockFeatures(lines: lines, counter: &counter)
             #expect(features.buckets.count == reference.buckets, "\(reference.file)")
             #expect(features.style == reference.style, "\(reference.file)")
             let logit = model.logit(features).logit
@@ -81,12 +95,40 @@ import Testing
         ("README.md", code, "not hand-written code"),
         ("Makefile", code, "not hand-written code"),
         ("node_modules/x/index.js", code, "not hand-written code"),
+        ("lib/crypto.generated.mjs", code, "not hand-written code"),
+        ("src/schema_generated.rs", code, "not hand-written code"),
+        ("ui/app.bundle.js", code, "not hand-written code"),
         (
             "src/main.py",
             [
                 "import os", "import sys", "", "from a import b", "import json", "import re", "from c import (d)",
                 "import typing",
             ], "imports only"
+        ),
+        (
+            "src/main.py",
+            [
+                "from typing import (", "    Any,", "    Callable,", "    Dict,", ")", "from a.b import (",
+                "    c as d,", ")",
+            ],
+            "imports only"
+        ),
+        (
+            "main.go", ["import (", "\t\"context\"", "\t\"fmt\"", "", "\tmcp \"x/mcp\"", "\t// tests", ")", ""],
+            "imports only"
+        ),
+        (
+            "a.ts", ["import {", "  A,", "  B,", "} from \"./x\";", "import type {", "  C,", "} from \"y\";", ""],
+            "imports only"
+        ),
+        (
+            "a.rs", ["use std::{", "    fs,", "    io::{self, Read},", "};", "use crate::x;", "", "", ""],
+            "imports only"
+        ),
+        ("wasm.mjs", Array(repeating: String(repeating: "QUJD", count: 19) + "\\", count: 8), "data, not code"),
+        (
+            "app.js", ["var a=1;"] + Array(repeating: "", count: 6) + [String(repeating: "f(a,b);", count: 150)],
+            "data, not code"
         ),
     ])
     func blocksWithoutSignalAreUnknown(path: String, lines: [String], reason: String) {
@@ -96,6 +138,23 @@ import Testing
         let estimate = classifier.estimate(
             commit: "c", authorName: "A", authorTime: 1_800_000_000, message: "m", blocks: [added])
         #expect(estimate.probabilityBP == nil && estimate.confidence == nil && estimate.blocks[0].probabilityBP == nil)
+    }
+
+    /// Code that looks like an import or like data at a glance is still scored: a C#
+    /// `using` statement, a Python import followed by code, code with long identifiers
+    /// on lines without spaces, one long line among many short ones.
+    @Test(arguments: [
+        (
+            "a.cs",
+            ["using (var s = File.Open(path))", "{", "    Read(s);", "    Close();", "}", "", "Done();", "Exit();"]
+        ),
+        ("a.cs", ["using (", "    var s = File.Open(path))", "{", "    Read(s);", "}", "", "Done();", "Exit();"]),
+        ("a.py", ["from a import (", "    b,", ")", "", "def f():", "    return b", "", "f()"]),
+        ("a.js", Array(repeating: "expect(client.gauge).to.have.been.calledWith('gc.pause.by.type.max')", count: 8)),
+        ("a.swift", Array(repeating: code, count: 9).flatMap { $0 } + [String(repeating: "ab ", count: 340)]),
+    ])
+    func codeThatOnlyLooksLikeImportsOrDataIsScored(path: String, lines: [String]) {
+        #expect(block(path, lines).unscoredReason == nil)
     }
 
     @Test func scoredBlocksHaveAProbabilityAndTheFeaturesThatMovedIt() {
