@@ -27,9 +27,15 @@ public struct AddedBlock: Sendable, Equatable {
     ]
     /// Parts of a file name that generators leave (`client.generated.mjs`, `api_generated.rs`).
     static let generatedNameParts = [".generated.", "_generated.", "-generated.", ".gen."]
-    /// Bytes of an encoded line (base64, hex, URL-safe base64, a line-continuation backslash).
-    static let encodedBytes: Set<UInt8> = Set(
-        Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\".utf8))
+    /// Bytes of an encoded line (base64, hex, URL-safe base64, a line-continuation
+    /// backslash), as a table indexed by byte.
+    static let isEncodedByte: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\".utf8 {
+            table[Int(byte)] = true
+        }
+        return table
+    }()
     static let importStarts: [[UInt8]] = [
         "import ", "from ", "#include", "use ", "using ", "require", "package ", "@import", "extern crate",
     ].map { Array($0.utf8) }
@@ -98,7 +104,9 @@ public struct AddedBlock: Sendable, Equatable {
         var data = 0
         for line in stripped {
             total += line.count
-            if line.count >= 1000 || (line.count >= 60 && line.allSatisfy(encodedBytes.contains)) { data += line.count }
+            if line.count >= 1000 || (line.count >= 60 && line.allSatisfy { isEncodedByte[Int($0)] }) {
+                data += line.count
+            }
         }
         return total > 0 && 2 * data >= total
     }

@@ -14,7 +14,8 @@ struct ClassifyCommand: ParsableCommand {
             with ..." lines, agents' accounts, aider's "(aider)", dates before coding
             assistants existed); then each block of at least 8 added lines of code is
             scored by the model built into git-trace. Blocks that carry no signal
-            (short ones, imports, generated, vendored and minified files) are unknown.
+            (short ones, imports, generated, vendored and minified files, encoded
+            data) are unknown.
             Probabilities are in basis points (10,000 = certain); spec/classifier.md
             describes the features, the model and its measured accuracy.
 
