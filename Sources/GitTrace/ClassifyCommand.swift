@@ -71,12 +71,15 @@ struct ClassifyCommand: ParsableCommand {
         // are captured, never estimated.
         if let signer { recordPendingCommits(repository, signer) }
         let meter = progressOptions.make("Classifying commits")?(total)
+        // The JSON document is written whole or not at all: a run that fails halfway (a
+        // clone missing objects) leaves no truncated document for a pipeline to read.
+        var document = Array(#"{"commits":["#.utf8)
         var first = true
-        if json { FileHandle.standardOutput.write(Data(#"{"commits":["#.utf8)) }
         let outcome = try estimation.run { estimate in
             meter?.advance()
             if json {
-                FileHandle.standardOutput.write(Data(((first ? "" : ",") + estimate.json.canonicalString).utf8))
+                if !first { document.append(UInt8(ascii: ",")) }
+                document.append(contentsOf: estimate.json.canonicalString.utf8)
                 first = false
             } else {
                 print(estimate.line)
@@ -89,7 +92,8 @@ struct ClassifyCommand: ParsableCommand {
                 "summary": outcome.summary.json,
             ]
             let rest = JSONValue.object(tail).canonicalString.dropFirst()  // "{" dropped: it continues the object
-            print("]," + rest)
+            document.append(contentsOf: "],\(rest)\n".utf8)
+            FileHandle.standardOutput.write(Data(document))
         } else {
             print(outcome.summary.text)
         }

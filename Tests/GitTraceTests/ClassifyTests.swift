@@ -135,6 +135,16 @@ import Testing
             #expect(output.failedCleanly && output.stderr.hasPrefix(message), "\(arguments): \(output)")
             #expect(output.stdout.isEmpty)
         }
+        // A clone missing an object the diffs need: one line naming it, and no
+        // truncated JSON document on stdout.
+        let blob = try await fixture.git("rev-parse", "HEAD~2:tool.py").trimmingCharacters(in: .newlines)
+        try FileManager.default.removeItem(
+            at: fixture.repository.appendingPathComponent(".git/objects/\(blob.prefix(2))/\(blob.dropFirst(2))"))
+        for arguments in [["classify", "--json"], ["classify"]] {
+            let damaged = try await fixture.sandbox.traceArgs(arguments, in: fixture.repository)
+            #expect(damaged.failedCleanly && damaged.stderr.contains(blob), "\(damaged)")
+            if arguments.contains("--json") { #expect(damaged.stdout.isEmpty, "\(damaged)") }
+        }
         let empty = try await Fixture.make(name: "empty")
         let none = try await empty.trace("classify")
         #expect(none.failedCleanly && none.stderr.contains("no commits yet"), "\(none)")
