@@ -3,6 +3,8 @@ Sources/Classifier/Blocks.swift does the same."""
 
 import re
 
+from features import strip
+
 CODE_EXTENSIONS = {
     "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm", "cs", "java", "kt", "kts", "scala", "swift", "go", "rs",
     "py", "pyi", "rb", "php", "js", "jsx", "mjs", "cjs", "ts", "tsx", "vue", "svelte", "dart", "lua", "pl", "pm",
@@ -16,7 +18,6 @@ EXCLUDED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".min.css", ".bundle.js"
 GENERATED_NAME_PARTS = (".generated.", "_generated.", "-generated.", ".gen.")
 # Bytes of an encoded line: base64, hex, URL-safe base64, a line-continuation backslash.
 ENCODED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\")
-WHITESPACE = b" \t\r\n\f\v"
 MIN_LINES = 8
 
 HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -69,7 +70,7 @@ def is_imports_only(lines) -> bool:
     no "(" (Blocks.swift)."""
     depth = 0
     for line in lines:
-        line = line.strip(WHITESPACE)
+        line = strip(line)
         if not line:
             continue
         assignment = b"=" in line
@@ -90,7 +91,7 @@ def is_mostly_data(lines) -> bool:
     or more bytes that are all ENCODED_BYTES."""
     total = data = 0
     for line in lines:
-        line = line.strip(WHITESPACE)
+        line = strip(line)
         total += len(line)
         if len(line) >= 1000 or (len(line) >= 60 and all(b in ENCODED_BYTES for b in line)):
             data += len(line)
@@ -103,7 +104,7 @@ def unscored_reason(path: str, lines):
         return f"fewer than {MIN_LINES} lines"
     if not is_scoreable_path(path):
         return "not hand-written code (by its path)"
-    if all(not line.strip(WHITESPACE) for line in lines):
+    if all(not strip(line) for line in lines):
         return "blank lines only"
     if is_imports_only(lines):
         return "imports only"
