@@ -70,7 +70,8 @@ public struct CommitClassifier {
     /// `captured`: the commit has a record, so it is listed but not estimated (its
     /// blocks unknown), never mixing an estimate with captured figures.
     public mutating func estimate(
-        commit: String, authorName: String, authorTime: Int64, message: String, blocks: [AddedBlock],
+        commit: String, authorName: String, authorEmail: String = "", authorTime: Int64, message: String,
+        blocks: [AddedBlock],
         captured: Bool = false
     ) -> CommitEstimate {
         var estimate = CommitEstimate(
@@ -87,7 +88,9 @@ public struct CommitClassifier {
         }
         var settled: Int?
         if !contentOnly {
-            if let (signal, shown) = MetadataSignal.aiSignal(authorName: authorName, message: message) {
+            if let (signal, shown) = MetadataSignal.aiSignal(
+                authorName: authorName, authorEmail: authorEmail, message: message)
+            {
                 settled = 9_900
                 estimate.signals.append(.init(name: signal.rawValue, detail: shown))
             } else if authorTime < MetadataSignal.assistantsAvailable {
@@ -148,6 +151,7 @@ package struct HistoryReader {
     package struct Commit {
         package var id: String
         package var authorName: String
+        package var authorEmail: String
         package var authorTime: Int64
         package var message: String
         package var blocks: [AddedBlock]
@@ -166,7 +170,7 @@ package struct HistoryReader {
         let messageEnd = Array("\u{3}\(nonce)".utf8)
         let arguments =
             [
-                "log", "--format=%x01\(nonce)%H%x02%an%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
+                "log", "--format=%x01\(nonce)%H%x02%an%x02%ae%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
                 "--no-color",
                 "--no-ext-diff", "--diff-merges=off", "--no-textconv",
             ] + revisions + ["--"] + paths
@@ -183,14 +187,15 @@ package struct HistoryReader {
                     do { try body(commit) } catch { failure = error }
                 }
                 let fields = line.dropFirst(header.count).split(separator: 0x02, omittingEmptySubsequences: false)
-                guard fields.count == 3 else {
+                guard fields.count == 4 else {
                     current = nil
                     return
                 }
                 current = Commit(
                     id: String(decoding: fields[0], as: UTF8.self),
                     authorName: String(decoding: fields[1], as: UTF8.self),
-                    authorTime: Int64(String(decoding: fields[2], as: UTF8.self)) ?? 0, message: "", blocks: [])
+                    authorEmail: String(decoding: fields[2], as: UTF8.self),
+                    authorTime: Int64(String(decoding: fields[3], as: UTF8.self)) ?? 0, message: "", blocks: [])
                 inMessage = true
                 message.removeAll(keepingCapacity: true)
             } else if inMessage {

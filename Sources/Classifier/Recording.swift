@@ -43,7 +43,8 @@ extension Estimate {
         try HistoryReader(git: git).forEach(revisions: ["-1", commit], paths: []) { read in
             made =
                 classifier.estimate(
-                    commit: read.id, authorName: read.authorName, authorTime: read.authorTime, message: read.message,
+                    commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,
+                    authorTime: read.authorTime, message: read.message,
                     blocks: read.blocks
                 ).record(
                     model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,

@@ -52,7 +52,8 @@ package struct HistoryEstimation {
         try HistoryReader(git: GitCommand(repository: repository)).forEach(revisions: [range], paths: paths) { commit in
             let id = ObjectID(hex: commit.id)
             let estimate = classifier.estimate(
-                commit: commit.id, authorName: commit.authorName, authorTime: commit.authorTime,
+                commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,
+                authorTime: commit.authorTime,
                 message: commit.message, blocks: commit.blocks,
                 captured: id.flatMap { noted.records(of: $0) }?.attribution != nil)
             outcome.summary.add(estimate)

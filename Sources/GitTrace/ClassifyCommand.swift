@@ -10,9 +10,11 @@ struct ClassifyCommand: ParsableCommand {
         abstract: "Estimate how likely each commit's added code was written with an AI assistant.",
         discussion: """
             For history written before capture: an estimate, never a fact. Metadata that
-            is near certain comes first and is named (AI co-author trailers, "Generated
-            with ..." lines, agents' accounts, aider's "(aider)", dates before coding
-            assistants existed); then each block of at least 8 added lines of code is
+            is near certain comes first and is named (assistants' Co-authored-by and
+            Assisted-by trailers, "Generated with ..." lines, SessionTrace's own
+            AI-Assisted trailers, agents' accounts, aider's "(aider)", dates before coding
+            assistants existed); a person who shares a name or an employer with an
+            assistant is not one. Then each block of at least 8 added lines of code is
             scored by the model built into git-trace. Blocks that carry no signal
             (short ones, imports, generated, vendored and minified files, encoded
             data) are unknown.

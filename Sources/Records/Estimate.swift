@@ -8,7 +8,7 @@ package struct Estimate: Sendable, Equatable {
     package static let predicateType = "https://sessiontrace.dev/estimate/v1"
     /// The metadata signals that may settle an estimate (spec/classifier.md §2).
     package static let evidenceNames = [
-        "agent-author", "ai-coauthor-trailer", "before-ai-assistants", "generated-with",
+        "agent-author", "ai-assistant-trailer", "ai-coauthor-trailer", "before-ai-assistants", "generated-with",
     ]
 
     /// One scored block: lines the commit added, and their probability of AI authorship.

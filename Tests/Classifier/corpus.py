@@ -54,11 +54,11 @@ def classify_commits(repo):
     listed = list(commits(repo))
     ai_authors = set()
     for sha, name, email, when, message in listed:
-        if markers.ai_evidence(name, message):
+        if markers.ai_evidence(name, message, email):
             ai_authors.add(email)
     classes = {"ai": [], "human-old": [], "human-new": []}
     for sha, name, email, when, message in listed:
-        evidence = markers.ai_evidence(name, message)
+        evidence = markers.ai_evidence(name, message, email)
         if evidence and when >= AI_FROM:
             classes["ai"].append(sha)
         elif evidence or markers.is_bot(name):

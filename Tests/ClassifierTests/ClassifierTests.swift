@@ -57,6 +57,30 @@ import Testing
         }
     }
 
+    struct MetadataCase: Decodable {
+        var note: String
+        var author: String
+        var email: String
+        var message: String
+        var signal: String?
+        var shown: String?
+    }
+
+    /// Tests/Classifier/markers.py, which labels the training corpus, wrote each case's
+    /// answer: Evidence.swift gives the same. The cases are real trailers and authors,
+    /// people who merely share a name, an employer or a word with an assistant among them.
+    @Test func metadataSignalsEqualTheTrainingCodes() throws {
+        let cases = try JSONDecoder().decode(
+            [MetadataCase].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("metadata.json")))
+        #expect(cases.count >= 30)
+        #expect(cases.contains { $0.signal == nil } && cases.contains { $0.signal == "ai-assistant-trailer" })
+        for item in cases {
+            let found = MetadataSignal.aiSignal(authorName: item.author, authorEmail: item.email, message: item.message)
+            #expect(found?.0.rawValue == item.signal, "\(item.note)")
+            #expect(found?.1 == item.shown, "\(item.note)")
+        }
+    }
+
     @Test func theEmbeddedModelIsWhole() {
         let model = ClassifierModel.embedded
         #expect(model.id.hasPrefix("sessiontrace-lr-"))

@@ -189,6 +189,62 @@ import Testing
         #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
     }
 
+    /// Authors and trailers are read by whom they name, address included: an assistant's
+    /// account is evidence, a person who shares a name or an employer with one is not,
+    /// and an `Assisted-by:` trailer or SessionTrace's own `AI-Assisted:` is. Such
+    /// estimates record, verify and are made again.
+    @Test func authorsAndTrailersAreReadByWhomTheyName() async throws {
+        let fixture = try await Fixture.make()
+        var commits = [String: String]()
+        func commit(_ name: String, author: (String, String), message: String) async throws {
+            let body =
+                "def \(name)(values):\n"
+                + (1...10).map { "    total_\($0) = sum(values) * \($0)" }
+                .joined(separator: "\n") + "\n"
+            try fixture.sandbox.write(body, to: "\(name).py", in: fixture.repository)
+            try await fixture.git("add", "-A")
+            let made = try await fixture.sandbox.run(
+                "git", ["commit", "-q", "-m", message], in: fixture.repository,
+                environment: ["GIT_AUTHOR_NAME": author.0, "GIT_AUTHOR_EMAIL": author.1])
+            try #require(made.status == 0, "\(made)")
+            commits[name] = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        }
+        try await commit("agent", author: ("Copilot", "198982749+Copilot@users.noreply.github.com"), message: "Add")
+        try await commit("person", author: ("Claude", "claude.martin@example.com"), message: "Add")
+        try await commit(
+            "colleague", author: ("Jo", "jo@example.com"), message: "Add\n\nCo-authored-by: Ada <ada@anthropic.com>")
+        try await commit(
+            "kernel", author: ("Jo", "jo@example.com"),
+            message: "Add\n\nAssisted-by: Claude:claude-opus-4-5 coccinelle\nSigned-off-by: Jo <jo@example.com>")
+        // SessionTrace's own trailer on a commit whose note did not travel.
+        try await commit(
+            "own", author: ("Jo", "jo@example.com"),
+            message: "Add\n\nAI-Assisted: claude-code claude-sonnet-4-5 11/11 lines")
+        let output = try await fixture.trace("classify", "--json")
+        #expect(output.status == 0, "\(output)")
+        let listed = try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue ?? []
+        func firstSignal(_ name: String) -> String? {
+            listed.first { $0["commit"]?.stringValue == commits[name] }?["signals"]?.arrayValue?.first?["name"]?
+                .stringValue
+        }
+        #expect(firstSignal("agent") == "agent-author")
+        #expect(firstSignal("kernel") == "ai-assistant-trailer")
+        #expect(firstSignal("own") == "ai-assistant-trailer")
+        for name in ["person", "colleague"] {
+            let entry = listed.first { $0["commit"]?.stringValue == commits[name] }
+            #expect(entry?["probability_bp"]?.integerValue != 9_900, "\(name)")
+            #expect(
+                entry?["signals"]?.arrayValue?.allSatisfy { $0["detail"]?.stringValue?.hasPrefix("strongest") == true }
+                    == true, "\(name): \(String(describing: entry))")
+        }
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        #expect(try await estimates(fixture, commits["kernel"]!).first?.evidence == ["ai-assistant-trailer"])
+        #expect(try await estimates(fixture, commits["agent"]!).first?.evidence == ["agent-author"])
+        #expect(try await estimates(fixture, commits["person"]!).first?.evidence == [])
+        let verified = try await fixture.verify("--content")
+        #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
+    }
+
     /// Signed estimates that claim lines the commit did not add, or that a key outside
     /// the trust signed, are never used.
     @Test func anEstimateOfLinesNotAddedFailsVerification() async throws {
