@@ -211,7 +211,16 @@ package struct HistoryReader {
             }
         }
         if let failure { throw failure }
-        guard result.status == 0 else { throw ClassifyError(description: "git log failed: \(result.reason)") }
+        guard result.status == 0 else {
+            let reason = result.reason
+            // A snapshot or partial clone that left objects out: say so, not only git's words.
+            let missing = ["unable to read", "bad object", "missing blob", "could not read"].contains {
+                reason.contains($0)
+            }
+            throw ClassifyError(
+                description: "git log failed: \(reason)"
+                    + (missing ? " (the repository lacks that object: a partial or damaged clone)" : ""))
+        }
         if var commit = current {
             commit.blocks = reader.finish()
             try body(commit)
