@@ -128,8 +128,9 @@ test: test-deps interop-venv lint
 
 # The classifier (spec/classifier.md §5): labelled blocks from the clones in CORPUS,
 # trained, calibrated and evaluated; writes the model git-trace embeds, the data card
-# and the reference scores the Swift scorer is tested against. The corpus is never
-# committed.
+# and the reference scores (blocks, and the metadata cases of
+# Tests/Fixtures/classifier/metadata.json) the Swift code is tested against. The
+# corpus is never committed.
 CLASSIFIER_VENV = .build/classifier-venv
 $(CLASSIFIER_VENV)/bin/python:
 	python3 -m venv $(CLASSIFIER_VENV)
@@ -137,6 +138,7 @@ $(CLASSIFIER_VENV)/bin/python:
 
 train-classifier: $(CLASSIFIER_VENV)/bin/python
 	@test -n "$(CORPUS)" || { echo "usage: make train-classifier CORPUS=DIR (a folder of git clones)"; exit 2; }
+	$(CLASSIFIER_VENV)/bin/python Tests/Classifier/markers.py Tests/Fixtures/classifier/metadata.json
 	$(CLASSIFIER_VENV)/bin/python Tests/Classifier/corpus.py $(CORPUS) .build/classifier-corpus.pickle
 	$(CLASSIFIER_VENV)/bin/python Tests/Classifier/train.py .build/classifier-corpus.pickle \
 		Sources/CClassifierModel/model.bin spec/classifier.md Tests/Fixtures/classifier/reference.json
