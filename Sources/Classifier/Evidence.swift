@@ -107,8 +107,9 @@ enum AssistantIdentity {
     ]
 
     static func namesAssistant(name: [UInt8], address: [UInt8]) -> Bool {
-        let lower = String(decoding: lowercased(name), as: UTF8.self)
-        let words = lowercased(name).split { !isWordByte($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let lowerBytes = lowercased(name)
+        let lower = String(decoding: lowerBytes, as: UTF8.self)
+        let words = lowerBytes.split { !isWordByte($0) }.map { String(decoding: $0, as: UTF8.self) }
         if words.contains("robot") { return false }  // release automation (gemini-cli-robot)
         let address = String(decoding: lowercased(address), as: UTF8.self)
         let login = githubLogin(address)
@@ -161,11 +162,8 @@ enum AssistantIdentity {
         bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
     }
 
-    /// Without leading and trailing ASCII white space (space, tab, LF, VT, FF, CR).
-    static func stripped<C: BidirectionalCollection<UInt8>>(_ bytes: C) -> [UInt8] {
-        let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
-        else { return [] }
-        return Array(bytes[first...last])
+    /// Without leading and trailing white space, as the features strip lines.
+    static func stripped(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        Array(BlockFeatures.stripped(ArraySlice(bytes)))
     }
 }
