@@ -25,10 +25,11 @@ package struct PathFilter: Sendable {
         for path in candidates where PathFilter.lockFileNames.contains(String(path.split(separator: "/").last ?? "")) {
             reasons[path] = "lock-file"
         }
-        let marked = try repository.setAttributes(
-            PathFilter.attributes, forPaths: candidates.filter { reasons[$0] == nil }, atCommit: commit)
-        for (path, names) in marked {
-            reasons[path] = PathFilter.attributes.first(where: names.contains)
+        // The end commit's own .gitattributes only: the report is the same in every clone.
+        var attributes = try TreeAttributes(repository: repository, commit: commit)
+        for path in candidates where reasons[path] == nil {
+            let states = try attributes.states(of: PathFilter.attributes, forPath: path)
+            if let name = PathFilter.attributes.first(where: { states[$0]?.isTrue == true }) { reasons[path] = name }
         }
         self.reasons = reasons
     }

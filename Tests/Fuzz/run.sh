@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
-targets="${FUZZ_TARGETS:-note statement json allowed-signers revoked-keys checkpoint policy keys agent-payload diff-blocks}"
+targets="${FUZZ_TARGETS:-note statement json allowed-signers revoked-keys checkpoint policy keys agent-payload diff-blocks gitattributes}"
 swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product sessiontrace-fuzz
 binary="$(swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)/sessiontrace-fuzz"
 findings="$PWD/.build/fuzz-findings"

@@ -273,6 +273,19 @@ import Testing
         lines(everything["lines_added"], 9, 1, 7, 2)
         lines(everything["excluded"]?["lines"], 0, 0, 0, 0)
         #expect(everything["excluded"]?["included_by_flag"] == .bool(true))
+        // Only the end commit's .gitattributes counts: not a staged change, not
+        // .git/info/attributes, not the user's file. The report is the same in every clone.
+        let files = history.fixture.repository
+        try history.fixture.sandbox.write("app.txt linguist-generated\n", to: ".gitattributes", in: files)
+        try await history.fixture.git("add", ".gitattributes")
+        try history.fixture.sandbox.write("src/** linguist-vendored\n", to: ".git/info/attributes", in: files)
+        let userFile = try history.fixture.sandbox.write(
+            "*.txt linguist-generated\n", to: "user-attributes", in: history.fixture.sandbox.root)
+        try await history.fixture.git("config", "core.attributesFile", userFile.path)
+        let local = try await report(history)
+        lines(local["lines_added"], 6, 1, 7, 2)
+        #expect(local["excluded"]?["paths"]?.arrayValue?.map { $0["path"] } == [.string("gen/api.pb.go")])
+        try await history.fixture.git("reset", "-q", "--hard")
         // Directories two levels deep.
         let deep = try await report(history, "--depth", "2", "--no-tree")
         #expect(

@@ -56,6 +56,25 @@ let targets: [FuzzTarget] = [
             fail("a probability of \(bp) bp")
         }
     },
+    // A .gitattributes file and a path (after the first NUL) as a commit's tree can
+    // hold them: parsing and matching end, and a pattern without wildcards that holds a
+    // slash matches exactly the path it spells.
+    FuzzTarget(name: "gitattributes") { bytes in
+        let parts = bytes.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+        let file = AttributesFile(parsing: Array(parts[0]), allowsMacros: true)
+        let path = parts.count > 1 ? parts[1] : []
+        for rule in file.rules {
+            _ = rule.pattern.matches(path)
+        }
+        let spelled = Array(parts[0].prefix { $0 != 0x0A && $0 != 0x20 && $0 != 0x09 && $0 != 0x0D })
+        let wild: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
+        if spelled.contains(UInt8(ascii: "/")), !spelled.contains(where: wild.contains), spelled.last != 0x2F,
+            spelled.first != 0x2F
+        {
+            let literal = Wildmatch.matches(pattern: spelled, text: Array(path))
+            if literal != spelled.elementsEqual(path) { fail("literal pattern \(spelled) against \(Array(path))") }
+        }
+    },
     // A note as the ledger reads it: lines, envelopes, statements. Envelope.parse's
     // canonical flag must agree with re-serialising, and a decoded statement must
     // encode to bytes that decode to the same statement.
