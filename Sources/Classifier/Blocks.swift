@@ -6,10 +6,15 @@ public struct AddedBlock: Sendable, Equatable {
     public var path: String
     public var startLine: Int
     public var lines: [ArraySlice<UInt8>]
+    /// The `.gitattributes` mark (`linguist-generated`, `linguist-vendored`) the
+    /// commit's tree gives the file, when it gives one.
+    public var attributeMark: String?
 
     public var endLine: Int { startLine + lines.count - 1 }
 
     public static let minimumLines = 8
+    /// The attributes that mark a file as not written here (GitHub Linguist's).
+    public static let excludingAttributes = ["linguist-generated", "linguist-vendored"]
 
     static let codeExtensions: Set<String> = [
         "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm", "cs", "java", "kt", "kts", "scala", "swift", "go",
@@ -56,6 +61,7 @@ public struct AddedBlock: Sendable, Equatable {
     public var unscoredReason: String? {
         if lines.count < Self.minimumLines { return "fewer than \(Self.minimumLines) lines" }
         if !Self.isScoreable(path: path) { return "not hand-written code (by its path)" }
+        if let attributeMark { return "marked \(attributeMark) in .gitattributes" }
         let stripped = lines.map(BlockFeatures.stripped)
         if stripped.allSatisfy(\.isEmpty) { return "blank lines only" }
         if Self.isImportsOnly(stripped) { return "imports only" }

@@ -158,8 +158,32 @@ package struct HistoryReader {
     }
 
     let git: GitCommand
+    let repository: Repository
 
-    package init(git: GitCommand) { self.git = git }
+    package init(repository: Repository) {
+        self.repository = repository
+        self.git = GitCommand(repository: repository)
+    }
+
+    /// Marks the blocks whose files the commit's own `.gitattributes` marks as generated
+    /// or vendored (spec/classifier.md §1); only blocks otherwise scored are looked up.
+    func markingAttributes(_ blocks: [AddedBlock], of commit: String) throws -> [AddedBlock] {
+        guard let id = ObjectID(hex: commit), blocks.contains(where: { $0.unscoredReason == nil }) else {
+            return blocks
+        }
+        var attributes = try TreeAttributes(repository: repository, commit: id)
+        var marks = [String: String?]()
+        return try blocks.map { block in
+            guard block.unscoredReason == nil else { return block }
+            if marks[block.path] == nil {
+                let states = try attributes.states(of: AddedBlock.excludingAttributes, forPath: block.path)
+                marks[block.path] = .some(AddedBlock.excludingAttributes.first { states[$0]?.isTrue == true })
+            }
+            var marked = block
+            marked.attributeMark = marks[block.path] ?? nil
+            return marked
+        }
+    }
 
     /// `revisions`: what `git log` takes (a range, a commit); `paths`: limits to these.
     package func forEach(revisions: [String], paths: [String], _ body: (Commit) throws -> Void) throws {
@@ -183,8 +207,10 @@ package struct HistoryReader {
             guard failure == nil else { return }
             if !inMessage && line.starts(with: header) {
                 if var commit = current {
-                    commit.blocks = reader.finish()
-                    do { try body(commit) } catch { failure = error }
+                    do {
+                        commit.blocks = try markingAttributes(reader.finish(), of: commit.id)
+                        try body(commit)
+                    } catch { failure = error }
                 }
                 let fields = line.dropFirst(header.count).split(separator: 0x02, omittingEmptySubsequences: false)
                 guard fields.count == 4 else {
@@ -222,7 +248,7 @@ package struct HistoryReader {
                     + (missing ? " (the repository lacks that object: a partial or damaged clone)" : ""))
         }
         if var commit = current {
-            commit.blocks = reader.finish()
+            commit.blocks = try markingAttributes(reader.finish(), of: commit.id)
             try body(commit)
         }
     }

@@ -37,10 +37,9 @@ extension Estimate {
         -> Estimate?
     {
         guard modelSHA256 == model.sha256 else { return nil }
-        let git = GitCommand(repository: repository)
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var made: Estimate?
-        try HistoryReader(git: git).forEach(revisions: ["-1", commit], paths: []) { read in
+        try HistoryReader(repository: repository).forEach(revisions: ["-1", commit], paths: []) { read in
             made =
                 classifier.estimate(
                     commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,

@@ -49,7 +49,7 @@ package struct HistoryEstimation {
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var recorder = signer.map { EstimateRecorder(repository: repository, signer: $0, model: model) }
         var outcome = Outcome()
-        try HistoryReader(git: GitCommand(repository: repository)).forEach(revisions: [range], paths: paths) { commit in
+        try HistoryReader(repository: repository).forEach(revisions: [range], paths: paths) { commit in
             let id = ObjectID(hex: commit.id)
             let estimate = classifier.estimate(
                 commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,

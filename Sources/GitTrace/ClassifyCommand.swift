@@ -16,8 +16,8 @@ struct ClassifyCommand: ParsableCommand {
             assistants existed); a person who shares a name or an employer with an
             assistant is not one. Then each block of at least 8 added lines of code is
             scored by the model built into git-trace. Blocks that carry no signal
-            (short ones, imports, generated, vendored and minified files, encoded
-            data) are unknown.
+            (short ones, imports, generated, vendored and minified files, by their
+            paths or by the commit's own .gitattributes, encoded data) are unknown.
             Probabilities are in basis points (10,000 = certain); spec/classifier.md
             describes the features, the model and its measured accuracy.
 

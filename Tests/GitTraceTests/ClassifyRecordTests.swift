@@ -245,6 +245,50 @@ import Testing
         #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
     }
 
+    /// Files the commit's own `.gitattributes` marks generated or vendored are unknown,
+    /// not scored; and since only the commit's tree is read, an attributes file outside
+    /// it (`.git/info/attributes`, the user's, a staged change) changes no estimate, so
+    /// that recorded estimates are made again the same in every clone.
+    @Test func filesTheCommitsAttributesMarkAreNotScored() async throws {
+        let fixture = try await Fixture.make()
+        let body = (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
+        try fixture.sandbox.write(
+            "api/client.py linguist-generated\nthird/** linguist-vendored=true\nkept/*.py -linguist-generated\n",
+            to: ".gitattributes", in: fixture.repository)
+        for path in ["api/client.py", "third/lib/x.py", "kept/own.py", "own.py"] {
+            try fixture.sandbox.write("def f(values):\n\(body)\n", to: path, in: fixture.repository)
+        }
+        let commit = try await fixture.sandbox.commitAll("Add code", in: fixture.repository)
+        func blocks() async throws -> [String: JSONValue] {
+            let output = try await fixture.trace("classify", "--json", "--content-only", commit)
+            try #require(output.status == 0, "\(output)")
+            let listed = try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue?.first
+            var byPath = [String: JSONValue]()
+            for block in listed?["blocks"]?.arrayValue ?? [] { byPath[block["path"]?.stringValue ?? ""] = block }
+            return byPath
+        }
+        let read = try await blocks()
+        #expect(read["api/client.py"]?["unknown_because"]?.stringValue == "marked linguist-generated in .gitattributes")
+        #expect(read["third/lib/x.py"]?["unknown_because"]?.stringValue == "marked linguist-vendored in .gitattributes")
+        #expect(read["kept/own.py"]?["probability_bp"]?.integerValue != nil, "\(read)")
+        #expect(read["own.py"]?["probability_bp"]?.integerValue != nil, "\(read)")
+        #expect(try await fixture.trace("classify", "--record", "--content-only").status == 0)
+        let recorded = try #require(try await estimates(fixture, commit).first)
+        #expect(Set(recorded.blocks.map(\.path)) == ["kept/own.py", "own.py"])
+
+        // Attributes from outside the commit: none counts.
+        try fixture.sandbox.write("own.py linguist-generated\n", to: ".git/info/attributes", in: fixture.repository)
+        let global = try fixture.sandbox.write("kept/*.py linguist-vendored\n", to: "attrs", in: fixture.sandbox.root)
+        try await fixture.git("config", "core.attributesFile", global.path)
+        try fixture.sandbox.write("*.py linguist-generated\n", to: ".gitattributes", in: fixture.repository)
+        try await fixture.git("add", ".gitattributes")
+        let again = try await blocks()
+        #expect(again["own.py"]?["probability_bp"] == read["own.py"]?["probability_bp"], "\(again)")
+        #expect(again["kept/own.py"]?["probability_bp"]?.integerValue != nil, "\(again)")
+        let verified = try await fixture.verify("--content")
+        #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
+    }
+
     /// Signed estimates that claim lines the commit did not add, or that a key outside
     /// the trust signed, are never used.
     @Test func anEstimateOfLinesNotAddedFailsVerification() async throws {
