@@ -193,7 +193,7 @@ package struct HistoryReader {
         let header = Array("\u{1}\(nonce)".utf8)
         let messageEnd = Array("\u{3}\(nonce)".utf8)
         let arguments =
-            [
+            GitCommand.pinnedHistorySettings + [
                 "log", "--format=%x01\(nonce)%H%x02%an%x02%ae%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
                 "--no-color",
                 "--no-ext-diff", "--diff-merges=off", "--no-textconv",

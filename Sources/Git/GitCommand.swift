@@ -26,6 +26,20 @@ package struct GitCommand: Sendable {
         }
     }
 
+    /// Settings pinned where what git prints from history is read as data (blocks to
+    /// estimate, lines to count): each is set to git's default, so that no user's or
+    /// repository's configuration changes it, and every clone gets the same answer.
+    /// The diff algorithm and its indent heuristic decide where an added block starts
+    /// and how many lines a change adds; inter-hunk context merges hunks; prefixes,
+    /// path quoting, file order and the output encoding change how the diff is written;
+    /// `log.showSignature` writes gpg's lines into the output; `log.follow` turns a
+    /// one-path log into a rename-following one.
+    package static let pinnedHistorySettings = [
+        "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
+        "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
+        "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false",
+    ].flatMap { ["-c", $0] }
+
     package let directory: String
     /// Set for every git run: the repository libgit2 opened, so that git acts on the
     /// same one whatever `GIT_DIR` this process inherited (a relative one would point

@@ -35,8 +35,16 @@ NEW_FROM = datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc).timestamp
 NEW_UNTIL = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
 
 
+# git's defaults, pinned as the scorer pins them (GitCommand.pinnedHistorySettings): no
+# configuration of this machine's changes where a block starts.
+PINNED = ["diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
+          "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
+          "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false"]
+
+
 def git(repo, *args):
-    return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True).stdout
+    pinned = [part for setting in PINNED for part in ("-c", setting)]
+    return subprocess.run(["git", "-C", repo, *pinned, *args], check=True, capture_output=True).stdout
 
 
 def commits(repo):

@@ -289,6 +289,45 @@ import Testing
         #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
     }
 
+    /// Blocks come from git's default diff whatever the user configured: without the
+    /// indent heuristic this change's hunk starts a line later and its block scores
+    /// differently, so an estimate recorded in one clone failed `verify --content` in
+    /// another. Nor do prefixes, inter-hunk context, path quoting or file order count.
+    @Test func estimatesAreMadeAgainTheSameWhateverTheUsersDiffSettings() async throws {
+        let fixture = try await Fixture.make()
+        func test(_ name: String, _ steps: Int) -> String {
+            "@pytest.mark.slow\ndef test_\(name)(value):\n"
+                + (0..<steps).map { "    step_\($0) = value * \($0)  # \(name)\n" }.joined() + "    assert value\n\n"
+        }
+        try await fixture.commit(test("a", 3) + test("z", 3), to: "test_f.py", message: "tests")
+        try await fixture.commit(test("a", 3) + test("m", 9) + test("z", 3), to: "test_f.py", message: "one more")
+        try await fixture.commit(test("b", 9), to: "caf\u{E9}/b_test.py", message: "another")
+        func blocks() async throws -> [String] {
+            let output = try await fixture.trace("classify", "--json", "--content-only")
+            try #require(output.status == 0, "\(output)")
+            let commits = try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue ?? []
+            return commits.flatMap { commit in
+                (commit["blocks"]?.arrayValue ?? []).map {
+                    "\($0["path"]?.stringValue ?? "") \($0["start_line"]?.integerValue ?? 0) "
+                        + "\($0["probability_bp"]?.integerValue ?? -1)"
+                }
+            }
+        }
+        let before = try await blocks()
+        #expect(before.count == 3, "\(before)")
+        #expect(try await fixture.trace("classify", "--record", "--content-only").status == 0)
+        let order = try fixture.sandbox.write("z*\n*\n", to: "order", in: fixture.sandbox.root)
+        for (name, value) in [
+            ("diff.indentHeuristic", "false"), ("diff.algorithm", "patience"), ("diff.noprefix", "true"),
+            ("diff.interHunkContext", "10"), ("core.quotePath", "false"), ("diff.orderFile", order.path),
+        ] {
+            try await fixture.git("config", name, value)
+        }
+        #expect(try await blocks() == before)
+        let verified = try await fixture.verify("--content")
+        #expect(verified.status == 0 && !verified.stdout.contains("warning"), "\(verified)")
+    }
+
     /// Signed estimates that claim lines the commit did not add, or that a key outside
     /// the trust signed, are never used.
     @Test func anEstimateOfLinesNotAddedFailsVerification() async throws {

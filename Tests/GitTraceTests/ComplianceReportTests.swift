@@ -549,6 +549,25 @@ import Testing
         #expect(withoutTime(try await report(history, "--no-tree")) == withoutTime(first))
     }
 
+    /// Lines added are counted with git's default diff whatever the user configured:
+    /// for this change Myers counts 2 added and 6 deleted, patience 3 and 7.
+    @Test func linesAreCountedTheSameWhateverTheUsersDiffSettings() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.commit("\nz\ny\nx\nx\nx\n}\nx\n\n", to: "a.txt")
+        try await fixture.commit("\nx\n\n\nz\n", to: "a.txt")
+        func unknownLines() async throws -> JSONValue? {
+            let output = try await fixture.trace("report", "--format", "json", "HEAD~1..HEAD", "--no-tree")
+            try #require(output.status == 0, "\(output)")
+            return try JSONValue(parsing: output.stdout)["lines_added"]?["unknown"]
+        }
+        #expect(try await unknownLines() == .integer(2))
+        for setting in ["diff.algorithm=patience", "diff.algorithm=histogram", "diff.renameLimit=1"] {
+            let parts = setting.split(separator: "=").map(String.init)
+            try await fixture.git("config", parts[0], parts[1])
+            #expect(try await unknownLines() == .integer(2), "\(setting)")
+        }
+    }
+
     @Test func noRecordsSaysNoAttributionData() async throws {
         let fixture = try await Fixture.make()
         try await fixture.commit("x\ny\n", to: "a.txt")
