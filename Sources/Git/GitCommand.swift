@@ -33,11 +33,12 @@ package struct GitCommand: Sendable {
     /// and how many lines a change adds; inter-hunk context merges hunks; prefixes,
     /// path quoting, file order and the output encoding change how the diff is written;
     /// `log.showSignature` writes gpg's lines into the output; `log.follow` turns a
-    /// one-path log into a rename-following one.
+    /// one-path log into a rename-following one; `trailer.separators` makes other lines
+    /// trailers (a `Reviewed-by# …` line a review).
     package static let pinnedHistorySettings = [
         "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
         "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
-        "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false",
+        "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
     ].flatMap { ["-c", $0] }
 
     package let directory: String

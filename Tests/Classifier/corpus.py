@@ -39,7 +39,7 @@ NEW_UNTIL = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc).timestam
 # configuration of this machine's changes where a block starts.
 PINNED = ["diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
           "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
-          "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false"]
+          "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:"]
 
 
 def git(repo, *args):
