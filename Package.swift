@@ -144,7 +144,8 @@ let package = Package(
         .testTarget(
             name: "GitTraceTests",
             dependencies: [
-                "Hex", "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys", "CanonicalJSON", "Git",
+                "Classifier", "Hex", "Setup", "Capture", "Sync", "Verification", "Ledger", "Records", "Keys",
+                "CanonicalJSON", "Git",
                 "Signing", "TestSupport",
             ]),
     ]

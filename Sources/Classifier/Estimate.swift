@@ -36,6 +36,9 @@ public struct CommitEstimate: Sendable {
     public var signals: [Signal]
     public var blocks: [Block]
 
+    /// A metadata signal gave the probability (spec/classifier.md §2), not the content.
+    public var settled: Bool { signals.contains { Records.Estimate.evidenceNames.contains($0.name) } }
+
     public var linesScored: Int { blocks.filter { $0.probabilityBP != nil }.reduce(0) { $0 + $1.lineCount } }
     public var linesAdded: Int { blocks.reduce(0) { $0 + $1.lineCount } }
 }

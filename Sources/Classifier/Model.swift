@@ -1,6 +1,7 @@
 import CClassifierModel
 import Diagnostics
 import Foundation
+import Records
 import Signing
 
 /// The classifier's logistic regression and its calibration (spec/classifier.md §4).
@@ -11,6 +12,8 @@ public struct ClassifierModel: Sendable {
     let bias: Double
     let block: (a: Double, b: Double)
     let commit: (a: Double, b: Double)
+    /// How the probabilities of many blocks are read as a share of lines (§6).
+    package let shareCalibration: ShareCalibration
     let styleMean: [Double]
     let styleDeviation: [Double]
     let styleWeights: [Double]
@@ -31,6 +34,15 @@ public struct ClassifierModel: Sendable {
     /// train-classifier` wrote: a broken one is a broken build, which the tests catch.
     public static let embedded: ClassifierModel = try! ClassifierModel(bytes: embeddedBytes)
 
+    /// 2: the share calibration follows the Platt numbers.
+    static let format: UInt32 = 2
+
+    /// The built-in model's share calibration, by its file's SHA-256: what reports read
+    /// estimates with (estimates by other models are in no share).
+    package static var embeddedShareCalibration: [String: ShareCalibration] {
+        [embedded.sha256: embedded.shareCalibration]
+    }
+
     public init(bytes: [UInt8]) throws {
         sha256 = SHA256.hexDigest(bytes)
         var reader = Reader(bytes: bytes)
@@ -40,17 +52,21 @@ public struct ClassifierModel: Sendable {
         let format = try reader.uint32()
         let hashBits = try reader.uint32()
         let styleCount = try reader.uint32()
-        guard format == 1, Int(hashBits) == BlockFeatures.hashBits, Int(styleCount) == BlockFeatures.styleCount
+        guard format == Self.format, Int(hashBits) == BlockFeatures.hashBits,
+            Int(styleCount) == BlockFeatures.styleCount
         else {
             throw FormatError(
                 description:
-                    "classifier model format \(format) with \(hashBits) hash bits and \(styleCount) style numbers; expected 1, \(BlockFeatures.hashBits), \(BlockFeatures.styleCount)"
+                    "classifier model format \(format) with \(hashBits) hash bits and \(styleCount) style numbers; expected \(Self.format), \(BlockFeatures.hashBits), \(BlockFeatures.styleCount)"
             )
         }
         id = String(decoding: try reader.bytes(32).prefix { $0 != 0 }, as: UTF8.self)
         bias = Double(try reader.float())
         block = (Double(try reader.float()), Double(try reader.float()))
         commit = (Double(try reader.float()), Double(try reader.float()))
+        shareCalibration = ShareCalibration(
+            humanMean: Double(try reader.float()), aiMean: Double(try reader.float()),
+            humanDeviation: Double(try reader.float()), aiDeviation: Double(try reader.float()))
         styleMean = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
         styleDeviation = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
         styleWeights = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }

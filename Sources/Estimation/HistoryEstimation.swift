@@ -49,6 +49,7 @@ package struct HistoryEstimation {
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var recorder = signer.map { EstimateRecorder(repository: repository, signer: $0, model: model) }
         var outcome = Outcome()
+        outcome.summary.calibration = model.shareCalibration
         try HistoryReader(repository: repository).forEach(revisions: [range], paths: paths) { commit in
             let id = ObjectID(hex: commit.id)
             let estimate = classifier.estimate(
@@ -143,14 +144,18 @@ struct EstimateRecorder {
     }
 }
 
-/// Totals over the commits classified: the estimated AI share of the lines scored, with
-/// an interval that assumes calibrated, independent blocks.
+/// Totals over the commits classified: the estimated AI share of the lines scored, read
+/// with the model's share calibration (spec/classifier.md §6).
 package struct ClassificationSummary {
     package var commits = 0
     package var commitsScored = 0
     package var commitsCaptured = 0
     package var linesAdded = 0
     package var tally = EstimateTally()
+    /// The model's (spec/classifier.md §6).
+    package var calibration: ShareCalibration?
+
+    package var figures: EstimateFigures { tally.figures(calibration) }
 
     mutating func add(_ estimate: CommitEstimate) {
         commits += 1
@@ -159,7 +164,7 @@ package struct ClassificationSummary {
         linesAdded += estimate.linesAdded
         for block in estimate.blocks {
             guard let bp = block.probabilityBP else { continue }
-            tally.add(lines: block.lineCount, probabilityBP: bp)
+            tally.add(lines: block.lineCount, probabilityBP: bp, settled: estimate.settled)
         }
     }
 }

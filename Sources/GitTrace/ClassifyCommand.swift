@@ -113,7 +113,7 @@ struct ClassifyCommand: ParsableCommand {
 
 extension ClassificationSummary {
     var json: JSONValue {
-        var members = tally.jsonMembers
+        var members = figures.jsonMembers
         members["commits"] = .integer(Int64(commits))
         members["commits_scored"] = .integer(Int64(commitsScored))
         members["commits_captured"] = .integer(Int64(commitsCaptured))
@@ -122,13 +122,13 @@ extension ClassificationSummary {
     }
 
     var text: String {
-        guard let share = tally.shareBP else {
+        guard let share = figures.shareBP, let estimated = figures.estimatedAILines, let interval = figures.interval
+        else {
             return "\(commits) commits: no block carries a signal (\(linesAdded) lines added, all unknown)"
         }
         let captured = commitsCaptured > 0 ? " (\(commitsCaptured) captured, not estimated)" : ""
-        let interval = tally.interval
         return
-            "estimated AI share of the lines scored: \(percent(share)) (\(tally.estimatedAILines) of \(tally.linesScored) lines, 95 % interval \(interval.low)–\(interval.high)), from \(commitsScored) of \(commits) commits\(captured); \(linesAdded - tally.linesScored) lines added unknown. An estimate, not captured data."
+            "estimated AI share of the lines scored: \(percent(share)) (\(estimated) of \(figures.readableLines) lines, 95 % interval \(interval.low)–\(interval.high)), from \(commitsScored) of \(commits) commits\(captured); \(linesAdded - figures.linesScored) lines added unknown. An estimate, not captured data."
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Classifier
 import Foundation
 import Git
 import Ledger
@@ -77,6 +78,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         var options = ReportOptions()
+        options.shareCalibrations = ClassifierModel.embeddedShareCalibration
         options.framework = framework
         guard depth >= 1 else { throw CommandFailure("--depth must be 1 or more") }
         options.range = range

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanonicalJSON
+import Classifier
 import Policy
 import Reports
 
@@ -34,6 +35,7 @@ struct StatsCommand: ParsableCommand {
         if repository.hasNoCommits { throw CommandFailure("repository has no commits yet") }
         let trust = try trustOptions.forDisplay(repository: repository)
         var options = ReportOptions()
+        options.shareCalibrations = ClassifierModel.embeddedShareCalibration
         options.range = range
         options.surviving = false
         options.includeGenerated = includeGenerated

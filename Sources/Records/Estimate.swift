@@ -142,44 +142,142 @@ package struct Estimate: Sendable, Equatable {
     }
 }
 
-/// Estimated AI lines summed over blocks (spec/reports.md §3.3, `estimates`): the
-/// expectation of the AI lines and a 95 % interval that takes each block as one
-/// independent, calibrated draw of all its lines.
+/// How the probabilities of many blocks are read as a share of lines (spec/classifier.md
+/// §6), measured when the model was trained: the line-weighted mean held-out
+/// probability of contemporary human blocks and of AI blocks, and how far one
+/// repository's means stray from them (standard deviations over repositories).
+package struct ShareCalibration: Sendable, Equatable {
+    package var humanMean: Double
+    package var aiMean: Double
+    package var humanDeviation: Double
+    package var aiDeviation: Double
+
+    /// Below this gap between the class means the share cannot be read from the blocks.
+    package static let minimumSeparation = 0.05
+
+    package init(humanMean: Double, aiMean: Double, humanDeviation: Double, aiDeviation: Double) {
+        self.humanMean = humanMean
+        self.aiMean = aiMean
+        self.humanDeviation = humanDeviation
+        self.aiDeviation = aiDeviation
+    }
+
+    package var separatesClasses: Bool { aiMean - humanMean >= Self.minimumSeparation }
+}
+
+/// Estimated AI lines over blocks (spec/classifier.md §6, spec/reports.md §3.3,
+/// `estimates`). Blocks a metadata signal settled count at their probability; blocks the
+/// content was scored on are read together through the model's share calibration, whose
+/// interval holds how far one repository strays from the corpus, not only chance.
 package struct EstimateTally: Sendable, Equatable {
     package private(set) var linesScored = 0
-    package private(set) var expectedAILines = 0.0
-    private var variance = 0.0
+    private var settledLines = 0
+    private var settledExpected = 0.0
+    private var settledVariance = 0.0
+    private var contentLines = 0
+    private var contentExpected = 0.0
+    private var contentSampling = 0.0
 
     package init() {}
 
-    package mutating func add(lines: Int, probabilityBP: Int) {
+    /// `settled`: a metadata signal (spec/classifier.md §2) gave the probability.
+    package mutating func add(lines: Int, probabilityBP: Int, settled: Bool) {
         let p = Double(probabilityBP) / 10_000, n = Double(lines)
         linesScored += lines
-        expectedAILines += p * n
-        variance += n * n * p * (1 - p)
+        if settled {
+            settledLines += lines
+            settledExpected += p * n
+            settledVariance += n * n * p * (1 - p)
+        } else {
+            contentLines += lines
+            contentExpected += p * n
+            contentSampling += n * n * p * (1 - p)
+        }
     }
 
-    package var estimatedAILines: Int { Int(expectedAILines.rounded()) }
+    /// The figures, reading the content-scored blocks with `calibration`; without one
+    /// (or one that does not separate the classes) those lines are left out of them.
+    /// The settled and the content-scored lines each have an interval held to their own
+    /// lines; the figures' interval is the two added.
+    package func figures(_ calibration: ShareCalibration?) -> EstimateFigures {
+        let settledSpread = 1.96 * settledVariance.squareRoot()
+        var figures = EstimateFigures(
+            linesScored: linesScored, readableLines: settledLines, expected: settledExpected,
+            low: max(0, settledExpected - settledSpread),
+            high: min(Double(settledLines), settledExpected + settledSpread))
+        guard contentLines > 0 else { return figures }
+        guard let calibration, calibration.separatesClasses else {
+            figures.linesWithoutCalibration = contentLines
+            return figures
+        }
+        let lines = Double(contentLines), gap = calibration.aiMean - calibration.humanMean
+        let raw = (contentExpected / lines - calibration.humanMean) / gap
+        let share = min(1, max(0, raw))
+        let deviation =
+            ((1 - share) * (1 - share) * calibration.humanDeviation * calibration.humanDeviation
+            + share * share * calibration.aiDeviation * calibration.aiDeviation
+            + contentSampling / (lines * lines)).squareRoot() / gap
+        figures.readableLines += contentLines
+        figures.expected += share * lines
+        figures.low += min(share, max(0, raw - 1.96 * deviation)) * lines
+        figures.high += max(share, min(1, raw + 1.96 * deviation)) * lines
+        return figures
+    }
+}
 
-    package var interval: (low: Int, high: Int) {
-        let spread = 1.96 * variance.squareRoot()
-        return (
-            max(0, Int((expectedAILines - spread).rounded())),
-            min(linesScored, Int((expectedAILines + spread).rounded()))
-        )
+/// What `EstimateTally.figures` gives; figures of several models add up (`+`).
+package struct EstimateFigures: Sendable, Equatable {
+    package var linesScored = 0
+    /// Lines scored from content by a model without a share calibration: in no figure.
+    package var linesWithoutCalibration = 0
+    /// The lines the figures speak of.
+    package var readableLines = 0
+    var expected = 0.0
+    var low = 0.0
+    var high = 0.0
+
+    package init() {}
+
+    init(linesScored: Int, readableLines: Int, expected: Double, low: Double, high: Double) {
+        self.linesScored = linesScored
+        self.readableLines = readableLines
+        self.expected = expected
+        self.low = low
+        self.high = high
     }
 
-    /// The estimated AI share of the lines scored, in basis points; nil when none were.
+    package static func + (a: EstimateFigures, b: EstimateFigures) -> EstimateFigures {
+        var sum = EstimateFigures(
+            linesScored: a.linesScored + b.linesScored, readableLines: a.readableLines + b.readableLines,
+            expected: a.expected + b.expected, low: a.low + b.low, high: a.high + b.high)
+        sum.linesWithoutCalibration = a.linesWithoutCalibration + b.linesWithoutCalibration
+        return sum
+    }
+
+    /// nil when no line scored can be read.
+    package var estimatedAILines: Int? { readableLines == 0 ? nil : Int(expected.rounded()) }
+
+    /// The 95 % interval of the AI lines, which always holds the estimate.
+    package var interval: (low: Int, high: Int)? {
+        guard let estimate = estimatedAILines else { return nil }
+        return (min(Int(low.rounded()), estimate), max(Int(high.rounded()), estimate))
+    }
+
+    /// The estimated AI share of the lines read, in basis points; nil when none were.
     package var shareBP: Int? {
-        linesScored == 0 ? nil : Int((expectedAILines / Double(linesScored) * 10_000).rounded())
+        readableLines == 0 ? nil : Int((expected / Double(readableLines) * 10_000).rounded())
     }
 
-    /// `lines_scored`, `estimated_ai_lines`, `estimated_ai_lines_95` and
-    /// `estimated_ai_share_bp`, as classify's summary and the report's `estimates` give them.
+    /// `lines_scored`, `lines_without_share_calibration`, `estimated_ai_lines`,
+    /// `estimated_ai_lines_95` and `estimated_ai_share_bp`, as classify's summary and the
+    /// report's `estimates` give them.
     package var jsonMembers: JSONObject {
         [
-            "lines_scored": .integer(Int64(linesScored)), "estimated_ai_lines": .integer(Int64(estimatedAILines)),
-            "estimated_ai_lines_95": .array([.integer(Int64(interval.low)), .integer(Int64(interval.high))]),
+            "lines_scored": .integer(Int64(linesScored)),
+            "lines_without_share_calibration": .integer(Int64(linesWithoutCalibration)),
+            "estimated_ai_lines": estimatedAILines.map { .integer(Int64($0)) } ?? .null,
+            "estimated_ai_lines_95": interval.map { .array([.integer(Int64($0.low)), .integer(Int64($0.high))]) }
+                ?? .null,
             "estimated_ai_share_bp": shareBP.map { .integer(Int64($0)) } ?? .null,
         ]
     }

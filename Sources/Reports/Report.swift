@@ -96,16 +96,19 @@ package struct Report: Sendable {
     package struct Estimates: Sendable {
         package struct ByModel: Sendable {
             package var model: String
+            package var modelSHA256: String
             package var commits = 0
             package var tally = EstimateTally()
+            /// The tally read with the model's share calibration, when the report knows it.
+            package var figures = EstimateFigures()
         }
 
         /// Commits without a (verified) attribution record that have an estimate.
         package var commits = 0
-        package var tally = EstimateTally()
         /// Lines those commits added that their estimates did not score.
         package var unscoredLines = 0
         package var byModel: [ByModel] = []
+        package var figures: EstimateFigures { byModel.reduce(EstimateFigures()) { $0 + $1.figures } }
     }
 
     package struct Evidence: Sendable {

@@ -18,6 +18,9 @@ package struct ReportOptions: Sendable {
     package var directoryDepth = 1
     /// Whether to count the lines surviving in the end commit's tree (spec/reports.md §3.3).
     package var surviving = true
+    /// Share calibrations (spec/classifier.md §6) by the SHA-256 of their model's file:
+    /// estimates by any other model are counted, but their lines are in no share.
+    package var shareCalibrations: [String: ShareCalibration] = [:]
 
     package init() {}
 }
@@ -145,15 +148,18 @@ package enum ReportBuilder {
             if let estimate {
                 used.append(estimate.digest)
                 let predicate = estimate.predicate
-                var byModel = estimatesByModel[predicate.model] ?? .init(model: predicate.model)
+                let key = predicate.model + " " + predicate.modelSHA256
+                var byModel =
+                    estimatesByModel[key] ?? .init(model: predicate.model, modelSHA256: predicate.modelSHA256)
                 for block in predicate.blocks where !filter.isExcluded(block.path) {
-                    estimates.tally.add(lines: block.lines.count, probabilityBP: block.probabilityBP)
-                    byModel.tally.add(lines: block.lines.count, probabilityBP: block.probabilityBP)
+                    byModel.tally.add(
+                        lines: block.lines.count, probabilityBP: block.probabilityBP,
+                        settled: !predicate.evidence.isEmpty)
                 }
                 estimates.commits += 1
                 estimates.unscoredLines += predicate.unscoredLines
                 byModel.commits += 1
-                estimatesByModel[predicate.model] = byModel
+                estimatesByModel[key] = byModel
             }
 
             // Lines per path: numstat gives what was added, the record's ranges their origins.
@@ -272,7 +278,13 @@ package enum ReportBuilder {
             }
         }
         if estimates.commits > 0 {
-            estimates.byModel = estimatesByModel.values.sorted { $0.model < $1.model }
+            estimates.byModel = estimatesByModel.values.sorted {
+                ($0.model, $0.modelSHA256) < ($1.model, $1.modelSHA256)
+            }
+            for index in estimates.byModel.indices {
+                let entry = estimates.byModel[index]
+                estimates.byModel[index].figures = entry.tally.figures(options.shareCalibrations[entry.modelSHA256])
+            }
             report.estimates = estimates
         }
         report.byDeveloper = developers.values.sorted {

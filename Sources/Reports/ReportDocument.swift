@@ -325,12 +325,15 @@ struct ReportDocument {
             Table(
                 name: "estimates",
                 columns: [
-                    "model", "commits", "lines scored", "estimated AI lines", "95 % interval", "estimated AI share",
+                    "model", "commits", "lines scored", "without share calibration", "estimated AI lines",
+                    "95 % interval", "estimated AI share",
                 ],
                 rows: estimates.byModel.map {
-                    [
-                        $0.model, String($0.commits), String($0.tally.linesScored), String($0.tally.estimatedAILines),
-                        "\($0.tally.interval.low)–\($0.tally.interval.high)", percent($0.tally.shareBP),
+                    let figures = $0.figures
+                    return [
+                        $0.model, String($0.commits), String(figures.linesScored),
+                        String(figures.linesWithoutCalibration), figures.estimatedAILines.map(String.init) ?? "—",
+                        figures.interval.map { "\($0.low)–\($0.high)" } ?? "—", percent(figures.shareBP),
                     ]
                 }))
         return section

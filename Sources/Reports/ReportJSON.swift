@@ -148,28 +148,38 @@ extension Report {
 extension Report.Estimates {
     /// `estimates` (spec/reports.md §3.3), for report and stats alike.
     package var json: JSONValue {
-        func figures(_ tally: EstimateTally, commits: Int) -> JSONObject {
-            var members = tally.jsonMembers
+        func members(_ figures: EstimateFigures, commits: Int) -> JSONObject {
+            var members = figures.jsonMembers
             members["commits"] = .integer(Int64(commits))
             return members
         }
-        var members = figures(tally, commits: commits)
-        members["lines_unscored"] = .integer(Int64(unscoredLines))
-        members["by_model"] = .array(
+        var all = members(figures, commits: commits)
+        all["lines_unscored"] = .integer(Int64(unscoredLines))
+        all["by_model"] = .array(
             byModel.map {
-                var entry = figures($0.tally, commits: $0.commits)
+                var entry = members($0.figures, commits: $0.commits)
                 entry["model"] = .string($0.model)
+                entry["model_sha256"] = .string($0.modelSHA256)
                 return .object(entry)
             })
-        return .object(members)
+        return .object(all)
     }
 
     /// One sentence that gives the figures and says they are an estimate.
     package var sentence: String {
-        let interval = tally.interval
-        return "Estimated AI share of lines without capture: \(percent(tally.shareBP)) "
-            + "(\(tally.estimatedAILines) of \(tally.linesScored) lines scored, 95 % interval \(interval.low)–\(interval.high) lines), "
-            + "from \(commits) commit\(commits == 1 ? "" : "s") without an attribution record; "
-            + "\(unscoredLines) lines they added carried no signal and were not scored."
+        let figures = figures
+        let from =
+            "from \(commits) commit\(commits == 1 ? "" : "s") without an attribution record; "
+            + "\(unscoredLines) lines they added carried no signal and were not scored"
+        let uncalibrated =
+            figures.linesWithoutCalibration == 0
+            ? ""
+            : "; \(figures.linesWithoutCalibration) lines scored by a model without a share calibration known here "
+                + "are in no figure (classify them again with this git-trace)"
+        guard let share = figures.shareBP, let estimated = figures.estimatedAILines, let interval = figures.interval
+        else { return "Estimated AI share of lines without capture: unknown, \(from)\(uncalibrated)." }
+        return "Estimated AI share of lines without capture: \(percent(share)) "
+            + "(\(estimated) of \(figures.readableLines) lines scored, 95 % interval \(interval.low)–\(interval.high) lines), "
+            + from + uncalibrated + "."
     }
 }

@@ -32,6 +32,8 @@ from blocks import unscored_reason  # noqa: E402
 
 C = 4.0
 MODEL_MAGIC = b"STCLSF1\x00"
+# 2: the share calibration (§6) after the Platt numbers.
+MODEL_FORMAT = 2
 
 
 def featurize(rows):
@@ -171,6 +173,77 @@ def within_repositories(rows, y, z, negative, minimum=20):
     return result
 
 
+def line_weighted_mean(p, lines, keep):
+    return float((p[keep] * lines[keep]).sum() / lines[keep].sum())
+
+
+def share_calibration(rows, y, p, lines, keep=None, minimum=20):
+    """The numbers the estimated AI share of many blocks is read with (§6): the
+    line-weighted mean held-out probability of contemporary human blocks and of AI
+    blocks, and how far one repository's mean strays from them (the standard deviation,
+    over repositories with at least `minimum` blocks of the class, of their means)."""
+    keep = np.ones(len(rows), bool) if keep is None else keep
+    repos = np.array([r["repo"] for r in rows])
+    labels = np.array([r["label"] for r in rows])
+    out = []
+    for cls in ("human-new", "ai"):
+        of_class = keep & (labels == cls)
+        means = [line_weighted_mean(p, lines, of_class & (repos == repo)) for repo in sorted(set(repos[of_class]))
+                 if (of_class & (repos == repo)).sum() >= minimum]
+        out.append((line_weighted_mean(p, lines, of_class), float(np.std(means)) if means else 0.0))
+    (human_mean, human_sd), (ai_mean, ai_sd) = out
+    return human_mean, ai_mean, human_sd, ai_sd
+
+
+# Below this gap between the class means the share cannot be read from the blocks (§6).
+MINIMUM_SEPARATION = 0.05
+
+
+def estimated_share(p, lines, calibration):
+    """§6: (share, low, high) of the lines of blocks with probabilities p; the naive
+    line-weighted mean and its independent-blocks interval without a calibration."""
+    total = lines.sum()
+    mean = float((p * lines).sum() / total)
+    sampling = float((lines * lines * p * (1 - p)).sum() / (total * total))
+    if calibration is None:
+        spread = 1.96 * math.sqrt(sampling)
+        return mean, max(0.0, mean - spread), min(1.0, mean + spread)
+    human_mean, ai_mean, human_sd, ai_sd = calibration
+    if ai_mean - human_mean < MINIMUM_SEPARATION:
+        return None, 0.0, 1.0
+    raw = (mean - human_mean) / (ai_mean - human_mean)
+    share = min(1.0, max(0.0, raw))
+    sd = math.sqrt((1 - share) ** 2 * human_sd ** 2 + share ** 2 * ai_sd ** 2 + sampling) / (ai_mean - human_mean)
+    low, high = max(0.0, raw - 1.96 * sd), min(1.0, raw + 1.96 * sd)
+    return share, min(low, share), max(high, share)
+
+
+def share_coverage(rows, y, p, lines, minimum=20):
+    """Per held-out repository, with the calibration measured on the others: how often
+    the 95 % interval holds the repository's true AI share of lines, for its
+    contemporary human blocks alone (true share 0), its AI blocks alone (1) and all its
+    blocks (the corpus's mix), with the naive interval and the calibrated one."""
+    repos = np.array([r["repo"] for r in rows])
+    labels = np.array([r["label"] for r in rows])
+    result = {}
+    for repo in sorted(set(repos)):
+        mine = repos == repo
+        calibration = share_calibration(rows, y, p, lines, keep=~mine, minimum=minimum)
+        for name, keep in (("contemporary human", mine & (labels == "human-new")), ("AI", mine & (y == 1)),
+                           ("all", mine)):
+            if keep.sum() < minimum or (name == "all" and len(set(y[keep])) < 2):
+                continue
+            truth = float((y[keep] * lines[keep]).sum() / lines[keep].sum())
+            for method, c in (("naive", None), ("calibrated", calibration)):
+                share, low, high = estimated_share(p[keep], lines[keep], c)
+                entry = result.setdefault((name, method), {"n": 0, "covered": 0, "width": 0.0, "error": 0.0})
+                entry["n"] += 1
+                entry["covered"] += int(low - 1e-9 <= truth <= high + 1e-9)
+                entry["width"] += high - low
+                entry["error"] += abs((0.5 if share is None else share) - truth)
+    return result
+
+
 COMMENT = re.compile(rb"^\s*(//|#|/\*|\*|--|;;|\"\"\"|''')")
 IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -193,13 +266,14 @@ def language(path):
     return path.rsplit(".", 1)[-1].lower()
 
 
-def write_model(path, model, mean, std, block_platt, commit_platt, model_id):
+def write_model(path, model, mean, std, block_platt, commit_platt, share, model_id):
     weights = model.coef_[0].astype(np.float32)
     with open(path, "wb") as handle:
         handle.write(MODEL_MAGIC)
-        handle.write(struct.pack("<III", 1, F.HASH_BITS, F.STYLE_COUNT))
+        handle.write(struct.pack("<III", MODEL_FORMAT, F.HASH_BITS, F.STYLE_COUNT))
         handle.write(model_id.encode().ljust(32, b"\x00"))
         handle.write(struct.pack("<fffff", float(model.intercept_[0]), *block_platt, *commit_platt))
+        handle.write(struct.pack("<ffff", *share))
         handle.write(mean.astype("<f4").tobytes())
         handle.write(std.astype("<f4").tobytes())
         handle.write(weights[F.HASH_SIZE:].astype("<f4").tobytes())
@@ -212,7 +286,7 @@ def reference_scores(model_path, fixture_dir):
     data = open(model_path, "rb").read()
     _, hash_bits, style_count = struct.unpack_from("<III", data, 8)
     bias, pa, pb, _, _ = struct.unpack_from("<fffff", data, 52)
-    offset = 72
+    offset = 88
     mean = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
     std = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
     style_w = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
@@ -255,6 +329,9 @@ def main():
     report["sets"]["loro"] = {neg: measures(rows, y, z, p, neg) for neg in ("human-new", "human-old")}
     report["ece_all"] = ece(p, y)
     report["within"] = {neg: within_repositories(rows, y, z, neg) for neg in ("human-new", "human-old")}
+    lines = np.array([len(r["lines"]) for r in rows], float)
+    report["share"] = share_calibration(rows, y, p, lines)
+    report["share_coverage"] = share_coverage(rows, y, p, lines)
     repository_folds = {tuple(np.flatnonzero([r["repo"] == g for r in rows])): m
                         for g, m in repository_models.items()}
     zo, po, _ = held_out(rows, X, S, y, [r["org"] for r in rows], known=repository_folds)
@@ -285,7 +362,7 @@ def main():
     commit_platt = platt(cz, cy)
     # The minute too: two models trained the same day must not share an id.
     model_id = "sessiontrace-lr-" + time.strftime("%Y%m%d-%H%M", time.gmtime())
-    write_model(model_path, model, mean, std, block_platt, commit_platt, model_id)
+    write_model(model_path, model, mean, std, block_platt, commit_platt, report["share"], model_id)
     report["model_id"] = model_id
     report["blocks"] = len(rows)
     report["commits"] = len(set((r["repo"], r["commit"]) for r in rows))
@@ -331,6 +408,27 @@ def write_card(path, report):
                 f"{np.mean(aucs):.3f}, median {np.median(aucs):.3f}, from {min(aucs):.3f} "
                 f"({min(report['within'][key], key=lambda x: x[1])[0].replace('+', '/')}) to {max(aucs):.3f}.")
             lines.append("")
+    human_mean, ai_mean, human_sd, ai_sd = report["share"]
+    lines += [
+        "Share calibration (§6), from the leave-one-repository-out probabilities: line-weighted mean "
+        f"{human_mean:.3f} for contemporary human blocks and {ai_mean:.3f} for AI blocks; one repository's "
+        f"mean strays from them by {human_sd:.3f} and {ai_sd:.3f} (standard deviation over repositories "
+        "with at least 20 blocks of the class). How often the 95 % interval of the estimated AI share holds "
+        "a held-out repository's true share, the calibration measured on the other repositories, against "
+        "the interval that takes blocks as independent draws at the corpus's mix of classes (naive):", "",
+        "| blocks of one held-out repository | repositories | naive: holds the true share | mean error | "
+        "calibrated: holds the true share | mean error | mean width |",
+        "| --- | --- | --- | --- | --- | --- | --- |"]
+    coverage = report["share_coverage"]
+    for name in ("contemporary human", "AI", "all"):
+        naive, calibrated = coverage.get((name, "naive")), coverage.get((name, "calibrated"))
+        if not naive:
+            continue
+        n = naive["n"]
+        lines.append(f"| {name} | {n} | {100 * naive['covered'] / n:.0f} % | {naive['error'] / n:.3f} | "
+                     f"{100 * calibrated['covered'] / n:.0f} % | {calibrated['error'] / n:.3f} | "
+                     f"{calibrated['width'] / n:.2f} |")
+    lines.append("")
     loro = report["sets"]["loro"]
     lines += ["Goals (spec: held-out repositories), leave-one-repository-out:", "",
               "| measure | against | goal | measured | |", "| --- | --- | --- | --- | --- |"]

@@ -86,6 +86,10 @@ import Testing
         #expect(model.id.hasPrefix("sessiontrace-lr-"))
         #expect(model.weights.count == BlockFeatures.hashSize)
         #expect(model.weights.contains { $0 != 0 })
+        let share = model.shareCalibration
+        #expect(0 < share.humanMean && share.humanMean < share.aiMean && share.aiMean < 1 && share.separatesClasses)
+        #expect(
+            share.humanDeviation > 0 && share.aiDeviation > 0 && share.humanDeviation < 0.5 && share.aiDeviation < 0.5)
     }
 
     @Test func aDamagedModelIsRefusedWithItsReason() throws {
@@ -99,6 +103,13 @@ import Testing
         wrongBits[12] = 17
         #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: wrongBits) }
         #expect(throws: ClassifierModel.FormatError.self) { try ClassifierModel(bytes: []) }
+        // A model of format 1 has no share calibration: it is refused by its format.
+        var formatOne = bytes
+        formatOne[8] = 1
+        formatOne.removeSubrange(72..<88)
+        #expect { try ClassifierModel(bytes: formatOne) } throws: {
+            ($0 as? ClassifierModel.FormatError)?.description.hasPrefix("classifier model format 1 ") == true
+        }
     }
 
     func block(_ path: String, _ lines: [String], start: Int = 1) -> AddedBlock {

@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Classifier
 import Foundation
 import Git
 import Keys
@@ -23,6 +24,13 @@ import Testing
         return try note.stdout.split(separator: "\n").compactMap {
             try Statement(envelope: try Envelope(line: String($0))).estimate
         }
+    }
+
+    /// A decorated pytest test of `steps` lines: git's diff and the line diff split a
+    /// change of these differently.
+    func test(_ name: String, _ steps: Int) -> String {
+        "@pytest.mark.slow\ndef test_\(name)(value):\n"
+            + (0..<steps).map { "    step_\($0) = value * \($0)  # \(name)\n" }.joined() + "    assert value\n\n"
     }
 
     func report(_ fixture: Fixture, trust: URL? = nil) async throws -> JSONValue {
@@ -153,6 +161,58 @@ import Testing
         #expect(again.stdout.contains("not captured data"))
     }
 
+    /// The report reads the content-scored blocks of estimates through their model's
+    /// share calibration, which it knows only for the model built in: an estimate by any
+    /// other model file is counted, and its content-scored lines are in no share.
+    @Test func reportsReadEstimatesThroughTheCalibrationOfTheirOwnModelOnly() async throws {
+        let (fixture, commits) = try await history()
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let plain = try #require(try await estimates(fixture, commits["plain"]!).last)
+        #expect(plain.evidence.isEmpty && plain.modelSHA256 == ClassifierModel.embedded.sha256)
+        var tally = EstimateTally()
+        tally.add(lines: 14, probabilityBP: 100, settled: true)
+        tally.add(lines: 14, probabilityBP: 9_900, settled: true)
+        for block in plain.blocks {
+            tally.add(lines: block.lines.count, probabilityBP: block.probabilityBP, settled: false)
+        }
+        let expected = tally.figures(ClassifierModel.embedded.shareCalibration)
+        let estimates = try #require(try await report(fixture)["estimates"])
+        for (member, value) in expected.jsonMembers { #expect(estimates[member] == value, "\(member): \(estimates)") }
+
+        // The plain commit's estimate as another model file would have made it, signed.
+        let original = try Envelope(line: try #require(try await fixture.noteLines(commits["plain"]!).last))
+        let payload = String(decoding: original.payload, as: UTF8.self)
+        let altered = payload.replacingOccurrences(of: plain.modelSHA256, with: String(repeating: "0", count: 64))
+        #expect(altered != payload)
+        let envelope = try Envelope.sign(
+            payload: Array(altered.utf8), payloadType: original.payloadType, with: try fixture.signingKey())
+        try await fixture.overwriteNote(commits["plain"]!, lines: [envelope.line])
+        let unread = try #require(try await report(fixture)["estimates"])
+        let verified = try await fixture.verify()
+        #expect(
+            unread["commits"]?.integerValue == 3 && unread["lines_scored"]?.integerValue == 39, "\(unread) \(verified)")
+        #expect(unread["lines_without_share_calibration"]?.integerValue == 11)
+        // Only the settled lines are read: 14 at 1 % and 14 at 99 %.
+        #expect(
+            unread["estimated_ai_lines"]?.integerValue == 14 && unread["estimated_ai_share_bp"]?.integerValue == 5_000)
+        let byModel = try #require(unread["by_model"]?.arrayValue)
+        #expect(byModel.count == 2)
+        #expect(
+            Set(byModel.compactMap { $0["model_sha256"]?.stringValue }) == [
+                plain.modelSHA256, String(repeating: "0", count: 64),
+            ])
+        #expect(
+            byModel.contains {
+                $0["lines_without_share_calibration"]?.integerValue == 11 && $0["estimated_ai_lines"] == .null
+            })
+        let text = try await fixture.trace("report", "--trust", fixture.trustFile.path)
+        #expect(text.status == 0, "\(text)")
+        #expect(
+            text.stdout.contains("11 lines scored by a model without a share calibration known here are in no figure"),
+            "\(text)")
+        #expect(text.stdout.contains("without share calibration"), "\(text)")
+    }
+
     /// An estimate is no attribution record: `require_records` still fails.
     @Test func anEstimateIsNotARecordForPolicy() async throws {
         let (fixture, _) = try await history()
@@ -171,10 +231,6 @@ import Testing
     /// cut to the lines the line diff says were added, and every estimate verifies.
     @Test func blocksAreCutToTheLinesTheLineDiffAdded() async throws {
         let fixture = try await Fixture.make()
-        func test(_ name: String, _ steps: Int) -> String {
-            "@pytest.mark.slow\ndef test_\(name)(value):\n"
-                + (0..<steps).map { "    step_\($0) = value * \($0)  # \(name)\n" }.joined() + "    assert value\n\n"
-        }
         try await fixture.commit(test("a", 3) + test("z", 3), to: "test_f.py", message: "tests")
         let commit = try await fixture.commit(
             test("a", 3) + test("m", 9) + test("z", 3), to: "test_f.py", message: "one more")
@@ -295,10 +351,6 @@ import Testing
     /// another. Nor do prefixes, inter-hunk context, path quoting or file order count.
     @Test func estimatesAreMadeAgainTheSameWhateverTheUsersDiffSettings() async throws {
         let fixture = try await Fixture.make()
-        func test(_ name: String, _ steps: Int) -> String {
-            "@pytest.mark.slow\ndef test_\(name)(value):\n"
-                + (0..<steps).map { "    step_\($0) = value * \($0)  # \(name)\n" }.joined() + "    assert value\n\n"
-        }
         try await fixture.commit(test("a", 3) + test("z", 3), to: "test_f.py", message: "tests")
         try await fixture.commit(test("a", 3) + test("m", 9) + test("z", 3), to: "test_f.py", message: "one more")
         try await fixture.commit(test("b", 9), to: "caf\u{E9}/b_test.py", message: "another")

@@ -1,5 +1,7 @@
 import CanonicalJSON
+import Classifier
 import Foundation
+import Records
 import TestSupport
 import Testing
 
@@ -60,6 +62,44 @@ import Testing
         #expect(summary["commits"]?.integerValue == 5 && summary["commits_scored"]?.integerValue == 3)
         #expect(summary["lines_scored"]?.integerValue == Int64(14 + 14 + 11))
         #expect(summary["estimated_ai_lines_95"]?.arrayValue?.count == 2)
+    }
+
+    /// The summary reads the blocks scored from content through the model's share
+    /// calibration (spec/classifier.md §6), and the blocks metadata settled at their
+    /// probability: its figures are those of the blocks listed.
+    @Test func theSummaryReadsContentScoresThroughTheModelsShareCalibration() async throws {
+        let (fixture, _) = try await history()
+        let calibration = ClassifierModel.embedded.shareCalibration
+        #expect(calibration.separatesClasses && calibration.humanMean < calibration.aiMean)
+        for contentOnly in [false, true] {
+            let output = try await fixture.sandbox.traceArgs(
+                ["classify", "--json"] + (contentOnly ? ["--content-only"] : []), in: fixture.repository)
+            #expect(output.status == 0, "\(output)")
+            let document = try JSONValue(parsing: Array(output.stdout.utf8))
+            var tally = EstimateTally()
+            var settledLines = 0
+            for commit in try #require(document["commits"]?.arrayValue) {
+                let settled = (commit["signals"]?.arrayValue ?? []).contains {
+                    Estimate.evidenceNames.contains($0["name"]?.stringValue ?? "")
+                }
+                for block in commit["blocks"]?.arrayValue ?? [] {
+                    guard let bp = block["probability_bp"]?.integerValue else { continue }
+                    let lines = Int(block["end_line"]!.integerValue!) - Int(block["start_line"]!.integerValue!) + 1
+                    tally.add(lines: lines, probabilityBP: Int(bp), settled: settled)
+                    if settled { settledLines += lines }
+                }
+            }
+            #expect(settledLines == (contentOnly ? 0 : 28))
+            let summary = try #require(document["summary"])
+            let expected = tally.figures(calibration)
+            for (member, value) in expected.jsonMembers {
+                #expect(summary[member] == value, "\(member) content only: \(contentOnly)")
+            }
+            #expect(expected.linesWithoutCalibration == 0 && expected.readableLines == 39)
+            let interval = try #require(summary["estimated_ai_lines_95"]?.arrayValue)
+            let estimated = try #require(summary["estimated_ai_lines"]?.integerValue)
+            #expect(interval[0].integerValue! <= estimated && estimated <= interval[1].integerValue!)
+        }
     }
 
     @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {

@@ -61,20 +61,73 @@ import Testing
         }
     }
 
-    /// The interval takes each block as one draw of all its lines: certain blocks add no
-    /// width, and the interval never leaves [0, lines scored].
-    @Test func theTallyOfEstimatedLines() {
+    /// Blocks a metadata signal settled: each one draw of all its lines at its
+    /// probability; certain blocks add no width, and the interval never leaves [0, lines].
+    @Test func theTallyOfSettledLines() {
         var tally = EstimateTally()
-        #expect(tally.shareBP == nil && tally.interval == (0, 0))
-        tally.add(lines: 10, probabilityBP: 10_000)
-        tally.add(lines: 30, probabilityBP: 0)
-        #expect(tally.linesScored == 40 && tally.estimatedAILines == 10 && tally.shareBP == 2_500)
-        #expect(tally.interval == (10, 10))
-        tally.add(lines: 20, probabilityBP: 5_000)
+        #expect(tally.figures(nil).shareBP == nil && tally.figures(nil).interval == nil)
+        tally.add(lines: 10, probabilityBP: 10_000, settled: true)
+        tally.add(lines: 30, probabilityBP: 0, settled: true)
+        var figures = tally.figures(nil)
+        #expect(figures.linesScored == 40 && figures.estimatedAILines == 10 && figures.shareBP == 2_500)
+        #expect(figures.interval! == (10, 10) && figures.linesWithoutCalibration == 0)
+        tally.add(lines: 20, probabilityBP: 5_000, settled: true)
         // 20 more lines at one half: 10 expected, standard deviation 20 · 0.5 = 10.
-        #expect(tally.estimatedAILines == 20 && tally.interval == (0, 40))
+        figures = tally.figures(nil)
+        #expect(figures.estimatedAILines == 20 && figures.interval! == (0, 40))
         var wide = EstimateTally()
-        wide.add(lines: 100, probabilityBP: 9_900)
-        #expect(wide.interval.high == 100 && wide.interval.low == 79)
+        wide.add(lines: 100, probabilityBP: 9_900, settled: true)
+        #expect(wide.figures(nil).interval! == (79, 100))
+    }
+
+    /// Blocks scored from content are read through the share calibration (spec/classifier.md
+    /// §6, its test vectors): a repository whose blocks average the human mean is 0 % AI,
+    /// one averaging the AI mean 100 %, and the interval holds how far one repository
+    /// strays, not only chance.
+    @Test func contentScoredLinesAreReadThroughTheShareCalibration() {
+        let calibration = ShareCalibration(humanMean: 0.3, aiMean: 0.7, humanDeviation: 0.1, aiDeviation: 0.1)
+        func figures(_ bp: Int, settled extra: Int = 0) -> EstimateFigures {
+            var tally = EstimateTally()
+            for _ in 0..<10 { tally.add(lines: 10, probabilityBP: bp, settled: false) }
+            if extra > 0 { tally.add(lines: extra, probabilityBP: 10_000, settled: true) }
+            return tally.figures(calibration)
+        }
+        let human = figures(3_000)
+        #expect(human.estimatedAILines == 0 && human.shareBP == 0 && human.interval! == (0, 86))
+        let ai = figures(7_000)
+        #expect(ai.estimatedAILines == 100 && ai.shareBP == 10_000 && ai.interval! == (14, 100))
+        let half = figures(5_000)
+        #expect(half.estimatedAILines == 50 && half.interval! == (0, 100))
+        // Below the human mean: the share is held at 0, and the interval still holds it.
+        let below = figures(1_000)
+        #expect(below.estimatedAILines == 0 && below.interval! == (0, 18))
+        // Settled lines add to the content's: 100 more certain AI lines.
+        let mixed = figures(3_000, settled: 100)
+        #expect(mixed.estimatedAILines == 100 && mixed.readableLines == 200 && mixed.interval! == (100, 186))
+        // The naive reading would have said 30 % of a human repository's lines, 2–58.
+        var naive = EstimateTally()
+        for _ in 0..<10 { naive.add(lines: 10, probabilityBP: 3_000, settled: true) }
+        #expect(naive.figures(nil).estimatedAILines == 30 && naive.figures(nil).interval! == (2, 58))
+    }
+
+    /// Content-scored lines with no calibration to read them (an unknown model, or one
+    /// whose classes' means are too close) are counted apart and in no figure.
+    @Test func contentWithoutACalibrationIsInNoFigure() {
+        var tally = EstimateTally()
+        tally.add(lines: 40, probabilityBP: 6_000, settled: false)
+        for calibration in [
+            nil, ShareCalibration(humanMean: 0.5, aiMean: 0.54, humanDeviation: 0.1, aiDeviation: 0.1),
+            ShareCalibration(humanMean: 0.6, aiMean: 0.4, humanDeviation: 0.1, aiDeviation: 0.1),
+        ] {
+            let figures = tally.figures(calibration)
+            #expect(figures.linesScored == 40 && figures.linesWithoutCalibration == 40)
+            #expect(figures.estimatedAILines == nil && figures.interval == nil && figures.shareBP == nil)
+            #expect(figures.jsonMembers["estimated_ai_share_bp"] == .null)
+        }
+        var settled = EstimateTally()
+        settled.add(lines: 10, probabilityBP: 100, settled: true)
+        let sum = tally.figures(nil) + settled.figures(nil)
+        #expect(sum.linesScored == 50 && sum.readableLines == 10 && sum.linesWithoutCalibration == 40)
+        #expect(sum.estimatedAILines == 0 && sum.shareBP == 100)
     }
 }
