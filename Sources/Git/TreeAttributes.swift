@@ -226,10 +226,23 @@ public struct Wildmatch {
         self.text = text
         var run = [Int](repeating: -1, count: pattern.count)
         var runs = 0
-        for index in pattern.indices
-        where pattern[index] == UInt8(ascii: "*") && (index == 0 || pattern[index - 1] != UInt8(ascii: "*")) {
-            run[index] = runs
-            runs += 1
+        // Every star not escaped and not after another such star starts a run; an
+        // escaped star (`\*`) is a literal, so the star after it starts one.
+        var index = 0
+        var afterStar = false
+        while index < pattern.count {
+            if pattern[index] == UInt8(ascii: "\\") {
+                index += 2
+                afterStar = false
+                continue
+            }
+            let star = pattern[index] == UInt8(ascii: "*")
+            if star, !afterStar {
+                run[index] = runs
+                runs += 1
+            }
+            afterStar = star
+            index += 1
         }
         self.run = run
         memo = [Int8](repeating: -1, count: runs * (text.count + 1))

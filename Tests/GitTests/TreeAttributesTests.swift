@@ -99,6 +99,20 @@ import Testing
         #expect(marked >= 20, "the table should mark many paths, not pass by marking none")
     }
 
+    /// An escaped star is a literal, and the star after it starts a run of its own: the
+    /// fuzzer's `**\**/b` once indexed a run that did not exist and crashed.
+    @Test func aStarAfterAnEscapedStarIsARunOfItsOwn() {
+        func matches(_ pattern: String, _ text: String) -> Bool {
+            Wildmatch.matches(pattern: Array(pattern.utf8), text: Array(text.utf8))
+        }
+        #expect(matches("\\**", "*abc") && !matches("\\**", "abc"))
+        #expect(matches("a\\**", "a*") && matches("a\\**", "a*bc") && !matches("a\\**", "a*b/c"))
+        #expect(!matches("**\\**/b.0Unsaf", "2"))
+        #expect(matches("**\\**/b", "**/b") && matches("**\\**/b", "x*y/b"))
+        let file = AttributesFile(parsing: Array("a/ad\n**\\**/b.0Unsaf".utf8), allowsMacros: true)
+        for rule in file.rules { _ = rule.pattern.matches(Array("x/y".utf8)[...]) }
+    }
+
     @Test func nothingOutsideTheCommitsTreeCounts() async throws {
         let sandbox = try Sandbox(name: #function)
         try await sandbox.configureIdentity()
