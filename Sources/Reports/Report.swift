@@ -97,10 +97,11 @@ package struct Report: Sendable {
         package struct ByModel: Sendable {
             package var model: String
             package var modelSHA256: String
+            /// The model's share calibration, when the report knows it.
+            package var calibration: ShareCalibration?
             package var commits = 0
             package var tally = EstimateTally()
-            /// The tally read with the model's share calibration, when the report knows it.
-            package var figures = EstimateFigures()
+            package var figures: EstimateFigures { tally.figures(calibration) }
         }
 
         /// Commits without a (verified) attribution record that have an estimate.

@@ -150,7 +150,10 @@ package enum ReportBuilder {
                 let predicate = estimate.predicate
                 let key = predicate.model + " " + predicate.modelSHA256
                 var byModel =
-                    estimatesByModel[key] ?? .init(model: predicate.model, modelSHA256: predicate.modelSHA256)
+                    estimatesByModel[key]
+                    ?? .init(
+                        model: predicate.model, modelSHA256: predicate.modelSHA256,
+                        calibration: options.shareCalibrations[predicate.modelSHA256])
                 for block in predicate.blocks where !filter.isExcluded(block.path) {
                     byModel.tally.add(
                         lines: block.lines.count, probabilityBP: block.probabilityBP,
@@ -280,10 +283,6 @@ package enum ReportBuilder {
         if estimates.commits > 0 {
             estimates.byModel = estimatesByModel.values.sorted {
                 ($0.model, $0.modelSHA256) < ($1.model, $1.modelSHA256)
-            }
-            for index in estimates.byModel.indices {
-                let entry = estimates.byModel[index]
-                estimates.byModel[index].figures = entry.tally.figures(options.shareCalibrations[entry.modelSHA256])
             }
             report.estimates = estimates
         }
