@@ -280,8 +280,9 @@ public struct Wildmatch {
                 guard t < text.count, text[t] != slash, let (matched, end) = classMatch(at: p, byte: text[t]), matched
                 else { return false }
                 p = end
-            case UInt8(ascii: "\\") where p + 1 < pattern.count:
-                guard t < text.count, text[t] == pattern[p + 1] else { return false }
+            case UInt8(ascii: "\\"):
+                // A backslash that ends the pattern escapes nothing and matches nothing.
+                guard p + 1 < pattern.count, t < text.count, text[t] == pattern[p + 1] else { return false }
                 p += 2
             default:
                 guard t < text.count, text[t] == pattern[p] else { return false }
@@ -297,14 +298,20 @@ public struct Wildmatch {
         let slash = UInt8(ascii: "/")
         var end = p
         while end < pattern.count, pattern[end] == UInt8(ascii: "*") { end += 1 }
+        // Like git, the byte before the run is looked at raw (so `\/**` counts), and the
+        // one after it may be an escaped slash.
         let double = end - p >= 2 && (p == 0 || pattern[p - 1] == slash)
         if double, end == pattern.count { return true }  // `…/**`: all that is left
-        if double, pattern[end] == slash {
-            // `**/`: no directories, or any number of them.
-            if match(end + 1, t) { return true }
+        let plainSlash = end < pattern.count && pattern[end] == slash
+        let escapedSlash =
+            end + 1 < pattern.count && pattern[end] == UInt8(ascii: "\\") && pattern[end + 1] == slash
+        if double, plainSlash || escapedSlash {
+            // `**/`: no directories (git tries this for a plain slash only), or any
+            // number of them, up to a slash the rest of the pattern starts with.
+            if plainSlash, match(end + 1, t) { return true }
             var next = t
             while next < text.count {
-                if text[next] == slash, match(end + 1, next + 1) { return true }
+                if text[next] == slash, match(end, next) { return true }
                 next += 1
             }
             return false
@@ -328,16 +335,26 @@ public struct Wildmatch {
             i += 1
         }
         var matched = false
+        // Git gives up on the whole pattern at a `[:name:]` it does not know: the class
+        // then matches nothing, whatever else it holds.
+        var unknownClassName = false
         var first = true
         while i < pattern.count {
             var c = pattern[i]
-            if c == UInt8(ascii: "]"), !first { return (matched != negated, i + 1) }
+            if c == UInt8(ascii: "]"), !first { return (!unknownClassName && matched != negated, i + 1) }
             first = false
             if c == UInt8(ascii: "["), i + 1 < pattern.count, pattern[i + 1] == UInt8(ascii: ":") {
-                if let close = Self.find(Array(":]".utf8), in: pattern, from: i + 2) {
-                    let name = String(decoding: pattern[(i + 2)..<close], as: UTF8.self)
-                    if Self.inPosixClass(name, byte) { matched = true }
-                    i = close + 2
+                // As git: the name runs to the first `]`; without a `:` before it, the
+                // `[` is an ordinary member.
+                guard let close = pattern[(i + 2)...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
+                if close > i + 2, pattern[close - 1] == UInt8(ascii: ":") {
+                    let name = String(decoding: pattern[(i + 2)..<(close - 1)], as: UTF8.self)
+                    if let inClass = Self.inPosixClass(name, byte) {
+                        if inClass { matched = true }
+                    } else {
+                        unknownClassName = true
+                    }
+                    i = close + 1
                     continue
                 }
             }
@@ -352,7 +369,8 @@ public struct Wildmatch {
                     high = pattern[i + 3]
                     skip = 4
                 }
-                if c <= byte && byte <= high { matched = true }
+                // The low end is a member on its own too, so `[z-a]` still holds `z`.
+                if c == byte || (c <= byte && byte <= high) { matched = true }
                 i += skip
                 continue
             }
@@ -362,16 +380,9 @@ public struct Wildmatch {
         return nil
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        var i = start
-        while i + needle.count <= haystack.count {
-            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    private static func inPosixClass(_ name: String, _ byte: UInt8) -> Bool {
+    /// Whether `byte` is in the named class, by git's locale-free ctype; nil for a name
+    /// git does not know.
+    private static func inPosixClass(_ name: String, _ byte: UInt8) -> Bool? {
         let isUpper = byte >= 0x41 && byte <= 0x5A
         let isLower = byte >= 0x61 && byte <= 0x7A
         let isDigit = byte >= 0x30 && byte <= 0x39
@@ -381,14 +392,14 @@ public struct Wildmatch {
         case "digit": return isDigit
         case "lower": return isLower
         case "upper": return isUpper
-        case "space": return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+        case "space": return byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D  // not \v or \f
         case "blank": return byte == 0x20 || byte == 0x09
         case "punct": return byte > 0x20 && byte < 0x7F && !(isUpper || isLower || isDigit)
         case "xdigit": return isDigit || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66)
         case "cntrl": return byte < 0x20 || byte == 0x7F
         case "print": return byte >= 0x20 && byte < 0x7F
         case "graph": return byte > 0x20 && byte < 0x7F
-        default: return false
+        default: return nil
         }
     }
 }

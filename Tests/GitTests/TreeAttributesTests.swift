@@ -32,6 +32,15 @@ import Testing
         \\#hash.go linguist-generated
         a/**/b.go linguist-generated
         mid**dle.go linguist-vendored
+        esc/**\\/e.go linguist-generated
+        pre\\/**/p.go linguist-vendored
+        tb\\ linguist-generated
+        [[:space:]]sp.go linguist-generated
+        [[:foo:]u]nk.go linguist-generated
+        [z-a]rev.go linguist-generated
+        [[:x]y:]z.go linguist-generated
+        [[::]]e.go linguist-generated
+        [[:]c.go linguist-generated
         *.crlf linguist-generated\r
         unset.go linguist-generated
         unset.go !linguist-generated
@@ -56,7 +65,9 @@ import Testing
         "thing.made.kt", "quoted name.go", "#hash.go", "a/b.go", "a/x/y/b.go", "b.go", "middle.go", "mid-x-dle.go",
         "mid/dle.go", "f.crlf", "unset.go", "[unclosed.go", "unclosed.go", "view.swift", "indented.go", "sub/x.go",
         "x.go", "sub/q.ign", "sub/top.go", "top.go", "README.md", "odd.go", "odd2.go", "long.go", "edge.go",
-        "longest.go", "nul/a.go", "nul/b.go",
+        "longest.go", "nul/a.go", "nul/b.go", "esc/e.go", "esc/x/e.go", "esc/x/y/e.go", "esc/xe.go", "pre/p.go",
+        "pre/a/p.go", "pre/a/b/p.go", "tb\\", "\u{0B}sp.go", "\tsp.go", "\u{0C}sp.go", "\rsp.go", "unk.go",
+        "zrev.go", "arev.go", "xy:]z.go", "xz.go", "e.go", ":e.go", "[c.go", ":c.go",
     ]
 
     @Test func theCommitsAttributesAreWhatGitReadsFromTheSameFiles() async throws {
@@ -74,13 +85,14 @@ import Testing
         let commit = try await sandbox.commitAll("attributes", in: directory)
         let repository = try Repository(discoveringFrom: directory.path)
         var attributes = try TreeAttributes(repository: repository, commit: try #require(ObjectID(hex: commit)))
+        // -z: paths with control bytes and backslashes come back unquoted.
         let byGit = try await sandbox.git(
-            "check-attr", "--cached", "linguist-generated", "linguist-vendored", "--", in: directory,
+            "check-attr", "-z", "--cached", "linguist-generated", "linguist-vendored", "--", in: directory,
             input: nil, arguments: Self.paths)
         var expected = [String: [String: TreeAttributes.State]]()
-        for line in byGit.split(separator: "\n") {
-            let parts = line.components(separatedBy: ": ")
-            guard parts.count == 3 else { continue }
+        let fields = byGit.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        for start in stride(from: 0, to: fields.count - 2, by: 3) {
+            let parts = Array(fields[start..<(start + 3)])
             let state: TreeAttributes.State? =
                 switch parts[2] {
                 case "set": .set
