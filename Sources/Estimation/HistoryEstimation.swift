@@ -37,7 +37,8 @@ package struct HistoryEstimation {
     /// The number of commits `run` will read (for a progress meter).
     package func commitCount() throws -> Int {
         _ = try repository.resolveRange(range)  // a bad range is named before any work starts
-        let counted = try GitCommand(repository: repository).run(["rev-list", "--count", range, "--"] + paths)
+        let counted = try GitCommand(repository: repository).run(
+            GitCommand.pinnedHistorySettings + ["rev-list", "--count", range, "--"] + paths)
         guard counted.status == 0, let total = Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         else { throw ClassifyError(description: "cannot list the commits of \(range): \(counted.reason)") }
         return total

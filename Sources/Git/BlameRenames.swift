@@ -47,8 +47,11 @@ package final class BlameRenames {
             {
                 alternates = inherited + ":" + directory
             }
+            // Pinned: blame detects renames with git's default limit whatever
+            // `diff.renameLimit` says, and diff-tree would follow the setting.
             differ = try git.start(
-                ["diff-tree", "--stdin", "-r", "-M", "--raw", "--no-abbrev", "--diff-filter=R", "--no-ext-diff"],
+                GitCommand.pinnedHistorySettings
+                    + ["diff-tree", "--stdin", "-r", "-M", "--raw", "--no-abbrev", "--diff-filter=R", "--no-ext-diff"],
                 environment: ["GIT_ALTERNATE_OBJECT_DIRECTORIES": alternates])
         } catch {
             git_odb_free(database)

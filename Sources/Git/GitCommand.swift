@@ -34,12 +34,22 @@ package struct GitCommand: Sendable {
     /// path quoting, file order and the output encoding change how the diff is written;
     /// `log.showSignature` writes gpg's lines into the output; `log.follow` turns a
     /// one-path log into a rename-following one; `trailer.separators` makes other lines
-    /// trailers (a `Reviewed-by# …` line a review).
-    package static let pinnedHistorySettings = [
-        "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
-        "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
-        "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
-    ].flatMap { ["-c", $0] }
+    /// trailers (a `Reviewed-by# …` line a review). Replacement objects (`git replace`,
+    /// local refs nobody signed) would show git another history than the commits'
+    /// own, and than libgit2 reads.
+    package static let pinnedHistorySettings =
+        ["--no-replace-objects"]
+        + [
+            "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
+            "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
+            "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
+        ].flatMap { ["-c", $0] }
+
+    /// `git blame`'s own options, after `pinnedHistorySettings`, for the same reason:
+    /// no revisions ignored (an empty file name clears the configured ones: config
+    /// cannot, it sorts its list) and no textconv filters (drivers are local
+    /// configuration, and they change the lines blame sees).
+    package static let pinnedBlameOptions = ["--ignore-revs-file=", "--no-textconv"]
 
     package let directory: String
     /// Set for every git run: the repository libgit2 opened, so that git acts on the

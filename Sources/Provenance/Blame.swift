@@ -89,11 +89,16 @@ package enum Blame {
     /// Streams `git blame --incremental`: `onCommit` hears of each commit as soon as git
     /// names it (so that its records can be read while git still works). Returns the
     /// entries in line order, and each commit's author (name, and email lower-cased).
+    /// `pinned`: git's default settings, whatever is configured, as reports read
+    /// history (spec/reports.md §3.3); else blame answers as the user's `git blame` does.
     package static func entries(
-        path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand,
+        path: String, revision: String?, lines range: ClosedRange<Int>?, git: GitCommand, pinned: Bool = false,
         onCommit: (ObjectID) -> Void = { _ in }
     ) throws -> ([Entry], [ObjectID: (name: String, email: String)]) {
-        var arguments = ["blame", "--incremental"]
+        var arguments =
+            pinned
+            ? GitCommand.pinnedHistorySettings + ["blame", "--incremental"] + GitCommand.pinnedBlameOptions
+            : ["blame", "--incremental"]
         if let range { arguments += ["-L", "\(range.lowerBound),\(range.upperBound)"] }
         if let revision { arguments.append(revision) }
         arguments += ["--", path]

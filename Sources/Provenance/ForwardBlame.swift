@@ -26,13 +26,6 @@ package enum ForwardBlame {
         package var authors: [ObjectID: String]
     }
 
-    /// Whether blame is configured to answer otherwise (ignored revisions): then only
-    /// git blame itself gives its answer.
-    package static func matchesBlame(git: GitCommand) -> Bool {
-        guard let result = try? git.run(["config", "--get-regexp", "^blame\\.ignorerevs"]) else { return false }
-        return result.status == 1  // no such setting
-    }
-
     /// Blame of every file of `end`; `progress` is given the number of commits to visit.
     package static func blameAll(
         at end: ObjectID, repository: Repository, progress: ((Int) -> ProgressMeter)? = nil
@@ -41,12 +34,10 @@ package enum ForwardBlame {
         var walk = try History.read(end: end, git: git)
         let meter = progress?(walk.commits.count)
         defer { meter?.finish() }
-        let indentHeuristic =
-            (try? git.run(["config", "--type=bool", "diff.indentHeuristic"]))?.stdout.hasPrefix(
-                "false") != true
         let renames = try BlameRenames(git: git)
         defer { renames.finish() }
-        var tracer = Tracer(history: walk, repository: repository, renames: renames, indentHeuristic: indentHeuristic)
+        // git's default, as `Blame.entries(pinned: true)` asks blame for it.
+        var tracer = Tracer(history: walk, repository: repository, renames: renames, indentHeuristic: true)
         walk.commits = []  // the tracer holds them now
         let final = try tracer.run(meter: meter)
         var files = [String: (blob: ObjectID, runs: [Run])]()
@@ -112,11 +103,13 @@ package enum ForwardBlame {
             // Settings that would change what log prints are pinned: the root commit's
             // files as added, no signatures; renames are not detected here (blame looks
             // for them only where a file is missing in a parent, below).
-            let result = try git.stream([
-                "-c", "log.showRoot=true", "-c", "log.showSignature=false", "log", "--topo-order", "--reverse",
-                "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--no-color",
-                "--format=%x01%H %P%x02%aE", end.hex, "--",
-            ]) { line in
+            let result = try git.stream(
+                GitCommand.pinnedHistorySettings + [
+                    "-c", "log.showRoot=true", "log", "--topo-order", "--reverse",
+                    "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--no-color",
+                    "--format=%x01%H %P%x02%aE", end.hex, "--",
+                ]
+            ) { line in
                 guard failure == nil, let first = line.first else { return }
                 if first == 0x01 {
                     guard let separator = line.firstIndex(of: 0x02) else {

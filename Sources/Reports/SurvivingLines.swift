@@ -49,7 +49,9 @@ package enum SurvivingLines {
         var byAuthor = [String: LineCounts]()
     }
 
-    static let cacheVersion = "sessiontrace-provenance 4"
+    // 5: blame's settings pinned (runs cached under a user's ignored revisions or
+    // textconv filters are not reused).
+    static let cacheVersion = "sessiontrace-provenance 5"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
@@ -73,10 +75,11 @@ package enum SurvivingLines {
         var touched = Set<String>()
         if let base, base.commit != end {
             // Merges too: a file a conflict resolution changed and changed back keeps its blob.
-            let log = try git.run([
-                "log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
-                "\(base.commit.hex)..\(end.hex)", "--",
-            ])
+            let log = try git.run(
+                GitCommand.pinnedHistorySettings + [
+                    "log", "--format=", "--name-only", "-z", "--no-renames", "--diff-merges=dense-combined",
+                    "\(base.commit.hex)..\(end.hex)", "--",
+                ])
             guard log.status == 0 else { throw ReportError("git log: \(log.reason)") }
             touched = Set(
                 log.output.split(separator: 0).map { name in
@@ -133,7 +136,7 @@ package enum SurvivingLines {
         git: GitCommand, progress: ((String, Int) -> ProgressMeter)?
     ) throws -> [[Run]] {
         var answered = [[Run]?](repeating: nil, count: files.count)
-        if files.count >= forwardThreshold(filesInTree: filesInTree), ForwardBlame.matchesBlame(git: git) {
+        if files.count >= forwardThreshold(filesInTree: filesInTree) {
             let forward = try ForwardBlame.blameAll(
                 at: commit, repository: repository, progress: progress.map { make in { make("Tracing lines", $0) } })
             for (offset, file) in files.enumerated() {
@@ -175,7 +178,8 @@ package enum SurvivingLines {
     /// Runs of `path` at `commit`: git blame's entries, merged where one continues the
     /// previous one in the same commit.
     static func blame(_ path: String, at commit: ObjectID, git: GitCommand) throws -> [Run] {
-        let (entries, authors) = try Blame.entries(path: path, revision: commit.hex, lines: nil, git: git)
+        let (entries, authors) = try Blame.entries(
+            path: path, revision: commit.hex, lines: nil, git: git, pinned: true)
         var runs = [Run]()
         for entry in entries {
             let originalPath = entry.path == path ? nil : entry.path
@@ -242,7 +246,7 @@ package enum SurvivingLines {
     /// Regular files (and executables) of `commit`'s tree with their blob ids;
     /// submodules and symbolic links hold no lines of their own.
     package static func listTree(_ commit: ObjectID, git: GitCommand) throws -> [(String, String)] {
-        let result = try git.run(["ls-tree", "-r", "-z", "--full-tree", commit.hex])
+        let result = try git.run(GitCommand.pinnedHistorySettings + ["ls-tree", "-r", "-z", "--full-tree", commit.hex])
         guard result.status == 0 else { throw ReportError("git ls-tree: \(result.reason)") }
         return result.output.split(separator: 0).compactMap { entry in
             // "<mode> SP <type> SP <object> TAB <path>", the path as its bytes (-z).

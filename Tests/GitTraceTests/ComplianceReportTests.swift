@@ -470,7 +470,7 @@ import Testing
         /// signed with the user's key or left with the code of the original.
         func doctored(_ commit: String, signed: Bool) throws -> String {
             let cached = try String(contentsOf: cacheDirectory.appendingPathComponent(commit), encoding: .utf8)
-            #expect(cached.hasPrefix("sessiontrace-provenance 4\n"))
+            #expect(cached.hasPrefix("sessiontrace-provenance 5\n"))
             var lines = cached.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let mac = try #require(lines.lastIndex { $0.hasPrefix("mac ") })
             var inPolicy = false
@@ -566,6 +566,54 @@ import Testing
             try await fixture.git("config", parts[0], parts[1])
             #expect(try await unknownLines() == .integer(2), "\(setting)")
         }
+    }
+
+    /// The lines surviving are traced with git's default blame whatever the user
+    /// configured, and no report reads a history that `git replace` made up locally: a
+    /// clone with other settings counts the same lines.
+    @Test func reportsCountTheSameWhateverBlameSettingsOrReplacementObjects() async throws {
+        let fixture = try await Fixture.make()
+        let seed = try await fixture.commit("h1\nh2\nh3\nh4\n", to: "a.txt")
+        #expect(
+            try await fixture.trace("record", seed, "--file", "a.txt", "--lines", "1-4", "--origin", "human").status
+                == 0)
+        let agent = try await fixture.commit("h1\nai2\nh3\nai4\nai5\n", to: "a.txt")
+        let recorded = try await fixture.trace(
+            "record", agent, "--file", "a.txt", "--lines", "2,4-5", "--origin", "ai", "--agent", "claude-code",
+            "--model", "claude-sonnet-4-5")
+        try #require(recorded.status == 0, "\(recorded)")
+        func figures() async throws -> [String: JSONValue?] {
+            // A cold report each time: no cached blame to start from.
+            try? FileManager.default.removeItem(
+                at: fixture.repository.appendingPathComponent(".git/sessiontrace/provenance"))
+            let output = try await fixture.trace("report", "--format", "json")
+            try #require(output.status == 0, "\(output)")
+            let json = try JSONValue(parsing: output.stdout)
+            return [
+                "surviving_ai": json["lines_surviving"]?["ai"], "surviving_human": json["lines_surviving"]?["human"],
+                "added_ai": json["lines_added"]?["ai"], "added_human": json["lines_added"]?["human"],
+                "commits": json["period"]?["commits"],
+            ]
+        }
+        let expected = try await figures()
+        #expect(expected["surviving_ai"] == .integer(3) && expected["surviving_human"] == .integer(2), "\(expected)")
+
+        try fixture.sandbox.write(agent + "\n", to: ".git-blame-ignore-revs", in: fixture.repository)
+        try await fixture.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+        #expect(try await figures() == expected, "ignored revisions")
+        try await fixture.git("config", "--unset", "blame.ignoreRevsFile")
+
+        try fixture.sandbox.write("a.txt diff=head\n", to: ".git/info/attributes", in: fixture.repository)
+        try await fixture.git("config", "diff.head.textconv", "head -n 1")
+        #expect(try await figures() == expected, "a textconv filter")
+
+        // The agent's commit replaced by one that keeps the person's text.
+        let tree = try await fixture.git("rev-parse", "\(seed)^{tree}").trimmingCharacters(in: .newlines)
+        let made = try await fixture.git("commit-tree", tree, "-p", seed, "-m", "made up")
+            .trimmingCharacters(in: .newlines)
+        try await fixture.git("replace", agent, made)
+        #expect(try await fixture.git("show", "HEAD:a.txt") == "h1\nh2\nh3\nh4\n", "git reads the replacement")
+        #expect(try await figures() == expected, "a replacement object")
     }
 
     @Test func noRecordsSaysNoAttributionData() async throws {

@@ -71,16 +71,6 @@ import Testing
         #expect(result.authors[ObjectID(hex: first)!] == "new@example.com")
     }
 
-    @Test func ignoredRevisionsConfiguredLeaveItToGitBlame() async throws {
-        let sandbox = try Sandbox()
-        try await sandbox.configureIdentity()
-        let directory = try await sandbox.makeRepository()
-        let repository = try Repository(discoveringFrom: directory.path)
-        #expect(ForwardBlame.matchesBlame(git: GitCommand(repository: repository)))
-        try await sandbox.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs", in: directory)
-        #expect(!ForwardBlame.matchesBlame(git: GitCommand(repository: repository)))
-    }
-
     /// Every file of `revision`: ForwardBlame's lines against git blame's.
     private func expectBlameAgrees(at revision: String, in directory: URL, sandbox: Sandbox) async throws {
         let repository = try Repository(discoveringFrom: directory.path)
@@ -102,7 +92,8 @@ import Testing
                 continue
             }
             #expect(forward.blob.hex == String(meta[2]))
-            let (entries, authors) = try Blame.entries(path: path, revision: end.hex, lines: nil, git: git)
+            let (entries, authors) = try Blame.entries(
+                path: path, revision: end.hex, lines: nil, git: git, pinned: true)
             var expected = [String]()
             for entry in entries {
                 for offset in 0..<entry.count {

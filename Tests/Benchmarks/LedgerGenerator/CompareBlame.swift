@@ -44,7 +44,7 @@ func compareBlame(_ options: [String]) throws -> Never {
     let differences = try Parallel.map(count: compared.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
         _, item -> (lines: Int, difference: String?) in
         let file = compared[item]
-        let (entries, authors) = try Blame.entries(path: file, revision: head.hex, lines: nil, git: git)
+        let (entries, authors) = try Blame.entries(path: file, revision: head.hex, lines: nil, git: git, pinned: true)
         var expected = [String]()
         for entry in entries {
             let author = authors[entry.commit]?.email ?? ""
