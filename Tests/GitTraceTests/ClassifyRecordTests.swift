@@ -484,7 +484,7 @@ import Testing
         #expect(run.stdout.contains("recorded 1 estimate record"), "\(run)")
         try FileManager.default.moveItem(at: aside, to: hook)
         try fixture.sandbox.write("more\n", to: "notes.txt", in: fixture.repository)
-        try await fixture.commitRecorded("after")
+        _ = try await fixture.commitRecorded("after")
         var attributed = false
         for _ in 0..<200 where !attributed {
             attributed = try await fixture.noteLines(estimated).contains {
