@@ -71,6 +71,21 @@ package struct GitCommand: Sendable {
         repositoryEnvironment = environment
     }
 
+    /// git for `repository` that reads no file of its work tree: git runs in, and
+    /// takes as its work tree, `emptyDirectory`. A `.mailmap` being edited in the real
+    /// work tree, for one, then changes nothing git prints from history.
+    package init(repository: Repository, emptyWorkTree emptyDirectory: String) {
+        directory = emptyDirectory
+        repositoryEnvironment = ["GIT_DIR": repository.gitDirectory, "GIT_WORK_TREE": emptyDirectory]
+    }
+
+    /// The `.mailmap` of `commit`'s tree and no other (with `init(repository:emptyWorkTree:)`:
+    /// not the work tree's either): neither `mailmap.file` nor `mailmap.blob` configured
+    /// is read. A commit without one maps nobody.
+    package static func pinnedMailmap(at commit: ObjectID) -> [String] {
+        ["-c", "mailmap.file=", "-c", "mailmap.blob=\(commit.hex):.mailmap"]
+    }
+
     /// Runs git and hands each line of its standard output (without the LF) to
     /// `line` as it arrives, so the caller can work while git still does; the result
     /// carries the exit status and stderr (its output is empty).
@@ -87,10 +102,14 @@ package struct GitCommand: Sendable {
     /// not UTF-8 reaches git as it is stored.
     /// `echoingErrors`: git's standard error also goes to this process's as it comes
     /// (its progress lines), besides the result.
-    package func run(_ arguments: [String], environment: [String: String] = [:], echoingErrors: Bool = false)
-        throws -> Result
-    {
-        try execute(arguments, environment: environment, echo: echoingErrors ? STDERR_FILENO : nil) { readToEnd($0) }
+    /// `input`: what git reads on its standard input (nil: nothing).
+    package func run(
+        _ arguments: [String], environment: [String: String] = [:], input: [UInt8]? = nil,
+        echoingErrors: Bool = false
+    ) throws -> Result {
+        try execute(arguments, environment: environment, input: input, echo: echoingErrors ? STDERR_FILENO : nil) {
+            readToEnd($0)
+        }
     }
 
     /// Starts git for a conversation: what `send` writes is its standard input, and
@@ -117,11 +136,12 @@ package struct GitCommand: Sendable {
 
     /// Starts git, lets `consume` read its standard output to the end, and waits.
     private func execute(
-        _ arguments: [String], environment: [String: String], echo: Int32? = nil, consume: (Int32) -> [UInt8]
+        _ arguments: [String], environment: [String: String], input: [UInt8]? = nil, echo: Int32? = nil,
+        consume: (Int32) -> [UInt8]
     ) throws -> Result {
         let result = try ChildProcess(
             "git", arguments: argumentBytes(arguments), environment: variables(adding: environment),
-            directory: directory, echoingErrorsTo: echo
+            directory: directory, input: input, echoingErrorsTo: echo
         ).wait(consumingOutput: consume)
         return Result(
             status: result.status, output: result.output, stderr: String(decoding: result.errors, as: UTF8.self))

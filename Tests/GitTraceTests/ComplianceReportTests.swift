@@ -466,8 +466,9 @@ import Testing
                     contentsOf: fixture.sandbox.home.appendingPathComponent(".config/sessiontrace/cache-key"),
                     encoding: .utf8
                 ).trimmingCharacters(in: .whitespacesAndNewlines)))
-        /// The cache file of `commit` with policy.yml's blame runs credited to mallory,
-        /// signed with the user's key or left with the code of the original.
+        /// The cache file of `commit` with policy.yml's blame run cut to one line (of its
+        /// two) and credited to mallory, signed with the user's key or left with the code
+        /// of the original.
         func doctored(_ commit: String, signed: Bool) throws -> String {
             let cached = try String(contentsOf: cacheDirectory.appendingPathComponent(commit), encoding: .utf8)
             #expect(cached.hasPrefix("sessiontrace-provenance 5\n"))
@@ -478,6 +479,7 @@ import Testing
                 if lines[index].hasPrefix("F\t") { inPolicy = lines[index].hasSuffix("\t.sessiontrace/policy.yml") }
                 if inPolicy, lines[index].hasPrefix("R\t") {
                     var fields = lines[index].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                    fields[3] = "1"
                     fields[4] = "mallory@example.com"
                     lines[index] = fields.joined(separator: "\t")
                 }
@@ -498,14 +500,15 @@ import Testing
         lines(forged["lines_surviving"], 5, 1, 7, 2)
         #expect(!developers(forged).contains("mallory@example.com"), "\(developers(forged))")
         // Authenticated by the user's key: reused for policy.yml, which the next commit
-        // leaves alone (its doctored author shows); app.txt is blamed again.
+        // leaves alone (its doctored run counts: one human line fewer); app.txt is blamed
+        // again. Authors are never the cache's: each commit's is read again.
         try Data(try doctored(history.commits[4], signed: true).utf8).write(to: cacheFile)
         try fixture.sandbox.write("h1\nh2\nh3\nb4\na5\na6\nu7\nu8\nu9\n", to: "app.txt", in: fixture.repository)
         try await fixture.git("add", "-A")
         try await fixture.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one more")
         let second = try await report(history)
-        lines(second["lines_surviving"], 5, 1, 7, 3)
-        #expect(developers(second).contains("mallory@example.com"), "\(developers(second))")
+        lines(second["lines_surviving"], 5, 1, 6, 3)
+        #expect(!developers(second).contains("mallory@example.com"), "\(developers(second))")
         let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(FileManager.default.fileExists(atPath: cacheDirectory.appendingPathComponent(head).path))
         // New records change origins without blaming: u7..u9 are now said to be AI.
@@ -516,14 +519,14 @@ import Testing
         #expect(recorded.status == 0, "\(recorded)")
         try await fixture.git("checkout", "-q", "-")
         let third = try await report(history)
-        lines(third["lines_surviving"], 7, 1, 7, 1)
+        lines(third["lines_surviving"], 7, 1, 6, 1)
         #expect(
             third["lines_surviving_by_model"]?.arrayValue?.last
                 == .object([
                     "agent": .string("codex"), "model_id": .string("openai/gpt-5-codex"), "ai": .integer(2),
                     "mixed": .integer(0),
                 ]))
-        // Without the cache: the same figures.
+        // Without the cache: blamed again, policy.yml has both its lines.
         try FileManager.default.removeItem(at: cacheDirectory)
         lines(try await report(history)["lines_surviving"], 7, 1, 7, 1)
     }
@@ -614,6 +617,39 @@ import Testing
         try await fixture.git("replace", agent, made)
         #expect(try await fixture.git("show", "HEAD:a.txt") == "h1\nh2\nh3\nh4\n", "git reads the replacement")
         #expect(try await figures() == expected, "a replacement object")
+    }
+
+    /// Surviving lines by developer go through the `.mailmap` the end commit holds, and
+    /// through no other: not one being edited in the work tree, not one the user configured.
+    @Test func survivingLinesByDeveloperReadTheEndCommitsMailmapOnly() async throws {
+        let fixture = try await Fixture.make()
+        let files = fixture.repository
+        try fixture.sandbox.write("x\ny\n", to: "a.txt", in: files)
+        _ = try await commit(
+            fixture, "old address", date: "2026-09-10T10:00:00Z", author: ("Old", "old@example.com"), hooks: false)
+        try fixture.sandbox.write("New <new@example.com> <old@example.com>\n", to: ".mailmap", in: files)
+        _ = try await commit(fixture, "mailmap", date: "2026-09-11T10:00:00Z", hooks: false)
+        func developers(cold: Bool = true) async throws -> [String] {
+            if cold {
+                try? FileManager.default.removeItem(at: files.appendingPathComponent(".git/sessiontrace/provenance"))
+            }
+            let output = try await fixture.trace("report", "--format", "json")
+            try #require(output.status == 0, "\(output)")
+            return (try JSONValue(parsing: output.stdout)["lines_surviving_by_developer"]?.arrayValue ?? [])
+                .compactMap { $0["email"]?.stringValue }
+        }
+        let expected = ["alice@example.com", "new@example.com"]
+        #expect(try await developers() == expected)
+        _ = try await developers(cold: false)  // cached from here on
+
+        try fixture.sandbox.write("Edited <edited@example.com> <old@example.com>\n", to: ".mailmap", in: files)
+        try fixture.sandbox.write("Mine <mine@example.com> <old@example.com>\n", to: "my-mailmap", in: files)
+        try await fixture.git("config", "mailmap.file", fixture.repository.appendingPathComponent("my-mailmap").path)
+        #expect(try await developers(cold: false) == expected, "from the cache")
+        #expect(try await developers() == expected, "blamed again")
+        try await fixture.git("config", "--unset", "mailmap.file")
+        try await fixture.git("config", "mailmap.blob", "HEAD~1:a.txt")
+        #expect(try await developers() == expected, "a configured mailmap blob")
     }
 
     @Test func noRecordsSaysNoAttributionData() async throws {
