@@ -253,16 +253,12 @@ public struct BucketCounter {
         counts[bucket] += 1
     }
 
-    /// ln(1 + count) per bucket, divided by the vector's length (squares summed in
-    /// increasing bucket order).
+    /// 1 for each bucket present, divided by the vector's length: 1 / √buckets.
+    /// Presence, not counts: a block that repeats one line many times says no more
+    /// about its author than one that writes it once (spec/classifier.md §3.2).
     func normalized() -> [(bucket: Int, value: Double)] {
-        let sorted = touched.sorted()
-        var values = sorted.map { log1p(Double(counts[$0])) }
-        var total = 0.0
-        for value in values { total += value * value }
-        let norm = total.squareRoot()
-        guard norm > 0 else { return [] }
-        for index in values.indices { values[index] /= norm }
-        return Array(zip(sorted, values)).map { (bucket: $0.0, value: $0.1) }
+        guard !touched.isEmpty else { return [] }
+        let value = 1.0 / Double(touched.count).squareRoot()
+        return touched.sorted().map { (bucket: $0, value: value) }
     }
 }

@@ -34,8 +34,10 @@ public struct ClassifierModel: Sendable {
     /// train-classifier` wrote: a broken one is a broken build, which the tests catch.
     public static let embedded: ClassifierModel = try! ClassifierModel(bytes: embeddedBytes)
 
-    /// 2: the share calibration follows the Platt numbers.
-    static let format: UInt32 = 2
+    /// 2: the share calibration follows the Platt numbers. 3: the same layout, weights
+    /// for n-grams valued by presence (§3.2), not ln(1 + count): a format-2 file's
+    /// weights would be read against the wrong values.
+    static let format: UInt32 = 3
 
     /// The built-in model's share calibration, by its file's SHA-256: what reports read
     /// estimates with (estimates by other models are in no share).

@@ -117,15 +117,12 @@ def hashed_counts(lines: list) -> dict:
 
 
 def hashed_vector(lines: list) -> dict:
-    """log(1 + count), scaled to unit length (the squares summed in bucket order)."""
-    values = {k: math.log1p(v) for k, v in hashed_counts(lines).items()}
-    total = 0.0
-    for k in sorted(values):
-        total += values[k] * values[k]
-    norm = math.sqrt(total)
-    if norm == 0:
+    """1 for each bucket present, scaled to unit length: 1 / sqrt(buckets)."""
+    buckets = hashed_counts(lines)
+    if not buckets:
         return {}
-    return {k: v / norm for k, v in values.items()}
+    value = 1.0 / math.sqrt(float(len(buckets)))
+    return {k: value for k in buckets}
 
 
 def strip(line: bytes) -> bytes:

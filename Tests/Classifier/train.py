@@ -33,7 +33,7 @@ from blocks import unscored_reason  # noqa: E402
 C = 4.0
 MODEL_MAGIC = b"STCLSF1\x00"
 # 2: the share calibration (§6) after the Platt numbers.
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 
 
 def featurize(rows):

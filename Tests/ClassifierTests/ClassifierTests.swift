@@ -110,6 +110,12 @@ import Testing
         #expect { try ClassifierModel(bytes: formatOne) } throws: {
             ($0 as? ClassifierModel.FormatError)?.description.hasPrefix("classifier model format 1 ") == true
         }
+        // Format 2 has the same layout, but its weights were trained on ln(1 + count).
+        var formatTwo = bytes
+        formatTwo[8] = 2
+        #expect { try ClassifierModel(bytes: formatTwo) } throws: {
+            ($0 as? ClassifierModel.FormatError)?.description.hasPrefix("classifier model format 2 ") == true
+        }
     }
 
     func block(_ path: String, _ lines: [String], start: Int = 1) -> AddedBlock {
