@@ -68,15 +68,15 @@ package struct BlameDiff: Sendable {
 }
 
 extension Repository {
-    /// The blame comparison of two blobs; `indentHeuristic` as git's
-    /// `diff.indentHeuristic` (on unless configured off).
-    package func blameDiff(old: ObjectID, new: ObjectID, indentHeuristic: Bool) throws -> BlameDiff {
+    /// The blame comparison of two blobs, with the indent heuristic (git's default,
+    /// which reports pin whatever `diff.indentHeuristic` says).
+    package func blameDiff(old: ObjectID, new: ObjectID) throws -> BlameDiff {
         try withBlobBytes(old) { oldBytes in
             // The first buffer must stay valid while the second is read: copy it.
             let oldCopy = Array(oldBytes)
             return try withBlobBytes(new) { newBytes in
                 try oldCopy.withUnsafeBufferPointer {
-                    try BlameDiff(old: $0, new: newBytes, indentHeuristic: indentHeuristic)
+                    try BlameDiff(old: $0, new: newBytes)
                 }
             }
         }
@@ -89,7 +89,7 @@ extension Repository {
 }
 
 extension BlameDiff {
-    package init(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>, indentHeuristic: Bool) throws {
+    package init(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) throws {
         oldLineCount = Self.lineCount(old)
         newLineCount = Self.lineCount(new)
         let tail = Self.trimmedTail(old, new)
@@ -97,7 +97,7 @@ extension BlameDiff {
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
-        options.flags = GIT_DIFF_FORCE_TEXT.rawValue | (indentHeuristic ? GIT_DIFF_INDENT_HEURISTIC.rawValue : 0)
+        options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
         final class Collected { var hunks = [DiffHunk]() }
         let collected = Collected()
         let status = withExtendedLifetime(collected) {

@@ -36,8 +36,7 @@ package enum ForwardBlame {
         defer { meter?.finish() }
         let renames = try BlameRenames(git: git)
         defer { renames.finish() }
-        // git's default, as `Blame.entries(pinned: true)` asks blame for it.
-        var tracer = Tracer(history: walk, repository: repository, renames: renames, indentHeuristic: true)
+        var tracer = Tracer(history: walk, repository: repository, renames: renames)
         walk.commits = []  // the tracer holds them now
         let final = try tracer.run(meter: meter)
         var files = [String: (blob: ObjectID, runs: [Run])]()
@@ -186,15 +185,13 @@ package enum ForwardBlame {
         private let pathIndex: [String: Int32]
         let repository: Repository
         let renames: BlameRenames
-        let indentHeuristic: Bool
 
-        init(history: History, repository: Repository, renames: BlameRenames, indentHeuristic: Bool) {
+        init(history: History, repository: Repository, renames: BlameRenames) {
             commits = history.commits
             paths = history.paths
             pathIndex = history.pathIndex
             self.repository = repository
             self.renames = renames
-            self.indentHeuristic = indentHeuristic
         }
 
         /// The end commit's files.
@@ -317,7 +314,7 @@ package enum ForwardBlame {
             } else {
                 pieces = []
                 for (position, origin) in origins.enumerated() {
-                    let diff = try repository.blameDiff(old: origin.blob, new: blob, indentHeuristic: indentHeuristic)
+                    let diff = try repository.blameDiff(old: origin.blob, new: blob)
                     if position == 0 {
                         pieces =
                             diff.newLineCount > 0

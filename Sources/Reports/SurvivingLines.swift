@@ -22,7 +22,7 @@ package enum SurvivingLines {
         var originalStart: Int
         var count: Int
         var originalPath: String?
-        /// The introducing commit's author email, lower-cased.
+        /// The introducing commit's author email, lower-cased: set by `count` (`authorEmails`).
         var author: String = ""
     }
 
@@ -149,8 +149,7 @@ package enum SurvivingLines {
                 answered[offset] = traced.runs.map { run in
                     Run(
                         commit: run.commit, originalStart: run.originalStart, count: run.count,
-                        originalPath: run.originalPath == file.path ? nil : run.originalPath,
-                        author: forward.authors[run.commit] ?? "")
+                        originalPath: run.originalPath == file.path ? nil : run.originalPath)
                 }
             }
         }
@@ -209,8 +208,7 @@ package enum SurvivingLines {
     /// Runs of `path` at `commit`: git blame's entries, merged where one continues the
     /// previous one in the same commit.
     static func blame(_ path: String, at commit: ObjectID, git: GitCommand) throws -> [Run] {
-        let (entries, authors) = try Blame.entries(
-            path: path, revision: commit.hex, lines: nil, git: git, pinned: true)
+        let (entries, _) = try Blame.entries(path: path, revision: commit.hex, lines: nil, git: git, pinned: true)
         var runs = [Run]()
         for entry in entries {
             let originalPath = entry.path == path ? nil : entry.path
@@ -223,8 +221,7 @@ package enum SurvivingLines {
                 runs.append(
                     Run(
                         commit: entry.commit, originalStart: entry.original, count: entry.count,
-                        originalPath: originalPath,
-                        author: authors[entry.commit]?.email ?? ""))
+                        originalPath: originalPath))
             }
         }
         return runs
