@@ -130,8 +130,14 @@ package struct GitCommand: Sendable {
         return argumentBytes
     }
 
+    /// Every git run reads no grafts file (`info/grafts`: deprecated, local, signed by
+    /// nobody) — libgit2 reads none either, so both see the parents the commits record.
+    /// Shallow boundaries (`shallow`) are another file and still apply.
+    private static let ignoredGrafts = ["GIT_GRAFT_FILE": "/dev/null"]
+
     private func variables(adding environment: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }.merging(environment) { $1 }
+        ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }
+            .merging(Self.ignoredGrafts) { $1 }.merging(environment) { $1 }
     }
 
     /// Starts git, lets `consume` read its standard output to the end, and waits.

@@ -617,6 +617,14 @@ import Testing
         try await fixture.git("replace", agent, made)
         #expect(try await fixture.git("show", "HEAD:a.txt") == "h1\nh2\nh3\nh4\n", "git reads the replacement")
         #expect(try await figures() == expected, "a replacement object")
+        try await fixture.git("replace", "-d", agent)
+
+        // Grafts (deprecated, local, unsigned): the agent's commit made a root.
+        try fixture.sandbox.write(agent + "\n", to: ".git/info/grafts", in: fixture.repository)
+        #expect(
+            try await fixture.git("rev-list", "--count", "HEAD").trimmingCharacters(in: .newlines) == "1",
+            "git reads the grafts")
+        #expect(try await figures() == expected, "a grafts file")
     }
 
     /// Surviving lines by developer go through the `.mailmap` the end commit holds, and
