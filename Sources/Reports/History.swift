@@ -39,6 +39,34 @@ package enum History {
         try commits(revisions: [range], git: git, boundary: boundary)
     }
 
+    /// Each commit's author as `%aN` and `%aE` print them under the `.mailmap` of `end`
+    /// alone (spec/reports.md §3.3): not the work tree's, which may be being edited, nor
+    /// a `mailmap.file` or `mailmap.blob` the user configured — those differ from clone
+    /// to clone. One `git log` for all of them.
+    package static func authors(of commits: Set<ObjectID>, mailmapAt end: ObjectID, repository: Repository) throws
+        -> [ObjectID: (name: String, email: String)]
+    {
+        guard !commits.isEmpty else { return [:] }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sessiontrace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let git = GitCommand(repository: repository, emptyWorkTree: empty.path)
+        let result = try git.run(
+            GitCommand.pinnedHistorySettings + GitCommand.pinnedMailmap(at: end) + [
+                "log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%aN%x00%aE",
+            ], input: Array(commits.map { $0.hex + "\n" }.joined().utf8))
+        guard result.status == 0 else { throw HistoryError(description: "git log: \(result.reason)") }
+        var authors = [ObjectID: (name: String, email: String)]()
+        for line in result.output.split(separator: 0x0A) {
+            let fields = line.split(separator: 0, omittingEmptySubsequences: false)
+            guard fields.count == 3, let commit = ObjectID(hex: String(decoding: fields[0], as: UTF8.self)) else {
+                continue
+            }
+            authors[commit] = (String(decoding: fields[1], as: UTF8.self), String(decoding: fields[2], as: UTF8.self))
+        }
+        return authors
+    }
+
     /// The same for revisions as `git log` takes them (`abc`, `^def`, `--not`, `--remotes=origin`).
     package static func commits(revisions: [String], git: GitCommand, boundary: Set<ObjectID>) throws
         -> [CommitFacts]

@@ -128,6 +128,10 @@ package enum ReportBuilder {
             ? PathFilter() : try PathFilter(paths: paths, repository: repository, commit: report.period.endCommit!)
         report.excludedPaths = filter.reasons
 
+        // Developers as the end commit's .mailmap names them, as surviving lines do (the
+        // raw address still decides whether a review is the author's own).
+        let mappedAuthors = try History.authors(
+            of: Set(facts.map(\.commit)), mailmapAt: report.period.endCommit ?? tip, repository: repository)
         var developers = [String: Report.Developer]()
         var directories = [String: LineCounts]()
         var months = [String: LineCounts]()
@@ -196,10 +200,12 @@ package enum ReportBuilder {
             report.added += commitLines
             months[month(of: fact.time), default: LineCounts()] += commitLines
             let developerKey = fact.authorEmail.lowercased()
-            var developer = developers[developerKey] ?? Report.Developer(name: fact.authorName, email: fact.authorEmail)
+            let author = mappedAuthors[fact.commit] ?? (fact.authorName, fact.authorEmail)
+            var developer =
+                developers[author.email.lowercased()] ?? Report.Developer(name: author.name, email: author.email)
             developer.commits += 1
             developer.lines += commitLines
-            developers[developerKey] = developer
+            developers[author.email.lowercased()] = developer
 
             // Models: the agent and model of every AI-written range outside excluded paths.
             var modelsInCommit = Set<String>()

@@ -22,7 +22,7 @@ package enum SurvivingLines {
         var originalStart: Int
         var count: Int
         var originalPath: String?
-        /// The introducing commit's author email, lower-cased: set by `count` (`authorEmails`).
+        /// The introducing commit's author email, lower-cased: set by `count` (`History.authors`).
         var author: String = ""
     }
 
@@ -106,11 +106,13 @@ package enum SurvivingLines {
         // The cache saves git blame's work, never a verdict: the authors are read again
         // under the end commit's .mailmap, and the origins come from this run's records,
         // under this run's trust.
-        let emails = try authorEmails(
+        let authors = try History.authors(
             of: Set(files.values.flatMap { $0.runs.map(\.commit) }), mailmapAt: end, repository: repository)
         for path in Array(files.keys) {
             var entry = files[path]!
-            for index in entry.runs.indices { entry.runs[index].author = emails[entry.runs[index].commit] ?? "" }
+            for index in entry.runs.indices {
+                entry.runs[index].author = authors[entry.runs[index].commit]?.email.lowercased() ?? ""
+            }
             (entry.lines, entry.models, entry.authors) = origins(of: entry.runs, path: path, index: index)
             files[path] = entry
         }
@@ -159,32 +161,6 @@ package enum SurvivingLines {
         meter?.finish()
         for (offset, index) in left.enumerated() { answered[index] = blamed[offset] }
         return answered.map { $0! }
-    }
-
-    /// Each commit's author email, lower-cased, as `%aE` prints it under the `.mailmap`
-    /// of `end` alone (spec/reports.md §3.3). Blame's own emails come through the work
-    /// tree's `.mailmap` and the user's configured ones, which differ from clone to clone.
-    static func authorEmails(of commits: Set<ObjectID>, mailmapAt end: ObjectID, repository: Repository) throws
-        -> [ObjectID: String]
-    {
-        guard !commits.isEmpty else { return [:] }
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sessiontrace-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(at: empty) }
-        let git = GitCommand(repository: repository, emptyWorkTree: empty.path)
-        let result = try git.run(
-            GitCommand.pinnedHistorySettings + GitCommand.pinnedMailmap(at: end) + [
-                "log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%aE",
-            ], input: Array(commits.map { $0.hex + "\n" }.joined().utf8))
-        guard result.status == 0 else { throw ReportError("git log: \(result.reason)") }
-        var emails = [ObjectID: String]()
-        for line in result.output.split(separator: 0x0A) {
-            guard let separator = line.firstIndex(of: 0),
-                let commit = ObjectID(hex: String(decoding: line[..<separator], as: UTF8.self))
-            else { continue }
-            emails[commit] = String(decoding: line[(separator + 1)...], as: UTF8.self).lowercased()
-        }
-        return emails
     }
 
     /// How many files must need blaming for one walk through the whole history to

@@ -643,11 +643,21 @@ import Testing
             }
             let output = try await fixture.trace("report", "--format", "json")
             try #require(output.status == 0, "\(output)")
-            return (try JSONValue(parsing: output.stdout)["lines_surviving_by_developer"]?.arrayValue ?? [])
-                .compactMap { $0["email"]?.stringValue }
+            let json = try JSONValue(parsing: output.stdout)
+            // Lines added and lines surviving name developers alike.
+            let added = (json["by_developer"]?.arrayValue ?? []).compactMap {
+                "\($0["name"]?.stringValue ?? "?") <\($0["email"]?.stringValue ?? "?")>".lowercased()
+            }
+            let surviving = (json["lines_surviving_by_developer"]?.arrayValue ?? []).compactMap {
+                $0["email"]?.stringValue
+            }
+            return added.sorted() + ["|"] + surviving
         }
-        let expected = ["alice@example.com", "new@example.com"]
-        #expect(try await developers() == expected)
+        let expected = [
+            "alice author <alice@example.com>", "new <new@example.com>", "|", "alice@example.com", "new@example.com",
+        ]
+        let first = try await developers()
+        #expect(first == expected, "\(first)")
         _ = try await developers(cold: false)  // cached from here on
 
         try fixture.sandbox.write("Edited <edited@example.com> <old@example.com>\n", to: ".mailmap", in: files)
