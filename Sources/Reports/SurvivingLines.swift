@@ -50,8 +50,9 @@ package enum SurvivingLines {
     }
 
     // 5: blame's settings pinned (runs cached under a user's ignored revisions or
-    // textconv filters are not reused).
-    static let cacheVersion = "sessiontrace-provenance 5"
+    // textconv filters are not reused). 6: only blobs and runs, what blame found: no
+    // origins or authors, which every report derives again.
+    static let cacheVersion = "sessiontrace-provenance 6"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out
@@ -302,17 +303,10 @@ package enum SurvivingLines {
     static func save(_ files: [String: FileEntry], notes: String, commit: ObjectID, directory: String, key: [UInt8]) {
         var text = "\(cacheVersion)\nnotes\t\(notes)\n"
         for (path, entry) in files.sorted(by: { $0.key < $1.key }) {
-            let lines = entry.lines
-            text += "F\t\(entry.blob)\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(path))\n"
-            for (key, model) in entry.models.sorted(by: { $0.key < $1.key }) {
-                text += "M\t\(model.ai)\t\(model.mixed)\t\(escape(key).replacingOccurrences(of: "\u{0}", with: "\t"))\n"
-            }
-            for (author, lines) in entry.authors.sorted(by: { $0.key < $1.key }) {
-                text += "D\t\(lines.ai)\t\(lines.mixed)\t\(lines.human)\t\(lines.unknown)\t\(escape(author))\n"
-            }
+            text += "F\t\(entry.blob)\t\(escape(path))\n"
             for run in entry.runs {
                 text +=
-                    "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)\t\(escape(run.author))"
+                    "R\t\(run.commit.hex)\t\(run.originalStart)\t\(run.count)"
                     + (run.originalPath.map { "\t" + escape($0) } ?? "") + "\n"
             }
         }
@@ -342,33 +336,18 @@ package enum SurvivingLines {
         var current: String?
         for line in lines.dropFirst(2) where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields[0] == "F", fields.count == 7, let ai = Int(fields[2]), let mixed = Int(fields[3]),
-                let human = Int(fields[4]), let unknown = Int(fields[5])
-            {
-                let path = unescape(fields[6])
-                files[path] = FileEntry(
-                    blob: String(fields[1]), lines: LineCounts(ai: ai, mixed: mixed, human: human, unknown: unknown),
-                    runs: [])
+            if fields[0] == "F", fields.count == 3 {
+                let path = unescape(fields[2])
+                files[path] = FileEntry(blob: String(fields[1]), lines: LineCounts(), runs: [])
                 current = path
-            } else if fields[0] == "M", fields.count == 5, let path = current, let ai = Int(fields[1]),
-                let mixed = Int(fields[2])
-            {
-                files[path]?.models[unescape(fields[3]) + "\u{0}" + unescape(fields[4])] = ModelLines(
-                    ai: ai, mixed: mixed)
-            } else if fields[0] == "D", fields.count == 6, let path = current, let ai = Int(fields[1]),
-                let mixed = Int(fields[2]),
-                let human = Int(fields[3]), let unknown = Int(fields[4])
-            {
-                files[path]?.authors[unescape(fields[5])] = LineCounts(
-                    ai: ai, mixed: mixed, human: human, unknown: unknown)
-            } else if fields[0] == "R", fields.count >= 5, let path = current,
+            } else if fields[0] == "R", fields.count == 4 || fields.count == 5, let path = current,
                 let commit = ObjectID(hex: String(fields[1])),
                 let start = Int(fields[2]), let count = Int(fields[3])
             {
                 files[path]?.runs.append(
                     Run(
                         commit: commit, originalStart: start, count: count,
-                        originalPath: fields.count > 5 ? unescape(fields[5]) : nil, author: unescape(fields[4])))
+                        originalPath: fields.count == 5 ? unescape(fields[4]) : nil))
             } else {
                 return nil  // torn or foreign: start over
             }
