@@ -22,8 +22,6 @@ package enum ForwardBlame {
     package struct Result {
         /// Runs of each file of the end commit (every blob, symbolic links included), in line order.
         package var files: [String: (blob: ObjectID, runs: [Run])]
-        /// Each commit's author email as blame prints it (`.mailmap` applied), lower-cased.
-        package var authors: [ObjectID: String]
     }
 
     /// Blame of every file of `end`; `progress` is given the number of commits to visit.
@@ -51,10 +49,7 @@ package enum ForwardBlame {
                 }
             )
         }
-        var authors = [ObjectID: String]()
-        authors.reserveCapacity(tracer.commits.count)
-        for commit in tracer.commits { authors[commit.id] = commit.email }
-        return Result(files: files, authors: authors)
+        return Result(files: files)
     }
 
     // MARK: History
@@ -76,7 +71,6 @@ package enum ForwardBlame {
     struct CommitEntry {
         let id: ObjectID
         var parents: [Int32]
-        let email: String
         var changes: [Change] = []
         var deletes: Bool { changes.contains(where: \.deleted) }
     }
@@ -106,27 +100,22 @@ package enum ForwardBlame {
                 GitCommand.pinnedHistorySettings + [
                     "-c", "log.showRoot=true", "log", "--topo-order", "--reverse",
                     "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--no-color",
-                    "--format=%x01%H %P%x02%aE", end.hex, "--",
+                    "--format=%x01%H %P", end.hex, "--",
                 ]
             ) { line in
                 guard failure == nil, let first = line.first else { return }
                 if first == 0x01 {
-                    guard let separator = line.firstIndex(of: 0x02) else {
-                        failure = "unexpected git log output"
-                        return
-                    }
-                    let ids = line[line.index(after: line.startIndex)..<separator].split(separator: 0x20).compactMap {
+                    let ids = line.dropFirst().split(separator: 0x20).compactMap {
                         ObjectID(hex: String(decoding: $0, as: UTF8.self))
                     }
                     guard let id = ids.first else {
                         failure = "unexpected git log output"
                         return
                     }
-                    let email = String(decoding: line[line.index(after: separator)...], as: UTF8.self).lowercased()
                     index[id] = Int32(history.commits.count)
                     // A parent outside the walk (past a shallow boundary) has no lines to give.
                     history.commits.append(
-                        CommitEntry(id: id, parents: ids.dropFirst().compactMap { index[$0] }, email: email))
+                        CommitEntry(id: id, parents: ids.dropFirst().compactMap { index[$0] }))
                 } else if first == UInt8(ascii: ":") {
                     // ":<old mode> <new mode> <old id> <new id> <status>\t<path>"
                     guard let tab = line.firstIndex(of: 0x09), !history.commits.isEmpty else {

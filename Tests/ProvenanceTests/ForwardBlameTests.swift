@@ -57,20 +57,6 @@ import Testing
         try await expectBlameAgrees(at: "HEAD", in: directory, sandbox: sandbox)
     }
 
-    @Test func mailmapGivesTheEmailsBlameGives() async throws {
-        let sandbox = try Sandbox()
-        try await sandbox.configureIdentity(name: "Old Name", email: "Old@Example.com")
-        let directory = try await sandbox.makeRepository()
-        try sandbox.write("a\nb\n", to: "f.txt", in: directory)
-        let first = try await sandbox.commitAll("first", in: directory)
-        try sandbox.write("New Name <new@example.com> <old@example.com>\n", to: ".mailmap", in: directory)
-        try sandbox.write("a\nb\nc\n", to: "f.txt", in: directory)
-        try await sandbox.commitAll("second", in: directory)
-        let repository = try Repository(discoveringFrom: directory.path)
-        let result = try ForwardBlame.blameAll(at: try repository.resolveCommit("HEAD"), repository: repository)
-        #expect(result.authors[ObjectID(hex: first)!] == "new@example.com")
-    }
-
     /// Every file of `revision`: ForwardBlame's lines against git blame's.
     private func expectBlameAgrees(at revision: String, in directory: URL, sandbox: Sandbox) async throws {
         let repository = try Repository(discoveringFrom: directory.path)
@@ -92,14 +78,13 @@ import Testing
                 continue
             }
             #expect(forward.blob.hex == String(meta[2]))
-            let (entries, authors) = try Blame.entries(
+            let (entries, _) = try Blame.entries(
                 path: path, revision: end.hex, lines: nil, git: git, pinned: true)
             var expected = [String]()
             for entry in entries {
                 for offset in 0..<entry.count {
                     expected.append("\(entry.commit.shortHex) \(entry.path):\(entry.original + offset)")
                 }
-                #expect(result.authors[entry.commit] == authors[entry.commit]?.email)
             }
             var actual = [String]()
             for run in forward.runs {

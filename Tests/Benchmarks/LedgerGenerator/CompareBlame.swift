@@ -44,20 +44,18 @@ func compareBlame(_ options: [String]) throws -> Never {
     let differences = try Parallel.map(count: compared.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
         _, item -> (lines: Int, difference: String?) in
         let file = compared[item]
-        let (entries, authors) = try Blame.entries(path: file, revision: head.hex, lines: nil, git: git, pinned: true)
+        let (entries, _) = try Blame.entries(path: file, revision: head.hex, lines: nil, git: git, pinned: true)
         var expected = [String]()
         for entry in entries {
-            let author = authors[entry.commit]?.email ?? ""
             for offset in 0..<entry.count {
-                expected.append("\(entry.commit.hex) \(entry.path):\(entry.original + offset) \(author)")
+                expected.append("\(entry.commit.hex) \(entry.path):\(entry.original + offset)")
             }
         }
         guard let traced = forward.files[file] else { return (expected.count, "\(file): not traced") }
         var actual = [String]()
         for run in traced.runs {
-            let author = forward.authors[run.commit] ?? ""
             for offset in 0..<run.count {
-                actual.append("\(run.commit.hex) \(run.originalPath):\(run.originalStart + offset) \(author)")
+                actual.append("\(run.commit.hex) \(run.originalPath):\(run.originalStart + offset)")
             }
         }
         for line in 0..<max(actual.count, expected.count)
