@@ -91,6 +91,13 @@ package struct GitLayout: Sendable, Equatable {
         return components.dropFirst(root.count).joined(separator: "/")
     }
 
+    /// `path` (absolute) with every symbolic link resolved as far as it exists: what
+    /// writing it writes. A link to nothing counts as not there (writing replaces it).
+    package static func canonicalPath(_ path: String) -> String {
+        let components = canonicalComponents(path)
+        return components.count == 1 ? "/" : "/" + components.dropFirst().joined(separator: "/")
+    }
+
     /// `path` with every symbolic link resolved as far as it exists (a directory an
     /// agent is about to create does not yet), as components starting with "/".
     static func canonicalComponents(_ path: String) -> [String] {

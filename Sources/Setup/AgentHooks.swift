@@ -293,11 +293,12 @@ package struct AgentHookConfig {
 
     /// Writes the agent's hook scripts into `directory`; a hook file that is not ours is
     /// left alone and refused before anything is written.
-    private func installScripts(in directory: String) throws -> (path: String, changed: Bool) {
+    private func installScripts(in shownDirectory: String, base: String) throws -> (path: String, changed: Bool) {
         let manager = FileManager.default
+        let directory = try destination(shownDirectory, base: base)
         var missing = [(path: String, text: String)]()
         for (name, text) in scripts {
-            let path = directory + "/" + name
+            let path = try destination(directory + "/" + name, base: base)
             guard let data = manager.contents(atPath: path) else {
                 missing.append((path, text))
                 continue
@@ -308,13 +309,13 @@ package struct AgentHookConfig {
                 )
             }
         }
-        guard !missing.isEmpty else { return (directory, false) }
+        guard !missing.isEmpty else { return (shownDirectory, false) }
         try AtomicFile.makeDirectory(directory)
         for (path, text) in missing {
             try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o755)
             chmod(path, 0o755)
         }
-        return (directory, true)
+        return (shownDirectory, true)
     }
 
     /// The plugin file of an agent that is extended by a plugin rather than configured
@@ -329,12 +330,13 @@ package struct AgentHookConfig {
 
     /// Writes the agent's plugin file; one there that is not ours is refused, an older
     /// one of ours replaced.
-    private func installPlugin(at path: String, _ plugin: (text: String, marker: String)) throws -> (
-        path: String, changed: Bool
-    ) {
+    private func installPlugin(at shownPath: String, base: String, _ plugin: (text: String, marker: String)) throws
+        -> (path: String, changed: Bool)
+    {
+        let path = try destination(shownPath, base: base)
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self)
-            if text == plugin.text { return (path, false) }
+            if text == plugin.text { return (shownPath, false) }
             guard text.contains(plugin.marker) else {
                 throw SetupError(
                     "\(path) exists and is not SessionTrace's plugin: move it, then run this again (nothing was changed)"
@@ -343,44 +345,63 @@ package struct AgentHookConfig {
         }
         try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
         try AtomicFile.replace(path, with: Array(plugin.text.utf8), mode: 0o644)
-        return (path, true)
+        return (shownPath, true)
+    }
+
+    /// Where writing `path` writes: every symbolic link followed, so that a user's
+    /// settings kept in a dotfiles repository stay linked and get our hooks. In a
+    /// repository (project scope), a link that leads out of it is refused: the merge
+    /// would copy the target's contents (a user's tokens, say) into a file that gets
+    /// committed, or write a file outside the repository.
+    private func destination(_ path: String, base: String) throws -> String {
+        let resolved = GitLayout.canonicalPath(path)
+        guard scope == .project else { return resolved }
+        let root = GitLayout.canonicalPath(base)
+        guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw SetupError(
+                "\(path) leads out of the repository (to \(resolved)) through a symbolic link: not followed, nothing was changed; replace the link with a file, or install with --user"
+            )
+        }
+        return resolved
     }
 
     /// Installs into `base` (repository root or home); returns the file and whether it changed.
     package func install(base: String) throws -> (path: String, changed: Bool) {
-        if agent == .cline { return try installScripts(in: scriptDirectory(base: base)) }
+        if agent == .cline { return try installScripts(in: scriptDirectory(base: base), base: base) }
         if agent == .augment {
             // The settings file is checked before any script is written, so that a broken
             // one leaves nothing half installed.
-            try Self.readJSONObject(at: base + "/" + relativePath)
-            let scripts = try installScripts(in: scriptDirectory(base: base))
+            try Self.readJSONObject(at: try destination(base + "/" + relativePath, base: base))
+            let scripts = try installScripts(in: scriptDirectory(base: base), base: base)
             let settings = try installJSON(at: base + "/" + relativePath, base: base)
             return (settings.path, scripts.changed || settings.changed)
         }
-        if let plugin { return try installPlugin(at: base + "/" + relativePath, plugin) }
-        if agent == .kiro { return try installIntoAgents(in: base + "/" + relativePath) }
+        if let plugin { return try installPlugin(at: base + "/" + relativePath, base: base, plugin) }
+        if agent == .kiro { return try installIntoAgents(in: base + "/" + relativePath, base: base) }
         return try installJSON(at: base + "/" + relativePath, base: base)
     }
 
     /// Kiro CLI reads hooks from each agent's configuration (`.kiro/agents/NAME.json`):
     /// ours go into every one there; with none, there is nowhere to put them.
-    private func installIntoAgents(in directory: String) throws -> (path: String, changed: Bool) {
-        let files = Self.agentConfigurations(in: directory)
+    private func installIntoAgents(in directory: String, base: String) throws -> (path: String, changed: Bool) {
+        let files = Self.agentConfigurations(in: try destination(directory, base: base))
         guard !files.isEmpty else {
             throw SetupError(
                 "no Kiro agent configuration in \(directory): create one ('kiro-cli agent create'), then run this again"
             )
         }
+        for file in files { _ = try destination(directory + "/" + file, base: base) }  // all refused, or none
         var changed = false
-        for file in files { changed = try installJSON(at: directory + "/" + file, base: directory).changed || changed }
+        for file in files { changed = try installJSON(at: directory + "/" + file, base: base).changed || changed }
         return (directory, changed)
     }
 
     /// Merges our entries into the JSON configuration at `path` (created when absent).
-    private func installJSON(at path: String, base: String) throws -> (path: String, changed: Bool) {
+    private func installJSON(at shownPath: String, base: String) throws -> (path: String, changed: Bool) {
+        let path = try destination(shownPath, base: base)
         let existing = try Self.readJSONObject(at: path)
         let (config, changed) = merged(into: existing, base: base)
-        guard changed else { return (path, false) }
+        guard changed else { return (shownPath, false) }
         try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
         let data = try JSONSerialization.data(
             withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
@@ -389,7 +410,7 @@ package struct AgentHookConfig {
         let mode = stat(path, &status) == 0 ? status.st_mode & 0o7777 : 0o644
         try AtomicFile.replace(path, with: Array(data + Data("\n".utf8)), mode: mode)
         chmod(path, mode)
-        return (path, true)
+        return (shownPath, true)
     }
 
     /// The JSON object in the file at `path` (empty when there is none).

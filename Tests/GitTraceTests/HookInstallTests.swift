@@ -172,6 +172,73 @@ import Testing
                 == "{ not json")
     }
 
+    /// A repository's agent configuration that is a symbolic link out of it (to a
+    /// user's own settings, tokens and all, or to a folder outside) is refused: merging
+    /// into it would copy the target into a file that gets committed, or write outside.
+    /// Links inside the repository, and a user's settings linked to their dotfiles, are
+    /// written through, the links kept.
+    @Test(arguments: [
+        ("claude-code", ".claude/settings.json", false), ("claude-code", ".claude", true),
+        ("opencode", ".opencode/plugins/sessiontrace.js", false), ("cline", ".clinerules/hooks", true),
+        ("augment", ".augment/hooks", true), ("kiro", ".kiro/agents/dev.json", false),
+    ])
+    func linksOutOfTheRepositoryAreRefusedAndOthersFollowed(agent: String, linked: String, isFolder: Bool)
+        async throws
+    {
+        let fixture = try await Fixture.make()
+        let outside = fixture.sandbox.root.appendingPathComponent("outside-\(agent)")
+        let secret = #"{"env": {"API_TOKEN": "s3cret"}}"#
+        if isFolder {
+            try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+            try secret.write(to: outside.appendingPathComponent("settings.json"), atomically: true, encoding: .utf8)
+        } else {
+            try secret.write(to: outside, atomically: true, encoding: .utf8)
+        }
+        let link = fixture.repository.appendingPathComponent(linked)
+        try FileManager.default.createDirectory(
+            at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
+        let refused = try await fixture.trace("hooks", "install", "--agent", agent)
+        #expect(
+            refused.failedCleanly && refused.stderr.contains("leads out of the repository"), "\(agent): \(refused)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == outside.path)
+        let target = isFolder ? outside.appendingPathComponent("settings.json") : outside
+        #expect(try String(contentsOf: target, encoding: .utf8) == secret, "\(agent): the target is untouched")
+        if isFolder {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["settings.json"])
+        }
+        // Nothing else written in the repository either (Augment's settings file, say).
+        let status = try await fixture.git("status", "--porcelain", "--untracked-files=all")
+        #expect(status == "?? \(linked)\n", "\(agent): \(status)")
+
+        // Inside the repository: written through, the link kept.
+        if agent == "claude-code" && !isFolder {
+            try FileManager.default.removeItem(at: link)
+            try fixture.sandbox.write(#"{"model": "opus"}"#, to: "config/claude.json", in: fixture.repository)
+            try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "../config/claude.json")
+            let installed = try await fixture.trace("hooks", "install", "--agent", agent)
+            #expect(installed.status == 0, "\(installed)")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "../config/claude.json")
+            let merged = try json(fixture.repository.appendingPathComponent("config/claude.json"))
+            #expect(merged["model"] as? String == "opus" && merged["hooks"] != nil)
+
+            // A user's settings linked to their dotfiles: written through too.
+            let dotfiles = fixture.sandbox.root.appendingPathComponent("dotfiles/claude.json")
+            try FileManager.default.createDirectory(
+                at: dotfiles.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try #"{"theme": "dark"}"#.write(to: dotfiles, atomically: true, encoding: .utf8)
+            let userSettings = fixture.sandbox.home.appendingPathComponent(".claude/settings.json")
+            try FileManager.default.createDirectory(
+                at: userSettings.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: userSettings, withDestinationURL: dotfiles)
+            let user = try await fixture.trace("hooks", "install", "--agent", agent, "--user")
+            #expect(user.status == 0, "\(user)")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: userSettings.path) == dotfiles.path)
+            let dotfilesSettings = try json(dotfiles)
+            #expect(dotfilesSettings["theme"] as? String == "dark" && dotfilesSettings["hooks"] != nil)
+        }
+    }
+
     @Test func userScopeWritesToHome() async throws {
         let fixture = try await Fixture.make()
         #expect(try await fixture.trace("hooks", "install", "--agent", "gemini", "--user").status == 0)
