@@ -72,10 +72,12 @@ public struct CommitClassifier {
 
     /// `captured`: the commit has a record, so it is listed but not estimated (its
     /// blocks unknown), never mixing an estimate with captured figures.
+    /// `parentsMissing`: a shallow clone's boundary commit, whose diff git reads as its
+    /// whole tree: what it added is not known here, so it is not estimated at all.
     public mutating func estimate(
         commit: String, authorName: String, authorEmail: String = "", authorTime: Int64, message: String,
         blocks: [AddedBlock],
-        captured: Bool = false
+        captured: Bool = false, parentsMissing: Bool = false
     ) -> CommitEstimate {
         var estimate = CommitEstimate(
             commit: commit, authorTime: authorTime, probabilityBP: nil, confidence: nil, signals: [], blocks: [])
@@ -87,6 +89,14 @@ public struct CommitClassifier {
                     path: $0.path, startLine: $0.startLine, endLine: $0.endLine, probabilityBP: nil,
                     unscoredReason: "captured", signals: [])
             }
+            return estimate
+        }
+        if parentsMissing {
+            estimate.signals = [
+                .init(
+                    name: "shallow-boundary",
+                    detail: "its parents are not in this shallow clone: what it added cannot be read")
+            ]
             return estimate
         }
         var settled: Int?
@@ -158,6 +168,9 @@ package struct HistoryReader {
         package var authorTime: Int64
         package var message: String
         package var blocks: [AddedBlock]
+        /// A shallow clone's boundary commit: `blocks` would be its whole tree, so it
+        /// has none (CommitClassifier.estimate's `parentsMissing`).
+        package var parentsMissing = false
     }
 
     let git: GitCommand
@@ -206,14 +219,23 @@ package struct HistoryReader {
         var message = [UInt8]()
         var reader = DiffBlockReader()
         var failure: Error?
+        let boundary = try repository.shallowBoundary()
+        /// The commit with the blocks read since its header, or none at a shallow boundary.
+        func finished(_ commit: Commit) throws -> Commit {
+            var commit = commit
+            let blocks = reader.finish()
+            if let id = ObjectID(hex: commit.id), boundary.contains(id) {
+                commit.parentsMissing = true
+            } else {
+                commit.blocks = try markingAttributes(blocks, of: commit.id)
+            }
+            return commit
+        }
         let result = try git.stream(arguments) { line in
             guard failure == nil else { return }
             if !inMessage && line.starts(with: header) {
-                if var commit = current {
-                    do {
-                        commit.blocks = try markingAttributes(reader.finish(), of: commit.id)
-                        try body(commit)
-                    } catch { failure = error }
+                if let commit = current {
+                    do { try body(try finished(commit)) } catch { failure = error }
                 }
                 let fields = line.dropFirst(header.count).split(separator: 0x02, omittingEmptySubsequences: false)
                 guard fields.count == 4 else {
@@ -250,10 +272,7 @@ package struct HistoryReader {
                 description: "git log failed: \(reason)"
                     + (missing ? " (the repository lacks that object: a partial or damaged clone)" : ""))
         }
-        if var commit = current {
-            commit.blocks = try markingAttributes(reader.finish(), of: commit.id)
-            try body(commit)
-        }
+        if let commit = current { try body(try finished(commit)) }
     }
 }
 

@@ -40,11 +40,14 @@ extension Estimate {
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var made: Estimate?
         try HistoryReader(repository: repository).forEach(revisions: ["-1", commit], paths: []) { read in
+            guard !read.parentsMissing else {
+                throw ClassifyError(description: "its parents are not in this shallow clone")
+            }
             made =
                 classifier.estimate(
                     commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,
                     authorTime: read.authorTime, message: read.message,
-                    blocks: read.blocks
+                    blocks: read.blocks, parentsMissing: read.parentsMissing
                 ).record(
                     model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,
                     repository: repository)

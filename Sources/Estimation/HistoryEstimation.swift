@@ -57,7 +57,8 @@ package struct HistoryEstimation {
                 commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,
                 authorTime: commit.authorTime,
                 message: commit.message, blocks: commit.blocks,
-                captured: id.flatMap { noted.records(of: $0) }?.attribution != nil)
+                captured: id.flatMap { noted.records(of: $0) }?.attribution != nil,
+                parentsMissing: commit.parentsMissing)
             outcome.summary.add(estimate)
             // Captured commits are never estimated: their notes need no second reading.
             if let id, !estimate.captured, estimate.probabilityBP != nil {

@@ -164,6 +164,9 @@ extension CommitEstimate {
         let short = String(commit.prefix(12))
         if captured { return "\(short)  captured  (has a record: not estimated)" }
         guard let bp = probabilityBP, let confidence else {
+            if let boundary = signals.first(where: { $0.name == "shallow-boundary" }) {
+                return "\(short)  unknown   (\(boundary.detail))"
+            }
             return "\(short)  unknown   (\(linesAdded) lines added, none scored)"
         }
         let reasons = signals.map { $0.name }.joined(separator: ", ")

@@ -473,7 +473,7 @@ import Testing
     @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         try fixture.sandbox.write("seed\n", to: "seed.txt", in: fixture.repository)
-        try await fixture.commitRecorded("seed")
+        _ = try await fixture.commitRecorded("seed")
         let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
         let aside = fixture.repository.appendingPathComponent(".git/post-commit.aside")
         try FileManager.default.moveItem(at: hook, to: aside)

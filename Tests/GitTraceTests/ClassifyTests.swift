@@ -149,6 +149,57 @@ import Testing
 
     /// A commit message cannot forge another commit's entry, nor end its own early:
     /// what follows a line of the old header format stays in its message.
+    /// In a shallow clone git reads the boundary commit's diff as its whole tree: the
+    /// commit is not estimated (nor settled by its trailer, nor recorded), and the
+    /// commits above it are estimated as in the full history.
+    @Test func aShallowClonesBoundaryCommitIsNotEstimated() async throws {
+        let (fixture, commits) = try await history()
+        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
+        for (depth, boundary, above) in [("4", "trailer", "vendored"), ("3", "plain", "vendored")] {
+            try? FileManager.default.removeItem(at: clone)
+            _ = try await fixture.sandbox.git(
+                "clone", "-q", "--depth", depth, "file://\(fixture.repository.path)", clone.path,
+                in: fixture.sandbox.root)
+            let output = try await fixture.sandbox.traceArgs(["classify", "--json", "--record"], in: clone)
+            #expect(output.status == 0, "\(output)")
+            let listed = try #require(try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue)
+            let edge = try #require(listed.first { $0["commit"]?.stringValue == commits[boundary] })
+            #expect(edge["probability_bp"] == .null && edge["blocks"]?.arrayValue == [], "\(depth): \(edge)")
+            #expect(edge["signals"]?.arrayValue?.map { $0["name"]?.stringValue } == ["shallow-boundary"])
+            let full = try await fixture.trace("classify", "--json", "\(commits["short"]!)..\(commits[above]!)")
+            let ownEntry = try #require(try JSONValue(parsing: Array(full.stdout.utf8))["commits"]?.arrayValue?.first)
+            #expect(listed.first { $0["commit"]?.stringValue == commits[above] } == ownEntry, "\(depth)")
+            let text = try await fixture.sandbox.traceArgs(["classify", commits[boundary]!], in: clone)
+            #expect(text.stdout.contains("unknown   (its parents are not in this shallow clone"), "\(text)")
+            let notes = try await fixture.sandbox.run(
+                "git", ["notes", "--ref", "sessiontrace", "show", commits[boundary]!], in: clone)
+            #expect(notes.status != 0, "no estimate recorded for the boundary commit")
+        }
+    }
+
+    /// An estimate recorded in the full history is checked in a shallow clone whose
+    /// boundary it is on: it cannot be made again there, which is said, never called a
+    /// mismatch.
+    @Test func estimatesOfABoundaryCommitAreNotMadeAgainInAShallowClone() async throws {
+        let (fixture, _) = try await history()
+        let tiny = try await fixture.commit(
+            "y = 2\n", to: "tiny.py", message: "Tiny\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
+        _ = try await fixture.sandbox.git(
+            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
+        _ = try await fixture.sandbox.git(
+            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let verified = try await fixture.sandbox.traceArgs(
+            ["verify", "--content", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
+        #expect(verified.status == 0, "\(verified)")
+        #expect(!verified.stdout.contains("mismatch") && !verified.stderr.contains("mismatch"), "\(verified)")
+        #expect((verified.stdout + verified.stderr).contains("shallow clone"), "\(verified)")
+        // In the full history the same estimate is made again and matches.
+        let full = try await fixture.trace("verify", "--content", "--trust", fixture.trustFile.path, tiny)
+        #expect(full.status == 0 && !(full.stdout + full.stderr).contains("not made again"), "\(full)")
+    }
+
     @Test func aCommitMessageCannotForgeACommit() async throws {
         let fixture = try await Fixture.make()
         let forged =
