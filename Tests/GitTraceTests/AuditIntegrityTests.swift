@@ -118,11 +118,7 @@ import Verification
         let head = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
         let line = try #require(try await fixture.noteLines(head).first)
         try await fixture.overwriteNote(head, lines: [try tamper(line, signature: { $0[7] ^= 0x20 })])
-        try await fixture.sandbox.git(
-            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", "ci", in: fixture.sandbox.root)
-        let clone = fixture.sandbox.root.appendingPathComponent("ci")
-        try await fixture.sandbox.git(
-            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let clone = try await fixture.shallowClone(depth: 1, named: "ci")
         let ranged = try await fixture.sandbox.traceArgs(
             ["verify", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
         #expect(ranged.status == 1, "\(ranged)")

@@ -453,9 +453,7 @@ import Testing
     @Test func aShallowCloneIsCaptured() async throws {
         let fixture = try await Fixture.make(commitHooks: true)
         for round in 0..<3 { try await fixture.commit(numberedLines(round + 2), to: "a.txt") }
-        let shallow = fixture.sandbox.root.appendingPathComponent("shallow")
-        try await fixture.sandbox.git(
-            "clone", "-q", "--depth", "1", "file://" + fixture.repository.path, shallow.path, in: fixture.sandbox.root)
+        let shallow = try await fixture.shallowClone(depth: 1, notes: false)
         #expect(try await fixture.sandbox.trace("init", in: shallow).status == 0)
         var agent = try AgentDriver(fixture, session: "s1")
         agent.workspace = shallow.path

@@ -154,12 +154,8 @@ import Testing
     /// commits above it are estimated as in the full history.
     @Test func aShallowClonesBoundaryCommitIsNotEstimated() async throws {
         let (fixture, commits) = try await history()
-        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
-        for (depth, boundary, above) in [("4", "trailer", "vendored"), ("3", "plain", "vendored")] {
-            try? FileManager.default.removeItem(at: clone)
-            _ = try await fixture.sandbox.git(
-                "clone", "-q", "--depth", depth, "file://\(fixture.repository.path)", clone.path,
-                in: fixture.sandbox.root)
+        for (depth, boundary, above) in [(4, "trailer", "vendored"), (3, "plain", "vendored")] {
+            let clone = try await fixture.shallowClone(depth: depth, notes: false)
             let output = try await fixture.sandbox.traceArgs(["classify", "--json", "--record"], in: clone)
             #expect(output.status == 0, "\(output)")
             let listed = try #require(try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue)
@@ -185,11 +181,7 @@ import Testing
         let tiny = try await fixture.commit(
             "y = 2\n", to: "tiny.py", message: "Tiny\n\nCo-authored-by: Claude <noreply@anthropic.com>")
         #expect(try await fixture.trace("classify", "--record").status == 0)
-        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
-        _ = try await fixture.sandbox.git(
-            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
-        _ = try await fixture.sandbox.git(
-            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let clone = try await fixture.shallowClone(depth: 1)
         let verified = try await fixture.sandbox.traceArgs(
             ["verify", "--content", "--trust", fixture.trustFile.path, "HEAD"], in: clone)
         #expect(verified.status == 0, "\(verified)")

@@ -62,6 +62,20 @@ struct Fixture {
         return commits
     }
 
+    /// A shallow clone of the repository (`depth` commits) in the sandbox as `name`,
+    /// with the SessionTrace notes fetched into it unless `notes` is false; replaces an
+    /// earlier one of that name.
+    func shallowClone(depth: Int, named name: String = "shallow", notes: Bool = true) async throws -> URL {
+        let clone = sandbox.root.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: clone)
+        try await sandbox.git(
+            "clone", "-q", "--depth", "\(depth)", "file://\(repository.path)", clone.path, in: sandbox.root)
+        if notes {
+            try await sandbox.git("fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        }
+        return clone
+    }
+
     @discardableResult
     func trace(_ arguments: String...) async throws -> ProcessOutput {
         try await sandbox.traceArgs(arguments, in: repository)

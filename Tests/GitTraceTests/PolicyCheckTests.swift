@@ -346,11 +346,7 @@ import Testing
     /// parent is past the boundary is judged by the policy in its own tree.
     @Test func aShallowCloneChecksTheCommitsItHas() async throws {
         let (fixture, commits) = try await history()
-        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
-        _ = try await fixture.sandbox.git(
-            "clone", "-q", "--depth", "2", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
-        _ = try await fixture.sandbox.git(
-            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let clone = try await fixture.shallowClone(depth: 2)
         let output = try await fixture.sandbox.traceArgs(
             ["check", "--trust", fixture.trustFile.path, "--format", "json"], in: clone)
         #expect(output.status == 1, "\(output)")

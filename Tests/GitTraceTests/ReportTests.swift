@@ -40,11 +40,7 @@ import Testing
             try await fixture.trace(
                 "record", "HEAD", "--file", "b.txt", "--lines", "1-2", "--agent", "claude-code", "--model", Self.model
             ).status == 0)
-        let clone = fixture.sandbox.root.appendingPathComponent("shallow")
-        _ = try await fixture.sandbox.git(
-            "clone", "-q", "--depth", "1", "file://\(fixture.repository.path)", clone.path, in: fixture.sandbox.root)
-        _ = try await fixture.sandbox.git(
-            "fetch", "-q", "origin", "refs/notes/sessiontrace:refs/notes/sessiontrace", in: clone)
+        let clone = try await fixture.shallowClone(depth: 1)
         let output = try await fixture.sandbox.traceArgs(
             ["report", "--no-tree", "--format", "json", "--trust", fixture.trustFile.path], in: clone)
         #expect(output.status == 0, "\(output)")
