@@ -365,11 +365,26 @@ package final class Repository {
         return ObjectID(oid)
     }
 
+    /// The tree of `commit`'s first parent, nil for a root commit. A parent that is not
+    /// here (past a shallow clone's boundary) is an error saying so: what the commit
+    /// changed cannot be read, and its own tree is not what it added.
+    package func firstParentTree(of commit: Commit) throws -> ObjectID? {
+        guard let parent = commit.parentIDs.first else { return nil }
+        guard hasObject(parent) else {
+            throw GitError(
+                kind: .notFound,
+                message:
+                    "the parent of \(commit.id.shortHex) is not in this repository (a shallow clone's boundary): what the commit changed cannot be read"
+            )
+        }
+        return try self.commit(parent).treeID
+    }
+
     /// Lines added and deleted by a commit against its first parent (the empty tree for
     /// a root commit), with rename detection as `git show --numstat` does by default.
     package func lineStats(of commitID: ObjectID) throws -> (added: Int, deleted: Int) {
         let commit = try self.commit(commitID)
-        let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+        let parentTree = try firstParentTree(of: commit)
         return try withTree(commit.treeID) { newTree in
             func diff(_ oldTree: OpaquePointer?) throws -> (Int, Int) {
                 var diff: OpaquePointer?

@@ -82,7 +82,7 @@ extension Repository {
     /// submodules left out.
     package func pathsChanged(by commitID: ObjectID) throws -> [String] {
         let commit = try self.commit(commitID)
-        let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+        let parentTree = try firstParentTree(of: commit)
         return try changes(from: parentTree, to: commit.treeID, detectRenames: false).compactMap { change in
             change.newBlob != nil ? change.newPath : nil
         }

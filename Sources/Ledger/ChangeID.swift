@@ -9,7 +9,7 @@ extension Repository {
     /// review or waiver approved, and what lets it survive such a rewrite.
     package func changeID(of commitID: ObjectID) throws -> String {
         let commit = try self.commit(commitID)
-        let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+        let parentTree = try firstParentTree(of: commit)
         let changes = try self.changes(from: parentTree, to: commit.treeID, detectRenames: false)
         return "sha256:" + SHA256.hexDigest(try ChangeEncoding.encode(changes) { try blobContent($0) })
     }

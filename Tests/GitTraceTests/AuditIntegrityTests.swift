@@ -106,6 +106,24 @@ import Verification
 
     // MARK: Shallow clones
 
+    /// A record, review or waiver of a shallow clone's boundary commit needs what the
+    /// commit changed, which the clone cannot read: one line saying so, nothing written.
+    @Test func aBoundaryCommitCannotBeRecordedReviewedOrWaivedInAShallowClone() async throws {
+        let fixture = try await Fixture.make()
+        for index in 1...2 { try await fixture.commit(numberedLines(index + 2), to: "a.txt") }
+        let clone = try await fixture.shallowClone(depth: 1, notes: false)
+        for arguments in [
+            ["record", "HEAD", "--file", "a.txt", "--lines", "4", "--origin", "human"],
+            ["review", "HEAD"], ["waive", "HEAD", "--rule", "max_ai_share", "--reason", "hotfix INC-42, approved"],
+        ] {
+            let output = try await fixture.sandbox.traceArgs(arguments, in: clone)
+            #expect(output.failedCleanly, "\(arguments): \(output)")
+            #expect(output.stderr.contains("is not in this repository (a shallow clone's boundary)"), "\(output)")
+        }
+        let notes = try await fixture.sandbox.run("git", ["notes", "--ref", "sessiontrace", "list"], in: clone)
+        #expect(notes.stdout.isEmpty, "\(notes)")
+    }
+
     @Test func shallowCloneVerifiesWhatItHasAndSaysWhereItStopped() async throws {
         let fixture = try await Fixture.make()
         for index in 1...3 {
