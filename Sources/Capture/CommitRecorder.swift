@@ -139,8 +139,10 @@ package final class CommitRecorder {
                 for (line, provenance) in try inherited.provenance(
                     path: path, content: content, newTree: tree, repository: repository)
                 {
-                    // A line an agent's captured edit wrote during an amend stays the agent's.
+                    // A line an agent's captured edit wrote during an amend stays the agent's;
+                    // what the working log knows of a line beats a source nobody recorded.
                     if provenance.edited, labels[line - 1].kind == .ai { continue }
+                    if provenance.provenance.kind == .unknown, labels[line - 1].kind != .base { continue }
                     labels[line - 1] = provenance.provenance
                 }
             } else {

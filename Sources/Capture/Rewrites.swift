@@ -18,6 +18,8 @@ package struct RewriteSources: Sendable {
     package let sources: [Source]
     /// Every commit named as a source, with a record or not (their approvals may carry).
     package let commits: [ObjectID]
+    /// Oldest first, each named commit with its record, nil for one nobody recorded.
+    private let origins: [(commit: ObjectID, source: Source?)]
 
     package var references: [RecordReference] {
         sources.map { RecordReference(commit: $0.commit.hex, record: $0.digest) }
@@ -26,69 +28,81 @@ package struct RewriteSources: Sendable {
     /// The newest attribution record on each of `commits` that names it (others skipped).
     package init(commits: [ObjectID], ledger: NotesLedger) {
         self.commits = commits
-        var sources = [Source]()
+        var origins = [(commit: ObjectID, source: Source?)]()
         for commit in commits {
-            guard case .lines(let lines, _)? = ledger.note(on: commit) else { continue }
             var newest: Source?
-            for line in lines {
-                guard let envelope = try? Envelope(line: line),
-                    let statement = try? Statement(envelope: envelope),
-                    statement.commit == commit.hex, let attribution = statement.attribution
-                else { continue }
-                let digest = Envelope.recordDigest(ofLine: line)
-                if newest == nil || Attribution.governs(attribution, digest, over: newest!.attribution, newest!.digest)
-                {
-                    newest = Source(commit: commit, digest: digest, attribution: attribution)
+            if case .lines(let lines, _)? = ledger.note(on: commit) {
+                for line in lines {
+                    guard let envelope = try? Envelope(line: line),
+                        let statement = try? Statement(envelope: envelope),
+                        statement.commit == commit.hex, let attribution = statement.attribution
+                    else { continue }
+                    let digest = Envelope.recordDigest(ofLine: line)
+                    if newest == nil
+                        || Attribution.governs(attribution, digest, over: newest!.attribution, newest!.digest)
+                    {
+                        newest = Source(commit: commit, digest: digest, attribution: attribution)
+                    }
                 }
             }
-            if let newest { sources.append(newest) }
+            origins.append((commit, newest))
         }
-        self.sources = sources
+        self.origins = origins
+        self.sources = origins.compactMap(\.source)
     }
 
     /// Provenance the sources give to lines of `content`, the new commit's `path`
     /// (1-based): each source's attributed lines followed through the diff from that
     /// source's version of the file (same path, or the path git sees renamed to this
     /// one): unchanged or moved lines keep the source's provenance, a line edited from
-    /// one of its AI lines is `mixed` (spec/capture.md §6).
+    /// one of its AI lines is `mixed` (spec/capture.md §6). Lines a named commit nobody
+    /// recorded added are `unknown`: no record says who wrote them.
     func provenance(path: String, content: [UInt8], newTree: ObjectID, repository: Repository) throws -> [Int:
         LineOrigins.Inherited]
     {
         var result = [Int: LineOrigins.Inherited]()
-        for source in sources {
+        for (commit, source) in origins {
             var sourcePaths = Set([path])
-            let attribution = source.attribution
+            let attribution = source?.attribution
             // Only when the source has no file of this name is a rename looked for:
             // a whole-tree diff with rename detection is the costly part of a rewrite.
             let sourceHasPath =
-                attribution.files.contains(where: { $0.path == path })
-                || (attribution.rest != nil
-                    && (try? repository.content(ofPath: path, inCommit: source.commit))?.isBlob == true)
+                attribution?.files.contains(where: { $0.path == path }) == true
+                || ((attribution == nil || attribution?.rest != nil)
+                    && (try? repository.content(ofPath: path, inCommit: commit))?.isBlob == true)
             if !sourceHasPath {
-                let sourceTree = try repository.commit(source.commit).treeID
+                let sourceTree = try repository.commit(commit).treeID
                 for change in try repository.changes(from: sourceTree, to: newTree)
                 where change.newPath == path && change.kind == .renamed {
                     if let old = change.oldPath { sourcePaths.insert(old) }
                 }
             }
             // A version 2 record's `rest` covers every line its commit added that no
-            // range lists, in any file: those lines come from the commit's diff.
+            // range lists, in any file: those lines come from the commit's diff, as do
+            // the lines of a commit nobody recorded.
             let paths =
-                attribution.rest != nil
-                ? sourcePaths.sorted() : attribution.files.map(\.path).filter(sourcePaths.contains)
+                attribution == nil || attribution?.rest != nil
+                ? sourcePaths.sorted() : attribution!.files.map(\.path).filter(sourcePaths.contains)
             for filePath in paths {
-                guard case .blob(let sourceContent) = try repository.content(ofPath: filePath, inCommit: source.commit)
+                guard case .blob(let sourceContent) = try repository.content(ofPath: filePath, inCommit: commit)
                 else { continue }
-                var ranges = attribution.files.first { $0.path == filePath }?.ranges ?? []
-                if attribution.rest != nil,
-                    case .ranges(let added) = repository.addedLines(ofPath: filePath, inCommit: source.commit)
-                {
-                    ranges = attribution.ranges(of: filePath, added: added)
-                }
                 var claimed = [Int: Provenance]()
-                for range in ranges {
-                    let provenance = Provenance(range)
-                    for line in range.startLine...range.endLine { claimed[line - 1] = provenance }
+                if let attribution {
+                    var ranges = attribution.files.first { $0.path == filePath }?.ranges ?? []
+                    if attribution.rest != nil,
+                        case .ranges(let added) = repository.addedLines(ofPath: filePath, inCommit: commit)
+                    {
+                        ranges = attribution.ranges(of: filePath, added: added)
+                    }
+                    for range in ranges {
+                        let provenance = Provenance(range)
+                        for line in range.startLine...range.endLine { claimed[line - 1] = provenance }
+                    }
+                } else if case .ranges(let added) = repository.addedLines(ofPath: filePath, inCommit: commit) {
+                    // No record says who wrote what this commit added: nobody's.
+                    for range in added {
+                        for line in range { claimed[line - 1] = Provenance(kind: .unknown) }
+                    }
                 }
                 for (index, inherited) in LineOrigins.inherited(
                     from: sourceContent, new: content, label: { claimed[$0] })

@@ -1,3 +1,4 @@
+import CanonicalJSON
 import Foundation
 import Ledger
 import Records
@@ -139,21 +140,97 @@ import Testing
         try await expectDerived(fixture, copyX, .cherryPick, from: [pickedWithX])
     }
 
-    @Test func mergeSquashCombinesTheSourcesAttribution() async throws {
+    /// A topic branch of an agent's commit (s.txt) and a person's (h.txt, recorded or
+    /// made with the hooks off), squash-merged into main.
+    func squashMergedTopic(secondRecorded: Bool) async throws -> (
+        fixture: Fixture, agent: AgentDriver, first: String, second: String, squashed: String
+    ) {
         var (fixture, agent) = try await started()
         _ = try await git(fixture, "checkout", "-q", "-b", "topic")
         try await agent.claude("Write", "s.txt", write: "s1\ns2\n")
         let first = try await fixture.commitRecorded("first")
         try fixture.sandbox.write("by hand\n", to: "h.txt", in: fixture.repository)
-        let second = try await fixture.commitRecorded("second")
+        let second =
+            secondRecorded ? try await fixture.commitRecorded("second") : try await commitUnrecorded(fixture, "second")
         _ = try await git(fixture, "checkout", "-q", "main")
         _ = try await git(fixture, "merge", "-q", "--squash", "topic")
         _ = try await git(fixture, "commit", "-q", "--no-edit")
-        let squashed = try await head(fixture)
+        return (fixture, agent, first, second, try await head(fixture))
+    }
+
+    @Test func mergeSquashCombinesTheSourcesAttribution() async throws {
+        let (fixture, _, first, second, squashed) = try await squashMergedTopic(secondRecorded: true)
         let record = try await fixture.attribution(squashed)
         #expect(record.origins("s.txt") == lines((1...2, Self.claude)))
         #expect(record.origins("h.txt") == lines((1...1, "human")))
         try await expectDerived(fixture, squashed, .squashMerge, from: [first, second])
+    }
+
+    /// A commit made with the hooks off: nobody recorded it.
+    func commitUnrecorded(_ fixture: Fixture, _ message: String) async throws -> String {
+        _ = try await git(fixture, "add", "-A")
+        _ = try await git(fixture, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", message)
+        let commit = try await head(fixture)
+        let note = try await fixture.sandbox.run(
+            "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository)
+        #expect(note.status != 0, "\(commit) has a note")
+        return commit
+    }
+
+    /// Lines a rewrite takes from a commit nobody recorded are `unknown`, never the
+    /// rewriter's (spec/capture.md §6), in a squash merge, an interactive squash, an
+    /// amend and a carry alike; lines the rewrite itself adds are the rewriter's.
+    @Test func linesFromAnUnrecordedSourceAreNobodys() async throws {
+        var (fixture, agent, first, second, squashed) = try await squashMergedTopic(secondRecorded: false)
+        let record = try await fixture.attribution(squashed)
+        #expect(record.origins("s.txt") == lines((1...2, Self.claude)))
+        #expect(record.origins("h.txt") == [:], "\(record.origins("h.txt"))")
+        try await expectDerived(fixture, squashed, .squashMerge, from: [first])
+        let blame = try JSONValue(parsing: try await fixture.trace("blame", "h.txt", "--json").stdout)
+        #expect(blame.arrayValue?.map { $0["origin"] } == [.string("unknown")], "\(blame)")
+
+        // Interactive squash of the two topic commits.
+        _ = try await git(fixture, "checkout", "-q", "topic")
+        let todo = try fixture.sandbox.write(
+            """
+            #!/bin/sh
+            printf 'pick \(first.prefix(12))\\nsquash \(second.prefix(12))\\n' > "$1"
+
+            """, to: "todo.sh", in: fixture.sandbox.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: todo.path)
+        _ = try await git(fixture, "rebase", "-q", "-i", "main~1", editor: todo.path)
+        let folded = try await head(fixture)
+        let foldedRecord = try await fixture.attribution(folded)
+        #expect(foldedRecord.origins("s.txt") == lines((1...2, Self.claude)))
+        #expect(foldedRecord.origins("h.txt") == [:], "\(foldedRecord.origins("h.txt"))")
+        try await expectDerived(fixture, folded, .squash, from: [first])
+
+        // An amend of a commit nobody recorded: its lines stay nobody's, the line the
+        // amend adds is the person's, and what the working log still holds of an
+        // agent's edit (nobody settled it) stays the agent's.
+        try fixture.sandbox.write("old 1\nold 2\nold 3\n", to: "o.txt", in: fixture.repository)
+        try await agent.claude("Write", "g.txt", write: "g1\ng2\n")
+        _ = try await commitUnrecorded(fixture, "unrecorded")
+        try fixture.sandbox.write("old 1\nold 2\nold 3\nadded in the amend\n", to: "o.txt", in: fixture.repository)
+        _ = try await git(fixture, "commit", "-q", "-a", "--amend", "--no-edit")
+        let amended = try await head(fixture)
+        #expect(try await fixture.waitForRecord(amended))
+        let amendedRecord = try await fixture.attribution(amended)
+        #expect(amendedRecord.origins("o.txt") == lines((4...4, "human")), "\(amendedRecord.origins("o.txt"))")
+        #expect(amendedRecord.origins("g.txt") == lines((1...2, Self.claude)), "\(amendedRecord.origins("g.txt"))")
+
+        // A server's squash carried from the recorded and the unrecorded commit.
+        let tree = try await fixture.git("rev-parse", "\(second)^{tree}").trimmingCharacters(in: .newlines)
+        let base = try await head(fixture, "main~1")
+        let server = try await fixture.git("commit-tree", tree, "-p", base, "-m", "Squash (#7)")
+            .trimmingCharacters(in: .newlines)
+        let carried = try await fixture.trace("carry", server, "--from", "\(base)..\(second)")
+        #expect(carried.status == 0, "\(carried)")
+        let carriedRecord = try await fixture.attribution(server)
+        #expect(carriedRecord.origins("s.txt") == lines((1...2, Self.claude)))
+        #expect(carriedRecord.origins("h.txt") == [:], "\(carriedRecord.origins("h.txt"))")
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
     }
 
     @Test func carryDerivesAServerSideSquash() async throws {
