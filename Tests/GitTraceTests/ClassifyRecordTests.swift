@@ -500,6 +500,35 @@ import Testing
         #expect(try await report(fixture)["estimates"] == .null)
     }
 
+    /// An amend does not carry an estimate: it stays on the commit it estimated, and
+    /// the lines the amend takes over from it are nobody's in the new commit's record
+    /// (spec/capture.md §6), never the person's who amended.
+    @Test func anAmendLeavesTheEstimateOnTheCommitItEstimated() async throws {
+        let fixture = try await Fixture.make(commitHooks: true)
+        try fixture.sandbox.write("seed\n", to: "seed.txt", in: fixture.repository)
+        _ = try await fixture.commitRecorded("seed")
+        let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
+        let aside = fixture.repository.appendingPathComponent(".git/post-commit.aside")
+        try FileManager.default.moveItem(at: hook, to: aside)
+        let code = (1...10).map { "    total_\($0) = sum(values) * \($0)\n" }.joined()
+        let estimated = try await fixture.commit("def compute(values):\n" + code, to: "tool.py", message: "Add tool")
+        #expect(try await fixture.trace("classify", "--record", "HEAD~1..HEAD").status == 0)
+        try FileManager.default.moveItem(at: aside, to: hook)
+        try fixture.sandbox.write(
+            "def compute(values):\n" + code + "    return total_10\n", to: "tool.py", in: fixture.repository)
+        let amend = try await fixture.sandbox.run(
+            "git", ["commit", "-q", "-a", "--amend", "--no-edit"], in: fixture.repository,
+            environment: ["SESSIONTRACE_FOREGROUND": "1"])
+        #expect(amend.status == 0, "\(amend)")
+        let amended = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .newlines)
+        #expect(try await estimates(fixture, estimated).count == 1)
+        #expect(try await estimates(fixture, amended).isEmpty)
+        let record = try await fixture.attribution(amended)
+        #expect(record.origins("tool.py") == lines((12...12, "human")), "\(record.origins("tool.py"))")
+        let verified = try await fixture.verify()
+        #expect(verified.status == 0, "\(verified)")
+    }
+
     @Test func badInputIsRefusedInOneLine() async throws {
         let (fixture, _) = try await history()
         let keyless = try await fixture.trace("classify", "--key", fixture.keyPath)
