@@ -9,6 +9,9 @@ public struct AddedBlock: Sendable, Equatable {
     /// The `.gitattributes` mark (`linguist-generated`, `linguist-vendored`) the
     /// commit's tree gives the file, when it gives one.
     public var attributeMark: String?
+    /// The file's lines around the block in the commit's first parent
+    /// (`BlockFeatures.contextWindow`), set for blocks that are scored; nil without one.
+    public var context: [ArraySlice<UInt8>]?
 
     public var endLine: Int { startLine + lines.count - 1 }
 

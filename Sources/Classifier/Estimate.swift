@@ -60,9 +60,9 @@ public struct CommitClassifier {
 
     /// The block's calibrated probability and the three features that moved it most.
     public mutating func score(_ block: AddedBlock) -> (bp: Int, logit: Double, signals: [CommitEstimate.Signal]) {
-        let features = BlockFeatures(lines: block.lines, counter: &counter)
+        let features = BlockFeatures(lines: block.lines, context: block.context, counter: &counter)
         let (logit, parts) = model.logit(features)
-        let names = BlockFeatures.styleNames + ["ngrams"]
+        let names = BlockFeatures.denseNames.prefix(model.denseCount) + ["ngrams"]
         let strongest = parts.indices.sorted { abs(parts[$0]) > abs(parts[$1]) }.prefix(3)
         let signals = strongest.map {
             CommitEstimate.Signal(name: names[$0], detail: String(format: "%+.2f", parts[$0]))
@@ -175,10 +175,13 @@ package struct HistoryReader {
 
     let git: GitCommand
     let repository: Repository
+    /// Whether blocks get their file context (the model weighs it, §3.4).
+    let readingContexts: Bool
 
-    package init(repository: Repository) {
+    package init(repository: Repository, readingContexts: Bool) {
         self.repository = repository
         self.git = GitCommand(repository: repository)
+        self.readingContexts = readingContexts
     }
 
     /// Marks the blocks whose files the commit's own `.gitattributes` marks as generated
@@ -198,6 +201,31 @@ package struct HistoryReader {
             var marked = block
             marked.attributeMark = marks[block.path] ?? nil
             return marked
+        }
+    }
+
+    /// Gives each block that is scored its file context: its file in the commit's first
+    /// parent, read once per file (spec/classifier.md §3.4). A file the parent does not
+    /// have (added by the commit), or a root commit, gives none.
+    func addingContexts(_ blocks: [AddedBlock], of commit: String) throws -> [AddedBlock] {
+        guard readingContexts, let id = ObjectID(hex: commit), blocks.contains(where: { $0.unscoredReason == nil }),
+            let parent = try repository.firstParentID(of: id)
+        else { return blocks }
+        var versions = [String: [UInt8]?]()
+        return try blocks.map { block in
+            guard block.unscoredReason == nil else { return block }
+            if versions[block.path] == nil {
+                if case .blob(let bytes) = try repository.content(ofPath: block.path, inCommit: parent) {
+                    versions[block.path] = .some(bytes)
+                } else {
+                    versions[block.path] = .some(nil)
+                }
+            }
+            var withContext = block
+            withContext.context = (versions[block.path] ?? nil).flatMap {
+                BlockFeatures.contextWindow(parent: $0, start: block.startLine)
+            }
+            return withContext
         }
     }
 
@@ -227,7 +255,7 @@ package struct HistoryReader {
             if let id = ObjectID(hex: commit.id), boundary.contains(id) {
                 commit.parentsMissing = true
             } else {
-                commit.blocks = try markingAttributes(blocks, of: commit.id)
+                commit.blocks = try addingContexts(try markingAttributes(blocks, of: commit.id), of: commit.id)
             }
             return commit
         }

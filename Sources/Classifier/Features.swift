@@ -1,8 +1,9 @@
 import Foundation
 
-/// A block's features (spec/classifier.md §3): hashed token and byte n-grams, and 21
-/// style numbers. Computed on bytes, in the order Tests/Classifier/features.py uses,
-/// so that both give the same numbers to the last bit.
+/// A block's features (spec/classifier.md §3): hashed token and byte n-grams, 21 style
+/// numbers, and the same of its file context with two more (§3.4). Computed on bytes,
+/// in the order Tests/Classifier/features.py uses, so that both give the same numbers
+/// to the last bit.
 public struct BlockFeatures {
     public static let hashBits = 18
     public static let hashSize = 1 << hashBits
@@ -14,19 +15,78 @@ public struct BlockFeatures {
         "non_ascii_fraction", "semicolon_end_fraction", "mean_indent", "tokens_per_line", "number_fraction",
         "quote_fraction", "unique_token_fraction", "log_longest_comment",
     ]
+    /// How many lines of the parent version on each side of the block's start (§3.4).
+    public static let contextRadius = 100
+    /// The dense numbers: the block's style, its context's, the difference, whether
+    /// there is a context, and the share of the block's identifiers new to it.
+    public static let denseNames =
+        styleNames + styleNames.map { "context_" + $0 } + styleNames.map { "change_" + $0 }
+        + ["has_context", "new_identifier_fraction"]
+    public static let denseCount = denseNames.count
 
     /// Non-zero buckets in increasing order, with their values (unit length overall).
     public var buckets: [(bucket: Int, value: Double)]
-    public var style: [Double]
+    /// The `denseNames` numbers, in that order.
+    public var dense: [Double]
 
-    public init(lines: [ArraySlice<UInt8>], counter: inout BucketCounter) {
+    /// `context`: the parent version's lines around the block (`contextWindow`), nil
+    /// when it has none.
+    public init(lines: [ArraySlice<UInt8>], context: [ArraySlice<UInt8>]?, counter: inout BucketCounter) {
         let text = Self.text(lines)
         let tokens = Self.tokens(text)
         counter.reset()
         Self.countTokenGrams(tokens, text: text, into: &counter)
         Self.countByteGrams(Self.collapsed(text), into: &counter)
         buckets = counter.normalized()
-        style = Self.style(lines: lines, text: text, tokens: tokens)
+        let own = Self.style(lines: lines, text: text, tokens: tokens)
+        guard let context else {
+            dense = own + [Double](repeating: 0, count: 2 * Self.styleCount + 2)
+            return
+        }
+        let contextText = Self.text(context)
+        let contextTokens = Self.tokens(contextText)
+        let theirs = Self.style(lines: context, text: contextText, tokens: contextTokens)
+        var known = Set<Token>()
+        for range in contextTokens where Self.isIdentifierStart(contextText[range.lowerBound]) {
+            known.insert(Token(contextText[range]))
+        }
+        var identifiers = 0
+        var new = 0
+        for range in tokens where Self.isIdentifierStart(text[range.lowerBound]) {
+            identifiers += 1
+            if !known.contains(Token(text[range])) { new += 1 }
+        }
+        dense =
+            own + theirs + zip(own, theirs).map { $0 - $1 }
+            + [1, identifiers == 0 ? 0 : Double(new) / Double(identifiers)]
+    }
+
+    /// The parent version's lines from `start` − 1 − `contextRadius` to `start` − 1 +
+    /// `contextRadius` (0-based, the end left out, cut at the file's ends; the file split
+    /// at every LF, so a final LF leaves an empty last line), or nil when none of them
+    /// holds more than white space.
+    public static func contextWindow(parent: [UInt8], start: Int) -> [ArraySlice<UInt8>]? {
+        let low = max(0, start - 1 - contextRadius)
+        let high = max(0, start - 1 + contextRadius)
+        var window = [ArraySlice<UInt8>]()
+        // Only as far into the file as the window goes (files run to many thousand lines).
+        parent.withUnsafeBufferPointer { bytes in
+            var line = 0
+            var lineStart = 0
+            while line < high {
+                var end = bytes.count
+                if lineStart < bytes.count, let base = bytes.baseAddress,
+                    let found = memchr(base + lineStart, 0x0A, bytes.count - lineStart)
+                {
+                    end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                }
+                if line >= low { window.append(parent[lineStart..<end]) }
+                if end == bytes.count { break }
+                line += 1
+                lineStart = end + 1
+            }
+        }
+        return window.contains(where: { !stripped($0).isEmpty }) ? window : nil
     }
 
     static func text(_ lines: [ArraySlice<UInt8>]) -> [UInt8] {
@@ -150,6 +210,10 @@ public struct BlockFeatures {
 
     @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
     @inline(__always) static func isLower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+    /// An identifier token starts with a letter or an underscore.
+    @inline(__always) static func isIdentifierStart(_ byte: UInt8) -> Bool {
+        isUpper(byte) || isLower(byte) || byte == 0x5F
+    }
 
     static func occurrences(of needle: [UInt8], in text: [UInt8]) -> Int {
         guard text.count >= needle.count else { return 0 }
@@ -176,9 +240,7 @@ public struct BlockFeatures {
         let commentPeriod = comments.filter { $0.last == UInt8(ascii: ".") }.count
         let commentCapital = comments.filter { $0.first.map(isUpper) ?? false }.count
         let dashes = dashesAndArrows.reduce(0) { $0 + occurrences(of: $1, in: text) }
-        let identifiers = tokens.filter {
-            let first = text[$0.lowerBound]; return isUpper(first) || isLower(first) || first == 0x5F
-        }
+        let identifiers = tokens.filter { isIdentifierStart(text[$0.lowerBound]) }
         let numbers = tokens.filter { text[$0.lowerBound] >= 0x30 && text[$0.lowerBound] <= 0x39 }.count
         var snake = 0
         var camel = 0
@@ -193,7 +255,11 @@ public struct BlockFeatures {
             if inner.contains(0x5F) && !hasUpper { snake += 1 }
             if !token.contains(0x5F) && isLower(token[token.startIndex]) && hasUpper { camel += 1 }
         }
-        let nonASCII = text.filter { $0 >= 0x80 }.count
+        var nonASCII = 0
+        var quotes = 0
+        for byte in text {
+            if byte >= 0x80 { nonASCII += 1 } else if byte == 0x22 || byte == 0x27 || byte == 0x60 { quotes += 1 }
+        }
         let nonblank = lines.count - blank
         let semicolons = strippedLines.filter { $0.last == UInt8(ascii: ";") }.count
         var indentTotal = 0
@@ -202,10 +268,10 @@ public struct BlockFeatures {
             indentTotal += line.prefix { $0 == 0x20 }.count
             indented += 1
         }
-        let quotes = text.filter { $0 == 0x22 || $0 == 0x27 || $0 == 0x60 }.count
         let longestComment = comments.map(\.count).max() ?? 0
-        var distinct = Set<ArraySlice<UInt8>>()
-        for range in tokens { distinct.insert(text[range]) }
+        var distinct = Set<Token>()
+        distinct.reserveCapacity(tokens.count)
+        for range in tokens { distinct.insert(Token(text[range])) }
         func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
         let textLength = Double(text.count)
         return [
@@ -232,6 +298,23 @@ public struct BlockFeatures {
             log1p(Double(longestComment)),
         ]
     }
+}
+
+/// A token's bytes as a set member: hashed once with FNV-1a, compared byte for byte (a
+/// Set of slices feeds every byte to the hasher, the most of scoring a file context).
+struct Token: Hashable {
+    let bytes: ArraySlice<UInt8>
+    let fnv: UInt64
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        fnv = BlockFeatures.fnv(bytes, BlockFeatures.fnvOffset)
+    }
+
+    static func == (left: Token, right: Token) -> Bool {
+        left.fnv == right.fnv && left.bytes.elementsEqual(right.bytes)
+    }
+    func hash(into hasher: inout Hasher) { hasher.combine(fnv) }
 }
 
 /// Counts per bucket, reused from block to block (2^18 counters, reset by the buckets

@@ -14,9 +14,12 @@ public struct ClassifierModel: Sendable {
     let commit: (a: Double, b: Double)
     /// How the probabilities of many blocks are read as a share of lines (§6).
     package let shareCalibration: ShareCalibration
-    let styleMean: [Double]
-    let styleDeviation: [Double]
-    let styleWeights: [Double]
+    /// How many of `BlockFeatures.denseNames` the model weighs: the style numbers
+    /// alone (format 3), or those and the file context's (format 4).
+    package let denseCount: Int
+    let denseMean: [Double]
+    let denseDeviation: [Double]
+    let denseWeights: [Double]
     let weights: [Float]
 
     public struct FormatError: UserFacingError {
@@ -36,8 +39,10 @@ public struct ClassifierModel: Sendable {
 
     /// 2: the share calibration follows the Platt numbers. 3: the same layout, weights
     /// for n-grams valued by presence (§3.2), not ln(1 + count): a format-2 file's
-    /// weights would be read against the wrong values.
-    static let format: UInt32 = 3
+    /// weights would be read against the wrong values. 4: the file context's numbers
+    /// follow the style numbers (§3.4). Both are read: the training code writes format
+    /// 4, and a format 3 model scores without reading any file context.
+    static let denseCounts: [UInt32: Int] = [3: BlockFeatures.styleCount, 4: BlockFeatures.denseCount]
 
     /// The built-in model's share calibration, by its file's SHA-256: what reports read
     /// estimates with (estimates by other models are in no share).
@@ -53,15 +58,16 @@ public struct ClassifierModel: Sendable {
         }
         let format = try reader.uint32()
         let hashBits = try reader.uint32()
-        let styleCount = try reader.uint32()
-        guard format == Self.format, Int(hashBits) == BlockFeatures.hashBits,
-            Int(styleCount) == BlockFeatures.styleCount
+        let denseCount = try reader.uint32()
+        guard let expected = Self.denseCounts[format], Int(hashBits) == BlockFeatures.hashBits,
+            Int(denseCount) == expected
         else {
             throw FormatError(
                 description:
-                    "classifier model format \(format) with \(hashBits) hash bits and \(styleCount) style numbers; expected \(Self.format), \(BlockFeatures.hashBits), \(BlockFeatures.styleCount)"
+                    "classifier model format \(format) with \(hashBits) hash bits and \(denseCount) dense numbers; expected \(BlockFeatures.hashBits) hash bits and format 3 with \(BlockFeatures.styleCount) or format 4 with \(BlockFeatures.denseCount) dense numbers"
             )
         }
+        self.denseCount = expected
         id = String(decoding: try reader.bytes(32).prefix { $0 != 0 }, as: UTF8.self)
         bias = Double(try reader.float())
         block = (Double(try reader.float()), Double(try reader.float()))
@@ -69,22 +75,25 @@ public struct ClassifierModel: Sendable {
         shareCalibration = ShareCalibration(
             humanMean: Double(try reader.float()), aiMean: Double(try reader.float()),
             humanDeviation: Double(try reader.float()), aiDeviation: Double(try reader.float()))
-        styleMean = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
-        styleDeviation = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
-        styleWeights = try (0..<BlockFeatures.styleCount).map { _ in Double(try reader.float()) }
+        denseMean = try (0..<expected).map { _ in Double(try reader.float()) }
+        denseDeviation = try (0..<expected).map { _ in Double(try reader.float()) }
+        denseWeights = try (0..<expected).map { _ in Double(try reader.float()) }
         weights = try reader.floats(BlockFeatures.hashSize)
         guard reader.atEnd else { throw FormatError(description: "classifier model has bytes after its weights") }
     }
 
-    /// A block's logit, and each style number's part of it (the n-grams' part last).
+    /// Whether the model weighs the file context (§3.4), which is then read for each block.
+    package var readsFileContext: Bool { denseCount > BlockFeatures.styleCount }
+
+    /// A block's logit, and each dense number's part of it (the n-grams' part last).
     public func logit(_ features: BlockFeatures) -> (logit: Double, parts: [Double]) {
         var hashed = 0.0
         for (bucket, value) in features.buckets { hashed += Double(weights[bucket]) * value }
         var logit = bias + hashed
         var parts = [Double]()
-        parts.reserveCapacity(BlockFeatures.styleCount + 1)
-        for index in 0..<BlockFeatures.styleCount {
-            let part = styleWeights[index] * ((features.style[index] - styleMean[index]) / styleDeviation[index])
+        parts.reserveCapacity(denseCount + 1)
+        for index in 0..<denseCount {
+            let part = denseWeights[index] * ((features.dense[index] - denseMean[index]) / denseDeviation[index])
             logit += part
             parts.append(part)
         }

@@ -39,7 +39,9 @@ extension Estimate {
         guard modelSHA256 == model.sha256 else { return nil }
         var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
         var made: Estimate?
-        try HistoryReader(repository: repository).forEach(revisions: ["-1", commit], paths: []) { read in
+        try HistoryReader(repository: repository, readingContexts: model.readsFileContext).forEach(
+            revisions: ["-1", commit], paths: []
+        ) { read in
             guard !read.parentsMissing else {
                 throw ClassifyError(description: "its parents are not in this shallow clone")
             }

@@ -51,7 +51,9 @@ package struct HistoryEstimation {
         var recorder = signer.map { EstimateRecorder(repository: repository, signer: $0, model: model) }
         var outcome = Outcome()
         outcome.summary.calibration = model.shareCalibration
-        try HistoryReader(repository: repository).forEach(revisions: [range], paths: paths) { commit in
+        try HistoryReader(repository: repository, readingContexts: model.readsFileContext).forEach(
+            revisions: [range], paths: paths
+        ) { commit in
             let id = ObjectID(hex: commit.id)
             let estimate = classifier.estimate(
                 commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,

@@ -10,7 +10,8 @@ organisation. Per repository, commits are put in three classes:
   human-new in 2023 and 2024, no AI marker, by an author who never left one in this
             repository, no bot author
 and up to CAP commits of each class are sampled (a fixed seed per repository). From each, the added
-blocks that are scored (blocks.unscored_reason), at most BLOCKS_PER_COMMIT of them.
+blocks that are scored (blocks.unscored_reason), at most BLOCKS_PER_COMMIT of them, each
+with its file context (features.context_window of the file in the commit's first parent).
 """
 
 import datetime
@@ -21,6 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
+import features as F  # noqa: E402
 import markers  # noqa: E402
 from blocks import added_blocks, unscored_reason  # noqa: E402
 
@@ -45,6 +47,15 @@ PINNED = ["diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkCo
 def git(repo, *args):
     pinned = [part for setting in PINNED for part in ("-c", setting)]
     return subprocess.run(["git", "-C", repo, *pinned, *args], check=True, capture_output=True).stdout
+
+
+def parent_version(repo, sha, path):
+    """The file at `path` in the commit's first parent; None when it has none there
+    (a new file, a root commit)."""
+    try:
+        return git(repo, "cat-file", "blob", f"{sha}^:{path}")
+    except subprocess.CalledProcessError:
+        return None
 
 
 def commits(repo):
@@ -108,8 +119,10 @@ def main():
                     continue  # objects the clone lacks (a snapshot leaves out files of 4 MiB and more)
                 blocks = [b for b in added_blocks(diff) if unscored_reason(b[0], b[2]) is None]
                 for path, start, lines in blocks[:BLOCKS_PER_COMMIT]:
+                    parent = parent_version(repo, sha, path)
+                    context = None if parent is None else F.context_window(parent, start)
                     rows.append({"repo": name, "org": org, "commit": sha, "label": label, "path": path,
-                                 "start": start, "lines": lines})
+                                 "start": start, "lines": lines, "context": context})
                     taken += 1
             counts[label] = taken
         print(f"{name}: " + ", ".join(f"{k} {len(v)} commits / {counts.get(k, 0)} blocks" for k, v in classes.items()),

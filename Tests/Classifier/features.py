@@ -5,6 +5,7 @@ for byte; floating point follows the same order of operations as the Swift score
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -38,25 +39,14 @@ def is_word_byte(b: int) -> bool:
     return (48 <= b <= 57) or (65 <= b <= 90) or (97 <= b <= 122) or b == 95 or b >= 0x80
 
 
+# A maximal run of word bytes, or one byte that is neither a word byte nor white space.
+TOKEN = re.compile(rb"[0-9A-Za-z_\x80-\xff]+|[^0-9A-Za-z_\x80-\xff \t\r\n\x0c\x0b]")
+
+
 def tokens(text: bytes) -> list:
     """Maximal runs of word bytes ([A-Za-z0-9_] and any byte >= 0x80), and each other
     byte that is not white space on its own."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        b = text[i]
-        if b in WHITESPACE:
-            i += 1
-        elif is_word_byte(b):
-            j = i + 1
-            while j < n and is_word_byte(text[j]):
-                j += 1
-            out.append(text[i:j])
-            i = j
-        else:
-            out.append(text[i:i + 1])
-            i += 1
-    return out
+    return TOKEN.findall(text)
 
 
 def collapsed(text: bytes) -> bytes:
@@ -193,3 +183,44 @@ def style(lines: list) -> list:
         len(set(toks)) / ntokens if ntokens else 0.0,
         math.log1p(longest_comment),
     ]
+
+
+# File context (§3.4): the parent version's lines around where the block now starts.
+CONTEXT_RADIUS = 100
+CONTEXT_NAMES = (
+    ["context_" + name for name in STYLE_NAMES] + ["change_" + name for name in STYLE_NAMES]
+    + ["has_context", "new_identifier_fraction"]
+)
+DENSE_NAMES = STYLE_NAMES + CONTEXT_NAMES
+DENSE_COUNT = len(DENSE_NAMES)
+
+
+def context_window(parent: bytes, start: int):
+    """The parent version's lines from start - 1 - CONTEXT_RADIUS to start - 1 +
+    CONTEXT_RADIUS (0-based, end excluded, cut at the file's ends; the file split at
+    every LF, so a final LF leaves an empty last line), or None when none of them holds
+    anything but white space."""
+    lines = parent.split(b"\n")
+    window = lines[max(0, start - 1 - CONTEXT_RADIUS):max(0, start - 1 + CONTEXT_RADIUS)]
+    if not any(strip(line) for line in window):
+        return None
+    return window
+
+
+def is_identifier(token: bytes) -> bool:
+    return is_upper(token[0]) or is_lower(token[0]) or token[0] == 95
+
+
+def dense(lines: list, context) -> list:
+    """The block's style numbers, then the context's (zeros without one), the block's
+    minus the context's, whether there is a context, and the share of the block's
+    identifier tokens (each occurrence) that the context does not hold."""
+    own = style(lines)
+    if context is None:
+        return own + [0.0] * (2 * STYLE_COUNT + 2)
+    theirs = style(context)
+    known = {t for t in tokens(block_text(context)) if is_identifier(t)}
+    identifiers = [t for t in tokens(block_text(lines)) if is_identifier(t)]
+    new = sum(1 for t in identifiers if t not in known)
+    return own + theirs + [a - b for a, b in zip(own, theirs)] + [
+        1.0, new / len(identifiers) if identifiers else 0.0]

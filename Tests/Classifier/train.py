@@ -32,8 +32,9 @@ from blocks import unscored_reason  # noqa: E402
 
 C = 4.0
 MODEL_MAGIC = b"STCLSF1\x00"
-# 2: the share calibration (§6) after the Platt numbers.
-MODEL_FORMAT = 3
+# 2: the share calibration (§6) after the Platt numbers. 3: n-grams by presence.
+# 4: the file context's numbers (§3.4) after the style numbers.
+MODEL_FORMAT = 4
 
 
 def featurize(rows):
@@ -44,7 +45,7 @@ def featurize(rows):
             hashed_rows.append(i)
             cols.append(k)
             vals.append(v)
-        styles.append(F.style(row["lines"]))
+        styles.append(F.dense(row["lines"], row.get("context")))
     X = sparse.csr_matrix((vals, (hashed_rows, cols)), shape=(len(rows), F.HASH_SIZE))
     return X, np.array(styles)
 
@@ -270,7 +271,7 @@ def write_model(path, model, mean, std, block_platt, commit_platt, share, model_
     weights = model.coef_[0].astype(np.float32)
     with open(path, "wb") as handle:
         handle.write(MODEL_MAGIC)
-        handle.write(struct.pack("<III", MODEL_FORMAT, F.HASH_BITS, F.STYLE_COUNT))
+        handle.write(struct.pack("<III", MODEL_FORMAT, F.HASH_BITS, F.DENSE_COUNT))
         handle.write(model_id.encode().ljust(32, b"\x00"))
         handle.write(struct.pack("<fffff", float(model.intercept_[0]), *block_platt, *commit_platt))
         handle.write(struct.pack("<ffff", *share))
@@ -282,30 +283,39 @@ def write_model(path, model, mean, std, block_platt, commit_platt, share, model_
 
 def reference_scores(model_path, fixture_dir):
     """Scores of the fixture blocks, computed as Sources/Classifier does: float32
-    weights widened to double, sums in bucket order, then the style terms in order."""
+    weights widened to double, sums in bucket order, then the dense terms in order. A
+    block's parent version, when it has one, is parents/NAME, and contexts.json gives
+    the line the block starts at."""
     data = open(model_path, "rb").read()
-    _, hash_bits, style_count = struct.unpack_from("<III", data, 8)
+    _, hash_bits, dense_count = struct.unpack_from("<III", data, 8)
     bias, pa, pb, _, _ = struct.unpack_from("<fffff", data, 52)
     offset = 88
-    mean = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
-    std = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
-    style_w = np.frombuffer(data, "<f4", style_count, offset); offset += 4 * style_count
+    mean = np.frombuffer(data, "<f4", dense_count, offset); offset += 4 * dense_count
+    std = np.frombuffer(data, "<f4", dense_count, offset); offset += 4 * dense_count
+    dense_w = np.frombuffer(data, "<f4", dense_count, offset); offset += 4 * dense_count
     w = np.frombuffer(data, "<f4", 1 << hash_bits, offset)
+    root = os.path.dirname(fixture_dir)
+    starts = json.load(open(os.path.join(root, "contexts.json")))
     out = []
     for name in sorted(os.listdir(fixture_dir)):
         text = open(os.path.join(fixture_dir, name), "rb").read()
         lines = text[:-1].split(b"\n") if text.endswith(b"\n") else text.split(b"\n")
+        context = None
+        if name in starts:
+            parent = open(os.path.join(root, "parents", name), "rb").read()
+            context = F.context_window(parent, starts[name])
         vector = F.hashed_vector(lines)
         hashed = 0.0
         for k in sorted(vector):
             hashed += float(w[k]) * vector[k]
         z = float(bias) + hashed
-        style = F.style(lines)
-        for j, s in enumerate(style):
-            z += float(style_w[j]) * ((s - float(mean[j])) / float(std[j]))
+        dense = F.dense(lines, context)
+        # A format 3 model weighs the style numbers alone (the first dense_count).
+        for j in range(dense_count):
+            z += float(dense_w[j]) * ((dense[j] - float(mean[j])) / float(std[j]))
         p = 1.0 / (1.0 + math.exp(-(float(pa) * z + float(pb))))
         path = name.split("-", 1)[1][:-len(".txt")]
-        out.append({"file": name, "buckets": len(vector), "style": style, "logit": z, "probability": p,
+        out.append({"file": name, "buckets": len(vector), "dense": dense, "logit": z, "probability": p,
                     "unscored_reason": unscored_reason(path, lines)})
     return out
 

@@ -11,13 +11,13 @@ import Testing
     struct Reference: Decodable {
         var file: String
         var buckets: Int
-        var style: [Double]
+        var dense: [Double]
         var logit: Double
         var probability: Double
         var unscoredReason: String?
 
         enum CodingKeys: String, CodingKey {
-            case file, buckets, style, logit, probability
+            case file, buckets, dense, logit, probability
             case unscoredReason = "unscored_reason"
         }
 
@@ -32,12 +32,17 @@ import Testing
     }
 
     /// Tests/Classifier/train.py wrote these scores with the model this binary embeds:
-    /// the same features (to the last bit of every style number), the same logit, and
-    /// the same decision whether to score the block at all (Tests/Classifier/blocks.py).
+    /// the same features (to the last bit of every dense number, file contexts
+    /// included), the same logit, and the same decision whether to score the block at
+    /// all (Tests/Classifier/blocks.py). A block's parent version is `parents/NAME`,
+    /// starting at the line `contexts.json` gives.
     @Test func swiftScoresEqualTheTrainingCodes() throws {
         let references = try JSONDecoder().decode(
             [Reference].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("reference.json")))
+        let starts = try JSONDecoder().decode(
+            [String: Int].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("contexts.json")))
         #expect(references.count >= 10)
+        var contexts = 0
         var counter = BucketCounter()
         let model = ClassifierModel.embedded
         for reference in references {
@@ -46,14 +51,43 @@ import Testing
             #expect(
                 AddedBlock(path: reference.path, startLine: 1, lines: lines).unscoredReason == reference.unscoredReason,
                 "\(reference.file)")
-            let features = BlockFeatures(lines: lines, counter: &counter)
+            let context = try starts[reference.file].flatMap { start in
+                BlockFeatures.contextWindow(
+                    parent: [UInt8](
+                        try Data(contentsOf: Self.fixtures.appendingPathComponent("parents/\(reference.file)"))),
+                    start: start)
+            }
+            if context != nil { contexts += 1 }
+            let features = BlockFeatures(lines: lines, context: context, counter: &counter)
             #expect(features.buckets.count == reference.buckets, "\(reference.file)")
-            #expect(features.style == reference.style, "\(reference.file)")
+            #expect(features.dense == reference.dense, "\(reference.file)")
             let logit = model.logit(features).logit
             #expect(abs(logit - reference.logit) <= 1e-12 * max(1, abs(logit)), "\(reference.file): \(logit)")
             #expect(
                 CommitClassifier.basisPoints(model.blockProbability(logit))
                     == CommitClassifier.basisPoints(reference.probability), "\(reference.file)")
+        }
+        // Parents around the block, past its end, and of white space or nothing only.
+        #expect(contexts >= 4 && contexts < starts.count)
+    }
+
+    /// The window read only as far as it goes is the window of the file split whole
+    /// (spec/classifier.md §3.4), on files of any shape and any start.
+    @Test func theContextWindowIsTheParentsLinesAroundTheStart() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0...600, using: &generator)
+            let parent = (0..<count).map { _ in [0x0A, 0x0A, 0x20, 0x09, 0x61, 0x7B][Int.random(in: 0..<6)] as UInt8 }
+            let start = Int.random(in: -5...400, using: &generator)
+            let lines = parent.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let low = max(0, start - 1 - BlockFeatures.contextRadius)
+            let high = min(lines.count, max(0, start - 1 + BlockFeatures.contextRadius))
+            var expected: [[UInt8]]? = low < high ? lines[low..<high].map { Array($0) } : nil
+            if let window = expected, !window.contains(where: { $0.contains { $0 != 0x20 && $0 != 0x09 } }) {
+                expected = nil
+            }
+            let window: [[UInt8]]? = BlockFeatures.contextWindow(parent: parent, start: start)?.map { Array($0) }
+            #expect(window == expected, "\(count) bytes, start \(start)")
         }
     }
 
@@ -109,6 +143,14 @@ import Testing
         formatOne.removeSubrange(72..<88)
         #expect { try ClassifierModel(bytes: formatOne) } throws: {
             ($0 as? ClassifierModel.FormatError)?.description.hasPrefix("classifier model format 1 ") == true
+        }
+        // Formats 3 and 4 weigh 21 and 65 dense numbers: a header pairing them otherwise
+        // is refused.
+        var mislabelled = bytes
+        mislabelled[8] = bytes[8] == 3 ? 4 : 3
+        #expect { try ClassifierModel(bytes: mislabelled) } throws: {
+            ($0 as? ClassifierModel.FormatError)?.description.hasPrefix("classifier model format \(mislabelled[8]) ")
+                == true
         }
         // Format 2 has the same layout, but its weights were trained on ln(1 + count).
         var formatTwo = bytes

@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Classifier
 import Foundation
+import Git
 import Records
 import TestSupport
 import Testing
@@ -190,6 +191,52 @@ import Testing
         // In the full history the same estimate is made again and matches.
         let full = try await fixture.trace("verify", "--content", "--trust", fixture.trustFile.path, tiny)
         #expect(full.status == 0 && !(full.stdout + full.stderr).contains("not made again"), "\(full)")
+    }
+
+    /// A block's file context is its file in the commit's first parent, around where
+    /// the block now starts (spec/classifier.md §3.4): none for a file the commit added,
+    /// and the scores differ with the file the block went into.
+    @Test func blocksAreScoredWithTheirFileInTheParent() async throws {
+        let fixture = try await Fixture.make()
+        let old = (1...150).map { "old_line_\($0) = compute_\($0)()" }
+        let block = (1...12).map { "    fresh_value_\($0) = transform(\($0))  # step \($0)" }
+        try await fixture.commit(old.joined(separator: "\n") + "\n", to: "lib.py", message: "old")
+        let added = try await fixture.commit(
+            (old[..<120] + ["def fresh():"] + block + old[120...]).joined(separator: "\n") + "\n", to: "lib.py",
+            message: "insert")
+        let fresh = try await fixture.commit(
+            (["def fresh():"] + block).joined(separator: "\n") + "\n", to: "new.py", message: "new file")
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        var read = [String: [AddedBlock]]()
+        try HistoryReader(repository: repository, readingContexts: true).forEach(revisions: ["HEAD"], paths: []) {
+            read[$0.id] = $0.blocks
+        }
+        let inserted = try #require(read[added]?.first)
+        #expect(inserted.startLine == 121 && inserted.lines.count == 13)
+        // Lines 20 to 219 of the parent, cut at its end (150 lines and the empty one after the last LF).
+        let expected = (old[20...] + [""]).map { Array($0.utf8)[...] }
+        let context: [[UInt8]]? = inserted.context?.map { Array($0) }
+        #expect(context == expected.map { Array($0) })
+        #expect(read[fresh]?.first?.context == nil, "a file the commit added has no parent version")
+        #expect(read.values.flatMap { $0 }.filter { $0.context != nil }.count == 1, "the root commit's has none")
+        // For a model that does not weigh it (format 3), no context is read.
+        try HistoryReader(repository: repository, readingContexts: false).forEach(revisions: ["HEAD"], paths: []) {
+            #expect($0.blocks.allSatisfy { $0.context == nil })
+        }
+
+        let output = try await fixture.trace("classify", "--json", "--content-only")
+        let listed = try #require(try JSONValue(parsing: Array(output.stdout.utf8))["commits"]?.arrayValue)
+        func probability(_ commit: String) -> Int64? {
+            let entry: JSONValue? = listed.first { $0["commit"]?.stringValue == commit }
+            let first: JSONValue? = entry?["blocks"]?.arrayValue?.first
+            return first?["probability_bp"]?.integerValue
+        }
+        let withContext = try #require(probability(added)), without = try #require(probability(fresh))
+        if ClassifierModel.embedded.readsFileContext {
+            #expect(withContext != without, "the same lines score differently in another file")
+        } else {
+            #expect(withContext == without, "a format 3 model scores the lines alone")
+        }
     }
 
     @Test func aCommitMessageCannotForgeACommit() async throws {

@@ -46,8 +46,15 @@ let targets: [FuzzTarget] = [
             fail("a block of \(block.lines.count) lines at \(block.startLine)–\(block.endLine)")
         }
         for block in blocks where block.unscoredReason == nil {
-            let features = BlockFeatures(lines: block.lines, counter: &fuzzCounter)
-            if !features.style.allSatisfy(\.isFinite) { fail("a style number is not finite: \(features.style)") }
+            // The input itself as the parent version: any bytes, any start line.
+            let context = BlockFeatures.contextWindow(parent: Array(bytes), start: block.startLine)
+            if let context, context.isEmpty || context.count > 2 * BlockFeatures.contextRadius {
+                fail("a context of \(context.count) lines")
+            }
+            let features = BlockFeatures(lines: block.lines, context: context, counter: &fuzzCounter)
+            if features.dense.count != BlockFeatures.denseCount || !features.dense.allSatisfy(\.isFinite) {
+                fail("dense numbers not finite: \(features.dense)")
+            }
         }
         let estimate = fuzzClassifier.estimate(
             commit: "c", authorName: "a", authorTime: 1_800_000_000, message: "", blocks: blocks)
