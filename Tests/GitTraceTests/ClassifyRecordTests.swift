@@ -470,19 +470,25 @@ import Testing
 
     /// Capture records a commit made since it began even when someone estimated it
     /// first, and walks past it to the commits before: an estimate is not a record.
-    @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
+    /// A repository with capture on, and a commit made while its post-commit hook was
+    /// away, then estimated: `code` is what the commit added to tool.py.
+    func estimatedWithoutCapture() async throws -> (fixture: Fixture, estimated: String, code: String) {
         let fixture = try await Fixture.make(commitHooks: true)
         try fixture.sandbox.write("seed\n", to: "seed.txt", in: fixture.repository)
         _ = try await fixture.commitRecorded("seed")
         let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
         let aside = fixture.repository.appendingPathComponent(".git/post-commit.aside")
         try FileManager.default.moveItem(at: hook, to: aside)
-        let code =
-            "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
-        let estimated = try await fixture.commit(code + "\n", to: "tool.py", message: "Add tool")
+        let code = "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)\n" }.joined()
+        let estimated = try await fixture.commit(code, to: "tool.py", message: "Add tool")
         let run = try await fixture.trace("classify", "--record", "HEAD~1..HEAD")
         #expect(run.stdout.contains("recorded 1 estimate record"), "\(run)")
         try FileManager.default.moveItem(at: aside, to: hook)
+        return (fixture, estimated, code)
+    }
+
+    @Test func captureRecordsACommitThatOnlyHasAnEstimate() async throws {
+        let (fixture, estimated, _) = try await estimatedWithoutCapture()
         try fixture.sandbox.write("more\n", to: "notes.txt", in: fixture.repository)
         _ = try await fixture.commitRecorded("after")
         var attributed = false
@@ -504,18 +510,8 @@ import Testing
     /// the lines the amend takes over from it are nobody's in the new commit's record
     /// (spec/capture.md §6), never the person's who amended.
     @Test func anAmendLeavesTheEstimateOnTheCommitItEstimated() async throws {
-        let fixture = try await Fixture.make(commitHooks: true)
-        try fixture.sandbox.write("seed\n", to: "seed.txt", in: fixture.repository)
-        _ = try await fixture.commitRecorded("seed")
-        let hook = fixture.repository.appendingPathComponent(".git/hooks/post-commit")
-        let aside = fixture.repository.appendingPathComponent(".git/post-commit.aside")
-        try FileManager.default.moveItem(at: hook, to: aside)
-        let code = (1...10).map { "    total_\($0) = sum(values) * \($0)\n" }.joined()
-        let estimated = try await fixture.commit("def compute(values):\n" + code, to: "tool.py", message: "Add tool")
-        #expect(try await fixture.trace("classify", "--record", "HEAD~1..HEAD").status == 0)
-        try FileManager.default.moveItem(at: aside, to: hook)
-        try fixture.sandbox.write(
-            "def compute(values):\n" + code + "    return total_10\n", to: "tool.py", in: fixture.repository)
+        let (fixture, estimated, code) = try await estimatedWithoutCapture()
+        try fixture.sandbox.write(code + "    return total_10\n", to: "tool.py", in: fixture.repository)
         let amend = try await fixture.sandbox.run(
             "git", ["commit", "-q", "-a", "--amend", "--no-edit"], in: fixture.repository,
             environment: ["SESSIONTRACE_FOREGROUND": "1"])
