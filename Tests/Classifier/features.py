@@ -35,10 +35,6 @@ def fnv1a(data: bytes, h: int = FNV_OFFSET) -> int:
     return h
 
 
-def is_word_byte(b: int) -> bool:
-    return (48 <= b <= 57) or (65 <= b <= 90) or (97 <= b <= 122) or b == 95 or b >= 0x80
-
-
 # A maximal run of word bytes, or one byte that is neither a word byte nor white space.
 TOKEN = re.compile(rb"[0-9A-Za-z_\x80-\xff]+|[^0-9A-Za-z_\x80-\xff \t\r\n\x0c\x0b]")
 
@@ -135,6 +131,11 @@ def is_lower(b: int) -> bool:
     return 97 <= b <= 122
 
 
+def is_identifier(token: bytes) -> bool:
+    """An identifier token starts with a letter or an underscore."""
+    return is_upper(token[0]) or is_lower(token[0]) or token[0] == 95
+
+
 def style(lines: list) -> list:
     n = len(lines)
     text = block_text(lines)
@@ -147,7 +148,7 @@ def style(lines: list) -> list:
     comment_capital = sum(1 for c in comments if c and is_upper(c[0]))
     dashes = sum(text.count(d) for d in DASHES_AND_ARROWS)
     toks = tokens(text)
-    identifiers = [t for t in toks if is_upper(t[0]) or is_lower(t[0]) or t[0] == 95]
+    identifiers = [t for t in toks if is_identifier(t)]
     numbers = sum(1 for t in toks if 48 <= t[0] <= 57)
     snake = sum(1 for t in identifiers if b"_" in t.strip(b"_") and not any(is_upper(b) for b in t))
     camel = sum(1 for t in identifiers if b"_" not in t and is_lower(t[0]) and any(is_upper(b) for b in t))
@@ -205,10 +206,6 @@ def context_window(parent: bytes, start: int):
     if not any(strip(line) for line in window):
         return None
     return window
-
-
-def is_identifier(token: bytes) -> bool:
-    return is_upper(token[0]) or is_lower(token[0]) or token[0] == 95
 
 
 def dense(lines: list, context) -> list:
