@@ -64,12 +64,15 @@ package struct RewriteSources: Sendable {
         for (commit, source) in origins {
             var sourcePaths = Set([path])
             let attribution = source?.attribution
+            // A version 2 record's `rest` covers every line its commit added that no
+            // range lists, in any file: those lines come from the commit's diff, as do
+            // the lines of a commit nobody recorded.
+            let fromDiff = attribution == nil || attribution?.rest != nil
             // Only when the source has no file of this name is a rename looked for:
             // a whole-tree diff with rename detection is the costly part of a rewrite.
             let sourceHasPath =
                 attribution?.files.contains(where: { $0.path == path }) == true
-                || ((attribution == nil || attribution?.rest != nil)
-                    && (try? repository.content(ofPath: path, inCommit: commit))?.isBlob == true)
+                || (fromDiff && (try? repository.content(ofPath: path, inCommit: commit))?.isBlob == true)
             if !sourceHasPath {
                 let sourceTree = try repository.commit(commit).treeID
                 for change in try repository.changes(from: sourceTree, to: newTree)
@@ -77,12 +80,8 @@ package struct RewriteSources: Sendable {
                     if let old = change.oldPath { sourcePaths.insert(old) }
                 }
             }
-            // A version 2 record's `rest` covers every line its commit added that no
-            // range lists, in any file: those lines come from the commit's diff, as do
-            // the lines of a commit nobody recorded.
             let paths =
-                attribution == nil || attribution?.rest != nil
-                ? sourcePaths.sorted() : attribution!.files.map(\.path).filter(sourcePaths.contains)
+                fromDiff ? sourcePaths.sorted() : (attribution?.files ?? []).map(\.path).filter(sourcePaths.contains)
             for filePath in paths {
                 guard case .blob(let sourceContent) = try repository.content(ofPath: filePath, inCommit: commit)
                 else { continue }

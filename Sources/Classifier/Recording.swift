@@ -49,7 +49,7 @@ extension Estimate {
                 classifier.estimate(
                     commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,
                     authorTime: read.authorTime, message: read.message,
-                    blocks: read.blocks, parentsMissing: read.parentsMissing
+                    blocks: read.blocks
                 ).record(
                     model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,
                     repository: repository)
