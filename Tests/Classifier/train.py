@@ -3,7 +3,8 @@
 
     train.py CORPUS.pickle MODEL.bin CARD.md REFERENCE.json
 
-CORPUS.pickle comes from corpus.py. Evaluation is leave-one-repository-out (every
+CORPUS.pickle comes from corpus.py; each fold's model is kept in CORPUS.pickle.folds/
+so a run stopped halfway resumes. Evaluation is leave-one-repository-out (every
 repository's blocks scored by a model trained on the others, calibrated on the others'
 held-out scores) and leave-one-organisation-out, against each negative set.
 REFERENCE.json: scores of the fixture blocks (Tests/Fixtures/classifier/blocks/) by the
@@ -12,6 +13,7 @@ the two agree.
 """
 
 import collections
+import hashlib
 import json
 import math
 import os
@@ -20,6 +22,7 @@ import struct
 import sys
 import time
 
+import joblib
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
@@ -66,9 +69,32 @@ def fit(X, S, y):
     return model, mean, std
 
 
-def fit_without(X, S, y, held_out):
-    """`fit` on the rows not held out."""
-    return fit(X[~held_out], S[~held_out], y[~held_out])
+def fit_without(X, S, y, held_out, checkpoint=None):
+    """`fit` on the rows not held out. With `checkpoint` (a file name), a fold fitted
+    before is read from it and a new one written to it, so an evaluation stopped
+    halfway (a fold takes minutes, all of them hours) starts again where it stopped."""
+    if checkpoint and os.path.exists(checkpoint):
+        return joblib.load(checkpoint)
+    fitted = fit(X[~held_out], S[~held_out], y[~held_out])
+    if checkpoint:
+        joblib.dump(fitted, checkpoint + ".partial")
+        os.replace(checkpoint + ".partial", checkpoint)
+    return fitted
+
+
+def fingerprint(*arrays):
+    """What a checkpointed fold depends on: the features, the labels, the fit's settings."""
+    digest = hashlib.sha256(repr((C, MODEL_FORMAT, F.HASH_BITS)).encode())
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def checkpoint_name(directory, data_print, held_out):
+    if not directory:
+        return None
+    rows = hashlib.sha256(np.flatnonzero(held_out).astype("<i8").tobytes()).hexdigest()[:16]
+    return os.path.join(directory, f"fold-{data_print}-{rows}.joblib")
 
 
 def logits(model, mean, std, X, S):
@@ -112,11 +138,12 @@ def commit_scores(rows, z):
     return keys, np.array([grouped[k][0] / grouped[k][1] for k in keys])
 
 
-def held_out(rows, X, S, y, group_of, known=None):
+def held_out(rows, X, S, y, group_of, known=None, checkpoints=None):
     """Out-of-group logits, calibrated probabilities (Platt fitted on the other groups'
     held-out logits), and each group's model (for scoring its blocks transformed).
     `known`: models already fitted, by the tuple of the row indices they held out; a
-    group holding out the same rows (an organisation of one repository) reuses its model."""
+    group holding out the same rows (an organisation of one repository) reuses its model.
+    `checkpoints`: a directory the folds are kept in (see `fit_without`)."""
     groups = sorted(set(group_of))
     z = np.zeros(len(rows))
     tests = {g: np.array([k == g for k in group_of]) for g in groups}
@@ -130,7 +157,9 @@ def held_out(rows, X, S, y, group_of, known=None):
     # The whole matrices go to the workers, each slicing its own fold: joblib shares one
     # memory-mapped copy of them, where fold slices would each be copied to /dev/shm
     # (95 repositories of 17,500 blocks filled 19 GB).
-    trained = Parallel(n_jobs=os.cpu_count() or 1)(delayed(fit_without)(X, S, y, tests[g]) for g in new)
+    data_print = fingerprint(X.data, X.indices, X.indptr, S, y) if checkpoints else None
+    trained = Parallel(n_jobs=os.cpu_count() or 1)(
+        delayed(fit_without)(X, S, y, tests[g], checkpoint_name(checkpoints, data_print, tests[g])) for g in new)
     models = dict(zip(new, trained))
     models.update(reused)
     print(f"{len(new)} folds fitted, {len(reused)} reused", flush=True)
@@ -335,7 +364,11 @@ def main():
         entry = report["repositories"].setdefault(r["repo"], collections.Counter())
         entry[r["label"]] += 1
 
-    z, p, repository_models = held_out(rows, X, S, y, [r["repo"] for r in rows])
+    # Folds are kept beside the corpus: a run stopped halfway, started again on the same
+    # corpus, fits only the folds it had not.
+    checkpoints = corpus + ".folds"
+    os.makedirs(checkpoints, exist_ok=True)
+    z, p, repository_models = held_out(rows, X, S, y, [r["repo"] for r in rows], checkpoints=checkpoints)
     report["sets"]["loro"] = {neg: measures(rows, y, z, p, neg) for neg in ("human-new", "human-old")}
     report["ece_all"] = ece(p, y)
     report["within"] = {neg: within_repositories(rows, y, z, neg) for neg in ("human-new", "human-old")}
@@ -344,7 +377,8 @@ def main():
     report["share_coverage"] = share_coverage(rows, y, p, lines)
     repository_folds = {tuple(np.flatnonzero([r["repo"] == g for r in rows])): m
                         for g, m in repository_models.items()}
-    zo, po, _ = held_out(rows, X, S, y, [r["org"] for r in rows], known=repository_folds)
+    zo, po, _ = held_out(rows, X, S, y, [r["org"] for r in rows], known=repository_folds,
+                        checkpoints=checkpoints)
     report["sets"]["logo"] = {neg: measures(rows, y, zo, po, neg) for neg in ("human-new", "human-old")}
     report["languages"] = {}
     for lang in sorted(set(language(r["path"]) for r in rows)):
