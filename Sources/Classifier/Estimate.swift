@@ -47,7 +47,7 @@ public struct CommitEstimate: Sendable {
 public struct CommitClassifier {
     public let model: ClassifierModel
     public let contentOnly: Bool
-    private var counter = BucketCounter()
+    private var scratch = FeatureScratch()
 
     public init(model: ClassifierModel = .embedded, contentOnly: Bool) {
         self.model = model
@@ -60,7 +60,7 @@ public struct CommitClassifier {
 
     /// The block's calibrated probability and the three features that moved it most.
     public mutating func score(_ block: AddedBlock) -> (bp: Int, logit: Double, signals: [CommitEstimate.Signal]) {
-        let features = BlockFeatures(lines: block.lines, context: block.context, counter: &counter)
+        let features = BlockFeatures(lines: block.lines, context: block.context, scratch: &scratch)
         let (logit, parts) = model.logit(features)
         let names = BlockFeatures.denseNames.prefix(model.denseCount) + ["ngrams"]
         let strongest = parts.indices.sorted { abs(parts[$0]) > abs(parts[$1]) }.prefix(3)

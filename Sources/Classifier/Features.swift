@@ -30,31 +30,31 @@ public struct BlockFeatures {
     public var dense: [Double]
 
     /// `context`: the parent version's lines around the block (`contextWindow`), nil
-    /// when it has none.
-    public init(lines: [ArraySlice<UInt8>], context: [ArraySlice<UInt8>]?, counter: inout BucketCounter) {
+    /// when it has none. `scratch`: the tables features are counted in, reused.
+    public init(lines: [ArraySlice<UInt8>], context: [ArraySlice<UInt8>]?, scratch: inout FeatureScratch) {
         let text = Self.text(lines)
         let tokens = Self.tokens(text)
-        counter.reset()
-        Self.countTokenGrams(tokens, text: text, into: &counter)
-        Self.countByteGrams(Self.collapsed(text), into: &counter)
-        buckets = counter.normalized()
-        let own = Self.style(lines: lines, text: text, tokens: tokens)
+        scratch.buckets.reset()
+        Self.countTokenGrams(tokens, text: text, into: &scratch.buckets)
+        Self.countByteGrams(Self.collapsed(text), into: &scratch.buckets)
+        buckets = scratch.buckets.normalized()
+        let own = Self.style(lines: lines, text: text, tokens: tokens, distinct: &scratch.tokens)
         guard let context else {
             dense = own + [Double](repeating: 0, count: 2 * Self.styleCount + 2)
             return
         }
         let contextText = Self.text(context)
         let contextTokens = Self.tokens(contextText)
-        let theirs = Self.style(lines: context, text: contextText, tokens: contextTokens)
-        var known = Set<Token>()
+        let theirs = Self.style(lines: context, text: contextText, tokens: contextTokens, distinct: &scratch.tokens)
+        scratch.tokens.begin(text: contextText, capacity: contextTokens.count)
         for range in contextTokens where Self.isIdentifierStart(contextText[range.lowerBound]) {
-            known.insert(Token(contextText[range]))
+            scratch.tokens.insert(range)
         }
         var identifiers = 0
         var new = 0
         for range in tokens where Self.isIdentifierStart(text[range.lowerBound]) {
             identifiers += 1
-            if !known.contains(Token(text[range])) { new += 1 }
+            if !scratch.tokens.contains(text[range]) { new += 1 }
         }
         dense =
             own + theirs + zip(own, theirs).map { $0 - $1 }
@@ -161,26 +161,26 @@ public struct BlockFeatures {
 
     static func seed(_ letter: UInt8) -> UInt64 { fnv(0, fnv(letter, fnvOffset)) }
 
-    static func countTokenGrams(_ tokens: [Range<Int>], text: [UInt8], into counter: inout BucketCounter) {
+    static func countTokenGrams(_ tokens: [Range<Int>], text: [UInt8], into buckets: inout BucketSet) {
         let seeds = [seed(UInt8(ascii: "u")), seed(UInt8(ascii: "b")), seed(UInt8(ascii: "t"))]
         for index in tokens.indices {
             for width in 1...3 {
                 guard index + width <= tokens.count else { break }
                 var hash = fnv(text[tokens[index]], seeds[width - 1])
                 for next in 1..<width { hash = fnv(text[tokens[index + next]], fnv(0, hash)) }
-                counter.add(hash)
+                buckets.add(hash)
             }
         }
     }
 
-    static func countByteGrams(_ flat: [UInt8], into counter: inout BucketCounter) {
+    static func countByteGrams(_ flat: [UInt8], into buckets: inout BucketSet) {
         let seed = seed(UInt8(ascii: "c"))
         flat.withUnsafeBufferPointer { bytes in
             for width in 3...5 where bytes.count >= width {
                 for start in 0...(bytes.count - width) {
                     var hash = seed
                     for offset in 0..<width { hash = (hash ^ UInt64(bytes[start + offset])) &* fnvPrime }
-                    counter.add(hash)
+                    buckets.add(hash)
                 }
             }
         }
@@ -215,79 +215,101 @@ public struct BlockFeatures {
         isUpper(byte) || isLower(byte) || byte == 0x5F
     }
 
-    static func occurrences(of needle: [UInt8], in text: [UInt8]) -> Int {
-        guard text.count >= needle.count else { return 0 }
-        var count = 0
-        var index = 0
-        while index <= text.count - needle.count {
-            if text[index] == needle[0] && text[index..<(index + needle.count)].elementsEqual(needle) {
-                count += 1
-                index += needle.count
-            } else {
-                index += 1
+    /// The 21 style numbers, in one pass over the lines, one over the bytes and one over
+    /// the tokens (the definitions are spec/classifier.md §3.3's; features.py spells
+    /// them one list at a time). `distinct`: the table the distinct tokens are counted in.
+    static func style(lines: [ArraySlice<UInt8>], text: [UInt8], tokens: [Range<Int>], distinct: inout TokenTable)
+        -> [Double]
+    {
+        let n = Double(lines.count)
+        var blank = 0
+        var trailing = 0
+        var tabIndent = 0
+        var comments = 0
+        var commentPeriod = 0
+        var commentCapital = 0
+        var longestComment = 0
+        var semicolons = 0
+        var indentTotal = 0
+        var lineBytes = 0
+        var longestLine = 0
+        for line in lines {
+            lineBytes += line.count
+            longestLine = max(longestLine, line.count)
+            if line.last == 0x20 || line.last == 0x09 { trailing += 1 }
+            if line.first == 0x09 { tabIndent += 1 }
+            let strippedLine = stripped(line)
+            guard !strippedLine.isEmpty else {
+                blank += 1
+                continue
+            }
+            if strippedLine.last == UInt8(ascii: ";") { semicolons += 1 }
+            indentTotal += line.prefix { $0 == 0x20 }.count
+            if let comment = comment(strippedLine) {
+                comments += 1
+                if comment.last == UInt8(ascii: ".") { commentPeriod += 1 }
+                if comment.first.map(isUpper) ?? false { commentCapital += 1 }
+                longestComment = max(longestComment, comment.count)
             }
         }
-        return count
-    }
-
-    static func style(lines: [ArraySlice<UInt8>], text: [UInt8], tokens: [Range<Int>]) -> [Double] {
-        let n = Double(lines.count)
-        let strippedLines = lines.map(stripped)
-        let blank = strippedLines.filter(\.isEmpty).count
-        let trailing = lines.filter { $0.last == 0x20 || $0.last == 0x09 }.count
-        let tabIndent = lines.filter { $0.first == 0x09 }.count
-        let comments = strippedLines.compactMap { $0.isEmpty ? nil : comment($0) }
-        let commentPeriod = comments.filter { $0.last == UInt8(ascii: ".") }.count
-        let commentCapital = comments.filter { $0.first.map(isUpper) ?? false }.count
-        let dashes = dashesAndArrows.reduce(0) { $0 + occurrences(of: $1, in: text) }
-        let identifiers = tokens.filter { isIdentifierStart(text[$0.lowerBound]) }
-        let numbers = tokens.filter { text[$0.lowerBound] >= 0x30 && text[$0.lowerBound] <= 0x39 }.count
+        var dashes = 0
+        var nonASCII = 0
+        var quotes = 0
+        for index in text.indices {
+            let byte = text[index]
+            if byte >= 0x80 {
+                nonASCII += 1
+                // Each dash or arrow is three bytes from 0xE2 on, none of them 0xE2 after
+                // the first: no two matches overlap, so one count per position where
+                // any of them starts is the sum of their counts.
+                if byte == 0xE2,
+                    dashesAndArrows.contains(where: { text[index...].starts(with: $0) })
+                {
+                    dashes += 1
+                }
+            } else if byte == 0x22 || byte == 0x27 || byte == 0x60 {
+                quotes += 1
+            }
+        }
+        var identifiers = 0
+        var numbers = 0
         var snake = 0
         var camel = 0
         var identifierBytes = 0
-        for range in identifiers {
+        distinct.begin(text: text, capacity: tokens.count)
+        for range in tokens {
+            distinct.insert(range)
+            let first = text[range.lowerBound]
+            if first >= 0x30 && first <= 0x39 { numbers += 1 }
+            guard isIdentifierStart(first) else { continue }
             let token = text[range]
+            identifiers += 1
             identifierBytes += token.count
             let hasUpper = token.contains(where: isUpper)
             var inner = token[...]
             while inner.first == 0x5F { inner.removeFirst() }
             while inner.last == 0x5F { inner.removeLast() }
             if inner.contains(0x5F) && !hasUpper { snake += 1 }
-            if !token.contains(0x5F) && isLower(token[token.startIndex]) && hasUpper { camel += 1 }
-        }
-        var nonASCII = 0
-        var quotes = 0
-        for byte in text {
-            if byte >= 0x80 { nonASCII += 1 } else if byte == 0x22 || byte == 0x27 || byte == 0x60 { quotes += 1 }
+            if !token.contains(0x5F) && isLower(first) && hasUpper { camel += 1 }
         }
         let nonblank = lines.count - blank
-        let semicolons = strippedLines.filter { $0.last == UInt8(ascii: ";") }.count
-        var indentTotal = 0
-        var indented = 0
-        for (line, strippedLine) in zip(lines, strippedLines) where !strippedLine.isEmpty {
-            indentTotal += line.prefix { $0 == 0x20 }.count
-            indented += 1
-        }
-        let longestComment = comments.map(\.count).max() ?? 0
-        var distinct = Set<Token>()
-        distinct.reserveCapacity(tokens.count)
-        for range in tokens { distinct.insert(Token(text[range])) }
+        let indented = nonblank
         func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
         let textLength = Double(text.count)
         return [
             log1p(n),
-            Double(lines.reduce(0) { $0 + $1.count }) / n,
-            log1p(Double(lines.map(\.count).max() ?? 0)),
+            Double(lineBytes) / n,
+            log1p(Double(longestLine)),
             Double(blank) / n,
             Double(trailing) / n,
             Double(tabIndent) / n,
-            Double(comments.count) / n,
-            ratio(commentPeriod, comments.count),
-            ratio(commentCapital, comments.count),
+            Double(comments) / n,
+            ratio(commentPeriod, comments),
+            ratio(commentCapital, comments),
             Double(dashes) / n,
-            ratio(identifierBytes, identifiers.count),
-            ratio(snake, identifiers.count),
-            ratio(camel, identifiers.count),
+            ratio(identifierBytes, identifiers),
+            ratio(snake, identifiers),
+            ratio(camel, identifiers),
             Double(nonASCII) / textLength,
             ratio(semicolons, nonblank),
             ratio(indentTotal, indented),
@@ -300,48 +322,126 @@ public struct BlockFeatures {
     }
 }
 
-/// A token's bytes as a set member: hashed once with FNV-1a, compared byte for byte (a
-/// Set of slices feeds every byte to the hasher, the most of scoring a file context).
-struct Token: Hashable {
-    let bytes: ArraySlice<UInt8>
-    let fnv: UInt64
-
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        fnv = BlockFeatures.fnv(bytes, BlockFeatures.fnvOffset)
-    }
-
-    static func == (left: Token, right: Token) -> Bool {
-        left.fnv == right.fnv && left.bytes.elementsEqual(right.bytes)
-    }
-    func hash(into hasher: inout Hasher) { hasher.combine(fnv) }
-}
-
-/// Counts per bucket, reused from block to block (2^18 counters, reset by the buckets
-/// touched).
-public struct BucketCounter {
-    private var counts = [Int32](repeating: 0, count: BlockFeatures.hashSize)
-    private var touched = [Int]()
+/// The scratch space features are computed in, reused from block to block: the
+/// n-gram buckets present and a table of distinct tokens (spec/classifier.md §3). Its
+/// tables are large; making them once per run, not once per block, is most of what
+/// scoring a history costs in memory traffic.
+public struct FeatureScratch {
+    var buckets = BucketSet()
+    var tokens = TokenTable()
 
     public init() {}
+}
+
+/// The n-gram buckets a block has (2^18 of them as a bitmap, so that listing them in
+/// increasing order is a scan, not a sort), cleared by the buckets touched.
+struct BucketSet {
+    private var present = [UInt64](repeating: 0, count: BlockFeatures.hashSize / 64)
+    private(set) var count = 0
+    private var touched = [Int]()
 
     mutating func reset() {
-        for bucket in touched { counts[bucket] = 0 }
+        for bucket in touched { present[bucket >> 6] = 0 }
         touched.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     @inline(__always) mutating func add(_ hash: UInt64) {
-        let bucket = Int(hash & UInt64(BlockFeatures.hashSize - 1))
-        if counts[bucket] == 0 { touched.append(bucket) }
-        counts[bucket] += 1
+        let bucket = Int(truncatingIfNeeded: hash & UInt64(BlockFeatures.hashSize - 1))
+        let bit: UInt64 = 1 << UInt64(bucket & 63)
+        if present[bucket >> 6] & bit == 0 {
+            present[bucket >> 6] |= bit
+            touched.append(bucket)
+            count += 1
+        }
     }
 
-    /// 1 for each bucket present, divided by the vector's length: 1 / √buckets.
-    /// Presence, not counts: a block that repeats one line many times says no more
-    /// about its author than one that writes it once (spec/classifier.md §3.2).
+    /// 1 for each bucket present, divided by the vector's length: 1 / √buckets, in
+    /// increasing bucket order (the order the training code sums in). Presence, not
+    /// counts: a block that repeats one line many times says no more about its author
+    /// than one that writes it once (spec/classifier.md §3.2).
     func normalized() -> [(bucket: Int, value: Double)] {
-        guard !touched.isEmpty else { return [] }
-        let value = 1.0 / Double(touched.count).squareRoot()
-        return touched.sorted().map { (bucket: $0, value: value) }
+        guard count > 0 else { return [] }
+        let value = 1.0 / Double(count).squareRoot()
+        var result = [(bucket: Int, value: Double)]()
+        result.reserveCapacity(count)
+        present.withUnsafeBufferPointer { words in
+            for index in words.indices where words[index] != 0 {
+                var word = words[index]
+                while word != 0 {
+                    result.append((bucket: index << 6 | word.trailingZeroBitCount, value: value))
+                    word &= word - 1
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// A set of tokens, emptied at no cost between uses (each entry carries the generation
+/// it was added in): open addressing on the tokens' FNV-1a hashes, a match confirmed
+/// byte for byte. Set<ArraySlice<UInt8>> fed every byte to SipHash and grew a table for
+/// every block; this was most of what reading a file context cost.
+struct TokenTable {
+    private struct Entry {
+        var hash: UInt64 = 0
+        var start = 0
+        var end = 0
+        var generation: UInt32 = 0
+    }
+
+    private var entries = [Entry](repeating: Entry(), count: 1024)
+    private var generation: UInt32 = 0
+    /// The text the entries' ranges are in.
+    private var text = [UInt8]()
+    private(set) var count = 0
+
+    /// Empties the set for up to `capacity` tokens of `text`.
+    mutating func begin(text: [UInt8], capacity: Int) {
+        self.text = text
+        count = 0
+        var size = entries.count
+        while size < 2 * capacity { size *= 2 }
+        if size != entries.count || generation == .max {
+            entries = [Entry](repeating: Entry(), count: size)
+            generation = 0
+        }
+        generation += 1
+    }
+
+    @inline(__always) private func slot(_ hash: UInt64) -> Int {
+        // The high bits of a Fibonacci product: FNV-1a's low bits mix poorly.
+        Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - entries.count.trailingZeroBitCount))
+    }
+
+    /// Adds the token `range` of the text given to `begin`; false if it was there.
+    @discardableResult
+    mutating func insert(_ range: Range<Int>) -> Bool {
+        let hash = BlockFeatures.fnv(text[range], BlockFeatures.fnvOffset)
+        let mask = entries.count - 1
+        var index = slot(hash)
+        while entries[index].generation == generation {
+            let entry = entries[index]
+            if entry.hash == hash && text[entry.start..<entry.end].elementsEqual(text[range]) {
+                return false
+            }
+            index = (index + 1) & mask
+        }
+        entries[index] = Entry(hash: hash, start: range.lowerBound, end: range.upperBound, generation: generation)
+        count += 1
+        return true
+    }
+
+    /// Whether `token` (bytes of any text) is in the set.
+    func contains(_ token: ArraySlice<UInt8>) -> Bool {
+        let hash = BlockFeatures.fnv(token, BlockFeatures.fnvOffset)
+        let mask = entries.count - 1
+        var index = slot(hash)
+        while entries[index].generation == generation {
+            let entry = entries[index]
+            if entry.hash == hash && text[entry.start..<entry.end].elementsEqual(token) { return true }
+            index = (index + 1) & mask
+        }
+        return false
     }
 }

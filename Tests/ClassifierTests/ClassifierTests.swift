@@ -43,7 +43,7 @@ import Testing
             [String: Int].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("contexts.json")))
         #expect(references.count >= 10)
         var contexts = 0
-        var counter = BucketCounter()
+        var scratch = FeatureScratch()
         let model = ClassifierModel.embedded
         for reference in references {
             let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("blocks/\(reference.file)"))
@@ -58,7 +58,7 @@ import Testing
                     start: start)
             }
             if context != nil { contexts += 1 }
-            let features = BlockFeatures(lines: lines, context: context, counter: &counter)
+            let features = BlockFeatures(lines: lines, context: context, scratch: &scratch)
             #expect(features.buckets.count == reference.buckets, "\(reference.file)")
             #expect(features.dense == reference.dense, "\(reference.file)")
             let logit = model.logit(features).logit
@@ -88,6 +88,36 @@ import Testing
             }
             let window: [[UInt8]]? = BlockFeatures.contextWindow(parent: parent, start: start)?.map { Array($0) }
             #expect(window == expected, "\(count) bytes, start \(start)")
+        }
+    }
+
+    /// The scratch tables are reused from block to block: each use must count as a fresh
+    /// Set would, whatever the texts before it held, through growth and long probe runs
+    /// (few distinct bytes, so many equal tokens and crowded slots).
+    @Test func reusedTablesCountAsAFreshSetWould() {
+        var generator = SystemRandomNumberGenerator()
+        var table = TokenTable()
+        var buckets = BucketSet()
+        for round in 0..<300 {
+            let count = [0, 1, 50, 3_000][round % 4] + Int.random(in: 0...40, using: &generator)
+            let text = (0..<count).map { _ in [0x61, 0x62, 0x20, 0x5F, 0x2E][Int.random(in: 0..<5)] as UInt8 }
+            let tokens = BlockFeatures.tokens(text)
+            var expected = Set<ArraySlice<UInt8>>()
+            table.begin(text: text, capacity: tokens.count)
+            for range in tokens {
+                #expect(table.insert(range) == expected.insert(text[range]).inserted)
+            }
+            #expect(table.count == expected.count)
+            for probe in ["a", "ab", "b_a", "", "zz"].map({ ArraySlice($0.utf8) }) {
+                #expect(table.contains(probe) == expected.contains(probe), "round \(round)")
+            }
+            let hashes = (0..<Int.random(in: 0...2_000, using: &generator)).map { _ in
+                UInt64.random(in: 0...UInt64.max, using: &generator)
+            }
+            buckets.reset()
+            hashes.forEach { buckets.add($0) }
+            let present = Set(hashes.map { Int($0 & UInt64(BlockFeatures.hashSize - 1)) }).sorted()
+            #expect(buckets.normalized().map(\.bucket) == present, "round \(round)")
         }
     }
 

@@ -31,7 +31,7 @@ let trust = try! AllowedSigners(
 
 // The classifier's 2^18-bucket tables, made once rather than for every input (the
 // fuzzer runs one input at a time).
-nonisolated(unsafe) var fuzzCounter = BucketCounter()
+nonisolated(unsafe) var fuzzScratch = FeatureScratch()
 nonisolated(unsafe) var fuzzClassifier = CommitClassifier(contentOnly: true)
 
 let targets: [FuzzTarget] = [
@@ -51,7 +51,7 @@ let targets: [FuzzTarget] = [
             if let context, context.isEmpty || context.count > 2 * BlockFeatures.contextRadius {
                 fail("a context of \(context.count) lines")
             }
-            let features = BlockFeatures(lines: block.lines, context: context, counter: &fuzzCounter)
+            let features = BlockFeatures(lines: block.lines, context: context, scratch: &fuzzScratch)
             if features.dense.count != BlockFeatures.denseCount || !features.dense.allSatisfy(\.isFinite) {
                 fail("dense numbers not finite: \(features.dense)")
             }
