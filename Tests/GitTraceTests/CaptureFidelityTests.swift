@@ -86,11 +86,14 @@ import Testing
         let fixture = try await Fixture.make(commitHooks: true)
         let release = fixture.sandbox.root.appendingPathComponent("release")
         let waitedOut = fixture.sandbox.root.appendingPathComponent("waited-out")
-        // The hook's git-trace, made to wait until the test has seen the commit finish.
+        // The hook's git-trace, made to wait until the test has seen the commit finish:
+        // two minutes at most, well past what a commit takes on a loaded machine (at 20
+        // seconds, a full test run beside other work saw a commit that had not waited
+        // for the job outlast the wait).
         let wrapper = try fixture.sandbox.write(
             """
             #!/bin/sh
-            for i in $(seq 200); do [ -e '\(release.path)' ] && exec '\(fixture.sandbox.binary)' "$@"; sleep 0.1; done
+            for i in $(seq 1200); do [ -e '\(release.path)' ] && exec '\(fixture.sandbox.binary)' "$@"; sleep 0.1; done
             touch '\(waitedOut.path)'
             exec '\(fixture.sandbox.binary)' "$@"
             """, to: "slow-git-trace", in: fixture.sandbox.root)
@@ -121,10 +124,9 @@ import Testing
         let committed = try await fixture.sandbox.run("git", ["commit", "-q", "-m", "no key"], in: fixture.repository)
         #expect(committed.status == 0 && committed.stderr.isEmpty, "the job's failure is not git's: \(committed)")
         var status = try await fixture.sandbox.trace("status", in: fixture.repository)
-        for _ in 0..<200 {
+        _ = try await eventually {
             status = try await fixture.sandbox.trace("status", in: fixture.repository)
-            if status.stdout.contains("hook message") { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return status.stdout.contains("hook message")
         }
         #expect(status.stdout.contains("hook message") && status.stdout.contains("not recorded"), "\(status)")
     }

@@ -131,15 +131,9 @@ extension Fixture {
     }
 
     /// Whether a record appears on `commit` (the hooks record in the background) within
-    /// 10 seconds; `directory`: where to look (another worktree), else the repository.
+    /// a minute; `directory`: where to look (another worktree), else the repository.
     func waitForRecord(_ commit: String, in directory: URL? = nil) async throws -> Bool {
-        for _ in 0..<200 {
-            let note = try await sandbox.run(
-                "git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory ?? repository)
-            if note.status == 0 { return true }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        return false
+        try await sandbox.waitForNote(on: commit, in: directory ?? repository)
     }
 
     /// The record on `commit`, decoded (the last one when there are several), with a

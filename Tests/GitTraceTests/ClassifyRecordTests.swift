@@ -491,12 +491,10 @@ import Testing
         let (fixture, estimated, _) = try await estimatedWithoutCapture()
         try fixture.sandbox.write("more\n", to: "notes.txt", in: fixture.repository)
         _ = try await fixture.commitRecorded("after")
-        var attributed = false
-        for _ in 0..<200 where !attributed {
-            attributed = try await fixture.noteLines(estimated).contains {
+        let attributed = try await eventually {
+            try await fixture.noteLines(estimated).contains {
                 (try? Statement(envelope: Envelope(line: $0)))?.attribution != nil
             }
-            if !attributed { try await Task.sleep(nanoseconds: 50_000_000) }
         }
         #expect(attributed, "the estimated commit got no attribution record")
         // Captured now: classify lists it as captured and the report ignores its estimate.

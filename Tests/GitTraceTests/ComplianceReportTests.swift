@@ -35,16 +35,7 @@ import Testing
         let result = try await fixture.sandbox.run("git", arguments, in: fixture.repository, environment: environment)
         try #require(result.status == 0, "\(result)")
         let commit = try await fixture.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        if hooks {
-            for _ in 0..<200 {
-                if try await fixture.sandbox.run(
-                    "git", ["notes", "--ref", "sessiontrace", "show", commit], in: fixture.repository
-                ).status == 0 {
-                    break
-                }
-                try await Task.sleep(nanoseconds: 50_000_000)
-            }
-        }
+        if hooks, try await !fixture.waitForRecord(commit) { Issue.record("no record on \(commit)") }
         return commit
     }
 

@@ -37,15 +37,7 @@ import Testing
     func commit(_ sandbox: Sandbox, _ directory: URL, _ path: String, _ text: String) async throws -> String {
         try sandbox.write(text, to: path, in: directory)
         let commit = try await sandbox.commitAll("add \(path)", in: directory)
-        for _ in 0..<200 {
-            if try await sandbox.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory).status
-                == 0
-            {
-                return commit
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        Issue.record("no record on \(commit)")
+        if try await !sandbox.waitForNote(on: commit, in: directory) { Issue.record("no record on \(commit)") }
         return commit
     }
 

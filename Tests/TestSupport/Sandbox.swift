@@ -161,6 +161,26 @@ public final class Sandbox: @unchecked Sendable {
         try await git("commit", "-q", "-m", message, in: directory)
         return try await git("rev-parse", "HEAD", in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// Whether a note appears on `commit` in `refs/notes/sessiontrace` within a minute
+    /// (the hooks record in the background).
+    public func waitForNote(on commit: String, in directory: URL) async throws -> Bool {
+        try await eventually {
+            try await self.run("git", ["notes", "--ref", "sessiontrace", "show", commit], in: directory).status == 0
+        }
+    }
+}
+
+/// Whether `condition` comes true within `seconds`, asked every 50 ms. Counted by the
+/// clock, not by tries: on a loaded machine each try (a git run) is slow, and a count of
+/// tries that was plenty alone ran out beside other work.
+public func eventually(within seconds: Int = 60, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    repeat {
+        if try await condition() { return true }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    } while ContinuousClock.now < deadline
+    return false
 }
 
 /// `n` numbered lines, `line 1` … `line n`, each ending in LF.
