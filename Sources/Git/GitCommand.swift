@@ -120,8 +120,15 @@ package struct GitCommand: Sendable {
             directory: directory, standardInput: .interactive)
     }
 
+    /// Every git run reads no commit-graph (`objects/info/commit-graph`, what `git gc`
+    /// writes): git takes a commit's tree and parents from it without reading the
+    /// commit, and it is a cache anyone holding the repository can write — a forged one
+    /// gave an agent's commit its parent's tree and the report no AI lines. libgit2 reads
+    /// the commits themselves; `CommitGraph` reads only times, to order work.
+    private static let ignoredCommitGraph = ["-c", "core.commitGraph=false"]
+
     private func argumentBytes(_ arguments: [String]) -> [[UInt8]] {
-        var argumentBytes: [[UInt8]] = []
+        var argumentBytes: [[UInt8]] = Self.ignoredCommitGraph.map { Array($0.utf8) }
         var paths = false
         for argument in arguments {
             argumentBytes.append(paths ? GitPath.bytes(argument) : Array(argument.utf8))

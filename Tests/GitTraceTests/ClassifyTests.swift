@@ -103,6 +103,32 @@ import Testing
         }
     }
 
+    /// What classify and blame read of history is the commits' own: a commit-graph (a
+    /// cache anyone holding the repository can write) that gives the plain commit its
+    /// parent's tree, and makes the trailer's commit a root, changes no answer.
+    @Test func aForgedCommitGraphChangesNoAnswer() async throws {
+        let (fixture, commits) = try await history()
+        func answers() async throws -> [String] {
+            let classified = try await fixture.trace("classify", "--json", "--content-only")
+            let blamed = try await fixture.trace("blame", "tool.py")
+            let log = try await fixture.trace("log", "-n", "10")
+            try #require(
+                classified.status == 0 && blamed.status == 0 && log.status == 0, "\(classified)\(blamed)\(log)")
+            return [classified.stdout, blamed.stdout, log.stdout]
+        }
+        let expected = try await answers()
+        try await fixture.git("commit-graph", "write", "--reachable")
+        let git = fixture.repository.appendingPathComponent(".git")
+        let parentTree = try await fixture.git("rev-parse", "\(commits["plain"]!)^^{tree}")
+        try forgeCommitGraph(
+            gitDirectory: git, commit: commits["plain"]!, tree: parentTree.trimmingCharacters(in: .newlines))
+        try forgeCommitGraph(gitDirectory: git, commit: commits["trailer"]!, root: true)
+        #expect(
+            try await fixture.git("log", "-1", "--format=%T", commits["plain"]!) == parentTree,
+            "git reads the graph")
+        #expect(try await answers() == expected)
+    }
+
     @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {
         let (fixture, commits) = try await history()
         let output = try await fixture.trace("classify", "--json", "--content-only")

@@ -556,8 +556,8 @@ import Testing
     }
 
     /// The lines surviving are traced with git's default blame whatever the user
-    /// configured, and no report reads a history that `git replace` made up locally: a
-    /// clone with other settings counts the same lines.
+    /// configured, and no report reads a history made up locally (`git replace`, grafts,
+    /// a forged commit-graph): a clone with other settings counts the same lines.
     @Test func reportsCountTheSameWhateverBlameSettingsOrReplacementObjects() async throws {
         let fixture = try await Fixture.make()
         let seed = try await fixture.commit("h1\nh2\nh3\nh4\n", to: "a.txt")
@@ -609,6 +609,24 @@ import Testing
             try await fixture.git("rev-list", "--count", "HEAD").trimmingCharacters(in: .newlines) == "1",
             "git reads the grafts")
         #expect(try await figures() == expected, "a grafts file")
+        try FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".git/info/grafts"))
+
+        // A commit-graph (a cache anyone with the repository writes) giving the agent's
+        // commit the person's tree.
+        try await fixture.git("commit-graph", "write", "--reachable")
+        try forgeCommitGraph(
+            gitDirectory: fixture.repository.appendingPathComponent(".git"), commit: agent, tree: tree)
+        #expect(
+            try await fixture.git("log", "-1", "--format=%T", agent).trimmingCharacters(in: .newlines) == tree,
+            "git reads the graph's tree")
+        let forged = try await figures()
+        #expect(forged == expected, "a forged commit-graph: \(forged)")
+        try await fixture.git("commit-graph", "write", "--reachable")
+        try forgeCommitGraph(gitDirectory: fixture.repository.appendingPathComponent(".git"), commit: agent, root: true)
+        #expect(
+            try await fixture.git("rev-list", "--count", "HEAD").trimmingCharacters(in: .newlines) == "1",
+            "git reads the graph's parents")
+        #expect(try await figures() == expected, "a commit-graph making the agent's commit a root")
     }
 
     /// Surviving lines by developer go through the `.mailmap` the end commit holds, and
