@@ -80,7 +80,7 @@ package final class CommitRecorder {
                 continue
             }
             let content = try repository.blobContent(newBlob)
-            if isBinary(content) || isBinary(oldContent) { continue }
+            if isBinaryContent(content) || isBinaryContent(oldContent) { continue }
             let hunks = LineDiff.hunks(old: oldContent, new: content)
             var addedLines = LineOrigins.addedLines(hunks)
             deleted += hunks.reduce(0) { $0 + $1.oldCount }
@@ -411,8 +411,6 @@ package final class CommitRecorder {
         }
         return best?.path
     }
-
-    private func isBinary(_ bytes: [UInt8]) -> Bool { bytes.prefix(8000).contains(0) }
 
     // MARK: post-commit
 

@@ -1,6 +1,10 @@
 internal import CLibGit2
 import Foundation
 
+/// git's test of content for binary, the only one capture and reports apply (never
+/// attributes, which differ from clone to clone): a NUL byte among the first 8,000.
+package func isBinaryContent(_ bytes: [UInt8]) -> Bool { bytes.prefix(8000).contains(0) }
+
 extension Repository {
     /// Whether git would treat this blob as binary (a NUL byte in its first 8,000 bytes).
     package func isBinaryBlob(_ id: ObjectID) throws -> Bool {

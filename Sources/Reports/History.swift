@@ -19,7 +19,7 @@ package struct CommitFacts: Sendable {
     /// Committer time, Unix seconds: the period a commit belongs to.
     package let time: Int64
     package let reviewedBy: [String]
-    package let files: [FileChange]
+    package var files: [FileChange]
     /// Its parents are past a shallow clone's boundary: git log then shows its whole
     /// tree as added, so `files` does not say what the commit itself added.
     package var parentsMissing = false
@@ -84,6 +84,38 @@ package enum History {
             commits[index].parentsMissing = true
         }
         return commits
+    }
+
+    /// git calls a file binary by its attributes when it has any (`-diff`, `binary`: in
+    /// `info/attributes`, a `.gitattributes` committed or in the work tree,
+    /// `core.attributesFile`), else by its content. Attributes differ from clone to
+    /// clone, and a commit can set them: `*.py -diff` left every Python line uncounted.
+    /// Capture decides by content alone (`isBinaryContent`), so reports do too: a file
+    /// git called binary whose two versions are text has its added lines counted by the
+    /// line diff capture uses, against the first parent's file at the same path.
+    package static func decidingBinaryByContent(_ facts: [CommitFacts], repository: Repository) throws
+        -> [CommitFacts]
+    {
+        try facts.map { fact in
+            guard !fact.parentsMissing, fact.files.contains(where: { $0.added == nil }) else { return fact }
+            let parent = try repository.firstParentID(of: fact.commit)
+            var counted = fact
+            counted.files = try fact.files.map { file in
+                guard file.added == nil,
+                    case .blob(let new) = try repository.content(ofPath: file.path, inCommit: fact.commit),
+                    !isBinaryContent(new)
+                else { return file }
+                if let parent, case .blob(let old) = try repository.content(ofPath: file.path, inCommit: parent),
+                    isBinaryContent(old)
+                {
+                    return file
+                }
+                guard case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit)
+                else { return file }
+                return CommitFacts.FileChange(path: file.path, added: ranges.reduce(0) { $0 + $1.count })
+            }
+            return counted
+        }
     }
 
     static func parse(_ bytes: [UInt8]) throws -> [CommitFacts] {

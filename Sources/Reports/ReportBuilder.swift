@@ -60,12 +60,12 @@ package enum ReportBuilder {
         }
         let verifying = progress.map { make in { make("Verifying records", $0) } }
         if periodBound {
-            facts = try history.value().filter(inPeriod)
+            facts = try History.decidingBinaryByContent(history.value().filter(inPeriod), repository: repository)
             verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache, progress: verifying)
         } else {
             verification = try verifier?.verify(
                 commits: try repository.commits(inRange: options.range), cache: cache, progress: verifying)
-            facts = try history.value()
+            facts = try History.decidingBinaryByContent(history.value(), repository: repository)
         }
         cache?.save()
         var report = Report(

@@ -593,6 +593,17 @@ import Testing
         try fixture.sandbox.write("a.txt diff=head\n", to: ".git/info/attributes", in: fixture.repository)
         try await fixture.git("config", "diff.head.textconv", "head -n 1")
         #expect(try await figures() == expected, "a textconv filter")
+        // Attributes outside the commits saying the file is binary (git counts no lines).
+        try fixture.sandbox.write("a.txt -diff\n", to: ".git/info/attributes", in: fixture.repository)
+        #expect(try await figures() == expected, "-diff in info/attributes")
+        try fixture.sandbox.write("", to: ".git/info/attributes", in: fixture.repository)
+        try fixture.sandbox.write("a.txt binary\n", to: ".gitattributes", in: fixture.repository)
+        #expect(try await figures() == expected, "binary in the work tree's .gitattributes")
+        try FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".gitattributes"))
+        try fixture.sandbox.write("a.txt -diff\n", to: "attributes", in: fixture.sandbox.home)
+        try await fixture.git("config", "--global", "core.attributesFile", fixture.sandbox.home.path + "/attributes")
+        #expect(try await figures() == expected, "-diff in core.attributesFile")
+        try await fixture.git("config", "--global", "--unset", "core.attributesFile")
 
         // The agent's commit replaced by one that keeps the person's text.
         let tree = try await fixture.git("rev-parse", "\(seed)^{tree}").trimmingCharacters(in: .newlines)
@@ -627,6 +638,35 @@ import Testing
             try await fixture.git("rev-list", "--count", "HEAD").trimmingCharacters(in: .newlines) == "1",
             "git reads the graph's parents")
         #expect(try await figures() == expected, "a commit-graph making the agent's commit a root")
+    }
+
+    /// Binary is decided by content, as capture decides it: a committed `.gitattributes`
+    /// calling Python binary (`-diff`) hides none of its added lines from the report
+    /// (those no record covers stay `unknown`) or from `check` (4 AI lines of 10 are
+    /// within a 50 % limit, not 4 of none), and a file with a NUL byte counts no lines.
+    @Test func committedAttributesDoNotHideLinesFromReports() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commit(
+            "version: 1\nrules:\n  max_ai_share: {percent: 50, severity: error}\n", to: ".sessiontrace/policy.yml")
+        try fixture.sandbox.write("*.py -diff\n", to: ".gitattributes", in: fixture.repository)
+        try fixture.sandbox.write("PNG\0\u{1}\nnot\nlines\n", to: "image.png", in: fixture.repository)
+        let agent = try await fixture.commit(numberedLines(10), to: "tool.py")
+        #expect(
+            try await fixture.git("show", "--numstat", "--format=", agent).contains("-\t-\ttool.py"),
+            "git calls it binary")
+        let recorded = try await fixture.trace(
+            "record", agent, "--file", "tool.py", "--lines", "1-4", "--origin", "ai", "--agent", "claude-code",
+            "--model", "claude-sonnet-4-5")
+        try #require(recorded.status == 0, "\(recorded)")
+        let output = try await fixture.trace("report", "--format", "json")
+        try #require(output.status == 0, "\(output)")
+        let added = try JSONValue(parsing: output.stdout)["lines_added"]
+        // Unknown: tool.py's other 6 lines, the policy's 3 and the attributes' 1.
+        #expect(added?["ai"] == .integer(4) && added?["unknown"] == .integer(10), "\(String(describing: added))")
+        let checked = try await fixture.trace("check", "--trust", fixture.trustFile.path, "--format", "json")
+        #expect(checked.status == 0, "\(checked)")
+        let violations = try JSONValue(parsing: Array(checked.stdout.utf8))["violations"]?.arrayValue
+        #expect(violations?.isEmpty == true, "\(checked)")
     }
 
     /// Surviving lines by developer go through the `.mailmap` the end commit holds, and
