@@ -127,6 +127,11 @@ public struct AddedBlock: Sendable, Equatable {
 public struct DiffBlockReader {
     private var blocks = [AddedBlock]()
     private var path: String?
+    /// The path of the file whose diff is being read, from its `diff --git` line.
+    private var headerPath: String?
+    /// Files git printed as `Binary files … differ` since the last `finish`: by their
+    /// attributes or by their content, which git does not say (`binaryByGit`).
+    public private(set) var binaryByGit = [String]()
     private var oldLeft = 0
     private var newLeft = 0
     /// Whether the hunk being read has a block (its file is not deleted).
@@ -153,6 +158,11 @@ public struct DiffBlockReader {
         }
         if line.starts(with: Array("diff --git ".utf8)) {
             path = nil
+            headerPath = Self.headerPath(line.dropFirst("diff --git ".utf8.count))
+        } else if line.starts(with: Array("Binary files ".utf8)), line.suffix(7).elementsEqual(" differ".utf8),
+            let headerPath
+        {
+            binaryByGit.append(headerPath)
         } else if line.starts(with: Array("+++ ".utf8)) {
             var target = Self.unquoted(line.dropFirst(4))
             while target.last == 0x09 { target.removeLast() }
@@ -171,11 +181,28 @@ public struct DiffBlockReader {
     public mutating func finish() -> [AddedBlock] {
         defer {
             blocks = []
+            binaryByGit = []
             path = nil
+            headerPath = nil
             oldLeft = 0
             newLeft = 0
         }
         return blocks.filter { !$0.lines.isEmpty }
+    }
+
+    /// The path of `a/P b/P` (or `"a/P" "b/P"`, quoted) after `diff --git `: without
+    /// rename detection both halves name the same path, so the line splits in its middle
+    /// whatever spaces the path holds. Nil for any other shape.
+    static func headerPath(_ pair: ArraySlice<UInt8>) -> String? {
+        guard pair.count % 2 == 1 else { return nil }
+        let half = pair.count / 2
+        let old = pair.prefix(half), new = pair.suffix(half)
+        guard pair[pair.startIndex + half] == 0x20 else { return nil }
+        let oldPath = unquoted(old), newPath = unquoted(new)
+        guard oldPath.starts(with: Array("a/".utf8)), newPath.starts(with: Array("b/".utf8)),
+            oldPath.dropFirst(2).elementsEqual(newPath.dropFirst(2))
+        else { return nil }
+        return GitPath.string(bytes: newPath.dropFirst(2))
     }
 
     /// `a`, `b`, `c`, `d` of `@@ -a,b +c,d @@` (a missing count is 1).

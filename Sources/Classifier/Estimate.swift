@@ -204,6 +204,37 @@ package struct HistoryReader {
         }
     }
 
+    /// The added blocks of files git printed as binary whose two versions are text by
+    /// content (`isBinaryContent`): git follows attributes (`-diff`, `binary`) from
+    /// `info/attributes`, the work tree, a committed `.gitattributes`, which differ
+    /// from clone to clone or which a commit can set to hide its code from estimates.
+    /// Their blocks are the runs of lines capture's line diff finds added against the
+    /// first parent's file at the same path.
+    func textBlocks(of paths: [String], in commit: String) throws -> [AddedBlock] {
+        guard let id = ObjectID(hex: commit) else { return [] }
+        let parent = try repository.firstParentID(of: id)
+        var blocks = [AddedBlock]()
+        for path in paths {
+            guard case .blob(let new) = try repository.content(ofPath: path, inCommit: id), !isBinaryContent(new)
+            else { continue }
+            if let parent, case .blob(let old) = try repository.content(ofPath: path, inCommit: parent),
+                isBinaryContent(old)
+            {
+                continue
+            }
+            guard case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: id) else { continue }
+            let lines = (new.last == 0x0A ? new.dropLast() : new[...]).split(
+                separator: 0x0A, omittingEmptySubsequences: false)
+            for range in ranges where range.upperBound <= lines.count {
+                blocks.append(
+                    AddedBlock(
+                        path: path, startLine: range.lowerBound,
+                        lines: Array(lines[range.lowerBound - 1..<range.upperBound])))
+            }
+        }
+        return blocks
+    }
+
     /// Gives each block that is scored its file context: its file in the commit's first
     /// parent, read once per file (spec/classifier.md §3.4). A file the parent does not
     /// have (added by the commit), or a root commit, gives none.
@@ -251,10 +282,12 @@ package struct HistoryReader {
         /// The commit with the blocks read since its header, or none at a shallow boundary.
         func finished(_ commit: Commit) throws -> Commit {
             var commit = commit
-            let blocks = reader.finish()
+            let binary = reader.binaryByGit
+            var blocks = reader.finish()
             if let id = ObjectID(hex: commit.id), boundary.contains(id) {
                 commit.parentsMissing = true
             } else {
+                if !binary.isEmpty { blocks += try textBlocks(of: binary, in: commit.id) }
                 commit.blocks = try addingContexts(try markingAttributes(blocks, of: commit.id), of: commit.id)
             }
             return commit

@@ -393,6 +393,32 @@ import Testing
         #expect(blocks[2].startLine == 1)
     }
 
+    /// `Binary files … differ` names its file by the `diff --git` line before it: paths
+    /// with spaces, ` b/` in them, or quoted; an added line reading the same is a line.
+    @Test func filesGitCallsBinaryAreNamed() {
+        var reader = DiffBlockReader()
+        let diff = """
+            diff --git a/img.png b/img.png
+            Binary files a/img.png and b/img.png differ
+            diff --git a/x b/y.py b/x b/y.py
+            new file mode 100644
+            Binary files /dev/null and b/x b/y.py differ
+            diff --git "a/caf\\351 b/.py" "b/caf\\351 b/.py"
+            Binary files "a/caf\\351 b/.py" and "b/caf\\351 b/.py" differ
+            diff --git a/a.py b/a.py
+            --- a/a.py
+            +++ b/a.py
+            @@ -0,0 +1 @@
+            +Binary files a/a.py and b/a.py differ
+            diff --git a/odd b/even
+            Binary files a/odd and b/even differ
+            """
+        for line in Array(diff.utf8).split(separator: 0x0A) { reader.read(line) }
+        #expect(reader.binaryByGit == ["img.png", "x b/y.py", "\"caf\\351 b/.py\""])
+        #expect(reader.finish().map(\.lines.count) == [1])
+        #expect(reader.binaryByGit.isEmpty)
+    }
+
     @Test func malformedHeadersAreSkipped() {
         for header in ["@@ -a +1 @@", "@@ +1 @@", "@@ -1 1 @@", "@@ -1 +x @@", "@@"] {
             #expect(read("diff --git a/a b/a\n+++ b/a.py\n\(header)\n+x\n").isEmpty, "\(header)")

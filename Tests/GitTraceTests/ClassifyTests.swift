@@ -129,6 +129,43 @@ import Testing
         #expect(try await answers() == expected)
     }
 
+    /// Attributes calling code binary (git then prints no lines of it) hide nothing from
+    /// estimates: not local ones (`info/attributes`, `core.attributesFile`), which
+    /// differ from clone to clone, nor one a commit sets; binary content stays unscored.
+    @Test func attributesDoNotHideCodeFromEstimates() async throws {
+        let (fixture, commits) = try await history()
+        func classified() async throws -> String {
+            let output = try await fixture.trace("classify", "--json", "--content-only")
+            try #require(output.status == 0, "\(output)")
+            return output.stdout
+        }
+        let expected = try await classified()
+        try fixture.sandbox.write("*.py -diff\n*.swift binary\n", to: ".git/info/attributes", in: fixture.repository)
+        #expect(try await fixture.git("show", "--numstat", "--format=", commits["plain"]!).hasPrefix("-\t-\t"))
+        #expect(try await classified() == expected, "info/attributes")
+        try FileManager.default.removeItem(at: fixture.repository.appendingPathComponent(".git/info/attributes"))
+        try fixture.sandbox.write("* -diff\n", to: "attributes", in: fixture.sandbox.home)
+        try await fixture.git("config", "--global", "core.attributesFile", fixture.sandbox.home.path + "/attributes")
+        #expect(try await classified() == expected, "core.attributesFile")
+        try await fixture.git("config", "--global", "--unset", "core.attributesFile")
+
+        // A commit that marks its own code binary, and a file of binary content.
+        try fixture.sandbox.write("*.py -diff\n", to: ".gitattributes", in: fixture.repository)
+        try fixture.sandbox.write(String(repeating: "blob\0data\n", count: 12), to: "data.py", in: fixture.repository)
+        let hidden = try await fixture.commit(
+            "def hidden(values):\n" + (1...10).map { "    part_\($0) = max(values) + \($0)" }.joined(separator: "\n")
+                + "\n", to: "hidden.py", message: "Add hidden")
+        let document = try JSONValue(parsing: Array(try await classified().utf8))
+        let entry = document["commits"]?.arrayValue?.first { $0["commit"]?.stringValue == hidden }
+        let blocks = entry?["blocks"]?.arrayValue ?? []
+        #expect(
+            blocks.contains {
+                $0["path"] == .string("hidden.py") && $0["start_line"] == .integer(1) && $0["end_line"] == .integer(11)
+                    && $0["probability_bp"]?.integerValue != nil
+            }, "\(String(describing: entry))")
+        #expect(!blocks.contains { $0["path"] == .string("data.py") }, "\(String(describing: entry))")
+    }
+
     @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {
         let (fixture, commits) = try await history()
         let output = try await fixture.trace("classify", "--json", "--content-only")
