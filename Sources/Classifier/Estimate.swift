@@ -272,7 +272,7 @@ package struct HistoryReader {
                 "log", "--format=%x01\(nonce)%H%x02%an%x02%ae%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
                 "--no-color",
                 "--no-ext-diff", "--diff-merges=off", "--no-textconv",
-            ] + revisions + ["--"] + paths
+            ] + GitCommand.pinnedSubmoduleOptions + revisions + ["--"] + paths
         var current: Commit?
         var inMessage = false
         var message = [UInt8]()

@@ -34,7 +34,9 @@ package struct GitCommand: Sendable {
     /// path quoting, file order and the output encoding change how the diff is written;
     /// `log.showSignature` writes gpg's lines into the output; `log.follow` turns a
     /// one-path log into a rename-following one; `trailer.separators` makes other lines
-    /// trailers (a `Reviewed-by# …` line a review). Replacement objects (`git replace`,
+    /// trailers (a `Reviewed-by# …` line a review); `diff.submodule=diff` prints a
+    /// submodule's own file changes as if the commit had made them, and
+    /// `diff.ignoreSubmodules` leaves submodule changes out. Replacement objects (`git replace`,
     /// local refs nobody signed) would show git another history than the commits'
     /// own, and than libgit2 reads.
     package static let pinnedHistorySettings =
@@ -43,7 +45,13 @@ package struct GitCommand: Sendable {
             "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
             "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
+            "diff.submodule=short", "diff.ignoreSubmodules=none",
         ].flatMap { ["-c", $0] }
+
+    /// After `log`, where what it prints is counted: submodules' changes shown whatever
+    /// `.gitmodules` or the configuration say (`submodule.<name>.ignore` outranks
+    /// `diff.ignoreSubmodules`; only this option outranks it).
+    package static let pinnedSubmoduleOptions = ["--ignore-submodules=none"]
 
     /// `git blame`'s own options, after `pinnedHistorySettings`, for the same reason:
     /// no revisions ignored (an empty file name clears the configured ones: config

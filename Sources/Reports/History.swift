@@ -77,7 +77,7 @@ package enum History {
             GitCommand.pinnedHistorySettings + [
                 "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
                 "--format=\(format)",
-            ] + revisions + ["--"])
+            ] + GitCommand.pinnedSubmoduleOptions + revisions + ["--"])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
         var commits = try parse(result.output)
         for index in commits.indices where boundary.contains(commits[index].commit) {

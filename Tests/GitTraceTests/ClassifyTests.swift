@@ -166,6 +166,41 @@ import Testing
         #expect(!blocks.contains { $0["path"] == .string("data.py") }, "\(String(describing: entry))")
     }
 
+    /// A submodule's own changes are not the commit's: classify reads the same blocks,
+    /// and the report counts the same lines, whatever `diff.submodule` (`diff` prints
+    /// the submodule's files as the commit's), `diff.ignoreSubmodules` or the `ignore`
+    /// of `.gitmodules` say.
+    @Test func submoduleSettingsChangeNoAnswer() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commit("seed\n", to: "README")
+        let library = try await fixture.sandbox.makeRepository("library")
+        try fixture.sandbox.write("lib\n", to: "lib.txt", in: library)
+        try await fixture.sandbox.commitAll("library", in: library)
+        try await fixture.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "lib")
+        try await fixture.sandbox.commitAll("add the submodule", in: fixture.repository)
+        let submodule = fixture.repository.appendingPathComponent("lib")
+        try fixture.sandbox.write("def inner():\n\(Self.code)\n", to: "inner.py", in: submodule)
+        try await fixture.sandbox.commitAll("code in the library", in: submodule)
+        try fixture.sandbox.write(numberedLines(3), to: "top.txt", in: fixture.repository)
+        try await fixture.sandbox.commitAll("bump the library", in: fixture.repository)
+        func answers() async throws -> [String] {
+            let classified = try await fixture.trace("classify", "--json", "--content-only")
+            let report = try await fixture.trace("report", "--format", "json")
+            try #require(classified.status == 0 && report.status == 0, "\(classified)\(report)")
+            return [classified.stdout, "\(String(describing: try JSONValue(parsing: report.stdout)["lines_added"]))"]
+        }
+        let expected = try await answers()
+        #expect(!expected[0].contains("inner.py"))
+        for setting in ["diff.submodule=diff", "diff.ignoreSubmodules=all"] {
+            let parts = setting.split(separator: "=").map(String.init)
+            try await fixture.git("config", parts[0], parts[1])
+            #expect(try await answers() == expected, "\(setting)")
+            try await fixture.git("config", "--unset", parts[0])
+        }
+        try await fixture.git("config", "-f", ".gitmodules", "submodule.lib.ignore", "all")
+        #expect(try await answers() == expected, ".gitmodules")
+    }
+
     @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {
         let (fixture, commits) = try await history()
         let output = try await fixture.trace("classify", "--json", "--content-only")
