@@ -36,7 +36,8 @@ package struct GitCommand: Sendable {
     /// one-path log into a rename-following one; `trailer.separators` makes other lines
     /// trailers (a `Reviewed-by# …` line a review); `diff.submodule=diff` prints a
     /// submodule's own file changes as if the commit had made them, and
-    /// `diff.ignoreSubmodules` leaves submodule changes out. Replacement objects (`git replace`,
+    /// `diff.ignoreSubmodules` leaves submodule changes out; `log.showRoot=false` shows
+    /// the root commit without its diff. Replacement objects (`git replace`,
     /// local refs nobody signed) would show git another history than the commits'
     /// own, and than libgit2 reads.
     package static let pinnedHistorySettings =
@@ -45,7 +46,7 @@ package struct GitCommand: Sendable {
             "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
             "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
-            "diff.submodule=short", "diff.ignoreSubmodules=none",
+            "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true",
         ].flatMap { ["-c", $0] }
 
     /// After `log`, where what it prints is counted: submodules' changes shown whatever

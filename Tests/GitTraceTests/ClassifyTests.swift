@@ -201,6 +201,25 @@ import Testing
         #expect(try await answers() == expected, ".gitmodules")
     }
 
+    /// The root commit's lines are read whatever `log.showRoot` says (false: git shows
+    /// the root commit without its diff).
+    @Test func theRootCommitIsReadWhateverLogShowRootSays() async throws {
+        let (fixture, commits) = try await history()
+        func answers() async throws -> [String] {
+            let classified = try await fixture.trace("classify", "--json", "--content-only")
+            let report = try await fixture.trace("report", "--format", "json", "--no-tree")
+            try #require(classified.status == 0 && report.status == 0, "\(classified)\(report)")
+            return [classified.stdout, "\(String(describing: try JSONValue(parsing: report.stdout)["lines_added"]))"]
+        }
+        let expected = try await answers()
+        let root = try JSONValue(parsing: Array(expected[0].utf8))["commits"]?.arrayValue?.first {
+            $0["commit"]?.stringValue == commits["old"]
+        }
+        #expect(root?["blocks"]?.arrayValue?.isEmpty == false, "\(String(describing: root))")
+        try await fixture.git("config", "log.showRoot", "false")
+        #expect(try await answers() == expected)
+    }
+
     @Test func contentOnlyIgnoresTrailersAuthorsAndDates() async throws {
         let (fixture, commits) = try await history()
         let output = try await fixture.trace("classify", "--json", "--content-only")
