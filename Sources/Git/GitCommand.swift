@@ -37,7 +37,8 @@ package struct GitCommand: Sendable {
     /// trailers (a `Reviewed-by# …` line a review); `diff.submodule=diff` prints a
     /// submodule's own file changes as if the commit had made them, and
     /// `diff.ignoreSubmodules` leaves submodule changes out; `log.showRoot=false` shows
-    /// the root commit without its diff. Replacement objects (`git replace`,
+    /// the root commit without its diff; `diff.srcPrefix` and `diff.dstPrefix` (git
+    /// 2.45 on; older gits ignore them) change the `a/` and `b/` paths are read by. Replacement objects (`git replace`,
     /// local refs nobody signed) would show git another history than the commits'
     /// own, and than libgit2 reads.
     package static let pinnedHistorySettings =
@@ -46,7 +47,8 @@ package struct GitCommand: Sendable {
             "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
             "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
-            "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true",
+            "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
+            "diff.dstPrefix=b/",
         ].flatMap { ["-c", $0] }
 
     /// After `log`, where what it prints is counted: submodules' changes shown whatever
