@@ -212,17 +212,11 @@ package struct HistoryReader {
     /// first parent's file at the same path.
     func textBlocks(of paths: [String], in commit: String) throws -> [AddedBlock] {
         guard let id = ObjectID(hex: commit) else { return [] }
-        let parent = try repository.firstParentID(of: id)
         var blocks = [AddedBlock]()
         for path in paths {
-            guard case .blob(let new) = try repository.content(ofPath: path, inCommit: id), !isBinaryContent(new)
+            guard let new = try repository.textByContent(path, inCommit: id),
+                case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: id)
             else { continue }
-            if let parent, case .blob(let old) = try repository.content(ofPath: path, inCommit: parent),
-                isBinaryContent(old)
-            {
-                continue
-            }
-            guard case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: id) else { continue }
             let lines = (new.last == 0x0A ? new.dropLast() : new[...]).split(
                 separator: 0x0A, omittingEmptySubsequences: false)
             for range in ranges where range.upperBound <= lines.count {

@@ -98,19 +98,10 @@ package enum History {
     {
         try facts.map { fact in
             guard !fact.parentsMissing, fact.files.contains(where: { $0.added == nil }) else { return fact }
-            let parent = try repository.firstParentID(of: fact.commit)
             var counted = fact
             counted.files = try fact.files.map { file in
-                guard file.added == nil,
-                    case .blob(let new) = try repository.content(ofPath: file.path, inCommit: fact.commit),
-                    !isBinaryContent(new)
-                else { return file }
-                if let parent, case .blob(let old) = try repository.content(ofPath: file.path, inCommit: parent),
-                    isBinaryContent(old)
-                {
-                    return file
-                }
-                guard case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit)
+                guard file.added == nil, try repository.textByContent(file.path, inCommit: fact.commit) != nil,
+                    case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit)
                 else { return file }
                 return CommitFacts.FileChange(path: file.path, added: ranges.reduce(0) { $0 + $1.count })
             }
