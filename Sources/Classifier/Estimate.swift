@@ -161,7 +161,7 @@ public struct CommitClassifier {
 /// Reads commits and their added blocks from `git log -p -U0` as git writes them, and
 /// hands each to `body` (spec/classifier.md §1).
 package struct HistoryReader {
-    package struct Commit {
+    package struct Commit: Sendable {
         package var id: String
         package var authorName: String
         package var authorEmail: String

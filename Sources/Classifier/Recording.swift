@@ -37,26 +37,31 @@ extension Estimate {
         -> Estimate?
     {
         guard modelSHA256 == model.sha256 else { return nil }
-        var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
-        var made: Estimate?
+        var read: HistoryReader.Commit?
         try HistoryReader(repository: repository, readingContexts: model.readsFileContext).forEach(
             revisions: ["-1", commit], paths: []
-        ) { read in
-            guard !read.parentsMissing else {
-                throw ClassifyError(description: "its parents are not in this shallow clone")
-            }
-            made =
-                classifier.estimate(
-                    commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,
-                    authorTime: read.authorTime, message: read.message,
-                    blocks: read.blocks
-                ).record(
-                    model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,
-                    repository: repository)
-                ?? Estimate(
-                    tool: tool, signer: signer, estimatedAt: estimatedAt, model: model.id, modelSHA256: model.sha256,
-                    contentOnly: contentOnly, evidence: [], probabilityBP: nil, blocks: [], unscoredLines: 0)
+        ) { read = $0 }
+        guard let read else { return nil }
+        return try madeAgain(from: read, in: repository, model: model)
+    }
+
+    /// The same from the commit as HistoryReader read it (alone, or with others).
+    package func madeAgain(from read: HistoryReader.Commit, in repository: Repository, model: ClassifierModel)
+        throws -> Estimate?
+    {
+        guard modelSHA256 == model.sha256 else { return nil }
+        guard !read.parentsMissing else {
+            throw ClassifyError(description: "its parents are not in this shallow clone")
         }
-        return made
+        var classifier = CommitClassifier(model: model, contentOnly: contentOnly)
+        return classifier.estimate(
+            commit: read.id, authorName: read.authorName, authorEmail: read.authorEmail,
+            authorTime: read.authorTime, message: read.message, blocks: read.blocks
+        ).record(
+            model: model, contentOnly: contentOnly, tool: tool, signer: signer, at: estimatedAt,
+            repository: repository)
+            ?? Estimate(
+                tool: tool, signer: signer, estimatedAt: estimatedAt, model: model.id, modelSHA256: model.sha256,
+                contentOnly: contentOnly, evidence: [], probabilityBP: nil, blocks: [], unscoredLines: 0)
     }
 }

@@ -177,11 +177,38 @@ package struct ClassificationSummary {
 /// and `show --trust` hand to verification. The model is read only when an estimate
 /// is met, not when the remaker is made.
 package struct ClassifierRemaker: EstimateRemaking {
-    package init() {}
+    /// Commits read ahead (`readingAhead`), by id.
+    private let readAhead: [ObjectID: HistoryReader.Commit]
+
+    package init() { readAhead = [:] }
+
+    private init(readAhead: [ObjectID: HistoryReader.Commit]) { self.readAhead = readAhead }
 
     package var modelName: String { ClassifierModel.embedded.id }
 
     package func remake(_ estimate: Estimate, of commit: ObjectID, in repository: Repository) throws -> Estimate? {
-        try estimate.madeAgain(of: commit.hex, in: repository)
+        if let read = readAhead[commit] {
+            return try estimate.madeAgain(from: read, in: repository, model: .embedded)
+        }
+        return try estimate.madeAgain(of: commit.hex, in: repository)
     }
+
+    /// One `git log --no-walk` for all of `commits`, read as `classify` reads them. When
+    /// it fails (one of them is unreadable), none is read ahead: each is then read alone
+    /// and fails, or not, on its own.
+    package func readingAhead(_ commits: [ObjectID], in repository: Repository) -> any EstimateRemaking {
+        guard commits.count > 1 else { return self }
+        var reads = [ObjectID: HistoryReader.Commit]()
+        do {
+            try HistoryReader(repository: repository, readingContexts: ClassifierModel.embedded.readsFileContext)
+                .forEach(revisions: ["--no-walk=unsorted"] + commits.map(\.hex), paths: []) { read in
+                    if let id = ObjectID(hex: read.id) { reads[id] = read }
+                }
+        } catch {
+            return self
+        }
+        return ClassifierRemaker(readAhead: reads)
+    }
+
+    package func hasReadAhead(_ commit: ObjectID) -> Bool { readAhead[commit] != nil }
 }

@@ -9,4 +9,15 @@ package protocol EstimateRemaking: Sendable {
     func remake(_ estimate: Estimate, of commit: ObjectID, in repository: Repository) throws -> Estimate?
     /// The model this remaker holds, named in warnings.
     var modelName: String { get }
+    /// A remaker holding what remaking estimates of `commits` needs, read in one pass
+    /// (one git run instead of one per estimate, which cost more than the rest of
+    /// `verify --content`); this one when it reads nothing ahead.
+    func readingAhead(_ commits: [ObjectID], in repository: Repository) -> any EstimateRemaking
+    /// Whether `commit` was read ahead.
+    func hasReadAhead(_ commit: ObjectID) -> Bool
+}
+
+extension EstimateRemaking {
+    package func readingAhead(_ commits: [ObjectID], in repository: Repository) -> any EstimateRemaking { self }
+    package func hasReadAhead(_ commit: ObjectID) -> Bool { false }
 }

@@ -346,6 +346,11 @@ package final class Verifier {
     private var addedLinesUnread = false
     /// Estimates of the note being checked that could not be made again (record, model).
     private var estimatesNotRemade = [(record: Int, why: String)]()
+    /// What the remaker read ahead for this thread's next estimates, and the commits of
+    /// the notes after the one being checked.
+    private var readAhead: (any EstimateRemaking)?
+    private var upcomingCommits = ArraySlice<ObjectID>()
+    static let readAheadCount = 32
     /// Advanced once per note checked, by whichever thread checked it.
     private var progress: ProgressMeter?
 
@@ -407,8 +412,14 @@ package final class Verifier {
     /// had neither problem nor warning.
     func verifyLoaded(_ notes: [PendingNote], hasCache: Bool) -> VerificationResult {
         var result = VerificationResult()
-        for loaded in notes {
+        let commits = notes.map(\.commit)
+        defer {
+            readAhead = nil
+            upcomingCommits = []
+        }
+        for (position, loaded) in notes.enumerated() {
             defer { progress?.advance() }
+            upcomingCommits = commits[(position + 1)...]
             let commit = loaded.commit
             let before = (result.problems.count, result.warnings.count)
             result.commitsWithNotes += 1
@@ -746,9 +757,19 @@ package final class Verifier {
         guard let remaker else {
             return .failure(NotRemade(message: "this verification does not make estimates again"))
         }
+        // The commit and the next few of this thread's notes are read in one pass: in a
+        // ledger of estimates most of them hold one, and a commit without one costs
+        // only its diff in a run that is already going.
+        if readAhead?.hasReadAhead(commit) != true {
+            readAhead = remaker.readingAhead(
+                [commit]
+                    + upcomingCommits.prefix(Self.readAheadCount - 1).filter {
+                        $0 != commit && repository.hasObject($0)  // a shallow clone's notes name absent commits
+                    }, in: repository)
+        }
         let made: Estimate?
         do {
-            made = try remaker.remake(estimate, of: commit, in: repository)
+            made = try (readAhead ?? remaker).remake(estimate, of: commit, in: repository)
         } catch {
             return .failure(
                 NotRemade(message: "the commit's diff cannot be read (\(error)): the estimate was not made again"))

@@ -451,6 +451,30 @@ import Testing
             }, "\(checked.stdout)")
     }
 
+    /// verify --content reads the commits of the next estimates in one `git log
+    /// --no-walk`: each estimate made again from that reading is the one made from the
+    /// commit read alone (the newest commit first, as verify goes, the root included).
+    @Test func estimatesMadeAgainFromCommitsReadTogetherAreTheSame() async throws {
+        let (fixture, _) = try await history()
+        #expect(try await fixture.trace("classify", "--record").status == 0)
+        let repository = try Repository(discoveringFrom: fixture.repository.path)
+        let ids = try repository.commits(inRange: "HEAD")
+        var estimated = [(commit: ObjectID, estimate: Estimate)]()
+        for id in ids { estimated += try await estimates(fixture, id.hex).map { (id, $0) } }
+        #expect(estimated.count >= 3 && estimated.contains { $0.estimate.probabilityBP != nil })
+        var together = [String: HistoryReader.Commit]()
+        try HistoryReader(repository: repository, readingContexts: ClassifierModel.embedded.readsFileContext).forEach(
+            revisions: ["--no-walk=unsorted"] + ids.map(\.hex), paths: []
+        ) { together[$0.id] = $0 }
+        #expect(together.count == ids.count)
+        for (commit, estimate) in estimated {
+            let alone = try estimate.madeAgain(of: commit.hex, in: repository)
+            let read = try #require(together[commit.hex])
+            let fromTogether = try estimate.madeAgain(from: read, in: repository, model: .embedded)
+            #expect(alone == fromTogether && alone.map(estimate.difference(from:)) == .some(nil), "\(commit.hex)")
+        }
+    }
+
     /// An estimate copied onto another commit's note is about the other commit: it
     /// fails verification there and no figure uses it.
     @Test func aCopiedEstimateIsAboutItsOwnCommit() async throws {
