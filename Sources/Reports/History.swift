@@ -9,7 +9,9 @@ package struct CommitFacts: Sendable {
     package struct FileChange: Sendable {
         package let path: String
         /// Lines added; nil for a binary file.
-        package let added: Int?
+        package var added: Int?
+        /// The path in the first parent when git found the file renamed from there.
+        package var renamedFrom: String? = nil
     }
 
     package let commit: ObjectID
@@ -100,10 +102,19 @@ package enum History {
             guard !fact.parentsMissing, fact.files.contains(where: { $0.added == nil }) else { return fact }
             var counted = fact
             counted.files = try fact.files.map { file in
-                guard file.added == nil, try repository.textByContent(file.path, inCommit: fact.commit) != nil,
-                    case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit)
+                guard file.added == nil,
+                    let new = try repository.textByContent(file.path, inCommit: fact.commit, from: file.renamedFrom)
                 else { return file }
-                return CommitFacts.FileChange(path: file.path, added: ranges.reduce(0) { $0 + $1.count })
+                var counted = file
+                if let renamedFrom = file.renamedFrom, let parent = try repository.firstParentID(of: fact.commit),
+                    case .blob(let old) = try repository.content(ofPath: renamedFrom, inCommit: parent)
+                {
+                    // Renamed: against the version git paired it with, as numstat counts.
+                    counted.added = LineDiff.hunks(old: old, new: new).reduce(0) { $0 + $1.newCount }
+                } else if case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit) {
+                    counted.added = ranges.reduce(0) { $0 + $1.count }
+                }
+                return counted
             }
             return counted
         }
@@ -131,9 +142,10 @@ package enum History {
             while cursor < chunk.endIndex {
                 guard let added = field(until: 0x09), field(until: 0x09) != nil else { break }
                 let path: ArraySlice<UInt8>?
+                var oldPath: ArraySlice<UInt8>?
                 if cursor < chunk.endIndex, chunk[cursor] == 0 {
                     cursor += 1  // a rename: old path, then new path
-                    _ = field(until: 0)
+                    oldPath = field(until: 0)
                     path = field(until: 0)
                 } else {
                     path = field(until: 0)
@@ -142,7 +154,8 @@ package enum History {
                 // -z: the path's own bytes, held as GitPath text.
                 files.append(
                     CommitFacts.FileChange(
-                        path: GitPath.string(bytes: path), added: Int(String(decoding: added, as: UTF8.self))))
+                        path: GitPath.string(bytes: path), added: Int(String(decoding: added, as: UTF8.self)),
+                        renamedFrom: oldPath.map { GitPath.string(bytes: $0) }))
             }
             commits.append(
                 CommitFacts(

@@ -669,6 +669,29 @@ import Testing
         #expect(violations?.isEmpty == true, "\(checked)")
     }
 
+    /// A file renamed and changed is counted against the version git paired it with,
+    /// attributes or not: one changed line of a renamed Python file marked `-diff` adds
+    /// one line, as without the attribute.
+    @Test func aRenamedFileGitCallsBinaryCountsItsChangedLines() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commit(numberedLines(20), to: "old.py")
+        func unknownAdded() async throws -> JSONValue? {
+            let output = try await fixture.trace("report", "--format", "json", "HEAD~1..HEAD", "--no-tree")
+            try #require(output.status == 0, "\(output)")
+            return try JSONValue(parsing: output.stdout)["lines_added"]?["unknown"]
+        }
+        try FileManager.default.moveItem(
+            at: fixture.repository.appendingPathComponent("old.py"),
+            to: fixture.repository.appendingPathComponent("new.py"))
+        try fixture.sandbox.write(
+            numberedLines(20).replacingOccurrences(of: "line 7\n", with: "line seven\n"), to: "new.py",
+            in: fixture.repository)
+        try await fixture.sandbox.commitAll("rename", in: fixture.repository)
+        #expect(try await unknownAdded() == .integer(1))
+        try fixture.sandbox.write("*.py -diff\n", to: ".git/info/attributes", in: fixture.repository)
+        #expect(try await unknownAdded() == .integer(1), "renamed and called binary")
+    }
+
     /// Surviving lines by developer go through the `.mailmap` the end commit holds, and
     /// through no other: not one being edited in the work tree, not one the user configured.
     @Test func survivingLinesByDeveloperReadTheEndCommitsMailmapOnly() async throws {
