@@ -56,6 +56,24 @@ package struct GitCommand: Sendable {
     /// `diff.ignoreSubmodules`; only this option outranks it).
     package static let pinnedSubmoduleOptions = ["--ignore-submodules=none"]
 
+    /// Settings after `pinnedHistorySettings` for runs that read trailers: every
+    /// `trailer.<name>.key` configured (aliases: `trailer.rb.key=Reviewed-by` makes an
+    /// `rb:` line a `Reviewed-by:` trailer, and `trailer.reviewed-by.key=Acked-by`
+    /// hides every real one) is set back to its own name, so that every clone reads the
+    /// trailers the message has. Names are not known in advance: git lists them.
+    package func pinnedTrailerKeys() throws -> [String] {
+        // --null: each entry is the name, LF, the value, NUL (a subsection may hold spaces).
+        let result = try run(["config", "--null", "--get-regexp", "^trailer\\..*\\.key$"])
+        // Status 1: none configured.
+        guard result.status == 0 else { return [] }
+        return result.stdout.split(separator: "\0").flatMap { entry -> [String] in
+            let variable = entry.prefix { $0 != "\n" }
+            guard variable.hasPrefix("trailer."), variable.hasSuffix(".key"), variable.count > 12 else { return [] }
+            let name = variable.dropFirst("trailer.".count).dropLast(".key".count)
+            return ["-c", "trailer.\(name).key=\(name)"]
+        }
+    }
+
     /// `git blame`'s own options, after `pinnedHistorySettings`, for the same reason:
     /// no revisions ignored (an empty file name clears the configured ones: config
     /// cannot, it sorts its list) and no textconv filters (drivers are local

@@ -18,7 +18,9 @@ package enum ReviewedBy {
     /// The reviewers named in `commit`'s trailers.
     package static func reviewers(of commit: ObjectID, git: GitCommand) throws -> [String] {
         let result = try git.run(
-            GitCommand.pinnedHistorySettings + ["show", "-s", "--format=\(formatPlaceholder)", commit.hex, "--"])
+            GitCommand.pinnedHistorySettings + git.pinnedTrailerKeys() + [
+                "show", "-s", "--format=\(formatPlaceholder)", commit.hex, "--",
+            ])
         guard result.status == 0 else { throw GitError(kind: .other(-1), message: "git show: \(result.reason)") }
         return parse(String(decoding: result.output, as: UTF8.self))
     }

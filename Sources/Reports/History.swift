@@ -76,7 +76,7 @@ package enum History {
         let range = revisions.joined(separator: " ")
         let format = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f" + ReviewedBy.formatPlaceholder
         let result = try git.run(
-            GitCommand.pinnedHistorySettings + [
+            GitCommand.pinnedHistorySettings + git.pinnedTrailerKeys() + [
                 "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
                 "--format=\(format)",
             ] + GitCommand.pinnedSubmoduleOptions + revisions + ["--"])

@@ -91,6 +91,32 @@ import Testing
                 "unsigned   Reviewed-by: Bob Reviewer <bob@example.com> (a commit-message trailer: nobody signed it)"),
             "\(shown)")
         #expect(!shown.stdout.contains("Mallory"), "\(shown)")
+        // Trailer aliases configured in a clone change nothing: `rb:` is not
+        // `Reviewed-by:`, and a real `Reviewed-by:` is not renamed away.
+        try await fixture.git(
+            "commit", "-q", "--amend", "-m",
+            "fix\n\nrb: Mallory <mallory@example.com>\nReviewed-by: Bob Reviewer <bob@example.com>")
+        let recorded = try await fixture.trace(
+            "record", "HEAD", "--file", "a.txt", "--lines", "1", "--origin", "ai", "--agent", "claude-code", "--model",
+            "claude-sonnet-4-5")
+        try #require(recorded.status == 0, "\(recorded)")
+        let amendedShown = try await fixture.trace("show")
+        let amendedReport = try await fixture.trace("report", "--format", "json", "--no-tree")
+        for alias in ["trailer.rb.key=Reviewed-by", "trailer.reviewed-by.key=Acked-by"] {
+            let parts = alias.split(separator: "=").map(String.init)
+            try await fixture.git("config", parts[0], parts[1])
+            #expect(try await fixture.trace("show").stdout == amendedShown.stdout, "\(alias)")
+            let aliased = try await fixture.trace("report", "--format", "json", "--no-tree")
+            #expect(
+                try JSONValue(parsing: aliased.stdout)["reviews"]
+                    == JSONValue(parsing: amendedReport.stdout)["reviews"],
+                "\(alias)")
+            try await fixture.git("config", "--unset", parts[0])
+        }
+        #expect(amendedShown.stdout.contains("Bob Reviewer") && !amendedShown.stdout.contains("Mallory"))
+        #expect(
+            try JSONValue(parsing: amendedReport.stdout)["reviews"]?["unsigned_trailer_only"] == .integer(1),
+            "\(amendedReport)")
     }
 
     @Test func duplicatedRecordIsReported() async throws {
