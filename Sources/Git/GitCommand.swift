@@ -38,7 +38,9 @@ package struct GitCommand: Sendable {
     /// submodule's own file changes as if the commit had made them, and
     /// `diff.ignoreSubmodules` leaves submodule changes out; `log.showRoot=false` shows
     /// the root commit without its diff; `diff.srcPrefix` and `diff.dstPrefix` (git
-    /// 2.45 on; older gits ignore them) change the `a/` and `b/` paths are read by. Replacement objects (`git replace`,
+    /// 2.45 on; older gits ignore them) change the `a/` and `b/` paths are read by;
+    /// trailers are read past comment lines, so `core.commentChar=R` hid every
+    /// `Reviewed-by:` (`core.commentString` is its git 2.45 spelling). Replacement objects (`git replace`,
     /// local refs nobody signed) would show git another history than the commits'
     /// own, and than libgit2 reads.
     package static let pinnedHistorySettings =
@@ -48,7 +50,7 @@ package struct GitCommand: Sendable {
             "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
             "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
-            "diff.dstPrefix=b/",
+            "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#",
         ].flatMap { ["-c", $0] }
 
     /// After `log`, where what it prints is counted: submodules' changes shown whatever

@@ -92,7 +92,8 @@ import Testing
             "\(shown)")
         #expect(!shown.stdout.contains("Mallory"), "\(shown)")
         // Trailer aliases configured in a clone change nothing: `rb:` is not
-        // `Reviewed-by:`, and a real `Reviewed-by:` is not renamed away.
+        // `Reviewed-by:`, and a real `Reviewed-by:` is neither renamed away nor taken
+        // for a comment.
         try await fixture.git(
             "commit", "-q", "--amend", "-m",
             "fix\n\nrb: Mallory <mallory@example.com>\nReviewed-by: Bob Reviewer <bob@example.com>")
@@ -102,7 +103,7 @@ import Testing
         try #require(recorded.status == 0, "\(recorded)")
         let amendedShown = try await fixture.trace("show")
         let amendedReport = try await fixture.trace("report", "--format", "json", "--no-tree")
-        for alias in ["trailer.rb.key=Reviewed-by", "trailer.reviewed-by.key=Acked-by"] {
+        for alias in ["trailer.rb.key=Reviewed-by", "trailer.reviewed-by.key=Acked-by", "core.commentChar=R"] {
             let parts = alias.split(separator: "=").map(String.init)
             try await fixture.git("config", parts[0], parts[1])
             #expect(try await fixture.trace("show").stdout == amendedShown.stdout, "\(alias)")
