@@ -173,8 +173,14 @@ package struct GitCommand: Sendable {
     /// Shallow boundaries (`shallow`) are another file and still apply.
     private static let ignoredGrafts = ["GIT_GRAFT_FILE": "/dev/null"]
 
+    /// Variables of this process's environment no git run inherits: `GIT_DIFF_OPTS`
+    /// sets the lines of context of every diff git writes, over `-U0` itself (hunks
+    /// then hold context lines, and the blocks classify reads change).
+    private static let droppedVariables: Set<String> = ["GIT_DIFF_OPTS"]
+
     private func variables(adding environment: [String: String]) -> [String: String] {
-        ProcessInfo.processInfo.environment.merging(repositoryEnvironment) { $1 }
+        ProcessInfo.processInfo.environment.filter { !Self.droppedVariables.contains($0.key) }
+            .merging(repositoryEnvironment) { $1 }
             .merging(Self.ignoredGrafts) { $1 }.merging(environment) { $1 }
     }
 

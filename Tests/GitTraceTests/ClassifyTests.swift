@@ -201,6 +201,26 @@ import Testing
         #expect(try await answers() == expected, ".gitmodules")
     }
 
+    /// `GIT_DIFF_OPTS` in the environment (git then writes context lines in every hunk,
+    /// over `-U0`) changes no block.
+    @Test func gitDiffOptsInTheEnvironmentChangesNoBlock() async throws {
+        let (fixture, _) = try await history()
+        try fixture.sandbox.write(
+            "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
+                + "\n    extra = 1\n" + (1...9).map { "    more_\($0) = min(values) - \($0)" }.joined(separator: "\n")
+                + "\n", to: "tool.py", in: fixture.repository)
+        try await fixture.sandbox.commitAll("grow the tool", in: fixture.repository)
+        func classified(_ environment: [String: String]) async throws -> String {
+            let output = try await fixture.sandbox.run(
+                "git", ["trace", "classify", "--json", "--content-only"], in: fixture.repository,
+                environment: environment)
+            try #require(output.status == 0, "\(output)")
+            return output.stdout
+        }
+        let expected = try await classified([:])
+        #expect(try await classified(["GIT_DIFF_OPTS": "--unified=3"]) == expected)
+    }
+
     /// The root commit's lines are read whatever `log.showRoot` says (false: git shows
     /// the root commit without its diff).
     @Test func theRootCommitIsReadWhateverLogShowRootSays() async throws {
