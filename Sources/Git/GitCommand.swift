@@ -175,8 +175,10 @@ package struct GitCommand: Sendable {
 
     /// Variables of this process's environment no git run inherits: `GIT_DIFF_OPTS`
     /// sets the lines of context of every diff git writes, over `-U0` itself (hunks
-    /// then hold context lines, and the blocks classify reads change).
-    private static let droppedVariables: Set<String> = ["GIT_DIFF_OPTS"]
+    /// then hold context lines, and the blocks classify reads change);
+    /// `GIT_SHALLOW_FILE` names another list of shallow boundaries than the repository's
+    /// `shallow`, which libgit2 and `Repository.shallowBoundary` read.
+    private static let droppedVariables: Set<String> = ["GIT_DIFF_OPTS", "GIT_SHALLOW_FILE"]
 
     private func variables(adding environment: [String: String]) -> [String: String] {
         ProcessInfo.processInfo.environment.filter { !Self.droppedVariables.contains($0.key) }

@@ -202,8 +202,9 @@ import Testing
     }
 
     /// `GIT_DIFF_OPTS` in the environment (git then writes context lines in every hunk,
-    /// over `-U0`) changes no block.
-    @Test func gitDiffOptsInTheEnvironmentChangesNoBlock() async throws {
+    /// over `-U0`) changes no block, nor does `GIT_SHALLOW_FILE` (another list of
+    /// shallow boundaries than the repository's).
+    @Test func gitVariablesInTheEnvironmentChangeNoBlock() async throws {
         let (fixture, _) = try await history()
         try fixture.sandbox.write(
             "def compute(values):\n" + (1...10).map { "    total_\($0) = sum(values) * \($0)" }.joined(separator: "\n")
@@ -219,6 +220,10 @@ import Testing
         }
         let expected = try await classified([:])
         #expect(try await classified(["GIT_DIFF_OPTS": "--unified=3"]) == expected)
+        // Another list of shallow boundaries than the repository's (it has none).
+        let head = try await fixture.git("rev-parse", "HEAD~1")
+        let list = try fixture.sandbox.write(head, to: "shallow-list", in: fixture.sandbox.root)
+        #expect(try await classified(["GIT_SHALLOW_FILE": list.path]) == expected)
     }
 
     /// The root commit's lines are read whatever `log.showRoot` says (false: git shows
