@@ -39,14 +39,20 @@ NEW_UNTIL = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc).timestam
 
 # git's defaults, pinned as the scorer pins them (GitCommand.pinnedHistorySettings): no
 # configuration of this machine's changes where a block starts.
-PINNED = ["diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
+PINNED = ["core.commitGraph=false",
+          "diff.algorithm=myers", "diff.indentHeuristic=true", "diff.interHunkContext=0", "diff.noprefix=false",
           "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
-          "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:"]
+          "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
+          "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
+          "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#"]
+# Nor this environment's (GitCommand drops them from every git run).
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name not in ("GIT_DIFF_OPTS", "GIT_SHALLOW_FILE")}
 
 
 def git(repo, *args):
     pinned = [part for setting in PINNED for part in ("-c", setting)]
-    return subprocess.run(["git", "-C", repo, *pinned, *args], check=True, capture_output=True).stdout
+    return subprocess.run(["git", "-C", repo, *pinned, *args], check=True, capture_output=True,
+                          env=ENVIRONMENT).stdout
 
 
 def parent_version(repo, sha, path):
@@ -114,7 +120,8 @@ def main():
                     files = git(repo, "show", "--format=", "--name-only", sha).split(b"\n")
                     if len([f for f in files if f]) > MAX_FILES:
                         continue
-                    diff = git(repo, "show", "--format=", "-U0", "--no-color", "--no-renames", "--no-ext-diff", sha)
+                    diff = git(repo, "show", "--format=", "-U0", "--no-color", "--no-renames", "--no-ext-diff",
+                               "--no-textconv", "--ignore-submodules=none", sha)
                 except subprocess.CalledProcessError:
                     continue  # objects the clone lacks (a snapshot leaves out files of 4 MiB and more)
                 blocks = [b for b in added_blocks(diff) if unscored_reason(b[0], b[2]) is None]
