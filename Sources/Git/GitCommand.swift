@@ -156,7 +156,7 @@ package struct GitCommand: Sendable {
     /// commit, and it is a cache anyone holding the repository can write — a forged one
     /// gave an agent's commit its parent's tree and the report no AI lines. libgit2 reads
     /// the commits themselves; `CommitGraph` reads only times, to order work.
-    private static let ignoredCommitGraph = ["-c", "core.commitGraph=false"]
+    package static let ignoredCommitGraph = ["-c", "core.commitGraph=false"]
 
     private func argumentBytes(_ arguments: [String]) -> [[UInt8]] {
         var argumentBytes: [[UInt8]] = Self.ignoredCommitGraph.map { Array($0.utf8) }
@@ -171,14 +171,14 @@ package struct GitCommand: Sendable {
     /// Every git run reads no grafts file (`info/grafts`: deprecated, local, signed by
     /// nobody) — libgit2 reads none either, so both see the parents the commits record.
     /// Shallow boundaries (`shallow`) are another file and still apply.
-    private static let ignoredGrafts = ["GIT_GRAFT_FILE": "/dev/null"]
+    package static let ignoredGrafts = ["GIT_GRAFT_FILE": "/dev/null"]
 
     /// Variables of this process's environment no git run inherits: `GIT_DIFF_OPTS`
     /// sets the lines of context of every diff git writes, over `-U0` itself (hunks
     /// then hold context lines, and the blocks classify reads change);
     /// `GIT_SHALLOW_FILE` names another list of shallow boundaries than the repository's
     /// `shallow`, which libgit2 and `Repository.shallowBoundary` read.
-    private static let droppedVariables: Set<String> = ["GIT_DIFF_OPTS", "GIT_SHALLOW_FILE"]
+    package static let droppedVariables: Set<String> = ["GIT_DIFF_OPTS", "GIT_SHALLOW_FILE"]
 
     private func variables(adding environment: [String: String]) -> [String: String] {
         ProcessInfo.processInfo.environment.filter { !Self.droppedVariables.contains($0.key) }

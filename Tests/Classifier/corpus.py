@@ -45,14 +45,16 @@ PINNED = ["core.commitGraph=false",
           "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
           "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
           "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#"]
-# Nor this environment's (GitCommand drops them from every git run).
-ENVIRONMENT = {name: value for name, value in os.environ.items() if name not in ("GIT_DIFF_OPTS", "GIT_SHALLOW_FILE")}
+# Nor this environment's (GitCommand drops them from every git run, and reads no grafts).
+DROPPED = ["GIT_DIFF_OPTS", "GIT_SHALLOW_FILE"]
+ENVIRONMENT = dict({name: value for name, value in os.environ.items() if name not in DROPPED},
+                   GIT_GRAFT_FILE="/dev/null")
 
 
 def git(repo, *args):
     pinned = [part for setting in PINNED for part in ("-c", setting)]
-    return subprocess.run(["git", "-C", repo, *pinned, *args], check=True, capture_output=True,
-                          env=ENVIRONMENT).stdout
+    return subprocess.run(["git", "-C", repo, "--no-replace-objects", *pinned, *args], check=True,
+                          capture_output=True, env=ENVIRONMENT).stdout
 
 
 def parent_version(repo, sha, path):

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 import Testing
 
 @testable import Classifier
@@ -119,6 +120,37 @@ import Testing
             let present = Set(hashes.map { Int($0 & UInt64(BlockFeatures.hashSize - 1)) }).sorted()
             #expect(buckets.normalized().map(\.bucket) == present, "round \(round)")
         }
+    }
+
+    /// The training corpus is read from history as the scorer reads it: corpus.py pins
+    /// the settings GitCommand pins, drops the variables it drops and reads no grafts or
+    /// replacement objects (a setting added to one and not the other moves where the
+    /// training's blocks start).
+    @Test func theTrainingCodeReadsHistoryAsTheScorerDoes() throws {
+        let corpus = try String(
+            contentsOf: Self.fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "Classifier/corpus.py"), encoding: .utf8)
+        func list(_ name: String) throws -> [String] {
+            let start = try #require(corpus.range(of: "\n\(name) = [")).upperBound
+            let end = try #require(corpus[start...].firstIndex(of: "]"))
+            return corpus[start..<end].split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\""))
+            }.filter { !$0.isEmpty }
+        }
+        let arguments: [String] = GitCommand.ignoredCommitGraph + GitCommand.pinnedHistorySettings
+        var swiftSettings = [String]()
+        for index in arguments.indices.dropFirst() where arguments[index - 1] == "-c" {
+            swiftSettings.append(arguments[index])
+        }
+        #expect(Set(try list("PINNED")) == Set(swiftSettings))
+        #expect(Set(try list("DROPPED")) == GitCommand.droppedVariables)
+        #expect(
+            GitCommand.pinnedHistorySettings.contains("--no-replace-objects")
+                && corpus.contains("\"--no-replace-objects\""))
+        #expect(
+            GitCommand.ignoredGrafts == ["GIT_GRAFT_FILE": "/dev/null"]
+                && corpus.contains("GIT_GRAFT_FILE=\"/dev/null\""))
     }
 
     struct MetadataCase: Decodable {
