@@ -293,7 +293,6 @@ public struct BlockFeatures {
             if !token.contains(0x5F) && isLower(first) && hasUpper { camel += 1 }
         }
         let nonblank = lines.count - blank
-        let indented = nonblank
         func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
         let textLength = Double(text.count)
         return [
@@ -312,7 +311,7 @@ public struct BlockFeatures {
             ratio(camel, identifiers),
             Double(nonASCII) / textLength,
             ratio(semicolons, nonblank),
-            ratio(indentTotal, indented),
+            ratio(indentTotal, nonblank),
             Double(tokens.count) / n,
             ratio(numbers, tokens.count),
             Double(quotes) / textLength,
@@ -337,13 +336,12 @@ public struct FeatureScratch {
 /// increasing order is a scan, not a sort), cleared by the buckets touched.
 struct BucketSet {
     private var present = [UInt64](repeating: 0, count: BlockFeatures.hashSize / 64)
-    private(set) var count = 0
+    /// The buckets present, in the order first added.
     private var touched = [Int]()
 
     mutating func reset() {
         for bucket in touched { present[bucket >> 6] = 0 }
         touched.removeAll(keepingCapacity: true)
-        count = 0
     }
 
     @inline(__always) mutating func add(_ hash: UInt64) {
@@ -352,7 +350,6 @@ struct BucketSet {
         if present[bucket >> 6] & bit == 0 {
             present[bucket >> 6] |= bit
             touched.append(bucket)
-            count += 1
         }
     }
 
@@ -361,10 +358,10 @@ struct BucketSet {
     /// counts: a block that repeats one line many times says no more about its author
     /// than one that writes it once (spec/classifier.md §3.2).
     func normalized() -> [(bucket: Int, value: Double)] {
-        guard count > 0 else { return [] }
-        let value = 1.0 / Double(count).squareRoot()
+        guard !touched.isEmpty else { return [] }
+        let value = 1.0 / Double(touched.count).squareRoot()
         var result = [(bucket: Int, value: Double)]()
-        result.reserveCapacity(count)
+        result.reserveCapacity(touched.count)
         present.withUnsafeBufferPointer { words in
             for index in words.indices where words[index] != 0 {
                 var word = words[index]
@@ -417,31 +414,26 @@ struct TokenTable {
     /// Adds the token `range` of the text given to `begin`; false if it was there.
     @discardableResult
     mutating func insert(_ range: Range<Int>) -> Bool {
-        let hash = BlockFeatures.fnv(text[range], BlockFeatures.fnvOffset)
-        let mask = entries.count - 1
-        var index = slot(hash)
-        while entries[index].generation == generation {
-            let entry = entries[index]
-            if entry.hash == hash && text[entry.start..<entry.end].elementsEqual(text[range]) {
-                return false
-            }
-            index = (index + 1) & mask
-        }
+        let (index, found, hash) = find(text[range])
+        guard !found else { return false }
         entries[index] = Entry(hash: hash, start: range.lowerBound, end: range.upperBound, generation: generation)
         count += 1
         return true
     }
 
     /// Whether `token` (bytes of any text) is in the set.
-    func contains(_ token: ArraySlice<UInt8>) -> Bool {
+    func contains(_ token: ArraySlice<UInt8>) -> Bool { find(token).found }
+
+    /// The slot holding `token`, or the empty one that would; and the token's hash.
+    private func find(_ token: ArraySlice<UInt8>) -> (index: Int, found: Bool, hash: UInt64) {
         let hash = BlockFeatures.fnv(token, BlockFeatures.fnvOffset)
         let mask = entries.count - 1
         var index = slot(hash)
         while entries[index].generation == generation {
             let entry = entries[index]
-            if entry.hash == hash && text[entry.start..<entry.end].elementsEqual(token) { return true }
+            if entry.hash == hash && text[entry.start..<entry.end].elementsEqual(token) { return (index, true, hash) }
             index = (index + 1) & mask
         }
-        return false
+        return (index, false, hash)
     }
 }
