@@ -214,16 +214,16 @@ package struct HistoryReader {
         guard let id = ObjectID(hex: commit) else { return [] }
         var blocks = [AddedBlock]()
         for path in paths {
-            guard let new = try repository.textByContent(path, inCommit: id),
-                case .ranges(let ranges) = repository.addedLines(ofPath: path, inCommit: id)
-            else { continue }
+            guard let versions = try repository.textVersions(path, inCommit: id) else { continue }
+            let new = versions.new
             let lines = (new.last == 0x0A ? new.dropLast() : new[...]).split(
                 separator: 0x0A, omittingEmptySubsequences: false)
-            for range in ranges where range.upperBound <= lines.count {
+            for hunk in LineDiff.hunks(old: versions.old ?? [], new: new)
+            where hunk.newCount > 0 && hunk.newStart - 1 + hunk.newCount <= lines.count {
                 blocks.append(
                     AddedBlock(
-                        path: path, startLine: range.lowerBound,
-                        lines: Array(lines[range.lowerBound - 1..<range.upperBound])))
+                        path: path, startLine: hunk.newStart,
+                        lines: Array(lines[(hunk.newStart - 1)..<(hunk.newStart - 1 + hunk.newCount)])))
             }
         }
         return blocks

@@ -15,22 +15,19 @@ extension Repository {
         return git_blob_is_binary(blob) == 1
     }
 
-    /// `path` at `commit` when both it and the first parent's version (if there is one;
-    /// at `oldPath` when the file was renamed from there) are text by content
-    /// (`isBinaryContent`), else nil: how a file git calls binary by its attributes is
-    /// read again by those who decide by content alone.
-    package func textByContent(_ path: String, inCommit commit: ObjectID, from oldPath: String? = nil) throws
-        -> [UInt8]?
+    /// `path` at `commit` and the first parent's version (at `oldPath` when the file was
+    /// renamed from there; nil when the parent has none, or for a root commit), when
+    /// both are text by content (`isBinaryContent`), else nil: how a file git calls
+    /// binary by its attributes is read again by those who decide by content alone.
+    package func textVersions(_ path: String, inCommit commit: ObjectID, from oldPath: String? = nil) throws
+        -> (new: [UInt8], old: [UInt8]?)?
     {
         guard case .blob(let new) = try content(ofPath: path, inCommit: commit), !isBinaryContent(new) else {
             return nil
         }
-        if let parent = try firstParentID(of: commit),
-            case .blob(let old) = try content(ofPath: oldPath ?? path, inCommit: parent),
-            isBinaryContent(old)
-        {
-            return nil
-        }
-        return new
+        guard let parent = try firstParentID(of: commit),
+            case .blob(let old) = try content(ofPath: oldPath ?? path, inCommit: parent)
+        else { return (new, nil) }
+        return isBinaryContent(old) ? nil : (new, old)
     }
 }

@@ -94,7 +94,8 @@ package enum History {
     /// clone, and a commit can set them: `*.py -diff` left every Python line uncounted.
     /// Capture decides by content alone (`isBinaryContent`), so reports do too: a file
     /// git called binary whose two versions are text has its added lines counted by the
-    /// line diff capture uses, against the first parent's file at the same path.
+    /// line diff capture uses, against the first parent's file at the same path (or the
+    /// path git found it renamed from).
     package static func decidingBinaryByContent(_ facts: [CommitFacts], repository: Repository) throws
         -> [CommitFacts]
     {
@@ -103,16 +104,12 @@ package enum History {
             var counted = fact
             counted.files = try fact.files.map { file in
                 guard file.added == nil,
-                    let new = try repository.textByContent(file.path, inCommit: fact.commit, from: file.renamedFrom)
+                    let versions = try repository.textVersions(file.path, inCommit: fact.commit, from: file.renamedFrom)
                 else { return file }
                 var counted = file
-                if let renamedFrom = file.renamedFrom, let parent = try repository.firstParentID(of: fact.commit),
-                    case .blob(let old) = try repository.content(ofPath: renamedFrom, inCommit: parent)
-                {
-                    // Renamed: against the version git paired it with, as numstat counts.
-                    counted.added = LineDiff.hunks(old: old, new: new).reduce(0) { $0 + $1.newCount }
-                } else if case .ranges(let ranges) = repository.addedLines(ofPath: file.path, inCommit: fact.commit) {
-                    counted.added = ranges.reduce(0) { $0 + $1.count }
+                // Against the version git paired it with, renamed or not, as numstat counts.
+                counted.added = LineDiff.hunks(old: versions.old ?? [], new: versions.new).reduce(0) {
+                    $0 + $1.newCount
                 }
                 return counted
             }
