@@ -114,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Git"],
+            dependencies: ["Git", "Hex"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "HexTests", dependencies: ["Hex"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Hex
 
 /// Rewrites the repository's commit-graph (`objects/info/commit-graph`, which `git
 /// commit-graph write` or `git gc` made) so that it gives `commit` the tree `tree`, or
@@ -23,16 +24,15 @@ public func forgeCommitGraph(gitDirectory: URL, commit: String, tree: String? = 
     guard let fanout = chunks["OIDF"], let ids = chunks["OIDL"], let data = chunks["CDAT"] else {
         throw failure("no OIDF, OIDL or CDAT chunk")
     }
-    func binary(_ hex: String) -> [UInt8] {
-        let digits = Array(hex.utf8).map { UInt8(($0 & 0x40) == 0 ? $0 - 0x30 : ($0 | 0x20) - 0x61 + 10) }
-        return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
-    }
-    let target = binary(commit)
+    guard let target = [UInt8](hex: commit) else { throw failure("\(commit) is not an object id") }
     let count = number(at: fanout + 255 * 4, bytes: 4)
     guard let index = (0..<count).first(where: { bytes[(ids + 20 * $0)..<(ids + 20 * $0 + 20)].elementsEqual(target) })
     else { throw failure("\(commit) is not in the graph") }
     let entry = data + 36 * index
-    if let tree { bytes.replaceSubrange(entry..<(entry + 20), with: binary(tree)) }
+    if let tree {
+        guard let treeBytes = [UInt8](hex: tree) else { throw failure("\(tree) is not an object id") }
+        bytes.replaceSubrange(entry..<(entry + 20), with: treeBytes)
+    }
     if root { bytes.replaceSubrange((entry + 20)..<(entry + 28), with: [0x70, 0, 0, 0, 0x70, 0, 0, 0]) }
     // git writes the file read-only: replace it.
     try FileManager.default.removeItem(at: url)
