@@ -177,11 +177,16 @@ package struct HistoryReader {
     let repository: Repository
     /// Whether blocks get their file context (the model weighs it, §3.4).
     let readingContexts: Bool
+    /// The paths git diffs as text or binary by an attribute, not by content.
+    package let attributes: DiffAttributes
 
-    package init(repository: Repository, readingContexts: Bool) {
+    /// `attributes`: answers of an earlier reader of the same repository to go on
+    /// from (one `check-attr` for a whole verification); nil: asked afresh.
+    package init(repository: Repository, readingContexts: Bool, attributes: DiffAttributes? = nil) {
         self.repository = repository
         self.git = GitCommand(repository: repository)
         self.readingContexts = readingContexts
+        self.attributes = attributes ?? DiffAttributes(git: git)
     }
 
     /// Marks the blocks whose files the commit's own `.gitattributes` marks as generated
@@ -210,11 +215,10 @@ package struct HistoryReader {
     /// from clone to clone or which a commit can set to hide its code from estimates.
     /// Their blocks are the runs of lines capture's line diff finds added against the
     /// first parent's file at the same path.
-    func textBlocks(of paths: [String], in commit: String) throws -> [AddedBlock] {
-        guard let id = ObjectID(hex: commit) else { return [] }
+    func textBlocks(of paths: [String], in commit: ObjectID) throws -> [AddedBlock] {
         var blocks = [AddedBlock]()
         for path in paths {
-            guard let versions = try repository.textVersions(path, inCommit: id) else { continue }
+            guard let versions = try repository.textVersions(path, inCommit: commit) else { continue }
             let new = versions.new
             let lines = (new.last == 0x0A ? new.dropLast() : new[...]).split(
                 separator: 0x0A, omittingEmptySubsequences: false)
@@ -227,6 +231,20 @@ package struct HistoryReader {
             }
         }
         return blocks
+    }
+
+    /// The blocks less those of files an attribute made git diff as text (`*.png diff`,
+    /// `DiffAttributes`) whose content, in the commit or its first parent, is binary:
+    /// capture would read neither, and their "lines" are no one's writing.
+    func droppingBinaryContent(_ blocks: [AddedBlock], in commit: ObjectID) throws -> [AddedBlock] {
+        var binary = [String: Bool]()
+        return try blocks.filter { block in
+            guard attributes.attributeDecides(block.path) else { return true }
+            if binary[block.path] == nil {
+                binary[block.path] = try repository.textVersions(block.path, inCommit: commit) == nil
+            }
+            return binary[block.path] == false
+        }
     }
 
     /// Gives each block that is scored its file context: its file in the commit's first
@@ -266,7 +284,7 @@ package struct HistoryReader {
                 "log", "--format=%x01\(nonce)%H%x02%an%x02%ae%x02%at%n%B%n%x03\(nonce)", "-p", "-U0", "--no-renames",
                 "--no-color",
                 "--no-ext-diff", "--diff-merges=off", "--no-textconv",
-            ] + GitCommand.pinnedSubmoduleOptions + revisions + ["--"] + paths
+            ] + GitCommand.pinnedDiffOptions + revisions + ["--"] + paths
         var current: Commit?
         var inMessage = false
         var message = [UInt8]()
@@ -278,10 +296,12 @@ package struct HistoryReader {
             var commit = commit
             let binary = reader.binaryByGit
             var blocks = reader.finish()
-            if let id = ObjectID(hex: commit.id), boundary.contains(id) {
+            guard let id = ObjectID(hex: commit.id) else { return commit }
+            if boundary.contains(id) {
                 commit.parentsMissing = true
             } else {
-                if !binary.isEmpty { blocks += try textBlocks(of: binary, in: commit.id) }
+                blocks = try droppingBinaryContent(blocks, in: id)
+                if !binary.isEmpty { blocks += try textBlocks(of: binary, in: id) }
                 commit.blocks = try addingContexts(try markingAttributes(blocks, of: commit.id), of: commit.id)
             }
             return commit

@@ -179,10 +179,18 @@ package struct ClassificationSummary {
 package struct ClassifierRemaker: EstimateRemaking {
     /// Commits read ahead (`readingAhead`), by id.
     private let readAhead: [ObjectID: HistoryReader.Commit]
+    /// The attribute answers of the last read ahead, for the next to go on from.
+    private let attributes: DiffAttributes?
 
-    package init() { readAhead = [:] }
+    package init() {
+        readAhead = [:]
+        attributes = nil
+    }
 
-    private init(readAhead: [ObjectID: HistoryReader.Commit]) { self.readAhead = readAhead }
+    private init(readAhead: [ObjectID: HistoryReader.Commit], attributes: DiffAttributes) {
+        self.readAhead = readAhead
+        self.attributes = attributes
+    }
 
     package var modelName: String { ClassifierModel.embedded.id }
 
@@ -195,19 +203,21 @@ package struct ClassifierRemaker: EstimateRemaking {
 
     /// One `git log --no-walk` for all of `commits`, read as `classify` reads them. When
     /// it fails (one of them is unreadable), none is read ahead: each is then read alone
-    /// and fails, or not, on its own.
+    /// and fails, or not, on its own. Called on the remaker it returned last, the new
+    /// one goes on with its attribute answers (the same repository: one verification).
     package func readingAhead(_ commits: [ObjectID], in repository: Repository) -> any EstimateRemaking {
         guard commits.count > 1 else { return self }
         var reads = [ObjectID: HistoryReader.Commit]()
+        let reader = HistoryReader(
+            repository: repository, readingContexts: ClassifierModel.embedded.readsFileContext, attributes: attributes)
         do {
-            try HistoryReader(repository: repository, readingContexts: ClassifierModel.embedded.readsFileContext)
-                .forEach(revisions: ["--no-walk=unsorted"] + commits.map(\.hex), paths: []) { read in
-                    if let id = ObjectID(hex: read.id) { reads[id] = read }
-                }
+            try reader.forEach(revisions: ["--no-walk=unsorted"] + commits.map(\.hex), paths: []) { read in
+                if let id = ObjectID(hex: read.id) { reads[id] = read }
+            }
         } catch {
             return self
         }
-        return ClassifierRemaker(readAhead: reads)
+        return ClassifierRemaker(readAhead: reads, attributes: reader.attributes)
     }
 
     package func hasReadAhead(_ commit: ObjectID) -> Bool { readAhead[commit] != nil }

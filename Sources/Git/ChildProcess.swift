@@ -155,11 +155,11 @@ package final class ChildProcess: @unchecked Sendable {
         inputDescriptor = -1
     }
 
-    /// The next line of standard output without its LF; nil at its end (a last line
-    /// without LF is returned as a line).
-    package func readLine() -> [UInt8]? {
+    /// The next line of standard output without its LF (or `separator`: NUL for `-z`
+    /// output); nil at its end (a last line without one is returned as a line).
+    package func readLine(until separator: UInt8 = 0x0A) -> [UInt8]? {
         if lines == nil { lines = LineReader(descriptor: output) }
-        return lines!.next().map(Array.init)
+        return lines!.next(until: separator).map(Array.init)
     }
 
     /// Hands standard output to `consume`, which reads it to its end, then waits for
@@ -305,11 +305,12 @@ struct LineReader {
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
-    /// The next line without its LF (a last line without LF too); nil at the end.
-    mutating func next() -> ArraySlice<UInt8>? {
+    /// The next line without its LF or other `separator` (a last line without one
+    /// too); nil at the end.
+    mutating func next(until separator: UInt8 = 0x0A) -> ArraySlice<UInt8>? {
         var searched = start
         while true {
-            if let end = buffer[searched...].firstIndex(of: 0x0A) {
+            if let end = buffer[searched...].firstIndex(of: separator) {
                 defer { start = end + 1 }
                 return buffer[start..<end]
             }

@@ -40,9 +40,11 @@ package struct GitCommand: Sendable {
     /// the root commit without its diff; `diff.srcPrefix` and `diff.dstPrefix` (git
     /// 2.45 on; older gits ignore them) change the `a/` and `b/` paths are read by;
     /// trailers are read past comment lines, so `core.commentChar=R` hid every
-    /// `Reviewed-by:` (`core.commentString` is its git 2.45 spelling). Replacement objects (`git replace`,
-    /// local refs nobody signed) would show git another history than the commits'
-    /// own, and than libgit2 reads.
+    /// `Reviewed-by:` (`core.commentString` is its git 2.45 spelling);
+    /// `core.bigFileThreshold` makes git call every larger file binary (its lines are
+    /// then found by capture's diff, not git's: blocks moved). Replacement objects
+    /// (`git replace`, local refs nobody signed) would show git another history than
+    /// the commits' own, and than libgit2 reads.
     package static let pinnedHistorySettings =
         ["--no-replace-objects"]
         + [
@@ -50,13 +52,16 @@ package struct GitCommand: Sendable {
             "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
             "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
-            "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#",
+            "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#", "core.bigFileThreshold=512m",
         ].flatMap { ["-c", $0] }
 
     /// After `log`, where what it prints is counted: submodules' changes shown whatever
     /// `.gitmodules` or the configuration say (`submodule.<name>.ignore` outranks
-    /// `diff.ignoreSubmodules`; only this option outranks it).
-    package static let pinnedSubmoduleOptions = ["--ignore-submodules=none"]
+    /// `diff.ignoreSubmodules`; only this option outranks it), and lines found by myers
+    /// whatever a diff driver's `diff.<driver>.algorithm` says for the files an
+    /// attribute gives it (git 2.40 on; it outranks `diff.algorithm`, and this option
+    /// outranks it).
+    package static let pinnedDiffOptions = ["--ignore-submodules=none", "--diff-algorithm=myers"]
 
     /// Settings after `pinnedHistorySettings` for runs that read trailers: every
     /// `trailer.<name>.key` configured (aliases: `trailer.rb.key=Reviewed-by` makes an

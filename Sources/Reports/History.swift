@@ -79,7 +79,7 @@ package enum History {
             GitCommand.pinnedHistorySettings + git.pinnedTrailerKeys() + [
                 "-c", "diff.renames=true", "log", "-z", "--numstat", "--no-color", "--diff-merges=off",
                 "--format=\(format)",
-            ] + GitCommand.pinnedSubmoduleOptions + revisions + ["--"])
+            ] + GitCommand.pinnedDiffOptions + revisions + ["--"])
         guard result.status == 0 else { throw HistoryError(description: "git log \(range): \(result.reason)") }
         var commits = try parse(result.output)
         for index in commits.indices where boundary.contains(commits[index].commit) {
@@ -88,29 +88,37 @@ package enum History {
         return commits
     }
 
-    /// git calls a file binary by its attributes when it has any (`-diff`, `binary`: in
-    /// `info/attributes`, a `.gitattributes` committed or in the work tree,
-    /// `core.attributesFile`), else by its content. Attributes differ from clone to
-    /// clone, and a commit can set them: `*.py -diff` left every Python line uncounted.
-    /// Capture decides by content alone (`isBinaryContent`), so reports do too: a file
-    /// git called binary whose two versions are text has its added lines counted by the
-    /// line diff capture uses, against the first parent's file at the same path (or the
-    /// path git found it renamed from).
-    package static func decidingBinaryByContent(_ facts: [CommitFacts], repository: Repository) throws
-        -> [CommitFacts]
+    /// git calls a file binary or text by its `diff` attribute when it has one (`-diff`,
+    /// `binary`, `diff`: in `info/attributes`, a `.gitattributes` committed or in the
+    /// work tree, `core.attributesFile`), else by its content. Attributes differ from
+    /// clone to clone, and a commit can set them: `*.py -diff` left every Python line
+    /// uncounted, `*.png diff` counted lines of images. Capture decides by content alone
+    /// (`isBinaryContent`), so reports do too, for the files an attribute decided
+    /// (`DiffAttributes`, asked of `git`, the one that ran `log`): one whose two versions
+    /// are text has the added lines git counted, or, where git called it binary, those
+    /// of the line diff capture uses, against the first parent's file at the same path
+    /// (or the path git found it renamed from); one that is binary has none counted.
+    package static func decidingBinaryByContent(_ facts: [CommitFacts], repository: Repository, git: GitCommand)
+        throws -> [CommitFacts]
     {
-        try facts.map { fact in
-            guard !fact.parentsMissing, fact.files.contains(where: { $0.added == nil }) else { return fact }
+        let attributes = DiffAttributes(git: git)
+        attributes.ask(facts.lazy.flatMap(\.files).map(\.path))
+        return try facts.map { fact in
+            guard !fact.parentsMissing else { return fact }
             var counted = fact
             counted.files = try fact.files.map { file in
-                guard file.added == nil,
-                    let versions = try repository.textVersions(file.path, inCommit: fact.commit, from: file.renamedFrom)
-                else { return file }
+                guard file.added == nil || attributes.attributeDecides(file.path) else { return file }
                 var counted = file
-                // Against the version git paired it with, renamed or not, as numstat counts.
-                counted.added = LineDiff.hunks(old: versions.old ?? [], new: versions.new).reduce(0) {
-                    $0 + $1.newCount
+                guard
+                    let versions = try repository.textVersions(file.path, inCommit: fact.commit, from: file.renamedFrom)
+                else {
+                    counted.added = nil
+                    return counted
                 }
+                // Against the version git paired it with, renamed or not, as numstat counts.
+                counted.added =
+                    file.added
+                    ?? LineDiff.hunks(old: versions.old ?? [], new: versions.new).reduce(0) { $0 + $1.newCount }
                 return counted
             }
             return counted

@@ -52,7 +52,8 @@ package enum PolicyCheck {
             revisions == nil ? try repository.commits(inRange: range) : try history.value().map(\.commit)
         let verification = try verifier.verify(
             commits: commits, cache: cache, progress: progress.map { make in { make("Verifying records", $0) } })
-        let facts = Array(try History.decidingBinaryByContent(history.value(), repository: repository).reversed())
+        let facts = Array(
+            try History.decidingBinaryByContent(history.value(), repository: repository, git: git).reversed())
         cache?.save()
         let index = RecordIndex(repository: repository, trust: trust.recordTrust)
         let (records, _) = verification.recordsByCommit(of: Set(facts.map(\.commit)), index: index)

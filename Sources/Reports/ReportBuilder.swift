@@ -60,12 +60,13 @@ package enum ReportBuilder {
         }
         let verifying = progress.map { make in { make("Verifying records", $0) } }
         if periodBound {
-            facts = try History.decidingBinaryByContent(history.value().filter(inPeriod), repository: repository)
+            facts = try History.decidingBinaryByContent(
+                history.value().filter(inPeriod), repository: repository, git: historyGit)
             verification = try verifier?.verify(commits: facts.map(\.commit), cache: cache, progress: verifying)
         } else {
             verification = try verifier?.verify(
                 commits: try repository.commits(inRange: options.range), cache: cache, progress: verifying)
-            facts = try History.decidingBinaryByContent(history.value(), repository: repository)
+            facts = try History.decidingBinaryByContent(history.value(), repository: repository, git: historyGit)
         }
         cache?.save()
         var report = Report(

@@ -761,7 +761,7 @@ package final class Verifier {
         // ledger of estimates most of them hold one, and a commit without one costs
         // only its diff in a run that is already going.
         if readAhead?.hasReadAhead(commit) != true {
-            readAhead = remaker.readingAhead(
+            readAhead = (readAhead ?? remaker).readingAhead(
                 [commit]
                     + upcomingCommits.prefix(Self.readAheadCount - 1).filter {
                         $0 != commit && repository.hasObject($0)  // a shallow clone's notes name absent commits

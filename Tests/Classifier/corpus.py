@@ -44,7 +44,9 @@ PINNED = ["core.commitGraph=false",
           "diff.mnemonicPrefix=false", "diff.orderFile=/dev/null", "diff.renameLimit=1000", "core.quotePath=true",
           "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "log.follow=false", "trailer.separators=:",
           "diff.submodule=short", "diff.ignoreSubmodules=none", "log.showRoot=true", "diff.srcPrefix=a/",
-          "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#"]
+          "diff.dstPrefix=b/", "core.commentChar=#", "core.commentString=#", "core.bigFileThreshold=512m"]
+# After `show`, as the scorer gives them (GitCommand.pinnedDiffOptions).
+DIFF_OPTIONS = ["--ignore-submodules=none", "--diff-algorithm=myers"]
 # Nor this environment's (GitCommand drops them from every git run, and reads no grafts).
 DROPPED = ["GIT_DIFF_OPTS", "GIT_SHALLOW_FILE"]
 ENVIRONMENT = dict({name: value for name, value in os.environ.items() if name not in DROPPED},
@@ -123,7 +125,7 @@ def main():
                     if len([f for f in files if f]) > MAX_FILES:
                         continue
                     diff = git(repo, "show", "--format=", "-U0", "--no-color", "--no-renames", "--no-ext-diff",
-                               "--no-textconv", "--ignore-submodules=none", sha)
+                               "--no-textconv", *DIFF_OPTIONS, sha)
                 except subprocess.CalledProcessError:
                     continue  # objects the clone lacks (a snapshot leaves out files of 4 MiB and more)
                 blocks = [b for b in added_blocks(diff) if unscored_reason(b[0], b[2]) is None]

@@ -145,6 +145,7 @@ import Testing
         }
         #expect(Set(try list("PINNED")) == Set(swiftSettings))
         #expect(Set(try list("DROPPED")) == GitCommand.droppedVariables)
+        #expect(try list("DIFF_OPTIONS") == GitCommand.pinnedDiffOptions)
         #expect(
             GitCommand.pinnedHistorySettings.contains("--no-replace-objects")
                 && corpus.contains("\"--no-replace-objects\""))

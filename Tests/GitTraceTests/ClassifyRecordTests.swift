@@ -372,6 +372,7 @@ import Testing
         for (name, value) in [
             ("diff.indentHeuristic", "false"), ("diff.algorithm", "patience"), ("diff.noprefix", "true"),
             ("diff.interHunkContext", "10"), ("core.quotePath", "false"), ("diff.orderFile", order.path),
+            ("core.bigFileThreshold", "1"),
         ] {
             try await fixture.git("config", name, value)
         }

@@ -166,6 +166,24 @@ import Testing
         #expect(!blocks.contains { $0["path"] == .string("data.py") }, "\(String(describing: entry))")
     }
 
+    /// Nor do attributes make binary content code: a committed `*.png diff` (git then
+    /// prints the lines of an image holding code-like text) gives no block of it,
+    /// while a language's driver (`diff=python`) leaves code read as before.
+    @Test func attributesDoNotMakeBinaryContentCode() async throws {
+        let (fixture, _) = try await history()
+        try fixture.sandbox.write("*.png diff\n*.py diff=python\n", to: ".gitattributes", in: fixture.repository)
+        let code =
+            "def shown(values):\n" + (1...10).map { "    part_\($0) = min(values) + \($0)" }.joined(separator: "\n")
+        try fixture.sandbox.write("\u{89}PNG\0\n" + code + "\n", to: "image.png", in: fixture.repository)
+        let commit = try await fixture.commit(code + "\n", to: "shown.py", message: "Add shown")
+        #expect(try await fixture.git("show", "--numstat", "--format=", commit).contains("12\t0\timage.png"))
+        let output = try await fixture.trace("classify", "--json", "--content-only", "HEAD~1..HEAD")
+        try #require(output.status == 0, "\(output)")
+        let entry = try JSONValue(parsing: output.stdout)["commits"]?.arrayValue?.first
+        let paths = (entry?["blocks"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
+        #expect(paths.contains("shown.py") && !paths.contains("image.png"), "\(String(describing: entry))")
+    }
+
     /// A submodule's own changes are not the commit's: classify reads the same blocks,
     /// and the report counts the same lines, whatever `diff.submodule` (`diff` prints
     /// the submodule's files as the commit's), `diff.ignoreSubmodules` or the `ignore`

@@ -548,7 +548,9 @@ import Testing
             return try JSONValue(parsing: output.stdout)["lines_added"]?["unknown"]
         }
         #expect(try await unknownLines() == .integer(2))
-        for setting in ["diff.algorithm=patience", "diff.algorithm=histogram", "diff.renameLimit=1"] {
+        for setting in [
+            "diff.algorithm=patience", "diff.algorithm=histogram", "diff.renameLimit=1", "core.bigFileThreshold=1",
+        ] {
             let parts = setting.split(separator: "=").map(String.init)
             try await fixture.git("config", parts[0], parts[1])
             #expect(try await unknownLines() == .integer(2), "\(setting)")
@@ -667,6 +669,34 @@ import Testing
         #expect(checked.status == 0, "\(checked)")
         let violations = try JSONValue(parsing: Array(checked.stdout.utf8))["violations"]?.arrayValue
         #expect(violations?.isEmpty == true, "\(checked)")
+    }
+
+    /// The other direction: attributes that make git count lines of binary content
+    /// (`diff` committed, or a driver the clone configures `binary = false`) add none
+    /// of them to the report, whose `unknown` would swell and the AI share shrink; a
+    /// language's driver (`diff=cpp`) leaves text counted as it was.
+    @Test func attributesDoNotCountLinesOfBinaryContent() async throws {
+        let fixture = try await Fixture.make()
+        try fixture.sandbox.write(
+            "*.png diff\n*.dat diff=data\n*.c diff=cpp\n", to: ".gitattributes", in: fixture.repository)
+        try await fixture.git("config", "diff.data.binary", "false")
+        try fixture.sandbox.write("PNG\0\u{1}\nnot\nlines\n", to: "image.png", in: fixture.repository)
+        try fixture.sandbox.write("x\0y\n" + numberedLines(5), to: "table.dat", in: fixture.repository)
+        let commit = try await fixture.commit(numberedLines(2), to: "main.c")
+        let numstat = try await fixture.git("show", "--numstat", "--format=", commit)
+        #expect(numstat.contains("3\t0\timage.png") && numstat.contains("6\t0\ttable.dat"), "git counts them")
+        func unknown() async throws -> JSONValue? {
+            let output = try await fixture.trace("report", "--format", "json")
+            try #require(output.status == 0, "\(output)")
+            return try JSONValue(parsing: output.stdout)["lines_added"]?["unknown"]
+        }
+        // The attributes' 3 lines and main.c's 2.
+        #expect(try await unknown() == .integer(5))
+        // Changed again, each against a binary first parent or into one.
+        try fixture.sandbox.write("PNG\0\u{2}\nstill\nnot\nlines\n", to: "image.png", in: fixture.repository)
+        try fixture.sandbox.write(numberedLines(7), to: "table.dat", in: fixture.repository)
+        try await fixture.sandbox.commitAll("change the data", in: fixture.repository)
+        #expect(try await unknown() == .integer(5))
     }
 
     /// A file renamed and changed is counted against the version git paired it with,
