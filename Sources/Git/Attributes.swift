@@ -5,14 +5,16 @@ import Foundation
 /// attributes, which differ from clone to clone): a NUL byte among the first 8,000.
 package func isBinaryContent(_ bytes: [UInt8]) -> Bool { bytes.prefix(8000).contains(0) }
 
+/// The same of bytes in place (a blob read without a copy).
+package func isBinaryContent(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.prefix(8000).contains(0) }
+
 extension Repository {
-    /// Whether git would treat this blob as binary (a NUL byte in its first 8,000 bytes).
+    /// Whether this blob is binary by git's and capture's test (`isBinaryContent`).
+    /// Not libgit2's `git_blob_is_binary`, which also calls binary a file with a byte
+    /// order mark other than UTF-8's or with control characters (one per 128
+    /// printable): capture records lines of such a file, and reports count them.
     package func isBinaryBlob(_ id: ObjectID) throws -> Bool {
-        var oid = id.oid
-        var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.shortHex)")
-        defer { git_blob_free(blob) }
-        return git_blob_is_binary(blob) == 1
+        try withBlobBytes(id) { isBinaryContent($0) }
     }
 
     /// `path` at `commit` and the first parent's version (at `oldPath` when the file was

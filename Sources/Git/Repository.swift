@@ -381,27 +381,63 @@ package final class Repository {
     }
 
     /// Lines added and deleted by a commit against its first parent (the empty tree for
-    /// a root commit), with rename detection as `git show --numstat` does by default.
+    /// a root commit), with rename detection as `git show --numstat` does by default,
+    /// and a file binary (no lines) by its content alone (`isBinaryContent`), as capture
+    /// and reports decide: not by attributes (`-diff`, `*.png diff`), which differ from
+    /// clone to clone, nor by libgit2's own heuristic. Submodules count as git counts them.
     package func lineStats(of commitID: ObjectID) throws -> (added: Int, deleted: Int) {
         let commit = try self.commit(commitID)
         let parentTree = try firstParentTree(of: commit)
         return try withTree(commit.treeID) { newTree in
             func diff(_ oldTree: OpaquePointer?) throws -> (Int, Int) {
+                var options = git_diff_options()
+                try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "cannot set up a diff")
+                options.flags = GIT_DIFF_FORCE_TEXT.rawValue
+                options.ignore_submodules = GIT_SUBMODULE_IGNORE_NONE
                 var diff: OpaquePointer?
                 try check(
-                    git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, nil), "cannot diff \(commitID.shortHex)")
+                    git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options),
+                    "cannot diff \(commitID.shortHex)")
                 defer { git_diff_free(diff) }
-                try check(git_diff_find_similar(diff, nil), "cannot detect renames in \(commitID.shortHex)")
-                var stats: OpaquePointer?
-                try check(git_diff_get_stats(&stats, diff), "cannot count lines of \(commitID.shortHex)")
-                defer { git_diff_stats_free(stats) }
-                return (Int(git_diff_stats_insertions(stats)), Int(git_diff_stats_deletions(stats)))
+                try findRenamesAsGitDoes(in: diff, "cannot detect renames in \(commitID.shortHex)")
+                var added = 0, deleted = 0
+                for index in 0..<git_diff_num_deltas(diff) {
+                    guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+                    func isBinary(_ file: git_diff_file) throws -> Bool {
+                        var id = file.id
+                        guard file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue), git_oid_is_zero(&id) == 0 else {
+                            return false
+                        }
+                        return try isBinaryBlob(ObjectID(id))
+                    }
+                    if try isBinary(delta.old_file) || isBinary(delta.new_file) { continue }
+                    var patch: OpaquePointer?
+                    try check(git_patch_from_diff(&patch, diff, index), "cannot count lines of \(commitID.shortHex)")
+                    defer { git_patch_free(patch) }
+                    var context = 0, adds = 0, deletes = 0
+                    try check(git_patch_line_stats(&context, &adds, &deletes, patch), "cannot count lines")
+                    added += adds
+                    deleted += deletes
+                }
+                return (added, deleted)
             }
             if let parentTree {
                 return try withTree(parentTree) { try diff($0) }
             }
             return try diff(nil)
         }
+    }
+
+    /// Marks `diff`'s renames as git finds them by default (renames, not copies; at
+    /// most 1,000 candidates), whatever this clone's `diff.renames` or
+    /// `diff.renameLimit` say, which libgit2 otherwise follows: with renames off, a
+    /// moved file's every line counted as added and was claimed again by capture.
+    func findRenamesAsGitDoes(in diff: OpaquePointer?, _ failure: @autoclosure () -> String) throws {
+        var options = git_diff_find_options()
+        try check(git_diff_find_options_init(&options, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), failure())
+        options.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        options.rename_limit = 1000
+        try check(git_diff_find_similar(diff, &options), failure())
     }
 
     // MARK: References

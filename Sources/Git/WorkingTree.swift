@@ -37,7 +37,7 @@ extension Repository {
             var diff: OpaquePointer?
             try check(git_diff_tree_to_tree(&diff, pointer, old, new, nil), "cannot diff trees")
             defer { git_diff_free(diff) }
-            if detectRenames { try check(git_diff_find_similar(diff, nil), "cannot detect renames") }
+            if detectRenames { try findRenamesAsGitDoes(in: diff, "cannot detect renames") }
             var result = [FileChange]()
             for index in 0..<git_diff_num_deltas(diff) {
                 guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }

@@ -37,6 +37,33 @@ import Testing
         }
     }
 
+    /// Line counts decide binary by content (git's test, capture's) and find renames as
+    /// git does by default, whatever the clone: attributes calling text binary or
+    /// binary text, libgit2's heuristic calling text with control characters binary,
+    /// and `diff.renames=false` change none of them.
+    @Test func lineStatsAreTheSameInEveryClone() async throws {
+        let sandbox = try Sandbox()
+        let directory = try await repository(sandbox)
+        try sandbox.write("PNG\0\nnot\nlines\n", to: "image.png", in: directory)
+        try sandbox.write(
+            (1...5).map { "line \($0) \u{1}\u{2}\u{3}\u{4}" }.joined(separator: "\n"), to: "tty.txt", in: directory)
+        try await sandbox.commitAll("four", in: directory)
+        let repository = try Repository(discoveringFrom: directory.path)
+        func stats() throws -> [String] {
+            try ["HEAD", "HEAD~1", "HEAD~2", "HEAD~3"].map { revision in
+                let stats = try repository.lineStats(of: try repository.resolveCommit(revision))
+                return "\(revision) +\(stats.added) -\(stats.deleted)"
+            }
+        }
+        let expected = try stats()
+        // a.txt: 2 added, 5 deleted; b.txt renamed to c.txt unchanged; tty.txt's 5 lines.
+        #expect(expected == ["HEAD +5 -0", "HEAD~1 +1 -0", "HEAD~2 +2 -5", "HEAD~3 +21 -0"], "\(expected)")
+        try sandbox.write("*.txt -diff\n*.png diff\n", to: ".git/info/attributes", in: directory)
+        #expect(try stats() == expected, "attributes")
+        try await sandbox.git("config", "diff.renames", "false", in: directory)
+        #expect(try stats() == expected, "diff.renames=false")
+    }
+
     @Test func rangesWalkLikeRevList() async throws {
         let sandbox = try Sandbox()
         let directory = try await repository(sandbox)

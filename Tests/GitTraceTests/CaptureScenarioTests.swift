@@ -151,6 +151,26 @@ import Testing
         #expect(record.origins("new.txt") == lines((21...21, Self.claude)))
     }
 
+    /// Renames are found as git finds them by default whatever the clone configures
+    /// (`diff.renames` off or `copies`, a tiny `diff.renameLimit`): a moved file's
+    /// lines are not all claimed as added, nor fewer of them when another file is a copy.
+    @Test func renamesAreFoundWhateverTheClonesDiffSettings() async throws {
+        for setting in [("diff.renames", "false"), ("diff.renames", "copies"), ("diff.renameLimit", "1")] {
+            var (fixture, agent) = try await started()
+            try await fixture.git("config", setting.0, setting.1)
+            try await fixture.commit(numberedLines(20), to: "old.txt")
+            try await fixture.commit("other\n", to: "other.txt")
+            try await agent.claude("Edit", "old.txt", write: numberedLines(20) + "ai 21\n")
+            try await fixture.git("mv", "old.txt", "new.txt")
+            try fixture.sandbox.write("other\nextra\n", to: "other.txt", in: fixture.repository)
+            let record = try await fixture.attribution(try await fixture.commitRecorded("moved"))
+            #expect(record.origins("new.txt") == lines((21...21, Self.claude)), "\(setting)")
+            #expect(
+                record.totals?.added == 2 && record.totals?.deleted == 0,
+                "\(setting): \(String(describing: record.totals))")
+        }
+    }
+
     @Test func twoAgentsInOneCommit() async throws {
         var (fixture, agent) = try await started()
         try await fixture.commit("let a = 1\nlet b = 2\n", to: "b.swift")

@@ -699,6 +699,25 @@ import Testing
         #expect(try await unknown() == .integer(5))
     }
 
+    /// Text is text by git's test alone (no NUL among the first 8,000 bytes), as capture
+    /// decides: lines of a file holding control characters, which libgit2's own
+    /// heuristic calls binary, are counted added and surviving alike.
+    @Test func textWithControlCharactersIsCountedAsSurviving() async throws {
+        let fixture = try await Fixture.make()
+        let text = (1...6).map { "line \($0) \u{1}\u{2}\u{3}\u{4}\u{5}" }.joined(separator: "\n") + "\n"
+        let agent = try await fixture.commit(text, to: "terminal.txt")
+        #expect(try await fixture.git("show", "--numstat", "--format=", agent).hasPrefix("6\t0\t"), "git: text")
+        let recorded = try await fixture.trace(
+            "record", agent, "--file", "terminal.txt", "--lines", "1-4", "--origin", "ai", "--agent", "claude-code",
+            "--model", "claude-sonnet-4-5")
+        try #require(recorded.status == 0, "\(recorded)")
+        let output = try await fixture.trace("report", "--format", "json")
+        try #require(output.status == 0, "\(output)")
+        let json = try JSONValue(parsing: output.stdout)
+        #expect(json["lines_added"]?["ai"] == .integer(4), "\(String(describing: json["lines_added"]))")
+        #expect(json["lines_surviving"]?["ai"] == .integer(4), "\(String(describing: json["lines_surviving"]))")
+    }
+
     /// A file renamed and changed is counted against the version git paired it with,
     /// attributes or not: one changed line of a renamed Python file marked `-diff` adds
     /// one line, as without the attribute.
