@@ -51,8 +51,10 @@ package enum SurvivingLines {
 
     // 5: blame's settings pinned (runs cached under a user's ignored revisions or
     // textconv filters are not reused). 6: only blobs and runs, what blame found: no
-    // origins or authors, which every report derives again.
-    static let cacheVersion = "sessiontrace-provenance 6"
+    // origins or authors, which every report derives again. 7: binary by git's test (a
+    // NUL byte), not libgit2's heuristic: a text file it called binary was cached with
+    // no lines, and the entry would be reused for as long as the blob stays.
+    static let cacheVersion = "sessiontrace-provenance 7"
     static let cachedCommits = 8
 
     /// The lines of `tree` (the files of `end`, from `listTree`) by origin, leaving out

@@ -27,9 +27,16 @@ package final class VerificationCache: @unchecked Sendable {
 
     static let header = "sessiontrace verify-cache 2"
 
-    /// `configuration` is everything the result depends on besides the note itself.
-    package init(gitDirectory: String, configuration: String, secretPath: String = AuthenticatedFile.defaultKeyPath) {
-        configurationDigest = SHA256.hexDigest(configuration)
+    /// `configuration` is everything the result depends on besides the note itself;
+    /// nil when that cannot be told (nothing is then cached).
+    package init(gitDirectory: String, configuration: String?, secretPath: String = AuthenticatedFile.defaultKeyPath) {
+        configurationDigest = SHA256.hexDigest(configuration ?? "")
+        guard configuration != nil else {
+            secret = []
+            path = nil
+            ignoredBecause = "cannot tell which build of git-trace this is: no verification cache is used"
+            return
+        }
         do {
             secret = try AuthenticatedFile.loadKey(at: secretPath)
         } catch {
@@ -62,15 +69,34 @@ package final class VerificationCache: @unchecked Sendable {
     }
 
     /// The cache for verification with `trust` and `revoked` (and content checks or
-    /// not) by this version of the tool: `git trace verify --cache` and `git trace
+    /// not) by this build of the tool: `git trace verify --cache` and `git trace
     /// report --cache` share it.
     package convenience init(gitDirectory: String, trust: AllowedSigners, revoked: Set<String>, checksContent: Bool) {
         self.init(
             gitDirectory: gitDirectory,
-            configuration:
-                "git-trace \(RecordBuilder.toolVersion)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
-                + (checksContent ? "\ncontent" : ""))
+            configuration: Self.buildIdentity.map {
+                "git-trace \(RecordBuilder.toolVersion) \($0)\n\(trust.fingerprint)\n\(revoked.sorted().joined(separator: ","))"
+                    + (checksContent ? "\ncontent" : "")
+            })
     }
+
+    /// This build of git-trace, as far as a cache must tell builds apart: its
+    /// executable file (device, inode, size, modification time). Another build — a
+    /// check fixed, another way of reading history, another classifier model — may
+    /// fail a note this one passed, and the version (`RecordBuilder.toolVersion`) does
+    /// not change with every build: a cache kept across builds would vouch for notes by
+    /// rules no longer applied. Nil when the executable cannot be found.
+    static let buildIdentity: String? = {
+        guard let path = Bundle.main.executablePath else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if os(Linux)
+            let modified = info.st_mtim
+        #else
+            let modified = info.st_mtimespec
+        #endif
+        return "build \(info.st_dev):\(info.st_ino):\(info.st_size):\(modified.tv_sec).\(modified.tv_nsec)"
+    }()
 
     /// How many records the note with this key held when it verified, if it did.
     func records(for key: String) -> Int? { entries[key] }

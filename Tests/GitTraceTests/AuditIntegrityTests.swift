@@ -335,6 +335,31 @@ import Verification
 
     // MARK: The verification cache vouches only for what this user verified
 
+    /// A cache vouches only for what this build of git-trace checked: another build
+    /// (a check fixed, another model; the version number stays) checks every note again
+    /// and keeps a cache of its own.
+    @Test func anotherBuildDoesNotTrustThisBuildsCache() async throws {
+        let fixture = try await Fixture.make()
+        _ = try await fixture.commitsWithRecords(2)
+        #expect(try await fixture.verify("--cache").status == 0)
+        let again = try await fixture.verify("--cache")
+        #expect(again.status == 0 && again.stdout.contains("from the cache"), "\(again)")
+        let other = fixture.sandbox.root.appendingPathComponent("other-build/git-trace")
+        try FileManager.default.createDirectory(
+            at: other.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // By cp: a file this process wrote could be held open by a child another test
+        // forks meanwhile, and would not start (text file busy).
+        #expect(try await fixture.sandbox.run("/bin/cp", [fixture.sandbox.binary, other.path]).status == 0)
+        let arguments = ["verify", "--trust", fixture.trustFile.path, "--cache"]
+        let first = try await fixture.sandbox.run(other.path, arguments, in: fixture.repository)
+        #expect(first.status == 0 && !first.stdout.contains("from the cache"), "\(first)")
+        let second = try await fixture.sandbox.run(other.path, arguments, in: fixture.repository)
+        #expect(second.status == 0 && second.stdout.contains("from the cache"), "\(second)")
+        let caches = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.repository.appendingPathComponent(".git/sessiontrace/verify-cache").path)
+        #expect(caches.filter { !$0.contains(".tmp") }.count == 2, "\(caches)")
+    }
+
     @Test(arguments: ["legacy", "wrong-key", "truncated"])
     func forgedVerificationCacheVouchesForNothing(forgery: String) async throws {
         let fixture = try await Fixture.make()

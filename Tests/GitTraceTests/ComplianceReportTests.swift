@@ -461,7 +461,7 @@ import Testing
         /// two), signed with the user's key or left with the code of the original.
         func doctored(_ commit: String, signed: Bool) throws -> String {
             let cached = try String(contentsOf: cacheDirectory.appendingPathComponent(commit), encoding: .utf8)
-            #expect(cached.hasPrefix("sessiontrace-provenance 6\n"))
+            #expect(cached.hasPrefix("sessiontrace-provenance 7\n"))
             #expect(!cached.contains("@"), "the cache holds no authors: reports read them again")
             var lines = cached.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let mac = try #require(lines.lastIndex { $0.hasPrefix("mac ") })
