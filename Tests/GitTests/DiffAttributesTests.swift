@@ -30,6 +30,13 @@ import Testing
             #expect(batch.attributeDecides(path) == decides, "\(path) asked in a batch")
             #expect(single.attributeDecides(path) == decides, "\(path) asked alone")
         }
+        // Far more paths than a pipe holds, both ways, answered in one batch.
+        let many = (0..<20_000).map {
+            "some/deep/directory/of/the/tree/file-number-\($0)" + ($0 % 3 == 0 ? ".png" : ".py")
+        }
+        let large = DiffAttributes(git: GitCommand(repository: repository))
+        large.ask(many)
+        #expect(many.allSatisfy { large.attributeDecides($0) == $0.hasSuffix(".png") })
         // A driver's configuration read when first asked: configured later, it counts
         // in a new query (each run asks afresh).
         try await sandbox.git("config", "diff.cpp.binary", "false", in: directory)
