@@ -62,6 +62,31 @@ import Testing
         #expect(try stats() == expected, "attributes")
         try await sandbox.git("config", "diff.renames", "false", in: directory)
         #expect(try stats() == expected, "diff.renames=false")
+
+        // A submodule added, then moved on: counted as git counts it, whatever the
+        // `ignore` of `.gitmodules`.
+        let library = try await sandbox.makeRepository("library")
+        try sandbox.write("one\n", to: "lib.txt", in: library)
+        try await sandbox.commitAll("one", in: library)
+        try await sandbox.git(
+            "-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "lib", in: directory)
+        try await sandbox.commitAll("add the library", in: directory)
+        try sandbox.write("two\n", to: "lib.txt", in: library)
+        try await sandbox.commitAll("two", in: library)
+        try await sandbox.git("-C", "lib", "pull", "-q", in: directory)
+        try await sandbox.git("config", "-f", ".gitmodules", "submodule.lib.ignore", "all", in: directory)
+        try await sandbox.commitAll("move the library on", in: directory)
+        for revision in ["HEAD", "HEAD~1"] {
+            let numstat = try await sandbox.git(
+                "-c", "diff.renames=true", "show", "--numstat", "--format=", "--ignore-submodules=none", revision,
+                in: directory)
+            let counted = numstat.split(separator: "\n").reduce((0, 0)) {
+                let fields = $1.split(separator: "\t")
+                return ($0.0 + (Int(fields[0]) ?? 0), $0.1 + (Int(fields[1]) ?? 0))
+            }
+            let stats = try repository.lineStats(of: try repository.resolveCommit(revision))
+            #expect(stats.added == counted.0 && stats.deleted == counted.1, "\(revision): \(stats), git: \(numstat)")
+        }
     }
 
     @Test func rangesWalkLikeRevList() async throws {
