@@ -30,6 +30,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
 sys.path.insert(0, os.path.dirname(__file__))
+# The worker processes (folds, features) import features.py too.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [os.path.dirname(os.path.abspath(__file__))] + [p for p in [os.environ.get("PYTHONPATH")] if p])
 import features as F  # noqa: E402
 from blocks import unscored_reason  # noqa: E402
 
@@ -40,7 +43,8 @@ MODEL_MAGIC = b"STCLSF1\x00"
 MODEL_FORMAT = 4
 
 
-def featurize(rows):
+def featurize_part(rows):
+    """The hashed n-grams as coordinates (row within `rows`, column, value) and the dense numbers."""
     hashed_rows, cols, vals, styles = [], [], [], []
     for i, row in enumerate(rows):
         vector = F.hashed_vector(row["lines"])
@@ -49,6 +53,24 @@ def featurize(rows):
             cols.append(k)
             vals.append(v)
         styles.append(F.dense(row["lines"], row.get("context")))
+    return hashed_rows, cols, vals, styles
+
+
+def featurize(rows):
+    """The hashed n-grams (sparse) and the dense numbers of `rows`, a part on each core.
+    The parts' coordinates are joined in order before the matrix is made: the matrices
+    are the same, to the byte, as one pass makes (the folds' checkpoints are named by
+    their digest)."""
+    jobs = os.cpu_count() or 1
+    size = max(1, -(-len(rows) // jobs))
+    parts = Parallel(n_jobs=jobs)(delayed(featurize_part)(rows[start:start + size])
+                                  for start in range(0, len(rows), size))
+    hashed_rows, cols, vals, styles = [], [], [], []
+    for index, (part_rows, part_cols, part_vals, part_styles) in enumerate(parts):
+        hashed_rows += [i + index * size for i in part_rows]
+        cols += part_cols
+        vals += part_vals
+        styles += part_styles
     X = sparse.csr_matrix((vals, (hashed_rows, cols)), shape=(len(rows), F.HASH_SIZE))
     return X, np.array(styles)
 
@@ -138,9 +160,11 @@ def commit_scores(rows, z):
     return keys, np.array([grouped[k][0] / grouped[k][1] for k in keys])
 
 
-def held_out(rows, X, S, y, group_of, known=None, checkpoints=None):
+def held_out(rows, X, S, y, group_of, known=None, checkpoints=None, whole=False):
     """Out-of-group logits, calibrated probabilities (Platt fitted on the other groups'
-    held-out logits), and each group's model (for scoring its blocks transformed).
+    held-out logits), each group's model (for scoring its blocks transformed), and with
+    `whole` the model fitted on every row (the one shipped), fitted beside the folds
+    (first, so that it is kept however early a run stops), else None.
     `known`: models already fitted, by the tuple of the row indices they held out; a
     group holding out the same rows (an organisation of one repository) reuses its model.
     `checkpoints`: a directory the folds are kept in (see `fit_without`)."""
@@ -158,8 +182,10 @@ def held_out(rows, X, S, y, group_of, known=None, checkpoints=None):
     # memory-mapped copy of them, where fold slices would each be copied to /dev/shm
     # (95 repositories of 17,500 blocks filled 19 GB).
     data_print = fingerprint(X.data, X.indices, X.indptr, S, y) if checkpoints else None
+    jobs = ([np.zeros(len(rows), bool)] if whole else []) + [tests[g] for g in new]
     trained = Parallel(n_jobs=os.cpu_count() or 1)(
-        delayed(fit_without)(X, S, y, tests[g], checkpoint_name(checkpoints, data_print, tests[g])) for g in new)
+        delayed(fit_without)(X, S, y, held, checkpoint_name(checkpoints, data_print, held)) for held in jobs)
+    whole_model = trained.pop(0) if whole else None
     models = dict(zip(new, trained))
     models.update(reused)
     print(f"{len(new)} folds fitted, {len(reused)} reused", flush=True)
@@ -170,7 +196,7 @@ def held_out(rows, X, S, y, group_of, known=None, checkpoints=None):
         test = tests[g]
         a, b = platt(z[~test], y[~test])
         p[test] = sigmoid(a * z[test] + b)
-    return z, p, models
+    return z, p, models, whole_model
 
 
 def measures(rows, y, z, p, negative):
@@ -368,7 +394,8 @@ def main():
     # corpus, fits only the folds it had not.
     checkpoints = corpus + ".folds"
     os.makedirs(checkpoints, exist_ok=True)
-    z, p, repository_models = held_out(rows, X, S, y, [r["repo"] for r in rows], checkpoints=checkpoints)
+    z, p, repository_models, shipped = held_out(rows, X, S, y, [r["repo"] for r in rows],
+                                                checkpoints=checkpoints, whole=True)
     report["sets"]["loro"] = {neg: measures(rows, y, z, p, neg) for neg in ("human-new", "human-old")}
     report["ece_all"] = ece(p, y)
     report["within"] = {neg: within_repositories(rows, y, z, neg) for neg in ("human-new", "human-old")}
@@ -377,8 +404,8 @@ def main():
     report["share_coverage"] = share_coverage(rows, y, p, lines)
     repository_folds = {tuple(np.flatnonzero([r["repo"] == g for r in rows])): m
                         for g, m in repository_models.items()}
-    zo, po, _ = held_out(rows, X, S, y, [r["org"] for r in rows], known=repository_folds,
-                        checkpoints=checkpoints)
+    zo, po, _, _ = held_out(rows, X, S, y, [r["org"] for r in rows], known=repository_folds,
+                           checkpoints=checkpoints)
     report["sets"]["logo"] = {neg: measures(rows, y, zo, po, neg) for neg in ("human-new", "human-old")}
     report["languages"] = {}
     for lang in sorted(set(language(r["path"]) for r in rows)):
@@ -398,7 +425,6 @@ def main():
         report["sets"][name] = {neg: dict(measures(rows, y, zt, p, neg), ece=None)
                                 for neg in ("human-new", "human-old")}
 
-    model, mean, std = fit(X, S, y)
     block_platt = platt(z, y)
     _, cz = commit_scores(rows, z)
     keys, _ = commit_scores(rows, z)
@@ -406,7 +432,7 @@ def main():
     commit_platt = platt(cz, cy)
     # The minute too: two models trained the same day must not share an id.
     model_id = "sessiontrace-lr-" + time.strftime("%Y%m%d-%H%M", time.gmtime())
-    write_model(model_path, model, mean, std, block_platt, commit_platt, report["share"], model_id)
+    write_model(model_path, *shipped, block_platt, commit_platt, report["share"], model_id)
     report["model_id"] = model_id
     report["blocks"] = len(rows)
     report["commits"] = len(set((r["repo"], r["commit"]) for r in rows))
