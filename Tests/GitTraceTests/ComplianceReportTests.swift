@@ -642,6 +642,20 @@ import Testing
         #expect(try await figures() == expected, "a commit-graph making the agent's commit a root")
     }
 
+    /// The report (JSON) after `git trace record` says `lines` of `path` in `commit` are
+    /// Claude Code's.
+    func reportRecordingAI(_ fixture: Fixture, _ commit: String, _ path: String, lines: String) async throws
+        -> JSONValue
+    {
+        let recorded = try await fixture.trace(
+            "record", commit, "--file", path, "--lines", lines, "--origin", "ai", "--agent", "claude-code",
+            "--model", "claude-sonnet-4-5")
+        try #require(recorded.status == 0, "\(recorded)")
+        let output = try await fixture.trace("report", "--format", "json")
+        try #require(output.status == 0, "\(output)")
+        return try JSONValue(parsing: output.stdout)
+    }
+
     /// Binary is decided by content, as capture decides it: a committed `.gitattributes`
     /// calling Python binary (`-diff`) hides none of its added lines from the report
     /// (those no record covers stay `unknown`) or from `check` (4 AI lines of 10 are
@@ -656,13 +670,7 @@ import Testing
         #expect(
             try await fixture.git("show", "--numstat", "--format=", agent).contains("-\t-\ttool.py"),
             "git calls it binary")
-        let recorded = try await fixture.trace(
-            "record", agent, "--file", "tool.py", "--lines", "1-4", "--origin", "ai", "--agent", "claude-code",
-            "--model", "claude-sonnet-4-5")
-        try #require(recorded.status == 0, "\(recorded)")
-        let output = try await fixture.trace("report", "--format", "json")
-        try #require(output.status == 0, "\(output)")
-        let added = try JSONValue(parsing: output.stdout)["lines_added"]
+        let added = try await reportRecordingAI(fixture, agent, "tool.py", lines: "1-4")["lines_added"]
         // Unknown: tool.py's other 6 lines, the policy's 3 and the attributes' 1.
         #expect(added?["ai"] == .integer(4) && added?["unknown"] == .integer(10), "\(String(describing: added))")
         let checked = try await fixture.trace("check", "--trust", fixture.trustFile.path, "--format", "json")
@@ -707,13 +715,7 @@ import Testing
         let text = (1...6).map { "line \($0) \u{1}\u{2}\u{3}\u{4}\u{5}" }.joined(separator: "\n") + "\n"
         let agent = try await fixture.commit(text, to: "terminal.txt")
         #expect(try await fixture.git("show", "--numstat", "--format=", agent).hasPrefix("6\t0\t"), "git: text")
-        let recorded = try await fixture.trace(
-            "record", agent, "--file", "terminal.txt", "--lines", "1-4", "--origin", "ai", "--agent", "claude-code",
-            "--model", "claude-sonnet-4-5")
-        try #require(recorded.status == 0, "\(recorded)")
-        let output = try await fixture.trace("report", "--format", "json")
-        try #require(output.status == 0, "\(output)")
-        let json = try JSONValue(parsing: output.stdout)
+        let json = try await reportRecordingAI(fixture, agent, "terminal.txt", lines: "1-4")
         #expect(json["lines_added"]?["ai"] == .integer(4), "\(String(describing: json["lines_added"]))")
         #expect(json["lines_surviving"]?["ai"] == .integer(4), "\(String(describing: json["lines_surviving"]))")
     }
